@@ -1,0 +1,242 @@
+"""Typed, frozen records of the workbook and of the actions computed from it.
+
+The data flows one way: workbook.py builds these records, rules.py turns them into
+Actions, marks.py and letters.py consume Actions. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import Enum
+
+# --- the workbook contract's lists (../shared/workbook-contract.md) -----------------------
+
+INTERVIEW_STATUSES = (
+    "Scheduled",
+    "Interviewed",
+    "Second Interview",
+    "Offer",
+    "Hired",
+    "Not Selected",
+    "Position Filled",
+    "Withdrawn",
+    "Offer Declined",
+)
+#: Outcomes that end calls about a position and start R14.
+TERMINAL_STATUSES = frozenset(
+    {"Hired", "Not Selected", "Position Filled", "Withdrawn", "Offer Declined"}
+)
+#: "Hired" means the user accepted this job: the search is over (R11 stops warning).
+ACCEPTED_STATUSES = frozenset({"Hired"})
+WANT_JOB = ("Yes", "No", "Unsure")
+ROLES = ("Interviewer", "Receptionist", "Assistant", "Reference", "Network")
+HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
+CHANNELS = ("Mail", "Email", "Fax", "Handwritten Card")
+LOG_ACTIONS = (
+    "Application Sent",
+    "Thank-You Letter Mailed",
+    "Thank-You Email Sent",
+    "Thank-You Fax Sent",
+    "Note Card Mailed",
+    "Phone Call",
+    "Reference Notified",
+    "Referral Requested",
+    "Keep-In-Touch Sent",
+)
+
+
+# --- records read from the workbook --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The user: sender block of every letter, and the country for working days."""
+
+    name: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    phone: str = ""
+    cell: str = ""
+    email: str = ""
+    country: str = "US"
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview (a second round is a new row); `row` is its Excel row number."""
+
+    row: int
+    interview_id: str
+    company: str = ""
+    position: str = ""
+    interview_date: date | None = None
+    interview_time: time | None = None
+    status: str = "Scheduled"
+    want_job: str = "Yes"
+    decision_expected: date | None = None
+    callback_expected: date | None = None
+    hiring_timeline_days: int | None = None
+    company_street: str = ""
+    company_city: str = ""
+    company_state: str = ""
+    company_zip: str = ""
+    strengths: str = ""
+    forgot_to_mention: str = ""
+    enclosures: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def terminal(self) -> bool:
+        """Return True when the position is decided (R14 territory)."""
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person; `row` is its Excel row number on the Contacts sheet."""
+
+    row: int
+    contact_id: str
+    interview_id: str = ""
+    role: str = "Interviewer"
+    honorific: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    job_title: str = ""
+    organization: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    email: str = ""
+    phone: str = ""
+    fax: str = ""
+    preferred_channel: str = ""
+    personal_note: str = ""
+    notes: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """Return 'First Last' (whatever parts are known)."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+    @property
+    def display_name(self) -> str:
+        """Return 'Ms. First Last', or the contact ID when no name is recorded."""
+        name = " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
+        return name or self.contact_id
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One thing the user did; `row` is its Excel row number on the Log sheet."""
+
+    row: int
+    date: date
+    action: str
+    interview_id: str = ""
+    contact_id: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where a sheet's table sits, so marks can be written next to the user's columns."""
+
+    name: str
+    header_row: int
+    #: canonical column name -> 1-based column index, for the columns that were found
+    columns: dict[str, int] = field(default_factory=dict)
+    last_column: int = 0
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything read from one workbook."""
+
+    path: str
+    profile: Profile
+    interviews: tuple[Interview, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    log: tuple[LogEntry, ...] = ()
+    layouts: dict[str, SheetLayout] = field(default_factory=dict)
+    date1904: bool = False
+
+    def interview(self, interview_id: str) -> Interview | None:
+        """Return the interview with this ID, or None."""
+        for iv in self.interviews:
+            if iv.interview_id == interview_id:
+                return iv
+        return None
+
+
+# --- actions computed by the rules ---------------------------------------------------------
+
+
+class Kind(str, Enum):
+    """What the user has to do."""
+
+    THANK_YOU_LETTER = "Thank-you letter"
+    THANK_YOU_EMAIL = "Thank-you email"
+    THANK_YOU_FAX = "Thank-you fax"
+    NOTE_CARD = "Note card"
+    PHONE_CALL = "Phone call"
+    REFERENCE_CALL = "Reference call"
+    KEEP_IN_TOUCH = "Keep-in-touch letter"
+    DATA_GAP = "Data gap"
+    WARNING = "Warning"
+
+
+#: Kinds that produce a document in the output folder.
+LETTER_KINDS = frozenset(
+    {Kind.THANK_YOU_LETTER, Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_FAX, Kind.NOTE_CARD,
+     Kind.KEEP_IN_TOUCH}
+)
+
+
+class Status(str, Enum):
+    """How urgent an action is; the order is the order of the Due sheet."""
+
+    OVERDUE = "OVERDUE"
+    DUE = "DUE"
+    UPCOMING = "UPCOMING"
+
+
+STATUS_ORDER = {Status.OVERDUE: 0, Status.DUE: 1, Status.UPCOMING: 2}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One open follow-up: a row of the Due sheet, and maybe a letter."""
+
+    rule: str
+    kind: Kind
+    status: Status
+    due: date
+    why: str
+    channel: str = ""
+    interview_id: str = ""
+    company: str = ""
+    position: str = ""
+    contact_id: str = ""
+    who: str = ""
+    window_start: date | None = None
+    window_end: date | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Return the identity used to never list the same action twice."""
+        return (self.rule, self.kind.value, self.interview_id, self.contact_id)
+
+    @property
+    def makes_letter(self) -> bool:
+        """Return True when this action produces a document to print or send."""
+        return self.kind in LETTER_KINDS
+
+    def sort_key(self) -> tuple:
+        """Return the Due sheet's order: overdue first, then due, then upcoming, by date."""
+        return (STATUS_ORDER[self.status], self.due, self.company, self.who, self.rule,
+                self.kind.value, self.contact_id, self.interview_id)
