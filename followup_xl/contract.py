@@ -1,0 +1,112 @@
+"""The workbook contract (../shared/workbook-contract.md) as data: sheets, columns, types, lists.
+
+Both the reader (workbook.py) and the template writer (template.py) use these names, so the
+workbook a user gets from `init` is exactly the workbook the tool can read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import CHANNELS, HONORIFICS, INTERVIEW_STATUSES, LOG_ACTIONS, ROLES, WANT_JOB
+
+TEXT = "text"
+DATE = "date"
+DATETIME = "datetime"  # a date, optionally with a time of day
+INTEGER = "integer"
+LIST = "list"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column: its header, its type, and its allowed values for a list."""
+
+    name: str
+    kind: str = TEXT
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    width: float = 16
+    #: text columns that must keep leading zeros (ZIP codes, phone numbers)
+    keep_text: bool = False
+    note: str = ""
+
+
+PROFILE_SHEET = "Profile"
+INTERVIEWS_SHEET = "Interviews"
+CONTACTS_SHEET = "Contacts"
+LOG_SHEET = "Log"
+DUE_SHEET = "Due"
+GUIDE_SHEET = "How to use"
+
+PROFILE_FIELDS = ("Name", "Street", "City", "State", "ZIP", "Phone", "Cell", "Email", "Country")
+PROFILE_COLUMNS = (Column("Field", required=True, width=14), Column("Value", width=40))
+
+INTERVIEW_COLUMNS = (
+    Column("Interview ID", required=True, width=14, note="unique, e.g. ACME-1"),
+    Column("Company", required=True, width=24),
+    Column("Position", width=24),
+    Column("Interview Date", DATETIME, width=18, note="date, or date and time"),
+    Column("Status", LIST, INTERVIEW_STATUSES, width=16),
+    Column("Want Job", LIST, WANT_JOB, width=10),
+    Column("Decision Expected", DATE, width=14),
+    Column("Callback Expected", DATE, width=14),
+    Column("Hiring Timeline Days", INTEGER, width=12),
+    Column("Company Street", width=24),
+    Column("Company City", width=16),
+    Column("Company State", width=10),
+    Column("Company ZIP", keep_text=True, width=10),
+    Column("Strengths", width=40),
+    Column("Forgot To Mention", width=40),
+    Column("Enclosures", width=28, note="separate several with ;"),
+    Column("Notes", width=30),
+)
+
+CONTACT_COLUMNS = (
+    Column("Contact ID", required=True, width=12),
+    Column("Interview ID", width=14),
+    Column("Role", LIST, ROLES, width=13),
+    Column("Honorific", LIST, HONORIFICS, width=10),
+    Column("First Name", width=14),
+    Column("Last Name", width=16),
+    Column("Job Title", width=24),
+    Column("Organization", width=24),
+    Column("Street", width=24),
+    Column("City", width=16),
+    Column("State", width=8),
+    Column("ZIP", keep_text=True, width=10),
+    Column("Email", width=28),
+    Column("Phone", keep_text=True, width=16),
+    Column("Fax", keep_text=True, width=16),
+    Column("Preferred Channel", LIST, CHANNELS, width=17),
+    Column("Personal Note", width=40),
+    Column("Notes", width=30),
+)
+
+LOG_COLUMNS = (
+    Column("Date", DATE, required=True, width=12),
+    Column("Interview ID", width=14),
+    Column("Contact ID", width=12),
+    Column("Action", LIST, LOG_ACTIONS, required=True, width=24),
+    Column("Outcome", width=40),
+)
+
+#: Columns the tool owns at the right end of Interviews and Contacts.
+MARK_COLUMNS = ("Next Action", "Next Due", "Follow-up Status")
+#: Columns of the tool-owned Due sheet, in order.
+DUE_COLUMNS = (
+    "Status", "Due Date", "Action", "Rule", "Who", "Company", "Position", "Channel", "Letter",
+    "Why",
+)
+
+SHEETS: dict[str, tuple[Column, ...]] = {
+    PROFILE_SHEET: PROFILE_COLUMNS,
+    INTERVIEWS_SHEET: INTERVIEW_COLUMNS,
+    CONTACTS_SHEET: CONTACT_COLUMNS,
+    LOG_SHEET: LOG_COLUMNS,
+}
+
+
+def norm_header(text: object) -> str:
+    """Return a header as matched: case-folded, trimmed, inner spaces collapsed."""
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
