@@ -151,6 +151,8 @@ class SheetLayout:
     #: canonical column name -> 1-based column index, for the columns that were found
     columns: dict[str, int] = field(default_factory=dict)
     last_column: int = 0
+    #: 1-based Excel rows that hold a record (blank rows skipped)
+    data_rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
