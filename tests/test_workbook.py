@@ -1,0 +1,376 @@
+"""Reading what users really type: tests build real .xlsx files and read them back."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from factory import contract_sheets, make_book, write_sheets
+from followup_xl.errors import WorkbookError
+from followup_xl.office import convert
+from followup_xl.workbook import check_workbook, clean_text, read_workbook
+
+IV = {
+    "Interview ID": "ACME-1",
+    "Company": "Acme",
+    "Position": "Clerk",
+    "Interview Date": datetime(2026, 11, 23, 10, 0),
+    "Status": "Interviewed",
+}
+CT = {
+    "Contact ID": "C1",
+    "Interview ID": "ACME-1",
+    "Role": "Interviewer",
+    "Honorific": "Ms.",
+    "First Name": "Ann",
+    "Last Name": "Lee",
+    "Job Title": "Manager",
+}
+
+
+def messages(path: Path) -> list[str]:
+    """Return every problem of a workbook as the user sees it."""
+    return [str(p) for p in check_workbook(path)]
+
+
+def blocking(path: Path) -> list[str]:
+    """Return the blocking problems, as raised by read_workbook."""
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    return [str(p) for p in info.value.problems if p.blocking]
+
+
+def test_reads_a_clean_contract_workbook(tmp_path: Path) -> None:
+    """A workbook in the contract's shape becomes typed records with their Excel rows."""
+    path = make_book(
+        tmp_path / "t.xlsx",
+        interviews=[IV],
+        contacts=[CT],
+        log=[
+            {
+                "Date": date(2026, 11, 24),
+                "Interview ID": "ACME-1",
+                "Contact ID": "C1",
+                "Action": "Thank-You Letter Mailed",
+            }
+        ],
+    )
+    book = read_workbook(path).book
+    assert book.profile.name == "Alex Rivera"
+    assert book.profile.zip == "02134"
+    (iv,) = book.interviews
+    assert (iv.interview_id, iv.row) == ("ACME-1", 2)
+    assert iv.interview_date == date(2026, 11, 23)
+    assert iv.interview_time == time(10, 0)
+    (c,) = book.contacts
+    assert (c.display_name, c.row) == ("Ms. Ann Lee", 2)
+    (entry,) = book.log
+    assert entry.action == "Thank-You Letter Mailed"
+    assert entry.date == date(2026, 11, 24)
+    assert book.layouts["Interviews"].last_column == 17
+
+
+def test_headers_in_any_case_and_spacing_extra_columns_and_sheets(tmp_path: Path) -> None:
+    """Headers match ignoring case and spaces; extra columns and sheets are the user's."""
+    sheets = contract_sheets(interviews=[IV], contacts=[CT])
+    head = sheets["Interviews"][0]
+    head[0] = "  interview   ID "
+    head[1] = "COMPANY"
+    head.append("My Own Column")
+    sheets["Interviews"][1].append("kept")
+    sheets["interviews"] = sheets.pop("Interviews")  # sheet names match like headers
+    sheets["Salary research"] = [["Company", "Pay"], ["Acme", 50000]]
+    book = read_workbook(write_sheets(tmp_path / "t.xlsx", sheets)).book
+    assert book.interviews[0].company == "Acme"
+    layout = book.layouts["Interviews"]
+    assert layout.name == "interviews"
+    assert layout.last_column == 18  # the user's extra column counts: marks go right of it
+
+
+def test_blank_rows_in_the_middle_are_skipped(tmp_path: Path) -> None:
+    """Blank rows between records are skipped and later rows keep their real row numbers."""
+    sheets = contract_sheets(
+        contacts=[CT, {}, {}, dict(CT, **{"Contact ID": "C2"})], interviews=[IV]
+    )
+    book = read_workbook(write_sheets(tmp_path / "t.xlsx", sheets)).book
+    assert [(c.contact_id, c.row) for c in book.contacts] == [("C1", 2), ("C2", 5)]
+    assert book.layouts["Contacts"].data_rows == (2, 5)
+
+
+def test_header_not_in_row_1_names_the_row(tmp_path: Path) -> None:
+    """A header row further down is an error saying which row looks like the header."""
+    sheets = contract_sheets(interviews=[IV])
+    sheets["Interviews"] = [["My job search"], []] + sheets["Interviews"]
+    msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
+    assert msgs == [
+        "t.xlsx: Interviews!A3: row 3 looks like the header row, but headers must be "
+        "in row 1 — delete the 2 row(s) above it"
+    ]
+
+
+def test_missing_required_column_lists_what_was_found(tmp_path: Path) -> None:
+    """A missing required column is named, with the columns that were found."""
+    sheets = {
+        "Profile": [["Field", "Value"], ["Name", "A"]],
+        "Interviews": [["Company", "Position"], ["Acme", "Clerk"]],
+        "Contacts": [["Contact ID"]],
+        "Log": [["Date", "Action"]],
+    }
+    msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
+    assert msgs == [
+        't.xlsx: Interviews!1:1: has no column "Interview ID" in row 1 (found: '
+        "Company, Position) — add it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (datetime(2026, 11, 23, 21, 30), (date(2026, 11, 23), time(21, 30))),
+        (date(2026, 11, 23), (date(2026, 11, 23), None)),
+        ("2026-11-23", (date(2026, 11, 23), None)),
+        ("2026-11-23 09:05", (date(2026, 11, 23), time(9, 5))),
+        ("2026-11-23T14:00", (date(2026, 11, 23), time(14, 0))),
+        ("23/11/2026", (date(2026, 11, 23), None)),
+        ("November 23, 2026", (date(2026, 11, 23), None)),
+        ("23 Nov 2026 2:30 pm", (date(2026, 11, 23), time(14, 30))),
+    ],
+)
+def test_dates_as_users_type_them(tmp_path: Path, typed: object, expected: tuple) -> None:
+    """Real dates, date-times, ISO text and unambiguous text dates are read exactly."""
+    path = make_book(tmp_path / "t.xlsx", interviews=[dict(IV, **{"Interview Date": typed})])
+    iv = read_workbook(path).book.interviews[0]
+    assert (iv.interview_date, iv.interview_time) == expected
+
+
+def test_1904_date_system(tmp_path: Path) -> None:
+    """A workbook in the 1904 date system gives the same calendar dates."""
+    path = make_book(
+        tmp_path / "t.xlsx",
+        date1904=True,
+        interviews=[dict(IV, **{"Decision Expected": date(2026, 12, 31)})],
+    )
+    book = read_workbook(path).book
+    assert book.date1904
+    assert book.interviews[0].interview_date == date(2026, 11, 23)
+    assert book.interviews[0].decision_expected == date(2026, 12, 31)
+
+
+def test_1904_corpus_file_agrees_with_openpyxl(corpus_dir: Path) -> None:
+    """The real Mac-Excel 1904 file reads the same dates with calamine as with openpyxl."""
+    from followup_xl.workbook import _load_frames
+
+    src = corpus_dir / "php_1904_dates.xlsx"
+    fast, flag = _load_frames(src, "calamine")
+    slow, _ = _load_frames(src, "openpyxl")
+    assert flag is True
+    assert fast["Sheet1"].values.tolist() == slow["Sheet1"].values.tolist()
+    assert fast["Sheet1"].iloc[0, 0] == datetime(2022, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("03/04/2026", '"03/04/2026" could be 03 April or 04 March'),
+        ("31/02/2026", '"31/02/2026" is not a real date'),
+        ("2026-02-30", '"2026-02-30" is not a real date (February 2026 has no day 30)'),
+        ("2026-13-01", "there is no month 13"),
+        ("next Tuesday", '"next Tuesday" is not a date'),
+        (46000, '"46000" is a plain number, not a date'),
+    ],
+)
+def test_uncertain_or_impossible_dates_are_errors(
+    tmp_path: Path, typed: object, message: str
+) -> None:
+    """A date the tool would have to guess is an error naming the cell, never a guess."""
+    path = make_book(tmp_path / "t.xlsx", interviews=[dict(IV, **{"Decision Expected": typed})])
+    (msg,) = blocking(path)
+    assert msg.startswith("t.xlsx: Interviews!G2: Decision Expected ")
+    assert message in msg
+    assert "YYYY-MM-DD" in msg
+
+
+def test_na_none_stay_text_and_spaces_are_trimmed(tmp_path: Path) -> None:
+    """'NA', 'None' and 'N/A' are what the user typed, not missing values."""
+    path = make_book(
+        tmp_path / "t.xlsx", interviews=[dict(IV, Company="NA", Position="  None  ", Notes="N/A")]
+    )
+    iv = read_workbook(path).book.interviews[0]
+    assert (iv.company, iv.position, iv.notes) == ("NA", "None", "N/A")
+
+
+def test_numbers_typed_into_text_columns(tmp_path: Path) -> None:
+    """A US ZIP stored as a number gets its leading zero back; phone numbers stay digits."""
+    path = make_book(
+        tmp_path / "t.xlsx",
+        profile={"ZIP": 2134},
+        interviews=[dict(IV, **{"Company ZIP": 2134})],
+        contacts=[dict(CT, ZIP=501, Phone=6175550100, **{"Job Title": 42.0})],
+    )
+    book = read_workbook(path).book
+    assert book.profile.zip == "02134"
+    assert book.interviews[0].company_zip == "02134"
+    c = book.contacts[0]
+    assert (c.zip, c.phone, c.job_title) == ("00501", "6175550100", "42")
+
+
+def test_zip_numbers_outside_the_us_are_not_padded(tmp_path: Path) -> None:
+    """Only US ZIP codes are padded to five digits."""
+    path = make_book(
+        tmp_path / "t.xlsx",
+        profile={"Country": "DE", "ZIP": 1067},
+        contacts=[dict(CT, ZIP=1067)],
+        interviews=[IV],
+    )
+    book = read_workbook(path).book
+    assert (book.profile.zip, book.contacts[0].zip) == ("1067", "1067")
+
+
+def test_x000d_escape_in_corpus_file(corpus_dir: Path) -> None:
+    """Excel's _x000D_ escape becomes a plain line break."""
+    from followup_xl.workbook import _load_frames
+
+    for engine in ("calamine", "openpyxl"):
+        frames, _ = _load_frames(corpus_dir / "calamine_x000D_escape.xlsx", engine)
+        assert clean_text(frames["Sheet1"].iloc[0, 0]) == "ABC\nDEF"
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    """Duplicates, dangling IDs, list values, text in numbers: all in one report."""
+    path = make_book(
+        tmp_path / "t.xlsx",
+        interviews=[
+            IV,
+            dict(IV, Company="Other", **{"Hiring Timeline Days": "30-60 days", "Status": "filled"}),
+        ],
+        contacts=[
+            CT,
+            dict(CT, **{"Contact ID": "C2", "Interview ID": "ACME-2", "Role": "Receptionst"}),
+        ],
+        log=[
+            {"Date": date(2026, 11, 24), "Contact ID": "C11", "Action": "Phone Call"},
+            {"Date": date(2026, 11, 24), "Action": "Called"},
+        ],
+    )
+    assert messages(path) == [
+        't.xlsx: Interviews!E3: Status "filled" is not in the list — did you mean "Position '
+        'Filled"? Pick one of: Scheduled, Interviewed, Second Interview, Offer, Hired, Not '
+        "Selected, Position Filled, Withdrawn, Offer Declined",
+        't.xlsx: Interviews!I3: Hiring Timeline Days "30-60 days" is a range — type one number '
+        "of days, e.g. 45 for 30-60 days",
+        't.xlsx: Interviews!A3: Interview ID "ACME-1" is already used in row 2 — IDs must be '
+        "unique; rename one",
+        't.xlsx: Contacts!C3: Role "Receptionst" is not in the list — did you mean '
+        '"Receptionist"? Pick one of: Interviewer, Receptionist, Assistant, Reference, Network',
+        't.xlsx: Log!D3: Action "Called" is not in the list — did you mean "Phone Call"? Pick '
+        "one of: Application Sent, "
+        "Thank-You Letter Mailed, Thank-You Email Sent, Thank-You Fax Sent, Note Card Mailed, "
+        "Phone Call, Reference Notified, Referral Requested, Keep-In-Touch Sent",
+        't.xlsx: Contacts!B3: Interview ID "ACME-2" is not on the Interviews sheet — did you '
+        'mean "ACME-1"? Fix the ID or add that row to Interviews',
+        't.xlsx: Log!C2: Contact ID "C11" is not on the Contacts sheet — did you mean "C1"? Fix '
+        "the ID or add that row to Contacts",
+    ]
+
+
+def test_text_in_a_number_column(tmp_path: Path) -> None:
+    """Words where a number of days belongs are an error with an example."""
+    path = make_book(
+        tmp_path / "t.xlsx", interviews=[dict(IV, **{"Hiring Timeline Days": "a month"})]
+    )
+    assert blocking(path) == [
+        't.xlsx: Interviews!I2: Hiring Timeline Days "a month" is text, not '
+        "a number — type a whole number of days, e.g. 45"
+    ]
+
+
+def test_missing_sheet_lists_the_sheets_found(tmp_path: Path) -> None:
+    """A workbook without a contract sheet says which sheets it does have."""
+    sheets = contract_sheets()
+    del sheets["Log"]
+    msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
+    assert msgs == [
+        't.xlsx: has no sheet named "Log" (sheets found: Profile, Interviews, '
+        "Contacts) — add it, or rename the sheet that holds it; `followup-xl init "
+        "new.xlsx` shows the expected layout"
+    ]
+
+
+def one_error(path: Path) -> str:
+    """Return the single error message reading a broken file gives."""
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    (problem,) = info.value.problems
+    return str(problem)
+
+
+def test_files_that_are_not_workbooks(tmp_path: Path) -> None:
+    """Missing, empty, CSV-renamed, truncated and legacy files get a clear fix."""
+    assert one_error(tmp_path / "gone.xlsx").startswith("gone.xlsx: no such file: ")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert "is empty (0 bytes)" in one_error(empty)
+    csv = tmp_path / "csv.xlsx"
+    csv.write_text("Interview ID,Company\nACME-1,Acme\n")
+    assert one_error(csv).startswith(
+        "csv.xlsx: is a text or CSV file, although it is named "
+        ".xlsx: open it in Excel or LibreOffice Calc"
+    )
+    good = make_book(tmp_path / "good.xlsx", interviews=[IV])
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert "is damaged or incomplete" in one_error(cut)
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    assert "is an old Excel 97-2003 (.xls) workbook" in one_error(xls)
+
+
+def test_ods_suffix_says_how_to_convert(tmp_path: Path) -> None:
+    """An .ods file is refused with the Save As advice."""
+    ods = tmp_path / "tracker.ods"
+    ods.write_bytes(b"PK\x03\x04")
+    assert one_error(ods) == (
+        "tracker.ods: is an OpenDocument spreadsheet: open it in Excel or "
+        "LibreOffice Calc and use File > Save As > Excel Workbook (.xlsx)"
+    )
+
+
+def test_password_protected_workbook(corpus_dir: Path) -> None:
+    """A real encrypted workbook is refused with how to remove the password."""
+    msg = one_error(corpus_dir / "calamine_encrypted.xlsx")
+    assert msg.startswith("calamine_encrypted.xlsx: is protected with a password")
+
+
+def test_strict_ooxml_corpus_file_is_readable(corpus_dir: Path) -> None:
+    """Excel's Strict Open XML format is read (it is not the contract's shape, so it errors)."""
+    msgs = messages(corpus_dir / "calamine_strict_ooxml.xlsx")
+    assert msgs[0].startswith(
+        'calamine_strict_ooxml.xlsx: has no sheet named "Profile" (sheets found: ml_out)'
+    )
+
+
+def test_real_ods_and_xls_from_libreoffice(tmp_path: Path, soffice: str) -> None:
+    """Files LibreOffice really writes as .ods and .xls are refused with the conversion advice."""
+    src = make_book(tmp_path / "tracker.xlsx", interviews=[IV])
+    for fmt, expected in (
+        ("ods", "is an OpenDocument spreadsheet"),
+        ("xls", "is an old Excel 97-2003 (.xls) workbook"),
+    ):
+        out = convert(src, fmt, tmp_path / fmt)
+        assert expected in one_error(out)
+        renamed = tmp_path / f"renamed-{fmt}.xlsx"
+        shutil.copy(out, renamed)
+        assert expected in one_error(renamed)
+
+
+def test_libreoffice_saved_workbook_reads_the_same(tmp_path: Path, soffice: str) -> None:
+    """A workbook saved again by LibreOffice Calc reads to the same records."""
+    src = make_book(
+        tmp_path / "tracker.xlsx", interviews=[IV], contacts=[CT], profile={"ZIP": "02134"}
+    )
+    again = convert(src, "xlsx", tmp_path / "lo")
+    a, b = read_workbook(src).book, read_workbook(again).book
+    assert (a.profile, a.interviews, a.contacts) == (b.profile, b.interviews, b.contacts)
