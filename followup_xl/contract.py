@@ -95,7 +95,15 @@ LOG_COLUMNS = (
 MARK_COLUMNS = ("Next Action", "Next Due", "Follow-up Status")
 #: Columns of the tool-owned Due sheet, in order.
 DUE_COLUMNS = (
-    "Status", "Due Date", "Action", "Rule", "Who", "Company", "Position", "Channel", "Letter",
+    "Status",
+    "Due Date",
+    "Action",
+    "Rule",
+    "Who",
+    "Company",
+    "Position",
+    "Channel",
+    "Letter",
     "Why",
 )
 

@@ -194,8 +194,13 @@ class Kind(str, Enum):
 
 #: Kinds that produce a document in the output folder.
 LETTER_KINDS = frozenset(
-    {Kind.THANK_YOU_LETTER, Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_FAX, Kind.NOTE_CARD,
-     Kind.KEEP_IN_TOUCH}
+    {
+        Kind.THANK_YOU_LETTER,
+        Kind.THANK_YOU_EMAIL,
+        Kind.THANK_YOU_FAX,
+        Kind.NOTE_CARD,
+        Kind.KEEP_IN_TOUCH,
+    }
 )
 
 
@@ -240,5 +245,13 @@ class Action:
 
     def sort_key(self) -> tuple:
         """Return the Due sheet's order: overdue first, then due, then upcoming, by date."""
-        return (STATUS_ORDER[self.status], self.due, self.company, self.who, self.rule,
-                self.kind.value, self.contact_id, self.interview_id)
+        return (
+            STATUS_ORDER[self.status],
+            self.due,
+            self.company,
+            self.who,
+            self.rule,
+            self.kind.value,
+            self.contact_id,
+            self.interview_id,
+        )
