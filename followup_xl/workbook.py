@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -200,15 +201,17 @@ def col_letter(index: int) -> str:
 
 def _blank(value: Any) -> bool:
     """Return True for an empty cell."""
+    if type(value) is str:
+        return not value or value.isspace()
     if value is None:
         return True
-    if isinstance(value, float) and value != value:  # NaN
-        return True
-    return isinstance(value, str) and value.strip() == ""
+    return isinstance(value, float) and value != value  # NaN
 
 
 def clean_text(value: Any) -> str:
     """Return a cell as trimmed text, undoing Excel's _xHHHH_ escapes and CR/LF pairs."""
+    if type(value) is str and "_x" not in value and "\r" not in value:
+        return value.strip()  # the common case, kept fast for big workbooks
     if _blank(value):
         return ""
     if isinstance(value, bool):
@@ -355,6 +358,12 @@ def closest(value: str, choices: Sequence[str]) -> str | None:
     return None
 
 
+@functools.cache
+def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
+    """Return {normalised value: allowed value} for a list column."""
+    return {C.norm_header(c): c for c in choices}
+
+
 # --- the reader ----------------------------------------------------------------------------
 
 
@@ -468,8 +477,6 @@ class _Reader:
 
     def convert(self, sheet: str, row: int, pos: int, col: C.Column, value: Any) -> Any:
         """Convert one cell by its contract type, recording a problem when it cannot."""
-        cell = f"{col_letter(pos + 1)}{row}"
-        where = f'"{clean_text(value)}"' if not _blank(value) else "it"
         try:
             if _blank(value):
                 if col.required:
@@ -485,16 +492,16 @@ class _Reader:
                 return self.choice(value, col)
             return self.text(value, col)
         except CellError as exc:
-            label = f"{col.name} {where}" if not _blank(value) else col.name
-            self.problem(f"{label} {exc}", sheet, cell)
+            label = col.name if _blank(value) else f'{col.name} "{clean_text(value)}"'
+            self.problem(f"{label} {exc}", sheet, f"{col_letter(pos + 1)}{row}")
             return None
 
     def choice(self, value: Any, col: C.Column) -> str:
         """Return the allowed value typed (any case), or raise CellError with a suggestion."""
         text = clean_text(value)
-        for c in col.choices:
-            if C.norm_header(c) == C.norm_header(text):
-                return c
+        hit = _choice_index(col.choices).get(C.norm_header(text))
+        if hit:
+            return hit
         near = closest(text, col.choices)
         allowed = ", ".join(col.choices)
         tip = f'did you mean "{near}"? Pick' if near else "pick"
