@@ -376,6 +376,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.layouts: dict[str, SheetLayout] = {}
         self.country = "US"
+        self.profile_sheet: str | None = None
 
     def problem(
         self, message: str, sheet: str | None = None, cell: str | None = None, blocking: bool = True
@@ -594,11 +595,7 @@ class _Reader:
         zip_code = values.get("ZIP", "")
         if country == "US" and zip_code.isdigit() and len(zip_code) < 5:
             zip_code = zip_code.zfill(5)
-        for required in ("Name",):
-            if not values.get(required):
-                self.problem(
-                    f"Profile has no {required} — letters need it as the signature", name, None
-                )
+        self.profile_sheet = name
         return Profile(
             name=values.get("Name", ""),
             street=values.get("Street", ""),
@@ -766,6 +763,12 @@ class _Reader:
         contacts = self.contacts()
         log = self.log()
         self.links(interviews, contacts, log)
+        if interviews and not profile.name and self.profile_sheet:
+            self.problem(
+                "has no Name — type your name in the Value column beside Name; every letter "
+                "is signed with it",
+                self.profile_sheet,
+            )
         return Book(
             path=path,
             profile=profile,

@@ -374,3 +374,13 @@ def test_libreoffice_saved_workbook_reads_the_same(tmp_path: Path, soffice: str)
     again = convert(src, "xlsx", tmp_path / "lo")
     a, b = read_workbook(src).book, read_workbook(again).book
     assert (a.profile, a.interviews, a.contacts) == (b.profile, b.interviews, b.contacts)
+
+
+def test_profile_name_is_needed_once_there_are_interviews(tmp_path: Path) -> None:
+    """A fresh workbook checks clean; with interviews, letters need the user's name."""
+    assert messages(make_book(tmp_path / "empty.xlsx", profile={"Name": None})) == []
+    path = make_book(tmp_path / "t.xlsx", profile={"Name": None}, interviews=[IV])
+    assert blocking(path) == [
+        "t.xlsx: Profile: has no Name — type your name in the Value column beside Name; every "
+        "letter is signed with it"
+    ]
