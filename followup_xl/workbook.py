@@ -352,8 +352,8 @@ def closest(value: str, choices: Sequence[str]) -> str | None:
     hit = difflib.get_close_matches(value.casefold(), list(lowered), n=1, cutoff=0.5)
     if hit:
         return lowered[hit[0]]
-    for c in choices:  # "filled" -> "Position Filled"
-        if value.casefold() in c.casefold():
+    for c in choices:  # "filled" -> "Position Filled", "yes please" -> "Yes"
+        if value.casefold() in c.casefold() or c.casefold() in value.casefold().split():
             return c
     return None
 
