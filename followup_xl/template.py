@@ -172,12 +172,16 @@ GUIDE: tuple[tuple[str, str], ...] = (
 def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
     """Return a small, realistic job search dated relative to `today`, keyed by contract header.
 
-    Situations (offsets in calendar days from `today`):
-    HLB-1 panel interview yesterday, three interviewers and a receptionist, nothing sent yet
-    (thank-yous due today); GRV-1 four days ago, Want Job = No, nothing sent (thank-you
-    overdue, R4); MBH-1 25 days ago, letter and card mailed 24 days ago, calls 21, 14 and 7
-    days ago (next weekly call due, R13); NPL-1 position filled (R14 keep in touch); two
-    references, one already told (R10 due for the other); an application sent two days ago.
+    Situations (calendar days from `today`, whatever the weekday):
+    HLB-1 panel interview yesterday 10:30, three interviewers and a receptionist, nothing sent
+    yet: thank-yous and a note card due today (R3, R8), one channel unknown (R5).
+    GRV-1 four days ago, Want Job = No, nothing sent: thank-you overdue (R4).
+    MBH-1 25 days ago, letter and card mailed 24 days ago, calls 21, 14 and 7 days ago, the
+    expected dates passed (board postponed): next weekly call due today, or on the next
+    working day (R13).
+    NPL-1 position filled after two calls: keep-in-touch letter due (R14).
+    Two references, one told 40 days ago: calling the other is overdue (R10).
+    An application sent two days ago, so no "keep searching" warning (R11).
     """
 
     def day(offset: int) -> date:
@@ -242,8 +246,8 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Interview Date": at(-25, 9),
             "Status": "Interviewed",
             "Want Job": "Yes",
-            "Decision Expected": day(20),
-            "Callback Expected": day(4),
+            "Decision Expected": day(-10),
+            "Callback Expected": day(-18),
             "Hiring Timeline Days": 45,
             "Company Street": "1 Mill Brook Way",
             "Company City": "Framingham",
@@ -253,7 +257,8 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "the health inspector's feedback",
             "Forgot To Mention": "I completed a HIPAA awareness course in October",
             "Enclosures": "Writing samples",
-            "Notes": "Board approves hires once a month; told 30 to 60 days.",
+            "Notes": "Board approves hires once a month; told 30 to 60 days. No call about a "
+            "second round yet.",
         },
         {
             "Interview ID": "NPL-1",
@@ -477,7 +482,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Interview ID": "MBH-1",
             "Contact ID": "MBH-FERNANDEZ",
             "Action": "Phone Call",
-            "Outcome": "Board postponed; still a strong candidate",
+            "Outcome": "Board meeting postponed to next month; still a strong candidate",
         },
         {
             "Date": day(-2),
