@@ -1,0 +1,619 @@
+"""The follow-up rules R1–R14 as pure date logic: workbook records + today -> due actions.
+
+No clock and no I/O: `today` is passed in, the country's working days come from
+workdays.py. Every Action names its rule, and its `why` cites the dates it was computed
+from. The readings of the advice that were judgement calls are listed in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from .model import (
+    ACCEPTED_STATUSES,
+    Action,
+    Book,
+    Contact,
+    Interview,
+    Kind,
+    Status,
+)
+from .workdays import WorkCalendar, calendar_for
+
+#: Rule ID -> short title (../shared/followup-rules.md).
+RULES: dict[str, str] = {
+    "R1": "Ask about the timeline",
+    "R2": "Record everyone",
+    "R3": "Thank-you within 24 hours, one per person",
+    "R4": "Thank-you even without wanting the job",
+    "R5": "The right channel",
+    "R6": "Zero errors",
+    "R7": "Five essentials of the letter",
+    "R8": "Handwritten note card",
+    "R9": "Business-letter layout",
+    "R10": "Tell your references",
+    "R11": "Keep searching",
+    "R12": "Phone 48-72 hours after mailing",
+    "R13": "Patient but persistent, never desperate",
+    "R14": "Keep the contact after a no",
+}
+
+#: Actions are listed when due within this many days (UPCOMING); nothing further out.
+HORIZON_DAYS = 7
+#: Never schedule two calls to one person closer than this (R13).
+MIN_CALL_GAP_DAYS = 7
+
+THANK_YOU_LOGS = frozenset(
+    {"Thank-You Letter Mailed", "Thank-You Email Sent", "Thank-You Fax Sent", "Note Card Mailed"}
+)
+CALL_LOG = "Phone Call"
+REFERENCE_LOG = "Reference Notified"
+KEEP_IN_TOUCH_LOGS = frozenset({"Keep-In-Touch Sent", "Referral Requested"})
+APPLICATION_LOG = "Application Sent"
+
+_CHANNEL_KIND = {
+    "Mail": (Kind.THANK_YOU_LETTER, "Mail"),
+    "Email": (Kind.THANK_YOU_EMAIL, "Email"),
+    "Fax": (Kind.THANK_YOU_FAX, "Fax"),
+    "Handwritten Card": (Kind.NOTE_CARD, "Handwritten Card"),
+}
+_FRONT_DESK = frozenset({"Receptionist", "Assistant"})
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def fmt_date(day: date, today: date | None = None) -> str:
+    """Format 'Mon 23 Nov' (plus the year when it is not today's year), locale-free."""
+    text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    if today is not None and day.year != today.year:
+        text += f" {day.year}"
+    return text
+
+
+def _fmt_when(day: date, at: time | None, today: date) -> str:
+    text = fmt_date(day, today)
+    return f"{text} {at.hour:02d}:{at.minute:02d}" if at is not None else text
+
+
+def who_text(contact: Contact) -> str:
+    """Return 'Ms. Renée Dubois-Okafor, Store Manager (C1)', or 'Receptionist (C3)'."""
+    name = " ".join(p for p in (contact.honorific, contact.first_name, contact.last_name) if p)
+    if not contact.first_name and not contact.last_name:
+        name = contact.role or "Contact"
+    if contact.job_title:
+        name += f", {contact.job_title}"
+    return f"{name} ({contact.contact_id})"
+
+
+# --- status ---------------------------------------------------------------------------
+
+
+def status_for(
+    due: date,
+    today: date,
+    window_start: date | None = None,
+    window_end: date | None = None,
+) -> Status | None:
+    """Return OVERDUE/DUE/UPCOMING, or None when the action is further out than the horizon.
+
+    Inside its window (when it has one) an action is DUE; after the later of due date and
+    window end it is OVERDUE; before it starts it is UPCOMING within HORIZON_DAYS.
+    """
+    start = min(due, window_start) if window_start is not None else due
+    end = max(due, window_end) if window_end is not None else due
+    if today > end:
+        return Status.OVERDUE
+    if today >= start:
+        return Status.DUE
+    if (start - today).days <= HORIZON_DAYS:
+        return Status.UPCOMING
+    return None
+
+
+# --- the engine -----------------------------------------------------------------------
+
+
+class _Engine:
+    """One evaluation of the rules over one book on one day."""
+
+    def __init__(self, book: Book, today: date, quiet_days: int) -> None:
+        self.book = book
+        self.today = today
+        self.quiet_days = quiet_days
+        self.cal: WorkCalendar = calendar_for(book.profile.country)
+        self.out: list[Action] = []
+        # First row wins for a duplicated ID, in row order, so the result ignores list order.
+        self.interviews: dict[str, Interview] = {}
+        for iv in sorted(book.interviews, key=lambda i: (i.row, i.interview_id)):
+            self.interviews.setdefault(iv.interview_id, iv)
+        self.contacts: dict[str, Contact] = {}
+        for c in sorted(book.contacts, key=lambda c: (c.row, c.contact_id)):
+            self.contacts.setdefault(c.contact_id, c)
+        self.people: dict[str, list[Contact]] = defaultdict(list)
+        for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
+            if c.interview_id:
+                self.people[c.interview_id].append(c)
+
+    # helpers ------------------------------------------------------------------------
+
+    def held(self, iv: Interview) -> bool:
+        """Return True when the interview has taken place (a past date counts as held)."""
+        if iv.interview_date is None:
+            return False
+        if iv.interview_date < self.today:
+            return True
+        return iv.interview_date == self.today and iv.status != "Scheduled"
+
+    def logged(self, actions: Iterable[str], iv: Interview, contact: Contact) -> list[date]:
+        """Return sorted dates of Log rows of these actions for this person and interview.
+
+        A row counts from the interview day on; a blank Contact ID means everyone at that
+        interview, a blank Interview ID means any interview of that person.
+        """
+        wanted = set(actions)
+        since = iv.interview_date or date.min
+        dates = []
+        for entry in self.book.log:
+            if entry.action not in wanted or entry.date < since:
+                continue
+            if entry.contact_id and entry.contact_id != contact.contact_id:
+                continue
+            if not entry.contact_id and entry.interview_id != iv.interview_id:
+                continue
+            if entry.interview_id and entry.interview_id != iv.interview_id:
+                continue
+            dates.append(entry.date)
+        return sorted(dates)
+
+    def add(
+        self,
+        rule: str,
+        kind: Kind,
+        due: date,
+        why: str,
+        *,
+        iv: Interview | None = None,
+        contact: Contact | None = None,
+        channel: str = "",
+        window: tuple[date, date] | None = None,
+    ) -> Action | None:
+        """Add an action when it is within the horizon; return it, or None."""
+        window_start, window_end = window if window else (None, None)
+        status = status_for(due, self.today, window_start, window_end)
+        if status is None:
+            return None
+        action = Action(
+            rule=rule,
+            kind=kind,
+            status=status,
+            due=due,
+            why=why,
+            channel=channel,
+            interview_id=iv.interview_id if iv else "",
+            company=iv.company if iv else "",
+            position=iv.position if iv else "",
+            contact_id=contact.contact_id if contact else "",
+            who=who_text(contact) if contact else "",
+            window_start=window_start,
+            window_end=window_end,
+        )
+        self.out.append(action)
+        return action
+
+    def d(self, day: date) -> str:
+        return fmt_date(day, self.today)
+
+    def workday(self, day: date) -> tuple[date, str]:
+        """Move a day onto a working day; return it and a note naming what was skipped."""
+        moved = self.cal.on_or_after(day)
+        if moved == day:
+            return day, ""
+        reasons = ", ".join(self.cal.skipped(day, moved))
+        return moved, f" (moved past {reasons})"
+
+    # rules --------------------------------------------------------------------------
+
+    def run(self) -> list[Action]:
+        for iid in sorted(self.interviews):
+            iv = self.interviews[iid]
+            if iv.interview_date is None:
+                continue
+            self.record_everyone(iv)
+            self.thank_yous(iv)
+            if self.held(iv) and not iv.terminal:
+                calls = self.calls(iv)
+                self.timeline(iv, calls)
+            if self.held(iv) and iv.terminal and iv.status not in ACCEPTED_STATUSES:
+                self.keep_in_touch(iv)
+        self.references()
+        self.keep_searching()
+        return self.out
+
+    def thank_you_deadline(self, iv: Interview) -> tuple[date, str]:
+        """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
+        assert iv.interview_date is not None
+        when = _fmt_when(iv.interview_date, iv.interview_time, self.today)
+        if iv.interview_time is not None:
+            deadline = datetime.combine(iv.interview_date, iv.interview_time) + timedelta(hours=24)
+            by = _fmt_when(deadline.date(), deadline.time(), self.today)
+            return deadline.date(), f"interview {when} → thank-you within 24 h, by {by}"
+        deadline = iv.interview_date + timedelta(days=1)
+        return deadline, f"interview {when} → thank-you within 24 h, by {self.d(deadline)}"
+
+    def record_everyone(self, iv: Interview) -> None:
+        """R2: every interviewer with name, honorific and title; nobody recorded is a gap."""
+        assert iv.interview_date is not None
+        deadline, _ = self.thank_you_deadline(iv)
+        window = (iv.interview_date, deadline)
+        when = self.d(iv.interview_date)
+        people = self.people.get(iv.interview_id, [])
+        if not any(c.role == "Interviewer" for c in people):
+            verb = "had" if self.held(iv) else "have"
+            self.add(
+                "R2",
+                Kind.DATA_GAP,
+                deadline,
+                f"interview {when}: no interviewer recorded → add everyone you {verb} met "
+                "(names and titles from their business cards) to Contacts",
+                iv=iv,
+                window=window,
+            )
+        for c in people:
+            if c.role == "Interviewer":
+                missing = [
+                    label
+                    for label, value in (
+                        ("honorific", c.honorific),
+                        ("last name", c.last_name),
+                        ("job title", c.job_title),
+                    )
+                    if not value
+                ]
+            elif c.role in _FRONT_DESK:
+                missing = [] if (c.first_name or c.last_name) else ["name"]
+            else:
+                continue
+            if missing:
+                self.add(
+                    "R2",
+                    Kind.DATA_GAP,
+                    deadline,
+                    f"interview {when}: {c.role.lower()} without {', '.join(missing)} → "
+                    f"record it (business card, website, receptionist) before the "
+                    f"thank-you, due {self.d(deadline)}",
+                    iv=iv,
+                    contact=c,
+                    window=window,
+                )
+
+    def thank_yous(self, iv: Interview) -> None:
+        """R3/R4/R5/R8: one thank-you per interviewer, a note card to the front desk."""
+        assert iv.interview_date is not None
+        deadline, base = self.thank_you_deadline(iv)
+        window = (iv.interview_date, deadline)
+        enclose = f"; enclose: {', '.join(iv.enclosures)}" if iv.enclosures else ""
+        for c in self.people.get(iv.interview_id, []):
+            if c.role not in ("Interviewer", *_FRONT_DESK):
+                continue
+            if self.logged(THANK_YOU_LOGS, iv, c):
+                continue
+            if c.role == "Interviewer" and not c.preferred_channel:
+                # R5 is a question to ask at the interview, so it may be listed before it.
+                self.add(
+                    "R5",
+                    Kind.DATA_GAP,
+                    deadline,
+                    f"interview {self.d(iv.interview_date)}: no preferred channel → ask the "
+                    "receptionist whether mail, email or fax reaches this person best; "
+                    "the letter goes by mail meanwhile",
+                    iv=iv,
+                    contact=c,
+                    window=window,
+                )
+            if not self.held(iv):
+                continue
+            if c.role in _FRONT_DESK:
+                self.add(
+                    "R8",
+                    Kind.NOTE_CARD,
+                    deadline,
+                    f"{base}: a handwritten note card to the {c.role.lower()}",
+                    iv=iv,
+                    contact=c,
+                    channel="Handwritten Card",
+                    window=window,
+                )
+                continue
+            kind, channel = _CHANNEL_KIND.get(c.preferred_channel, (Kind.THANK_YOU_LETTER, "Mail"))
+            if iv.want_job == "No":
+                rule, why = (
+                    "R4",
+                    f"{base}, also without wanting the job (no claim of strong interest)",
+                )
+            else:
+                rule, why = "R3", f"{base}, an individual one to each interviewer"
+            self.add(
+                rule,
+                kind,
+                deadline,
+                why + enclose,
+                iv=iv,
+                contact=c,
+                channel=channel,
+                window=window,
+            )
+
+    def calls(self, iv: Interview) -> list[Action]:
+        """R12/R13: the call 48–72 h after mailing, then spaced calls until a decision."""
+        made: list[Action] = []
+        for c in self.people.get(iv.interview_id, []):
+            if c.role != "Interviewer":
+                continue
+            sent = self.logged(THANK_YOU_LOGS, iv, c)
+            calls = self.logged([CALL_LOG], iv, c)
+            mailed = sent[0] if sent else None
+            self.too_close(iv, c, calls)
+            if mailed is not None and not any(day >= mailed for day in calls):
+                action = self.first_call(iv, c, mailed, calls)
+            elif calls:
+                action = self.next_call(iv, c, calls[-1])
+            else:
+                action = None
+            if action is not None:
+                made.append(action)
+        return made
+
+    def first_call(
+        self, iv: Interview, c: Contact, mailed: date, calls: list[date]
+    ) -> Action | None:
+        """R12: phone 48–72 h after the thank-you was mailed, on working days."""
+        start, moved_start = self.workday(mailed + timedelta(days=2))
+        end, _ = self.workday(mailed + timedelta(days=3))
+        gap = ""
+        if calls and start < calls[-1] + timedelta(days=MIN_CALL_GAP_DAYS):
+            start, _ = self.workday(calls[-1] + timedelta(days=MIN_CALL_GAP_DAYS))
+            gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {self.d(calls[-1])}"
+        end = max(end, start)
+        span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
+        why = f"thank-you mailed {self.d(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
+        return self.add(
+            "R12",
+            Kind.PHONE_CALL,
+            start,
+            why + self.cal_note(),
+            iv=iv,
+            contact=c,
+            channel="Phone",
+            window=(start, end),
+        )
+
+    def spacing(self, iv: Interview) -> tuple[int, str]:
+        """Return the days between follow-up calls and how the timeline shaped them (R13)."""
+        days = iv.hiring_timeline_days
+        if days is None or days <= 60:
+            told = f"hiring timeline {days} days → " if days is not None else ""
+            return 7, f"{told}weekly calls"
+        if days <= 120:
+            return 14, f"hiring timeline {days} days → a call every 2 weeks"
+        return 28, f"hiring timeline {days} days → a call every 4 weeks"
+
+    def next_call(self, iv: Interview, c: Contact, last: date) -> Action | None:
+        """R13: the next call, spaced from the last one, moved after a promised date near it.
+
+        An expected callback or decision date that falls inside the next interval moves the
+        call to the day after it (no calling just before they said they would answer); a
+        date further out does not stop the regular calls meanwhile.
+        """
+        every, how = self.spacing(iv)
+        regular = last + timedelta(days=every)
+        earliest = regular
+        why = f"last call {self.d(last)} → {how} until the position is decided"
+        near = [
+            (day, label)
+            for day, label in (
+                (iv.callback_expected, "callback expected"),
+                (iv.decision_expected, "decision expected"),
+            )
+            if day is not None and regular <= day < regular + timedelta(days=every)
+        ]
+        if near:
+            day, label = min(near)
+            earliest = day + timedelta(days=1)
+            why += f"; {label} {self.d(day)} → call the day after it"
+        due, moved = self.workday(earliest)
+        why += f": next call {self.d(due)}{moved}"
+        return self.add(
+            "R13",
+            Kind.PHONE_CALL,
+            due,
+            why + self.cal_note(),
+            iv=iv,
+            contact=c,
+            channel="Phone",
+        )
+
+    def too_close(self, iv: Interview, c: Contact, calls: list[date]) -> None:
+        """R13: flag when the last two logged calls to a person are less than a week apart."""
+        if len(calls) < 2:
+            return
+        before, last = calls[-2], calls[-1]
+        gap = (last - before).days
+        if gap >= MIN_CALL_GAP_DAYS:
+            return
+        apart = "on the same day" if gap == 0 else f"{gap} day{'s' if gap != 1 else ''} apart"
+        self.add(
+            "R13",
+            Kind.WARNING,
+            self.today,
+            f"calls on {self.d(before)} and {self.d(last)} were {apart} → leave at least "
+            f"{MIN_CALL_GAP_DAYS} days between calls: persistent, never desperate",
+            iv=iv,
+            contact=c,
+        )
+
+    def timeline(self, iv: Interview, calls: list[Action]) -> None:
+        """R1: after the interview, no decision or callback date known → ask at next contact."""
+        if iv.decision_expected or iv.callback_expected or iv.hiring_timeline_days:
+            return
+        assert iv.interview_date is not None
+        when = self.d(iv.interview_date)
+        why = f"interview {when}: no decision or callback date recorded → ask when they "
+        if calls:
+            first = min(calls, key=lambda a: (a.due, a.contact_id))
+            window = None
+            if first.window_start is not None and first.window_end is not None:
+                window = (first.window_start, first.window_end)
+            self.add(
+                "R1",
+                Kind.DATA_GAP,
+                first.due,
+                why + f"will decide, during the call on {self.d(first.due)}",
+                iv=iv,
+                window=window,
+            )
+            return
+        deadline, _ = self.thank_you_deadline(iv)
+        self.add(
+            "R1",
+            Kind.DATA_GAP,
+            deadline,
+            why + "will decide, at the next contact",
+            iv=iv,
+            window=(iv.interview_date, deadline),
+        )
+
+    def keep_in_touch(self, iv: Interview) -> None:
+        """R14: after a no, keep each interviewer as a contact and ask for referrals."""
+        assert iv.interview_date is not None
+        for c in self.people.get(iv.interview_id, []):
+            if c.role != "Interviewer":
+                continue
+            if self.logged(KEEP_IN_TOUCH_LOGS, iv, c):
+                continue
+            self.add(
+                "R14",
+                Kind.KEEP_IN_TOUCH,
+                self.today,
+                f"status {iv.status} (interview {self.d(iv.interview_date)}) → no more calls "
+                "about this position; keep in touch and ask for referrals",
+                iv=iv,
+                contact=c,
+                channel=_CHANNEL_KIND[c.preferred_channel][1]
+                if c.preferred_channel in _CHANNEL_KIND
+                else "Mail",
+            )
+
+    def references(self) -> None:
+        """R10: call each reference about the open interviews they have not heard of."""
+        refs = sorted(
+            (c for c in self.contacts.values() if c.role == "Reference"),
+            key=lambda c: c.contact_id,
+        )
+        for ref in refs:
+            told_all = False
+            told: set[str] = set()
+            for entry in self.book.log:
+                if entry.action == REFERENCE_LOG and entry.contact_id == ref.contact_id:
+                    if entry.interview_id:
+                        told.add(entry.interview_id)
+                    else:
+                        told_all = True
+            if told_all:
+                continue
+            pending = sorted(
+                (iv.interview_date, iv.interview_id)
+                for iv in self.interviews.values()
+                if iv.interview_date is not None
+                and not iv.terminal
+                and iv.interview_id not in told
+                and (not ref.interview_id or ref.interview_id == iv.interview_id)
+            )
+            if not pending:
+                continue
+            first = self.interviews[pending[0][1]]
+            assert first.interview_date is not None
+            due, moved = self.workday(first.interview_date)
+            names = ", ".join(
+                f"{self.interviews[iid].company or iid} ({self.d(day)})" for day, iid in pending
+            )
+            self.add(
+                "R10",
+                Kind.REFERENCE_CALL,
+                due,
+                f"interview{'s' if len(pending) > 1 else ''} at {names} → call this reference "
+                f"by {self.d(due)}{moved} and tell them they may be contacted",
+                iv=first,
+                contact=ref,
+                channel="Phone",
+            )
+
+    def keep_searching(self) -> None:
+        """R11: warn when no application or interview was recorded for `quiet_days`."""
+        if any(iv.status in ACCEPTED_STATUSES for iv in self.interviews.values()):
+            return
+        days = [e.date for e in self.book.log if e.action == APPLICATION_LOG]
+        days += [iv.interview_date for iv in self.interviews.values() if iv.interview_date]
+        if not days:
+            return
+        last = max(days)
+        quiet_since = last + timedelta(days=self.quiet_days)
+        if quiet_since > self.today:
+            return
+        self.add(
+            "R11",
+            Kind.WARNING,
+            quiet_since,
+            f"last application or interview {self.d(last)}, nothing new for "
+            f"{(self.today - last).days} days → keep applying and interviewing while you wait",
+        )
+
+    def cal_note(self) -> str:
+        return f" [{self.cal.note}]" if self.cal.note else ""
+
+
+def due_actions(book: Book, today: date, *, quiet_days: int = 7) -> list[Action]:
+    """Return the open follow-ups on `today`, most urgent first, each listed once."""
+    actions = _Engine(book, today, quiet_days).run()
+    best: dict[tuple[str, str, str, str], Action] = {}
+    for action in sorted(actions, key=_full_key):
+        best.setdefault(action.key, action)
+    return sorted(best.values(), key=_full_key)
+
+
+def _full_key(action: Action) -> tuple:
+    return (*action.sort_key(), action.why, action.channel)
+
+
+def calendar_note(book: Book) -> str:
+    """Return the note about a country without known public holidays, or ''."""
+    return calendar_for(book.profile.country).note
+
+
+def next_marks(
+    book: Book, actions: list[Action]
+) -> tuple[dict[str, tuple[str, date, str]], dict[str, tuple[str, date, str]]]:
+    """Return the most urgent open action per interview ID and per contact ID.
+
+    Each value is (action text, due date, status) for the Next Action / Next Due /
+    Follow-up Status columns; IDs without an open action are absent.
+    """
+    per_interview: dict[str, tuple[str, date, str]] = {}
+    per_contact: dict[str, tuple[str, date, str]] = {}
+    known_iv = {iv.interview_id for iv in book.interviews}
+    names = {c.contact_id: c.display_name for c in sorted(book.contacts, key=lambda c: -c.row)}
+    for action in sorted(actions, key=_full_key):
+        label = f"{action.kind.value} ({action.rule})"
+        if action.interview_id in known_iv and action.interview_id not in per_interview:
+            text = label
+            if action.contact_id:
+                name = names.get(action.contact_id, action.contact_id)
+                text = f"{action.kind.value}: {name} ({action.rule})"
+            per_interview[action.interview_id] = (text, action.due, action.status.value)
+        if action.contact_id in names and action.contact_id not in per_contact:
+            per_contact[action.contact_id] = (label, action.due, action.status.value)
+    return per_interview, per_contact

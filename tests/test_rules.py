@@ -1,0 +1,549 @@
+"""Scenario tests of the rules engine: one or more per rule, with real calendar dates.
+
+Every expected date below was worked out by hand from ../shared/followup-rules.md and a
+2026 calendar (Wed 25 Nov 2026; US Thanksgiving Thu 26 Nov; GB Boxing Day observed
+Mon 28 Dec; New Year Fri 1 Jan 2027), never by calling the code under test.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from followup_xl.model import Action, Book, Contact, Interview, Kind, LogEntry, Profile, Status
+from followup_xl.rules import RULES, due_actions, fmt_date, next_marks, status_for
+
+D = date
+
+
+def iv(iid: str = "ACME-1", when: date | None = None, **kw) -> Interview:
+    """Return an interview with a held status unless told otherwise."""
+    when = when or D(2026, 11, 23)
+    kw.setdefault("status", "Interviewed")
+    kw.setdefault("company", iid.split("-")[0].title())
+    kw.setdefault("position", "Analyst")
+    kw.setdefault("decision_expected", D(2027, 3, 1))  # keep R1 quiet unless a test wants it
+    return Interview(row=2, interview_id=iid, interview_date=when, **kw)
+
+
+def person(cid: str, iid: str = "ACME-1", **kw) -> Contact:
+    """Return a complete interviewer reached by mail unless told otherwise."""
+    kw.setdefault("role", "Interviewer")
+    if kw["role"] == "Interviewer":
+        kw.setdefault("honorific", "Ms.")
+        kw.setdefault("first_name", "Renée")
+        kw.setdefault("last_name", f"Dubois-{cid}")
+        kw.setdefault("job_title", "Store Manager")
+        kw.setdefault("preferred_channel", "Mail")
+    return Contact(row=2, contact_id=cid, interview_id=iid, **kw)
+
+
+def log(day: date, action: str, cid: str = "", iid: str = "") -> LogEntry:
+    """Return one Log row."""
+    return LogEntry(row=2, date=day, action=action, interview_id=iid, contact_id=cid)
+
+
+def book(interviews=(), contacts=(), entries=(), country: str = "US") -> Book:
+    """Return a book; an Application Sent on the newest interview day keeps R11 quiet."""
+    return Book(
+        path="t.xlsx",
+        profile=Profile(name="Pat Doe", country=country),
+        interviews=tuple(interviews),
+        contacts=tuple(contacts),
+        log=tuple(entries),
+    )
+
+
+def pick(actions: list[Action], rule: str, cid: str = "", iid: str = "") -> list[Action]:
+    """Return the actions of one rule, for one contact and/or interview when given."""
+    return [
+        a
+        for a in actions
+        if a.rule == rule
+        and (not cid or a.contact_id == cid)
+        and (not iid or a.interview_id == iid)
+    ]
+
+
+def one(actions: list[Action], rule: str, cid: str = "", iid: str = "") -> Action:
+    found = pick(actions, rule, cid, iid)
+    assert len(found) == 1, (rule, cid, iid, actions)
+    return found[0]
+
+
+# --- statuses and formatting ------------------------------------------------------------
+
+
+def test_status_overdue_due_upcoming_and_horizon() -> None:
+    """Past due is OVERDUE, today is DUE, within 7 days UPCOMING, later not listed."""
+    today = D(2026, 11, 25)
+    assert status_for(D(2026, 11, 24), today) is Status.OVERDUE
+    assert status_for(D(2026, 11, 25), today) is Status.DUE
+    assert status_for(D(2026, 12, 2), today) is Status.UPCOMING
+    assert status_for(D(2026, 12, 3), today) is None
+    # Inside a window the action is DUE until the window closes.
+    assert status_for(D(2026, 11, 24), today, window_end=D(2026, 11, 26)) is Status.DUE
+    assert status_for(D(2026, 11, 26), today, window_start=D(2026, 11, 25)) is Status.DUE
+    assert status_for(D(2026, 11, 27), today, window_start=D(2026, 11, 26)) is Status.UPCOMING
+
+
+def test_dates_are_formatted_without_locale() -> None:
+    """'Mon 23 Nov', with the year only when it differs from today's."""
+    assert fmt_date(D(2026, 11, 23), D(2026, 11, 25)) == "Mon 23 Nov"
+    assert fmt_date(D(2026, 12, 31), D(2027, 1, 2)) == "Thu 31 Dec 2026"
+
+
+def test_rules_table_lists_r1_to_r14() -> None:
+    """RULES names exactly the fourteen rules of the advice."""
+    assert list(RULES) == [f"R{n}" for n in range(1, 15)]
+
+
+# --- R1 -------------------------------------------------------------------------------
+
+
+def test_r1_unknown_timeline_asked_at_next_contact() -> None:
+    """R1: held interview without decision/callback dates → ask, due with the R12 call."""
+    interview = iv(decision_expected=None)
+    contacts = [person("C1")]
+    # Before the letter is mailed: due with the thank-you deadline, Tue 24 Nov.
+    acts = due_actions(book([interview], contacts), D(2026, 11, 24))
+    r1 = one(acts, "R1", iid="ACME-1")
+    assert (r1.kind, r1.due, r1.status) == (Kind.DATA_GAP, D(2026, 11, 24), Status.DUE)
+    assert "Mon 23 Nov" in r1.why
+    # Mailed Tue 24 Nov → the call (and the question) on Fri 27 Nov, after Thanksgiving.
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    acts = due_actions(book([interview], contacts, entries), D(2026, 11, 25))
+    r1 = one(acts, "R1", iid="ACME-1")
+    assert (r1.due, r1.status) == (D(2026, 11, 27), Status.UPCOMING)
+    assert "Fri 27 Nov" in r1.why
+
+
+def test_r1_quiet_when_any_timeline_is_known_or_position_decided() -> None:
+    """R1: a callback date, a timeline in days or a terminal status silences it."""
+    contacts = [person("C1")]
+    for interview in (
+        iv(decision_expected=None, callback_expected=D(2026, 12, 4)),
+        iv(decision_expected=None, hiring_timeline_days=45),
+        iv(decision_expected=None, status="Not Selected"),
+    ):
+        assert not pick(due_actions(book([interview], contacts), D(2026, 11, 24)), "R1")
+
+
+# --- R2 -------------------------------------------------------------------------------
+
+
+def test_r2_missing_names_titles_and_nobody_recorded() -> None:
+    """R2: interviewer without honorific/title, nameless receptionist, empty interview."""
+    held = iv("ACME-1", D(2026, 11, 30))  # month end: deadline Tue 1 Dec
+    empty = iv("GLOBEX-1", D(2026, 11, 30))
+    contacts = [
+        person("C1", honorific="", job_title=""),
+        person("C2"),
+        person("C3", role="Receptionist"),
+        person("C4", role="Receptionist", first_name="Ann"),
+    ]
+    acts = due_actions(book([held, empty], contacts), D(2026, 12, 1))
+    gap = one(acts, "R2", cid="C1")
+    assert (gap.kind, gap.due, gap.status) == (Kind.DATA_GAP, D(2026, 12, 1), Status.DUE)
+    assert "honorific" in gap.why and "job title" in gap.why and "last name" not in gap.why
+    assert "name" in one(acts, "R2", cid="C3").why
+    assert not pick(acts, "R2", cid="C2") and not pick(acts, "R2", cid="C4")
+    nobody = [a for a in pick(acts, "R2", iid="GLOBEX-1") if not a.contact_id]
+    assert len(nobody) == 1 and "no interviewer recorded" in nobody[0].why
+
+
+def test_r2_prepares_a_scheduled_interview_within_a_week() -> None:
+    """R2: a scheduled interview Thu 3 Dec with nobody recorded is UPCOMING; 20 Dec is not."""
+    soon = iv("SOON-1", D(2026, 12, 3), status="Scheduled")
+    later = iv("LATER-1", D(2026, 12, 20), status="Scheduled")
+    acts = due_actions(book([soon, later]), D(2026, 11, 30))
+    gap = one(acts, "R2", iid="SOON-1")
+    assert (gap.due, gap.status) == (D(2026, 12, 4), Status.UPCOMING)
+    assert not pick(acts, "R2", iid="LATER-1")
+    assert not [a for a in acts if a.kind is not Kind.DATA_GAP and a.interview_id]
+
+
+# --- R3 -------------------------------------------------------------------------------
+
+
+def test_r3_late_evening_interview_at_year_end_is_a_calendar_deadline() -> None:
+    """R3: interview Thu 31 Dec 21:30 → thank-you by Fri 1 Jan 21:30, holiday or not."""
+    interview = iv("ACME-1", D(2026, 12, 31), interview_time=time(21, 30))
+    contacts = [person("C1"), person("C2", preferred_channel="Email")]
+    acts = due_actions(book([interview], contacts), D(2027, 1, 1))
+    letter = one(acts, "R3", cid="C1")
+    assert (letter.kind, letter.channel) == (Kind.THANK_YOU_LETTER, "Mail")
+    assert (letter.due, letter.status) == (D(2027, 1, 1), Status.DUE)
+    assert (letter.window_start, letter.window_end) == (D(2026, 12, 31), D(2027, 1, 1))
+    assert "Thu 31 Dec 2026 21:30" in letter.why and "Fri 1 Jan 21:30" in letter.why
+    email = one(acts, "R3", cid="C2")
+    assert (email.kind, email.channel) == (Kind.THANK_YOU_EMAIL, "Email")
+    # One day later both are overdue.
+    late = due_actions(book([interview], contacts), D(2027, 1, 2))
+    assert {a.status for a in pick(late, "R3")} == {Status.OVERDUE}
+
+
+def test_r3_one_per_interviewer_and_the_log_closes_each() -> None:
+    """R3: each interviewer gets a letter; a logged letter closes only that person's."""
+    interview = iv(interview_time=time(10, 0))
+    contacts = [person("C1"), person("C2"), person("C3", preferred_channel="Fax")]
+    entries = [
+        log(D(2026, 11, 23), "Thank-You Letter Mailed", "C1", "ACME-1"),
+        log(D(2026, 11, 20), "Thank-You Letter Mailed", "C2"),  # before the interview
+    ]
+    acts = due_actions(book([interview], contacts, entries), D(2026, 11, 23))
+    assert {a.contact_id for a in pick(acts, "R3")} == {"C2", "C3"}
+    assert one(acts, "R3", cid="C3").kind is Kind.THANK_YOU_FAX
+    assert one(acts, "R3", cid="C2").status is Status.DUE
+
+
+def test_r3_not_before_the_interview_and_date_only_is_due_next_day() -> None:
+    """R3: a scheduled interview today creates no letter; a date-only one is due next day."""
+    contacts = [person("C1")]
+    scheduled = iv(when=D(2026, 11, 25), status="Scheduled")
+    assert not pick(due_actions(book([scheduled], contacts), D(2026, 11, 25)), "R3")
+    done = iv(when=D(2026, 11, 25))
+    letter = one(due_actions(book([done], contacts), D(2026, 11, 25)), "R3")
+    assert (letter.due, letter.status) == (D(2026, 11, 26), Status.DUE)
+
+
+# --- R4 -------------------------------------------------------------------------------
+
+
+def test_r4_thank_you_even_when_the_job_is_not_wanted() -> None:
+    """R4: Want Job = No still gets a thank-you, named R4 and without claiming interest."""
+    interview = iv(want_job="No", status="Withdrawn")
+    acts = due_actions(book([interview], [person("C1")]), D(2026, 11, 24))
+    letter = one(acts, "R4", cid="C1")
+    assert (letter.kind, letter.due, letter.status) == (
+        Kind.THANK_YOU_LETTER,
+        D(2026, 11, 24),
+        Status.DUE,
+    )
+    assert "without wanting the job" in letter.why
+    assert not pick(acts, "R3")
+
+
+# --- R5 -------------------------------------------------------------------------------
+
+
+def test_r5_unknown_channel_is_a_gap_and_mail_is_the_default() -> None:
+    """R5: blank channel → ask the receptionist, and the letter goes by mail."""
+    acts = due_actions(book([iv()], [person("C1", preferred_channel="")]), D(2026, 11, 24))
+    gap = one(acts, "R5", cid="C1")
+    assert (gap.kind, gap.due, gap.status) == (Kind.DATA_GAP, D(2026, 11, 24), Status.DUE)
+    assert "receptionist" in gap.why
+    letter = one(acts, "R3", cid="C1")
+    assert (letter.kind, letter.channel) == (Kind.THANK_YOU_LETTER, "Mail")
+
+
+def test_r5_asked_at_a_scheduled_interview_and_closed_once_thanked() -> None:
+    """R5: before a Mon 30 Nov interview it is UPCOMING; after the letter it is gone."""
+    contacts = [person("C1", iid="SOON-1", preferred_channel="")]
+    soon = iv("SOON-1", D(2026, 11, 30), status="Scheduled")
+    gap = one(due_actions(book([soon], contacts), D(2026, 11, 25)), "R5")
+    assert (gap.due, gap.status) == (D(2026, 12, 1), Status.UPCOMING)
+    held = iv("SOON-1", D(2026, 11, 30))
+    entries = [log(D(2026, 12, 1), "Thank-You Letter Mailed", "C1")]
+    assert not pick(due_actions(book([held], contacts, entries), D(2026, 12, 1)), "R5")
+
+
+# --- R6, R7, R9: letter content, not dates -------------------------------------------
+
+
+def test_letter_content_rules_make_no_dated_actions_but_enclosures_are_cited() -> None:
+    """R6/R7/R9 are checked in letters and proofreading; R7.5 enclosures show in the why."""
+    interview = iv(enclosures=("references", "writing samples"))
+    acts = due_actions(book([interview], [person("C1")]), D(2026, 11, 24))
+    assert {"R6", "R7", "R9"} <= set(RULES)
+    assert not {a.rule for a in acts} & {"R6", "R7", "R9"}
+    assert "enclose: references, writing samples" in one(acts, "R3").why
+
+
+# --- R8 -------------------------------------------------------------------------------
+
+
+def test_r8_note_cards_to_the_front_desk_whatever_their_channel() -> None:
+    """R8: receptionist and assistant get a handwritten note card, even with Email set."""
+    contacts = [
+        person("C1", preferred_channel="Handwritten Card"),
+        person("C2", role="Receptionist", first_name="Ann", preferred_channel="Email"),
+        person("C3", role="Assistant", first_name="Bo", last_name="Li"),
+    ]
+    acts = due_actions(book([iv()], contacts), D(2026, 11, 24))
+    for cid in ("C2", "C3"):
+        card = one(acts, "R8", cid=cid)
+        assert (card.kind, card.channel, card.due) == (
+            Kind.NOTE_CARD,
+            "Handwritten Card",
+            D(2026, 11, 24),
+        )
+    # An interviewer who prefers a card gets one under R3.
+    assert one(acts, "R3", cid="C1").kind is Kind.NOTE_CARD
+    assert not pick(acts, "R5", cid="C2")  # no channel question for the front desk
+    closed = [log(D(2026, 11, 24), "Note Card Mailed", "C2")]
+    assert not pick(due_actions(book([iv()], contacts, closed), D(2026, 11, 24)), "R8", "C2")
+
+
+# --- R10 ------------------------------------------------------------------------------
+
+
+def test_r10_references_told_about_each_open_interview() -> None:
+    """R10: one call per reference covering the interviews they were not told about."""
+    acme = iv("ACME-1", D(2026, 11, 23))
+    globex = iv("GLOBEX-1", D(2026, 11, 30), status="Scheduled")
+    gone = iv("INITECH-1", D(2026, 11, 16), status="Position Filled")
+    refs = [
+        person("REF1", iid="", role="Reference", first_name="Ed", last_name="Lo"),
+        person("REF2", iid="GLOBEX-1", role="Reference", first_name="Di", last_name="Ng"),
+        person("REF3", iid="", role="Reference", first_name="Al", last_name="Ro"),
+    ]
+    entries = [
+        log(D(2026, 11, 20), "Reference Notified", "REF1", "ACME-1"),
+        log(D(2026, 11, 1), "Reference Notified", "REF3"),  # once, for the whole search
+    ]
+    acts = due_actions(book([acme, globex, gone], refs, entries), D(2026, 11, 25))
+    r1 = one(acts, "R10", cid="REF1")
+    assert (r1.kind, r1.interview_id, r1.due, r1.status) == (
+        Kind.REFERENCE_CALL,
+        "GLOBEX-1",
+        D(2026, 11, 30),
+        Status.UPCOMING,
+    )
+    assert one(acts, "R10", cid="REF2").interview_id == "GLOBEX-1"
+    assert not pick(acts, "R10", cid="REF3")
+    # Without REF1's ACME notice, ACME (Mon 23 Nov) comes first and is overdue.
+    acts = due_actions(book([acme, globex, gone], refs, entries[1:]), D(2026, 11, 25))
+    first = one(acts, "R10", cid="REF1")
+    assert (first.interview_id, first.due, first.status) == (
+        "ACME-1",
+        D(2026, 11, 23),
+        Status.OVERDUE,
+    )
+    assert "Acme" in first.why and "Globex" in first.why and "Initech" not in first.why
+
+
+def test_r10_reference_call_falls_on_a_working_day() -> None:
+    """R10 in DE: an interview on Sat 3 Oct 2026 (German Unity Day) → call Mon 5 Oct."""
+    interview = iv("ACME-1", D(2026, 10, 3), status="Scheduled")
+    ref = person("REF1", iid="", role="Reference", first_name="Ed", last_name="Lo")
+    call = one(due_actions(book([interview], [ref], country="DE"), D(2026, 10, 1)), "R10")
+    assert (call.due, call.status) == (D(2026, 10, 5), Status.UPCOMING)
+
+
+# --- R11 ------------------------------------------------------------------------------
+
+
+def test_r11_warns_after_a_quiet_week_until_a_job_is_accepted() -> None:
+    """R11: last application Mon 16 Nov → quiet since Mon 23 Nov (OVERDUE on Wed 25 Nov)."""
+    old = iv("ACME-1", D(2026, 11, 9), status="Offer")
+    entries = [log(D(2026, 11, 16), "Application Sent")]
+    acts = due_actions(book([old], [], entries), D(2026, 11, 25))
+    warn = one(acts, "R11")
+    assert (warn.kind, warn.due, warn.status) == (Kind.WARNING, D(2026, 11, 23), Status.OVERDUE)
+    assert "Mon 16 Nov" in warn.why
+    assert one(due_actions(book([old], [], entries), D(2026, 11, 23)), "R11").status is (Status.DUE)
+    assert not pick(due_actions(book([old], [], entries), D(2026, 11, 22)), "R11")
+    assert not pick(due_actions(book([old], [], entries), D(2026, 11, 25), quiet_days=14), "R11")
+    hired = iv("ACME-1", D(2026, 11, 9), status="Hired")
+    assert not pick(due_actions(book([hired], [], entries), D(2026, 11, 25)), "R11")
+
+
+def test_r11_a_new_interview_counts_as_momentum() -> None:
+    """R11: an interview on Tue 24 Nov resets the quiet week."""
+    entries = [log(D(2026, 11, 2), "Application Sent")]
+    acts = due_actions(book([iv("ACME-1", D(2026, 11, 24))], [], entries), D(2026, 11, 25))
+    assert not pick(acts, "R11")
+
+
+# --- R12 ------------------------------------------------------------------------------
+
+
+def test_r12_call_window_skips_thanksgiving() -> None:
+    """R12: mailed Tue 24 Nov → +2 is Thanksgiving → call Fri 27 Nov (window closes then)."""
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 11, 25))
+    call = one(acts, "R12", cid="C1")
+    assert (call.kind, call.channel, call.due, call.status) == (
+        Kind.PHONE_CALL,
+        "Phone",
+        D(2026, 11, 27),
+        Status.UPCOMING,
+    )
+    assert (call.window_start, call.window_end) == (D(2026, 11, 27), D(2026, 11, 27))
+    assert "Tue 24 Nov" in call.why and "Thanksgiving" in call.why
+    assert not pick(acts, "R3")
+
+
+def test_r12_window_over_a_weekend_due_then_overdue() -> None:
+    """R12: mailed Wed 25 Nov → window Fri 27 Nov – Mon 30 Nov: DUE on Sat, OVERDUE Tue."""
+    interview = iv(when=D(2026, 11, 24))
+    entries = [log(D(2026, 11, 25), "Thank-You Email Sent", "C1")]
+    b = book([interview], [person("C1", iid="ACME-1", preferred_channel="Email")], entries)
+    call = one(due_actions(b, D(2026, 11, 28)), "R12")
+    assert (call.due, call.window_end, call.status) == (
+        D(2026, 11, 27),
+        D(2026, 11, 30),
+        Status.DUE,
+    )
+    assert one(due_actions(b, D(2026, 12, 1)), "R12").status is Status.OVERDUE
+
+
+def test_r12_uses_the_logs_mailing_date_across_gb_christmas() -> None:
+    """R12 in GB: mailed Thu 24 Dec → Sat, Sun, Boxing Day observed → call Tue 29 Dec."""
+    interview = iv(when=D(2026, 12, 23))
+    entries = [log(D(2026, 12, 24), "Thank-You Letter Mailed", "C1")]
+    call = one(
+        due_actions(book([interview], [person("C1")], entries, "GB"), D(2026, 12, 24)),
+        "R12",
+    )
+    assert (call.due, call.window_end, call.status) == (
+        D(2026, 12, 29),
+        D(2026, 12, 29),
+        Status.UPCOMING,
+    )
+
+
+def test_r12_closed_by_a_logged_call() -> None:
+    """R12: a call on Mon 30 Nov closes it; the next (R13) call is Mon 7 Dec."""
+    entries = [
+        log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1"),
+        log(D(2026, 11, 30), "Phone Call", "C1"),
+    ]
+    acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 12, 1))
+    assert not pick(acts, "R12")
+    assert one(acts, "R13", cid="C1").due == D(2026, 12, 7)
+
+
+# --- R13 ------------------------------------------------------------------------------
+
+
+def _called(*days: date, cid: str = "C1") -> list[LogEntry]:
+    return [log(D(2026, 11, 24), "Thank-You Letter Mailed", cid)] + [
+        log(day, "Phone Call", cid) for day in days
+    ]
+
+
+def test_r13_weekly_calls_after_the_first_call() -> None:
+    """R13: last call Mon 30 Nov → next Mon 7 Dec, UPCOMING on Wed 2 Dec, DUE that Monday."""
+    b = book([iv(hiring_timeline_days=45)], [person("C1")], _called(D(2026, 11, 30)))
+    call = one(due_actions(b, D(2026, 12, 2)), "R13", cid="C1")
+    assert (call.kind, call.due, call.status) == (Kind.PHONE_CALL, D(2026, 12, 7), Status.UPCOMING)
+    assert "45 days" in call.why and "weekly" in call.why
+    assert one(due_actions(b, D(2026, 12, 7)), "R13").status is Status.DUE
+
+
+def test_r13_weekly_call_skips_thanksgiving() -> None:
+    """R13: last call Thu 19 Nov → +7 is Thanksgiving → Fri 27 Nov."""
+    interview = iv(when=D(2026, 11, 16))
+    entries = [
+        log(D(2026, 11, 16), "Thank-You Letter Mailed", "C1"),
+        log(D(2026, 11, 19), "Phone Call", "C1"),
+    ]
+    call = one(due_actions(book([interview], [person("C1")], entries), D(2026, 11, 25)), "R13")
+    assert (call.due, call.status) == (D(2026, 11, 27), Status.UPCOMING)
+
+
+def test_r13_waits_for_a_later_callback_date() -> None:
+    """R13: callback expected Thu 10 Dec → call Fri 11 Dec rather than Mon 7 Dec."""
+    b = book([iv(callback_expected=D(2026, 12, 10))], [person("C1")], _called(D(2026, 11, 30)))
+    assert not pick(due_actions(b, D(2026, 12, 2)), "R13")  # 9 days out: not listed yet
+    call = one(due_actions(b, D(2026, 12, 4)), "R13")
+    assert (call.due, call.status) == (D(2026, 12, 11), Status.UPCOMING)
+    assert "Thu 10 Dec" in call.why
+
+
+def test_r13_long_timeline_spaces_calls_two_weeks() -> None:
+    """R13: a 90-day timeline → next call 14 days after Mon 30 Nov, Mon 14 Dec."""
+    b = book([iv(hiring_timeline_days=90)], [person("C1")], _called(D(2026, 11, 30)))
+    assert one(due_actions(b, D(2026, 12, 8)), "R13").due == D(2026, 12, 14)
+
+
+def test_r13_call_over_de_christmas_moves_to_monday() -> None:
+    """R13 in DE: last call Fri 18 Dec → Fri 25 and Sat 26 Dec are holidays → Mon 28 Dec."""
+    interview = iv(when=D(2026, 12, 7))
+    entries = [
+        log(D(2026, 12, 8), "Thank-You Letter Mailed", "C1"),
+        log(D(2026, 12, 18), "Phone Call", "C1"),
+    ]
+    call = one(
+        due_actions(book([interview], [person("C1")], entries, "DE"), D(2026, 12, 22)), "R13"
+    )
+    assert call.due == D(2026, 12, 28)
+
+
+def test_r13_flags_calls_closer_than_a_week() -> None:
+    """R13: calls Mon 30 Nov and Wed 2 Dec → a warning, and the next call waits to 9 Dec."""
+    b = book([iv()], [person("C1")], _called(D(2026, 11, 30), D(2026, 12, 2)))
+    acts = due_actions(b, D(2026, 12, 3))
+    warn = [a for a in pick(acts, "R13", cid="C1") if a.kind is Kind.WARNING]
+    assert len(warn) == 1 and "2 days apart" in warn[0].why
+    assert warn[0].status is Status.DUE
+    call = [a for a in pick(acts, "R13", cid="C1") if a.kind is Kind.PHONE_CALL]
+    assert call[0].due == D(2026, 12, 9)
+
+
+def test_r13_no_calls_once_the_position_is_decided() -> None:
+    """R13/R14: a terminal status stops every call about the position."""
+    for status in ("Not Selected", "Position Filled", "Withdrawn", "Offer Declined", "Hired"):
+        b = book([iv(status=status)], [person("C1")], _called(D(2026, 11, 30)))
+        acts = due_actions(b, D(2026, 12, 7))
+        assert not [a for a in acts if a.kind is Kind.PHONE_CALL], status
+
+
+# --- R14 ------------------------------------------------------------------------------
+
+
+def test_r14_keep_in_touch_after_a_no() -> None:
+    """R14: Not Selected → a keep-in-touch letter per interviewer, until logged."""
+    contacts = [person("C1", preferred_channel="Email"), person("C2")]
+    entries = _called(D(2026, 11, 30)) + [log(D(2026, 12, 4), "Keep-In-Touch Sent", "C2")]
+    entries += _called(cid="C2")
+    b = book([iv(status="Not Selected")], contacts, entries)
+    acts = due_actions(b, D(2026, 12, 7))
+    letter = one(acts, "R14", cid="C1")
+    assert (letter.kind, letter.channel, letter.due, letter.status) == (
+        Kind.KEEP_IN_TOUCH,
+        "Email",
+        D(2026, 12, 7),
+        Status.DUE,
+    )
+    assert "referrals" in letter.why
+    assert not pick(acts, "R14", cid="C2")
+    referral = entries + [log(D(2026, 12, 5), "Referral Requested", "C1")]
+    assert not pick(
+        due_actions(book([iv(status="Not Selected")], contacts, referral), D(2026, 12, 7)), "R14"
+    )
+
+
+def test_r14_not_after_accepting_the_job() -> None:
+    """R14: Hired means this is the user's new employer: no keep-in-touch letter."""
+    acts = due_actions(book([iv(status="Hired")], [person("C1")], _called()), D(2026, 12, 7))
+    assert not pick(acts, "R14")
+
+
+# --- the list as a whole -------------------------------------------------------------
+
+
+def test_same_action_never_listed_twice_and_sorted() -> None:
+    """A duplicated contact row still yields one action per key, sorted for the Due sheet."""
+    contacts = [person("C1"), person("C1"), person("C2", preferred_channel="")]
+    acts = due_actions(book([iv()], contacts), D(2026, 11, 25))
+    keys = [a.key for a in acts]
+    assert len(keys) == len(set(keys))
+    assert acts == sorted(acts, key=lambda a: a.sort_key())
+    assert one(acts, "R3", cid="C1").who == "Ms. Renée Dubois-C1, Store Manager (C1)"
+
+
+def test_next_marks_give_the_most_urgent_action_per_row() -> None:
+    """next_marks: per interview and per contact, the first open action of the Due list."""
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    b = book([iv()], [person("C1"), person("C2")], entries)
+    acts = due_actions(b, D(2026, 11, 25))
+    per_iv, per_c = next_marks(b, acts)
+    assert per_iv["ACME-1"] == (
+        "Thank-you letter: Ms. Renée Dubois-C2 (R3)",
+        D(2026, 11, 24),
+        "OVERDUE",
+    )
+    assert per_c["C1"] == ("Phone call (R12)", D(2026, 11, 27), "UPCOMING")
+    assert per_c["C2"] == ("Thank-you letter (R3)", D(2026, 11, 24), "OVERDUE")
