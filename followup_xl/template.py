@@ -617,6 +617,7 @@ def _write_guide(wb: Any, fmt: _Formats) -> None:
     ws = wb.add_worksheet(C.GUIDE_SHEET)
     ws.set_column(0, 0, 100)
     ws.hide_gridlines(2)
+    ws.fit_to_pages(1, 0)
     styles = {_TITLE: fmt.title, _HEADING: fmt.heading, _TEXT: fmt.para, _CODE: fmt.code}
     row = 0
     for kind, text in GUIDE:
@@ -640,6 +641,8 @@ def _write_table(
     ws = wb.add_worksheet(sheet)
     ws.set_row(0, 30)
     ws.freeze_panes(1, 1 if sheet in _FREEZE_FIRST_COLUMN else 0)
+    ws.set_landscape()
+    ws.repeat_rows(0)  # the header row on every printed page
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width, fmt.for_column(col))
         ws.write_string(0, c, col.name, fmt.header)
