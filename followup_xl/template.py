@@ -115,16 +115,24 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (_CODE, "followup-xl run tracker.xlsx"),
     (
         _TEXT,
+        "The run lists what is due on screen, overdue first, and stops without changing "
+        "anything if the workbook has a problem to fix (it names the cell). To look without "
+        "writing anything, add --dry-run; followup-xl check tracker.xlsx only checks the "
+        "workbook.",
+    ),
+    (
+        _TEXT,
         "3. Open the workbook and read the Due sheet: overdue items first, then what is due "
         "now and what is coming. The same status shows in the columns Next Action, Next Due "
         "and Follow-up Status at the right of Interviews and Contacts.",
     ),
     (
         _TEXT,
-        "4. Read every letter the run prepared, print, sign and mail them (or send the "
-        "emails), and make the calls listed for this week.",
+        "4. The letters are in a folder named after the date, next to the workbook. Read "
+        "each one, print, sign and mail them (or send the emails), and make the calls listed "
+        "for this week.",
     ),
-    (_TEXT, "5. Log what you did, so that next Sunday's list is right."),
+    (_TEXT, "5. Log what you did, so that next Sunday's list starts from the real dates."),
     (_TEXT, "followup-xl --help lists every command and option."),
     (_HEADING, "The habits behind the list"),
     (
@@ -136,7 +144,9 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (
         _TEXT,
         "Thank every interviewer within 24 hours, each with a letter of their own, and the "
-        "receptionist with a handwritten card - even when you no longer want the job.",
+        "receptionist with a handwritten card - even when you no longer want the job. That "
+        "cannot wait for Sunday: on the evening after an interview, add it and its people, "
+        "and run followup-xl then too.",
     ),
     (
         _TEXT,
@@ -152,9 +162,8 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (
         _TEXT,
         "Only the Due sheet and the three columns at the right end of Interviews and Contacts "
-        "(Next Action, Next Due, Follow-up Status). It adds rows to the Log only when you ask "
-        "it to record letters as sent. Your rows, colours, comments, extra columns and extra "
-        "sheets stay exactly as you left them.",
+        "(Next Action, Next Due, Follow-up Status); overdue cells are highlighted. Your rows, "
+        "colours, comments, extra columns and extra sheets stay exactly as you left them.",
     ),
     (_HEADING, "Backups"),
     (
