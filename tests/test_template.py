@@ -359,6 +359,36 @@ def test_example_is_deterministic(tmp_path: Path, example: Path) -> None:
     assert later.read_bytes() != example.read_bytes()
 
 
+def test_example_always_has_something_due_and_something_overdue(tmp_path: Path) -> None:
+    """On any day (weekends and holidays too) the example's run shows DUE and OVERDUE work."""
+    from followup_xl.model import Status
+    from followup_xl.rules import due_actions
+    from followup_xl.workbook import read_workbook
+
+    first = date(2026, 11, 16)  # six weeks over Thanksgiving, Christmas and New Year
+    for offset in range(42):
+        today = first + timedelta(days=offset)
+        path = tmp_path / f"{today}.xlsx"
+        write_workbook(path, example=True, today=today)
+        actions = due_actions(read_workbook(path).book, today)
+        statuses = {a.status for a in actions}
+        assert {Status.OVERDUE, Status.DUE} <= statuses, today
+        rules = {a.rule for a in actions}
+        assert {"R3", "R4", "R5", "R8", "R10", "R13", "R14"} <= rules, (today, rules)
+
+
+def test_init_command_writes_the_template(tmp_path: Path) -> None:
+    """The real `followup-xl init` writes exactly workbook_template.xlsx, whatever the day."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    path = tmp_path / "tracker.xlsx"
+    result = CliRunner().invoke(main, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == TEMPLATE.read_bytes()
+
+
 # --- real LibreOffice --------------------------------------------------------------------
 
 
