@@ -31,7 +31,7 @@ HEADER_FILL = "#DCE6F1"
 
 #: Sheets whose first column (the ID) stays in view when scrolling right.
 _FREEZE_FIRST_COLUMN = frozenset({C.INTERVIEWS_SHEET, C.CONTACTS_SHEET})
-#: Text columns that hold the ID of a row on another sheet: (sheet, column) -> source range.
+#: Text columns that hold an ID from another sheet: (sheet, column) -> (sheet, ID column).
 _ID_LISTS = {
     (C.CONTACTS_SHEET, "Interview ID"): (C.INTERVIEWS_SHEET, "Interview ID"),
     (C.LOG_SHEET, "Interview ID"): (C.INTERVIEWS_SHEET, "Interview ID"),
@@ -600,8 +600,9 @@ class _Formats:
             }
         )
         self.field = wb.add_format({"bold": True, "num_format": TEXT_FORMAT})
-        self.date = wb.add_format({"num_format": DATE_FORMAT, "align": "left"})
-        self.datetime = wb.add_format({"num_format": DATETIME_FORMAT, "align": "left"})
+        # Dates keep Excel's right alignment: a typed date that stays left is text, a hint.
+        self.date = wb.add_format({"num_format": DATE_FORMAT})
+        self.datetime = wb.add_format({"num_format": DATETIME_FORMAT})
         self.text = wb.add_format({"num_format": TEXT_FORMAT})
         self.integer = wb.add_format({"num_format": INTEGER_FORMAT})
         self.title = wb.add_format({"bold": True, "font_size": 16})
@@ -633,7 +634,7 @@ def _write_guide(wb: Any, fmt: _Formats) -> None:
         if kind == _HEADING:
             row += 1  # a blank line before each heading
         if kind == _TEXT:
-            # Excel does not grow wrapped rows on open: give each paragraph its lines.
+            # Give each paragraph its lines rather than rely on the app to grow the row.
             ws.set_row(row, 15 * max(1, -(-len(text) // 95)))
         ws.write_string(row, 0, text, styles[kind])
         row += 1
@@ -702,6 +703,8 @@ def _write_cell(
 
 def _add_validation(ws: Any, sheet: str, c: int, col: C.Column) -> None:
     """Add the drop-down list or whole-number check of one column, rows 2..LAST_ROW."""
+    from xlsxwriter.utility import xl_col_to_name
+
     first, last = 1, LAST_ROW - 1
     if col.kind == C.LIST:
         allowed = ", ".join(col.choices)
@@ -734,7 +737,7 @@ def _add_validation(ws: Any, sheet: str, c: int, col: C.Column) -> None:
         )
     elif (sheet, col.name) in _ID_LISTS:
         src_sheet, src_col = _ID_LISTS[(sheet, col.name)]
-        letter = _letter([c.name for c in C.SHEETS[src_sheet]].index(src_col))
+        letter = xl_col_to_name([other.name for other in C.SHEETS[src_sheet]].index(src_col))
         ws.data_validation(
             first,
             c,
@@ -750,16 +753,6 @@ def _add_validation(ws: Any, sheet: str, c: int, col: C.Column) -> None:
                 f"Add it there, or leave this cell blank.",
             },
         )
-
-
-def _letter(index: int) -> str:
-    """Return the column letter of a 0-based column index."""
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def main(argv: list[str] | None = None) -> int:
