@@ -252,7 +252,10 @@ class _Engine:
         window = (iv.interview_date, deadline)
         when = self.d(iv.interview_date)
         people = self.people.get(iv.interview_id, [])
-        if not any(c.role == "Interviewer" for c in people):
+        if iv.terminal:
+            # A decided position only needs the names of people still owed a letter.
+            people = [c for c in people if self.letter_owed(iv, c)]
+        elif not any(c.role == "Interviewer" for c in people):
             verb = "had" if self.held(iv) else "have"
             self.add(
                 "R2",
@@ -290,6 +293,16 @@ class _Engine:
                     contact=c,
                     window=window,
                 )
+
+    def letter_owed(self, iv: Interview, c: Contact) -> bool:
+        """Return True when a thank-you or (after a no) a keep-in-touch letter is still open."""
+        if not self.logged(THANK_YOU_LOGS, iv, c):
+            return True
+        return (
+            c.role == "Interviewer"
+            and iv.status not in ACCEPTED_STATUSES
+            and not self.logged(KEEP_IN_TOUCH_LOGS, iv, c)
+        )
 
     def thank_yous(self, iv: Interview) -> None:
         """R3/R4/R5/R8: one thank-you per interviewer, a note card to the front desk."""

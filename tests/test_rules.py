@@ -547,3 +547,18 @@ def test_next_marks_give_the_most_urgent_action_per_row() -> None:
     )
     assert per_c["C1"] == ("Phone call (R12)", D(2026, 11, 27), "UPCOMING")
     assert per_c["C2"] == ("Thank-you letter (R3)", D(2026, 11, 24), "OVERDUE")
+
+
+def test_r2_after_a_decision_only_for_people_still_owed_a_letter() -> None:
+    """R2: once a position is decided and every letter is logged, old gaps drop off."""
+    decided = iv(status="Not Selected")
+    contacts = [person("C1", job_title=""), person("C2", job_title="")]
+    entries = [
+        log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1"),
+        log(D(2026, 11, 24), "Thank-You Letter Mailed", "C2"),
+        log(D(2026, 12, 1), "Keep-In-Touch Sent", "C2"),
+    ]
+    acts = due_actions(book([decided], contacts, entries), D(2026, 12, 2))
+    assert [a.contact_id for a in pick(acts, "R2")] == ["C1"]
+    # Nobody recorded on a decided position is no longer asked for.
+    assert not pick(due_actions(book([decided]), D(2026, 12, 2)), "R2")
