@@ -1,0 +1,162 @@
+"""mark_workbook end to end: real workbooks on disk, the public API the run command calls."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from test_xlsxpatch import DUE, assert_preserved, contract_marks, rich_workbook
+
+from followup_xl import marks as marks_mod
+from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS
+from followup_xl.errors import WriteError
+from followup_xl.marks import (
+    ColumnMarks,
+    DueTable,
+    MarkResult,
+    fingerprint,
+    mark_workbook,
+    preflight,
+    read_values,
+)
+from followup_xl.office import convert
+from followup_xl.safewrite import list_backups
+from followup_xl.xlsxpatch import PatchResult, date_serial, patch, xml_members
+
+NOW = datetime(2026, 11, 25, 9, 30, 0)
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    """Return a contract-shaped workbook full of charts, tables, comments and formulas."""
+    return rich_workbook(tmp_path / "tracker.xlsx")
+
+
+def mark(path: Path, **kw) -> MarkResult:
+    kw.setdefault("due", DUE)
+    kw.setdefault("columns", contract_marks())
+    kw.setdefault("now", NOW)
+    return mark_workbook(path, expected=fingerprint(path), **kw)
+
+
+def test_marking_writes_due_sheet_and_columns_and_keeps_a_backup(tracker: Path):
+    """The Due sheet and three columns appear; the old version is kept as a backup."""
+    old = tracker.read_bytes()
+    result = mark(tracker)
+    assert result.backup == tracker.parent / "tracker.backups" / "tracker.2026-11-25_09-30-00.xlsx"
+    assert result.backup.read_bytes() == old
+    assert result.created_due_sheet and result.due_rows == 3
+    values = read_values(tracker.read_bytes())
+    assert [values["Due"][(1, c)] for c in range(1, 11)] == list(DUE_COLUMNS)
+    assert values["Due"][(2, 1)] == "OVERDUE"
+    assert [values["Interviews"][(1, c)] for c in (7, 8, 9)] == list(MARK_COLUMNS)
+    assert values["Interviews"][(2, 9)] == "OVERDUE"
+    assert values["Contacts"][(4, 5)] == "-note"
+    # the rest of the workbook is untouched
+    again = patch(old, due=DUE, columns=contract_marks(), name="tracker.xlsx")
+    assert xml_members(again.data) == xml_members(tracker.read_bytes())
+    assert_preserved(old, tracker.read_bytes(), again)
+
+
+def test_second_run_replaces_the_first_runs_marks(tracker: Path):
+    """Running twice leaves one Due sheet, one set of columns, the second run's values."""
+    mark(tracker)
+    second = [
+        ColumnMarks("Interviews", 1, 6, tuple(range(2, 8)), {7: ("Note card", None, "DUE")}),
+        ColumnMarks("Contacts", 1, 4, (2, 3, 4), {}),
+    ]
+    result = mark(tracker, due=DueTable(rows=[DUE.rows[1]]), columns=second,
+                  now=datetime(2026, 12, 2, 9, 0))  # fmt: skip
+    assert not result.created_due_sheet and result.appended_styles == 0
+    values = read_values(tracker.read_bytes())
+    assert list(values) == ["Interviews", "Contacts", "Log", "Lists", "Due"]
+    assert max(r for r, _ in values["Due"]) == 2
+    iv = values["Interviews"]
+    assert [c for (r, c), v in iv.items() if r == 1 and v in MARK_COLUMNS] == [7, 8, 9]
+    assert iv.get((2, 9)) is None and iv[(7, 7)] == "Note card"
+    assert not any(c > 4 for (_, c) in values["Contacts"] if _ > 1)
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(tracker: Path):
+    """If Excel saved the workbook after the tool read it, the tool writes nothing."""
+    expected = fingerprint(tracker)
+    tracker.write_bytes(tracker.read_bytes() + b"\0")
+    before = tracker.read_bytes()
+    with pytest.raises(WriteError, match=r"tracker.xlsx changed on disk since the tool read it"):
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected)
+    assert tracker.read_bytes() == before
+    assert not (tracker.parent / "tracker.backups").exists()
+
+
+def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
+    """A writer bug that altered a user cell is caught before the file is replaced."""
+    real_patch = marks_mod.patch
+
+    def bad_patch(data: bytes, **kw) -> PatchResult:
+        result = real_patch(data, **kw)
+        import io
+        import zipfile
+
+        members = xml_members(result.data)
+        serial = b"<v>%d</v>" % date_serial(date(2026, 11, 2), False)
+        log = members["xl/worksheets/sheet3.xml"]
+        assert serial in log
+        members["xl/worksheets/sheet3.xml"] = log.replace(serial, b"<v>1</v>")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            for name, body in members.items():
+                zf.writestr(name, body)
+        result.data = out.getvalue()
+        return result
+
+    monkeypatch.setattr(marks_mod, "patch", bad_patch)
+    old = tracker.read_bytes()
+    with pytest.raises(WriteError, match=r"tracker.xlsx: Log would change outside the tool"):
+        mark(tracker)
+    assert tracker.read_bytes() == old
+    assert sorted(p.name for p in tracker.parent.iterdir()) == ["tracker.xlsx"]
+
+
+def test_preflight_refuses_an_open_workbook_before_any_work(tracker: Path):
+    """The exact message names the lock file and the two ways out."""
+    (tracker.parent / ".~lock.tracker.xlsx#").write_text("alex,host,01.01.2026;")
+    with pytest.raises(WriteError) as err:
+        preflight(tracker)
+    assert str(err.value) == (
+        "tracker.xlsx is open in LibreOffice (.~lock.tracker.xlsx# beside it): close it and "
+        "run again, or pass --force if it is not really open"
+    )
+    preflight(tracker, force=True)
+    result = mark(tracker, force=True)
+    assert result.backup.exists()
+
+
+def test_permissions_are_kept(tracker: Path):
+    """The marked workbook keeps the file mode it had."""
+    tracker.chmod(0o640)
+    mark(tracker)
+    assert stat.S_IMODE(tracker.stat().st_mode) == 0o640
+
+
+def test_only_the_newest_backups_are_kept(tracker: Path):
+    """Backups rotate: five runs leave the three newest, each a workbook version."""
+    versions = []
+    for day in range(1, 6):
+        versions.append(tracker.read_bytes())
+        mark(tracker, now=datetime(2026, 12, day, 8, 0), backups=3)
+    kept = list_backups(tracker)
+    assert [p.name for p in kept] == [f"tracker.2026-12-0{d}_08-00-00.xlsx" for d in (3, 4, 5)]
+    assert [p.read_bytes() for p in kept] == versions[2:]
+
+
+def test_marked_workbook_opens_in_libreoffice(tracker: Path, soffice: str, tmp_path: Path):
+    """Real LibreOffice converts the marked workbook and sees the marks as text and dates."""
+    mark(tracker)
+    out = convert(tracker, "xlsx", tmp_path / "lo")
+    values = read_values(out.read_bytes())
+    assert values["Due"][(2, 2)] == date(2026, 11, 20)
+    assert values["Due"][(2, 5)] == '=HYPERLINK("x")'
+    assert values["Interviews"][(2, 8)] == date(2026, 11, 2)
+    assert values["Interviews"][(2, 6)] == 8  # a formula's result, recalculated by LibreOffice

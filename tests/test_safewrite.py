@@ -1,0 +1,235 @@
+"""Safe writing: locks, read-only files, backups, and crashes at every step of a write."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from test_xlsxpatch import DUE, contract_marks, rich_workbook
+
+from followup_xl import safewrite
+from followup_xl.errors import WriteError
+from followup_xl.marks import fingerprint, mark_workbook, preflight, read_values
+from followup_xl.safewrite import STEPS, TEMP_SUFFIX, list_backups
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    return rich_workbook(folder / "tracker.xlsx")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_valid_workbook(path: Path) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        return zf.testzip() is None and read_values(path.read_bytes()) is not None
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lock", "app"),
+    [
+        ("~$tracker.xlsx", "Excel"),
+        (".~lock.tracker.xlsx#", "LibreOffice"),
+        ("~$acker.xlsx", "Excel"),
+    ],
+)
+def test_an_open_workbook_is_refused_unless_forced(tracker: Path, lock: str, app: str):
+    """A lock file beside the workbook means it is open: refuse, name it, offer --force."""
+    (tracker.parent / lock).write_text("")
+    before = tracker.read_bytes()
+    with pytest.raises(WriteError) as err:
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+    assert str(err.value) == (
+        f"tracker.xlsx is open in {app} ({lock} beside it): close it and run again, "
+        "or pass --force if it is not really open"
+    )
+    assert tracker.read_bytes() == before
+    assert sorted(p.name for p in tracker.parent.iterdir()) == sorted([lock, "tracker.xlsx"])
+    mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker),
+                  force=True)  # fmt: skip
+    assert tracker.read_bytes() != before
+
+
+def test_a_read_only_workbook_is_refused(tracker: Path):
+    """Even root, who could write it, respects the read-only setting."""
+    tracker.chmod(0o444)
+    with pytest.raises(WriteError, match=r"^tracker.xlsx is read-only: remove the read-only"):
+        preflight(tracker)
+    with pytest.raises(WriteError, match="read-only"):
+        preflight(tracker, force=True)
+
+
+def test_a_read_only_folder_is_refused(tracker: Path):
+    """No temporary file or backup can go into a read-only folder: refuse up front."""
+    tracker.parent.chmod(0o555)
+    try:
+        with pytest.raises(WriteError, match=r"its folder .* is read-only"):
+            preflight(tracker)
+    finally:
+        tracker.parent.chmod(0o755)
+
+
+def test_a_missing_workbook_is_refused(tmp_path: Path):
+    with pytest.raises(WriteError, match=r"missing.xlsx does not exist"):
+        preflight(tmp_path / "missing.xlsx")
+
+
+def test_an_encrypted_workbook_is_refused(corpus_dir: Path, tmp_path: Path):
+    """A password-protected workbook is not a zip: a clear refusal, nothing written."""
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes((corpus_dir / "calamine_encrypted.xlsx").read_bytes())
+    with pytest.raises(WriteError, match=r"secret.xlsx is password-protected"):
+        mark_workbook(path, due=DUE, columns=[], expected=fingerprint(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.xlsx"]
+
+
+def test_a_symbolic_link_stays_a_link(tracker: Path):
+    """Marking through a link replaces the target and keeps the link."""
+    link = tracker.parent / "link.xlsx"
+    link.symlink_to(tracker)
+    mark_workbook(link, due=DUE, columns=contract_marks(), expected=fingerprint(link))
+    assert link.is_symlink()
+    assert "Due" in read_values(tracker.read_bytes())
+
+
+# --- fault injection at each step ---------------------------------------------------------
+
+
+class Injected(Exception):
+    pass
+
+
+@pytest.mark.parametrize("fail_at", STEPS)
+def test_a_failure_at_any_step_leaves_the_old_workbook(tracker: Path, monkeypatch, fail_at):
+    """Whatever step fails, the workbook is the old one and no temporary file is left."""
+    old = tracker.read_bytes()
+
+    def hook(name: str) -> None:
+        if name == fail_at:
+            raise Injected(name)
+
+    monkeypatch.setattr(safewrite, "step_hook", hook)
+    with pytest.raises(Injected):
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+    assert tracker.read_bytes() == old
+    assert not list(tracker.parent.glob(f"*{TEMP_SUFFIX}"))
+    backups = list_backups(tracker)
+    if STEPS.index(fail_at) > STEPS.index("backup"):
+        assert [b.read_bytes() for b in backups] == [old]
+    else:
+        assert backups == []
+
+
+def test_a_file_saved_during_the_write_wins(tracker: Path, monkeypatch):
+    """If the user saves while the tool works, the user's save is kept, the tool's dropped."""
+    expected = fingerprint(tracker)
+    users_save = tracker.read_bytes()
+
+    def hook(name: str) -> None:
+        if name == "recheck":
+            tracker.write_bytes(users_save + b"\0\0")
+
+    monkeypatch.setattr(safewrite, "step_hook", hook)
+    with pytest.raises(WriteError, match="tracker.xlsx changed on disk while the tool"):
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected)
+    assert tracker.read_bytes() == users_save + b"\0\0"
+    assert not list(tracker.parent.glob(f"*{TEMP_SUFFIX}"))
+
+
+# --- real crashes -------------------------------------------------------------------------
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    sys.path[:0] = [{repo!r}, {tests!r}]
+    from pathlib import Path
+    from test_xlsxpatch import DUE, contract_marks
+    from followup_xl.marks import fingerprint, mark_workbook
+    p = Path(sys.argv[1])
+    print("ready", flush=True)
+    mark_workbook(p, due=DUE, columns=contract_marks(rows=3000), expected=fingerprint(p))
+    print("done", flush=True)
+    """
+)
+
+
+def test_killed_at_random_moments_the_workbook_is_old_or_new(tmp_path: Path):
+    """SIGKILL a marking process at random delays: never a broken workbook, backup present."""
+    src = rich_workbook(tmp_path / "src.xlsx", rows=3000)
+    old = src.read_bytes()
+    child = CHILD.format(repo=str(REPO), tests=str(REPO / "tests"))
+    # one undisturbed run gives the new version and how long a run takes
+    work = tmp_path / "w0"
+    work.mkdir()
+    (work / "tracker.xlsx").write_bytes(old)
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", child, str(work / "tracker.xlsx")],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    duration = time.monotonic() - t0
+    new_sha = sha(work / "tracker.xlsx")
+    assert new_sha != hashlib.sha256(old).hexdigest()
+    rng = random.Random(20261125)
+    outcomes = {"old": 0, "new": 0}
+    for i in range(14):
+        work = tmp_path / f"w{i + 1}"
+        work.mkdir()
+        path = work / "tracker.xlsx"
+        path.write_bytes(old)
+        p = subprocess.Popen([sys.executable, "-c", child, str(path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        assert p.stdout.readline().strip() == b"ready"  # imports done: kill inside the work
+        time.sleep(rng.uniform(0, duration * 0.8))
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+        got = sha(path)
+        assert got in (hashlib.sha256(old).hexdigest(), new_sha), f"broken after kill {i}"
+        assert is_valid_workbook(path)
+        if got == new_sha:
+            outcomes["new"] += 1
+            backups = list_backups(path)
+            assert backups and backups[-1].read_bytes() == old
+        else:
+            outcomes["old"] += 1
+        for b in list_backups(path):  # a backup is never half-written either
+            assert b.read_bytes() == old
+        # the next run cleans up after the killed one and succeeds
+        mark_workbook(path, due=DUE, columns=contract_marks(rows=3000),
+                      expected=fingerprint(path), now=datetime(2030, 1, 1))  # fmt: skip
+        assert not list(work.glob(f"*{TEMP_SUFFIX}"))
+        assert not list((work / "tracker.backups").glob(f"*{TEMP_SUFFIX}"))
+        assert sha(path) == new_sha
+    assert outcomes["old"] + outcomes["new"] == 14
+    print("kill outcomes:", outcomes)
+
+
+def test_stale_temporary_files_are_removed(tracker: Path):
+    """A temporary file left by a killed run is deleted by the next run."""
+    stale = tracker.parent / f".tracker.xlsx.abc123{TEMP_SUFFIX}"
+    stale.write_bytes(b"half")
+    mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+    assert not stale.exists()
+
+
+def test_step_names_are_in_order():
+    assert STEPS[0] == "preflight" and STEPS[-1] == "replace"
+    assert os.path.basename(safewrite.backup_dir(Path("a/tracker.xlsx"))) == "tracker.backups"
