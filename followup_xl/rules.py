@@ -115,6 +115,10 @@ def status_for(
     return None
 
 
+#: A planned call: its due date and its window, if it has one.
+_Planned = tuple[date, tuple[date, date] | None]
+
+
 # --- the engine -----------------------------------------------------------------------
 
 
@@ -361,9 +365,13 @@ class _Engine:
                 window=window,
             )
 
-    def calls(self, iv: Interview) -> list[Action]:
-        """R12/R13: the call 48–72 h after mailing, then spaced calls until a decision."""
-        made: list[Action] = []
+    def calls(self, iv: Interview) -> list[_Planned]:
+        """R12/R13: the call 48–72 h after mailing, then spaced calls until a decision.
+
+        Return every planned call, listed or not (one further out than the horizon is
+        still the "next contact" that R1 waits for).
+        """
+        made: list[_Planned] = []
         for c in self.people.get(iv.interview_id, []):
             if c.role != "Interviewer":
                 continue
@@ -372,18 +380,12 @@ class _Engine:
             mailed = sent[0] if sent else None
             self.too_close(iv, c, calls)
             if mailed is not None and not any(day >= mailed for day in calls):
-                action = self.first_call(iv, c, mailed, calls)
+                made.append(self.first_call(iv, c, mailed, calls))
             elif calls:
-                action = self.next_call(iv, c, calls[-1])
-            else:
-                action = None
-            if action is not None:
-                made.append(action)
+                made.append(self.next_call(iv, c, calls[-1]))
         return made
 
-    def first_call(
-        self, iv: Interview, c: Contact, mailed: date, calls: list[date]
-    ) -> Action | None:
+    def first_call(self, iv: Interview, c: Contact, mailed: date, calls: list[date]) -> _Planned:
         """R12: phone 48–72 h after the thank-you was mailed, on working days."""
         start, moved_start = self.workday(mailed + timedelta(days=2))
         end, _ = self.workday(mailed + timedelta(days=3))
@@ -394,7 +396,7 @@ class _Engine:
         end = max(end, start)
         span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
         why = f"thank-you mailed {self.d(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
-        return self.add(
+        self.add(
             "R12",
             Kind.PHONE_CALL,
             start,
@@ -404,6 +406,7 @@ class _Engine:
             channel="Phone",
             window=(start, end),
         )
+        return start, (start, end)
 
     def spacing(self, iv: Interview) -> tuple[int, str]:
         """Return the days between follow-up calls and how the timeline shaped them (R13)."""
@@ -415,7 +418,7 @@ class _Engine:
             return 14, f"hiring timeline {days} days → a call every 2 weeks"
         return 28, f"hiring timeline {days} days → a call every 4 weeks"
 
-    def next_call(self, iv: Interview, c: Contact, last: date) -> Action | None:
+    def next_call(self, iv: Interview, c: Contact, last: date) -> _Planned:
         """R13: the next call, spaced from the last one, moved after a promised date near it.
 
         An expected callback or decision date that falls inside the next interval moves the
@@ -440,7 +443,7 @@ class _Engine:
             why += f"; {label} {self.d(day)} → call the day after it"
         due, moved = self.workday(earliest)
         why += f": next call {self.d(due)}{moved}"
-        return self.add(
+        self.add(
             "R13",
             Kind.PHONE_CALL,
             due,
@@ -449,6 +452,7 @@ class _Engine:
             contact=c,
             channel="Phone",
         )
+        return due, None
 
     def too_close(self, iv: Interview, c: Contact, calls: list[date]) -> None:
         """R13: flag when the last two logged calls to a person are less than a week apart."""
@@ -469,7 +473,7 @@ class _Engine:
             contact=c,
         )
 
-    def timeline(self, iv: Interview, calls: list[Action]) -> None:
+    def timeline(self, iv: Interview, calls: list[_Planned]) -> None:
         """R1: after the interview, no decision or callback date known → ask at next contact."""
         if iv.decision_expected or iv.callback_expected or iv.hiring_timeline_days:
             return
@@ -477,15 +481,12 @@ class _Engine:
         when = self.d(iv.interview_date)
         why = f"interview {when}: no decision or callback date recorded → ask when they "
         if calls:
-            first = min(calls, key=lambda a: (a.due, a.contact_id))
-            window = None
-            if first.window_start is not None and first.window_end is not None:
-                window = (first.window_start, first.window_end)
+            due, window = min(calls, key=lambda p: (p[0], p[1] or (p[0], p[0])))
             self.add(
                 "R1",
                 Kind.DATA_GAP,
-                first.due,
-                why + f"will decide, during the call on {self.d(first.due)}",
+                due,
+                why + f"will decide, during the call on {self.d(due)}",
                 iv=iv,
                 window=window,
             )
@@ -559,7 +560,7 @@ class _Engine:
                 Kind.REFERENCE_CALL,
                 due,
                 f"interview{'s' if len(pending) > 1 else ''} at {names} → call this reference "
-                f"by {self.d(due)}{moved} and tell them they may be contacted",
+                f"by {self.d(due)}{moved} and tell them they may be contacted" + self.cal_note(),
                 iv=first,
                 contact=ref,
                 channel="Phone",

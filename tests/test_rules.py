@@ -128,6 +128,16 @@ def test_r1_quiet_when_any_timeline_is_known_or_position_decided() -> None:
         assert not pick(due_actions(book([interview], contacts), D(2026, 11, 24)), "R1")
 
 
+def test_r1_waits_for_a_call_planned_beyond_the_week() -> None:
+    """R1: with the R12 call planned past the 7-day horizon, the question is not listed yet."""
+    # A letter logged ahead for Mon 7 Dec gives a call on Wed 9 Dec, 14 days after today.
+    entries = [log(D(2026, 12, 7), "Thank-You Letter Mailed", "C1")]
+    b = book([iv(decision_expected=None)], [person("C1")], entries)
+    assert not pick(due_actions(b, D(2026, 11, 25)), "R1")
+    r1 = one(due_actions(b, D(2026, 12, 3)), "R1")
+    assert (r1.due, r1.status) == (D(2026, 12, 9), Status.UPCOMING)
+
+
 # --- R2 -------------------------------------------------------------------------------
 
 
