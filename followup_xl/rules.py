@@ -18,6 +18,7 @@ from .model import (
     Contact,
     Interview,
     Kind,
+    LogEntry,
     Status,
 )
 from .workdays import WorkCalendar, calendar_for
@@ -138,6 +139,14 @@ class _Engine:
         self.contacts: dict[str, Contact] = {}
         for c in sorted(book.contacts, key=lambda c: (c.row, c.contact_id)):
             self.contacts.setdefault(c.contact_id, c)
+        # Log rows by (action, contact ID), and those without a contact by (action, interview).
+        self.by_contact: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+        self.by_interview: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+        for entry in book.log:
+            if entry.contact_id:
+                self.by_contact[(entry.action, entry.contact_id)].append(entry)
+            elif entry.interview_id:
+                self.by_interview[(entry.action, entry.interview_id)].append(entry)
         self.people: dict[str, list[Contact]] = defaultdict(list)
         for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
             if c.interview_id:
@@ -159,19 +168,14 @@ class _Engine:
         A row counts from the interview day on; a blank Contact ID means everyone at that
         interview, a blank Interview ID means any interview of that person.
         """
-        wanted = set(actions)
         since = iv.interview_date or date.min
         dates = []
-        for entry in self.book.log:
-            if entry.action not in wanted or entry.date < since:
-                continue
-            if entry.contact_id and entry.contact_id != contact.contact_id:
-                continue
-            if not entry.contact_id and entry.interview_id != iv.interview_id:
-                continue
-            if entry.interview_id and entry.interview_id != iv.interview_id:
-                continue
-            dates.append(entry.date)
+        for action in actions:
+            rows = self.by_contact.get((action, contact.contact_id), [])
+            rows = rows + self.by_interview.get((action, iv.interview_id), [])
+            dates += [
+                e.date for e in rows if e.date >= since and e.interview_id in ("", iv.interview_id)
+            ]
         return sorted(dates)
 
     def add(
@@ -531,12 +535,11 @@ class _Engine:
         for ref in refs:
             told_all = False
             told: set[str] = set()
-            for entry in self.book.log:
-                if entry.action == REFERENCE_LOG and entry.contact_id == ref.contact_id:
-                    if entry.interview_id:
-                        told.add(entry.interview_id)
-                    else:
-                        told_all = True
+            for entry in self.by_contact.get((REFERENCE_LOG, ref.contact_id), []):
+                if entry.interview_id:
+                    told.add(entry.interview_id)
+                else:
+                    told_all = True
             if told_all:
                 continue
             pending = sorted(
