@@ -8,6 +8,7 @@ Mon 28 Dec; New Year Fri 1 Jan 2027), never by calling the code under test.
 from __future__ import annotations
 
 from datetime import date, time
+from pathlib import Path
 
 from followup_xl.model import Action, Book, Contact, Interview, Kind, LogEntry, Profile, Status
 from followup_xl.rules import RULES, due_actions, fmt_date, next_marks, status_for
@@ -95,6 +96,13 @@ def test_dates_are_formatted_without_locale() -> None:
 def test_rules_table_lists_r1_to_r14() -> None:
     """RULES names exactly the fourteen rules of the advice."""
     assert list(RULES) == [f"R{n}" for n in range(1, 15)]
+
+
+def test_every_rule_is_explained_in_the_docs() -> None:
+    """docs/rules.md has a row per rule, titled as in RULES."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text("utf-8")
+    for rule, title in RULES.items():
+        assert f"| **{rule}** {title} |" in text, rule
 
 
 # --- R1 -------------------------------------------------------------------------------
