@@ -64,8 +64,11 @@ GUIDE: tuple[tuple[str, str], ...] = (
         "Interviews - one row per interview. A second round is a new row with its own ID "
         "(for example HLB-1, then HLB-2). Write down the dates you were given for the "
         "decision and for a call about a second interview; if you were told '30 to 60 days', "
-        "put 45 in Hiring Timeline Days. Strengths, Forgot To Mention and Enclosures (what "
-        "they asked you to send, separated by ;) go into your letters. Notes stay private.",
+        "put 45 in Hiring Timeline Days. Strengths, Forgot To Mention and Enclosures go into "
+        "your letters: write Strengths as short phrases separated by ; that finish the "
+        "sentence 'I would bring ...' (for example: five years of customer service; fluent "
+        "Spanish), Forgot To Mention as a whole sentence, and Enclosures as the things they "
+        "asked you to send, separated by ;. Notes stay private.",
     ),
     (
         _TEXT,
@@ -73,8 +76,10 @@ GUIDE: tuple[tuple[str, str], ...] = (
         "assistant who looked after you, your references and your network. Copy names and "
         "titles exactly from their business cards. Interview ID links a person to an "
         "interview; leave it blank for references and network contacts. Leave the address "
-        "blank to use the company's address from the interview. Personal Note is one thing "
-        "you talked about with this person: it makes each letter their own.",
+        "blank to use the company's address from the interview. Personal Note is what you "
+        "talked about with this person, so that each letter is their own: a topic that "
+        "finishes 'our conversation about ...' (for example: your plans for the spring book "
+        "fair), or a whole sentence of your own ending with a period.",
     ),
     (
         _TEXT,
@@ -163,7 +168,7 @@ GUIDE: tuple[tuple[str, str], ...] = (
         _TEXT,
         "Only the Due sheet and the three columns at the right end of Interviews and Contacts "
         "(Next Action, Next Due, Follow-up Status); overdue cells are highlighted. Your rows, "
-        "colours, comments, extra columns and extra sheets stay exactly as you left them.",
+        "colors, comments, extra columns and extra sheets stay exactly as you left them.",
     ),
     (_HEADING, "Backups"),
     (
@@ -181,13 +186,13 @@ GUIDE: tuple[tuple[str, str], ...] = (
 def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
     """Return a small, realistic job search dated relative to `today`, keyed by contract header.
 
-    Situations (calendar days from `today`, whatever the weekday):
+    Situations (calendar days from `today`; for a Wednesday every event falls on a weekday):
     HLB-1 panel interview yesterday 10:30, three interviewers and a receptionist, nothing sent
     yet: thank-yous and a note card due today (R3, R8), one channel unknown (R5).
-    GRV-1 four days ago, Want Job = No, nothing sent: thank-you overdue (R4).
-    MBH-1 25 days ago, letter and card mailed 24 days ago, calls 21, 14 and 7 days ago, the
+    GRV-1 five days ago, Want Job = No, nothing sent: thank-you overdue (R4).
+    MBH-1 23 days ago, letter and card mailed that day, calls 21, 14 and 7 days ago, the
     expected dates passed (board postponed): next weekly call due today, or on the next
-    working day (R13).
+    working day (R12, R13).
     NPL-1 position filled after two calls: keep-in-touch letter due (R14).
     Two references, one told 40 days ago: calling the other is overdue (R10).
     An application sent two days ago, so no "keep searching" warning (R11).
@@ -225,10 +230,10 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Company City": "Boston",
             "Company State": "MA",
             "Company ZIP": "02110",
-            "Strengths": "Ran the author-event calendar at Copperline Café; grew its "
-            "newsletter from 400 to 2,300 readers in a year",
-            "Forgot To Mention": "I am comfortable with InDesign and can lay out the "
-            "quarterly catalog myself",
+            "Strengths": "three years running the author-event calendar at Copperline Café; "
+            "a newsletter I grew from 400 to 2,300 readers in a year",
+            "Forgot To Mention": "I can design and lay out the quarterly catalog myself, as I "
+            "did for the seasonal menus at Copperline Café.",
             "Enclosures": "References; Writing samples",
             "Notes": "Panel of three in the loft meeting room. Garage on Harbor St validates.",
         },
@@ -236,35 +241,35 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Interview ID": "GRV-1",
             "Company": "Greenvale Property Management",
             "Position": "Leasing Consultant",
-            "Interview Date": at(-4, 15),
+            "Interview Date": at(-5, 15),
             "Status": "Interviewed",
             "Want Job": "No",
-            "Decision Expected": day(3),
+            "Decision Expected": day(2),
             "Company Street": "75 Waverley Oaks Road",
             "Company City": "Waltham",
             "Company State": "MA",
             "Company ZIP": "02453",
-            "Strengths": "Three years at a front desk handling complaints calmly; "
-            "bilingual English/Spanish",
+            "Strengths": "three years of calm complaint handling at a busy front desk; "
+            "fluent Spanish",
             "Notes": "Every weekend on duty and a 70-minute commute: not for me. Thank him anyway.",
         },
         {
             "Interview ID": "MBH-1",
             "Company": "Mill Brook Health",
             "Position": "Patient Communications Specialist",
-            "Interview Date": at(-25, 9),
+            "Interview Date": at(-23, 9),
             "Status": "Interviewed",
             "Want Job": "Yes",
-            "Decision Expected": day(-10),
-            "Callback Expected": day(-18),
+            "Decision Expected": day(-9),
+            "Callback Expected": day(-16),
             "Hiring Timeline Days": 45,
             "Company Street": "1 Mill Brook Way",
             "Company City": "Framingham",
             "Company State": "MA",
             "Company ZIP": "01701",
-            "Strengths": "Plain-language writing; rewrote the cafe's allergy leaflet with "
-            "the health inspector's feedback",
-            "Forgot To Mention": "I completed a HIPAA awareness course in October",
+            "Strengths": "plain-language writing; experience rewriting an allergy leaflet "
+            "with a health inspector's advice",
+            "Forgot To Mention": "I completed a patient-privacy training course in October.",
             "Enclosures": "Writing samples",
             "Notes": "Board approves hires once a month; told 30 to 60 days. No call about a "
             "second round yet.",
@@ -273,7 +278,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Interview ID": "NPL-1",
             "Company": "Northgate Public Library",
             "Position": "Community Programs Assistant",
-            "Interview Date": at(-40, 14),
+            "Interview Date": at(-41, 14),
             "Status": "Position Filled",
             "Want Job": "Yes",
             "Decision Expected": day(-26),
@@ -281,7 +286,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Company City": "Cambridge",
             "Company State": "MA",
             "Company ZIP": "02139",
-            "Strengths": "Organised a monthly reading night for 30 to 50 guests",
+            "Strengths": "experience organizing a monthly reading night for 30 to 50 guests",
             "Notes": "Filled by an internal candidate.",
         },
     ]
@@ -298,8 +303,8 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Email": "r.dubois-okafor@hartlowebooks.example",
             "Phone": "617-555-0110",
             "Preferred Channel": "Mail",
-            "Personal Note": "We both grew up reading in a small-town library; she asked how "
-            "I would bring younger readers to poetry nights",
+            "Personal Note": "bringing younger readers to poetry nights, and the small-town "
+            "libraries we both grew up in",
         },
         {
             "Contact ID": "HLB-OBRIEN",
@@ -311,8 +316,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Job Title": "Events Manager",
             "Organization": "Hart & Lowe Books",
             "Phone": "617-555-0111",
-            "Personal Note": "He runs the children's story hour and liked my idea of a "
-            "bilingual session on Saturday mornings",
+            "Personal Note": "a bilingual story hour on Saturday mornings",
             "Notes": "Ask Maggie whether he prefers mail or email.",
         },
         {
@@ -326,8 +330,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Organization": "Hart & Lowe Books",
             "Email": "p.raman@hartlowebooks.example",
             "Preferred Channel": "Email",
-            "Personal Note": "She explained the three-month onboarding plan and the mentor "
-            "programme for new staff",
+            "Personal Note": "the three-month onboarding plan and the mentor program for new staff",
         },
         {
             "Contact ID": "HLB-CHEN",
@@ -339,8 +342,8 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Job Title": "Receptionist",
             "Organization": "Hart & Lowe Books",
             "Preferred Channel": "Handwritten Card",
-            "Personal Note": "She found me a quiet corner to wait in and recommended the "
-            "cafe's lemon scones",
+            "Personal Note": "The lemon scones you recommended were every bit as good as you "
+            "promised.",
         },
         {
             "Contact ID": "GRV-ORTEGA",
@@ -354,8 +357,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Phone": "781-555-0123",
             "Fax": "781-555-0124",
             "Preferred Channel": "Fax",
-            "Personal Note": "He gave me a tour of the new rooftop garden and talked about "
-            "his years as a building superintendent",
+            "Personal Note": "the new rooftop garden and your years as a building superintendent",
         },
         {
             "Contact ID": "MBH-FERNANDEZ",
@@ -369,8 +371,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Email": "afernandezwebb@millbrookhealth.example",
             "Phone": "508-555-0131",
             "Preferred Channel": "Mail",
-            "Personal Note": "She wants discharge letters that a twelve-year-old could "
-            "follow; we compared notes on plain-language guides",
+            "Personal Note": "discharge letters that a twelve-year-old could follow",
         },
         {
             "Contact ID": "MBH-KOWALSKI",
@@ -382,7 +383,8 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Job Title": "Front Desk Coordinator",
             "Organization": "Mill Brook Health",
             "Preferred Channel": "Handwritten Card",
-            "Personal Note": "He walked me over to the east wing when the elevator was out",
+            "Personal Note": "Walking me to the east wing when the elevator was out was a "
+            "real kindness.",
         },
         {
             "Contact ID": "NPL-ASANTE",
@@ -395,8 +397,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Organization": "Northgate Public Library",
             "Email": "kasante@northgatelibrary.example",
             "Preferred Channel": "Mail",
-            "Personal Note": "He offered to keep my résumé for the summer reading programme "
-            "and mentioned the Friends of the Library board",
+            "Personal Note": "the summer reading program and the Friends of the Library board",
         },
         {
             "Contact ID": "REF-MARSH",
@@ -413,7 +414,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Email": "hmarsh@baysidecc.example",
             "Phone": "617-555-0150",
             "Preferred Channel": "Email",
-            "Personal Note": "Supervised my capstone on community newsletters",
+            "Personal Note": "my capstone project on community newsletters",
         },
         {
             "Contact ID": "REF-VILLANUEVA",
@@ -429,7 +430,7 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "ZIP": "02446",
             "Phone": "617-555-0163",
             "Preferred Channel": "Mail",
-            "Personal Note": "My manager for three years; knows the event calendar work best",
+            "Personal Note": "the event calendar and the newsletter I ran at the café",
         },
     ]
     log: list[dict[str, object]] = [
@@ -440,13 +441,13 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Outcome": "Happy to be a reference; prefers an email first",
         },
         {
-            "Date": day(-39),
+            "Date": day(-40),
             "Interview ID": "NPL-1",
             "Contact ID": "NPL-ASANTE",
             "Action": "Thank-You Letter Mailed",
         },
         {
-            "Date": day(-36),
+            "Date": day(-37),
             "Interview ID": "NPL-1",
             "Contact ID": "NPL-ASANTE",
             "Action": "Phone Call",
@@ -460,14 +461,14 @@ def example_rows(today: date) -> dict[str, list[dict[str, object]]]:
             "Outcome": "Position filled by an internal candidate; he will keep my résumé",
         },
         {
-            "Date": day(-24),
+            "Date": day(-23),
             "Interview ID": "MBH-1",
             "Contact ID": "MBH-FERNANDEZ",
             "Action": "Thank-You Letter Mailed",
             "Outcome": "Enclosed two writing samples",
         },
         {
-            "Date": day(-24),
+            "Date": day(-23),
             "Interview ID": "MBH-1",
             "Contact ID": "MBH-KOWALSKI",
             "Action": "Note Card Mailed",

@@ -326,6 +326,15 @@ def test_example_rows_use_only_contract_headers_and_values() -> None:
         assert row.get("Contact ID", "") in contact_ids | {""}
 
 
+def test_example_happens_on_weekdays_for_a_wednesday() -> None:
+    """Seen on a Wednesday, no interview, call or letter of the example falls on a weekend."""
+    for sheet, rows in example_rows(TODAY).items():
+        for row in rows:
+            for name, value in row.items():
+                if isinstance(value, date):
+                    assert value.weekday() < 5, (sheet, name, value)
+
+
 def test_example_personal_notes_differ_per_person() -> None:
     """Letters read as individual only when every note is specific (R3)."""
     notes = [c["Personal Note"] for c in example_rows(TODAY)[C.CONTACTS_SHEET]]
