@@ -1,0 +1,112 @@
+"""Dates, lists, paper and postal addresses in the style of the user's country (Profile Country).
+
+Letters are written in English; only the order of the parts follows the country: Babel's
+English locale for that country ("en_US", "en_GB", "en_DE", …) gives the date and list style,
+falling back to international English ("en_001") for countries Babel has no English locale for.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+#: Countries that print on US Letter paper; everyone else uses A4.
+LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
+
+# How the last line(s) of a postal address are ordered. The street always comes first.
+#   "city_state_zip": "Springfield, IL 62704"   (US, Canada, Australia-like)
+#   "zip_city":       "10115 Berlin"            (most of continental Europe)
+#   "city_zip_lines": "London" / "SW1A 1AA"     (UK and Ireland: postcode on its own line)
+_CITY_STATE_ZIP = frozenset({"US", "CA", "AU", "PR"})
+_CITY_ZIP_LINES = frozenset({"GB", "UK", "IE"})
+_ZIP_CITY = frozenset(
+    {
+        "DE", "AT", "CH", "LI", "FR", "BE", "LU", "NL", "IT", "ES", "PT", "DK", "NO", "SE", "FI",
+        "IS", "PL", "CZ", "SK", "HU", "SI", "HR", "GR", "RO", "BG", "EE", "LV", "LT", "MC", "TR",
+    }
+)  # fmt: skip
+
+
+def country_code(country: str) -> str:
+    """Return the upper-case ISO code of a Profile Country ("us" -> "US"; blank -> "US")."""
+    code = (country or "").strip().upper()
+    return "GB" if code == "UK" else (code or "US")
+
+
+@lru_cache(maxsize=64)
+def locale_for(country: str) -> str:
+    """Return the Babel locale that writes English the way `country` does."""
+    from babel import Locale, UnknownLocaleError
+
+    code = country_code(country)
+    try:
+        Locale.parse(f"en_{code}")
+    except (UnknownLocaleError, ValueError):
+        return "en_001"
+    return f"en_{code}"
+
+
+def long_date(day: date, country: str) -> str:
+    """Return the date line of a letter: "November 25, 2026" (US), "25 November 2026" (GB)."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=locale_for(country))
+
+
+def full_date(day: date, country: str) -> str:
+    """Return a date with its weekday: "Tuesday, November 24, 2026" (US)."""
+    from babel.dates import format_date
+
+    return format_date(day, "full", locale=locale_for(country))
+
+
+def weekday_date(day: date, country: str, today: date | None = None) -> str:
+    """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only when
+    it is not the year of `today`."""
+    from babel import Locale
+    from babel.dates import format_date
+
+    locale = locale_for(country)
+    if today is not None and day.year != today.year:
+        return format_date(day, "full", locale=locale)
+    pattern = Locale.parse(locale).date_formats["full"].pattern
+    without_year = re.sub(r"[,.\s]*\by+\b[,.]?", "", pattern).strip(" ,")
+    return format_date(day, without_year, locale=locale)
+
+
+def join_list(items: list[str] | tuple[str, ...], country: str) -> str:
+    """Join items as a sentence does: "a, b, and c" (US) or "a, b and c" (GB)."""
+    from babel.lists import format_list
+
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    return format_list(list(items), locale=locale_for(country))
+
+
+def city_lines(city: str, state: str, zip_code: str, country: str) -> list[str]:
+    """Return the address line(s) after the street, ordered as the country writes them."""
+    code = country_code(country)
+    city, state, zip_code = city.strip(), state.strip(), zip_code.strip()
+    if code in _CITY_ZIP_LINES:
+        return [p for p in (city, state, zip_code) if p]
+    if code in _ZIP_CITY:
+        line = " ".join(p for p in (zip_code, city) if p)
+        return [p for p in (line, state) if p]
+    # US style, also the default: "City, ST 12345"
+    tail = " ".join(p for p in (state, zip_code) if p)
+    if city and tail:
+        return [f"{city}, {tail}"]
+    return [p for p in (city, tail) if p]
+
+
+def address_lines(street: str, city: str, state: str, zip_code: str, country: str) -> list[str]:
+    """Return the postal address lines; a multi-line street keeps its own line breaks."""
+    lines = [ln.strip() for ln in (street or "").splitlines() if ln.strip()]
+    return lines + city_lines(city, state, zip_code, country)
+
+
+def paper_size(country: str) -> str:
+    """Return "letter" or "a4" for the country's usual paper."""
+    return "letter" if country_code(country) in LETTER_PAPER else "a4"

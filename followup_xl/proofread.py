@@ -1,0 +1,360 @@
+"""Proofread rendered letters (R6, R7, R8) and compare a panel's letters (R3).
+
+Works on the text read back from the rendered files, so it checks user-edited templates as
+well as ours. Spelling uses pyspellchecker's English dictionary plus the workbook's own
+names, companies and titles, followup_xl/data/words.txt and the user's word list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
+#: Complimentary closes accepted in a business letter (R9), each followed by a comma.
+CLOSINGS = (
+    "Sincerely", "Sincerely yours", "Yours sincerely", "Yours truly", "Respectfully",
+    "Respectfully yours", "Best regards", "Kind regards", "Regards", "Yours faithfully",
+)  # fmt: skip
+#: Closes accepted on a note card or in an email besides the letter ones.
+CARD_CLOSINGS = ("With thanks", "With many thanks", "Warm regards", "Warmly", "Thank you",
+                 "Many thanks", "Best wishes", "All the best")  # fmt: skip
+#: How similar two panel letters may be, names removed, before R3 warns.
+SAMENESS_LIMIT = 0.85
+
+_DESPERATE = (
+    (r"\bdesperat\w*", "sounds desperate"),
+    (r"\bneed (?:this|the|a|that) (?:job|position|role|work)\b", "sounds desperate"),
+    (r"\b(?:really|badly|truly) need\b", "sounds desperate"),
+    (r"\bany (?:position|job|role|opening|vacancy)\b", "asks for any position: sounds desperate"),
+    (r"\bbeg(?:ging|ged)?\b", "pleading"),
+    (r"\bplease,? please\b", "pleading"),
+    (r"\bplease (?:give|hire|consider) me\b", "pleading"),
+    (r"\bi(?:'|’)?ll do anything\b|\bi will do anything\b", "pleading"),
+    (r"\banything at all\b", "pleading"),
+    (r"\bi(?: am|'m|’m) begging\b", "pleading"),
+    (r"\bmy last (?:chance|hope)\b", "sounds desperate"),
+    (r"!\s*!", "several exclamation marks in a row"),
+)
+_SLANG = (
+    r"\bhey\b", r"\bhiya\b", r"\bhi there\b", r"\bthanks a (?:bunch|ton|million)\b", r"\bthx\b",
+    r"\bty\b", r"\bgonna\b", r"\bwanna\b", r"\bgotta\b", r"\bkinda\b", r"\bsorta\b",
+    r"\byeah\b", r"\byep\b", r"\bnope\b", r"\bcool\b", r"\bawesome\b", r"\blol\b", r"\bbtw\b",
+    r"\bfyi\b", r"\bomg\b", r"\bno worries\b", r"\bno biggie\b", r"\bcheers\b", r"\bxoxo\b",
+    r"\bttyl\b", r"\bu\b", r"\bur\b", r"\bstoked\b", r"\bpsyched\b", r"\bwhatever\b",
+    r"\bguys\b", r"\bdude\b", r"\bsuper excited\b", r"(?<!\w)[:;]-?[)(DPp](?!\w)",
+)  # fmt: skip
+_APPRECIATION = re.compile(r"\b(thank|thanks|appreciat\w*|grateful|gratitude)\b", re.IGNORECASE)
+_INTEREST = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?interest\b|\binterested\b|\benthusias\w*|\beager\w*|\bexcited\b"
+    r"|\bkeen\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(]?[A-Z0-9])")
+_DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
+_DOUBLE_OK = {"had", "that"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One proofreading finding: which file, which sentence, what is wrong, which rule."""
+
+    file: str
+    sentence: str
+    message: str
+    rule: str = "R6"
+    check: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        said = f'\n    "{self.sentence}"' if self.sentence else ""
+        return f"{where}{self.rule} {self.check}: {self.message}{said}"
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A rendered letter's text and what the workbook says it must contain."""
+
+    file: str
+    kind: str  # "letter" (thank-you letter or fax), "email", "card", "keep-in-touch"
+    paragraphs: tuple[str, ...]
+    panel: str = ""
+    contact: str = ""
+    person: str = ""
+    names: tuple[str, ...] = ()
+    last_name: str = ""
+    sender_name: str = ""
+    company: str = ""
+    wants_job: bool = True
+    strengths: tuple[str, ...] = ()
+    forgot: str = ""
+    enclosures: tuple[str, ...] = ()
+    personal_note: str = ""
+
+    @property
+    def thank_you(self) -> bool:
+        """Return True for the letters R7's five essentials apply to."""
+        return self.kind in ("letter", "email")
+
+
+# --- dictionary ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _speller() -> object:
+    from spellchecker import SpellChecker
+
+    # distance 1 keeps suggestions fast (distance 2 costs seconds per long word)
+    return SpellChecker(language="en", distance=1)
+
+
+@lru_cache(maxsize=1)
+def _extra_words() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "words.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _norm(word: str) -> str:
+    word = word.replace("’", "'").lower()
+    return word[:-2] if word.endswith("'s") else word
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Return the lower-case words of some texts (how a word list is read)."""
+    return {_norm(w) for t in texts for w in _WORD.findall(t or "")}
+
+
+def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
+    """Return the words that are in neither the dictionary nor `known`, in first-seen order."""
+    speller = _speller()
+    extra = _extra_words()
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in words:
+        w = _norm(word)
+        if len(w) < 2 or w in seen or w in known or w in extra:
+            continue
+        seen.add(w)
+        if word.isupper() or any(c.isupper() for c in word[1:]):
+            continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
+        if speller.unknown([w]):  # type: ignore[attr-defined]
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _suggest(word: str) -> str:
+    try:
+        best = _speller().correction(_norm(word))  # type: ignore[attr-defined]
+    except Exception:  # pragma: no cover - the speller's own edge cases
+        best = None
+    return f' (did you mean "{best}"?)' if best and best != _norm(word) else ""
+
+
+# --- one letter ------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (line breaks end a sentence too)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+    return out
+
+
+def _norm_space(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).casefold()
+
+
+def proofread_letter(letter: LetterText, *, words: Sequence[str] = ()) -> list[Finding]:
+    """Return every finding in one letter: spelling, doubled words, form, tone, R7 essentials."""
+    found: list[Finding] = []
+
+    def add(sentence: str, message: str, rule: str, check: str) -> None:
+        found.append(Finding(letter.file, sentence, message, rule, check))
+
+    known = words_of(words)
+    all_sentences = [s for p in letter.paragraphs for s in sentences(p)]
+    for sentence in all_sentences:
+        for word in misspelled(_WORD.findall(sentence), known):
+            known.add(_norm(word))  # report each word once per letter
+            add(sentence, f'"{word}" is not in the dictionary{_suggest(word)}; if it is right, '
+                "add it to your word list", "R6", "spelling")  # fmt: skip
+        for m in _DOUBLED.finditer(sentence):
+            if m.group(1).lower() not in _DOUBLE_OK:
+                add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word")
+        for pattern, why in _DESPERATE:
+            m = re.search(pattern, sentence, re.IGNORECASE)
+            if m:
+                add(sentence, f'"{m.group(0)}": {why}', "R7", "tone")
+        if letter.kind == "email":
+            for pattern in _SLANG:
+                m = re.search(pattern, sentence, re.IGNORECASE)
+                if m:
+                    add(sentence, f'"{m.group(0)}" is too casual for a thank-you email', "R8",
+                        "slang")  # fmt: skip
+    _form(letter, add)
+    if letter.thank_you:
+        _essentials(letter, add)
+    return found
+
+
+def _lines(letter: LetterText) -> list[str]:
+    return [ln.strip() for p in letter.paragraphs for ln in p.splitlines()]
+
+
+def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
+    """Check salutation, honorific, name spelling, closing and the signature (R6, R9)."""
+    lines = _lines(letter)
+    business = letter.kind in ("letter", "keep-in-touch")
+    salutation = next((ln for ln in lines if re.match(r"(?i)^dear\b", ln)), None)
+    if salutation is None:
+        add("", f'no salutation such as "Dear {letter.person or "Ms. Lee"}:"', "R9", "salutation")
+    else:
+        ends = (":",) if business else (":", ",")
+        if not salutation.startswith("Dear "):
+            add(salutation, 'the salutation should start with "Dear "', "R9", "salutation")
+        if not salutation.endswith(ends):
+            want = 'a colon ("Dear Ms. Lee:")' if business else "a comma or a colon"
+            add(salutation, f"the salutation should end with {want}", "R9", "salutation")
+        if not any(f" {h} " in f" {salutation} " for h in HONORIFICS):
+            add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
+                "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
+        if letter.last_name and letter.last_name not in salutation:
+            add(salutation, f'the salutation does not spell the name as recorded '
+                f'("{letter.last_name}")', "R6", "name")  # fmt: skip
+    closes = CLOSINGS + (CARD_CLOSINGS if not business else ())
+    close_at = next((i for i, ln in enumerate(lines) if ln.rstrip(",") in closes), None)
+    if close_at is None:
+        loose = next(
+            (ln for ln in lines if ln.rstrip(",.!").casefold() in {c.casefold() for c in closes}),
+            None,
+        )
+        if loose:
+            add(loose, f'write the closing as "{loose.rstrip(",.!").capitalize()},"', "R9",
+                "closing")  # fmt: skip
+        else:
+            add("", 'no complimentary close such as "Sincerely,"', "R9", "closing")
+    else:
+        if not lines[close_at].endswith(","):
+            add(lines[close_at], "the complimentary close should end with a comma", "R9",
+                "closing")  # fmt: skip
+        rest = [ln for ln in lines[close_at + 1 :] if ln]
+        if letter.sender_name and letter.sender_name not in rest[:3]:
+            add(lines[close_at], "no typed name under the closing", "R9", "signature")
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return _norm_space(needle) in haystack
+
+
+def _essentials(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
+    """Check R7's five essentials (etiquette is _form's part)."""
+    body = _body(letter)
+    text = _norm_space(" ".join(body))
+    # 2: appreciation near the beginning (the first two paragraphs after the salutation)
+    if not any(_APPRECIATION.search(p) for p in body[:2]):
+        add(body[0] if body else "", "no thanks for the interviewer's time near the beginning",
+            "R7", "appreciation")  # fmt: skip
+    # 3: restated interest, unless the user does not want the job (R4)
+    interest = _INTEREST.search(" ".join(body))
+    if letter.wants_job and not interest:
+        add("", "the letter does not restate your interest in the job", "R7", "interest")
+    elif not letter.wants_job and interest:
+        sentence = next((s for p in body for s in sentences(p) if _INTEREST.search(s)), "")
+        add(sentence, "Want Job is No, but the letter claims interest in the job (R4)", "R7",
+            "interest")  # fmt: skip
+    if letter.wants_job and letter.company and not _contains(text, letter.company):
+        add("", f"the letter does not name the company ({letter.company})", "R7", "interest")
+    # 4: qualifications restated, plus what was forgotten
+    if not letter.strengths:
+        add("", "no qualifications restated: fill in Strengths for this interview", "R7",
+            "qualifications")  # fmt: skip
+    for item in letter.strengths:
+        if not _contains(text, item.rstrip(".")):
+            add("", f'the strength "{item}" is not restated', "R7", "qualifications")
+    if letter.forgot and not _contains(text, letter.forgot.rstrip(".")):
+        add("", f'Forgot To Mention ("{letter.forgot}") is not in the letter', "R7",
+            "qualifications")  # fmt: skip
+    # 5: every enclosure named, and an Enclosure(s)/Attachment(s) line
+    whole = _norm_space(" ".join(letter.paragraphs))
+    for item in letter.enclosures:
+        if not _contains(whole, item):
+            add("", f'the enclosure "{item}" is not named in the letter', "R7", "enclosures")
+    label = "attachment" if letter.kind == "email" else "enclosure"
+    if letter.enclosures and not any(ln.casefold().startswith(label) for ln in _lines(letter)):
+        add("", f'no "{label.capitalize()}s:" line naming what is enclosed', "R9", "enclosures")
+
+
+def _body(letter: LetterText) -> list[str]:
+    """Return the paragraphs between the salutation and the complimentary close."""
+    paras = [p.strip() for p in letter.paragraphs if p.strip()]
+    start = next((i + 1 for i, p in enumerate(paras) if re.match(r"(?i)^dear\b", p)), 0)
+    closes = {c.casefold() for c in CLOSINGS + CARD_CLOSINGS}
+    end = next(
+        (i for i, p in enumerate(paras[start:], start)
+         if p.splitlines()[0].rstrip(",.").casefold() in closes),
+        len(paras),
+    )  # fmt: skip
+    return paras[start:end]
+
+
+# --- a panel's letters (R3) ------------------------------------------------------------------
+
+
+def _anonymous(letter: LetterText) -> list[str]:
+    names = words_of(letter.names)
+    return [w for w in (_norm(x) for x in _WORD.findall(" ".join(_body(letter)))) if w not in names]
+
+
+def similarity(a: LetterText, b: LetterText) -> float:
+    """Return how alike two letters' bodies are, names removed (0 to 1)."""
+    return SequenceMatcher(None, _anonymous(a), _anonymous(b), autojunk=False).ratio()
+
+
+def check_panels(letters: Sequence[LetterText]) -> list[Finding]:
+    """Warn when two thank-you letters to one panel read alike or lack a Personal Note (R3)."""
+    found: list[Finding] = []
+    panels: dict[str, list[LetterText]] = {}
+    for letter in letters:
+        if letter.thank_you:
+            if not letter.personal_note:
+                found.append(Finding(letter.file, "", f"no Personal Note for {letter.person}: "
+                                     "add what you talked about so the letter is individual",
+                                     "R3", "individual"))  # fmt: skip
+            if letter.panel:
+                panels.setdefault(letter.panel, []).append(letter)
+    for panel in panels.values():
+        for i, a in enumerate(panel):
+            for b in panel[i + 1 :]:
+                if a.contact and a.contact == b.contact:
+                    continue  # the same person by two channels (e.g. email and a letter)
+                ratio = similarity(a, b)
+                if ratio >= SAMENESS_LIMIT:
+                    found.append(Finding(a.file, "", f"reads {ratio:.0%} like {b.file} once the "
+                                         "names are removed: vary the wording or the Personal "
+                                         "Note", "R3", "individual"))  # fmt: skip
+    return found
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def write_report(findings: Sequence[Finding], *, letters: int, day: date) -> str:
+    """Return the proofreading file's text: one block per finding, file and sentence included."""
+    head = f"Proofreading of {letters} letter{'s' if letters != 1 else ''}, {day.isoformat()}"
+    if not findings:
+        return f"{head}\n\nNo findings.\n"
+    lines = [head, f"{len(findings)} finding{'s' if len(findings) != 1 else ''}:", ""]
+    lines += [str(f) for f in findings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,680 @@
+"""Letters: real .docx/.eml files rendered from records, read back with python-docx and email."""
+
+from __future__ import annotations
+
+import email
+import re
+import shutil
+import zipfile
+from dataclasses import replace
+from datetime import date
+from email import policy
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Inches
+
+from followup_xl import letters
+from followup_xl.errors import FollowupError, TemplateError
+from followup_xl.model import (
+    Action,
+    Book,
+    Contact,
+    Interview,
+    Kind,
+    LogEntry,
+    Profile,
+    Status,
+)
+
+TODAY = date(2026, 11, 25)
+
+PROFILE = Profile(
+    name="Jordan Ellis",
+    street="42 Maple Street",
+    city="Springfield",
+    state="IL",
+    zip="62704",
+    phone="(217) 555-0143",
+    cell="(217) 555-0199",
+    email="jordan.ellis@example.com",
+    country="US",
+)
+INTERVIEW = Interview(
+    row=2,
+    interview_id="BN-1",
+    company="Barnes & Noble",
+    position="Store Manager",
+    interview_date=date(2026, 11, 24),
+    status="Interviewed",
+    want_job="Yes",
+    company_street="555 Fifth Avenue",
+    company_city="New York",
+    company_state="NY",
+    company_zip="10017",
+    strengths="ten years of retail management; fluent Spanish",
+    forgot_to_mention="I ran the holiday pop-up store in 2024",
+    enclosures=("List of references", "Writing sample"),
+)
+RENEE = Contact(
+    row=2,
+    contact_id="C-1",
+    interview_id="BN-1",
+    honorific="Ms.",
+    first_name="Renée",
+    last_name="Dubois-Okafor",
+    job_title="District Manager",
+    personal_note="the children's reading hour",
+    preferred_channel="Mail",
+)
+TOM = Contact(
+    row=3,
+    contact_id="C-2",
+    interview_id="BN-1",
+    honorific="Mr.",
+    first_name="Tom",
+    last_name="O'Neil",
+    job_title="HR Lead",
+    email="tom@example.com",
+    personal_note="the new café",
+    preferred_channel="Email",
+)
+ANA = Contact(
+    row=4,
+    contact_id="C-3",
+    interview_id="BN-1",
+    role="Receptionist",
+    honorific="Ms.",
+    first_name="Ana",
+    last_name="Lee",
+    personal_note="her rescue dog",
+    preferred_channel="Handwritten Card",
+)
+
+
+def make_book(*contacts: Contact, interview: Interview = INTERVIEW, **kw) -> Book:
+    """Return a Book with the profile, one interview and the given contacts."""
+    contacts = contacts or (RENEE,)
+    return Book(path="tracker.xlsx", profile=kw.pop("profile", PROFILE),
+                interviews=(interview,), contacts=contacts, **kw)  # fmt: skip
+
+
+def action(contact: Contact, kind: Kind = Kind.THANK_YOU_LETTER, iv: Interview = INTERVIEW):
+    """Return the due action of one letter to one contact."""
+    return Action(
+        rule="R14" if kind is Kind.KEEP_IN_TOUCH else "R3",
+        kind=kind,
+        status=Status.DUE,
+        due=TODAY,
+        why="thank-you within 24 h",
+        channel=contact.preferred_channel,
+        interview_id=iv.interview_id,
+        company=iv.company,
+        position=iv.position,
+        contact_id=contact.contact_id,
+        who=contact.display_name,
+    )
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Return the non-empty paragraph texts of a .docx, read with python-docx."""
+    return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]
+
+
+def render(tmp_path: Path, book: Book, *actions: Action, **kw) -> letters.LetterBatch:
+    """Render into tmp_path/out."""
+    return letters.render_letters(book, actions, today=TODAY, out_dir=tmp_path / "out", **kw)
+
+
+# --- the thank-you letter ----------------------------------------------------------------------
+
+
+def test_thank_you_letter_has_the_business_layout_in_order(tmp_path):
+    """R9: date, sender, recipient, salutation, body, Sincerely, name, enclosures, cc."""
+    batch = render(tmp_path, make_book(RENEE), action(RENEE))
+    path = batch.files[action(RENEE).key]
+    assert path.name == "2026-11-25 Thank-you — Barnes & Noble — Renée Dubois-Okafor.docx"
+    text = paragraphs(path)
+    assert text[0] == "November 25, 2026"
+    assert text[1] == (
+        "Jordan Ellis\n42 Maple Street\nSpringfield, IL 62704\n"
+        "Phone: (217) 555-0143 · Cell: (217) 555-0199\njordan.ellis@example.com"
+    )
+    assert text[2] == (
+        "Ms. Renée Dubois-Okafor\nDistrict Manager\nBarnes & Noble\n555 Fifth Avenue\n"
+        "New York, NY 10017"
+    )
+    assert text[3] == "Dear Ms. Dubois-Okafor:"
+    assert re.search(r"\b(Thank you|appreciated|grateful)\b", text[4])
+    assert "Tuesday, November 24" in text[4]
+    assert "the children's reading hour" in text[4]
+    body = " ".join(text[4:-5])
+    assert "ten years of retail management and fluent Spanish" in body
+    assert "I ran the holiday pop-up store in 2024." in body
+    assert "List of references and Writing sample" in body
+    assert text[-5:] == [
+        text[-5],  # the closing sentence
+        "Sincerely,",
+        "Jordan Ellis",
+        "Enclosures: List of references; Writing sample",
+        "cc: file",
+    ]
+    assert batch.findings == []
+
+
+def test_thank_you_letter_leaves_room_to_sign(tmp_path):
+    """R9: room for the signature between Sincerely, and the typed name."""
+    batch = render(tmp_path, make_book(RENEE), action(RENEE))
+    doc = Document(str(batch.files[action(RENEE).key]))
+    close = next(p for p in doc.paragraphs if p.text == "Sincerely,")
+    assert close.paragraph_format.space_after.pt >= 36
+
+
+HOSTILE = Contact(
+    row=2,
+    contact_id="C-9",
+    interview_id="AT-1",
+    honorific="Dr.",
+    first_name="Zoë 😀",
+    last_name="O'Brien-Müller",
+    job_title='Head of "R&D" <Labs>',
+    organization="AT&T <Labs> & Co's",
+    street="Building 5\nFloor 2",
+    city="Zürich",
+    personal_note="the 'Tom & Jerry' <remake>",
+)
+HOSTILE_IV = replace(
+    INTERVIEW,
+    interview_id="AT-1",
+    company="AT&T <Labs> & Co's",
+    position="R&D Engineer",
+    strengths="C++ & Rust; {{ not a tag }} and {% raw %}",
+    forgot_to_mention="",
+    enclosures=(),
+)
+
+
+def test_cells_come_out_exactly_as_typed(tmp_path):
+    """&, <>, quotes, apostrophes, umlauts, emoji and Jinja-looking text are not lost."""
+    act = action(HOSTILE, iv=HOSTILE_IV)
+    batch = render(tmp_path, make_book(HOSTILE, interview=HOSTILE_IV), act)
+    text = paragraphs(batch.files[act.key])
+    assert text[2] == (
+        "Dr. Zoë 😀 O'Brien-Müller\nHead of \"R&D\" <Labs>\nAT&T <Labs> & Co's\n"
+        "Building 5\nFloor 2\nZürich"
+    )
+    assert text[3] == "Dear Dr. O'Brien-Müller:"
+    body = "\n".join(text)
+    assert "the 'Tom & Jerry' <remake>" in body
+    assert "C++ & Rust and {{ not a tag }} and {% raw %}" in body
+    assert "the R&D Engineer position at AT&T <Labs> & Co's" in body
+
+
+def test_line_break_in_a_cell_is_a_real_line_break(tmp_path):
+    """A line break typed in a cell becomes <w:br/>, not a space or lost text."""
+    act = action(HOSTILE, iv=HOSTILE_IV)
+    batch = render(tmp_path, make_book(HOSTILE, interview=HOSTILE_IV), act)
+    xml = zipfile.ZipFile(batch.files[act.key]).read("word/document.xml").decode()
+    assert re.search(r"Building 5</w:t>\s*<w:br/>\s*<w:t[^>]*>Floor 2", xml)
+
+
+def test_want_job_no_thanks_without_claiming_interest(tmp_path):
+    """R4: the letter still thanks, wishes to stay in touch, and claims no interest."""
+    iv = replace(INTERVIEW, want_job="No")
+    batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
+    body = " ".join(paragraphs(batch.files[action(RENEE, iv=iv).key]))
+    assert "interested" not in body
+    assert "my interest" not in body
+    assert re.search(r"(stay|keep) in touch|paths cross", body)
+    assert "Thank" in body or "appreciated" in body
+    assert "I look forward to hearing from you" not in body
+    assert batch.findings == []
+
+
+def test_no_enclosures_means_no_enclosure_line(tmp_path):
+    """R9: the Enclosures line only when something is enclosed; its paragraph disappears."""
+    iv = replace(INTERVIEW, enclosures=())
+    batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
+    text = paragraphs(batch.files[action(RENEE, iv=iv).key])
+    assert text[-3:] == ["Sincerely,", "Jordan Ellis", "cc: file"]
+    assert not any("enclosed" in t for t in text)
+    doc = Document(str(batch.files[action(RENEE, iv=iv).key]))
+    assert "" not in [p.text for p in doc.paragraphs]
+
+
+def test_single_enclosure_is_singular(tmp_path):
+    """One enclosure: "Enclosure: …"."""
+    iv = replace(INTERVIEW, enclosures=("Portfolio of store layouts",))
+    batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
+    text = paragraphs(batch.files[action(RENEE, iv=iv).key])
+    assert "Enclosure: Portfolio of store layouts" in text
+
+
+def test_contact_address_wins_over_company_address(tmp_path):
+    """The contact's own address is used when recorded; organization defaults to the company."""
+    c = replace(RENEE, street="1 Side Road", city="Newark", state="NJ", zip="07102")
+    batch = render(tmp_path, make_book(c), action(c))
+    assert paragraphs(batch.files[action(c).key])[2] == (
+        "Ms. Renée Dubois-Okafor\nDistrict Manager\nBarnes & Noble\n1 Side Road\nNewark, NJ 07102"
+    )
+
+
+def test_british_profile_gets_british_dates_addresses_and_a4(tmp_path):
+    """Dates and addresses follow the Profile Country; A4 paper outside US Letter countries."""
+    profile = replace(PROFILE, country="GB", city="London", state="", zip="SW1A 1AA",
+                      street="10 Downing Street")  # fmt: skip
+    c = replace(RENEE, street="Unter den Linden 5", city="Berlin", zip="10117", state="")
+    batch = render(tmp_path, make_book(c, profile=profile), action(c))
+    path = batch.files[action(c).key]
+    text = paragraphs(path)
+    assert text[0] == "25 November 2026"
+    assert "10 Downing Street\nLondon\nSW1A 1AA" in text[1]
+    assert text[2].endswith("Unter den Linden 5\nBerlin\n10117")
+    assert "24 November" in text[4]
+    section = Document(str(path)).sections[0]
+    assert abs(section.page_width.mm - 210) < 1 and abs(section.page_height.mm - 297) < 1
+
+
+# --- the other kinds ---------------------------------------------------------------------------
+
+
+def test_email_is_an_unsent_draft_the_email_package_reads(tmp_path):
+    """R5: an .eml draft with To, Subject and plain text, marked unsent, never sent."""
+    act = action(TOM, Kind.THANK_YOU_EMAIL)
+    batch = render(tmp_path, make_book(RENEE, TOM), act)
+    path = batch.files[act.key]
+    assert path.name == "2026-11-25 Thank-you email — Barnes & Noble — Tom O'Neil.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert msg["To"] == "Tom O'Neil <tom@example.com>"
+    assert msg["From"] == "Jordan Ellis <jordan.ellis@example.com>"
+    assert msg["Subject"] == "Thank you — Store Manager interview"
+    assert msg["X-Unsent"] == "1"
+    assert msg.get_content_type() == "text/plain"
+    body = msg.get_content().replace("\r\n", "\n")  # .eml files use CRLF line ends
+    assert body.startswith("Dear Mr. O'Neil:\n\n")
+    assert "Barnes & Noble" in body and "the new café" in body
+    assert "attached" in body and "enclosed" not in body
+    assert "Sincerely,\nJordan Ellis\n(217) 555-0143\njordan.ellis@example.com" in body
+    assert body.rstrip().endswith("Attachments: List of references; Writing sample")
+    assert batch.print_file is None  # nothing to print
+    assert batch.envelopes is None
+
+
+def test_note_card_is_card_sized_and_short(tmp_path):
+    """R8: a short note for the receptionist on a card-sized page, to copy by hand."""
+    act = action(ANA, Kind.NOTE_CARD)
+    batch = render(tmp_path, make_book(RENEE, ANA), act)
+    path = batch.files[act.key]
+    assert path.name == "2026-11-25 Note card — Barnes & Noble — Ana Lee.docx"
+    doc = Document(str(path))
+    assert doc.sections[0].page_width == Inches(5.5)
+    assert doc.sections[0].page_height == Inches(4.25)
+    text = paragraphs(path)
+    assert text[0] == "Dear Ms. Lee,"
+    assert "her rescue dog" in text[1] and "Barnes & Noble" in text[1]
+    assert len(text[1].split()) < 60
+    assert text[-2:] == ["With thanks,", "Jordan Ellis"]
+    assert batch.envelopes is None  # addressed by hand
+
+
+def test_keep_in_touch_letter_asks_for_referrals(tmp_path):
+    """R14: after a terminal status, thanks, network and a referral request."""
+    iv = replace(INTERVIEW, status="Position Filled", enclosures=())
+    act = action(RENEE, Kind.KEEP_IN_TOUCH, iv=iv)
+    batch = render(tmp_path, make_book(RENEE, interview=iv), act)
+    path = batch.files[act.key]
+    assert path.name == "2026-11-25 Keep in touch — Barnes & Noble — Renée Dubois-Okafor.docx"
+    text = paragraphs(path)
+    assert text[3] == "Dear Ms. Dubois-Okafor:"
+    body = " ".join(text)
+    assert "position has now been filled" in body
+    assert "network" in body and "referral" in body
+    assert text[-3:] == ["Sincerely,", "Jordan Ellis", "cc: file"]
+    assert batch.envelopes is not None
+
+
+def test_fax_is_a_cover_sheet_then_the_letter(tmp_path):
+    """A fax: a one-page cover sheet, then the letter on its own page."""
+    tom = replace(TOM, fax="+1 212 555 0100", preferred_channel="Fax")
+    act = action(tom, Kind.THANK_YOU_FAX)
+    batch = render(tmp_path, make_book(RENEE, tom), act)
+    doc = Document(str(batch.files[act.key]))
+    assert len(doc.sections) == 2
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert cells[:6] == ["To:", "Mr. Tom O'Neil", "Organization:", "Barnes & Noble", "Fax:",
+                         "+1 212 555 0100"]  # fmt: skip
+    text = [p.text for p in doc.paragraphs if p.text.strip()]
+    assert text[0] == "Fax"
+    assert text.index("Dear Mr. O'Neil:") > text.index("November 25, 2026")
+    assert text[-1] == "cc: file"
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+
+def test_panel_letters_read_differently(tmp_path):
+    """R3: each interviewer of one panel gets different phrasing, deterministically."""
+    members = [
+        replace(
+            RENEE,
+            contact_id=f"P-{i}",
+            row=10 + i,
+            first_name=f"Person{i}",
+            last_name=name,
+            personal_note=note,
+        )  # fmt: skip
+        for i, (name, note) in enumerate(
+            [
+                ("Adams", "inventory software"),
+                ("Baker", "the staff rota"),
+                ("Clark", "weekend events"),
+                ("Diaz", "the loyalty programme"),
+            ]  # fmt: skip
+        )
+    ]
+    acts = [action(c) for c in members]
+    batch = render(tmp_path, make_book(*members), *acts)
+    bodies = [paragraphs(batch.files[a.key])[4:8] for a in acts]
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1 :]:
+            assert all(x != y for x, y in zip(a, b, strict=True))
+    assert [f for f in batch.findings if f.rule == "R3"] == []
+    again = render(tmp_path / "again", make_book(*members), *acts)
+    assert [paragraphs(again.files[a.key]) for a in acts] == [
+        paragraphs(batch.files[a.key]) for a in acts
+    ]
+
+
+def test_same_day_rerun_gives_the_same_files(tmp_path):
+    """Reruns are idempotent: byte-identical files, no copies."""
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(TOM, Kind.THANK_YOU_EMAIL)]
+    book = make_book(RENEE, TOM, ANA)
+    first = render(tmp_path, book, *acts)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    second = render(tmp_path, book, *acts)
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert before == after
+    assert first.files == second.files and first.print_file == second.print_file
+    assert second.notes == []
+
+
+def test_core_properties_stay_in_their_namespace(tmp_path):
+    """docxcompose's global "cp" prefix must not leak into the letters' docProps/core.xml."""
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD)]
+    batch = render(tmp_path, make_book(RENEE, ANA), *acts)
+    for path in [*batch.files.values(), batch.print_file]:
+        core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+        assert "officeDocument/2006/custom-properties" not in core
+        assert "<cp:lastModifiedBy>Jordan Ellis</cp:lastModifiedBy>" in core
+
+
+def test_different_existing_file_is_never_overwritten(tmp_path):
+    """A letter edited by hand stays; the new version gets the next free name and a note."""
+    first = render(tmp_path, make_book(RENEE), action(RENEE))
+    path = first.files[action(RENEE).key]
+    path.write_bytes(b"edited by hand")
+    second = render(tmp_path, make_book(RENEE), action(RENEE))
+    new = second.files[action(RENEE).key]
+    assert path.read_bytes() == b"edited by hand"
+    assert new.name == "2026-11-25 Thank-you — Barnes & Noble — Renée Dubois-Okafor (2).docx"
+    assert any("already exists" in n for n in second.notes)
+
+
+def test_logged_action_makes_no_letter(tmp_path):
+    """An action the Log records as done produces no letter."""
+    log = (LogEntry(row=2, date=TODAY, action="Thank-You Letter Mailed", interview_id="BN-1",
+                    contact_id="C-1"),)  # fmt: skip
+    batch = render(tmp_path, make_book(RENEE, log=log), action(RENEE))
+    assert batch.files == {} and batch.skipped == [action(RENEE)]
+    assert batch.print_file is None
+
+
+def test_print_file_and_envelopes_follow_the_letters(tmp_path):
+    """One print file with every printable letter, one #10 envelope per mailed letter."""
+    iv2 = replace(INTERVIEW, interview_id="LIB-1", company="City Library", status="Not Selected")
+    kit = replace(TOM, contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
+                  honorific="Dr.")  # fmt: skip
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(kit, Kind.KEEP_IN_TOUCH, iv=iv2)]
+    book = Book(path="t.xlsx", profile=PROFILE, interviews=(INTERVIEW, iv2),
+                contacts=(RENEE, ANA, kit))  # fmt: skip
+    batch = render(tmp_path, book, *acts)
+    assert batch.print_file.name == "2026-11-25 Print all letters.docx"
+    doc = Document(str(batch.print_file))
+    assert [round(s.page_width.inches, 2) for s in doc.sections] == [8.5, 5.5, 8.5]
+    salutations = [p.text for p in doc.paragraphs if p.text.startswith("Dear")]
+    assert salutations == ["Dear Ms. Dubois-Okafor:", "Dear Ms. Lee,", "Dear Dr. Wu:"]
+    env = Document(str(batch.envelopes))
+    assert [(round(s.page_width.inches, 3), round(s.page_height.inches, 3))
+            for s in env.sections] == [(9.5, 4.125)] * 2  # fmt: skip
+    blocks = [p.text for p in env.paragraphs if p.text.strip()]
+    assert blocks[1].startswith("Ms. Renée Dubois-Okafor\n") and blocks[3].startswith("Dr. Kim Wu")
+    assert blocks[0] == "Jordan Ellis\n42 Maple Street\nSpringfield, IL 62704"
+
+
+def test_progress_reports_each_letter(tmp_path):
+    """The progress callback sees every letter (the CLI draws a bar with it)."""
+    seen = []
+    render(tmp_path, make_book(RENEE, ANA), action(RENEE), action(ANA, Kind.NOTE_CARD),
+           progress=lambda i, n: seen.append((i, n)))  # fmt: skip
+    assert seen == [(1, 2), (2, 2)]
+
+
+# --- file names --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "company, person, expected",
+    [
+        ("../../x", "A B", "2026-11-25 Thank-you — x — A B.docx"),
+        ("CON", "NUL", "2026-11-25 Thank-you — _CON — _NUL.docx"),
+        ("AC/DC", 'Bon "Angus" Scott', "2026-11-25 Thank-you — AC-DC — Bon -Angus- Scott.docx"),
+        ("Ben & Jerry's: <Ice>?", "Zoë", "2026-11-25 Thank-you — Ben & Jerry's- -Ice — Zoë.docx"),
+    ],
+)
+def test_hostile_names_make_safe_file_names(tmp_path, company, person, expected):
+    """File names are safe on Windows, macOS and Linux and stay inside the folder."""
+    iv = replace(INTERVIEW, company=company)
+    c = replace(RENEE, first_name=person, last_name="")
+    act = action(c, iv=iv)
+    batch = render(tmp_path, make_book(c, interview=iv), act)
+    path = batch.files[act.key]
+    assert path.name == expected
+    assert path.parent == tmp_path / "out" and path.is_file()
+
+
+def test_very_long_names_are_cut_to_a_portable_length(tmp_path):
+    """300-character names give a file name under 255 bytes that still ends in .docx."""
+    iv = replace(INTERVIEW, company="Ä" * 300)
+    c = replace(RENEE, first_name="😀" * 300, last_name="")
+    act = action(c, iv=iv)
+    batch = render(tmp_path, make_book(c, interview=iv), act)
+    path = batch.files[act.key]
+    assert len(path.name.encode("utf-8")) <= 255 and path.suffix == ".docx"
+    assert path.name.startswith("2026-11-25 Thank-you — ÄÄÄ")
+    assert path.is_file()
+
+
+def test_two_letters_with_the_same_name_get_distinct_files(tmp_path):
+    """Two people with the same name at one company: the second file is "(2)"."""
+    twin = replace(RENEE, contact_id="C-1b", row=9)
+    batch = render(tmp_path, make_book(RENEE, twin), action(RENEE), action(twin))
+    names = sorted(p.name for p in batch.files.values())
+    assert names == [
+        "2026-11-25 Thank-you — Barnes & Noble — Renée Dubois-Okafor (2).docx",
+        "2026-11-25 Thank-you — Barnes & Noble — Renée Dubois-Okafor.docx",
+    ]
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def write_template(path: Path, *texts: str) -> Path:
+    """Write a .docx whose paragraphs hold the given texts (with tags)."""
+    doc = Document()
+    for t in texts:
+        doc.add_paragraph(t)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def test_unknown_variables_are_all_reported_at_once(tmp_path):
+    """Every unknown variable of every template, with the template's name, before rendering."""
+    mine = tmp_path / "mine"
+    write_template(mine / "thank_you_letter.docx", "{{ salutation }}", "{{ compnay }} {{ nmae }}")
+    write_template(mine / "note_card.docx", "{{ sender.name }} {{ card_mesage }}")
+    with pytest.raises(TemplateError) as err:
+        render(tmp_path, make_book(RENEE), action(RENEE), template_dir=mine)
+    msg = str(err.value)
+    assert "thank_you_letter.docx: unknown variables {{ compnay }}, {{ nmae }}" in msg
+    assert "note_card.docx: unknown variables {{ card_mesage }}, {{ sender }}" in msg
+    assert not (tmp_path / "out").exists()
+
+
+def test_attribute_of_a_known_variable_is_an_error_not_blank_text(tmp_path):
+    """StrictUndefined: {{ company.name }} fails the check instead of rendering nothing."""
+    mine = tmp_path / "mine"
+    write_template(mine / "thank_you_letter.docx", "{{ company.nmae }}")
+    with pytest.raises(TemplateError, match=r"thank_you_letter\.docx: template error"):
+        letters.check_templates(mine)
+
+
+def test_sandbox_blocks_unsafe_template_code(tmp_path):
+    """Jinja runs sandboxed: a template cannot reach Python internals."""
+    mine = tmp_path / "mine"
+    write_template(mine / "thank_you_letter.docx", "{{ date.__class__.__mro__ }}")
+    with pytest.raises(TemplateError, match="thank_you_letter.docx"):
+        letters.check_templates(mine)
+
+
+def test_broken_template_syntax_names_the_template(tmp_path, corpus_dir):
+    """docxtpl's own broken template: a syntax error located in thank_you_letter.docx."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shutil.copy(corpus_dir / "docxtpl_template_error_tpl.docx", mine / "thank_you_letter.docx")
+    with pytest.raises(TemplateError, match=r"thank_you_letter\.docx: template syntax error"):
+        letters.check_templates(mine)
+
+
+def test_corpus_escape_template_reports_its_variables(tmp_path, corpus_dir):
+    """docxtpl's escaping template uses variables we do not have: all are listed."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shutil.copy(corpus_dir / "docxtpl_escape_tpl_auto.docx", mine / "note_card.docx")
+    with pytest.raises(TemplateError, match=r"note_card\.docx: unknown variables? \{\{"):
+        letters.check_templates(mine)
+
+
+def test_not_a_docx_is_a_clear_error(tmp_path):
+    """A template that is not a Word file is named."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "envelope.docx").write_text("hello")
+    with pytest.raises(TemplateError, match=r"envelope\.docx: not a Word \.docx file"):
+        letters.check_templates(mine)
+
+
+def test_folder_without_templates_is_an_error(tmp_path):
+    """--templates pointing at a folder with none of the template names says which it wants."""
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TemplateError, match="no letter templates in this folder"):
+        letters.check_templates(tmp_path / "empty")
+
+
+def test_user_template_is_used_and_others_fall_back(tmp_path):
+    """A user's own thank-you template renders; the rest come from the shipped set."""
+    mine = tmp_path / "mine"
+    write_template(mine / "thank_you_letter.docx", "{{ salutation }}", "My own words for "
+                   "{{ company }}.", "Sincerely,", "{{ sender_name }}")  # fmt: skip
+    batch = render(tmp_path, make_book(RENEE, ANA), action(RENEE), action(ANA, Kind.NOTE_CARD),
+                   template_dir=mine)  # fmt: skip
+    assert paragraphs(batch.files[action(RENEE).key]) == [
+        "Dear Ms. Dubois-Okafor:", "My own words for Barnes & Noble.", "Sincerely,",
+        "Jordan Ellis",
+    ]  # fmt: skip
+    assert paragraphs(batch.files[action(ANA, Kind.NOTE_CARD).key])[0] == "Dear Ms. Lee,"
+
+
+def test_tags_split_across_runs_still_render(tmp_path):
+    """Word and Writer split a tag into several runs when it is edited: it still works."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    doc = Document()
+    p = doc.add_paragraph()
+    for piece, bold in (("Dear ", False), ("{", False), ("{ recipient", True), ("_name ", False),
+                        ("}}", True), (":", False)):  # fmt: skip
+        p.add_run(piece).bold = bold
+    doc.save(str(mine / "thank_you_letter.docx"))
+    batch = render(tmp_path, make_book(RENEE), action(RENEE), template_dir=mine)
+    assert paragraphs(batch.files[action(RENEE).key]) == ["Dear Ms. Renée Dubois-Okafor:"]
+
+
+def test_every_template_variable_is_documented():
+    """docs/letters.md lists every variable a template can use."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "letters.md").read_text()
+    missing = [v for v in letters.VARIABLES if f"`{v}`" not in doc]
+    assert missing == []
+
+
+def test_shipped_templates_are_what_the_script_builds(tmp_path):
+    """letter_templates/*.docx are the output of tools/make_letter_templates.py."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "tools" / "make_letter_templates.py"
+    spec = importlib.util.spec_from_file_location("make_letter_templates", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.OUT = tmp_path
+    module.main()
+    for name in letters.TEMPLATE_NAMES:
+        shipped = letters.default_template_dir() / name
+        assert (tmp_path / name).read_bytes() == shipped.read_bytes()
+
+
+# --- LibreOffice -------------------------------------------------------------------------------
+
+
+def test_templates_saved_again_by_libreoffice_still_render(tmp_path, soffice):
+    """Each template, opened and saved again in LibreOffice Writer, still renders."""
+    from followup_xl import office
+
+    mine = tmp_path / "mine"
+    for name in letters.TEMPLATE_NAMES:
+        office.convert(letters.default_template_dir() / name, "docx:MS Word 2007 XML", mine)
+    letters.check_templates(mine)
+    tom = replace(TOM, fax="555-0100")
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(tom, Kind.THANK_YOU_EMAIL),
+            action(tom, Kind.THANK_YOU_FAX)]  # fmt: skip
+    batch = render(tmp_path, make_book(RENEE, tom, ANA), *acts, template_dir=mine)
+    text = paragraphs(batch.files[acts[0].key])
+    assert text[3] == "Dear Ms. Dubois-Okafor:"
+    assert text[-1] == "cc: file"
+    assert "Dear Ms. Lee," in paragraphs(batch.files[acts[1].key])
+    assert "Barnes & Noble" in batch.files[acts[2].key].read_text()
+    assert [f for f in batch.findings if f.rule != "R5"] == []
+
+
+def _pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", path.read_bytes()))
+
+
+def test_print_file_converts_to_pdf_with_one_page_per_letter(tmp_path, soffice):
+    """--pdf: real LibreOffice turns the print file into a PDF, one page per letter."""
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(replace(RENEE, contact_id="C-1x",
+            first_name="Max", last_name="Moe", row=8))]  # fmt: skip
+    max_moe = replace(RENEE, contact_id="C-1x", first_name="Max", last_name="Moe", row=8)
+    batch = render(tmp_path, make_book(RENEE, ANA, max_moe), *acts)
+    pdf = letters.convert_print_file_to_pdf(batch)
+    assert pdf.suffix == ".pdf" and pdf.parent == tmp_path / "out"
+    assert _pdf_pages(pdf) == 3
+
+
+def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
+    """No LibreOffice: a clear FollowupError, not a traceback."""
+    from followup_xl import office
+
+    batch = render(tmp_path, make_book(RENEE), action(RENEE))
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    with pytest.raises(FollowupError, match="LibreOffice is not installed"):
+        letters.convert_print_file_to_pdf(batch)

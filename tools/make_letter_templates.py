@@ -1,0 +1,230 @@
+"""Build the shipped letter templates (letter_templates/*.docx) with python-docx.
+
+Run `python tools/make_letter_templates.py` after changing this file and commit both. The
+templates are ordinary Word documents with docxtpl/Jinja tags ({{ variable }}, and {%p if %}
+paragraphs that disappear when empty); docs/letters.md lists every variable. The output is
+byte-identical on every run (fixed dates and zip timestamps).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from followup_xl.letters import _normalize_zip  # noqa: E402
+
+OUT = REPO / "letter_templates"
+STAMP = date(2026, 1, 1)
+FONT = "Times New Roman"  # LibreOffice substitutes the metric-compatible Liberation Serif
+
+
+def new_document(width: float, height: float, margins: tuple[float, float, float, float],
+                 size: float = 12, title: str = "") -> Document:  # fmt: skip
+    """Return an empty document with one page size, margins (top, right, bottom, left), font."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(width), Inches(height)
+    section.orientation = WD_ORIENT.LANDSCAPE if width > height else WD_ORIENT.PORTRAIT
+    top, right, bottom, left = margins
+    section.top_margin, section.right_margin = Inches(top), Inches(right)
+    section.bottom_margin, section.left_margin = Inches(bottom), Inches(left)
+    section.header_distance = section.footer_distance = Inches(0.4)
+
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(size)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    rpr.append(lang)
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(0)
+    fmt.line_spacing = 1.0
+    fmt.widow_control = True
+
+    props = doc.core_properties
+    props.title = title
+    props.author = "followup_xl"
+    props.last_modified_by = "followup_xl"
+    props.comments = "Letter template of followup_xl; the variables are listed in docs/letters.md"
+    props.created = props.modified = datetime(STAMP.year, STAMP.month, STAMP.day)
+    props.revision = 1
+    # the default document starts with one empty paragraph: drop it
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    return doc
+
+
+def para(doc, text: str = "", *, after: float = 0, before: float = 0, bold: bool = False,
+         size: float | None = None, indent: float = 0, keep: bool = False,
+         align: str = "left") -> None:  # fmt: skip
+    """Add one paragraph; `text` may hold Jinja tags."""
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_after, fmt.space_before = Pt(after), Pt(before)
+    if indent:
+        fmt.left_indent = Inches(indent)
+    if keep:
+        fmt.keep_with_next = True
+    fmt.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}[align]
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+
+
+def optional(doc, variable: str, **kw) -> None:
+    """Add a paragraph that disappears when `variable` is empty."""
+    para(doc, f"{{%p if {variable} %}}")
+    para(doc, f"{{{{ {variable} }}}}", **kw)
+    para(doc, "{%p endif %}")
+
+
+def letter_head(doc) -> None:
+    """Date, sender block, recipient block and salutation (R9's order)."""
+    para(doc, "{{ date }}", after=12)
+    para(doc, "{{ sender_block }}", after=12)
+    para(doc, "{{ recipient_block }}", after=12)
+    para(doc, "{{ salutation }}", after=12)
+
+
+def signature(doc, enclosures: bool = True) -> None:
+    """Complimentary close, room to sign, typed name, enclosures, cc (R9)."""
+    para(doc, "Sincerely,", after=48, keep=True)  # about four lines of room for the signature
+    para(doc, "{{ sender_name }}", after=12, keep=True)
+    if enclosures:
+        optional(doc, "enclosures_line", keep=True)
+    para(doc, "cc: file")
+
+
+def thank_you_letter() -> Document:
+    """Return the thank-you letter to an interviewer (R3, R7, R9)."""
+    doc = new_document(8.5, 11, (1, 1, 0.8, 1), title="Thank-you letter")
+    letter_head(doc)
+    para(doc, "{{ opening }}", after=12)
+    optional(doc, "interest", after=12)
+    optional(doc, "qualifications", after=12)
+    optional(doc, "enclosure_sentence", after=12)
+    para(doc, "{{ closing }}", after=12, keep=True)
+    signature(doc)
+    return doc
+
+
+def keep_in_touch() -> Document:
+    """Return the keep-in-touch letter after a terminal status (R14)."""
+    doc = new_document(8.5, 11, (1, 1, 0.8, 1), title="Keep-in-touch letter")
+    letter_head(doc)
+    para(doc, "{{ opening }}", after=12)
+    para(doc, "{{ network }}", after=12)
+    para(doc, "{{ referral }}", after=12)
+    para(doc, "{{ closing }}", after=12, keep=True)
+    signature(doc, enclosures=False)
+    return doc
+
+
+def thank_you_email() -> Document:
+    """Return the email version: its first paragraph gives the subject, the rest is the body."""
+    doc = new_document(8.5, 11, (1, 1, 1, 1), size=11, title="Thank-you email")
+    para(doc, "Subject: {{ subject }}", after=12)
+    para(doc, "{{ salutation }}", after=12)
+    para(doc, "{{ opening }}", after=12)
+    optional(doc, "interest", after=12)
+    optional(doc, "qualifications", after=12)
+    optional(doc, "enclosure_sentence", after=12)
+    para(doc, "{{ closing }}", after=12)
+    para(doc, "Sincerely,\n{{ email_signature }}", after=12)
+    optional(doc, "enclosures_line")
+    return doc
+
+
+def note_card() -> Document:
+    """Return the note card for a receptionist or assistant, to copy by hand (R8)."""
+    doc = new_document(5.5, 4.25, (0.5, 0.55, 0.4, 0.55), size=12, title="Note card")
+    para(doc, "{{ card_salutation }}", after=10)
+    para(doc, "{{ card_message }}", after=10)
+    para(doc, "With thanks,", after=4, keep=True)
+    para(doc, "{{ sender_name }}")
+    return doc
+
+
+def _cell(cell, text: str, bold: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(6)
+    run = p.add_run(text)
+    run.bold = bold or None
+
+
+def fax_cover() -> Document:
+    """Return the one-page fax cover sheet that goes before a faxed letter."""
+    doc = new_document(8.5, 11, (1, 1, 1, 1), title="Fax cover sheet")
+    para(doc, "Fax", bold=True, size=32, after=18)
+    rows = [
+        ("To:", "{{ recipient_name }}"),
+        ("Organization:", "{{ recipient_organization }}"),
+        ("Fax:", "{{ recipient_fax }}"),
+        ("From:", "{{ sender_name }}"),
+        ("Phone:", "{{ sender_phone }}"),
+        ("Email:", "{{ sender_email }}"),
+        ("Date:", "{{ date }}"),
+        ("Pages:", "______ (including this cover sheet)"),
+        ("Re:", "{{ subject }}"),
+    ]
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for (label, value), row in zip(rows, table.rows, strict=True):
+        row.cells[0].width, row.cells[1].width = Inches(1.5), Inches(5.0)
+        _cell(row.cells[0], label, bold=True)
+        _cell(row.cells[1], value)
+    para(doc, "{{ fax_message }}", before=24, after=12)
+    return doc
+
+
+def envelope() -> Document:
+    """Return a #10 envelope (9.5 × 4.125 in): return address and the recipient block."""
+    doc = new_document(9.5, 4.125, (0.4, 0.4, 0.3, 0.4), size=12, title="Envelope")
+    para(doc, "{{ sender_return_address }}", size=10)
+    para(doc, "{{ recipient_block }}", before=40, indent=3.9)
+    return doc
+
+
+TEMPLATES = {
+    "thank_you_letter.docx": thank_you_letter,
+    "thank_you_email.docx": thank_you_email,
+    "note_card.docx": note_card,
+    "keep_in_touch.docx": keep_in_touch,
+    "fax_cover.docx": fax_cover,
+    "envelope.docx": envelope,
+}
+
+
+def main() -> None:
+    """Write every template into letter_templates/."""
+    from io import BytesIO
+
+    OUT.mkdir(exist_ok=True)
+    for name, build in TEMPLATES.items():
+        buf = BytesIO()
+        build().save(buf)
+        (OUT / name).write_bytes(_normalize_zip(buf.getvalue(), STAMP))
+        print(f"wrote {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()
