@@ -1,0 +1,211 @@
+"""The weekly run end to end: a real workbook, the real CLI, the workbook and letters reopened."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factory import make_book
+from followup_xl.cli import main
+
+TODAY = "2026-11-25"  # a Wednesday; Thanksgiving is Thu 26 Nov 2026
+
+PANEL = [
+    {
+        "Interview ID": "HL-1",
+        "Company": "Hart & Lowe <Books>",
+        "Position": "Store Manager",
+        "Interview Date": datetime(2026, 11, 24, 10, 30),
+        "Status": "Interviewed",
+        "Want Job": "Yes",
+        "Decision Expected": date(2026, 12, 10),
+        "Company Street": "1 Main St",
+        "Company City": "Boston",
+        "Company State": "MA",
+        "Company ZIP": "02110",
+        "Strengths": "Eight years running a busy bookshop",
+        "Enclosures": "References",
+    },
+]
+PEOPLE = [
+    {
+        "Contact ID": "C1",
+        "Interview ID": "HL-1",
+        "Role": "Interviewer",
+        "Honorific": "Ms.",
+        "First Name": "Renée",
+        "Last Name": "Dubois-Okafor",
+        "Job Title": "Director",
+        "Organization": "Hart & Lowe <Books>",
+        "Preferred Channel": "Mail",
+        "Personal Note": "We compared notes on author events for children.",
+    },
+    {
+        "Contact ID": "C2",
+        "Interview ID": "HL-1",
+        "Role": "Receptionist",
+        "Honorific": "Mr.",
+        "First Name": "Sam",
+        "Last Name": "Ng",
+        "Preferred Channel": "Handwritten Card",
+    },
+]
+
+
+def run(*args: str) -> object:
+    """Run the real CLI and return Click's result."""
+    return CliRunner().invoke(main, list(args))
+
+
+def digest(path: Path) -> str:
+    """Return a file's SHA-256."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    """A small workbook with a panel interview the day before TODAY."""
+    return make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+
+
+def test_run_prints_the_table_marks_the_workbook_and_writes_letters(workbook: Path) -> None:
+    """One run: summary table on stdout, Due sheet and marks in the workbook, letters on disk."""
+    import openpyxl
+
+    result = run("run", str(workbook), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert out[0].split() == ["Status", "Due", "Rule", "Action", "Who", "Company", "Channel"]
+    assert "1 overdue" not in result.output
+    assert "0 overdue, 2 due" in result.output
+    folder = workbook.parent / f"followup {TODAY}"
+    letters = sorted(p.name for p in folder.iterdir())
+    assert f"{TODAY} Thank-you — Hart & Lowe -Books — Renée Dubois-Okafor.docx" in letters
+    assert f"{TODAY} Note card — Hart & Lowe -Books — Sam Ng.docx" in letters
+
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.sheetnames[-1] == "Due"
+    due = [r for r in wb["Due"].iter_rows(values_only=True)]
+    assert due[0] == (
+        "Status",
+        "Due Date",
+        "Action",
+        "Rule",
+        "Who",
+        "Company",
+        "Position",
+        "Channel",
+        "Letter",
+        "Why",
+    )
+    rules = sorted(r[3] for r in due[1:])
+    assert rules == ["R3", "R8"]
+    letter_names = {r[8] for r in due[1:]}
+    assert f"{TODAY} Thank-you — Hart & Lowe -Books — Renée Dubois-Okafor.docx" in letter_names
+    head = [c.value for c in wb["Contacts"][1]]
+    assert head[-3:] == ["Next Action", "Next Due", "Follow-up Status"]
+    renee = [c.value for c in wb["Contacts"][2]]
+    assert renee[-1] == "DUE"
+    assert renee[-2] == datetime(2026, 11, 25)
+
+
+def test_dry_run_writes_nothing(workbook: Path) -> None:
+    """--dry-run prints the table and leaves the folder exactly as it was."""
+    before = digest(workbook)
+    result = run("run", str(workbook), "--today", TODAY, "--dry-run")
+    assert result.exit_code == 0
+    assert result.output.endswith("Dry run: nothing was written.\n")
+    assert digest(workbook) == before
+    assert sorted(p.name for p in workbook.parent.iterdir()) == ["tracker.xlsx"]
+
+
+def test_second_run_replaces_the_marks(workbook: Path) -> None:
+    """Running twice gives one Due sheet and one set of mark columns, not two."""
+    import openpyxl
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.sheetnames.count("Due") == 1
+    head = [c.value for c in wb["Interviews"][1]]
+    assert head.count("Next Action") == 1
+    assert wb["Due"].max_row == 3
+
+
+def test_blocking_problem_writes_nothing(tmp_path: Path) -> None:
+    """A workbook with a blocking problem: exit 1, every problem listed, no file written."""
+    path = make_book(
+        tmp_path / "tracker.xlsx",
+        interviews=[dict(PANEL[0], **{"Decision Expected": "10/12/2026"})],
+        contacts=PEOPLE,
+    )
+    before = digest(path)
+    result = run("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert 'Interviews!G2: Decision Expected "10/12/2026" could be' in result.output
+    assert "1 problem(s) to fix; nothing was written." in result.output
+    assert "Traceback" not in result.output
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.xlsx"]
+
+
+def test_open_workbook_is_refused_unless_forced(workbook: Path) -> None:
+    """A LibreOffice lock file beside the workbook stops the run before anything is written."""
+    lock = workbook.parent / f".~lock.{workbook.name}#"
+    lock.write_text("someone,host,2026-11-25")
+    before = digest(workbook)
+    result = run("run", str(workbook), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "open in LibreOffice" in result.output
+    assert digest(workbook) == before
+    assert not (workbook.parent / f"followup {TODAY}").exists()
+    assert run("run", str(workbook), "--today", TODAY, "--force").exit_code == 0
+    assert digest(workbook) != before
+
+
+def test_same_day_same_letters(workbook: Path, tmp_path: Path) -> None:
+    """Two runs on the same day write byte-identical letters."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("run", str(workbook), "--today", TODAY, "--out", str(a)).exit_code == 0
+    assert run("run", str(workbook), "--today", TODAY, "--out", str(b)).exit_code == 0
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert digest(a / name) == digest(b / name), name
+
+
+def test_logged_letters_are_not_written_again(tmp_path: Path) -> None:
+    """Once the Log says the letters went out, the run writes none and lists no thank-yous."""
+    log = [
+        {"Date": date(2026, 11, 24), "Interview ID": "HL-1", "Contact ID": cid, "Action": action}
+        for cid, action in (("C1", "Thank-You Letter Mailed"), ("C2", "Note Card Mailed"))
+    ]
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE, log=log)
+    result = run("run", str(path), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "Thank-you letter" not in result.output
+    assert not (tmp_path / f"followup {TODAY}").exists()
+
+
+def test_conflicting_options_are_rejected_before_any_work(workbook: Path) -> None:
+    """--dry-run with --pdf is a usage error (exit 2)."""
+    result = run("run", str(workbook), "--dry-run", "--pdf")
+    assert result.exit_code == 2
+    assert "--dry-run writes nothing" in result.output
+
+
+def test_demo_creates_and_runs_the_example(tmp_path: Path) -> None:
+    """`demo DIR` writes the example workbook, runs it and says where everything is."""
+    folder = tmp_path / "demo"
+    result = run("demo", str(folder), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert f"Example workbook: {folder / 'tracker.xlsx'}" in result.output
+    assert "overdue" in result.output and "Print file:" in result.output
+    assert (folder / f"followup {TODAY}").is_dir()
+    again = run("demo", str(folder), "--today", TODAY)
+    assert again.exit_code == 1
+    assert "already exists" in again.output
