@@ -649,15 +649,23 @@ def _write_table(
     columns: tuple[C.Column, ...],
     rows: list[dict[str, object]],
 ) -> None:
+    from xlsxwriter.utility import xl_col_to_name
+
     ws = wb.add_worksheet(sheet)
     ws.set_row(0, 30)
     ws.freeze_panes(1, 1 if sheet in _FREEZE_FIRST_COLUMN else 0)
     ws.set_landscape()
     ws.repeat_rows(0)  # the header row on every printed page
+    text_ranges = []
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width, fmt.for_column(col))
         ws.write_string(0, c, col.name, fmt.header)
         _add_validation(ws, sheet, c, col)
+        if col.keep_text or sheet == C.PROFILE_SHEET:
+            text_ranges.append(f"{xl_col_to_name(c)}2:{xl_col_to_name(c)}{LAST_ROW}")
+    if text_ranges:
+        # No green "number stored as text" triangles on ZIP codes and phone numbers.
+        ws.ignore_errors({"number_stored_as_text": " ".join(text_ranges)})
     if sheet == C.PROFILE_SHEET:
         # Field names are labels, every value (ZIP, phones) is text.
         ws.set_column(0, 0, columns[0].width, fmt.field)

@@ -166,6 +166,13 @@ def test_date_and_text_columns_carry_their_formats(blank: Path) -> None:
     assert checked == 9  # 5 on Interviews, 3 on Contacts, 1 on Log
 
 
+def test_text_columns_show_no_number_stored_as_text_warning(blank: Path) -> None:
+    """Excel draws no green triangle on a ZIP or phone typed with its leading zero."""
+    parts = dict(zip_parts(blank))
+    contacts = parts["xl/worksheets/sheet4.xml"].decode()
+    assert 'sqref="L2:L1000 N2:N1000 O2:O1000" numberStoredAsText="1"' in contacts
+
+
 def test_guide_explains_the_weekly_run_and_what_the_tool_writes(blank: Path) -> None:
     """The first sheet tells a newcomer the routine and what the tool may change."""
     ws = openpyxl.load_workbook(blank)[C.GUIDE_SHEET]
