@@ -146,6 +146,8 @@ def q(tag: str) -> str:
 
 def ooxml_text(text: str) -> str:
     """Return text as Excel stores it: `_xHHHH_` escapes for control characters."""
+    if "_" not in text and (text.isprintable() or not _ILLEGAL.search(text)):
+        return text
     text = _ESCAPED.sub(r"_x005F_\1", text)
     return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
@@ -631,6 +633,12 @@ class _CellWriter:
         self.date1904 = date1904
 
     def style(self, value: Value, *, bold: bool = False, overdue: bool = False) -> int:
+        if value is None or (isinstance(value, str) and not value.startswith(FORMULA_START)):
+            return self.styles.xf(
+                bold=bold,
+                font_color=OVERDUE_FONT if overdue else None,
+                fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
+            )
         is_date = isinstance(value, date) and date_serial(value, self.date1904) is not None
         return self.styles.xf(
             bold=bold,
@@ -709,22 +717,26 @@ def due_sheet_xml(due: DueTable, cells: _CellWriter) -> tuple[bytes, str]:
 # --- the mark columns ---------------------------------------------------------------------
 
 
-def _shared_strings(pkg: Package, wb: _Workbook) -> list[str]:
-    for r in wb.rels.getroot():
-        if r.get("Type") == NS_R + "/sharedStrings":
-            tree = pkg.xml(Package.resolve(wb.part, r.get("Target", "")))
-            if tree is None:
-                return []
-            out = []
-            for si in tree.getroot().findall(q("si")):
-                out.append(
-                    "".join(t.text or "" for t in si.iter(q("t")) if t.getparent().tag != q("rPh"))
-                )
-            return out
-    return []
+class _SharedStrings:
+    """The shared-string table, read only for the few header cells that need it."""
+
+    def __init__(self, pkg: Package, wb: _Workbook) -> None:
+        self.pkg, self.wb = pkg, wb
+        self.items: list[etree._Element] | None = None
+
+    def __getitem__(self, index: int) -> str:
+        if self.items is None:
+            self.items = []
+            for r in self.wb.rels.getroot():
+                if r.get("Type") == NS_R + "/sharedStrings":
+                    tree = self.pkg.xml(Package.resolve(self.wb.part, r.get("Target", "")))
+                    if tree is not None:
+                        self.items = tree.getroot().findall(q("si"))
+        si = self.items[index]
+        return "".join(t.text or "" for t in si.iter(q("t")) if t.getparent().tag != q("rPh"))
 
 
-def _cell_text(c: etree._Element, sst: list[str]) -> str:
+def _cell_text(c: etree._Element, sst: _SharedStrings) -> str:
     t = c.get("t")
     if t == "inlineStr":
         return "".join(x.text or "" for x in c.iter(q("t")))
@@ -785,7 +797,7 @@ class _SheetMarker:
             raise WriteError(f"{pkg.name}: {sheet.name} has no cell table (sheetData)")
         self.had_formula = False
 
-    def columns(self, sst: list[str], rows: dict[int, etree._Element]) -> tuple[int, int, int]:
+    def columns(self, sst: _SharedStrings, rows: dict[int, etree._Element]) -> tuple[int, int, int]:
         m = self.marks
         found: dict[str, int] = {}
         header = rows.get(m.header_row)
@@ -811,7 +823,7 @@ class _SheetMarker:
             )
         return out[0], out[1], out[2]
 
-    def apply(self, sst: list[str]) -> tuple[tuple[int, int, int], set[tuple[int, int]]]:
+    def apply(self, sst: _SharedStrings) -> tuple[tuple[int, int, int], set[tuple[int, int]]]:
         m = self.marks
         name = f"{self.pkg.name}: {self.sheet.name}"
         targets = {m.header_row, *m.data_rows, *m.values}
@@ -828,13 +840,15 @@ class _SheetMarker:
         header_style = styles.styles.xf(bold=True, fill=HEADER_FILL)
         owned: set[tuple[int, int]] = set()
         new_rows: list[etree._Element] = []
+        planned: list[tuple[int, list[int]]] = []
+        markup: list[str] = []
         for r in sorted(targets):
             if r == m.header_row:
                 values: tuple = MARK_COLUMNS
             else:
                 values = m.values.get(r) or (None, None, None)
             overdue = r != m.header_row and values[2] == "OVERDUE"
-            xml_cells = []
+            written = []
             for col, value in zip(cols, values, strict=True):
                 owned.add((r, col))
                 ref = f"{col_letter(col)}{r}"
@@ -844,7 +858,17 @@ class _SheetMarker:
                     style = styles.style(value, overdue=overdue and col in cols[1:])
                 x = styles.xml(ref, value, style)
                 if x is not None:
-                    xml_cells.append((col, x))
+                    written.append(col)
+                    markup.append(x)
+            planned.append((r, written))
+        # one parse for all new cells, rather than one per row
+        parsed = iter(
+            etree.fromstring(f'<row xmlns="{NS_MAIN}">{"".join(markup)}</row>', _PARSER)
+            if markup
+            else ()
+        )
+        for r, written in planned:
+            xml_cells = [(col, next(parsed)) for col in written]
             row = rows.get(r)
             if row is None:
                 if not xml_cells:
@@ -866,38 +890,55 @@ class _SheetMarker:
     def _put_cells(
         self, row: etree._Element, r: int, cols: tuple[int, ...], xml_cells: list
     ) -> None:
-        existing = _row_cells(row, r)
-        for col in cols:
-            old = existing.pop(col, None)
-            if old is None:
-                continue
-            f = old.find(q("f"))
-            if f is not None:
-                ref = f.get("ref")
-                if ref and f.get("t") in ("shared", "array", "dataTable"):
-                    r1, c1, r2, c2 = parse_range(ref)
-                    if (r1, c1) != (r2, c2):
-                        raise WriteError(
-                            f"{self.pkg.name}: {self.sheet.name}!{col_letter(col)}{r} holds a "
-                            f"formula shared with {ref}, in a column the tool writes: move "
-                            "that formula elsewhere and run again"
-                        )
-                self.had_formula = True
+        # Only the cells from the first mark column on are looked at: the user's cells to the
+        # left (nearly all of a row) are neither parsed nor moved.
+        first = min(cols)
+        tail: list[tuple[int, etree._Element]] = []
+        cells = list(row.iterchildren(q("c")))
+        if any(c.get("r") is None for c in cells):
+            _row_cells(row, r)  # positional cells: give them explicit references first
+        anchor = None
+        for c in reversed(cells):
+            col = parse_ref(c.get("r"))[1]
+            if col < first:
+                anchor = c
+                break
+            tail.append((col, c))
+        for col, old in tail:
+            if col in cols:
+                self._check_replaced(old, col, r)
             row.remove(old)
-        if not xml_cells:
-            return
-        wrapper = etree.fromstring(
-            f'<row xmlns="{NS_MAIN}">{"".join(x for _, x in xml_cells)}</row>', _PARSER
-        )
-        new = dict(zip((c for c, _ in xml_cells), list(wrapper), strict=True))
-        merged = sorted({**existing, **new}.items())
-        others = [c for c in row if c.tag != q("c")]
-        row[:] = [c for _, c in merged] + others
+        keep = [(col, c) for col, c in tail if col not in cols]
+        new: list[tuple[int, etree._Element]] = list(xml_cells)
+        merged = [c for _, c in sorted(keep + new, key=lambda item: item[0])]
+        if anchor is not None:
+            for c in reversed(merged):
+                anchor.addnext(c)
+        else:
+            for i, c in enumerate(merged):
+                row.insert(i, c)
         spans = row.get("spans")
-        if spans:
+        if spans and new:
             nums = [int(x) for x in re.findall(r"\d+", spans)]
-            lo, hi = min(nums + list(new)), max(nums + list(new))
-            row.set("spans", f"{lo}:{hi}")
+            added = [col for col, _ in new]
+            lo, hi = min(nums + added), max(nums + added)
+            if f"{lo}:{hi}" != spans:
+                row.set("spans", f"{lo}:{hi}")
+
+    def _check_replaced(self, old: etree._Element, col: int, r: int) -> None:
+        f = old.find(q("f"))
+        if f is None:
+            return
+        ref = f.get("ref")
+        if ref and f.get("t") in ("shared", "array", "dataTable"):
+            r1, c1, r2, c2 = parse_range(ref)
+            if (r1, c1) != (r2, c2):
+                raise WriteError(
+                    f"{self.pkg.name}: {self.sheet.name}!{col_letter(col)}{r} holds a "
+                    f"formula shared with {ref}, in a column the tool writes: move "
+                    "that formula elsewhere and run again"
+                )
+        self.had_formula = True
 
     def _check_tables(self, cols: tuple[int, ...]) -> None:
         """Refuse to retitle a column of an Excel table: its name must match its header."""
@@ -1033,7 +1074,7 @@ def patch(
         raise ValueError("each sheet may be marked only once")
     if DUE_SHEET.casefold() in names:
         raise ValueError("the Due sheet is written whole, not marked")
-    sst = _shared_strings(pkg, wb) if columns else []
+    sst = _SharedStrings(pkg, wb)
     for marks in columns:
         marker = _SheetMarker(pkg, wb, cells, marks)
         cols, owned = marker.apply(sst)
