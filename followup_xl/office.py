@@ -54,6 +54,10 @@ def convert(src: Path, fmt: str, out_dir: Path, *, timeout: float = 180) -> Path
             raise FollowupError(f"{src.name}: LibreOffice took over {timeout:.0f} s") from exc
     ext = fmt.split(":", 1)[0]
     target = out_dir / f"{src.stem}.{ext}"
+    if not target.exists():
+        # A CSV export of one or every sheet is named "stem-Sheet.csv" by LibreOffice 7.2+.
+        sheets = sorted(out_dir.glob(f"{src.stem}-*.{ext}"))
+        target = sheets[0] if sheets else target
     if proc.returncode != 0 or not target.exists():
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         raise FollowupError(f"{src.name}: LibreOffice could not convert it to {fmt}: {detail[0]}")
