@@ -13,6 +13,7 @@ import bisect
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -226,6 +227,7 @@ class Package:
                 f"{name} is not a readable .xlsx file ({exc}): open it in Excel or LibreOffice "
                 "and save it as an Excel workbook (.xlsx)"
             ) from exc
+        self.source = data
         self._lower = {n.lower(): n for n in self.members}
         self.changed: set[str] = set()
         self.removed: set[str] = set()
@@ -269,10 +271,16 @@ class Package:
         self.changed.discard(name)
 
     def to_bytes(self) -> bytes:
-        """Return the package as a zip; members keep their order, names, dates and method."""
+        """Return the package as a zip; members keep their order, names, dates and method.
+
+        A member the patch did not change is copied as its original compressed bytes, so even
+        its compression stays as it was; changed and new members are compressed afresh.
+        """
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zf:
             for old in self.infos:
+                if old.filename not in self.changed and self._copy_raw(zf, old):
+                    continue
                 info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
                 info.compress_type = old.compress_type
                 info.external_attr = old.external_attr
@@ -280,6 +288,45 @@ class Package:
                 info.comment = old.comment
                 zf.writestr(info, self.members[old.filename])
         return out.getvalue()
+
+    def _copy_raw(self, zf: zipfile.ZipFile, old: zipfile.ZipInfo) -> bool:
+        """Append a member's original local header fields and compressed data; False if not."""
+        if old.file_size >= zipfile.ZIP64_LIMIT or old.compress_size >= zipfile.ZIP64_LIMIT:
+            return False
+        start = old.header_offset
+        header = self.source[start : start + zipfile.sizeFileHeader]
+        if len(header) < zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+            return False
+        fields = struct.unpack(zipfile.structFileHeader, header)
+        begin = start + zipfile.sizeFileHeader + fields[10] + fields[11]
+        raw = self.source[begin : begin + old.compress_size]
+        if len(raw) != old.compress_size:
+            return False
+        try:
+            info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
+            info.compress_type = old.compress_type
+            info.external_attr = old.external_attr
+            info.create_system = old.create_system
+            info.comment = old.comment
+            info.flag_bits = old.flag_bits & ~0x08  # sizes go in the header, not a descriptor
+            info.CRC, info.compress_size, info.file_size = (
+                old.CRC,
+                old.compress_size,
+                old.file_size,
+            )
+            # zipfile has no public call to add already-compressed data: this mirrors what
+            # ZipFile.writestr does, minus the compression (checked by the package tests).
+            zf.fp.seek(zf.start_dir)
+            info.header_offset = zf.fp.tell()
+            zf.fp.write(info.FileHeader(False))
+            zf.fp.write(raw)
+            zf.start_dir = zf.fp.tell()
+            zf.filelist.append(info)
+            zf.NameToInfo[info.filename] = info
+            zf._didModify = True
+        except AttributeError:  # a Python whose zipfile differs: compress afresh instead
+            return False
+        return True
 
     @staticmethod
     def rels_part(part: str) -> str:

@@ -141,6 +141,13 @@ def normalised_sheet(data: bytes, owned: set[tuple[int, int]], mark_cols: set[in
     return canonical(root)
 
 
+def raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """Return a member's stored (compressed) bytes, straight from the zip."""
+    fields = struct.unpack(zipfile.structFileHeader, data[info.header_offset :][:30])
+    begin = info.header_offset + 30 + fields[10] + fields[11]
+    return data[begin : begin + info.compress_size]
+
+
 def style_sections(data: bytes) -> dict[str, list[bytes]]:
     root = parse(data)
     return {
@@ -169,6 +176,7 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
         if name in owned or name in INDEX_PARTS or name == "xl/styles.xml":
             continue
         assert new_m[name] == old_m[name], f"{name} changed"
+        assert raw_member(new, new_infos[name]) == raw_member(old, old_infos[name]), name
         assert new_infos[name].compress_type == old_infos[name].compress_type, name
         assert new_infos[name].date_time == old_infos[name].date_time, name
     # index parts: every original entry is still there, unchanged
