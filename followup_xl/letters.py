@@ -1034,11 +1034,8 @@ def _letter_text(
         panel=action.interview_id,
         contact=action.contact_id,
         person=ctx["recipient_name"],
-        names=(
-            ctx["recipient_honorific"],
-            ctx["recipient_first_name"],
-            ctx["recipient_last_name"],
-            ctx["recipient_title"],
+        names=tuple(
+            ctx[k] for k in ("recipient_honorific", "recipient_first_name", "recipient_last_name")
         ),  # fmt: skip
         last_name=ctx["recipient_last_name"],
         sender_name=ctx["sender_name"],

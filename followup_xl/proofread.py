@@ -312,14 +312,14 @@ def _body(letter: LetterText) -> list[str]:
 # --- a panel's letters (R3) ------------------------------------------------------------------
 
 
-def _anonymous(letter: LetterText) -> list[str]:
-    names = words_of(letter.names)
+def _anonymous(letter: LetterText, names: set[str]) -> list[str]:
     return [w for w in (_norm(x) for x in _WORD.findall(" ".join(_body(letter)))) if w not in names]
 
 
 def similarity(a: LetterText, b: LetterText) -> float:
-    """Return how alike two letters' bodies are, names removed (0 to 1)."""
-    return SequenceMatcher(None, _anonymous(a), _anonymous(b), autojunk=False).ratio()
+    """Return how alike two letters' bodies are once both people's names are removed (0 to 1)."""
+    names = words_of(a.names) | words_of(b.names)
+    return SequenceMatcher(None, _anonymous(a, names), _anonymous(b, names), autojunk=False).ratio()
 
 
 def check_panels(letters: Sequence[LetterText]) -> list[Finding]:

@@ -188,6 +188,8 @@ def fax_cover() -> Document:
     ]
     table = doc.add_table(rows=len(rows), cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Inches(1.5), Inches(5.0)
     for (label, value), row in zip(rows, table.rows, strict=True):
         row.cells[0].width, row.cells[1].width = Inches(1.5), Inches(5.0)
         _cell(row.cells[0], label, bold=True)

@@ -1,0 +1,273 @@
+"""Proofreading: seeded errors are found with file and sentence; clean letters pass."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from docx import Document
+
+from followup_xl import letters
+from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, Status
+from followup_xl.proofread import (
+    Finding,
+    LetterText,
+    check_panels,
+    proofread_letter,
+    similarity,
+    write_report,
+)
+
+CLEAN = LetterText(
+    file="a.docx",
+    kind="letter",
+    paragraphs=(
+        "November 25, 2026",
+        "Jordan Ellis\n42 Maple Street\nSpringfield, IL 62704",
+        "Ms. Renée Dubois-Okafor\nDistrict Manager\nBarnes & Noble",
+        "Dear Ms. Dubois-Okafor:",
+        "Thank you for meeting with me on Tuesday about the Store Manager position. I especially "
+        "enjoyed our conversation about the children's reading hour.",
+        "Our conversation confirmed my interest in the position and in the work of Barnes & Noble.",
+        "As we discussed, I bring ten years of retail management. One thing I did not get to "
+        "mention: I speak Spanish.",
+        "As you requested, I have enclosed the following: List of references.",
+        "I look forward to hearing from you.",
+        "Sincerely,",
+        "Jordan Ellis",
+        "Enclosure: List of references",
+        "cc: file",
+    ),
+    panel="BN-1",
+    contact="C-1",
+    person="Ms. Renée Dubois-Okafor",
+    names=("Ms.", "Renée", "Dubois-Okafor"),
+    last_name="Dubois-Okafor",
+    sender_name="Jordan Ellis",
+    company="Barnes & Noble",
+    strengths=("ten years of retail management",),
+    forgot="I speak Spanish",
+    enclosures=("List of references",),
+    personal_note="the children's reading hour",
+)
+WORDS = ("Jordan", "Ellis", "Maple", "Springfield", "Renée", "Dubois-Okafor", "Barnes", "Noble")
+
+
+def with_paragraph(letter: LetterText, index: int, text: str) -> LetterText:
+    """Return the letter with one paragraph replaced."""
+    paras = list(letter.paragraphs)
+    paras[index] = text
+    return replace(letter, paragraphs=tuple(paras))
+
+
+def checks(findings: list[Finding]) -> list[tuple[str, str]]:
+    """Return (rule, check) of each finding."""
+    return [(f.rule, f.check) for f in findings]
+
+
+def test_clean_letter_has_no_findings():
+    """A correct letter passes every check."""
+    assert proofread_letter(CLEAN, words=WORDS) == []
+
+
+def test_misspelling_is_found_with_file_sentence_and_suggestion():
+    """R6: a misspelled word, the sentence it is in, and a suggestion."""
+    letter = with_paragraph(CLEAN, 8, "I look forward to recieve your answer. Thank you again.")
+    [finding] = proofread_letter(letter, words=WORDS)
+    assert finding.file == "a.docx"
+    assert finding.sentence == "I look forward to recieve your answer."
+    assert (finding.rule, finding.check) == ("R6", "spelling")
+    assert '"recieve"' in finding.message and '"receive"' in finding.message
+
+
+def test_workbook_names_and_user_words_are_not_misspelled():
+    """Names from the workbook and the user's word list are known words."""
+    letter = with_paragraph(CLEAN, 8, "I look forward to seeing the Zorblax team again.")
+    assert checks(proofread_letter(letter, words=WORDS)) == [("R6", "spelling")]
+    assert proofread_letter(letter, words=(*WORDS, "Zorblax")) == []
+
+
+def test_doubled_word_is_found():
+    """R6: "the the"."""
+    letter = with_paragraph(CLEAN, 8, "I look forward to hearing from the the team.")
+    [finding] = proofread_letter(letter, words=WORDS)
+    assert finding.check == "doubled word" and '"the the"' in finding.message
+    assert finding.sentence == "I look forward to hearing from the the team."
+
+
+def test_salutation_without_honorific_and_with_a_comma():
+    """R9/R6: "Dear Renée Dubois-Okafor," lacks the honorific and the colon."""
+    letter = with_paragraph(CLEAN, 3, "Dear Renée Dubois-Okafor,")
+    found = proofread_letter(letter, words=WORDS)
+    assert checks(found) == [("R9", "salutation"), ("R6", "honorific")]
+    assert all(f.sentence == "Dear Renée Dubois-Okafor," for f in found)
+
+
+def test_misspelled_name_in_the_salutation():
+    """R6: the salutation must spell the name as the workbook does."""
+    letter = with_paragraph(CLEAN, 3, "Dear Ms. Dubois-Okafur:")
+    assert ("R6", "name") in checks(proofread_letter(letter, words=WORDS))
+
+
+def test_closing_form():
+    """R9: "sincerely" without capital and comma is reported; a missing close too."""
+    letter = with_paragraph(CLEAN, 9, "sincerely")
+    [finding] = proofread_letter(letter, words=WORDS)
+    assert finding.check == "closing" and 'write the closing as "Sincerely,"' in finding.message
+    gone = replace(CLEAN, paragraphs=tuple(p for p in CLEAN.paragraphs if p != "Sincerely,"))
+    assert ("R9", "closing") in checks(proofread_letter(gone, words=WORDS))
+
+
+def test_desperate_phrasing_is_found():
+    """R7.3: desperate, need this job, any position, pleading, several exclamation marks."""
+    text = (
+        "I am desperate for work. I really need this job. I would accept any position. "
+        "Please, please give me a chance!!"
+    )
+    letter = with_paragraph(CLEAN, 8, text)
+    found = [f for f in proofread_letter(letter, words=WORDS) if f.check == "tone"]
+    assert [f.sentence for f in found] == [
+        "I am desperate for work.",
+        "I really need this job.",
+        "I really need this job.",
+        "I would accept any position.",
+        "Please, please give me a chance!!",
+        "Please, please give me a chance!!",
+        "Please, please give me a chance!!",
+    ]
+
+
+def test_slang_is_found_in_emails_only():
+    """R8: emails are often too casual."""
+    text = "Hey, thanks a bunch, it was awesome and I'm gonna follow up :)"
+    email = replace(with_paragraph(CLEAN, 8, text), kind="email")
+    slang = [f.message for f in proofread_letter(email, words=WORDS) if f.check == "slang"]
+    assert [m.split('"')[1] for m in slang] == ["Hey", "thanks a bunch", "gonna", "awesome", ":)"]
+    letter = with_paragraph(CLEAN, 8, text)
+    assert not [f for f in proofread_letter(letter, words=WORDS) if f.check == "slang"]
+
+
+def test_missing_essentials_are_each_reported():
+    """R7: no thanks, no interest, a strength, the forgotten item and an enclosure missing."""
+    letter = replace(
+        CLEAN,
+        paragraphs=(
+            "Dear Ms. Dubois-Okafor:",
+            "I met with you on Tuesday about the position.",
+            "I bring patience.",
+            "Sincerely,",
+            "Jordan Ellis",
+        ),
+    )
+    assert checks(proofread_letter(letter, words=WORDS)) == [
+        ("R7", "appreciation"),
+        ("R7", "interest"),
+        ("R7", "interest"),  # the company is not named
+        ("R7", "qualifications"),
+        ("R7", "qualifications"),
+        ("R7", "enclosures"),
+        ("R9", "enclosures"),
+    ]
+
+
+def test_want_job_no_must_not_claim_interest():
+    """R4: with Want Job = No, "I remain very interested" is a finding."""
+    letter = replace(CLEAN, wants_job=False)
+    [finding] = proofread_letter(letter, words=WORDS)
+    assert finding.check == "interest" and "Want Job is No" in finding.message
+    assert finding.sentence.startswith("Our conversation confirmed my interest")
+
+
+def test_empty_strengths_is_reported():
+    """R7.4: nothing to restate is a gap to fill."""
+    letter = replace(CLEAN, strengths=())
+    assert checks(proofread_letter(letter, words=WORDS)) == [("R7", "qualifications")]
+
+
+def test_panel_letters_alike_once_names_are_removed():
+    """R3: two letters identical except for the names are reported."""
+    other = replace(
+        CLEAN,
+        file="b.docx",
+        contact="C-2",
+        person="Mr. Tom Weber",
+        names=("Mr.", "Tom", "Weber"),
+        last_name="Weber",
+        paragraphs=tuple(
+            p.replace("Dubois-Okafor", "Weber").replace("Renée", "Tom") for p in CLEAN.paragraphs
+        ),  # fmt: skip
+    )
+    assert similarity(CLEAN, other) == 1.0
+    [finding] = check_panels([CLEAN, other])
+    assert (finding.rule, finding.check, finding.file) == ("R3", "individual", "a.docx")
+    assert "b.docx" in finding.message
+
+
+def test_missing_personal_note_is_reported():
+    """R3: a thank-you without a Personal Note is not individual."""
+    [finding] = check_panels([replace(CLEAN, personal_note="")])
+    assert "no Personal Note" in finding.message
+
+
+def test_report_names_file_and_sentence():
+    """The proofreading file lists each finding with its file and sentence."""
+    finding = Finding(
+        "a.docx", "I recieve.", '"recieve" is not in the dictionary', "R6", "spelling"
+    )
+    text = write_report([finding], letters=2, day=date(2026, 11, 25))
+    assert text == (
+        "Proofreading of 2 letters, 2026-11-25\n1 finding:\n\n"
+        'a.docx: R6 spelling: "recieve" is not in the dictionary\n    "I recieve."\n'
+    )
+    assert write_report([], letters=1, day=date(2026, 11, 25)) == (
+        "Proofreading of 1 letter, 2026-11-25\n\nNo findings.\n"
+    )
+
+
+# --- through real rendering --------------------------------------------------------------------
+
+PROFILE = Profile(name="Jordan Ellis", street="42 Maple Street", city="Springfield", state="IL",
+                  zip="62704", phone="(217) 555-0143", email="jordan@example.com")  # fmt: skip
+IV = Interview(row=2, interview_id="BN-1", company="Barnes & Noble", position="Store Manager",
+               interview_date=date(2026, 11, 24), strengths="ten years of retail management",
+               enclosures=("List of references",))  # fmt: skip
+C = Contact(row=2, contact_id="C-1", interview_id="BN-1", honorific="Ms.", first_name="Renée",
+            last_name="Dubois-Okafor", personal_note="the reading hour")  # fmt: skip
+ACT = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=date(2026, 11, 25),
+             why="", interview_id="BN-1", company="Barnes & Noble", contact_id="C-1",
+             who="Ms. Renée Dubois-Okafor")  # fmt: skip
+
+
+def test_seeded_errors_in_a_user_template_are_found(tmp_path):
+    """A user's template with a typo, a doubled word and a desperate line: all reported."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    doc = Document()
+    for text in ("{{ salutation }}", "{{ opening }}", "I am desparate to join the the team!!",
+                 "{{ qualifications }}", "{{ enclosure_sentence }}", "Sincerely,",
+                 "{{ sender_name }}", "{{ enclosures_line }}"):  # fmt: skip
+        doc.add_paragraph(text)
+    doc.save(str(mine / "thank_you_letter.docx"))
+    book = Book(path="t.xlsx", profile=PROFILE, interviews=(IV,), contacts=(C,))
+    batch = letters.render_letters(book, [ACT], today=date(2026, 11, 25), out_dir=tmp_path / "o",
+                                   template_dir=mine)  # fmt: skip
+    sentence = "I am desparate to join the the team!!"
+    assert [(f.check, f.sentence) for f in batch.findings] == [
+        ("spelling", sentence),
+        ("doubled word", sentence),
+        ("tone", sentence),
+        ("interest", ""),  # the template restates no interest
+    ]
+    report = batch.proofreading.read_text(encoding="utf-8")
+    assert "2026-11-25 Thank-you — Barnes & Noble — Renée Dubois-Okafor.docx: R6 spelling" in report
+    assert f'    "{sentence}"' in report
+
+
+def test_clean_rendered_letters_pass(tmp_path):
+    """Our own templates, filled from a complete workbook, give no findings at all."""
+    book = Book(path="t.xlsx", profile=PROFILE, interviews=(IV,), contacts=(C,))
+    batch = letters.render_letters(book, [ACT], today=date(2026, 11, 25), out_dir=tmp_path)
+    assert batch.findings == []
+    assert batch.proofreading.read_text() == (
+        "Proofreading of 1 letter, 2026-11-25\n\nNo findings.\n"
+    )
