@@ -61,7 +61,8 @@ _PARSER = etree.XMLParser(
 )
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: characters XML cannot carry (and \r, which XML parsers turn into \n): Excel's _xHHHH_ form
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS
@@ -166,7 +168,8 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
         p for p in result.changed_members if p.startswith("xl/worksheets/")
     }
     added = set(new_m) - set(old_m)
-    assert added <= {result.due_part}, added
+    new_styles = set() if "xl/styles.xml" in old_m else {"xl/styles.xml"}
+    assert added <= {result.due_part} | new_styles, added
     assert set(old_m) - set(new_m) == result.removed_members
     # every member the writer does not own: byte for byte, same order, same zip method
     kept = [n for n in old_order if n in new_m]
@@ -632,3 +635,164 @@ def test_datetime_values_keep_their_time():
         date_serial(datetime(2026, 1, 1, 12, 0), False)
         == date_serial(date(2026, 1, 1), False) + 0.5
     )
+
+
+# --- unusual but valid packages, written by hand ------------------------------------------
+
+
+def hand_package(sheet_xml: str, *, styles: bool = True, absolute: bool = False) -> bytes:
+    """Return a minimal workbook with one sheet 'Interviews', as other producers write it."""
+    target = "/xl/worksheets/sheet1.xml" if absolute else "worksheets/sheet1.xml"
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+        'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+        'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/>'
+        + ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+           'officedocument.spreadsheetml.styles+xml"/>' if styles else "")
+        + "</Types>"
+    )  # fmt: skip
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    wb = (
+        f'<x:workbook xmlns:x="{NS_MAIN}" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><x:sheets><x:sheet name="Interviews" sheetId="7" '
+        'r:id="rId1"/></x:sheets></x:workbook>'
+    )
+    wb_rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/worksheet" Target="{target}"/>'
+        + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'relationships/styles" Target="styles.xml"/>' if styles else "")
+        + "</Relationships>"
+    )  # fmt: skip
+    style_xml = (
+        f'<styleSheet xmlns="{NS_MAIN}"><fonts count="1"><font><sz val="10"/><name val="Arial"/>'
+        '</font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
+        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border/>'
+        '</borders><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        "</cellXfs></styleSheet>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("xl/workbook.xml", wb)
+        zf.writestr("xl/_rels/workbook.xml.rels", wb_rels)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if styles:
+            zf.writestr("xl/styles.xml", style_xml)
+    return out.getvalue()
+
+
+POSITIONAL_SHEET = f"""<?xml version="1.0"?>
+<x:worksheet xmlns:x="{NS_MAIN}">
+  <x:sheetData>
+    <x:row>
+      <x:c t="inlineStr"><x:is><x:t>Interview ID</x:t></x:is></x:c>
+      <x:c t="inlineStr"><x:is><x:t>Company</x:t></x:is></x:c>
+    </x:row>
+    <x:row>
+      <x:c t="inlineStr"><x:is><x:t>ACME-1</x:t></x:is></x:c>
+      <x:c t="inlineStr"><x:is><x:t>Acme</x:t></x:is></x:c>
+    </x:row>
+    <x:row r="4">
+      <x:c t="inlineStr"><x:is><x:t>ACME-2</x:t></x:is></x:c>
+      <x:c><x:v>42</x:v></x:c>
+    </x:row>
+  </x:sheetData>
+</x:worksheet>
+"""
+
+
+@pytest.mark.parametrize("styles", [True, False])
+@pytest.mark.parametrize("absolute", [True, False])
+def test_prefixed_positional_pretty_printed_sheet(styles: bool, absolute: bool):
+    """Cells without references, a prefixed namespace, no styles part: all handled."""
+    old = hand_package(POSITIONAL_SHEET, styles=styles, absolute=absolute)
+    marks = ColumnMarks("interviews", 1, 2, (2, 3, 4), {4: ("Call", date(2026, 1, 5), "DUE")})
+    result = patch(old, due=DUE, columns=[marks], name="hand.xlsx")
+    assert result.mark_columns == {"Interviews": (3, 4, 5)}
+    values = read_values(result.data)
+    assert values["Interviews"] == {
+        (1, 1): "Interview ID", (1, 2): "Company", (1, 3): "Next Action", (1, 4): "Next Due",
+        (1, 5): "Follow-up Status", (2, 1): "ACME-1", (2, 2): "Acme", (4, 1): "ACME-2",
+        (4, 2): 42.0, (4, 3): "Call", (4, 4): date(2026, 1, 5), (4, 5): "DUE",
+    }  # fmt: skip
+    assert values["Due"][(2, 1)] == "OVERDUE"
+    assert_preserved(old, result.data, result)
+    new = xml_members(result.data)
+    assert ("xl/styles.xml" in new) and (styles or b"styles" in new["[Content_Types].xml"])
+    wb = parse(new["xl/workbook.xml"])
+    assert [(s.get("name"), s.get("sheetId")) for s in wb.iter(f"{M}sheet")] == [
+        ("Interviews", "7"), ("Due", "8")
+    ]  # fmt: skip
+    again = patch(result.data, due=DUE, columns=[marks], name="hand.xlsx")
+    assert xml_members(again.data) == new
+
+
+def test_a_due_sheet_the_user_made_is_replaced_whole(tmp_path):
+    """A sheet already called Due (with formulas and a comment) is the tool's: replaced."""
+    import xlsxwriter
+
+    path = tmp_path / "due.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Interviews").write_row(0, 0, ["Interview ID", "Company"])
+    due = wb.add_worksheet("due")
+    due.write_formula(0, 0, "=1+1", None, 2)
+    due.write_comment(0, 0, "old note")
+    wb.add_worksheet("After").write(0, 0, "kept")
+    wb.close()
+    old = path.read_bytes()
+    result = patch(old, due=DUE, columns=[], name="due.xlsx")
+    assert not result.created_due_sheet and result.due_sheet == "due"
+    assert result.dropped_calc_chain is False  # XlsxWriter writes no calc chain
+    new = xml_members(result.data)
+    assert "xl/worksheets/_rels/sheet2.xml.rels" not in new
+    values = read_values(result.data)
+    assert values["due"][(1, 1)] == "Status" and values["After"] == {(1, 1): "kept"}
+    names = [d.get("localSheetId") for d in parse(new["xl/workbook.xml"]).iter(f"{M}definedName")]
+    assert names == ["1"]
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40
+) | st.sampled_from(["=1+1", "+44 20", "-", "@x", "_x0041_", " a ", "a\r\nb", "\t", "\x00"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(_TEXT, min_size=3, max_size=3),
+    due=st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)),
+    date1904=st.booleans(),
+)
+def test_any_text_and_date_reads_back_exactly(texts: list[str], due: date, date1904: bool):
+    """Whatever text and date the tool writes, a reader gets the same back."""
+    sheet = POSITIONAL_SHEET
+    old = hand_package(sheet)
+    if date1904:
+        members = xml_members(old)
+        members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+            b"<x:sheets>", b'<x:workbookPr date1904="1"/><x:sheets>'
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            for name, body in members.items():
+                zf.writestr(name, body)
+        old = out.getvalue()
+    row = (texts[0], due, "Email", "R1", texts[1], "", None, texts[2], None, "why")
+    marks = ColumnMarks("Interviews", 1, 2, (2,), {2: (texts[0], due, texts[2] or None)})
+    result = patch(old, due=DueTable(rows=[row]), columns=[marks], name="h")
+    values = read_values(result.data)
+    got = [values["Due"].get((2, c)) for c in range(1, 11)]
+    want = [v if v not in ("", None) else None for v in row]
+    assert got == want
+    assert values["Interviews"].get((2, 3)) == (texts[0] or None)
+    assert values["Interviews"].get((2, 4)) == due
