@@ -97,6 +97,16 @@ def optional(doc, variable: str, **kw) -> None:
     para(doc, "{%p endif %}")
 
 
+# The body of a thank-you: three paragraphs (thanks; interest and what you bring; enclosures
+# and the close), each sentence a variable so that a panel's letters can differ (R3).
+INTEREST_AND_QUALIFICATIONS = (
+    "{{ interest }}{% if qualifications %} {{ qualifications }}{% endif %}"
+)
+ENCLOSURES_AND_CLOSING = (
+    "{% if enclosure_sentence %}{{ enclosure_sentence }} {% endif %}{{ closing }}"
+)
+
+
 def letter_head(doc) -> None:
     """Date, sender block, recipient block and salutation (R9's order)."""
     para(doc, "{{ date }}", after=12)
@@ -119,10 +129,8 @@ def thank_you_letter() -> Document:
     doc = new_document(8.5, 11, (1, 1, 0.8, 1), title="Thank-you letter")
     letter_head(doc)
     para(doc, "{{ opening }}", after=12)
-    optional(doc, "interest", after=12)
-    optional(doc, "qualifications", after=12)
-    optional(doc, "enclosure_sentence", after=12)
-    para(doc, "{{ closing }}", after=12, keep=True)
+    para(doc, INTEREST_AND_QUALIFICATIONS, after=12)
+    para(doc, ENCLOSURES_AND_CLOSING, after=12, keep=True)
     signature(doc)
     return doc
 
@@ -145,10 +153,8 @@ def thank_you_email() -> Document:
     para(doc, "Subject: {{ subject }}", after=12)
     para(doc, "{{ salutation }}", after=12)
     para(doc, "{{ opening }}", after=12)
-    optional(doc, "interest", after=12)
-    optional(doc, "qualifications", after=12)
-    optional(doc, "enclosure_sentence", after=12)
-    para(doc, "{{ closing }}", after=12)
+    para(doc, INTEREST_AND_QUALIFICATIONS, after=12)
+    para(doc, ENCLOSURES_AND_CLOSING, after=12)
     para(doc, "Sincerely,\n{{ email_signature }}", after=12)
     optional(doc, "enclosures_line")
     return doc
@@ -206,6 +212,36 @@ def envelope() -> Document:
     return doc
 
 
+def slim(doc) -> None:
+    """Drop what python-docx's default document carries but a letter does not need.
+
+    Its thumbnail (a picture of python-docx's sample page, shown by file browsers), the
+    Word 2010 stylesWithEffects copy, customXml, and ~160 unused style definitions make each
+    template 800 kB and every letter slow to render; Word re-adds built-in styles on demand.
+    """
+    drop = ("thumbnail", "stylesWithEffects", "customXml")
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in drop:
+                rels.pop(r_id)
+    styles = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    used = {s for s, el in by_id.items() if el.get(qn("w:default")) in ("1", "true")}
+    for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+        used |= {el.get(qn("w:val")) for el in doc.element.body.iter(qn(tag))}
+    todo = list(used)
+    while todo:
+        el = by_id.get(todo.pop())
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            ref = el.find(qn(tag)) if el is not None else None
+            if ref is not None and ref.get(qn("w:val")) not in used:
+                used.add(ref.get(qn("w:val")))
+                todo.append(ref.get(qn("w:val")))
+    for style_id, el in by_id.items():
+        if style_id not in used:
+            styles.remove(el)
+
+
 TEMPLATES = {
     "thank_you_letter.docx": thank_you_letter,
     "thank_you_email.docx": thank_you_email,
@@ -223,7 +259,9 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in TEMPLATES.items():
         buf = BytesIO()
-        build().save(buf)
+        doc = build()
+        slim(doc)
+        doc.save(buf)
         (OUT / name).write_bytes(_normalize_zip(buf.getvalue(), STAMP))
         print(f"wrote {OUT / name}")
 
