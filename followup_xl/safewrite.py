@@ -222,7 +222,10 @@ def write_temp(path: Path, data: bytes) -> Path:
 def remove_stale_temps(path: Path) -> list[Path]:
     """Delete temporary files an interrupted earlier run left beside the workbook."""
     removed = []
-    for p in path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"):
+    stale = list(path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"))
+    if backup_dir(path).is_dir():
+        stale += backup_dir(path).glob(f".*{TEMP_SUFFIX}")
+    for p in stale:
         with contextlib.suppress(OSError):
             p.unlink()
             removed.append(p)

@@ -947,7 +947,13 @@ class _SheetMarker:
             _row_cells(row, r)  # positional cells: give them explicit references first
         anchor = None
         for c in reversed(cells):
-            col = parse_ref(c.get("r"))[1]
+            try:
+                col = parse_ref(c.get("r"))[1]
+            except ValueError as exc:
+                raise WriteError(
+                    f"{self.pkg.name}: {self.sheet.name} row {r} has a damaged cell reference "
+                    f"{c.get('r')!r}: open the workbook in Excel, save it, and run again"
+                ) from exc
             if col < first:
                 anchor = c
                 break

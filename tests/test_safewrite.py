@@ -223,11 +223,17 @@ def test_killed_at_random_moments_the_workbook_is_old_or_new(tmp_path: Path):
 
 
 def test_stale_temporary_files_are_removed(tracker: Path):
-    """A temporary file left by a killed run is deleted by the next run."""
+    """Temporary files left by a killed run (beside it, in the backups) go on the next run."""
     stale = tracker.parent / f".tracker.xlsx.abc123{TEMP_SUFFIX}"
     stale.write_bytes(b"half")
+    (tracker.parent / "tracker.backups").mkdir()
+    stale_backup = tracker.parent / "tracker.backups" / f".tracker.x.xlsx.abc{TEMP_SUFFIX}"
+    stale_backup.write_bytes(b"half")
+    other = tracker.parent / f".other.xlsx.abc123{TEMP_SUFFIX}"
+    other.write_bytes(b"not ours")
     mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
-    assert not stale.exists()
+    assert not stale.exists() and not stale_backup.exists()
+    assert other.exists()
 
 
 def test_step_names_are_in_order():
