@@ -96,7 +96,7 @@ VARIABLES: dict[str, str] = {
     "company": "Company of the interview",
     "position": "Position of the interview",
     "interview_date": 'the interview day ("Tuesday, November 24"; the year when not this year)',
-    "decision_expected": 'Decision Expected, as a long date, or ""',
+    "decision_expected": 'Decision Expected while still ahead ("Friday, December 4"), or ""',
     "status": "Status of the interview",
     "want_job": "Want Job of the interview (Yes, No, Unsure)",
     "wants_job": "false when Want Job is No (R4), else true",
@@ -309,11 +309,11 @@ STRENGTHS = (
     "In this role I would draw on {strengths}.",
     "I am confident that {strengths} would let me contribute from the start.",
 )
-STRENGTHS_NO = (
+STRENGTHS_NO = (  # each reads well after the NO_INTEREST sentence it is paired with
+    "Thank you as well for the chance to talk about {strengths}.",
     "I was glad to have the chance to talk about {strengths}.",
-    "I enjoyed telling you about {strengths}.",
     "I appreciated your questions about {strengths}.",
-    "Thank you for letting me talk about {strengths}.",
+    "I enjoyed telling you about {strengths}.",
 )
 FORGOT = (
     "One thing I did not get to mention: {forgot}",
@@ -491,11 +491,9 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     day = (
         localize.weekday_date(iv.interview_date, country, today) if iv and iv.interview_date else ""
     )
-    decision = (
-        localize.long_date(iv.decision_expected, country)
-        if iv and iv.decision_expected and iv.decision_expected > today
-        else ""
-    )
+    decision = ""
+    if iv and iv.decision_expected and iv.decision_expected > today:
+        decision = localize.weekday_date(iv.decision_expected, country, today)
     strengths = clean(iv.strengths) if iv else ""
     forgot = clean(iv.forgot_to_mention) if iv else ""
     note = clean(contact.personal_note)
