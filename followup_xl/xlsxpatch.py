@@ -30,7 +30,6 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-NS_XML = "http://www.w3.org/XML/1998/namespace"
 STRICT_MARK = "purl.oclc.org/ooxml"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
 REL_WORKSHEET = NS_R + "/worksheet"
@@ -219,6 +218,7 @@ class Package:
             )
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
+            self.comment = zf.comment
             self.infos = zf.infolist()
             self.members: dict[str, bytes] = {}
             for info in self.infos:
@@ -279,6 +279,7 @@ class Package:
         """
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zf:
+            zf.comment = self.comment
             for old in self.infos:
                 if old.filename not in self.changed and self._copy_raw(zf, old):
                     continue
@@ -1052,9 +1053,6 @@ class _SheetMarker:
             return
         rows = [r for r, _ in owned]
         cols = [c for _, c in owned]
-        empty = dim.get("ref") == "A1" and not len(self.sheet_data)
-        if empty:
-            r1, c1, r2, c2 = min(rows), min(cols), max(rows), max(cols)
         r1, c1 = min(r1, *rows), min(c1, *cols)
         r2, c2 = max(r2, *rows), max(c2, *cols)
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
