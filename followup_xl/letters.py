@@ -556,7 +556,8 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
     if kind is Kind.KEEP_IN_TOUCH:
         subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
-    first_line = ctx["recipient_name"]
+    phone = ctx["sender_phone"] or ctx["sender_cell"]
+    at_phone = f" at {phone}" if phone else ""
     ctx |= {
         "company": company,
         "position": position,
@@ -583,18 +584,9 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "card_message": card_message,
         "network": NETWORK,
         "referral": referral,
-        "fax_message": (
-            f"Please deliver the following letter to {first_line}. If any page is missing or "
-            "hard to read, please call me"
-            + (
-                f" at {ctx['sender_phone'] or ctx['sender_cell']}."
-                if ctx["sender_phone"] or ctx["sender_cell"]
-                else "."
-            )  # fmt: skip
-        ),
+        "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
+        f"page is missing or hard to read, please call me{at_phone}.",
     }
-    missing = VARIABLES.keys() - ctx.keys()
-    assert not missing, missing  # VARIABLES and the context must not drift apart
     return ctx
 
 

@@ -612,6 +612,12 @@ def test_tags_split_across_runs_still_render(tmp_path):
     assert paragraphs(batch.files[action(RENEE).key]) == ["Dear Ms. Renée Dubois-Okafor:"]
 
 
+def test_context_has_exactly_the_documented_variables():
+    """letter_context gives every variable of VARIABLES and no other."""
+    data = letters.LetterData(action(RENEE), PROFILE, RENEE, INTERVIEW)
+    assert sorted(letters.letter_context(data, TODAY)) == sorted(letters.VARIABLES)
+
+
 def test_every_template_variable_is_documented():
     """docs/letters.md lists every variable a template can use."""
     doc = (Path(__file__).resolve().parents[1] / "docs" / "letters.md").read_text()
@@ -675,6 +681,26 @@ def test_print_file_converts_to_pdf_with_one_page_per_letter(tmp_path, soffice):
     pdf = letters.convert_print_file_to_pdf(batch)
     assert pdf.suffix == ".pdf" and pdf.parent == tmp_path / "out"
     assert _pdf_pages(pdf) == 3
+
+
+def test_a_full_letter_fits_on_one_page(tmp_path, soffice):
+    """A letter with every field filled generously still prints on one page."""
+    from followup_xl import office
+
+    iv = replace(
+        INTERVIEW,
+        strengths="ten years of retail management across three flagship stores; fluent Spanish "
+        "and conversational French; a record of growing event attendance by 40 percent",
+        forgot_to_mention="I also led the regional rollout of the new inventory system, which "
+        "cut stock-outs by a third in its first year",
+        enclosures=("List of references", "Writing sample", "Store layout portfolio"),
+        decision_expected=date(2026, 12, 4),
+    )
+    c = replace(RENEE, personal_note="the plans for a children's reading corner and the "
+                "monthly author evenings with local writers")  # fmt: skip
+    batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
+    pdf = office.convert(batch.files[action(c, iv=iv).key], "pdf", tmp_path / "pdf")
+    assert _pdf_pages(pdf) == 1
 
 
 def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
