@@ -154,11 +154,22 @@ def template_paths(template_dir: Path | None = None) -> dict[str, Path]:
     return paths
 
 
+def _finalize(value: Any) -> Any:
+    """Escape a printed value for XML, braces too.
+
+    docxtpl turns "{_{" into "{{" (and the like) in the rendered XML; a cell that happens to
+    contain such text would lose its underscore. As character references the braces survive.
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
 def _environment() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
 def _open_template(path: Path) -> Any:

@@ -184,7 +184,7 @@ HOSTILE = Contact(
     organization="AT&T <Labs> & Co's",
     street="Building 5\nFloor 2",
     city="Zürich",
-    personal_note="the 'Tom & Jerry' <remake>",
+    personal_note="the 'Tom & Jerry' <remake> {_{ x }_} {_% y %_} &amp;",
 )
 HOSTILE_IV = replace(
     INTERVIEW,
@@ -208,7 +208,7 @@ def test_cells_come_out_exactly_as_typed(tmp_path):
     )
     assert text[3] == "Dear Dr. O'Brien-Müller:"
     body = "\n".join(text)
-    assert "the 'Tom & Jerry' <remake>" in body
+    assert "the 'Tom & Jerry' <remake> {_{ x }_} {_% y %_} &amp;" in body
     assert "C++ & Rust and {{ not a tag }} and {% raw %}" in body
     assert "the R&D Engineer position at AT&T <Labs> & Co's" in body
 
