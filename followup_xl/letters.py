@@ -203,6 +203,13 @@ def _syntax_context(tpl: Any, lineno: int | None) -> str:
     return f' near "{text[:80]}"' if text else ""
 
 
+def _did_you_mean(name: str) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, VARIABLES, n=1, cutoff=0.75)
+    return f" (did you mean {{{{ {close[0]} }}}}?)" if close else ""
+
+
 def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
     """Return every problem of one template (empty when it renders)."""
     from jinja2 import TemplateError as JinjaError
@@ -221,7 +228,7 @@ def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
         return [f"{name}: template error: {exc}"]
     unknown = sorted(used - VARIABLES.keys())
     if unknown:
-        listed = ", ".join(f"{{{{ {v} }}}}" for v in unknown)
+        listed = ", ".join(f"{{{{ {v} }}}}{_did_you_mean(v)}" for v in unknown)
         return [
             f"{name}: unknown variable{'s' if len(unknown) > 1 else ''} {listed}; "
             "the variables a template can use are listed in docs/letters.md"

@@ -529,8 +529,14 @@ def test_unknown_variables_are_all_reported_at_once(tmp_path):
     with pytest.raises(TemplateError) as err:
         render(tmp_path, make_book(RENEE), action(RENEE), template_dir=mine)
     msg = str(err.value)
-    assert "thank_you_letter.docx: unknown variables {{ compnay }}, {{ nmae }}" in msg
-    assert "note_card.docx: unknown variables {{ card_mesage }}, {{ sender }}" in msg
+    assert (
+        "thank_you_letter.docx: unknown variables {{ compnay }} (did you mean {{ company }}?), "
+        "{{ nmae }}; the variables a template can use are listed in docs/letters.md"
+    ) in msg
+    assert (
+        "note_card.docx: unknown variables {{ card_mesage }} (did you mean {{ card_message }}?), "
+        "{{ sender }}"
+    ) in msg
     assert not (tmp_path / "out").exists()
 
 
