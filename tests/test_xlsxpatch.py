@@ -797,3 +797,33 @@ def test_any_text_and_date_reads_back_exactly(texts: list[str], due: date, date1
     assert got == want
     assert values["Interviews"].get((2, 3)) == (texts[0] or None)
     assert values["Interviews"].get((2, 4)) == due
+
+
+def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path):
+    """The Due sheet is readable: frozen header, filter on, widths set, overdue rows red."""
+    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
+    result = patch(old, due=DUE, columns=contract_marks(), name="r")
+    new = xml_members(result.data)
+    sheet = parse(new[result.due_part])
+    pane = sheet.find(f".//{M}pane")
+    assert (pane.get("state"), pane.get("ySplit"), pane.get("topLeftCell")) == ("frozen", "1", "A2")
+    assert sheet.find(f"{M}autoFilter").get("ref") == "A1:J4"
+    widths = [float(c.get("width")) for c in sheet.find(f"{M}cols")]
+    assert len(widths) == 10 and min(widths) >= 7 and widths[-1] >= 40
+    styles = parse(new["xl/styles.xml"])
+    xfs = styles.find(f"{M}cellXfs").findall(f"{M}xf")
+    fills = styles.find(f"{M}fills").findall(f"{M}fill")
+
+    def fill_of(cell: etree._Element) -> str | None:
+        fg = fills[int(xfs[int(cell.get("s", "0"))].get("fillId"))].find(f".//{M}fgColor")
+        return None if fg is None else fg.get("rgb")
+
+    rows = sheet.find(f"{M}sheetData").findall(f"{M}row")
+    assert {fill_of(c) for c in rows[1]} == {"FFFFC7CE"} and len(rows[1]) == 10  # OVERDUE
+    assert "FFFFC7CE" not in {fill_of(c) for c in rows[2]}  # DUE
+    assert xfs[int(rows[1][1].get("s"))].get("numFmtId") == "14"  # a real date
+    iv = parse(new["xl/worksheets/sheet1.xml"])
+    status = {c.get("r"): fill_of(c) for c in iv.iter(f"{M}c") if c.get("r") in ("I2", "I3")}
+    assert status == {"I2": "FFFFC7CE", "I3": None}
+    cols = {c.get("min"): c.get("width") for c in iv.find(f"{M}cols")}
+    assert cols["7"] == "22" and cols["9"] == "16"
