@@ -286,6 +286,28 @@ def _items(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
 
 
+#: Common words an Enclosures item starts with; capitalized in the cell ("Writing samples"),
+#: they are lower-cased inside a sentence. Anything else (names, products) stays as typed.
+_ENCLOSURE_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        """a an the my two three four five copy copies list lists reference references letter
+        letters recommendation recommendations writing work design code sample samples
+        portfolio portfolios transcript transcripts certificate certificates diploma proof
+        photos photo résumé resume report reports article articles examples example plan plans
+        presentation presentations""",
+    )
+)
+
+
+def _mid_sentence(item: str) -> str:
+    """Return an Enclosures item as a sentence has it: "Writing samples" -> "writing samples"."""
+    first = item.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ENCLOSURE_WORDS:
+        return item[:1].lower() + item[1:]
+    return item
+
+
 def _pick(options: Sequence[str], variant: int, slot: int) -> str:
     """Return the phrasing for a slot; panel members get different variants in every slot."""
     return options[(variant + slot) % len(options)]
@@ -545,7 +567,7 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     if forgot:
         extra = _pick(FORGOT, v, 0).format(forgot=_sentence(forgot))
         qualifications = f"{qualifications} {extra}".strip()
-    enclosures_text = localize.join_list(enclosures, country)
+    enclosures_text = localize.join_list([_mid_sentence(e) for e in enclosures], country)
     enclosure_sentence = ""
     enclosures_line = ""
     if enclosures:

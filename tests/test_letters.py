@@ -154,7 +154,7 @@ def test_thank_you_letter_has_the_business_layout_in_order(tmp_path):
     assert re.search(r"\binterest(ed)?\b", text[5])
     assert "ten years of retail management and fluent Spanish" in text[5]
     assert text[5].endswith(": I ran the holiday pop-up store in 2024.")
-    assert ": List of references and Writing sample." in text[6]
+    assert ": list of references and writing sample." in text[6]
     assert text[-5:] == [
         text[-5],  # the closing sentence
         "Sincerely,",
@@ -251,6 +251,16 @@ def test_single_enclosure_is_singular(tmp_path):
     batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
     text = paragraphs(batch.files[action(RENEE, iv=iv).key])
     assert "Enclosure: Portfolio of store layouts" in text
+
+
+def test_enclosures_read_as_a_sentence_but_the_line_keeps_them_as_typed(tmp_path):
+    """Common words are lower-cased inside the sentence; names and acronyms stay as typed."""
+    iv = replace(INTERVIEW, enclosures=("References", "A copy of my license", "SQL report",
+                                        "Python code sample"))  # fmt: skip
+    batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
+    text = paragraphs(batch.files[action(RENEE, iv=iv).key])
+    assert ": references, a copy of my license, SQL report, and Python code sample." in text[6]
+    assert "Enclosures: References; A copy of my license; SQL report; Python code sample" in text
 
 
 def test_contact_address_wins_over_company_address(tmp_path):
