@@ -1097,8 +1097,3 @@ def convert_print_file_to_pdf(batch: LetterBatch) -> Path:
     if batch.print_file is None:
         raise FollowupError("there is no print file to convert: no letters were due")
     return convert(batch.print_file, "pdf", batch.print_file.parent)
-
-
-def default_out_dir(workbook: Path, today: date) -> Path:
-    """Return the dated folder beside the workbook where a run's letters go."""
-    return Path(workbook).resolve().parent / f"Letters {today.isoformat()}"
