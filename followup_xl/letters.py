@@ -761,6 +761,18 @@ def _composer_class() -> Any:
     return Composer
 
 
+def _section_properties(document: Any) -> Any:
+    """Return the body's final w:sectPr, adding an empty one (Word's defaults) when missing."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:  # a hand-made template may have none
+        sect = body.makeelement(qn("w:sectPr"), {})
+        body.append(sect)
+    return sect
+
+
 def combine(parts: Sequence[bytes], today: date) -> bytes:
     """Join .docx files into one, each starting on a new page with its own page size."""
     from docx import Document
@@ -771,7 +783,7 @@ def combine(parts: Sequence[bytes], today: date) -> bytes:
     for data in parts[1:]:
         doc = Document(BytesIO(data))
         body = master.element.body
-        sect = body.find(qn("w:sectPr"))
+        sect = _section_properties(master)
         # Close the previous letter's section in its last paragraph (a next-page section
         # break that keeps its page size), then give the rest the next letter's page setup.
         last_p = None
@@ -789,13 +801,12 @@ def combine(parts: Sequence[bytes], today: date) -> bytes:
             ppr = last_p.makeelement(qn("w:pPr"), {})
             last_p.insert(0, ppr)
         ppr.append(deepcopy(sect))
-        new_sect = deepcopy(doc.element.body.find(qn("w:sectPr")))
-        if new_sect is not None:
-            for ref in new_sect.findall(qn("w:headerReference")) + new_sect.findall(
-                qn("w:footerReference")
-            ):
-                new_sect.remove(ref)
-            body.replace(sect, new_sect)
+        new_sect = deepcopy(_section_properties(doc))
+        for ref in new_sect.findall(qn("w:headerReference")) + new_sect.findall(
+            qn("w:footerReference")
+        ):
+            new_sect.remove(ref)
+        body.replace(sect, new_sect)
         composer.append(doc)
     return _save(master, today)
 

@@ -464,6 +464,25 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     assert blocks[0] == "Jordan Ellis\n42 Maple Street\nSpringfield, IL 62704"
 
 
+def test_combine_copes_with_documents_without_page_setup():
+    """A hand-made template with no section properties still joins, one page each."""
+    from io import BytesIO
+
+    from docx.oxml.ns import qn
+
+    parts = []
+    for text in ("one", "two", "three"):
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.element.body.remove(doc.element.body.find(qn("w:sectPr")))
+        buf = BytesIO()
+        doc.save(buf)
+        parts.append(buf.getvalue())
+    joined = Document(BytesIO(letters.combine(parts, TODAY)))
+    assert [p.text for p in joined.paragraphs if p.text] == ["one", "two", "three"]
+    assert len(joined.sections) == 3
+
+
 def test_progress_reports_each_letter(tmp_path):
     """The progress callback sees every letter (the CLI draws a bar with it)."""
     seen = []
