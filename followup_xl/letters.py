@@ -12,6 +12,7 @@ exactly as typed (``&``, ``<``, quotes, accents, emoji; line breaks become real 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zipfile
@@ -242,9 +243,18 @@ def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
     return []
 
 
+_CHECKED: set[tuple[tuple[str, str], ...]] = set()
+
+
 def check_templates(template_dir: Path | None = None) -> None:
     """Check every template before rendering; raise one TemplateError listing all problems."""
     paths = template_paths(template_dir)
+    try:
+        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
+    except OSError:
+        key = ()
+    if key and key in _CHECKED:
+        return  # the same files passed already in this process (run.py checks, then renders)
     sample = _sample_context()
     problems: list[str] = []
     for name, path in paths.items():
@@ -252,6 +262,7 @@ def check_templates(template_dir: Path | None = None) -> None:
     if problems:
         where = f" in {template_dir}" if template_dir else ""
         raise TemplateError(f"letter templates{where} have problems:\n" + "\n".join(problems))
+    _CHECKED.add(key)
 
 
 # --- text helpers ----------------------------------------------------------------------------
