@@ -30,7 +30,9 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-STRICT_MARK = "purl.oclc.org/ooxml"
+#: Strict Open XML uses other namespace names for the same markup: it is translated on read
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_R = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
 REL_WORKSHEET = NS_R + "/worksheet"
 REL_STYLES = NS_R + "/styles"
@@ -202,6 +204,23 @@ def _key(el: etree._Element) -> tuple:
     )
 
 
+def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> None:
+    """Move element and attribute names from one namespace to another, in place."""
+    prefixes = {f"{{{a}}}": f"{{{b}}}" for a, b in mapping.items()}
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for old, new in prefixes.items():
+            if el.tag.startswith(old):
+                el.tag = new + el.tag[len(old) :]
+                break
+        for key in [k for k in el.attrib if k.startswith("{")]:
+            for old, new in prefixes.items():
+                if key.startswith(old):
+                    el.set(new + key[len(old) :], el.attrib.pop(key))
+                    break
+
+
 # --- the package --------------------------------------------------------------------------
 
 
@@ -229,6 +248,7 @@ class Package:
                 "and save it as an Excel workbook (.xlsx)"
             ) from exc
         self.source = data
+        self.strict = False
         self._lower = {n.lower(): n for n in self.members}
         self.changed: set[str] = set()
         self.removed: set[str] = set()
@@ -243,9 +263,39 @@ class Package:
         return None if name is None else self.members[name]
 
     def xml(self, part: str) -> etree._ElementTree | None:
-        """Return a part parsed as XML, or None when absent."""
+        """Return a part parsed as XML (Strict names read as Transitional), or None."""
         data = self.read(part)
-        return None if data is None else _parse(data, f"{self.name}: {part}")
+        if data is None:
+            return None
+        tree = _parse(data, f"{self.name}: {part}")
+        if self.strict:
+            _rename_namespaces(tree, {STRICT_MAIN: NS_MAIN, STRICT_R: NS_R})
+        return tree
+
+    def serialize(self, tree: etree._ElementTree) -> bytes:
+        """Return a parsed part as bytes, in the package's own (Strict or not) namespaces."""
+        if self.strict:
+            # keep every declaration the file had (mc:Ignorable names prefixes in a string),
+            # drop only the ones lxml added for the Transitional names while editing
+            keep = {
+                prefix
+                for el in tree.iter()
+                if isinstance(el.tag, str)
+                for prefix, uri in el.nsmap.items()
+                if prefix and uri not in (NS_MAIN, NS_R)
+            }
+            _rename_namespaces(tree, {NS_MAIN: STRICT_MAIN, NS_R: STRICT_R})
+            etree.cleanup_namespaces(tree, keep_ns_prefixes=sorted(keep))
+        return _serialize(tree)
+
+    def rel_type(self, rel: etree._Element) -> str:
+        """Return a relationship's type, Strict types read as Transitional."""
+        rtype = rel.get("Type", "")
+        return NS_R + rtype[len(STRICT_R) :] if rtype.startswith(STRICT_R) else rtype
+
+    def new_rel_type(self, rtype: str) -> str:
+        """Return a Transitional relationship type as this package writes it."""
+        return STRICT_R + rtype[len(NS_R) :] if self.strict else rtype
 
     def put(self, part: str, data: bytes) -> None:
         """Replace or add a member."""
@@ -366,9 +416,9 @@ class _Workbook:
         self.part = ""
         for rel in root_rels.getroot():
             rtype = rel.get("Type", "")
-            if STRICT_MARK in rtype and rtype.endswith("/officeDocument"):
-                raise _strict(pkg.name)
-            if rtype == REL_OFFICE_DOCUMENT:
+            if rtype == STRICT_R + "/officeDocument":
+                pkg.strict = True
+            if pkg.rel_type(rel) == REL_OFFICE_DOCUMENT:
                 self.part = Package.resolve("", rel.get("Target", ""))
         if not self.part or pkg.find(self.part) is None:
             raise WriteError(f"{pkg.name} is not an Excel workbook (no workbook part)")
@@ -376,8 +426,6 @@ class _Workbook:
         self.tree = pkg.xml(self.part)
         root = self.tree.getroot()
         if root.tag != q("workbook"):
-            if STRICT_MARK in root.tag:
-                raise _strict(pkg.name)
             raise WriteError(f"{pkg.name} is not an Excel workbook (its main part is {root.tag})")
         self.rels_part = Package.rels_part(self.part)
         self.rels = pkg.xml(self.rels_part)
@@ -408,7 +456,7 @@ class _Workbook:
                     sheet_id=int(el.get("sheetId", "0") or 0),
                     rid=rid,
                     part=self.pkg.find(part) or part,
-                    rel_type="" if rel is None else rel.get("Type", ""),
+                    rel_type="" if rel is None else self.pkg.rel_type(rel),
                     element=el,
                 )
             )
@@ -435,7 +483,7 @@ class _Workbook:
         rid = f"rId{k}"
         rel = etree.SubElement(self.rels.getroot(), f"{{{NS_PKG_REL}}}Relationship")
         rel.set("Id", rid)
-        rel.set("Type", REL_WORKSHEET)
+        rel.set("Type", self.pkg.new_rel_type(REL_WORKSHEET))
         rel.set("Target", posixpath.relpath(part, folder) if folder else part)
         self._add_override(part, CT_WORKSHEET)
         root = self.tree.getroot()
@@ -464,7 +512,7 @@ class _Workbook:
     def styles_part(self) -> str:
         """Return the styles part, creating an empty registration for it when absent."""
         for r in self.rels.getroot():
-            if r.get("Type") == REL_STYLES:
+            if self.pkg.rel_type(r) == REL_STYLES:
                 return Package.resolve(self.part, r.get("Target", ""))
         folder = posixpath.dirname(self.part)
         part = posixpath.join(folder, "styles.xml")
@@ -474,7 +522,7 @@ class _Workbook:
             k += 1
         rel = etree.SubElement(self.rels.getroot(), f"{{{NS_PKG_REL}}}Relationship")
         rel.set("Id", f"rId{k}")
-        rel.set("Type", REL_STYLES)
+        rel.set("Type", self.pkg.new_rel_type(REL_STYLES))
         rel.set("Target", "styles.xml")
         self._add_override(part, CT_STYLES)
         self.dirty |= {self.rels_part, CONTENT_TYPES}
@@ -484,7 +532,7 @@ class _Workbook:
         """Remove calcChain.xml (Excel rebuilds it) after a formula cell was replaced."""
         dropped = False
         for r in list(self.rels.getroot()):
-            if r.get("Type") == REL_CALC_CHAIN:
+            if self.pkg.rel_type(r) == REL_CALC_CHAIN:
                 part = Package.resolve(self.part, r.get("Target", ""))
                 self.rels.getroot().remove(r)
                 self.pkg.remove(part)
@@ -534,14 +582,7 @@ class _Workbook:
             (CONTENT_TYPES, self.types),
         ):
             if part in self.dirty:
-                self.pkg.put(part, _serialize(tree))
-
-
-def _strict(name: str) -> WriteError:
-    return WriteError(
-        f"{name} is saved as 'Strict Open XML Spreadsheet', which the tool does not edit: "
-        "open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)', then run again"
-    )
+                self.pkg.put(part, self.pkg.serialize(tree))
 
 
 # --- styles: append, never renumber -------------------------------------------------------
@@ -777,7 +818,7 @@ class _SharedStrings:
         if self.items is None:
             self.items = []
             for r in self.wb.rels.getroot():
-                if r.get("Type") == NS_R + "/sharedStrings":
+                if self.pkg.rel_type(r) == NS_R + "/sharedStrings":
                     tree = self.pkg.xml(Package.resolve(self.wb.part, r.get("Target", "")))
                     if tree is not None:
                         self.items = tree.getroot().findall(q("si"))
@@ -933,7 +974,7 @@ class _SheetMarker:
             self.sheet_data[:] = [row for _, row in ordered] + others
         self._dimension(owned)
         self._widths(cols)
-        self.pkg.put(self.sheet.part, _serialize(self.tree))
+        self.pkg.put(self.sheet.part, self.pkg.serialize(self.tree))
         return cols, owned
 
     def _put_cells(
@@ -1151,13 +1192,17 @@ def patch(
             had_formula = True
         pkg.remove(Package.rels_part(sheet.part))
     xml, ref = due_sheet_xml(due, cells)
+    if pkg.strict:
+        xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(
+            NS_R.encode(), STRICT_R.encode()
+        )
     pkg.put(sheet.part, xml)
     wb.set_filter_name(sheet, ref)
     result.due_sheet, result.due_part = sheet.name, sheet.part
     if had_formula:
         result.dropped_calc_chain = wb.drop_calc_chain()
     if styles.appended or styles.created:
-        pkg.put(styles_part, _serialize(styles.tree))
+        pkg.put(styles_part, pkg.serialize(styles.tree))
     wb.save()
     result.appended_styles = styles.appended
     result.changed_members = set(pkg.changed)

@@ -36,10 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("FOLLOWUP_SHARED", REPO.parent / "shared")) / "corpus"
 CORPUS_XLSX = sorted(p.name for p in CORPUS.glob("*.xlsx")) if CORPUS.is_dir() else []
 #: Corpus files the writer must refuse, and a word its message must contain.
-REFUSED = {
-    "calamine_encrypted.xlsx": "password",
-    "calamine_strict_ooxml.xlsx": "Strict Open XML",
-}
+REFUSED = {"calamine_encrypted.xlsx": "password"}
 #: Parts that only list a sheet or a style: checked to be append-only, not byte-identical.
 INDEX_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
 M = f"{{{NS_MAIN}}}"
@@ -107,9 +104,15 @@ def _ref(ref: str) -> tuple[int, int]:
     return int("".join(ch for ch in ref if ch.isdigit())), n
 
 
+def ns(root: etree._Element) -> str:
+    """Return the '{namespace}' of a root element (Transitional or Strict)."""
+    return f"{{{etree.QName(root).namespace}}}"
+
+
 def normalised_sheet(data: bytes, owned: set[tuple[int, int]], mark_cols: set[int]) -> bytes:
     """Return a worksheet without the tool-owned cells and bookkeeping, as canonical XML."""
     root = parse(data)
+    M = ns(root)
     sheet_data = root.find(f"{M}sheetData")
     prev_row = 0
     for row in list(sheet_data.iter(f"{M}row")):
@@ -186,6 +189,7 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
     for name in INDEX_PARTS & set(old_m):
         o, n = parse(old_m[name]), parse(new_m[name])
         if name == "xl/workbook.xml":
+            M = ns(n)
             sheets = n.find(f"{M}sheets")
             due_index = [s.get("name") for s in sheets].index(result.due_sheet)
             names = n.find(f"{M}definedNames")
@@ -827,3 +831,15 @@ def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path
     assert status == {"I2": "FFFFC7CE", "I3": None}
     cols = {c.get("min"): c.get("width") for c in iv.find(f"{M}cols")}
     assert cols["7"] == "22" and cols["9"] == "16"
+
+
+def test_strict_open_xml_is_marked_in_its_own_namespaces(corpus_dir: Path):
+    """A Strict workbook gets Strict markup: no Transitional names mixed in."""
+    old = (corpus_dir / "calamine_strict_ooxml.xlsx").read_bytes()
+    result = patch(old, due=DUE, columns=[first_sheet_marks(old)], name="strict")
+    for part in result.changed_members:
+        body = xml_members(result.data)[part]
+        assert b"schemas.openxmlformats.org/spreadsheetml" not in body, part
+        assert b"schemas.openxmlformats.org/officeDocument/2006/relationships" not in body, part
+    rels = xml_members(result.data)["xl/_rels/workbook.xml.rels"]
+    assert b"purl.oclc.org/ooxml/officeDocument/relationships/worksheet" in rels
