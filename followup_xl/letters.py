@@ -77,7 +77,8 @@ VARIABLES: dict[str, str] = {
     "sender_phone": "Profile Phone",
     "sender_cell": "Profile Cell",
     "sender_email": "Profile Email",
-    "sender_contact_line": 'phone and cell on one line ("Phone: … · Cell: …")',
+    "sender_contact_line": 'phone and cell on one line ("Phone: … · Cell: …"; "Mobile" outside '
+    "North America)",
     "sender_block": "the sender block of a letter: name, address, phone and cell, email",
     "sender_return_address": "name and address (the envelope's return address)",
     "email_signature": "name, phone and email, one per line (emails)",
@@ -464,8 +465,11 @@ def _sender(profile: Profile, country: str) -> dict[str, str]:
         country,
     )  # fmt: skip
     phone, cell, email = _one_line(profile.phone), _one_line(profile.cell), _one_line(profile.email)
+    cell_label = localize.cell_label(country)
     contact_line = " · ".join(
-        p for p in (f"Phone: {phone}" if phone else "", f"Cell: {cell}" if cell else "") if p
+        p
+        for p in (f"Phone: {phone}" if phone else "", f"{cell_label}: {cell}" if cell else "")
+        if p
     )
     city_line = ", ".join(address[len(_street_lines(profile.street)) :])
     return {

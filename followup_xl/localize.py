@@ -107,6 +107,11 @@ def address_lines(street: str, city: str, state: str, zip_code: str, country: st
     return lines + city_lines(city, state, zip_code, country)
 
 
+def cell_label(country: str) -> str:
+    """Return what the country calls a cell phone in a sender block: "Cell" or "Mobile"."""
+    return "Cell" if country_code(country) in {"US", "CA", "PR", "PH", "MX"} else "Mobile"
+
+
 def paper_size(country: str) -> str:
     """Return "letter" or "a4" for the country's usual paper."""
     return "letter" if country_code(country) in LETTER_PAPER else "a4"

@@ -281,7 +281,10 @@ def test_british_profile_gets_british_dates_addresses_and_a4(tmp_path):
     path = batch.files[action(c).key]
     text = paragraphs(path)
     assert text[0] == "25 November 2026"
-    assert "10 Downing Street\nLondon\nSW1A 1AA" in text[1]
+    assert (
+        "10 Downing Street\nLondon\nSW1A 1AA\nPhone: (217) 555-0143 · Mobile: (217) 555-0199"
+        in text[1]
+    )
     assert text[2].endswith("Unter den Linden 5\nBerlin\n10117")
     assert "24 November" in text[4]
     section = Document(str(path)).sections[0]
