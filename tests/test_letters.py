@@ -291,6 +291,24 @@ def test_british_profile_gets_british_dates_addresses_and_a4(tmp_path):
     assert abs(section.page_width.mm - 210) < 1 and abs(section.page_height.mm - 297) < 1
 
 
+@pytest.mark.parametrize(
+    "country, date_line, lines",
+    [
+        ("US", "November 25, 2026", ["1 Main St", "Springfield, IL 62704"]),
+        ("GB", "25 November 2026", ["1 Main St", "Springfield", "IL", "62704"]),
+        ("DE", "25 November 2026", ["1 Main St", "62704 Springfield", "IL"]),
+        ("", "November 25, 2026", ["1 Main St", "Springfield, IL 62704"]),
+        ("XX", "25 November 2026", ["1 Main St", "Springfield, IL 62704"]),
+    ],
+)
+def test_dates_and_addresses_follow_the_country(country, date_line, lines):
+    """Babel's English for the Profile Country gives the date; the address order follows."""
+    from followup_xl import localize
+
+    assert localize.long_date(TODAY, country) == date_line
+    assert localize.address_lines("1 Main St", "Springfield", "IL", "62704", country) == lines
+
+
 # --- the other kinds ---------------------------------------------------------------------------
 
 
