@@ -35,6 +35,10 @@ __all__ = [
 ]
 
 
+#: Above this many cells (height x width) a sheet's values are not compared one by one.
+MAX_COMPARED_CELLS = 50_000_000
+
+
 @dataclass(frozen=True)
 class MarkResult:
     """What one marking run did."""
@@ -49,7 +53,7 @@ class MarkResult:
     dropped_calc_chain: bool = False
 
 
-def read_values(data: bytes) -> dict[str, dict[tuple[int, int], object]] | None:
+def read_values(data: bytes) -> dict[str, dict] | None:
     """Return every sheet's non-empty cell values by 1-based (row, column), or None.
 
     None means python-calamine cannot read this workbook at all, so values cannot be compared.
@@ -68,6 +72,11 @@ def read_values(data: bytes) -> dict[str, dict[tuple[int, int], object]] | None:
         except Exception:
             continue  # a chart sheet or a sheet type calamine skips: nothing to compare
         start = sheet.start
+        if sheet.height * sheet.width > MAX_COMPARED_CELLS:
+            # a stray value far away (say A1 and XFD1048576) spans billions of empty cells:
+            # such a sheet is left to the zip and XML checks rather than filling the memory
+            out[name] = {"<too large to compare>": True}
+            continue
         if start is not None:
             r0, c0 = start
             for i, row in enumerate(sheet.to_python(skip_empty_area=True)):
