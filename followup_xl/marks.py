@@ -20,6 +20,7 @@ from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
+from .xlsxpatch import _PARSER as XML_PARSER
 from .xlsxpatch import ColumnMarks, DueTable, PatchResult, patch
 
 __all__ = [
@@ -99,7 +100,7 @@ def verify_marked(
             if bad is not None:
                 raise WriteError(f"{name}: the new file is damaged ({bad}); nothing was written")
             for member in result.changed_members:
-                etree.fromstring(zf.read(member))
+                etree.fromstring(zf.read(member), XML_PARSER)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"
@@ -126,7 +127,10 @@ def verify_marked(
                 "nothing was written"
             )
     due_sheet = after.get(result.due_sheet, {})
-    if any(due_sheet.get((1, c + 1)) != h for c, h in enumerate(DUE_COLUMNS)):
+    rows = max((r for r, _ in due_sheet), default=0)
+    if rows != len(due.rows) + 1 or any(
+        due_sheet.get((1, c + 1)) != h for c, h in enumerate(DUE_COLUMNS)
+    ):
         raise WriteError(f"{name}: the Due sheet did not read back; nothing was written")
     for sheet, cols in result.mark_columns.items():
         cells = after.get(sheet, {})
