@@ -20,8 +20,7 @@ from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .xlsxpatch import _PARSER as XML_PARSER
-from .xlsxpatch import ColumnMarks, DueTable, PatchResult, patch
+from .xlsxpatch import XML_PARSER, ColumnMarks, DueTable, PatchResult, patch
 
 __all__ = [
     "ColumnMarks",

@@ -57,7 +57,7 @@ FORMULA_START = ("=", "+", "-", "@")
 
 Value = str | date | int | float | None
 
-_PARSER = etree.XMLParser(
+XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
 )
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -182,7 +182,7 @@ def _num(x: float) -> str:
 
 def _parse(data: bytes, where: str) -> etree._ElementTree:
     try:
-        return etree.ElementTree(etree.fromstring(data, _PARSER))
+        return etree.ElementTree(etree.fromstring(data, XML_PARSER))
     except etree.XMLSyntaxError as exc:
         raise WriteError(f"{where} is not well-formed XML ({exc}); nothing was written") from exc
 
@@ -953,7 +953,7 @@ class _SheetMarker:
             planned.append((r, written))
         # one parse for all new cells, rather than one per row
         parsed = iter(
-            etree.fromstring(f'<row xmlns="{NS_MAIN}">{"".join(markup)}</row>', _PARSER)
+            etree.fromstring(f'<row xmlns="{NS_MAIN}">{"".join(markup)}</row>', XML_PARSER)
             if markup
             else ()
         )
