@@ -128,6 +128,12 @@ def run_batch(
         result.letters = dict(batch.files)
         result.findings = list(batch.findings)
         result.lines.append(f"Letters: {len(batch.files)} file(s) in {out_dir}")
+        result.lines.extend(f"  note: {n}" for n in batch.notes)
+        if batch.skipped:
+            result.lines.append(
+                f"  {len(batch.skipped)} letter(s) not written: the Log "
+                "already records them as sent"
+            )
         if batch.print_file:
             result.lines.append(f"Print file: {batch.print_file}")
         if batch.envelopes:
