@@ -19,7 +19,7 @@ from lxml import etree
 
 from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS
 from followup_xl.errors import WriteError
-from followup_xl.marks import read_values
+from followup_xl.marks import fingerprint, mark_workbook, read_values
 from followup_xl.xlsxpatch import (
     NS_MAIN,
     ColumnMarks,
@@ -278,7 +278,9 @@ def check_marks_read_back(data: bytes, result: PatchResult, marks: ColumnMarks) 
 
 
 @pytest.mark.parametrize("name", CORPUS_XLSX or ["<no corpus>"])
-def test_corpus_workbook_is_byte_identical_outside_the_marks(corpus_dir: Path, name: str):
+def test_corpus_workbook_is_byte_identical_outside_the_marks(
+    corpus_dir: Path, name: str, tmp_path: Path
+):
     """Every real-world workbook keeps every part, cell, style and extension it had."""
     old = (corpus_dir / name).read_bytes()
     if name in REFUSED:
@@ -295,6 +297,11 @@ def test_corpus_workbook_is_byte_identical_outside_the_marks(corpus_dir: Path, n
     again = patch(result.data, due=DUE, columns=[marks], name=name)
     assert not again.created_due_sheet and again.appended_styles == 0
     assert xml_members(again.data) == xml_members(result.data)
+    # the whole safe path (verification by reading every sheet back) accepts it too
+    path = tmp_path / name
+    path.write_bytes(old)
+    marked = mark_workbook(path, due=DUE, columns=[marks], expected=fingerprint(path))
+    assert path.read_bytes() == result.data and marked.backup.read_bytes() == old
 
 
 def test_corpus_has_the_files_the_tests_expect(corpus_dir: Path):
