@@ -2,7 +2,7 @@
 
 Run `python tools/make_letter_templates.py` after changing this file and commit both. The
 templates are ordinary Word documents with docxtpl/Jinja tags ({{ variable }}, and {%p if %}
-paragraphs that disappear when empty); docs/letters.md lists every variable. The output is
+paragraphs that disappear when empty); the README lists every variable. The output is
 byte-identical on every run (fixed dates and zip timestamps).
 """
 
@@ -61,7 +61,7 @@ def new_document(width: float, height: float, margins: tuple[float, float, float
     props.title = title
     props.author = "followup_xl"
     props.last_modified_by = "followup_xl"
-    props.comments = "Letter template of followup_xl; the variables are listed in docs/letters.md"
+    props.comments = "Letter template of followup_xl; the variables are listed in README.md (Template variables)"
     props.created = props.modified = datetime(STAMP.year, STAMP.month, STAMP.day)
     props.revision = 1
     # the default document starts with one empty paragraph: drop it
