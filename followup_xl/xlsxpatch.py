@@ -897,6 +897,7 @@ class _SheetMarker:
                 name = wanted.get(norm_header(_cell_text(c, sst)))
                 if name and name not in found:
                     found[name] = col
+        self.reused = {found[n] for n in found}
         nxt = max([m.last_user_column, *found.values()]) + 1
         out = []
         for name in MARK_COLUMNS:
@@ -924,6 +925,9 @@ class _SheetMarker:
             raise ValueError(f"{name}: header row {m.header_row} is also listed as a data row")
         rows = _materialize_rows(self.sheet_data)
         cols = self.columns(sst, rows)
+        # Columns found by their headers are the tool's from an earlier run, all the way down:
+        # a mark left on a row the user has since emptied is cleared too.
+        targets |= self._rows_with_cells_in(rows, self.reused, below=m.header_row)
         self._check_merges(targets, cols)
         self._check_tables(cols)
         styles = self.cells
@@ -1035,6 +1039,30 @@ class _SheetMarker:
                     "that formula elsewhere and run again"
                 )
         self.had_formula = True
+
+    @staticmethod
+    def _rows_with_cells_in(
+        rows: dict[int, etree._Element], cols: set[int], *, below: int
+    ) -> set[int]:
+        if not cols:
+            return set()
+        first = min(cols)
+        found = set()
+        for r, row in rows.items():
+            if r <= below:
+                continue
+            for c in reversed(row.findall(q("c"))):
+                ref = c.get("r")
+                try:
+                    col = parse_ref(ref)[1] if ref else first  # positional: look closer later
+                except ValueError:
+                    col = first
+                if col in cols or ref is None:
+                    found.add(r)
+                    break
+                if col < first:
+                    break
+        return found
 
     def _check_tables(self, cols: tuple[int, ...]) -> None:
         """Refuse to retitle a column of an Excel table: its name must match its header."""

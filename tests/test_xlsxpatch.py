@@ -192,15 +192,17 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
             M = ns(n)
             sheets = n.find(f"{M}sheets")
             due_index = [s.get("name") for s in sheets].index(result.due_sheet)
-            names = n.find(f"{M}definedNames")
-            for dn in list(n.iter(f"{M}definedName")):
-                if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(
-                    due_index
-                ):
-                    names.remove(dn)
+            had_names = o.find(f"{M}definedNames") is not None
+            for tree in (o, n):  # the Due sheet's filter range is the tool's to change
+                for dn in list(tree.iter(f"{M}definedName")):
+                    if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(
+                        due_index
+                    ):
+                        dn.getparent().remove(dn)
             if result.created_due_sheet:
                 sheets.remove(sheets[due_index])
-            if names is not None and not len(names) and o.find(f"{M}definedNames") is None:
+            names = n.find(f"{M}definedNames")
+            if names is not None and not len(names) and not had_names:
                 n.remove(names)
             assert canonical(o) == canonical(n), "workbook.xml changed beyond the Due sheet"
         else:
@@ -850,3 +852,21 @@ def test_strict_open_xml_is_marked_in_its_own_namespaces(corpus_dir: Path):
         assert b"schemas.openxmlformats.org/officeDocument/2006/relationships" not in body, part
     rels = xml_members(result.data)["xl/_rels/workbook.xml.rels"]
     assert b"purl.oclc.org/ooxml/officeDocument/relationships/worksheet" in rels
+
+
+def test_a_mark_on_a_row_the_user_emptied_is_cleared(tmp_path):
+    """The mark columns are the tool's all the way down: stale marks below the data go."""
+    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
+    marks = contract_marks()
+    first = patch(old, due=DUE, columns=marks, name="r")
+    assert read_values(first.data)["Interviews"][(3, 9)] == "UPCOMING"
+    # the user emptied rows 3-7; the reader now reports only row 2 as data
+    shorter = ColumnMarks("Interviews", 1, 6, (2,), {2: ("Call", None, "DUE")})
+    second = patch(first.data, due=DUE, columns=[shorter], name="r")
+    iv = read_values(second.data)["Interviews"]
+    assert {k: v for k, v in iv.items() if k[1] >= 7} == {
+        (1, 7): "Next Action", (1, 8): "Next Due", (1, 9): "Follow-up Status",
+        (2, 7): "Call", (2, 9): "DUE",
+    }  # fmt: skip
+    assert (3, 9) in second.owned_cells["Interviews"]
+    assert_preserved(first.data, second.data, second)
