@@ -1051,7 +1051,7 @@ class _SheetMarker:
         for r, row in rows.items():
             if r <= below:
                 continue
-            for c in reversed(row.findall(q("c"))):
+            for c in row.iterchildren(q("c"), reversed=True):
                 ref = c.get("r")
                 try:
                     col = parse_ref(ref)[1] if ref else first  # positional: look closer later
