@@ -870,3 +870,24 @@ def test_a_mark_on_a_row_the_user_emptied_is_cleared(tmp_path):
     }  # fmt: skip
     assert (3, 9) in second.owned_cells["Interviews"]
     assert_preserved(first.data, second.data, second)
+
+
+def test_a_column_range_covering_the_marks_is_split_not_lost():
+    """LibreOffice's one <col> for columns 1-1024 is split; every other column keeps its width."""
+    sheet = POSITIONAL_SHEET.replace(
+        "<x:sheetData>",
+        '<x:cols><x:col min="1" max="1024" width="11.5" style="0" customWidth="false"/>'
+        "</x:cols><x:sheetData>",
+    )
+    old = hand_package(sheet)
+    marks = ColumnMarks("Interviews", 1, 2, (2, 4), {})
+    result = patch(old, due=DUE, columns=[marks], name="h")
+    cols = parse(xml_members(result.data)["xl/worksheets/sheet1.xml"]).find(f"{M}cols")
+    got = [(c.get("min"), c.get("max"), c.get("width"), c.get("style")) for c in cols]
+    assert got == [
+        ("1", "2", "11.5", "0"), ("3", "3", "22", "0"), ("4", "4", "12", "0"),
+        ("5", "5", "16", "0"), ("6", "1024", "11.5", "0"),
+    ]  # fmt: skip
+    assert_preserved(old, result.data, result)
+    again = patch(result.data, due=DUE, columns=[marks], name="h")
+    assert xml_members(again.data) == xml_members(result.data)
