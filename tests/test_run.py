@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -209,3 +210,61 @@ def test_demo_creates_and_runs_the_example(tmp_path: Path) -> None:
     again = run("demo", str(folder), "--today", TODAY)
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def test_printed_table_lists_each_action_in_order(workbook: Path) -> None:
+    """The summary shows status, due date, rule, action, who, company and channel per row."""
+    result = run("run", str(workbook), "--today", TODAY, "--dry-run")
+    lines = result.output.splitlines()
+    rows = [line for line in lines[2:] if line.startswith(("OVERDUE", "DUE", "UPCOMING"))]
+    # Same status and day: ordered by company, then by who ("Mr." sorts before "Ms.").
+    assert [r.split()[:4] for r in rows] == [
+        ["DUE", "2026-11-25", "R8", "Note"],
+        ["DUE", "2026-11-25", "R3", "Thank-you"],
+    ]
+    assert "Mr. Sam Ng" in rows[0] and "Handwritten Card" in rows[0]
+    assert "Ms. Renée Dubois-Okafor" in rows[1] and rows[1].rstrip().endswith("Mail")
+    whys = [line.strip() for line in lines if line.strip().startswith("why:")]
+    assert len(whys) == 2
+    assert all("Tue 24 Nov 10:30" in w and "Wed 25 Nov 10:30" in w for w in whys)
+    assert "0 overdue, 2 due, 0 upcoming (2 in all)" in lines
+
+
+def test_strict_fails_on_a_proofreading_finding(tmp_path: Path) -> None:
+    """A misspelt Strength is found by proofreading; --strict turns it into exit 1."""
+    path = make_book(
+        tmp_path / "tracker.xlsx",
+        interviews=[dict(PANEL[0], Strengths="Eight years of bookselling experiance")],
+        contacts=PEOPLE[:1],
+    )
+    loose = run("run", str(path), "--today", TODAY, "--out", str(tmp_path / "a"))
+    assert loose.exit_code == 0
+    assert '"experiance"' in loose.output
+    strict = run("run", str(path), "--today", TODAY, "--out", str(tmp_path / "b"), "--strict")
+    assert strict.exit_code == 1
+    assert "proofreading found" in strict.output and "--strict" in strict.output
+    words = tmp_path / "words.txt"
+    words.write_text("experiance\n")
+    ok = run(
+        "run",
+        str(path),
+        "--today",
+        TODAY,
+        "--out",
+        str(tmp_path / "c"),
+        "--strict",
+        "--words",
+        str(words),
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_pdf_of_the_print_file(workbook: Path, tmp_path: Path, soffice: str) -> None:
+    """--pdf converts the print file with real LibreOffice, one page per letter or card."""
+    out = tmp_path / "letters"
+    result = run("run", str(workbook), "--today", TODAY, "--out", str(out), "--pdf")
+    assert result.exit_code == 0, result.output
+    (pdf,) = out.glob("*.pdf")
+    assert f"PDF: {pdf}" in result.output
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
+    assert len(pages) == 2  # the thank-you letter and the note card
