@@ -118,3 +118,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 def norm_header(text: object) -> str:
     """Return a header as matched: case-folded, trimmed, inner spaces collapsed."""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def col_letter(index: int) -> str:
+    """Return the Excel column letters of a 1-based column index (1 -> A, 28 -> AB)."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import contract as C
+from .contract import col_letter
 from .errors import Problem, WorkbookError
 from .model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
 
@@ -188,15 +189,6 @@ def _is_1904(path: Path) -> bool:
 
 
 # --- cell conversion -----------------------------------------------------------------------
-
-
-def col_letter(index: int) -> str:
-    """Return the Excel column letters of a 1-based column index (1 -> A, 28 -> AB)."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _blank(value: Any) -> bool:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from .contract import DUE_COLUMNS, DUE_SHEET, MARK_COLUMNS, norm_header
+from .contract import DUE_COLUMNS, DUE_SHEET, MARK_COLUMNS, col_letter, norm_header
 from .errors import WriteError
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -107,15 +107,6 @@ class PatchResult:
 
 
 # --- small helpers ------------------------------------------------------------------------
-
-
-def col_letter(col: int) -> str:
-    """Return the column letters of a 1-based column index (1 -> A, 28 -> AB)."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def col_index(letters: str) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from followup_xl.office import find_soffice
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FOLLOWUP_SHARED", REPO.parent / "shared"))
@@ -24,11 +25,6 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"no shared corpus at {CORPUS} (a fresh clone has no ../shared)")
     return CORPUS
-
-
-def find_soffice() -> str | None:
-    """Return the LibreOffice executable, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture
