@@ -673,12 +673,14 @@ class _Styles:
         fill: str | None = None,
         num_fmt: int = 0,
         quote_prefix: bool = False,
+        wrap: bool = False,
+        top: bool = False,
     ) -> int:
         """Return the index of a cell format with these properties, appending it if new."""
-        want = (bold, font_color, fill, num_fmt, quote_prefix)
+        want = (bold, font_color, fill, num_fmt, quote_prefix, wrap, top)
         if want in self.cache:
             return self.cache[want]
-        if want == (False, None, None, 0, False):
+        if want == (False, None, None, 0, False, False, False):
             self.cache[want] = 0
             return 0
         font_id = self._font(bold, font_color)
@@ -698,6 +700,11 @@ class _Styles:
             xf.set("applyFont", "1")
         if fill_id:
             xf.set("applyFill", "1")
+        if wrap or top:
+            xf.set("applyAlignment", "1")
+            align = etree.SubElement(xf, q("alignment"), vertical="top")
+            if wrap:
+                align.set("wrapText", "1")
         index = self._find_or_append("cellXfs", xf)
         self.cache[want] = index
         return index
@@ -713,12 +720,22 @@ class _CellWriter:
         self.styles = styles
         self.date1904 = date1904
 
-    def style(self, value: Value, *, bold: bool = False, overdue: bool = False) -> int:
+    def style(
+        self,
+        value: Value,
+        *,
+        bold: bool = False,
+        overdue: bool = False,
+        wrap: bool = False,
+        top: bool = False,
+    ) -> int:
         if value is None or (isinstance(value, str) and not value.startswith(FORMULA_START)):
             return self.styles.xf(
                 bold=bold,
                 font_color=OVERDUE_FONT if overdue else None,
                 fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
+                wrap=wrap,
+                top=top,
             )
         is_date = isinstance(value, date) and date_serial(value, self.date1904) is not None
         return self.styles.xf(
@@ -727,6 +744,8 @@ class _CellWriter:
             fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
             num_fmt=(22 if isinstance(value, datetime) else 14) if is_date else 0,
             quote_prefix=isinstance(value, str) and value.startswith(FORMULA_START),
+            wrap=wrap,
+            top=top,
         )
 
     def xml(self, ref: str, value: Value, style: int) -> str | None:
@@ -763,6 +782,8 @@ def due_sheet_xml(due: DueTable, cells: _CellWriter) -> tuple[bytes, str]:
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">',
+        # Printed landscape, one page wide, so the list reads on paper without cut columns.
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="{ref}"/>',
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -780,16 +801,22 @@ def due_sheet_xml(due: DueTable, cells: _CellWriter) -> tuple[bytes, str]:
     for i, row in enumerate(due.rows):
         r = i + 2
         overdue = i in due.overdue
-        out.append(f'<row r="{r}" spans="1:{ncols}">')
+        # Spreadsheets do not grow a row for wrapped text on opening: size it for the Why.
+        lines = max(1, -(-len(str(row[-1] or "")) // int(DUE_WIDTHS[ncols - 1] * 0.9)))
+        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+        out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
         for c, value in enumerate(row, start=1):
-            xml = cells.xml(f"{col_letter(c)}{r}", value, cells.style(value, overdue=overdue))
+            # The long Why text wraps inside its column, so the sheet prints one page wide.
+            style = cells.style(value, overdue=overdue, wrap=c == ncols, top=lines > 1)
+            xml = cells.xml(f"{col_letter(c)}{r}", value, style)
             if xml is None and overdue:  # keep the highlight across the whole row
                 xml = f'<c r="{col_letter(c)}{r}" s="{cells.style(None, overdue=True)}"/>'
             out.append(xml or "")
         out.append("</row>")
     out.append(f'</sheetData><autoFilter ref="{ref}"/>')
     out.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
     )
     out.append("</worksheet>")
     return "".join(out).encode("utf-8"), ref

@@ -268,3 +268,18 @@ def test_pdf_of_the_print_file(workbook: Path, tmp_path: Path, soffice: str) -> 
     assert f"PDF: {pdf}" in result.output
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
     assert len(pages) == 2  # the thank-you letter and the note card
+
+
+def test_due_sheet_prints_one_page_wide(workbook: Path) -> None:
+    """The Due sheet prints landscape, fitted to the page width, with the Why text wrapped."""
+    import openpyxl
+
+    assert run("run", str(workbook), "--today", TODAY, "--no-letters").exit_code == 0
+    ws = openpyxl.load_workbook(workbook)["Due"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) in ((1, 0), ("1", "0"))
+    why = ws.cell(row=2, column=10)
+    assert len(why.value) > 60
+    assert why.alignment.wrap_text is True
+    assert ws.row_dimensions[2].height >= 30  # room for the wrapped lines
