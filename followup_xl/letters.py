@@ -27,7 +27,7 @@ from typing import Any
 
 from . import localize
 from .errors import FollowupError, TemplateError, WriteError
-from .model import Action, Book, Contact, Interview, Kind, Profile, Status
+from .model import ACCEPTED_STATUSES, Action, Book, Contact, Interview, Kind, Profile, Status
 from .proofread import Finding, LetterText, check_panels, proofread_letter, write_report
 
 # --- templates -------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ VARIABLES: dict[str, str] = {
     "decision_expected": 'Decision Expected while still ahead ("Friday, December 4"), or ""',
     "status": "Status of the interview",
     "want_job": "Want Job of the interview (Yes, No, Unsure)",
-    "wants_job": "false when Want Job is No (R4), else true",
+    "wants_job": "false when Want Job is No (R4) or the position went to someone else, else true",
     "strengths": "Strengths, as typed",
     "strengths_list": 'Strengths as a sentence list ("a, b, and c")',
     "forgot_to_mention": "Forgot To Mention, as typed",
@@ -542,7 +542,9 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     company = _one_line(iv.company) if iv else _one_line(data.action.company)
     position = _one_line(iv.position) if iv else _one_line(data.action.position)
     want_job = (iv.want_job if iv else "Yes") or "Yes"
-    wants = want_job.strip().lower() != "no"
+    # After a "no" (not selected, filled, withdrawn, declined) a letter claims no interest.
+    decided = bool(iv and iv.terminal and iv.status not in ACCEPTED_STATUSES)
+    wants = want_job.strip().lower() != "no" and not decided
     day = (
         localize.weekday_date(iv.interview_date, country, today) if iv and iv.interview_date else ""
     )

@@ -513,6 +513,9 @@ class _Engine:
                 continue
             if self.logged(KEEP_IN_TOUCH_LOGS, iv, c):
                 continue
+            if not self.logged(THANK_YOU_LOGS, iv, c):
+                # The thank-you (R4) goes first; two letters in one week would read oddly.
+                continue
             self.add(
                 "R14",
                 Kind.KEEP_IN_TOUCH,

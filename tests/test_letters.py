@@ -234,6 +234,19 @@ def test_want_job_no_thanks_without_claiming_interest(tmp_path):
     assert batch.findings == []
 
 
+@pytest.mark.parametrize("status", ["Position Filled", "Not Selected", "Withdrawn"])
+def test_thank_you_after_a_no_claims_no_interest(tmp_path, status):
+    """A thank-you written after the position went elsewhere thanks without asking for it."""
+    iv = replace(INTERVIEW, want_job="Yes", status=status)
+    batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
+    body = " ".join(paragraphs(batch.files[action(RENEE, iv=iv).key]))
+    assert "interested" not in body
+    assert "my interest" not in body
+    assert "a decision is expected" not in body
+    assert re.search(r"(stay|keep) in touch|paths cross", body)
+    assert batch.findings == []
+
+
 def test_no_enclosures_means_no_enclosure_line(tmp_path):
     """R9: the Enclosures line only when something is enclosed; its paragraph disappears."""
     iv = replace(INTERVIEW, enclosures=())

@@ -540,6 +540,20 @@ def test_r14_not_after_accepting_the_job() -> None:
     assert not pick(acts, "R14")
 
 
+def test_r14_waits_for_the_thank_you_after_a_quick_no() -> None:
+    """R4 then R14: a "no" before the thank-you went out gives the thank-you first, one letter."""
+    b = book([iv(status="Position Filled")], [person("C1")])
+    acts = due_actions(b, D(2026, 11, 24))  # interview Mon 23 Nov, filled the same day
+    assert one(acts, "R3", cid="C1").kind is Kind.THANK_YOU_LETTER
+    assert not pick(acts, "R14")
+    thanked = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    acts = due_actions(
+        book([iv(status="Position Filled")], [person("C1")], thanked), D(2026, 11, 30)
+    )
+    assert not pick(acts, "R3")
+    assert one(acts, "R14", cid="C1").due == D(2026, 11, 30)
+
+
 # --- the list as a whole -------------------------------------------------------------
 
 
