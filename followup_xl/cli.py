@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import FollowupError, ProofreadError, WorkbookError
+
+if TYPE_CHECKING:  # run.py is imported only by the commands that run the batch
+    from .run import RunOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -182,7 +186,7 @@ def run(
     _run(workbook_path, options)
 
 
-def _run(workbook_path: Path, options: object) -> None:
+def _run(workbook_path: Path, options: RunOptions) -> None:
     """Run the batch and print its report; exit 1 on a user's error."""
     from .report import summary_table
     from .run import run_batch
@@ -195,7 +199,7 @@ def _run(workbook_path: Path, options: object) -> None:
                 click.echo(f"\rWriting letters {done}/{total}", nl=done == total, err=True)
 
     try:
-        result = run_batch(workbook_path, options, progress=progress)  # type: ignore[arg-type]
+        result = run_batch(workbook_path, options, progress=progress)
     except WorkbookError as exc:
         for p in exc.problems:
             click.echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
