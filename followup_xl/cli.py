@@ -6,7 +6,10 @@ so `followup-xl --help` answers at once.
 
 from __future__ import annotations
 
+import codecs
+import io
 import sys
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +23,43 @@ if TYPE_CHECKING:  # run.py is imported only by the commands that run the batch
     from .run import RunOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+#: Plain stand-ins for the typographic characters the messages use, for consoles without them.
+_PLAIN = {
+    "\u2192": "->", "\u2190": "<-", "\u00b7": "-", "\u2026": "...", "\u2013": "-",
+    "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2022": "*", "\u00d7": "x", "\u00a0": " ",
+}  # fmt: skip
+_ERRORS = "followup-plain"
+
+
+def _plain(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: write what the console cannot show as plain ASCII instead."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    out = []
+    for ch in err.object[err.start : err.end]:
+        if ch in _PLAIN:
+            out.append(_PLAIN[ch])
+        else:  # "é" becomes "e"; what has no plain form (emoji, a lone surrogate) becomes "?"
+            out.append(unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?")
+    return "".join(out), err.end
+
+
+def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print through the real stream, whose encoding and error handler the console decides.
+
+    Click would swap an ASCII stream for UTF-8, which an ASCII console shows as garbage.
+    """
+    click.echo(message, file=sys.stderr if err else sys.stdout, nl=nl)
+
+
+def _safe_console() -> None:
+    """Make stdout and stderr print every message on any console (cp1252, ASCII, redirected)."""
+    codecs.register_error(_ERRORS, _plain)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # stderr's default would print "\u2192"
+            stream.reconfigure(errors=_ERRORS)
 
 
 def _today(value: str | None) -> date:
@@ -44,7 +84,7 @@ TODAY = click.option(
 
 def _fail(exc: FollowupError) -> None:
     """Print a user's error on stderr and exit 1."""
-    click.echo(f"Error: {exc}", err=True)
+    _echo(f"Error: {exc}", err=True)
     sys.exit(1)
 
 
@@ -77,7 +117,7 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
         write_workbook(path, example=example, today=_today(today_text))
     except FollowupError as exc:
         _fail(exc)
-    click.echo(f"Created {path}. Fill in Profile, then add interviews, contacts and your log.")
+    _echo(f"Created {path}. Fill in Profile, then add interviews, contacts and your log.")
 
 
 @main.command(context_settings=CONTEXT)
@@ -101,14 +141,12 @@ def check(workbook_path: Path) -> None:
         _fail(exc)
     blocking = [p for p in problems if p.blocking]
     for p in problems:
-        click.echo(f"{'error' if p.blocking else 'warning'}: {p}", err=p.blocking)
+        _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=p.blocking)
     if blocking:
-        click.echo(f"{len(blocking)} problem(s) to fix before a run.", err=True)
+        _echo(f"{len(blocking)} problem(s) to fix before a run.", err=True)
         sys.exit(1)
     warn = len(problems)
-    click.echo(
-        f"{workbook_path.name} is ready to run" + (f" ({warn} warning(s))." if warn else ".")
-    )
+    _echo(f"{workbook_path.name} is ready to run" + (f" ({warn} warning(s))." if warn else "."))
 
 
 @main.command(context_settings=CONTEXT)
@@ -196,23 +234,23 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
 
         def progress(done: int, total: int) -> None:
             if total >= 10:
-                click.echo(f"\rWriting letters {done}/{total}", nl=done == total, err=True)
+                _echo(f"\rWriting letters {done}/{total}", nl=done == total, err=True)
 
     try:
         result = run_batch(workbook_path, options, progress=progress)
     except WorkbookError as exc:
         for p in exc.problems:
-            click.echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
+            _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
         blocking = sum(1 for p in exc.problems if p.blocking)
-        click.echo(f"{blocking} problem(s) to fix; nothing was written.", err=True)
+        _echo(f"{blocking} problem(s) to fix; nothing was written.", err=True)
         sys.exit(1)
     except FollowupError as exc:
         _fail(exc)
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(summary_table(result.actions), nl=False)
+        _echo(f"warning: {w}", err=True)
+    _echo(summary_table(result.actions), nl=False)
     for line in result.lines:
-        click.echo(line)
+        _echo(line)
     if result.proof_error:
         _fail(ProofreadError(result.proof_error))
 
@@ -247,5 +285,11 @@ def demo(dir_path: Path | None, today_text: str | None) -> None:
         write_workbook(workbook, example=True, today=today)
     except (FollowupError, OSError) as exc:
         _fail(exc if isinstance(exc, FollowupError) else FollowupError(str(exc)))
-    click.echo(f"Example workbook: {workbook}")
+    _echo(f"Example workbook: {workbook}")
     _run(workbook, RunOptions(today=today))
+
+
+def entry() -> None:
+    """Run the `followup-xl` console script on a console that may not show every character."""
+    _safe_console()
+    main()

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import localize
 from .errors import FollowupError, TemplateError, WriteError
 from .model import ACCEPTED_STATUSES, Action, Book, Contact, Interview, Kind, Profile, Status
 from .proofread import Finding, LetterText, check_panels, proofread_letter, write_report
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # --- templates -------------------------------------------------------------------------------
 
@@ -124,36 +127,36 @@ VARIABLES: dict[str, str] = {
 }
 
 
-def default_template_dir() -> Path:
-    """Return the folder of the templates shipped with followup_xl."""
-    try:
-        from importlib.resources import files
+def default_template_dir() -> Traversable:
+    """Return the folder of the templates installed with followup_xl (a path or a zip entry)."""
+    from importlib.resources import files
 
-        path = Path(str(files("followup_xl.letter_templates")))
-        if (path / THANK_YOU_LETTER).is_file():
-            return path
-    except (ImportError, ModuleNotFoundError, TypeError, ValueError):
-        pass
-    return Path(__file__).resolve().parents[1] / "letter_templates"
+    return files("followup_xl.letter_templates")
 
 
-def template_paths(template_dir: Path | None = None) -> dict[str, Path]:
+def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
     """Return each template's file: the user's folder first, the shipped template otherwise."""
-    default = default_template_dir()
-    paths = {name: default / name for name in TEMPLATE_NAMES}
+    paths: dict[str, Traversable] = {}
     if template_dir is not None:
         template_dir = Path(template_dir)
         if not template_dir.is_dir():
             raise TemplateError(f"{template_dir}: template folder not found")
-        found = [name for name in TEMPLATE_NAMES if (template_dir / name).is_file()]
-        if not found:
+        paths = {n: template_dir / n for n in TEMPLATE_NAMES if (template_dir / n).is_file()}
+        if not paths:
             raise TemplateError(
                 f"{template_dir}: no letter templates in this folder; expected any of "
                 + ", ".join(TEMPLATE_NAMES)
             )
-        for name in found:
-            paths[name] = template_dir / name
-    return paths
+    shipped = default_template_dir()
+    for name in TEMPLATE_NAMES:
+        if name not in paths:
+            paths[name] = shipped / name
+            if not paths[name].is_file():  # a broken install: never guess another folder
+                raise TemplateError(
+                    f"{name}: the letter template shipped with followup-xl is missing from "
+                    f"its installation ({shipped}); reinstall followup-xl"
+                )
+    return {name: paths[name] for name in TEMPLATE_NAMES}
 
 
 def _finalize(value: Any) -> Any:
@@ -174,7 +177,7 @@ def _environment() -> Any:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
-def _open_template(path: Path) -> Any:
+def _open_template(path: Traversable) -> Any:
     from docxtpl import DocxTemplate
 
     try:
@@ -212,7 +215,7 @@ def _did_you_mean(name: str) -> str:
     return f" (did you mean {{{{ {close[0]} }}}}?)" if close else ""
 
 
-def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
+def _check_one(name: str, path: Traversable, sample: dict[str, Any]) -> list[str]:
     """Return every problem of one template (empty when it renders)."""
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateSyntaxError
@@ -505,7 +508,8 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
                  interview.company_zip)  # fmt: skip
     else:
         parts = ("", "", "", "")
-    address = localize.address_lines(*(clean(p) for p in parts), country)
+    street, city, state, zip_code = (clean(p) for p in parts)
+    address = localize.address_lines(street, city, state, zip_code, country)
     title = _one_line(contact.job_title)
     if honorific and last:
         addressee = f"{honorific} {last}"

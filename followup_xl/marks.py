@@ -75,7 +75,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
         if sheet.height * sheet.width > MAX_COMPARED_CELLS:
             # a stray value far away (say A1 and XFD1048576) spans billions of empty cells:
             # such a sheet is left to the zip and XML checks rather than filling the memory
-            out[name] = {"<too large to compare>": True}
+            out[name] = {(0, 0): "<too large to compare>"}  # row 0 holds no cell
             continue
         if start is not None:
             r0, c0 = start

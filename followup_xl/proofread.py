@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 
 HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
 #: Complimentary closes accepted in a business letter (R9), each followed by a comma.
@@ -116,11 +115,10 @@ def _speller() -> object:
 
 @lru_cache(maxsize=1)
 def _extra_words() -> frozenset[str]:
-    path = Path(__file__).with_name("data") / "words.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return frozenset()
+    from importlib.resources import files
+
+    # package data: a missing file is a broken install and fails loudly, never an empty list
+    lines = (files("followup_xl") / "data" / "words.txt").read_text("utf-8").splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
@@ -194,14 +192,14 @@ def proofread_letter(letter: LetterText, *, words: Sequence[str] = ()) -> list[F
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word")
         for pattern, why in _DESPERATE:
-            m = re.search(pattern, sentence, re.IGNORECASE)
-            if m:
-                add(sentence, f'"{m.group(0)}": {why}', "R7", "tone")
+            hit = re.search(pattern, sentence, re.IGNORECASE)
+            if hit:
+                add(sentence, f'"{hit.group(0)}": {why}', "R7", "tone")
         if letter.kind == "email":
             for pattern in _SLANG:
-                m = re.search(pattern, sentence, re.IGNORECASE)
-                if m:
-                    add(sentence, f'"{m.group(0)}" is too casual for a thank-you email', "R8",
+                hit = re.search(pattern, sentence, re.IGNORECASE)
+                if hit:
+                    add(sentence, f'"{hit.group(0)}" is too casual for a thank-you email', "R8",
                         "slang")  # fmt: skip
     _form(letter, add)
     if letter.thank_you:

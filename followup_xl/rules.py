@@ -247,9 +247,9 @@ class _Engine:
         assert iv.interview_date is not None
         when = _fmt_when(iv.interview_date, iv.interview_time, self.today)
         if iv.interview_time is not None:
-            deadline = datetime.combine(iv.interview_date, iv.interview_time) + timedelta(hours=24)
-            by = _fmt_when(deadline.date(), deadline.time(), self.today)
-            return deadline.date(), f"interview {when} → thank-you within 24 h, by {by}"
+            moment = datetime.combine(iv.interview_date, iv.interview_time) + timedelta(hours=24)
+            by = _fmt_when(moment.date(), moment.time(), self.today)
+            return moment.date(), f"interview {when} → thank-you within 24 h, by {by}"
         deadline = iv.interview_date + timedelta(days=1)
         return deadline, f"interview {when} → thank-you within 24 h, by {self.d(deadline)}"
 

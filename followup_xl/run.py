@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import contract as C
-from .errors import Problem
+from .errors import FollowupError, Problem
 from .model import Action, Book, Status
 
 
@@ -48,7 +48,18 @@ def read_words(path: Path | None) -> list[str]:
     """Return the user's extra spelling words, one per line, '#' starting a comment."""
     if path is None:
         return []
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FollowupError(f"{path}: cannot read the word list: {exc.strerror}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FollowupError(
+            f"{path}: line {line} is not UTF-8 text (byte 0x{data[exc.start]:02X}): save the "
+            "word list as UTF-8 (in Notepad: Save As, Encoding: UTF-8) and run again"
+        ) from None
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
 
 
@@ -66,7 +77,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
         layout = book.layouts.get(sheet)
         if layout is None:
             continue
-        values = {}
+        values: dict[int, tuple[str | None, date | None, str | None]] = {}
         for rec in records:
             mark = marks.get(getattr(rec, key))
             if mark:
@@ -97,6 +108,7 @@ def run_batch(
     from .workbook import read_workbook
 
     path = Path(path)
+    words = read_words(options.words_file)  # a bad word list stops even a dry run, early
     writing = not options.dry_run
     if writing:
         from .marks import fingerprint, preflight
@@ -122,7 +134,7 @@ def run_batch(
             today=options.today,
             out_dir=out_dir,
             template_dir=options.template_dir,
-            words=read_words(options.words_file),
+            words=words,
             progress=progress,
         )
         result.letters = dict(batch.files)

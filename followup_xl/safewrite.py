@@ -82,7 +82,7 @@ def lock_files(path: Path) -> list[tuple[Path, str]]:
     ]
     if len(name) > 2:  # Office shortens long names: ~$ replaces the first two characters
         candidates.append((path.with_name(f"~${name[2:]}"), "Excel"))
-    found = []
+    found: list[tuple[Path, str]] = []
     for lock, app in candidates:
         if lock.exists() and all(lock != p for p, _ in found):
             found.append((lock, app))

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import contract as C
 from .contract import col_letter
@@ -25,8 +25,12 @@ from .model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
+#: No cell text counts as missing ("NA", "None", "N/A" are text a user typed).
+NO_NA: list[str] = []
+#: The pandas engines that read .xlsx files.
+Engine = Literal["calamine", "openpyxl"]
 #: The reader engine; calamine is several times faster than openpyxl (benchmarks/bench_read.py).
-DEFAULT_ENGINE = "calamine"
+DEFAULT_ENGINE: Engine = "calamine"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -61,7 +65,7 @@ class ReadResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def read_workbook(path: Path, *, engine: str = DEFAULT_ENGINE) -> ReadResult:
+def read_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> ReadResult:
     """Read and check a workbook; raise WorkbookError listing every blocking problem."""
     path = Path(path)
     sniff(path)
@@ -74,7 +78,7 @@ def read_workbook(path: Path, *, engine: str = DEFAULT_ENGINE) -> ReadResult:
     return ReadResult(book=book, warnings=reader.problems)
 
 
-def check_workbook(path: Path, *, engine: str = DEFAULT_ENGINE) -> list[Problem]:
+def check_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> list[Problem]:
     """Return every problem (blocking and warnings) in a workbook; never raise for its content."""
     try:
         return read_workbook(path, engine=engine).warnings
@@ -152,7 +156,7 @@ def _looks_like_text(head: bytes) -> bool:
     return all(b >= 9 for b in head)
 
 
-def _load_frames(path: Path, engine: str) -> tuple[dict[str, Any], bool]:
+def _load_frames(path: Path, engine: Engine) -> tuple[dict[str, Any], bool]:
     """Return {sheet name: DataFrame of raw cell values from A1} and the 1904 flag."""
     import pandas as pd
 
@@ -163,7 +167,7 @@ def _load_frames(path: Path, engine: str) -> tuple[dict[str, Any], bool]:
             header=None,
             dtype=object,
             keep_default_na=False,  # "NA", "None", "N/A" are text a user typed, not blanks
-            na_values=[],
+            na_values=NO_NA,
             engine=engine,
         )
     except WorkbookError:

@@ -195,6 +195,12 @@ def _key(el: etree._Element) -> tuple:
     )
 
 
+#: The zip format's local file header (APPNOTE.TXT 4.3.7): size, signature and layout.
+_LOCAL_HEADER_SIZE = 30
+_LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
+_LOCAL_HEADER_STRUCT = "<4s2B4HL2L2H"
+
+
 def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> None:
     """Move element and attribute names from one namespace to another, in place."""
     prefixes = {f"{{{a}}}": f"{{{b}}}" for a, b in mapping.items()}
@@ -205,7 +211,7 @@ def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> Non
             if el.tag.startswith(old):
                 el.tag = new + el.tag[len(old) :]
                 break
-        for key in [k for k in el.attrib if k.startswith("{")]:
+        for key in [k for k in el.attrib if isinstance(k, str) and k.startswith("{")]:
             for old, new in prefixes.items():
                 if key.startswith(old):
                     el.set(new + key[len(old) :], el.attrib.pop(key))
@@ -252,6 +258,13 @@ class Package:
         """Return the bytes of a part, or None when absent."""
         name = self.find(part)
         return None if name is None else self.members[name]
+
+    def tree(self, part: str) -> etree._ElementTree:
+        """Return a part that must exist, parsed as XML; a missing one is a damaged package."""
+        tree = self.xml(part)
+        if tree is None:
+            raise WriteError(f"{self.name} is damaged: {part} is missing")
+        return tree
 
     def xml(self, part: str) -> etree._ElementTree | None:
         """Return a part parsed as XML (Strict names read as Transitional), or None."""
@@ -337,11 +350,11 @@ class Package:
         if old.file_size >= zipfile.ZIP64_LIMIT or old.compress_size >= zipfile.ZIP64_LIMIT:
             return False
         start = old.header_offset
-        header = self.source[start : start + zipfile.sizeFileHeader]
-        if len(header) < zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+        header = self.source[start : start + _LOCAL_HEADER_SIZE]
+        if len(header) < _LOCAL_HEADER_SIZE or header[:4] != _LOCAL_HEADER_SIGNATURE:
             return False
-        fields = struct.unpack(zipfile.structFileHeader, header)
-        begin = start + zipfile.sizeFileHeader + fields[10] + fields[11]
+        fields = struct.unpack(_LOCAL_HEADER_STRUCT, header)
+        begin = start + _LOCAL_HEADER_SIZE + fields[10] + fields[11]
         raw = self.source[begin : begin + old.compress_size]
         if len(raw) != old.compress_size:
             return False
@@ -359,14 +372,17 @@ class Package:
             )
             # zipfile has no public call to add already-compressed data: this mirrors what
             # ZipFile.writestr does, minus the compression (checked by the package tests).
-            zf.fp.seek(zf.start_dir)
-            info.header_offset = zf.fp.tell()
-            zf.fp.write(info.FileHeader(False))
-            zf.fp.write(raw)
-            zf.start_dir = zf.fp.tell()
+            fp = zf.fp
+            if fp is None:  # a closed archive
+                return False
+            fp.seek(zf.start_dir)
+            info.header_offset = fp.tell()
+            fp.write(info.FileHeader(False))
+            fp.write(raw)
+            zf.start_dir = fp.tell()
             zf.filelist.append(info)
             zf.NameToInfo[info.filename] = info
-            zf._didModify = True
+            zf._didModify = True  # type: ignore[attr-defined]  # private; writestr sets it too
         except AttributeError:  # a Python whose zipfile differs: compress afresh instead
             return False
         return True
@@ -414,24 +430,20 @@ class _Workbook:
         if not self.part or pkg.find(self.part) is None:
             raise WriteError(f"{pkg.name} is not an Excel workbook (no workbook part)")
         self.part = pkg.find(self.part) or self.part
-        self.tree = pkg.xml(self.part)
+        self.tree = pkg.tree(self.part)
         root = self.tree.getroot()
         if root.tag != q("workbook"):
             raise WriteError(f"{pkg.name} is not an Excel workbook (its main part is {root.tag})")
         self.rels_part = Package.rels_part(self.part)
-        self.rels = pkg.xml(self.rels_part)
-        if self.rels is None:
-            raise WriteError(f"{pkg.name} is damaged: {self.rels_part} is missing")
-        self.types = pkg.xml(CONTENT_TYPES)
-        if self.types is None:
-            raise WriteError(f"{pkg.name} is damaged: {CONTENT_TYPES} is missing")
+        self.rels = pkg.tree(self.rels_part)
+        self.types = pkg.tree(CONTENT_TYPES)
         self.dirty: set[str] = set()
         pr = root.find(q("workbookPr"))
         self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         self.sheets = self._sheets()
 
     def _rel_by_id(self) -> dict[str, etree._Element]:
-        return {r.get("Id"): r for r in self.rels.getroot()}
+        return {r.get("Id", ""): r for r in self.rels.getroot()}
 
     def _sheets(self) -> list[_Sheet]:
         by_id = self._rel_by_id()
@@ -479,6 +491,8 @@ class _Workbook:
         self._add_override(part, CT_WORKSHEET)
         root = self.tree.getroot()
         sheets_el = root.find(q("sheets"))
+        if sheets_el is None:
+            raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
         sheet_id = max((s.sheet_id for s in self.sheets), default=0) + 1
         el = etree.SubElement(sheets_el, q("sheet"))
         el.set("name", name)
@@ -551,6 +565,8 @@ class _Workbook:
                 found = root.find(q(tag))
                 if found is not None:
                     anchor = found
+            if anchor is None:
+                raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
             anchor.addnext(names)
         for dn in names.findall(q("definedName")):
             if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(index):
@@ -841,7 +857,7 @@ class _SharedStrings:
                     if tree is not None:
                         self.items = tree.getroot().findall(q("si"))
         si = self.items[index]
-        return "".join(t.text or "" for t in si.iter(q("t")) if t.getparent().tag != q("rPh"))
+        return "".join(t.text or "" for t in si.iter(q("t")) if not _in_phonetic(t))
 
 
 def _cell_text(c: etree._Element, sst: _SharedStrings) -> str:
@@ -868,6 +884,12 @@ def _materialize_rows(sheet_data: etree._Element) -> dict[int, etree._Element]:
         rows[num] = row
         prev = num
     return rows
+
+
+def _in_phonetic(t: etree._Element) -> bool:
+    """Return True for the text of a phonetic reading (rPh), which is not the cell's value."""
+    parent = t.getparent()
+    return parent is not None and parent.tag == q("rPh")
 
 
 def _row_cells(row: etree._Element, r: int) -> dict[int, etree._Element]:
@@ -898,11 +920,12 @@ class _SheetMarker:
         if sheet.rel_type != REL_WORKSHEET or pkg.find(sheet.part) is None:
             raise WriteError(f"{pkg.name}: {sheet.name} is not a worksheet, so it cannot be marked")
         self.sheet = sheet
-        self.tree = pkg.xml(sheet.part)
+        self.tree = pkg.tree(sheet.part)
         self.root = self.tree.getroot()
-        self.sheet_data = self.root.find(q("sheetData"))
-        if self.sheet_data is None:
+        sheet_data = self.root.find(q("sheetData"))
+        if sheet_data is None:
             raise WriteError(f"{pkg.name}: {sheet.name} has no cell table (sheetData)")
+        self.sheet_data = sheet_data
         self.had_formula = False
 
     def columns(self, sst: _SharedStrings, rows: dict[int, etree._Element]) -> tuple[int, int, int]:
@@ -1012,7 +1035,7 @@ class _SheetMarker:
         anchor = None
         for c in reversed(cells):
             try:
-                col = parse_ref(c.get("r"))[1]
+                col = parse_ref(c.get("r", ""))[1]
             except ValueError as exc:
                 raise WriteError(
                     f"{self.pkg.name}: {self.sheet.name} row {r} has a damaged cell reference "
@@ -1174,7 +1197,7 @@ class _SheetMarker:
                 else:
                     cols_el.append(el)
                 continue
-            lo, hi = int(cover.get("min")), int(cover.get("max"))
+            lo, hi = int(cover.get("min", "0")), int(cover.get("max", "0"))
             if lo == hi:
                 continue  # a column of its own: the user's (or an earlier run's) width stays
             pieces = []

@@ -160,7 +160,7 @@ def test_a_file_saved_during_the_write_wins(tracker: Path, monkeypatch):
 CHILD = textwrap.dedent(
     """
     import sys
-    sys.path[:0] = [{repo!r}, {tests!r}]
+    sys.path[:0] = [{tests!r}]  # the test helpers; followup_xl is the one under test
     from pathlib import Path
     from test_xlsxpatch import DUE, contract_marks
     from followup_xl.marks import fingerprint, mark_workbook
@@ -176,7 +176,7 @@ def test_killed_at_random_moments_the_workbook_is_old_or_new(tmp_path: Path):
     """SIGKILL a marking process at random delays: never a broken workbook, backup present."""
     src = rich_workbook(tmp_path / "src.xlsx", rows=3000)
     old = src.read_bytes()
-    child = CHILD.format(repo=str(REPO), tests=str(REPO / "tests"))
+    child = CHILD.format(tests=str(REPO / "tests"))
     # one undisturbed run gives the new version and how long a run takes
     work = tmp_path / "w0"
     work.mkdir()
