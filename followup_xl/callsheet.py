@@ -1,0 +1,137 @@
+"""The call sheet: one printable page block per phone call due this week, to talk from (R10-R13).
+
+For each call, sorted by due date: who, their phone number, the company and position, when
+you last spoke and what they said (the Log's Outcome), what to restate (the Strengths), the
+question to ask, and lines to note the answer. Built with python-docx; the same calls on the
+same day give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from . import localize
+from .letters import clean
+from .model import Action, Book, Contact, Interview, Kind, LogEntry
+
+CALL_SHEET_NAME = "Call sheet.docx"
+CALL_KINDS = frozenset({Kind.PHONE_CALL, Kind.REFERENCE_CALL})
+_ANSWER_LINES = 3
+_CALL_LOG = "Phone Call"
+
+
+def _question(action: Action, interview: Interview | None) -> str:
+    """Return the question to ask on this call, in our own words for each rule."""
+    position = (interview.position if interview else action.position) or "the position"
+    if action.kind is Kind.REFERENCE_CALL:
+        return (
+            "I have interviewed recently and gave your name as a reference. May they call you, "
+            "and is there anything you would like to know about the roles first?"
+        )
+    if action.rule == "R12":
+        return (
+            f"Did my letter reach you? Where do things stand with the {position} role, and "
+            "when do you expect to decide?"
+        )
+    return (
+        f"Has anything moved on the {position} role since we last spoke? Is there anything "
+        "more I can send you?"
+    )
+
+
+def _last_contact(entries: list[LogEntry], country: str, today: date) -> str:
+    """Return when you last spoke (or wrote) and what they said, from the Log."""
+    calls = [e for e in entries if e.action == _CALL_LOG]
+    pick = calls or entries
+    if not pick:
+        return "nothing logged yet"
+    last = max(pick, key=lambda e: (e.date, e.row))
+    when = localize.weekday_date(last.date, country, today)
+    what = last.outcome.strip()
+    said = f': "{what}"' if what else " (no outcome noted)"
+    return f"{when}, {last.action}{said}"
+
+
+def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes | None:
+    """Return the call sheet .docx for the calls among the actions, or None when none."""
+    calls = sorted(
+        (a for a in actions if a.kind in CALL_KINDS),
+        key=lambda a: (a.due, a.who, a.contact_id, a.interview_id, a.rule),
+    )
+    if not calls:
+        return None
+    from docx import Document
+    from docx.shared import Pt
+
+    from .letters import _fit_paper, _save, _set_properties  # the letters' page and stamps
+
+    country = book.profile.country
+    contacts = {c.contact_id: c for c in book.contacts}
+    interviews = {i.interview_id: i for i in book.interviews}
+    log: dict[str, list[LogEntry]] = {}
+    for entry in book.log:
+        if entry.contact_id:
+            log.setdefault(entry.contact_id, []).append(entry)
+    document = Document()
+    _fit_paper(document, country)
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading(f"Calls for the week of {localize.long_date(today, country)}", 1)
+    document.add_paragraph(
+        f"{len(calls)} call(s), earliest first. Keep it short and friendly, restate what you "
+        "bring, and never call the same person more than once a week (R13). Log each call "
+        "(Phone Call, with what they said) so the next run plans from it."
+    )
+    for action in calls:
+        contact = contacts.get(action.contact_id)
+        interview = interviews.get(action.interview_id)
+        _call_block(document, action, contact, interview, log, country, today)
+    _set_properties(document, today, "Call sheet", book.profile.name)
+    return bytes(_save(document, today))
+
+
+def _call_block(
+    document: Any,
+    action: Action,
+    contact: Contact | None,
+    interview: Interview | None,
+    log: dict[str, list[LogEntry]],
+    country: str,
+    today: date,
+) -> None:
+    """Add one call: a heading with the day and person, then a two-column table."""
+    from docx.shared import Inches
+
+    who = (contact.display_name if contact else "") or action.who or action.contact_id
+    day = localize.weekday_date(action.due, country, today)
+    heading = document.add_heading(clean(f"{day} ({action.status.value}): {who}"), 2)
+    heading.paragraph_format.keep_with_next = True
+    phone = (contact.phone if contact else "") or "no phone number in Contacts"
+    company = action.company or (interview.company if interview else "")
+    position = action.position or (interview.position if interview else "")
+    title = ", ".join(p for p in (contact.job_title, contact.organization) if p) if contact else ""
+    reference = action.kind is Kind.REFERENCE_CALL
+    rows = [
+        ("Who", ", ".join(p for p in (who, title) if p)),
+        ("Phone", phone),
+        ("Company and position", " - ".join(p for p in (company, position) if p) or "-"),
+        ("Why now", f"{action.rule}: {action.why}"),
+        ("Last contact", _last_contact(log.get(action.contact_id, []), country, today)),
+        ("Restate", (interview.strengths if interview else "") or "-"),
+        ("Ask", _question(action, interview)),
+        ("Their answer", "\n".join(["_" * 48] * _ANSWER_LINES)),
+    ]
+    if reference:  # a reference hears about the interviews, not the candidate's strengths
+        rows = [row for row in rows if row[0] != "Restate"]
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    for label, text in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = clean(text)
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[0].width, cells[1].width = Inches(1.5), Inches(4.9)
+    table.columns[0].width, table.columns[1].width = Inches(1.5), Inches(4.9)
+    document.add_paragraph()

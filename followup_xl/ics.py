@@ -1,0 +1,211 @@
+"""The week's calls and letter deadlines as an iCalendar file (RFC 5545) to import into a calendar.
+
+One event per call and per letter: calls at 10:00, letters at 09:00, on a working day of the
+user's country, as floating local times (the calendar shows them in the user's own time
+zone), each with a reminder 15 minutes before. The UID of an event comes from its action
+alone, so importing next week's file updates the events instead of adding copies; an event
+of the previous file whose action is gone (done, or no longer due) comes back as CANCELLED,
+so the calendar drops it too. Same actions and same day give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from .model import LETTER_KINDS, Action, Book, Contact, Kind
+from .workdays import WorkCalendar, calendar_for
+
+CALENDAR_NAME = "followup.ics"
+PRODID = "-//followup-xl//Follow-ups after job interviews//EN"
+CALL_KINDS = frozenset({Kind.PHONE_CALL, Kind.REFERENCE_CALL})
+#: When events start, and how long they last (minutes).
+CALL_AT, CALL_MINUTES = time(10, 0), 15
+LETTER_AT, LETTER_MINUTES = time(9, 0), 30
+REMINDER = timedelta(minutes=-15)
+#: How long a cancelled event is carried from one calendar file to the next.
+KEEP_CANCELLED = timedelta(days=28)
+#: SEQUENCE counts days from here, so every later run's version of an event wins.
+_EPOCH = date(2020, 1, 1)
+_DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})")
+
+_VERBS = {
+    Kind.THANK_YOU_LETTER: "Mail the thank-you letter to",
+    Kind.THANK_YOU_EMAIL: "Send the thank-you email to",
+    Kind.THANK_YOU_FAX: "Fax the thank-you to",
+    Kind.NOTE_CARD: "Mail the note card to",
+    Kind.KEEP_IN_TOUCH: "Send the keep-in-touch letter to",
+    Kind.PHONE_CALL: "Call",
+    Kind.REFERENCE_CALL: "Call your reference",
+}
+
+
+def calendar_kinds() -> frozenset[Kind]:
+    """Return the kinds of action that become calendar events."""
+    return CALL_KINDS | LETTER_KINDS
+
+
+def action_uid(action: Action) -> str:
+    """Return the event UID of an action: the same for the same follow-up on every run."""
+    digest = hashlib.sha256("\x1f".join(action.key).encode("utf-8")).hexdigest()
+    return f"{digest[:32]}@followup-xl"
+
+
+def event_day(action: Action, today: date, cal: WorkCalendar) -> date:
+    """Return the working day an action goes in the calendar on.
+
+    Nothing is put in the past: an overdue action goes on today (or the next working day).
+    A deadline on a weekend or holiday moves to the working day before it when that is not
+    past yet, so a letter is not planned after its deadline.
+    """
+    day = max(action.due, today)
+    if cal.is_workday(day):
+        return day
+    before = day - timedelta(days=1)
+    while before >= today and not cal.is_workday(before):
+        before -= timedelta(days=1)
+    return before if before >= today else cal.on_or_after(day)
+
+
+def find_previous(out_dir: Path, today: date) -> Path | None:
+    """Return the calendar written by the latest run before this one, or None.
+
+    That is the same folder's file on a rerun the same day, else the newest calendar in a
+    dated sibling folder ("followup YYYY-MM-DD") of an earlier day.
+    """
+    same = out_dir / CALENDAR_NAME
+    if same.is_file():
+        return same
+    best: tuple[str, Path] | None = None
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return None
+    for folder in parent.iterdir():
+        m = _DATED_FOLDER.fullmatch(folder.name)
+        if not m or m.group(1) >= today.isoformat() or not (folder / CALENDAR_NAME).is_file():
+            continue
+        if best is None or m.group(1) > best[0]:
+            best = (m.group(1), folder / CALENDAR_NAME)
+    return None if best is None else best[1]
+
+
+def build_calendar(
+    book: Book, actions: Iterable[Action], *, today: date, previous: bytes | None = None
+) -> tuple[bytes, list[str]]:
+    """Return the .ics bytes for the actions, and notes (e.g. an unreadable old calendar)."""
+    from icalendar import Calendar
+
+    cal_days = calendar_for(book.profile.country)
+    contacts = {c.contact_id: c for c in book.contacts}
+    stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
+    sequence = max((today - _EPOCH).days, 0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Follow-ups")
+    kinds = calendar_kinds()
+    current: set[str] = set()
+    events = []
+    for action in actions:
+        if action.kind not in kinds:
+            continue
+        uid = action_uid(action)
+        if uid in current:
+            continue
+        current.add(uid)
+        day = event_day(action, today, cal_days)
+        events.append((day, uid, _event(action, uid, day, contacts, stamp, sequence)))
+    notes: list[str] = []
+    cancelled = _cancelled(previous, current, today, stamp, sequence, notes)
+    for _, _, event in sorted(events, key=lambda e: (e[0], e[1])):
+        calendar.add_component(event)
+    for event in cancelled:
+        calendar.add_component(event)
+    return calendar.to_ical(), notes
+
+
+def _event(
+    action: Action,
+    uid: str,
+    day: date,
+    contacts: dict[str, Contact],
+    stamp: datetime,
+    sequence: int,
+) -> Any:
+    """Return the VEVENT of one action, with its reminder."""
+    from icalendar import Alarm, Event
+
+    call = action.kind in CALL_KINDS
+    at, minutes = (CALL_AT, CALL_MINUTES) if call else (LETTER_AT, LETTER_MINUTES)
+    contact = contacts.get(action.contact_id)
+    who = (contact.display_name if contact else "") or action.who or action.company
+    where = f" ({action.company})" if action.company and action.company not in who else ""
+    summary = f"{_VERBS.get(action.kind, action.kind.value)} {who}{where}"
+    lines = [
+        f"{action.rule}: {action.why}",
+        f"Due: {action.due.isoformat()} ({action.status.value})",
+    ]
+    if call and contact is not None and contact.phone:
+        lines.insert(0, f"Phone: {contact.phone}")
+    if action.position:
+        lines.append(f"Position: {action.position}")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("dtstart", datetime.combine(day, at))
+    event.add("duration", timedelta(minutes=minutes))
+    event.add("summary", summary)
+    event.add("description", "\n".join(lines))
+    event.add("categories", ["Follow-up", "Call" if call else "Letter"])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: the time stays free
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", REMINDER)
+    alarm.add("description", summary)
+    event.add_component(alarm)
+    return event
+
+
+def _cancelled(
+    previous: bytes | None,
+    current: set[str],
+    today: date,
+    stamp: datetime,
+    sequence: int,
+    notes: list[str],
+) -> list[Any]:
+    """Return the previous calendar's events that are gone now, marked CANCELLED."""
+    from icalendar import Calendar
+
+    if not previous:
+        return []
+    try:
+        old = Calendar.from_ical(previous)
+    except Exception as exc:  # icalendar raises ValueError and friends on damaged files
+        notes.append(f"the previous {CALENDAR_NAME} cannot be read ({exc}); no event cancelled")
+        return []
+    out = []
+    for event in old.walk("VEVENT"):
+        uid = str(event.get("uid", ""))
+        if not uid.endswith("@followup-xl") or uid in current:
+            continue
+        start = event.decoded("dtstart", None)
+        day = start.date() if isinstance(start, datetime) else start
+        if not isinstance(day, date) or day < today - KEEP_CANCELLED:
+            continue  # long past: the calendar has had its chance to drop it
+        event.pop("status", None)
+        event.add("status", "CANCELLED")
+        event.pop("sequence", None)
+        event.add("sequence", sequence)
+        event.pop("dtstamp", None)
+        event.add("dtstamp", stamp)
+        event.subcomponents = []  # no reminder for what is off
+        out.append(event)
+    return sorted(out, key=lambda e: str(e["uid"]))

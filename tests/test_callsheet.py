@@ -1,0 +1,69 @@
+"""The call sheet: built from a real workbook by the real rules, read back with python-docx."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+from docx import Document
+from test_ics import MAILED, MON, book_of
+
+from followup_xl import callsheet
+from followup_xl.letters import docx_paragraphs
+from followup_xl.model import Kind
+from followup_xl.rules import due_actions
+
+CALL_LOG = {"Date": date(2026, 11, 16), "Interview ID": "HL-1", "Contact ID": "HL-RD",
+            "Action": "Phone Call", "Outcome": "board meets 10 Dec; still keen"}  # fmt: skip
+
+
+def tables(data: bytes) -> list[dict[str, str]]:
+    """Return each call's table as {label: text}."""
+    doc = Document(BytesIO(data))
+    return [{r.cells[0].text: r.cells[1].text for r in t.rows} for t in doc.tables]
+
+
+def test_each_call_has_who_phone_last_contact_restate_question_and_answer_lines(tmp_path):
+    """A call block holds everything needed to make the call, earliest first."""
+    book = book_of(tmp_path, MAILED + [CALL_LOG])
+    actions = due_actions(book, MON)
+    data = callsheet.call_sheet(book, actions, today=MON)
+    calls = [a for a in actions if a.kind in callsheet.CALL_KINDS]
+    got = tables(data)
+    assert len(got) == len(calls) == 3
+    renee = next(t for t in got if t["Who"].startswith("Ms. Renée Dubois-Okafor"))
+    assert renee["Phone"] == "+1 617 555 0142"
+    assert renee["Company and position"] == "Hart & Lowe Books - Marketing Coordinator"
+    assert renee["Last contact"] == (
+        'Monday, November 16, Phone Call: "board meets 10 Dec; still keen"'
+    )
+    assert renee["Restate"] == "ten years of bookshop events"
+    assert "Marketing Coordinator role" in renee["Ask"]
+    assert renee["Their answer"].count("\n") == 2
+    tom = next(t for t in got if t["Who"].startswith("Mr. Tom O'Brien"))
+    assert tom["Last contact"] == "Friday, November 20, Thank-You Letter Mailed (no outcome noted)"
+    ref = next(t for t in got if t["Who"].startswith("Dr. Ada Quist"))
+    assert "Restate" not in ref and "reference" in ref["Ask"]
+    # earliest first: the headings follow the calls' due dates
+    heads = [p for p in docx_paragraphs(data) if "):" in p]
+    first = {"HL-RD": "Renée", "HL-TO": "Tom", "REF-1": "Ada"}
+    order = [first[a.contact_id] for a in sorted(calls, key=lambda a: (a.due, a.who))]
+    assert [next(n for n in first.values() if n in h) for h in heads] == order
+    assert len({a.due for a in calls}) > 1  # the order is really by date, not by chance
+
+
+def test_no_calls_no_sheet(tmp_path):
+    """A week without calls writes no call sheet."""
+    book = book_of(tmp_path, [])
+    actions = [a for a in due_actions(book, MON) if a.kind not in callsheet.CALL_KINDS]
+    assert callsheet.call_sheet(book, actions, today=MON) is None
+
+
+def test_same_calls_same_day_same_bytes(tmp_path):
+    """The call sheet is deterministic."""
+    book = book_of(tmp_path, MAILED)
+    actions = due_actions(book, MON)
+    assert any(a.kind is Kind.PHONE_CALL for a in actions)
+    assert callsheet.call_sheet(book, actions, today=MON) == callsheet.call_sheet(
+        book, actions, today=MON
+    )

@@ -1,0 +1,183 @@
+"""The calendar file: real workbooks, the real rules, and two independent iCalendar parsers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from factory import make_book
+from followup_xl import ics
+from followup_xl.model import Kind
+from followup_xl.rules import due_actions
+from followup_xl.workbook import read_workbook
+
+MON = date(2026, 11, 23)
+
+INTERVIEW = {
+    "Interview ID": "HL-1",
+    "Company": "Hart & Lowe Books",
+    "Position": "Marketing Coordinator",
+    "Interview Date": datetime(2026, 11, 20, 10, 30),
+    "Status": "Interviewed",
+    "Want Job": "Yes",
+    "Decision Expected": date(2026, 12, 18),
+    "Callback Expected": date(2026, 12, 4),
+    "Strengths": "ten years of bookshop events",
+}
+RENEE = {
+    "Contact ID": "HL-RD",
+    "Interview ID": "HL-1",
+    "Role": "Interviewer",
+    "Honorific": "Ms.",
+    "First Name": "Renée",
+    "Last Name": "Dubois-Okafor",
+    "Job Title": "Director of Marketing",
+    "Phone": "+1 617 555 0142",
+    "Preferred Channel": "Mail",
+}
+TOM = {**RENEE, "Contact ID": "HL-TO", "First Name": "Tom", "Last Name": "O'Brien",
+       "Honorific": "Mr.", "Phone": "+1 617 555 0177"}  # fmt: skip
+REFERENCE = {
+    "Contact ID": "REF-1",
+    "Role": "Reference",
+    "Honorific": "Dr.",
+    "First Name": "Ada",
+    "Last Name": "Quist",
+    "Job Title": "Professor",
+    "Phone": "+1 617 555 0199",
+}
+
+
+def book_of(tmp_path: Path, log: list[dict], name: str = "t.xlsx"):
+    """Build the workbook for real, read it back and return the Book."""
+    path = make_book(tmp_path / name, interviews=[INTERVIEW], contacts=[RENEE, TOM, REFERENCE],
+                     log=log)  # fmt: skip
+    return read_workbook(path).book
+
+
+MAILED = [
+    {"Date": date(2026, 11, 20), "Interview ID": "HL-1", "Contact ID": c,
+     "Action": "Thank-You Letter Mailed"}
+    for c in ("HL-RD", "HL-TO")
+]  # fmt: skip
+
+
+def events(data: bytes) -> dict[str, object]:
+    """Return the calendar's events by UID, parsed by icalendar."""
+    return {str(e["uid"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_each_call_is_an_event_on_a_working_day_at_ten_with_a_reminder(tmp_path):
+    """The R12 calls land at 10:00 on working days, with the phone number and an alarm."""
+    book = book_of(tmp_path, MAILED)
+    actions = due_actions(book, MON)
+    data, notes = ics.build_calendar(book, actions, today=MON)
+    assert notes == []
+    calls = [a for a in actions if a.kind is Kind.PHONE_CALL]
+    assert len(calls) == 2
+    got = events(data)
+    for action in calls:
+        event = got[ics.action_uid(action)]
+        start = event.decoded("dtstart")
+        assert start.tzinfo is None and start.time() == ics.CALL_AT  # floating local time
+        assert start.date() == action.due and start.weekday() < 5
+        assert event.decoded("duration") == timedelta(minutes=15)
+        assert str(event["status"]) == "CONFIRMED"
+        assert "Phone: +1 617 555 0" in str(event["description"])
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("trigger") == timedelta(minutes=-15)
+        assert str(alarm["action"]) == "DISPLAY"
+    summaries = sorted(str(e["summary"]) for e in got.values())
+    assert "Call Ms. Renée Dubois-Okafor (Hart & Lowe Books)" in summaries
+
+
+def test_thanksgiving_is_skipped_and_nothing_is_planned_in_the_past(tmp_path):
+    """An overdue action goes on the next working day, never on Thanksgiving or a weekend."""
+    book = book_of(tmp_path, MAILED)
+    thanksgiving = date(2026, 11, 26)
+    actions = due_actions(book, thanksgiving)
+    data, _ = ics.build_calendar(book, actions, today=thanksgiving)
+    days = {e.decoded("dtstart").date() for e in events(data).values()}
+    assert days and min(days) == date(2026, 11, 27)  # Friday, the first working day
+    assert all(d.weekday() < 5 and d != thanksgiving for d in days)
+
+
+def test_uids_are_stable_so_a_reimport_updates_instead_of_duplicating(tmp_path):
+    """The same follow-up keeps its UID from Monday's file to Wednesday's; SEQUENCE grows."""
+    book = book_of(tmp_path, MAILED)
+    monday, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    wed = MON + timedelta(days=2)
+    wednesday, _ = ics.build_calendar(book, due_actions(book, wed), today=wed, previous=monday)
+    before, after = events(monday), events(wednesday)
+    calls = {u for u, e in before.items() if str(e["summary"]).startswith("Call Ms.")}
+    assert calls and calls <= set(after)
+    for uid in calls:
+        assert int(after[uid]["sequence"]) > int(before[uid]["sequence"])
+    assert len(after) == len(set(after))
+
+
+def test_a_call_that_was_made_comes_back_cancelled(tmp_path):
+    """Once the call is logged, the next calendar cancels its event instead of dropping it."""
+    book = book_of(tmp_path, MAILED)
+    first, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    call = next(a for a in due_actions(book, MON) if a.contact_id == "HL-RD"
+                and a.kind is Kind.PHONE_CALL)  # fmt: skip
+    done = book_of(tmp_path, MAILED + [{"Date": date(2026, 11, 24), "Interview ID": "HL-1",
+                   "Contact ID": "HL-RD", "Action": "Phone Call",
+                   "Outcome": "decision mid-December"}], name="done.xlsx")  # fmt: skip
+    tue = MON + timedelta(days=1)
+    second, _ = ics.build_calendar(done, due_actions(done, tue), today=tue, previous=first)
+    event = events(second)[ics.action_uid(call)]
+    assert str(event["status"]) == "CANCELLED"
+    assert event.walk("VALARM") == []
+    # cancelled events are carried four weeks, then no longer
+    late = tue + ics.KEEP_CANCELLED + timedelta(days=7)
+    third, _ = ics.build_calendar(done, [], today=late, previous=second)
+    assert ics.action_uid(call) not in events(third)
+
+
+def test_same_actions_same_day_same_bytes(tmp_path):
+    """The calendar is deterministic: no clock, no random UIDs."""
+    book = book_of(tmp_path, MAILED)
+    a, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    b, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    assert a == b and a.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_an_independent_parser_reads_the_same_events(tmp_path):
+    """vobject, a separate implementation, reads every event with its UID, start and alarm."""
+    vobject = pytest.importorskip("vobject")
+    book = book_of(tmp_path, MAILED)
+    data, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    parsed = vobject.readOne(data.decode("utf-8"))
+    got = {e.uid.value: e for e in parsed.vevent_list}
+    assert set(got) == set(events(data))
+    for uid, event in got.items():
+        assert event.dtstart.value == events(data)[uid].decoded("dtstart")
+        assert event.valarm.trigger.value == timedelta(minutes=-15)
+
+
+def test_an_unreadable_previous_calendar_is_a_note_not_a_failure(tmp_path):
+    """A damaged old file cancels nothing and says so."""
+    book = book_of(tmp_path, MAILED)
+    data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON,
+                                     previous=b"BEGIN:VCALENDAR\r\nthis is not ical")  # fmt: skip
+    assert data.startswith(b"BEGIN:VCALENDAR")
+    assert len(notes) == 1 and "cannot be read" in notes[0]
+
+
+def test_the_previous_calendar_is_the_newest_earlier_dated_folder(tmp_path):
+    """find_previous takes today's own file first, else the latest earlier run's."""
+    for day in ("2026-11-09", "2026-11-16", "2026-11-30"):
+        folder = tmp_path / f"followup {day}"
+        folder.mkdir()
+        (folder / ics.CALENDAR_NAME).write_text("x")
+    (tmp_path / "followup notes").mkdir()
+    out = tmp_path / "followup 2026-11-23"
+    assert ics.find_previous(out, MON) == tmp_path / "followup 2026-11-16" / ics.CALENDAR_NAME
+    out.mkdir()
+    (out / ics.CALENDAR_NAME).write_text("x")
+    assert ics.find_previous(out, MON) == out / ics.CALENDAR_NAME
