@@ -20,7 +20,7 @@ from . import __version__
 from .errors import FollowupError, ProofreadError, WorkbookError
 
 if TYPE_CHECKING:  # run.py is imported only by the commands that run the batch
-    from .run import RunOptions
+    from .run import RunOptions, RunResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -62,15 +62,15 @@ def _safe_console() -> None:
             stream.reconfigure(errors=_ERRORS)
 
 
-def _today(value: str | None) -> date:
-    """Return --today as a date, or the real date when it is not given."""
+def _today(value: str | None, option: str = "--today") -> date:
+    """Return --today (or another date option) as a date, or the real date when not given."""
     if value is None:
         return date.today()
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise click.BadParameter(
-            f'"{value}" is not a date: use YYYY-MM-DD, e.g. 2026-11-25', param_hint="--today"
+            f'"{value}" is not a date: use YYYY-MM-DD, e.g. 2026-11-25', param_hint=option
         ) from None
 
 
@@ -251,8 +251,107 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     _echo(summary_table(result.actions), nl=False)
     for line in result.lines:
         _echo(line)
+    steps = next_steps(result)
+    if steps:
+        _echo("\nNext:")
+        for i, text in enumerate(steps, 1):
+            _echo(f"  {i}. {text}")
     if result.proof_error:
         _fail(ProofreadError(result.proof_error))
+
+
+def next_steps(result: RunResult) -> list[str]:
+    """Return what to do after a run, in order: print and mail, email, call, then `sent`."""
+    steps = []
+    if result.print_file is not None:
+        what = f'print "{result.print_file.name}"'
+        if result.envelopes is not None:
+            what += f' and "{result.envelopes.name}"'
+        steps.append(f"{what}, sign the letters and cards, and mail them")
+    faxes = sorted(p.name for k, p in result.letters.items() if k[1] == "Thank-you fax")
+    if faxes:
+        steps.append(f"fax: {', '.join(faxes)} (cover sheet first)")
+    drafts = sorted(p.name for p in result.letters.values() if p.suffix == ".eml")
+    if drafts:
+        steps.append(f"open and send the email draft(s): {', '.join(drafts)}")
+    if result.call_sheet is not None:
+        steps.append(f'make the calls on "{result.call_sheet.name}", earliest first, and log each')
+    if result.letters and result.out_dir is not None:
+        steps.append(f'once mailed, record them: followup-xl sent "{result.out_dir}"')
+    return steps
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("batch_path", metavar="BATCH_DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help="The day you mailed or sent them (default: today).",
+)
+@click.option(
+    "--only",
+    "only",
+    metavar="FILE",
+    multiple=True,
+    help="Record only this letter or email draft (repeat for more).",
+)
+@click.option(
+    "--workbook",
+    "workbook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The workbook to record in (default: the one the batch was written from).",
+)
+@click.option(
+    "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
+)
+def sent(
+    batch_path: Path,
+    date_text: str | None,
+    only: tuple[str, ...],
+    workbook_path: Path | None,
+    force: bool,
+) -> None:
+    """Record in the Log that the letters in BATCH_DIR were mailed.
+
+    Adds one Log row per letter still in the folder (email drafts only with --only), so
+    the next run plans the phone calls from that day. Running it twice records nothing twice.
+
+    \b
+    Example:
+      followup-xl sent "followup 2026-11-23"
+      followup-xl sent "followup 2026-11-23" --date 2026-11-24
+      followup-xl sent "followup 2026-11-23" --only "2026-11-23 Thank-you email — Acme.eml"
+    """
+    from .sent import batch_workbook, record_sent
+
+    day = _today(date_text, "--date")
+    try:
+        workbook = workbook_path or batch_workbook(batch_path)
+        result = record_sent(workbook, batch_path, day=day, only=only, force=force)
+    except WorkbookError as exc:
+        for p in exc.problems:
+            _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
+        _echo("nothing was written.", err=True)
+        sys.exit(1)
+    except FollowupError as exc:
+        _fail(exc)
+    for entry in result.recorded:
+        _echo(f"recorded: {entry.action} on {day.isoformat()}: {entry.file}")
+    for entry in result.already:
+        _echo(f"already in the Log: {entry.file}")
+    for entry in result.missing:
+        _echo(f"not in the folder (deleted or renamed), not recorded: {entry.file}")
+    for entry in result.drafts:
+        _echo(f"email draft not recorded (name it with --only once sent): {entry.file}")
+    if result.recorded:
+        _echo(
+            f"Added {len(result.recorded)} row(s) to the Log of {workbook} (rows "
+            f"{result.rows[0]}-{result.rows[-1]}); previous version kept as "
+            f"{result.backup.name if result.backup else '-'}"
+        )
+    else:
+        _echo(f"Nothing new to record; {workbook} was not changed.")
 
 
 @main.command(context_settings=CONTEXT)

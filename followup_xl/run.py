@@ -37,6 +37,48 @@ class RunResult:
     letters: dict[tuple, Path] = field(default_factory=dict)
     findings: list = field(default_factory=list)
     proof_error: str | None = None
+    #: the call sheet, the calendar and the batch manifest, when written
+    call_sheet: Path | None = None
+    print_file: Path | None = None
+    envelopes: Path | None = None
+    calendar: Path | None = None
+    out_dir: Path | None = None
+
+
+def write_week_files(
+    book: Book,
+    actions: list[Action],
+    result: RunResult,
+    *,
+    workbook: Path,
+    out_dir: Path,
+    today: date,
+) -> None:
+    """Write the call sheet, the calendar and the batch manifest into the letters folder."""
+    from . import ics
+    from .callsheet import CALL_SHEET_NAME, call_sheet
+    from .sent import MANIFEST, manifest_bytes
+
+    sheet = call_sheet(book, actions, today=today)
+    previous_path = ics.find_previous(out_dir, today)
+    previous = previous_path.read_bytes() if previous_path is not None else None
+    events = any(a.kind in ics.calendar_kinds() for a in actions)
+    if sheet is None and not events and previous is None and not result.letters:
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result.out_dir = out_dir
+    if sheet is not None:
+        result.call_sheet = out_dir / f"{today.isoformat()} {CALL_SHEET_NAME}"
+        result.call_sheet.write_bytes(sheet)
+    if events or previous is not None:
+        data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
+        result.calendar = out_dir / ics.CALENDAR_NAME
+        result.calendar.write_bytes(data)
+        result.lines.extend(f"  note: {n}" for n in notes)
+    if result.letters:
+        manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
+                                  day=today)  # fmt: skip
+        (out_dir / MANIFEST).write_bytes(manifest)
 
 
 def default_out_dir(workbook: Path, today: date) -> Path:
@@ -146,6 +188,7 @@ def run_batch(
                 f"  {len(batch.skipped)} letter(s) not written: the Log "
                 "already records them as sent"
             )
+        result.print_file, result.envelopes = batch.print_file, batch.envelopes
         if batch.print_file:
             result.lines.append(f"Print file: {batch.print_file}")
         if batch.envelopes:
@@ -165,6 +208,15 @@ def run_batch(
                 )
         else:
             result.lines.append("Proofreading: no findings.")
+
+    if options.letters:
+        write_week_files(book, actions, result, workbook=path,
+                         out_dir=options.out_dir or default_out_dir(path, options.today),
+                         today=options.today)  # fmt: skip
+        if result.call_sheet:
+            result.lines.append(f"Call sheet: {result.call_sheet}")
+        if result.calendar:
+            result.lines.append(f"Calendar: {result.calendar} (import it to update your calendar)")
 
     from .marks import DueTable, mark_workbook
 

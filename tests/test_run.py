@@ -189,7 +189,9 @@ def test_logged_letters_are_not_written_again(tmp_path: Path) -> None:
     result = run("run", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "Thank-you letter" not in result.output
-    assert not (tmp_path / f"followup {TODAY}").exists()
+    # the week's calls are planned (call sheet, calendar), but no letter is written again
+    written = sorted(p.name for p in (tmp_path / f"followup {TODAY}").iterdir())
+    assert written == [f"{TODAY} Call sheet.docx", "followup.ics"]
 
 
 def test_conflicting_options_are_rejected_before_any_work(workbook: Path) -> None:

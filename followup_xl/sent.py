@@ -1,0 +1,223 @@
+"""Record a mailed batch in the Log: one row per letter that is still in the batch folder.
+
+Each run that writes letters leaves `followup-batch.json` in the folder: which file is which
+letter (interview, contact, and the Log action that records it). After mailing, `followup-xl
+sent FOLDER` appends a Log row per printed letter still there (email drafts only when named
+with --only), skips what the Log already records, and writes the workbook through the same
+safe path as the marks (lock files, fingerprint, temporary file, verification, backup).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import contract as C
+from .errors import FollowupError, WriteError
+from .letters import LOG_ACTION
+from .model import Action
+
+if TYPE_CHECKING:
+    from .xlsxpatch import Value
+
+MANIFEST = "followup-batch.json"
+_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One letter of a batch: its file, whom it is for, and how the Log records it."""
+
+    file: str
+    interview_id: str
+    contact_id: str
+    action: str
+    draft: bool = False
+
+
+@dataclass
+class SentResult:
+    """What `sent` recorded, and what it left out and why."""
+
+    recorded: list[BatchEntry] = field(default_factory=list)
+    already: list[BatchEntry] = field(default_factory=list)
+    missing: list[BatchEntry] = field(default_factory=list)
+    drafts: list[BatchEntry] = field(default_factory=list)
+    rows: tuple[int, ...] = ()
+    backup: Path | None = None
+
+
+def manifest_bytes(
+    actions: Iterable[Action], files: dict, *, workbook: Path, out_dir: Path, day: date
+) -> bytes:
+    """Return the batch manifest for the letters written (files: action key -> path).
+
+    The workbook is named relative to the batch folder, so moving both together keeps them
+    paired.
+    """
+    letters = []
+    for action in actions:
+        path = files.get(action.key)
+        if path is None or action.kind not in LOG_ACTION:
+            continue
+        letters.append(
+            {
+                "file": Path(path).name,
+                "interview_id": action.interview_id,
+                "contact_id": action.contact_id,
+                "action": LOG_ACTION[action.kind],
+                "draft": Path(path).suffix.lower() == ".eml",
+            }
+        )
+    letters.sort(key=lambda e: str(e["file"]))
+    where = Path(os.path.relpath(Path(workbook).resolve(), Path(out_dir).resolve())).as_posix()
+    doc = {"version": _VERSION, "workbook": where, "day": day.isoformat(), "letters": letters}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def batch_workbook(batch_dir: Path) -> Path:
+    """Return the workbook a batch folder was written from (as its manifest names it)."""
+    doc = _load(batch_dir)
+    return Path(os.path.normpath(Path(batch_dir) / str(doc.get("workbook", ""))))
+
+
+def _load(batch_dir: Path) -> dict:
+    """Return the parsed manifest of a batch folder, or raise a located FollowupError."""
+    path = Path(batch_dir) / MANIFEST
+    if not Path(batch_dir).is_dir():
+        raise FollowupError(f"{batch_dir}: no such folder (give the folder the run wrote)")
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("letters"), list):
+            raise ValueError("not a batch manifest")
+    except FileNotFoundError:
+        raise FollowupError(
+            f"{batch_dir}: no {MANIFEST} here, so it is not a folder of letters written by "
+            "`followup-xl run`; give that folder (e.g. 'followup 2026-11-23')"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise FollowupError(
+            f"{path}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
+        ) from None
+    return doc
+
+
+def read_manifest(batch_dir: Path) -> list[BatchEntry]:
+    """Return the letters a batch folder was written with; a located error when unreadable."""
+    path = Path(batch_dir) / MANIFEST
+    doc = _load(batch_dir)
+    try:
+        entries = [
+            BatchEntry(
+                file=str(e["file"]),
+                interview_id=str(e.get("interview_id", "")),
+                contact_id=str(e.get("contact_id", "")),
+                action=str(e["action"]),
+                draft=bool(e.get("draft", False)),
+            )
+            for e in doc["letters"]
+        ]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise FollowupError(
+            f"{path}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
+        ) from None
+    bad = [e.action for e in entries if e.action not in C.LOG_ACTIONS]
+    if bad:
+        raise FollowupError(f"{path}: unknown Log action {bad[0]!r}")
+    return entries
+
+
+def select(
+    entries: Sequence[BatchEntry], batch_dir: Path, only: Sequence[str]
+) -> tuple[list[BatchEntry], list[BatchEntry], list[BatchEntry]]:
+    """Return (to record, missing from the folder, drafts not named) for the batch."""
+    if only:
+        names = {Path(n).name for n in only}
+        unknown = sorted(names - {e.file for e in entries})
+        if unknown:
+            raise FollowupError(
+                f"{batch_dir}: {unknown[0]!r} is not a letter of this batch; the letters are "
+                + ", ".join(repr(e.file) for e in entries)
+            )
+        chosen = [e for e in entries if e.file in names]
+        drafts: list[BatchEntry] = []
+    else:
+        chosen = [e for e in entries if not e.draft]
+        drafts = [e for e in entries if e.draft]
+    present = [e for e in chosen if (Path(batch_dir) / e.file).is_file()]
+    missing = [e for e in chosen if e not in present]
+    return present, missing, drafts
+
+
+def record_sent(
+    workbook: Path,
+    batch_dir: Path,
+    *,
+    day: date,
+    only: Sequence[str] = (),
+    force: bool = False,
+    now: datetime | None = None,
+) -> SentResult:
+    """Append one Log row per letter of the batch that was sent; nothing twice."""
+    from . import safewrite
+    from .marks import read_values
+    from .workbook import read_workbook
+    from .xlsxappend import append_rows
+
+    workbook = Path(workbook)
+    entries = read_manifest(batch_dir)
+    present, missing, drafts = select(entries, batch_dir, only)
+    result = SentResult(missing=missing, drafts=drafts)
+    safewrite.preflight(workbook, force=force)
+    expected = safewrite.fingerprint(workbook)
+    read = read_workbook(workbook)
+    logged = {(e.action, e.interview_id, e.contact_id) for e in read.book.log}
+    for entry in present:
+        key = (entry.action, entry.interview_id, entry.contact_id)
+        if key in logged:
+            result.already.append(entry)
+        else:
+            logged.add(key)
+            result.recorded.append(entry)
+    if not result.recorded:
+        return result
+    layout = read.book.layouts.get(C.LOG_SHEET)
+    if layout is None:
+        raise WriteError(f"{workbook.name}: there is no {C.LOG_SHEET} sheet to record in")
+    col = {name: layout.columns[name] for name in layout.columns}
+    rows = []
+    for entry in result.recorded:
+        values: dict[str, Value] = {"Date": day, "Interview ID": entry.interview_id,
+                  "Contact ID": entry.contact_id, "Action": entry.action}  # fmt: skip
+        rows.append({col[k]: v for k, v in values.items() if k in col and v})
+    real = workbook.resolve()
+    old = real.read_bytes()
+    if not safewrite.fingerprint_bytes(old).same_content(expected):
+        raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
+    appended = append_rows(
+        old, sheet=layout.name, rows=rows, after=layout.header_row, name=workbook.name
+    )
+
+    def verify(tmp: Path) -> None:
+        before, after = read_values(old), read_values(tmp.read_bytes())
+        if after is None or before is None:
+            raise WriteError(f"{workbook.name}: the new file cannot be read back; nothing written")
+        sheet = appended.sheet
+        kept = {k: v for k, v in after.get(sheet, {}).items() if k not in appended.owned_cells}
+        if kept != before.get(sheet) or {n: v for n, v in after.items() if n != sheet} != {
+            n: v for n, v in before.items() if n != sheet
+        }:
+            raise WriteError(f"{workbook.name}: the new file differs outside the new Log rows")
+        if not appended.owned_cells <= set(after.get(sheet, {})):
+            raise WriteError(f"{workbook.name}: the new Log rows did not read back")
+
+    result.backup = safewrite.commit(
+        real, old=old, new=appended.data, expected=expected, verify=verify, now=now
+    )
+    result.rows = appended.rows
+    return result

@@ -1,0 +1,259 @@
+"""Append rows to one sheet of an .xlsx package, the only change made to that sheet.
+
+Used by `followup-xl sent` to record mailed letters in the Log. The new rows go after the
+last row that holds a value; each new cell takes the style of the cell above it in the same
+column (else the column's own style), so dates stay dates in the Log's own format. Ranges
+that end on the old last row (tables, data validations, conditional formats, the filter)
+grow to cover the new rows; every other part of the package is copied byte for byte
+(xlsxpatch.Package). Nothing here touches disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+from .contract import col_letter
+from .errors import WriteError
+from .xlsxpatch import (
+    MAX_ROW,
+    NS_MAIN,
+    REL_WORKSHEET,
+    Package,
+    Value,
+    _CellWriter,
+    _materialize_rows,
+    _row_cells,
+    _Sheet,
+    _Styles,
+    _Workbook,
+    parse_range,
+    parse_ref,
+    q,
+)
+
+NS_XM = "http://schemas.microsoft.com/office/excel/2006/main"
+_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+@dataclass
+class AppendResult:
+    """The new package bytes and where the rows went."""
+
+    data: bytes
+    sheet: str
+    rows: tuple[int, ...]
+    #: 1-based (row, column) of every cell written
+    owned_cells: set[tuple[int, int]] = field(default_factory=set)
+    changed_members: set[str] = field(default_factory=set)
+
+
+def _has_value(c: etree._Element) -> bool:
+    """Return True for a cell holding a value or formula (a styled empty cell holds nothing)."""
+    return any(child.tag in (q("v"), q("f"), q("is")) for child in c)
+
+
+def last_value_row(rows: Mapping[int, etree._Element]) -> int:
+    """Return the last row number with a value in any cell, or 0."""
+    for r in sorted(rows, reverse=True):
+        if any(_has_value(c) for c in rows[r].iterchildren(q("c"))):
+            return r
+    return 0
+
+
+def _grow(ref: str, last: int, new_last: int) -> str:
+    """Return a range list with each range that ends on or covers `last` grown to `new_last`."""
+    out = []
+    for part in ref.split():
+        m = _RANGE.match(part)
+        if not m:
+            out.append(part)
+            continue
+        c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3) or m.group(1), m.group(4)
+        r2n = int(r2) if r2 else r1
+        if r1 <= last <= r2n < new_last:
+            out.append(f"{c1}{r1}:{c2}{new_last}")
+        else:
+            out.append(part)
+    return " ".join(out)
+
+
+def append_rows(
+    data: bytes,
+    *,
+    sheet: str,
+    rows: Sequence[Mapping[int, Value]],
+    after: int = 0,
+    name: str = "workbook",
+) -> AppendResult:
+    """Return the package with `rows` ({1-based column: value}) appended to `sheet`.
+
+    The rows go after the last row that holds a value, and never above row `after + 1`
+    (the header row, say).
+    """
+    pkg = Package(data, name)
+    wb = _Workbook(pkg)
+    found = wb.sheet(sheet)
+    if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
+        raise WriteError(f"{name}: there is no worksheet {sheet!r} to add rows to")
+    styles_part = wb.styles_part()
+    styles = _Styles(pkg.xml(styles_part))
+    cells = _CellWriter(styles, wb.date1904)
+    tree = pkg.tree(found.part)
+    root = tree.getroot()
+    sheet_data = root.find(q("sheetData"))
+    if sheet_data is None:
+        raise WriteError(f"{name}: {found.name} has no cell table (sheetData)")
+    existing = _materialize_rows(sheet_data)
+    last = max(last_value_row(existing), after)
+    first = last + 1
+    new_last = last + len(rows)
+    if new_last > MAX_ROW:
+        raise WriteError(f"{name}: {found.name} has no room for {len(rows)} more row(s)")
+    col_styles = _column_styles(root)
+    above = existing.get(last)
+    above_cells = _row_cells(above, last) if above is not None else {}
+    owned: set[tuple[int, int]] = set()
+    for i, values in enumerate(rows):
+        r = first + i
+        row = existing.get(r)
+        if row is None:
+            row = etree.Element(q("row"))
+            row.set("r", str(r))
+            existing[r] = row
+            _insert_row(sheet_data, row, r)
+        current = _row_cells(row, r)
+        for c, value in sorted(values.items()):
+            if value is None or value == "":
+                continue
+            old = current.get(c)
+            style = _style_for(value, old, above_cells.get(c), col_styles.get(c), cells)
+            xml = cells.xml(f"{col_letter(c)}{r}", value, style)
+            if xml is None:
+                continue
+            new = etree.fromstring(f'<x xmlns="{NS_MAIN}">{xml}</x>'.encode())[0]
+            if old is not None:
+                old.addprevious(new)
+                row.remove(old)
+            else:
+                _insert_cell(row, new, c)
+            current[c] = new
+            owned.add((r, c))
+        spans = row.get("spans")
+        if spans and owned:
+            cols_in_row = [c for rr, c in owned if rr == r]
+            nums = [int(x) for x in re.findall(r"\d+", spans)] + cols_in_row
+            row.set("spans", f"{min(nums)}:{max(nums)}")
+    if owned:
+        _grow_ranges(pkg, wb, found, root, last, new_last)
+        dim = root.find(q("dimension"))
+        if dim is not None:
+            try:
+                r1, c1, r2, c2 = parse_range(dim.get("ref", "A1"))
+                cols = [c for _, c in owned]
+                ref = (
+                    f"{col_letter(min(c1, *cols))}{min(r1, first)}:"
+                    f"{col_letter(max(c2, *cols))}{max(r2, new_last)}"
+                )
+                dim.set("ref", ref)
+            except ValueError:
+                pass
+        pkg.put(found.part, pkg.serialize(tree))
+        if styles.appended or styles.created:
+            pkg.put(styles_part, pkg.serialize(styles.tree))
+        wb.save()
+    return AppendResult(
+        data=pkg.to_bytes() if owned else data,
+        sheet=found.name,
+        rows=tuple(range(first, new_last + 1)) if owned else (),
+        owned_cells=owned,
+        changed_members=set(pkg.changed),
+    )
+
+
+def _column_styles(root: etree._Element) -> dict[int, int]:
+    """Return the default style of each column that has one (<col style=...>)."""
+    out: dict[int, int] = {}
+    cols = root.find(q("cols"))
+    for col in [] if cols is None else cols.iterchildren(q("col")):
+        style = col.get("style")
+        if style is None:
+            continue
+        for c in range(int(col.get("min", "0")), min(int(col.get("max", "0")), 16_384) + 1):
+            out[c] = int(style)
+    return out
+
+
+def _style_for(
+    value: Value,
+    old: etree._Element | None,
+    above: etree._Element | None,
+    column: int | None,
+    cells: _CellWriter,
+) -> int:
+    """Return the style of a new cell: its own empty cell's, the one above's, the column's."""
+    for el in (old, above):
+        if el is not None and el.get("s"):
+            return int(el.get("s", "0"))
+    if column is not None:
+        return column
+    return cells.style(value) if isinstance(value, date) else 0
+
+
+def _insert_row(sheet_data: etree._Element, row: etree._Element, r: int) -> None:
+    """Insert a row element in row order."""
+    for i, other in enumerate(sheet_data.iterchildren(q("row"))):
+        if int(other.get("r", "0")) > r:
+            sheet_data.insert(i, row)
+            return
+    sheet_data.append(row)
+
+
+def _insert_cell(row: etree._Element, cell: etree._Element, c: int) -> None:
+    """Insert a cell in column order."""
+    for other in row.iterchildren(q("c")):
+        if parse_ref(other.get("r", "A1"))[1] > c:
+            other.addprevious(cell)
+            return
+    row.append(cell)
+
+
+def _grow_ranges(
+    pkg: Package, wb: _Workbook, sheet: _Sheet, root: etree._Element, last: int, new_last: int
+) -> None:
+    """Grow the sheet's tables, validations, conditional formats and filter over new rows."""
+    for dv in root.iter(q("dataValidation"), q("conditionalFormatting")):
+        ref = dv.get("sqref")
+        if ref:
+            dv.set("sqref", _grow(ref, last, new_last))
+    for sq in root.iter(f"{{{NS_XM}}}sqref"):
+        if sq.text:
+            sq.text = _grow(sq.text, last, new_last)
+    auto = root.find(q("autoFilter"))
+    if auto is not None and auto.get("ref"):
+        grown = _grow(auto.get("ref", ""), last, new_last)
+        if grown != auto.get("ref"):
+            auto.set("ref", grown)
+            wb.set_filter_name(sheet, grown)
+    rels = pkg.xml(Package.rels_part(sheet.part))
+    for rel in [] if rels is None else rels.getroot():
+        if not pkg.rel_type(rel).endswith("/table"):
+            continue
+        part = Package.resolve(sheet.part, rel.get("Target", ""))
+        table = pkg.xml(part)
+        if table is None:
+            continue
+        troot = table.getroot()
+        changed = False
+        for el in (troot, troot.find(q("autoFilter"))):
+            if el is not None and el.get("ref"):
+                grown = _grow(el.get("ref", ""), last, new_last)
+                if grown != el.get("ref"):
+                    el.set("ref", grown)
+                    changed = True
+        if changed:
+            pkg.put(part, pkg.serialize(table))

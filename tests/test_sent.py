@@ -1,0 +1,150 @@
+"""The whole week through the real CLI: run, mail, `sent`, run again, call."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+from docx import Document
+from icalendar import Calendar
+
+from factory import make_book
+from followup_xl.cli import main
+from followup_xl.marks import read_values
+from followup_xl.sent import MANIFEST
+from followup_xl.xlsxpatch import xml_members
+
+MON, TUE, THU = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 26)
+INTERVIEW = {"Interview ID": "HL-1", "Company": "Hart & Lowe Books",
+             "Position": "Marketing Coordinator", "Interview Date": datetime(2026, 11, 20, 10, 30),
+             "Status": "Interviewed", "Want Job": "Yes", "Decision Expected": date(2026, 12, 18),
+             "Callback Expected": date(2026, 12, 4), "Company Street": "12 Market St",
+             "Company City": "Boston", "Company State": "MA", "Company ZIP": "02110",
+             "Strengths": "ten years of bookshop events"}  # fmt: skip
+PERSON = {"Interview ID": "HL-1", "Role": "Interviewer", "Job Title": "Director",
+          "Personal Note": "the poetry evenings", "Preferred Channel": "Mail"}  # fmt: skip
+CONTACTS = [
+    {**PERSON, "Contact ID": "HL-RD", "Honorific": "Ms.", "First Name": "Renée",
+     "Last Name": "Dubois-Okafor", "Phone": "617-555-0142"},
+    {**PERSON, "Contact ID": "HL-TO", "Honorific": "Mr.", "First Name": "Tom",
+     "Last Name": "Osei", "Phone": "617-555-0177", "Personal Note": "the spring catalogue"},
+    {**PERSON, "Contact ID": "HL-PR", "Honorific": "Ms.", "First Name": "Priya",
+     "Last Name": "Raman", "Email": "priya@example.com", "Preferred Channel": "Email",
+     "Personal Note": "the school visits"},
+]  # fmt: skip
+
+
+def cli(*args: str) -> object:
+    """Run the real command and return Click's result."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def ics_events(path: Path) -> dict[str, object]:
+    return {str(e["uid"]): e for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+
+
+def week(tmp_path: Path) -> Path:
+    return make_book(tmp_path / "tracker.xlsx", interviews=[INTERVIEW], contacts=CONTACTS)
+
+
+def test_the_whole_week_run_mail_sent_run_call(tmp_path: Path):
+    """Monday's letters, `sent`, then the R12 calls on the call sheet and in the calendar."""
+    book = week(tmp_path)
+    monday = cli("run", str(book), "--today", MON.isoformat())
+    assert monday.exit_code == 0, monday.output
+    batch = tmp_path / "followup 2026-11-23"
+    assert (batch / MANIFEST).is_file()
+    assert 'once mailed, record them: followup-xl sent "' in monday.output
+    letters = sorted(p.name for p in batch.glob("* Thank-you — *.docx"))
+    assert len(letters) == 2
+
+    before = book.read_bytes()
+    sent = cli("sent", str(batch), "--date", MON.isoformat())
+    assert sent.exit_code == 0, sent.output
+    assert sent.output.count("recorded: Thank-You Letter Mailed on 2026-11-23") == 2
+    assert "email draft not recorded" in sent.output
+    # only the Log changed: every other part byte for byte, every old value as it was
+    old_m, new_m = xml_members(before), xml_members(book.read_bytes())
+    changed = {m for m in old_m if old_m[m] != new_m.get(m)}
+    assert set(new_m) == set(old_m)
+    # the Log, and a date style appended (this Log had no dated row to copy a format from)
+    assert changed == {"xl/worksheets/sheet4.xml", "xl/styles.xml"}
+    old_v, new_v = read_values(before), read_values(book.read_bytes())
+    assert {k: v for k, v in new_v["Log"].items() if k[0] == 1} == old_v["Log"]
+    assert {n: v for n, v in new_v.items() if n != "Log"} == {
+        n: v for n, v in old_v.items() if n != "Log"}  # fmt: skip
+    log = openpyxl.load_workbook(book)["Log"]
+    rows = [[c.value for c in row] for row in log.iter_rows(min_row=2, max_col=4)]
+    assert sorted(rows) == [[datetime(2026, 11, 23), "HL-1", c, "Thank-You Letter Mailed"]
+                            for c in ("HL-RD", "HL-TO")]  # fmt: skip
+    assert log["A2"].is_date
+
+    again = cli("sent", str(batch), "--date", MON.isoformat())
+    assert again.exit_code == 0 and "Nothing new to record" in again.output
+    assert xml_members(book.read_bytes()) == new_m
+
+    tuesday = cli("run", str(book), "--today", TUE.isoformat())
+    assert tuesday.exit_code == 0, tuesday.output
+    tue_events = ics_events(tmp_path / "followup 2026-11-24" / "followup.ics")
+    calls = {u: e for u, e in tue_events.items() if str(e["summary"]).startswith("Call ")}
+    assert len(calls) == 2  # the R12 calls, planned 48-72 h after Monday's mailing
+    mon_events = ics_events(batch / "followup.ics")
+    mailed = [u for u, e in mon_events.items() if "thank-you letter to" in str(e["summary"])]
+    assert len(mailed) == 2 and all(str(tue_events[u]["status"]) == "CANCELLED" for u in mailed)
+
+    thursday = cli("run", str(book), "--today", THU.isoformat())
+    assert thursday.exit_code == 0, thursday.output
+    thu_dir = tmp_path / "followup 2026-11-26"
+    thu_events = ics_events(thu_dir / "followup.ics")
+    assert set(calls) <= set(thu_events)  # the same UIDs: a re-import updates the events
+    sheet = Document(str(thu_dir / "2026-11-26 Call sheet.docx"))
+    who = [t.rows[0].cells[1].text for t in sheet.tables]
+    phones = [t.rows[1].cells[1].text for t in sheet.tables]
+    assert sorted(zip(who, phones, strict=True)) == [
+        ("Mr. Tom Osei, Director", "617-555-0177"),
+        ("Ms. Renée Dubois-Okafor, Director", "617-555-0142"),
+    ]
+    assert "make the calls on" in thursday.output
+
+
+def test_sent_records_only_what_is_in_the_folder_and_drafts_when_named(tmp_path: Path):
+    """A deleted letter is not recorded; an email draft counts when named with --only."""
+    book = week(tmp_path)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    batch = tmp_path / "followup 2026-11-23"
+    gone = next(batch.glob("* Thank-you — * Osei.docx"))
+    gone.unlink()
+    result = cli("sent", str(batch), "--date", TUE.isoformat())
+    assert result.exit_code == 0
+    assert f"not in the folder (deleted or renamed), not recorded: {gone.name}" in result.output
+    draft = next(batch.glob("*.eml"))
+    result = cli("sent", str(batch), "--only", draft.name)
+    assert result.exit_code == 0
+    assert f"recorded: Thank-You Email Sent on {date.today().isoformat()}" in result.output
+    actions = [r[3].value for r in openpyxl.load_workbook(book)["Log"].iter_rows(min_row=2)]
+    assert sorted(actions) == ["Thank-You Email Sent", "Thank-You Letter Mailed"]
+
+
+def test_sent_errors_are_located_and_write_nothing(tmp_path: Path):
+    """No manifest, an unknown --only file, a bad --date: exit 1 (2 for usage), nothing written."""
+    book = week(tmp_path)
+    before = book.read_bytes()
+    empty = tmp_path / "letters"
+    empty.mkdir()
+    result = cli("sent", str(empty), "--workbook", str(book))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {empty}: no {MANIFEST} here, so it is not a folder of letters written by "
+        "`followup-xl run`; give that folder (e.g. 'followup 2026-11-23')\n"
+    )
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    batch = tmp_path / "followup 2026-11-23"
+    marked = book.read_bytes()
+    assert marked != before
+    result = cli("sent", str(batch), "--only", "nope.docx")
+    assert result.exit_code == 1 and "'nope.docx' is not a letter of this batch" in result.output
+    result = cli("sent", str(batch), "--date", "24/11/2026")
+    assert result.exit_code == 2 and "is not a date: use YYYY-MM-DD" in result.output
+    assert book.read_bytes() == marked
