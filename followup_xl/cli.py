@@ -276,8 +276,13 @@ def next_steps(result: RunResult) -> list[str]:
         steps.append(f"open and send the email draft(s): {', '.join(drafts)}")
     if result.call_sheet is not None:
         steps.append(f'make the calls on "{result.call_sheet.name}", earliest first, and log each')
-    if result.letters and result.out_dir is not None:
-        steps.append(f'once mailed, record them: followup-xl sent "{result.out_dir}"')
+    if result.out_dir is not None:
+        if len(drafts) < len(result.letters):
+            steps.append(f'once mailed, record them: followup-xl sent "{result.out_dir}"')
+        for name in drafts:
+            steps.append(
+                f'once the email is sent: followup-xl sent "{result.out_dir}" --only "{name}"'
+            )
     return steps
 
 
