@@ -1,4 +1,4 @@
-"""The workbook contract (../shared/workbook-contract.md) as data: sheets, columns, types, lists.
+"""The workbook contract (docs/workbook-contract.md) as data: sheets, columns, types, lists.
 
 Both the reader (workbook.py) and the template writer (template.py) use these names, so the
 workbook a user gets from `init` is exactly the workbook the tool can read.

@@ -1,7 +1,7 @@
 """Write the tool-owned marks into the user's workbook, safely, losing nothing else.
 
 The tool owns the Due sheet and three columns at the right end of Interviews and Contacts
-(../shared/workbook-contract.md). `mark_workbook` writes them through xlsxpatch (zip/XML
+(docs/workbook-contract.md). `mark_workbook` writes them through xlsxpatch (zip/XML
 surgery: every other part is copied byte for byte) and safewrite (lock files, backup,
 verified temporary file, atomic replace).
 """

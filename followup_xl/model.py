@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from enum import Enum
 
-# --- the workbook contract's lists (../shared/workbook-contract.md) -----------------------
+# --- the workbook contract's lists (docs/workbook-contract.md) -----------------------
 
 INTERVIEW_STATUSES = (
     "Scheduled",

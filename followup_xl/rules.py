@@ -23,7 +23,7 @@ from .model import (
 )
 from .workdays import WorkCalendar, calendar_for
 
-#: Rule ID -> short title (../shared/followup-rules.md).
+#: Rule ID -> short title (docs/followup-rules.md).
 RULES: dict[str, str] = {
     "R1": "Ask about the timeline",
     "R2": "Record everyone",

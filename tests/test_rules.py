@@ -1,6 +1,6 @@
 """Scenario tests of the rules engine: one or more per rule, with real calendar dates.
 
-Every expected date below was worked out by hand from ../shared/followup-rules.md and a
+Every expected date below was worked out by hand from docs/followup-rules.md and a
 2026 calendar (Wed 25 Nov 2026; US Thanksgiving Thu 26 Nov; GB Boxing Day observed
 Mon 28 Dec; New Year Fri 1 Jan 2027), never by calling the code under test.
 """

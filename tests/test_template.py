@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from followup_xl import contract as C
 from followup_xl.errors import FollowupError
-from followup_xl.template import LAST_ROW, example_rows, write_workbook
+from followup_xl.example import example_rows
+from followup_xl.template import LAST_ROW, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "workbook_template.xlsx"
