@@ -9,7 +9,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import CHANNELS, HONORIFICS, INTERVIEW_STATUSES, LOG_ACTIONS, ROLES, WANT_JOB
+# --- the lists a user picks from (drop-downs in the workbook) ------------------------------
+
+INTERVIEW_STATUSES = (
+    "Scheduled",
+    "Interviewed",
+    "Second Interview",
+    "Offer",
+    "Hired",
+    "Not Selected",
+    "Position Filled",
+    "Withdrawn",
+    "Offer Declined",
+)
+WANT_JOB = ("Yes", "No", "Unsure")
+ROLES = ("Interviewer", "Receptionist", "Assistant", "Reference", "Network")
+HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
+CHANNELS = ("Mail", "Email", "Fax", "Handwritten Card")
+LOG_ACTIONS = (
+    "Application Sent",
+    "Thank-You Letter Mailed",
+    "Thank-You Email Sent",
+    "Thank-You Fax Sent",
+    "Note Card Mailed",
+    "Phone Call",
+    "Reference Notified",
+    "Referral Requested",
+    "Keep-In-Touch Sent",
+)
+
 
 TEXT = "text"
 DATE = "date"

@@ -10,40 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from enum import Enum
 
-# --- the workbook contract's lists (docs/workbook-contract.md) -----------------------
+# --- what the rules make of the contract's lists (contract.py holds the lists) -------------
 
-INTERVIEW_STATUSES = (
-    "Scheduled",
-    "Interviewed",
-    "Second Interview",
-    "Offer",
-    "Hired",
-    "Not Selected",
-    "Position Filled",
-    "Withdrawn",
-    "Offer Declined",
-)
 #: Outcomes that end calls about a position and start R14.
 TERMINAL_STATUSES = frozenset(
     {"Hired", "Not Selected", "Position Filled", "Withdrawn", "Offer Declined"}
 )
 #: "Hired" means the user accepted this job: the search is over (R11 stops warning).
 ACCEPTED_STATUSES = frozenset({"Hired"})
-WANT_JOB = ("Yes", "No", "Unsure")
-ROLES = ("Interviewer", "Receptionist", "Assistant", "Reference", "Network")
-HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
-CHANNELS = ("Mail", "Email", "Fax", "Handwritten Card")
-LOG_ACTIONS = (
-    "Application Sent",
-    "Thank-You Letter Mailed",
-    "Thank-You Email Sent",
-    "Thank-You Fax Sent",
-    "Note Card Mailed",
-    "Phone Call",
-    "Reference Notified",
-    "Referral Requested",
-    "Keep-In-Touch Sent",
-)
 
 
 # --- records read from the workbook --------------------------------------------------------

@@ -14,7 +14,8 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
+from .contract import HONORIFICS
+
 #: Complimentary closes accepted in a business letter (R9), each followed by a comma.
 CLOSINGS = (
     "Sincerely", "Sincerely yours", "Yours sincerely", "Yours truly", "Respectfully",

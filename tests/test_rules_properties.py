@@ -7,14 +7,16 @@ from datetime import date, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_xl.model import (
+from followup_xl.contract import (
     CHANNELS,
     HONORIFICS,
     INTERVIEW_STATUSES,
     LOG_ACTIONS,
     ROLES,
-    TERMINAL_STATUSES,
     WANT_JOB,
+)
+from followup_xl.model import (
+    TERMINAL_STATUSES,
     Action,
     Book,
     Contact,
