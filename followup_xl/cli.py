@@ -42,6 +42,14 @@ TODAY = click.option(
 )
 
 
+TAKE_OVER = click.option(
+    "--take-over",
+    is_flag=True,
+    help="Hand a Due sheet or Next Action / Next Due / Follow-up Status columns you made "
+    "over to the tool (it replaces what they hold).",
+)
+
+
 def _fail(exc: FollowupError) -> None:
     """Print a user's error on stderr and exit 1."""
     click.echo(f"Error: {exc}", err=True)
@@ -84,15 +92,18 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
 @click.argument(
     "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
 )
-def check(workbook_path: Path) -> None:
+@TAKE_OVER
+def check(workbook_path: Path, take_over: bool) -> None:
     """Check WORKBOOK and report every problem at once, each with its cell and fix.
 
-    Exits 0 when the workbook can be run (warnings allowed), 1 when something blocks a run.
+    Exits 0 when the workbook can be run (warnings allowed), 1 when something blocks a run,
+    including anything that would stop the tool from marking the workbook.
 
     \b
     Example:
       followup-xl check tracker.xlsx
     """
+    from .run import plan_problems
     from .workbook import check_workbook
 
     try:
@@ -102,6 +113,14 @@ def check(workbook_path: Path) -> None:
     blocking = [p for p in problems if p.blocking]
     for p in problems:
         click.echo(f"{'error' if p.blocking else 'warning'}: {p}", err=p.blocking)
+    if not blocking:
+        try:
+            refusals = plan_problems(workbook_path, today=date.today(), take_over=take_over)
+        except FollowupError as exc:
+            refusals = [str(exc)]
+        for line in refusals:
+            click.echo(f"error: {line}", err=True)
+        blocking += refusals
     if blocking:
         click.echo(f"{len(blocking)} problem(s) to fix before a run.", err=True)
         sys.exit(1)
@@ -141,6 +160,7 @@ def check(workbook_path: Path) -> None:
 @click.option(
     "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
 )
+@TAKE_OVER
 def run(
     workbook_path: Path,
     today_text: str | None,
@@ -152,6 +172,7 @@ def run(
     pdf: bool,
     strict: bool,
     force: bool,
+    take_over: bool,
 ) -> None:
     """Work out every follow-up due, mark it in WORKBOOK and write the letters.
 
@@ -182,6 +203,7 @@ def run(
         pdf=pdf,
         strict=strict,
         force=force,
+        take_over=take_over,
     )
     _run(workbook_path, options)
 
@@ -213,6 +235,8 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     click.echo(summary_table(result.actions), nl=False)
     for line in result.lines:
         click.echo(line)
+    for w in result.late_warnings:
+        click.echo(f"warning: {w}", err=True)
     if result.proof_error:
         _fail(ProofreadError(result.proof_error))
 
