@@ -722,6 +722,9 @@ class _Renderer:
 
     def __init__(self, template_dir: Path | None) -> None:
         check_templates(template_dir)
+        # import docxcompose (and undo its prefix rebinding) before the first render, so the
+        # first letter of a process gets the same core properties as every later one
+        _composer_class()
         self.paths = template_paths(template_dir)
         self.data = {name: path.read_bytes() for name, path in self.paths.items()}
 

@@ -189,8 +189,10 @@ def _backups(path: Path) -> list[tuple[str, Path]]:
     for p in folder.iterdir():
         m = pattern.match(p.name)
         if m:
-            found.append(((m.group(2), int(m.group(3) or 0), m.group(1) or ""), p))
-    return [(key[2], p) for key, p in sorted(found)]
+            kind = m.group(1) or ""
+            # within one second the original comes first: it was the older version
+            found.append(((m.group(2), kind != "original", int(m.group(3) or 0), kind), p))
+    return [(key[3], p) for key, p in sorted(found)]
 
 
 def list_backups(path: Path) -> list[Path]:
@@ -214,11 +216,10 @@ def write_backup(
     data: bytes,
     st: os.stat_result,
     *,
-    keep: int,
     now: datetime | None = None,
     kind: str = "",
 ) -> Path:
-    """Save the old bytes as a dated backup beside the workbook; keep the newest `keep`.
+    """Save the old bytes as a dated backup beside the workbook (prune_backups rotates them).
 
     kind "original" (the workbook before the tool first wrote to it) and "kept" (a version
     whose write could not be fully verified) are kept apart: the rotation never deletes them.
@@ -236,11 +237,15 @@ def write_backup(
         n += 1
     _write_file(folder, target, data, st)
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return target
+
+
+def prune_backups(path: Path, *, keep: int) -> None:
+    """Delete the rotating backups beyond the newest `keep` (the kept-apart ones stay)."""
     rotating = [p for k, p in _backups(path) if not k]
     for old in rotating[: -max(keep, 1)]:
         with contextlib.suppress(OSError):
             old.unlink()
-    return target
 
 
 # --- atomic replace -----------------------------------------------------------------------
@@ -416,6 +421,7 @@ def commit(
     name = path.name
     st = path.stat()
     step("write_temp")
+    backup = None
     try:
         tmp = write_temp(path, new)
     except OSError as exc:
@@ -426,7 +432,7 @@ def commit(
         step("backup")
         kind = "original" if original else ("kept" if note else "")
         try:
-            backup = write_backup(path, old, st, keep=backups, now=now, kind=kind)
+            backup = write_backup(path, old, st, now=now, kind=kind)
         except OSError as exc:
             raise WriteError(f"{name}: cannot keep a backup in {backup_dir(path)} ({exc})") from exc
         step("recheck")
@@ -456,7 +462,13 @@ def commit(
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if backup is not None:  # the workbook stays as it was: so does its backup folder
+            with contextlib.suppress(OSError):
+                backup.unlink()
+            with contextlib.suppress(OSError):
+                backup.parent.rmdir()  # only when empty, i.e. this run made it
         raise
     with contextlib.suppress(OSError):
         _fsync_dir(path.parent)
+    prune_backups(path, keep=backups)
     return backup, note
