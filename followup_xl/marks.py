@@ -219,9 +219,7 @@ def verify_marked(
     path: Path, *, old: bytes, result: PatchResult, due: DueTable, name: str = ""
 ) -> str | None:
     """Check a written file (see verify_bytes); return a note on what could not be checked."""
-    return verify_bytes(
-        path.read_bytes(), old=old, result=result, due=due, name=name or path.name
-    )
+    return verify_bytes(path.read_bytes(), old=old, result=result, due=due, name=name or path.name)
 
 
 def _header_cells(result: PatchResult, sheet: str, cols: tuple[int, int, int]) -> list:

@@ -1449,10 +1449,7 @@ def patch(
     wb.set_filter_name(sheet, ref)
     wb.set_owner_marks(
         sheet,
-        {
-            m.sheet.name: (m.marks.header_row, result.mark_columns[m.sheet.name])
-            for m in markers
-        },
+        {m.sheet.name: (m.marks.header_row, result.mark_columns[m.sheet.name]) for m in markers},
     )
     result.due_sheet, result.due_part = sheet.name, sheet.part
     if had_formula:

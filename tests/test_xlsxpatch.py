@@ -196,9 +196,11 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
             had_names = o.find(f"{M}definedNames") is not None
             for tree in (o, n):  # the Due sheet's filter range is the tool's to change
                 for dn in list(tree.iter(f"{M}definedName")):
-                    if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(
-                        due_index
-                    ) or dn.get("name", "").startswith(OWNER_PREFIX):
+                    if (
+                        dn.get("name") == "_xlnm._FilterDatabase"
+                        and dn.get("localSheetId") == str(due_index)
+                        or dn.get("name", "").startswith(OWNER_PREFIX)
+                    ):
                         dn.getparent().remove(dn)
             if result.created_due_sheet:
                 sheets.remove(sheets[due_index])
