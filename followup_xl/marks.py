@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,8 @@ class MarkResult:
     dropped_calc_chain: bool = False
     #: what the verification could not check, when it could not check everything
     verify_note: str | None = None
+    #: the backup is the workbook from before the tool first changed it
+    original: bool = False
 
 
 #: The value read_values gives a sheet too large to compare value by value.
@@ -98,14 +101,27 @@ def read_values(data: bytes) -> dict[str, dict] | None:
 
 def _sheet_cells(data: bytes, part: str) -> dict[str, bytes]:
     """Return a worksheet part's cells by reference, each as canonical XML."""
-    from .xlsxpatch import NS_MAIN, STRICT_MAIN
+    from .contract import col_letter
+    from .xlsxpatch import NS_MAIN, STRICT_MAIN, parse_ref
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         root = etree.fromstring(zf.read(part), XML_PARSER)
     out = {}
     for ns in (NS_MAIN, STRICT_MAIN):
-        for c in root.iter(f"{{{ns}}}c"):
-            out[c.get("r", "")] = etree.tostring(c, method="c14n")
+        row_num = 0
+        for row in root.iter(f"{{{ns}}}row"):
+            row_num = int(row.get("r") or row_num + 1)
+            col = 0
+            for c in row.iterchildren(f"{{{ns}}}c"):
+                ref = c.get("r")
+                try:  # cells without r (or rows without r) are positional
+                    col = parse_ref(ref)[1] if ref else col + 1
+                except ValueError:
+                    col += 1
+                if ref is not None:  # the writer may give positional cells a reference
+                    c = deepcopy(c)
+                    del c.attrib["r"]
+                out[f"{col_letter(col)}{row_num}"] = etree.tostring(c, method="c14n")
     return out
 
 
@@ -308,4 +324,5 @@ def mark_workbook(
         appended_styles=result.appended_styles,
         dropped_calc_chain=result.dropped_calc_chain,
         verify_note=note,
+        original=not result.had_owner_marks,
     )

@@ -206,9 +206,8 @@ def run_batch(
         result.lines.append(
             f"Marked {path} (Due sheet: {marked.due_rows} row(s)); "
             f"previous version kept as {marked.backup.name}"
-            + (" (as it was before followup-xl first changed it)" if "original." in
-               marked.backup.name else "")
-        )  # fmt: skip
+            + (" (as it was before followup-xl first changed it)" if marked.original else "")
+        )
     if marked.verify_note:
         result.lines.append(
             f"  note: {marked.verify_note}; the previous version is kept apart as "

@@ -395,3 +395,31 @@ def test_a_sheet_too_large_to_compare_by_value_is_compared_in_the_xml(tmp_path: 
     assert ok.exit_code == 0, ok.output
     assert "span(s) too many cells to compare value by value" in ok.output
     assert datetime  # the backups are dated
+
+
+def test_the_xml_comparison_reads_positional_cells(monkeypatch):
+    """Cells without references are compared by position; a changed one is caught."""
+    from test_xlsxpatch import DUE, POSITIONAL_SHEET, hand_package
+
+    from followup_xl.errors import WriteError
+    from followup_xl.xlsxpatch import ColumnMarks, patch
+
+    old = hand_package(POSITIONAL_SHEET)
+    marks = ColumnMarks("interviews", 1, 2, (2, 3, 4), {4: ("Call", date(2026, 1, 5), "DUE")})
+    result = patch(old, due=DUE, columns=[marks], name="hand.xlsx")
+    monkeypatch.setattr(marks_mod, "read_values", lambda data: None)
+    note = marks_mod.verify_bytes(result.data, old=old, result=result, due=DUE, name="hand.xlsx")
+    assert note and "compared cell by cell in the file" in note
+    part = result.mark_parts["Interviews"]
+    members = {}
+    with zipfile.ZipFile(__import__("io").BytesIO(result.data)) as zf:
+        for info in zf.infolist():
+            members[info.filename] = zf.read(info)
+    assert b"<x:v>42</x:v>" in members[part]
+    members[part] = members[part].replace(b"<x:v>42</x:v>", b"<x:v>43</x:v>")
+    out = __import__("io").BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    with pytest.raises(WriteError, match=r"hand.xlsx: Interviews would change outside .*B4"):
+        marks_mod.verify_bytes(out.getvalue(), old=old, result=result, due=DUE, name="hand.xlsx")
