@@ -423,3 +423,24 @@ def test_the_xml_comparison_reads_positional_cells(monkeypatch):
             zf.writestr(name, body)
     with pytest.raises(WriteError, match=r"hand.xlsx: Interviews would change outside .*B4"):
         marks_mod.verify_bytes(out.getvalue(), old=old, result=result, due=DUE, name="hand.xlsx")
+
+
+def test_a_full_disk_at_the_workbook_write_leaves_no_letters(tmp_path: Path, monkeypatch):
+    """Letters are staged; when the workbook's own write fails, none reach the folder."""
+    import errno
+
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    before = digest(path)
+
+    def no_space(path: Path, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safewrite, "write_temp", no_space)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: tracker.xlsx: cannot write a temporary file beside it ([Errno 28] No space left "
+        "on device)\n"
+    )
+    assert digest(path) == before
+    assert listing(tmp_path) == ["tracker.xlsx"]
