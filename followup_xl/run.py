@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import contract as C
 from .errors import Problem
 from .model import Action, Book, Status
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
+    from .letters import LetterBatch
+    from .marks import DueTable
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
     return out
 
 
-def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> Any:
+def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
     """Return the Due sheet's rows for these actions and letter files."""
     from .marks import DueTable
     from .report import due_sheet_rows
@@ -228,7 +232,9 @@ def run_batch(
     return result
 
 
-def _letter_lines(result: RunResult, batch: Any, out_dir: Path, options: RunOptions) -> None:
+def _letter_lines(
+    result: RunResult, batch: LetterBatch, out_dir: Path, options: RunOptions
+) -> None:
     """Add the letter batch's summary lines to the result."""
     result.findings = list(batch.findings)
     result.lines.append(f"Letters: {len(batch.files)} file(s) in {out_dir}")
