@@ -82,6 +82,14 @@ TODAY = click.option(
 )
 
 
+TAKE_OVER = click.option(
+    "--take-over",
+    is_flag=True,
+    help="Hand a Due sheet or Next Action / Next Due / Follow-up Status columns you made "
+    "over to the tool (it replaces what they hold).",
+)
+
+
 def _fail(exc: FollowupError) -> None:
     """Print a user's error on stderr and exit 1."""
     _echo(f"Error: {exc}", err=True)
@@ -124,15 +132,18 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
 @click.argument(
     "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
 )
-def check(workbook_path: Path) -> None:
+@TAKE_OVER
+def check(workbook_path: Path, take_over: bool) -> None:
     """Check WORKBOOK and report every problem at once, each with its cell and fix.
 
-    Exits 0 when the workbook can be run (warnings allowed), 1 when something blocks a run.
+    Exits 0 when the workbook can be run (warnings allowed), 1 when something blocks a run,
+    including anything that would stop the tool from marking the workbook.
 
     \b
     Example:
       followup-xl check tracker.xlsx
     """
+    from .run import plan_problems
     from .workbook import check_workbook
 
     try:
@@ -142,8 +153,16 @@ def check(workbook_path: Path) -> None:
     blocking = [p for p in problems if p.blocking]
     for p in problems:
         _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=p.blocking)
-    if blocking:
-        _echo(f"{len(blocking)} problem(s) to fix before a run.", err=True)
+    refusals: list[str] = []
+    if not blocking:
+        try:
+            refusals = plan_problems(workbook_path, today=date.today(), take_over=take_over)
+        except FollowupError as exc:
+            refusals = [str(exc)]
+        for line in refusals:
+            _echo(f"error: {line}", err=True)
+    if blocking or refusals:
+        _echo(f"{len(blocking) + len(refusals)} problem(s) to fix before a run.", err=True)
         sys.exit(1)
     warn = len(problems)
     _echo(f"{workbook_path.name} is ready to run" + (f" ({warn} warning(s))." if warn else "."))
@@ -179,6 +198,7 @@ def check(workbook_path: Path) -> None:
 @click.option(
     "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
 )
+@TAKE_OVER
 def run(
     workbook_path: Path,
     today_text: str | None,
@@ -190,6 +210,7 @@ def run(
     pdf: bool,
     strict: bool,
     force: bool,
+    take_over: bool,
 ) -> None:
     """Work out every follow-up due, mark it in WORKBOOK and write the letters.
 
@@ -220,6 +241,7 @@ def run(
         pdf=pdf,
         strict=strict,
         force=force,
+        take_over=take_over,
     )
     _run(workbook_path, options)
 
@@ -251,6 +273,8 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     _echo(summary_table(result.actions), nl=False)
     for line in result.lines:
         _echo(line)
+    for late in result.late_warnings:
+        _echo(f"warning: {late}", err=True)
     steps = next_steps(result)
     if steps:
         _echo("\nNext:")

@@ -12,12 +12,16 @@ exactly as typed (``&``, ``<``, quotes, accents, emoji; line breaks become real 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -722,6 +726,9 @@ class _Renderer:
 
     def __init__(self, template_dir: Path | None) -> None:
         check_templates(template_dir)
+        # import docxcompose (and undo its prefix rebinding) before the first render, so the
+        # first letter of a process gets the same core properties as every later one
+        _composer_class()
         self.paths = template_paths(template_dir)
         self.data = {name: path.read_bytes() for name, path in self.paths.items()}
 
@@ -868,20 +875,23 @@ def letter_file_name(action: Action, contact: Contact | None, today: date) -> st
 
 
 class _Writer:
-    """Writes files into one folder: unique names, never outside it, never over another file."""
+    """Chooses file names in the output folder and writes the files into a staging folder.
 
-    def __init__(self, out_dir: Path) -> None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WriteError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from exc
+    Unique names, never outside the folder, never over a file already there: a file of that
+    name with the same bytes is reused, one with other bytes (the user's edit) is kept and the
+    next free name taken. Nothing lands in the output folder until `publish`.
+    """
+
+    def __init__(self, out_dir: Path, stage_dir: Path) -> None:
         self.out_dir = out_dir
+        self.stage_dir = stage_dir
         self.root = out_dir.resolve()
         self.used: set[str] = set()
         self.notes: list[str] = []
+        self.moves: list[tuple[Path, Path]] = []
 
     def write(self, name: str, data: bytes) -> Path:
-        """Write data as `name` (or `name (2)` …) and return its path."""
+        """Stage data as `name` (or `name (2)` …) and return the path it will have."""
         stem, dot, ext = name.rpartition(".")
         if not dot:
             stem, ext = name, ""
@@ -904,16 +914,98 @@ class _Writer:
                     "the new version under the next free name"
                 )
                 continue
+            staged = self.stage_dir / candidate
             try:
-                with open(path, "xb") as fh:
+                with open(staged, "xb") as fh:
                     fh.write(data)
-            except FileExistsError:
-                continue
             except OSError as exc:
-                raise WriteError(f"{path}: cannot write: {exc.strerror}") from exc
+                raise WriteError(
+                    f"{path}: cannot write: {exc.strerror}; nothing was written to "
+                    f"{self.out_dir} or the workbook"
+                ) from exc
+            self.moves.append((staged, path))
             break
         self.used.add(candidate.casefold())
         return path
+
+
+def place(staged: Path, target: Path) -> tuple[Path, str | None]:
+    """Move a finished file into place without replacing anything; return where and a note.
+
+    The move is one atomic step (a hard link, else a rename), so no half-written file is ever
+    seen under a letter's name. An existing file with other bytes is kept and the next free
+    name taken.
+    """
+    stem, dot, ext = target.name.rpartition(".")
+    if not dot:
+        stem, ext = target.name, ""
+
+    def done(where: Path) -> tuple[Path, str | None]:
+        if where == target:
+            return where, None
+        return where, (
+            f"{target.name} already exists and was not written by this run; kept it and "
+            f"wrote the new file as {where.name}"
+        )
+
+    n = 1
+    while True:
+        candidate = target if n == 1 else target.with_name(f"{stem} ({n}){dot}{ext}")
+        n += 1
+        try:
+            os.link(staged, candidate)
+        except FileExistsError:
+            if candidate.is_file() and candidate.read_bytes() == staged.read_bytes():
+                staged.unlink()
+                return done(candidate)
+            continue
+        except OSError:  # a file system without hard links: rename, after checking the name
+            if os.path.lexists(candidate):
+                continue
+            os.rename(staged, candidate)
+            return done(candidate)
+        staged.unlink()
+        return done(candidate)
+
+
+@contextlib.contextmanager
+def staging(out_dir: Path) -> Iterator[Path]:
+    """Yield a private folder beside the output folder for files not yet in place."""
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".followup-staging-", dir=parent))
+    except OSError as exc:
+        raise WriteError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from exc
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def publish(batch: LetterBatch) -> list[str]:
+    """Move a batch's staged files into the output folder; return notes on renamed files."""
+    notes: list[str] = []
+    if not batch.moves:
+        return notes
+    out_dir = batch.moves[0][1].parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for staged, final in batch.moves:
+            got, note = place(staged, final)
+            if note:
+                notes.append(note)
+            if got != final:
+                for key, path in batch.files.items():
+                    if path == final:
+                        batch.files[key] = got
+                for attr in ("print_file", "envelopes", "proofreading"):
+                    if getattr(batch, attr) == final:
+                        setattr(batch, attr, got)
+    except OSError as exc:
+        raise WriteError(f"{out_dir}: cannot move the letters into place: {exc}") from exc
+    batch.moves = []
+    return notes
 
 
 # --- the batch -------------------------------------------------------------------------------
@@ -933,16 +1025,15 @@ class LetterBatch:
     notes: list[str] = field(default_factory=list)
     #: actions that made no letter because the Log already records them as done
     skipped: list[Action] = field(default_factory=list)
+    #: (staged file, final path) still to move into the output folder (see publish)
+    moves: list[tuple[Path, Path]] = field(default_factory=list)
 
 
 def _done(book: Book, action: Action) -> bool:
-    wanted = LOG_ACTION.get(action.kind)
-    return any(
-        e.action == wanted
-        and e.contact_id == action.contact_id
-        and (not action.interview_id or e.interview_id in ("", action.interview_id))
-        for e in book.log
-    )
+    """Return True when the Log records the action as done: the rules' own answer."""
+    from .logbook import is_done
+
+    return is_done(book, action)
 
 
 def _variant(book: Book, contact: Contact) -> int:
@@ -1016,10 +1107,23 @@ def render_letters(
     template_dir: Path | None = None,
     words: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    stage_dir: Path | None = None,
 ) -> LetterBatch:
-    """Render one file per due letter, the print file, envelopes and the proofreading report."""
+    """Render one file per due letter, the print file, envelopes and the proofreading report.
+
+    With `stage_dir` the files are only staged there (batch.moves; `publish` puts them in
+    place); without it they are staged privately and put in place at the end.
+    """
+    if stage_dir is None:
+        with staging(Path(out_dir)) as stage:
+            batch = render_letters(
+                book, actions, today=today, out_dir=out_dir, template_dir=template_dir,
+                words=words, progress=progress, stage_dir=stage,
+            )  # fmt: skip
+            batch.notes += publish(batch)
+        return batch
     renderer = _Renderer(template_dir)
-    writer = _Writer(Path(out_dir))
+    writer = _Writer(Path(out_dir), stage_dir)
     batch = LetterBatch()
     country = localize.country_code(book.profile.country)
     contacts = {c.contact_id: c for c in book.contacts}
@@ -1076,6 +1180,7 @@ def render_letters(
         report = write_report(batch.findings, letters=len(texts), day=today)
         batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
     batch.notes += writer.notes
+    batch.moves = list(writer.moves)
     return batch
 
 
@@ -1122,10 +1227,20 @@ def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Fi
     return []
 
 
-def convert_print_file_to_pdf(batch: LetterBatch) -> Path:
-    """Convert the print file to PDF beside it with headless LibreOffice; return the PDF."""
+def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:
+    """Convert the placed print file to PDF beside it with headless LibreOffice.
+
+    The PDF is made in a private folder and moved into place without replacing any file;
+    return where it went and a note when it took another name.
+    """
     from .office import convert
 
     if batch.print_file is None:
         raise FollowupError("there is no print file to convert: no letters were due")
-    return convert(batch.print_file, "pdf", batch.print_file.parent)
+    with staging(batch.print_file.parent) as stage:
+        made = convert(batch.print_file, "pdf", stage)
+        pdf = batch.print_file.with_suffix(".pdf")
+        try:
+            return place(made, pdf)
+        except OSError as exc:
+            raise WriteError(f"{pdf}: cannot write: {exc}") from exc

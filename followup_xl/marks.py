@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -20,7 +22,7 @@ from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .xlsxpatch import XML_PARSER, ColumnMarks, DueTable, PatchResult, patch
+from .xlsxpatch import XML_PARSER, ColumnMarks, DueTable, PatchResult, patch, xml_members
 
 __all__ = [
     "ColumnMarks",
@@ -29,8 +31,10 @@ __all__ = [
     "MarkResult",
     "fingerprint",
     "mark_workbook",
+    "plan_marks",
     "preflight",
     "read_values",
+    "verify_bytes",
     "verify_marked",
 ]
 
@@ -44,13 +48,22 @@ class MarkResult:
     """What one marking run did."""
 
     path: Path
-    backup: Path
+    #: None when nothing changed, so nothing was written
+    backup: Path | None
     due_rows: int
     created_due_sheet: bool
     #: sheet name -> 1-based columns of Next Action, Next Due, Follow-up Status
     mark_columns: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     appended_styles: int = 0
     dropped_calc_chain: bool = False
+    #: what the verification could not check, when it could not check everything
+    verify_note: str | None = None
+    #: the backup is the workbook from before the tool first changed it
+    original: bool = False
+
+
+#: The value read_values gives a sheet too large to compare value by value.
+TOO_LARGE = "<too large to compare>"
 
 
 def read_values(data: bytes) -> dict[str, dict] | None:
@@ -64,7 +77,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises its own zoo of errors for files it cannot read
         return None
-    out: dict[str, dict[tuple[int, int], object]] = {}
+    out: dict[str, dict[Any, object]] = {}  # (row, column) keys, or TOO_LARGE
     for name in book.sheet_names:
         cells: dict[tuple[int, int], object] = {}
         try:
@@ -75,7 +88,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
         if sheet.height * sheet.width > MAX_COMPARED_CELLS:
             # a stray value far away (say A1 and XFD1048576) spans billions of empty cells:
             # such a sheet is left to the zip and XML checks rather than filling the memory
-            out[name] = {(0, 0): "<too large to compare>"}  # row 0 holds no cell
+            out[name] = {TOO_LARGE: True}
             continue
         if start is not None:
             r0, c0 = start
@@ -87,12 +100,56 @@ def read_values(data: bytes) -> dict[str, dict] | None:
     return out
 
 
-def verify_marked(
-    path: Path, *, old: bytes, result: PatchResult, due: DueTable, name: str = ""
-) -> None:
-    """Check a written file: it reopens, its XML parses, and the user's values are unchanged."""
-    name = name or path.name
-    data = path.read_bytes()
+def _sheet_cells(data: bytes, part: str) -> dict[str, bytes]:
+    """Return a worksheet part's cells by reference, each as canonical XML."""
+    from .contract import col_letter
+    from .xlsxpatch import NS_MAIN, STRICT_MAIN, parse_ref
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = etree.fromstring(zf.read(part), XML_PARSER)
+    out = {}
+    for ns in (NS_MAIN, STRICT_MAIN):
+        row_num = 0
+        for row in root.iter(f"{{{ns}}}row"):
+            row_num = int(row.get("r") or row_num + 1)
+            col = 0
+            for c in row.iterchildren(f"{{{ns}}}c"):
+                ref = c.get("r")
+                try:  # cells without r (or rows without r) are positional
+                    col = parse_ref(ref)[1] if ref else col + 1
+                except ValueError:
+                    col += 1
+                if ref is not None:  # the writer may give positional cells a reference
+                    c = deepcopy(c)
+                    del c.attrib["r"]
+                out[f"{col_letter(col)}{row_num}"] = etree.tostring(c, method="c14n")
+    return out
+
+
+def _xml_cells_kept(old: bytes, new: bytes, result: PatchResult, sheet: str, name: str) -> None:
+    """Compare a marked sheet's cells in the XML, outside the tool's cells; raise if changed."""
+    from .contract import col_letter
+
+    part = result.mark_parts[sheet]
+    owned = {f"{col_letter(c)}{r}" for r, c in result.owned_cells.get(sheet, set())}
+    before = {k: v for k, v in _sheet_cells(old, part).items() if k not in owned}
+    after = {k: v for k, v in _sheet_cells(new, part).items() if k not in owned}
+    if before != after:
+        diff = sorted(set(before) ^ set(after) | {k for k in before if after.get(k) != before[k]})
+        raise WriteError(
+            f"{name}: {sheet} would change outside the tool's columns ({diff[:3]}); "
+            "nothing was written"
+        )
+
+
+def verify_bytes(
+    data: bytes, *, old: bytes, result: PatchResult, due: DueTable, name: str
+) -> str | None:
+    """Check new bytes: they open, their XML parses, the user's values are unchanged.
+
+    Return None when every check ran, else a note saying which check could not run (and what
+    was checked instead). Raise WriteError when a check fails.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             bad = zf.testzip()
@@ -104,17 +161,40 @@ def verify_marked(
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"
         ) from exc
+    # every part the patch did not write is the old one, byte for byte
+    old_parts, new_parts = xml_members(old), xml_members(data)
+    for member, content in old_parts.items():
+        if member in result.changed_members or member in result.removed_members:
+            continue
+        if new_parts.get(member) != content:
+            raise WriteError(f"{name}: the new file changed {member}; nothing was written")
     before = read_values(old)
     if before is None:
-        return  # calamine cannot read the original either: the zip and XML checks stand
+        # the value reader cannot open the original: compare the marked sheets' cells in the
+        # XML instead (every other sheet's part is copied byte for byte), and say so
+        for sheet in result.mark_parts:
+            _xml_cells_kept(old, data, result, sheet, name)
+        return (
+            "the check that your own cells read the same after the write could not read the "
+            "original workbook, so the marked sheets were compared cell by cell in the file "
+            "instead"
+        )
     after = read_values(data)
     if after is None:
         raise WriteError(f"{name}: the new file cannot be read back; nothing was written")
     expected_names = set(before) | ({result.due_sheet} if result.created_due_sheet else set())
     if set(after) != expected_names:
         raise WriteError(f"{name}: the new file's sheets differ from the old; nothing was written")
+    large = []
     for sheet, cells in before.items():
         if sheet.casefold() == result.due_sheet.casefold():
+            continue
+        if TOO_LARGE in cells or TOO_LARGE in after[sheet]:
+            if cells != after[sheet] and sheet not in result.mark_parts:
+                raise WriteError(f"{name}: {sheet} would change; nothing was written")
+            if sheet in result.mark_parts:
+                _xml_cells_kept(old, data, result, sheet, name)
+                large.append(sheet)
             continue
         owned = result.owned_cells.get(sheet, set())
         old_cells = {k: v for k, v in cells.items() if k not in owned}
@@ -126,6 +206,13 @@ def verify_marked(
                 "nothing was written"
             )
     due_sheet = after.get(result.due_sheet, {})
+    if TOO_LARGE in due_sheet:  # counted in the XML instead
+        from .xlsxpatch import parse_ref
+
+        refs = _sheet_cells(data, result.due_part)
+        due_sheet = {parse_ref(ref): True for ref in refs}
+        due_sheet.update({(1, c + 1): h for c, h in enumerate(DUE_COLUMNS)})
+        large.append(result.due_sheet)
     rows = max((r for r, _ in due_sheet), default=0)
     if rows != len(due.rows) + 1 or any(
         due_sheet.get((1, c + 1)) != h for c, h in enumerate(DUE_COLUMNS)
@@ -133,14 +220,45 @@ def verify_marked(
         raise WriteError(f"{name}: the Due sheet did not read back; nothing was written")
     for sheet, cols in result.mark_columns.items():
         cells = after.get(sheet, {})
+        if TOO_LARGE in cells:
+            continue
         if any(cells.get((r, c)) != h for r, c, h in _header_cells(result, sheet, cols)):
             raise WriteError(f"{name}: {sheet}'s follow-up columns did not read back")
+    if large:
+        return (
+            f"{', '.join(large)} span(s) too many cells to compare value by value, so they were "
+            "compared cell by cell in the file instead"
+        )
+    return None
+
+
+def verify_marked(
+    path: Path, *, old: bytes, result: PatchResult, due: DueTable, name: str = ""
+) -> str | None:
+    """Check a written file (see verify_bytes); return a note on what could not be checked."""
+    return verify_bytes(path.read_bytes(), old=old, result=result, due=due, name=name or path.name)
 
 
 def _header_cells(result: PatchResult, sheet: str, cols: tuple[int, int, int]) -> list:
     owned = result.owned_cells.get(sheet, set())
     header_row = min((r for r, _ in owned), default=0)
     return [(header_row, c, h) for c, h in zip(cols, MARK_COLUMNS, strict=True)]
+
+
+def plan_marks(
+    path: Path,
+    old: bytes,
+    *,
+    due: DueTable,
+    columns: list[ColumnMarks],
+    take_over: bool = False,
+) -> PatchResult:
+    """Build and verify the workbook patch in memory; raise WriteError for every refusal."""
+    name = Path(path).name
+    safewrite.check_backup_dir(path)
+    result = patch(old, due=due, columns=columns, name=name, take_over=take_over)
+    verify_bytes(result.data, old=old, result=result, due=due, name=name)
+    return result
 
 
 def mark_workbook(
@@ -150,41 +268,54 @@ def mark_workbook(
     columns: list[ColumnMarks],
     expected: Fingerprint,
     force: bool = False,
+    take_over: bool = False,
     backups: int = 3,
     now: datetime | None = None,
 ) -> MarkResult:
     """Write the Due sheet and mark columns into the workbook, keeping a backup; say what was done.
 
     `expected` is the fingerprint taken when the workbook was read: if the file changed since,
-    nothing is written. Raises WriteError (nothing written) for every refusal or failure.
+    nothing is written. When the new bytes equal the old, nothing is written and no backup
+    made. Raises WriteError (nothing written) for every refusal or failure.
     """
     path = Path(path)
     name = path.name
     step("preflight")
     preflight(path, force=force)
     real = path.resolve()  # a symbolic link stays a link: its target is replaced
-    step("read")
-    try:
-        old = real.read_bytes()
-    except OSError as exc:
-        raise WriteError(f"{name} cannot be read ({exc})") from exc
-    if not safewrite.fingerprint_bytes(old).same_content(expected):
-        raise WriteError(
-            f"{name} changed on disk since the tool read it (saved from Excel meanwhile?): "
-            "nothing was written; run again"
+    with safewrite.run_lock(real):
+        step("read")
+        try:
+            old = real.read_bytes()
+        except OSError as exc:
+            raise WriteError(f"{name} cannot be read ({exc})") from exc
+        if not safewrite.fingerprint_bytes(old).same_content(expected):
+            raise WriteError(
+                f"{name} changed on disk since the tool read it (saved from Excel meanwhile?): "
+                "nothing was written; run again"
+            )
+        safewrite.remove_stale_temps(real)
+        step("patch")
+        safewrite.check_backup_dir(real)
+        result = patch(old, due=due, columns=columns, name=name, take_over=take_over)
+        if result.data == old:
+            return MarkResult(
+                path=path,
+                backup=None,
+                due_rows=len(due.rows),
+                created_due_sheet=False,
+                mark_columns=dict(result.mark_columns),
+            )
+        backup, note = safewrite.commit(
+            real,
+            old=old,
+            new=result.data,
+            expected=expected,
+            verify=lambda tmp: verify_marked(tmp, old=old, result=result, due=due, name=name),
+            backups=backups,
+            now=now,
+            original=not result.had_owner_marks,
         )
-    safewrite.remove_stale_temps(real)
-    step("patch")
-    result = patch(old, due=due, columns=columns, name=name)
-    backup = safewrite.commit(
-        real,
-        old=old,
-        new=result.data,
-        expected=expected,
-        verify=lambda tmp: verify_marked(tmp, old=old, result=result, due=due, name=name),
-        backups=backups,
-        now=now,
-    )
     return MarkResult(
         path=path,
         backup=backup,
@@ -193,4 +324,6 @@ def mark_workbook(
         mark_columns=dict(result.mark_columns),
         appended_styles=result.appended_styles,
         dropped_calc_chain=result.dropped_calc_chain,
+        verify_note=note,
+        original=not result.had_owner_marks,
     )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
     ACCEPTED_STATUSES,
     Action,
@@ -18,7 +19,6 @@ from .model import (
     Contact,
     Interview,
     Kind,
-    LogEntry,
     Status,
 )
 from .workdays import WorkCalendar, calendar_for
@@ -46,12 +46,8 @@ HORIZON_DAYS = 7
 #: Never schedule two calls to one person closer than this (R13).
 MIN_CALL_GAP_DAYS = 7
 
-THANK_YOU_LOGS = frozenset(
-    {"Thank-You Letter Mailed", "Thank-You Email Sent", "Thank-You Fax Sent", "Note Card Mailed"}
-)
 CALL_LOG = "Phone Call"
 REFERENCE_LOG = "Reference Notified"
-KEEP_IN_TOUCH_LOGS = frozenset({"Keep-In-Touch Sent", "Referral Requested"})
 APPLICATION_LOG = "Application Sent"
 
 _CHANNEL_KIND = {
@@ -139,14 +135,10 @@ class _Engine:
         self.contacts: dict[str, Contact] = {}
         for c in sorted(book.contacts, key=lambda c: (c.row, c.contact_id)):
             self.contacts.setdefault(c.contact_id, c)
-        # Log rows by (action, contact ID), and those without a contact by (action, interview).
-        self.by_contact: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
-        self.by_interview: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
-        for entry in book.log:
-            if entry.contact_id:
-                self.by_contact[(entry.action, entry.contact_id)].append(entry)
-            elif entry.interview_id:
-                self.by_interview[(entry.action, entry.interview_id)].append(entry)
+        # Log rows by (action, contact ID), and those without a contact by (action, interview):
+        # the same index answers "is this done?" for the letters (logbook.is_done)
+        self.log = LogIndex(book.log)
+        self.by_contact = self.log.by_contact
         self.people: dict[str, list[Contact]] = defaultdict(list)
         for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
             if c.interview_id:
@@ -166,17 +158,9 @@ class _Engine:
         """Return sorted dates of Log rows of these actions for this person and interview.
 
         A row counts from the interview day on; a blank Contact ID means everyone at that
-        interview, a blank Interview ID means any interview of that person.
+        interview, a blank Interview ID means any interview of that person (logbook.py).
         """
-        since = iv.interview_date or date.min
-        dates = []
-        for action in actions:
-            rows = self.by_contact.get((action, contact.contact_id), [])
-            rows = rows + self.by_interview.get((action, iv.interview_id), [])
-            dates += [
-                e.date for e in rows if e.date >= since and e.interview_id in ("", iv.interview_id)
-            ]
-        return sorted(dates)
+        return self.log.logged(actions, iv, contact)
 
     def add(
         self,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import contract as C
 from .errors import FollowupError, Problem
 from .model import Action, Book, Status
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
+    from .letters import LetterBatch
+    from .marks import DueTable
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class RunOptions:
     pdf: bool = False
     strict: bool = False
     force: bool = False
+    take_over: bool = False
 
 
 @dataclass
@@ -37,48 +45,14 @@ class RunResult:
     letters: dict[tuple, Path] = field(default_factory=dict)
     findings: list = field(default_factory=list)
     proof_error: str | None = None
-    #: the call sheet, the calendar and the batch manifest, when written
-    call_sheet: Path | None = None
+    #: warnings about optional extras (the PDF), printed after everything else
+    late_warnings: list[str] = field(default_factory=list)
+    #: what was written into the output folder besides the letters
+    out_dir: Path | None = None
     print_file: Path | None = None
     envelopes: Path | None = None
+    call_sheet: Path | None = None
     calendar: Path | None = None
-    out_dir: Path | None = None
-
-
-def write_week_files(
-    book: Book,
-    actions: list[Action],
-    result: RunResult,
-    *,
-    workbook: Path,
-    out_dir: Path,
-    today: date,
-) -> None:
-    """Write the call sheet, the calendar and the batch manifest into the letters folder."""
-    from . import ics
-    from .callsheet import CALL_SHEET_NAME, call_sheet
-    from .sent import MANIFEST, manifest_bytes
-
-    sheet = call_sheet(book, actions, today=today)
-    previous_path = ics.find_previous(out_dir, today)
-    previous = previous_path.read_bytes() if previous_path is not None else None
-    events = any(a.kind in ics.calendar_kinds() for a in actions)
-    if sheet is None and not events and previous is None and not result.letters:
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    result.out_dir = out_dir
-    if sheet is not None:
-        result.call_sheet = out_dir / f"{today.isoformat()} {CALL_SHEET_NAME}"
-        result.call_sheet.write_bytes(sheet)
-    if events or previous is not None:
-        data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
-        result.calendar = out_dir / ics.CALENDAR_NAME
-        result.calendar.write_bytes(data)
-        result.lines.extend(f"  note: {n}" for n in notes)
-    if result.letters:
-        manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
-                                  day=today)  # fmt: skip
-        (out_dir / MANIFEST).write_bytes(manifest)
 
 
 def default_out_dir(workbook: Path, today: date) -> Path:
@@ -141,94 +115,234 @@ def column_marks(book: Book, actions: list[Action]) -> list:
     return out
 
 
+def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
+    """Return the Due sheet's rows for these actions and letter files."""
+    from .marks import DueTable
+    from .report import due_sheet_rows
+
+    return DueTable(
+        rows=due_sheet_rows(actions, letters),
+        overdue=frozenset(i for i, a in enumerate(actions) if a.status is Status.OVERDUE),
+    )
+
+
+def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[str]:
+    """Return why a run could not mark this workbook (as `run` would say it), or []."""
+    from .errors import WriteError
+    from .marks import plan_marks
+    from .rules import due_actions
+    from .workbook import read_workbook
+
+    path = Path(path)
+    data = path.read_bytes()
+    book = read_workbook(path).book
+    actions = due_actions(book, today)
+    try:
+        plan_marks(
+            path, data, due=_due_table(actions, {}), columns=column_marks(book, actions),
+            take_over=take_over,
+        )  # fmt: skip
+    except WriteError as exc:
+        return str(exc).splitlines()
+    return []
+
+
 def run_batch(
     path: Path, options: RunOptions, progress: Callable[[int, int], None] | None = None
 ) -> RunResult:
-    """Run the week's follow-up batch on one workbook; raise FollowupError on user errors."""
-    from .report import due_sheet_rows
+    """Run the week's follow-up batch on one workbook; raise FollowupError on user errors.
+
+    All or nothing, in this order: read; plan the workbook patch in memory and verify it;
+    render the letters into a staging folder; write the workbook; move the letters into
+    place. A failure at any step leaves the workbook and the output folder as they were.
+    The PDF comes last, and its failure is only a warning.
+    """
     from .rules import due_actions
     from .workbook import read_workbook
 
     path = Path(path)
     words = read_words(options.words_file)  # a bad word list stops even a dry run, early
-    writing = not options.dry_run
-    if writing:
-        from .marks import fingerprint, preflight
-
-        preflight(path, force=options.force)
-        seen = fingerprint(path)
-    read = read_workbook(path)
-    book = read.book
-    actions = due_actions(book, options.today)
-    result = RunResult(actions=actions, warnings=list(read.warnings))
-    if not writing:
+    if options.dry_run:
+        read = read_workbook(path)
+        actions = due_actions(read.book, options.today)
+        result = RunResult(actions=actions, warnings=list(read.warnings))
         result.lines.append("Dry run: nothing was written.")
         return result
 
-    if options.letters and any(a.makes_letter for a in actions):
-        from .letters import check_templates, convert_print_file_to_pdf, render_letters
+    from . import safewrite
+    from .marks import mark_workbook, plan_marks, preflight
 
-        check_templates(options.template_dir)
-        out_dir = options.out_dir or default_out_dir(path, options.today)
-        batch = render_letters(
-            book,
-            actions,
-            today=options.today,
-            out_dir=out_dir,
-            template_dir=options.template_dir,
-            words=words,
-            progress=progress,
+    preflight(path, force=options.force)
+    with safewrite.run_lock(path):
+        real = path.resolve()
+        data = real.read_bytes()
+        seen = safewrite.fingerprint_bytes(data)
+        read = read_workbook(path)
+        book = read.book
+        actions = due_actions(book, options.today)
+        result = RunResult(actions=actions, warnings=list(read.warnings))
+        columns = column_marks(book, actions)
+        # every refusal (ownership, merged cells, a damaged package, the backup folder) and
+        # every verification failure shows up here, before any file is written
+        plan_marks(
+            path, data, due=_due_table(actions, {}), columns=columns, take_over=options.take_over
         )
-        result.letters = dict(batch.files)
-        result.findings = list(batch.findings)
-        result.lines.append(f"Letters: {len(batch.files)} file(s) in {out_dir}")
-        result.lines.extend(f"  note: {n}" for n in batch.notes)
-        if batch.skipped:
-            result.lines.append(
-                f"  {len(batch.skipped)} letter(s) not written: the Log "
-                "already records them as sent"
-            )
-        result.print_file, result.envelopes = batch.print_file, batch.envelopes
-        if batch.print_file:
-            result.lines.append(f"Print file: {batch.print_file}")
-        if batch.envelopes:
-            result.lines.append(f"Envelopes: {batch.envelopes}")
-        if options.pdf and batch.print_file:
-            result.lines.append(f"PDF: {convert_print_file_to_pdf(batch)}")
-        if batch.findings:
-            result.lines.append(
-                f"Proofreading: {len(batch.findings)} finding(s)"
-                + (f", see {batch.proofreading}" if batch.proofreading else "")
-            )
-            result.lines.extend(f"  {f}" for f in batch.findings)
-            if options.strict:
-                result.proof_error = (
-                    f"proofreading found {len(batch.findings)} problem(s) and "
-                    "--strict was given: fix the workbook or the templates"
+        with contextlib.ExitStack() as stack:
+            batch = None
+            if options.letters and any(a.makes_letter for a in actions):
+                from .letters import check_templates, render_letters, staging
+
+                check_templates(options.template_dir)
+                out_dir = options.out_dir or default_out_dir(path, options.today)
+                stage = stack.enter_context(staging(out_dir))
+                batch = render_letters(
+                    book,
+                    actions,
+                    today=options.today,
+                    out_dir=out_dir,
+                    template_dir=options.template_dir,
+                    words=words,
+                    progress=progress,
+                    stage_dir=stage,
                 )
+                result.letters = dict(batch.files)
+            marked = mark_workbook(
+                path,
+                due=_due_table(actions, result.letters),
+                columns=columns,
+                expected=seen,
+                force=options.force,
+                take_over=options.take_over,
+            )
+            if batch is not None:
+                from .letters import publish
+
+                batch.notes += publish(batch)
+                result.letters = dict(batch.files)
+                result.print_file, result.envelopes = batch.print_file, batch.envelopes
+                _letter_lines(result, batch, out_dir, options)
+        if options.letters:
+            out_dir = options.out_dir or default_out_dir(path, options.today)
+            write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
+                             today=options.today)  # fmt: skip
+    if marked.backup is None:
+        result.lines.append(
+            f"Workbook {path}: nothing changed since the last run, so it was not rewritten "
+            "(and no backup was needed)"
+        )
+    else:
+        result.lines.append(
+            f"Marked {path} (Due sheet: {marked.due_rows} row(s)); "
+            f"previous version kept as {marked.backup.name}"
+            + (" (as it was before followup-xl first changed it)" if marked.original else "")
+        )
+    if marked.verify_note:
+        result.lines.append(
+            f"  note: {marked.verify_note}; the previous version is kept apart as "
+            f"{marked.backup.name if marked.backup else 'it was'} and is never rotated away"
+        )
+    if options.pdf and batch is not None and batch.print_file:
+        from .errors import FollowupError
+        from .letters import convert_print_file_to_pdf
+
+        try:
+            pdf, note = convert_print_file_to_pdf(batch)
+        except FollowupError as exc:
+            result.late_warnings.append(f"no PDF was made: {exc}")
         else:
-            result.lines.append("Proofreading: no findings.")
-
-    if options.letters:
-        write_week_files(book, actions, result, workbook=path,
-                         out_dir=options.out_dir or default_out_dir(path, options.today),
-                         today=options.today)  # fmt: skip
-        if result.call_sheet:
-            result.lines.append(f"Call sheet: {result.call_sheet}")
-        if result.calendar:
-            result.lines.append(f"Calendar: {result.calendar} (import it to update your calendar)")
-
-    from .marks import DueTable, mark_workbook
-
-    rows = due_sheet_rows(actions, result.letters)
-    due = DueTable(
-        rows=rows, overdue=frozenset(i for i, a in enumerate(actions) if a.status is Status.OVERDUE)
-    )
-    marked = mark_workbook(
-        path, due=due, columns=column_marks(book, actions), expected=seen, force=options.force
-    )
-    result.lines.append(
-        f"Marked {path} (Due sheet: {len(rows)} row(s)); "
-        f"previous version kept as {marked.backup.name}"
-    )
+            result.lines.append(f"PDF: {pdf}")
+            if note:
+                result.lines.append(f"  note: {note}")
     return result
+
+
+def _letter_lines(
+    result: RunResult, batch: LetterBatch, out_dir: Path, options: RunOptions
+) -> None:
+    """Add the letter batch's summary lines to the result."""
+    result.findings = list(batch.findings)
+    result.lines.append(f"Letters: {len(batch.files)} file(s) in {out_dir}")
+    result.lines.extend(f"  note: {n}" for n in batch.notes)
+    if batch.skipped:
+        result.lines.append(
+            f"  {len(batch.skipped)} letter(s) not written: the Log already records them as sent"
+        )
+    if batch.print_file:
+        result.lines.append(f"Print file: {batch.print_file}")
+    if batch.envelopes:
+        result.lines.append(f"Envelopes: {batch.envelopes}")
+    if batch.findings:
+        result.lines.append(
+            f"Proofreading: {len(batch.findings)} finding(s)"
+            + (f", see {batch.proofreading}" if batch.proofreading else "")
+        )
+        result.lines.extend(f"  {f}" for f in batch.findings)
+        if options.strict:
+            result.proof_error = (
+                f"proofreading found {len(batch.findings)} problem(s) and "
+                "--strict was given: fix the workbook or the templates"
+            )
+    else:
+        result.lines.append("Proofreading: no findings.")
+
+
+def write_week_files(
+    book: Book,
+    actions: list[Action],
+    result: RunResult,
+    *,
+    workbook: Path,
+    out_dir: Path,
+    today: date,
+) -> None:
+    """Write the call sheet, the calendar and the batch manifest into the output folder.
+
+    Written after the workbook, like the letters; each file appears in one atomic step.
+    """
+    from . import ics
+    from .callsheet import CALL_SHEET_NAME, call_sheet
+    from .letters import place, staging
+    from .sent import MANIFEST, manifest_bytes
+
+    sheet = call_sheet(book, actions, today=today)
+    previous_path = ics.find_previous(out_dir, today)
+    previous = previous_path.read_bytes() if previous_path is not None else None
+    events = any(a.kind in ics.calendar_kinds() for a in actions)
+    if sheet is None and not events and previous is None and not result.letters:
+        return
+    files: list[tuple[str, bytes, bool]] = []  # (name, bytes, replace the tool's own file)
+    if sheet is not None:
+        files.append((f"{today.isoformat()} {CALL_SHEET_NAME}", sheet, False))
+    if events or previous is not None:
+        data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
+        files.append((ics.CALENDAR_NAME, data, True))
+        result.lines.extend(f"  note: {n}" for n in notes)
+    if result.letters:
+        manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
+                                  day=today)  # fmt: skip
+        files.append((MANIFEST, manifest, True))
+    with staging(out_dir) as stage:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for name, data, own in files:
+                staged = stage / name
+                staged.write_bytes(data)
+                target = out_dir / name
+                if own and target.is_file():
+                    os.replace(staged, target)  # the tool's own record of the last run
+                    got = target
+                else:
+                    got, note = place(staged, target)
+                    if note:
+                        result.lines.append(f"  note: {note}")
+                if name == ics.CALENDAR_NAME:
+                    result.calendar = got
+                elif name != MANIFEST:
+                    result.call_sheet = got
+        except OSError as exc:
+            raise FollowupError(f"{out_dir}: cannot write the week's files: {exc}") from exc
+    result.out_dir = out_dir
+    if result.call_sheet:
+        result.lines.append(f"Call sheet: {result.call_sheet}")
+    if result.calendar:
+        result.lines.append(f"Calendar: {result.calendar} (import it to update your calendar)")

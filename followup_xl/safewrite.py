@@ -14,8 +14,10 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +37,12 @@ STEPS = (
     "replace",
 )
 TEMP_SUFFIX = ".followup-tmp"
+LOCK_SUFFIX = ".followup-lock"
+#: How long a second run waits for the first one to finish before it gives up.
+LOCK_WAIT_SECONDS = 5.0
+#: Names longer than this (in bytes) are shortened, with a hash, in the tool's own file names,
+#: so that a temporary file, a lock or a backup fits the usual 255-byte limit of a name.
+SHORT_NAME_BYTES = 120
 
 #: Called with each step's name before it runs; tests set it to inject faults.
 step_hook: Callable[[str], None] | None = None
@@ -72,20 +80,48 @@ def fingerprint(path: Path) -> Fingerprint:
     return fingerprint_bytes(path.read_bytes(), st.st_mtime_ns)
 
 
+def short_name(name: str, limit: int = SHORT_NAME_BYTES) -> str:
+    """Return a file name shortened to `limit` bytes with a hash of the whole, or as it is."""
+    data = name.encode("utf-8", "surrogateescape")
+    if len(data) <= limit:
+        return name
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    head = data[: limit - 11].decode("utf-8", "ignore")
+    return f"{head}~{digest}"
+
+
+def _exists(path: Path) -> bool:
+    """Return True when a path exists; a name too long to exist (ENAMETOOLONG) does not."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False
+
+
 def lock_files(path: Path) -> list[tuple[Path, str]]:
-    """Return the lock files beside `path` that say it is open, with the program's name."""
+    """Return the lock files that say a workbook is open, with the program's name.
+
+    They are looked up beside the name given and, for a symbolic link, beside its target:
+    Excel and LibreOffice put them beside the file they opened.
+    """
     path = Path(path)
-    name = path.name
-    candidates = [
-        (path.with_name(f"~${name}"), "Excel"),
-        (path.with_name(f".~lock.{name}#"), "LibreOffice"),
-    ]
-    if len(name) > 2:  # Office shortens long names: ~$ replaces the first two characters
-        candidates.append((path.with_name(f"~${name[2:]}"), "Excel"))
+    places = [path]
+    with contextlib.suppress(OSError, RuntimeError):
+        real = path.resolve()
+        if real != path:
+            places.append(real)
     found: list[tuple[Path, str]] = []
-    for lock, app in candidates:
-        if lock.exists() and all(lock != p for p, _ in found):
-            found.append((lock, app))
+    for place in places:
+        name = place.name
+        candidates = [
+            (place.with_name(f"~${name}"), "Excel"),
+            (place.with_name(f".~lock.{name}#"), "LibreOffice"),
+        ]
+        if len(name) > 2:  # Office shortens long names: ~$ replaces the first two characters
+            candidates.append((place.with_name(f"~${name[2:]}"), "Excel"))
+        for lock, app in candidates:
+            if _exists(lock) and all(lock != p for p, _ in found):
+                found.append((lock, app))
     return found
 
 
@@ -127,20 +163,24 @@ def preflight(path: Path, *, force: bool = False) -> None:
 def backup_dir(path: Path) -> Path:
     """Return the folder that keeps the backups of a workbook (tracker.xlsx -> tracker.backups)."""
     path = Path(path)
-    return path.with_name(f"{path.stem}.backups")
+    return path.with_name(f"{short_name(path.stem)}.backups")
+
+
+def _backup_stem(path: Path) -> str:
+    return short_name(path.stem, 100)
 
 
 def _backup_pattern(path: Path) -> re.Pattern[str]:
     return re.compile(
-        re.escape(path.stem)
-        + r"\.(\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d)(?:-(\d+))?"
+        re.escape(_backup_stem(path))
+        + r"\.(?:(original|kept)\.)?(\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d)(?:-(\d+))?"
         + re.escape(path.suffix)
         + "$"
     )
 
 
-def list_backups(path: Path) -> list[Path]:
-    """Return the backups of a workbook, oldest first."""
+def _backups(path: Path) -> list[tuple[str, Path]]:
+    """Return (kind, path) of every backup, oldest first; kind is "", original or kept."""
     path = Path(path)
     folder = backup_dir(path)
     if not folder.is_dir():
@@ -150,29 +190,63 @@ def list_backups(path: Path) -> list[Path]:
     for p in folder.iterdir():
         m = pattern.match(p.name)
         if m:
-            found.append(((m.group(1), int(m.group(2) or 0)), p))
-    return [p for _, p in sorted(found)]
+            kind = m.group(1) or ""
+            # within one second the original comes first: it was the older version
+            found.append(((m.group(2), kind != "original", int(m.group(3) or 0), kind), p))
+    return [(key[3], p) for key, p in sorted(found)]
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Return the backups of a workbook, oldest first (the kept-apart ones included)."""
+    return [p for _, p in _backups(path)]
+
+
+def check_backup_dir(path: Path) -> None:
+    """Refuse early when the backup folder's name is taken by something that is no folder."""
+    folder = backup_dir(path)
+    if _exists(folder) and not folder.is_dir():
+        raise WriteError(
+            f"{Path(path).name}: {folder.name} beside it is not a folder, but the tool keeps "
+            f"the workbook's backups in a folder of that name: rename or move {folder.name} "
+            "and run again"
+        )
 
 
 def write_backup(
-    path: Path, data: bytes, st: os.stat_result, *, keep: int, now: datetime | None = None
+    path: Path,
+    data: bytes,
+    st: os.stat_result,
+    *,
+    now: datetime | None = None,
+    kind: str = "",
 ) -> Path:
-    """Save the old bytes as a dated backup beside the workbook; keep the newest `keep`."""
+    """Save the old bytes as a dated backup beside the workbook (prune_backups rotates them).
+
+    kind "original" (the workbook before the tool first wrote to it) and "kept" (a version
+    whose write could not be fully verified) are kept apart: the rotation never deletes them.
+    """
     path = Path(path)
+    check_backup_dir(path)
     folder = backup_dir(path)
     folder.mkdir(exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    base = f"{_backup_stem(path)}.{kind + '.' if kind else ''}{stamp}"
+    target = folder / f"{base}{path.suffix}"
     n = 2
-    while target.exists():
-        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+    while _exists(target):
+        target = folder / f"{base}-{n}{path.suffix}"
         n += 1
     _write_file(folder, target, data, st)
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-    for old in list_backups(path)[: -max(keep, 1)]:
+    return target
+
+
+def prune_backups(path: Path, *, keep: int) -> None:
+    """Delete the rotating backups beyond the newest `keep` (the kept-apart ones stay)."""
+    rotating = [p for k, p in _backups(path) if not k]
+    for old in rotating[: -max(keep, 1)]:
         with contextlib.suppress(OSError):
             old.unlink()
-    return target
 
 
 # --- atomic replace -----------------------------------------------------------------------
@@ -188,9 +262,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _temp_prefix(name: str) -> str:
+    return f".{short_name(name, 100)}."
+
+
 def _write_file(folder: Path, target: Path, data: bytes, st: os.stat_result) -> None:
     """Write `target` through a temporary file and a rename, with the mode of `st`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -206,7 +284,7 @@ def _write_file(folder: Path, target: Path, data: bytes, st: os.stat_result) -> 
 
 def write_temp(path: Path, data: bytes) -> Path:
     """Write the new bytes to a hidden temporary file in the workbook's folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -220,9 +298,17 @@ def write_temp(path: Path, data: bytes) -> Path:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Delete temporary files an interrupted earlier run left beside the workbook."""
+    """Delete temporary files an interrupted earlier run left beside the workbook.
+
+    Call it only while holding the run lock: then no other run has a temporary in flight.
+    """
     removed = []
-    stale = list(path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"))
+    prefixes = {f".{path.name}.", _temp_prefix(path.name)}
+    stale = [
+        p
+        for p in path.parent.glob(f".*{TEMP_SUFFIX}")
+        if any(p.name.startswith(pre) for pre in prefixes)
+    ]
     if backup_dir(path).is_dir():
         stale += backup_dir(path).glob(f".*{TEMP_SUFFIX}")
     for p in stale:
@@ -230,6 +316,84 @@ def remove_stale_temps(path: Path) -> list[Path]:
             p.unlink()
             removed.append(p)
     return removed
+
+
+# --- one run at a time --------------------------------------------------------------------
+
+_held: dict[str, int] = {}
+
+
+def lock_path(path: Path) -> Path:
+    """Return the tool's own run lock of a workbook: a short hidden name beside its target."""
+    real = Path(path).resolve()
+    return real.with_name(f".{short_name(real.name, 100)}{LOCK_SUFFIX}")
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def run_lock(path: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the tool's lock on a workbook, so two runs never work on it at once.
+
+    A second run waits up to LOCK_WAIT_SECONDS for the first, then refuses. Re-entrant
+    within one process.
+    """
+    target = lock_path(path)
+    key = str(target)
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    while True:
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise WriteError(
+                f"{Path(path).name}: cannot create the run lock {target.name} beside it "
+                f"({exc.strerror}): check that its folder can be written to"
+            ) from exc
+        if _try_lock(fd):
+            try:  # the file may have been removed by the run that held it: lock the new one
+                same = os.path.samestat(os.fstat(fd), os.stat(target))
+            except OSError:
+                same = False
+            if same:
+                break
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise WriteError(
+                f"{Path(path).name}: another followup-xl run is working on it right now: "
+                "wait for it to finish and run again"
+            )
+        time.sleep(0.1)
+    _held[key] = 1
+    try:
+        yield
+    finally:
+        del _held[key]
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        os.close(fd)
 
 
 def glob_escape(text: str) -> str:
@@ -243,25 +407,33 @@ def commit(
     old: bytes,
     new: bytes,
     expected: Fingerprint,
-    verify: Callable[[Path], None],
+    verify: Callable[[Path], str | None],
     backups: int = 3,
     now: datetime | None = None,
-) -> Path:
-    """Replace `path` (whose bytes were `old`) by `new` safely; return the backup's path."""
+    original: bool = False,
+) -> tuple[Path, str | None]:
+    """Replace `path` (whose bytes were `old`) by `new` safely; return the backup and a note.
+
+    `verify` returns None, or a note saying what it could not check: the backup is then kept
+    apart from the rotating ones. `original` marks the old bytes as the workbook from before
+    the tool's first write, kept apart too.
+    """
     path = Path(path)
     name = path.name
     st = path.stat()
     step("write_temp")
+    backup = None
     try:
         tmp = write_temp(path, new)
     except OSError as exc:
         raise WriteError(f"{name}: cannot write a temporary file beside it ({exc})") from exc
     try:
         step("verify")
-        verify(tmp)
+        note = verify(tmp)
         step("backup")
+        kind = "original" if original else ("kept" if note else "")
         try:
-            backup = write_backup(path, old, st, keep=backups, now=now)
+            backup = write_backup(path, old, st, now=now, kind=kind)
         except OSError as exc:
             raise WriteError(f"{name}: cannot keep a backup in {backup_dir(path)} ({exc})") from exc
         step("recheck")
@@ -291,7 +463,13 @@ def commit(
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if backup is not None:  # the workbook stays as it was: so does its backup folder
+            with contextlib.suppress(OSError):
+                backup.unlink()
+            with contextlib.suppress(OSError):
+                backup.parent.rmdir()  # only when empty, i.e. this run made it
         raise
     with contextlib.suppress(OSError):
         _fsync_dir(path.parent)
-    return backup
+    prune_backups(path, keep=backups)
+    return backup, note

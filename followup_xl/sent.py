@@ -174,50 +174,52 @@ def record_sent(
     present, missing, drafts = select(entries, batch_dir, only)
     result = SentResult(missing=missing, drafts=drafts)
     safewrite.preflight(workbook, force=force)
-    expected = safewrite.fingerprint(workbook)
-    read = read_workbook(workbook)
-    logged = {(e.action, e.interview_id, e.contact_id) for e in read.book.log}
-    for entry in present:
-        key = (entry.action, entry.interview_id, entry.contact_id)
-        if key in logged:
-            result.already.append(entry)
-        else:
-            logged.add(key)
-            result.recorded.append(entry)
-    if not result.recorded:
-        return result
-    layout = read.book.layouts.get(C.LOG_SHEET)
-    if layout is None:
-        raise WriteError(f"{workbook.name}: there is no {C.LOG_SHEET} sheet to record in")
-    col = {name: layout.columns[name] for name in layout.columns}
-    rows = []
-    for entry in result.recorded:
-        values: dict[str, Value] = {"Date": day, "Interview ID": entry.interview_id,
-                  "Contact ID": entry.contact_id, "Action": entry.action}  # fmt: skip
-        rows.append({col[k]: v for k, v in values.items() if k in col and v})
-    real = workbook.resolve()
-    old = real.read_bytes()
-    if not safewrite.fingerprint_bytes(old).same_content(expected):
-        raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
-    appended = append_rows(
-        old, sheet=layout.name, rows=rows, after=layout.header_row, name=workbook.name
-    )
+    with safewrite.run_lock(workbook):  # one writer at a time, as for the marks
+        expected = safewrite.fingerprint(workbook)
+        read = read_workbook(workbook)
+        logged = {(e.action, e.interview_id, e.contact_id) for e in read.book.log}
+        for entry in present:
+            key = (entry.action, entry.interview_id, entry.contact_id)
+            if key in logged:
+                result.already.append(entry)
+            else:
+                logged.add(key)
+                result.recorded.append(entry)
+        if not result.recorded:
+            return result
+        layout = read.book.layouts.get(C.LOG_SHEET)
+        if layout is None:
+            raise WriteError(f"{workbook.name}: there is no {C.LOG_SHEET} sheet to record in")
+        col = {name: layout.columns[name] for name in layout.columns}
+        rows = []
+        for entry in result.recorded:
+            values: dict[str, Value] = {"Date": day, "Interview ID": entry.interview_id,
+                      "Contact ID": entry.contact_id, "Action": entry.action}  # fmt: skip
+            rows.append({col[k]: v for k, v in values.items() if k in col and v})
+        real = workbook.resolve()
+        old = real.read_bytes()
+        if not safewrite.fingerprint_bytes(old).same_content(expected):
+            raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
+        appended = append_rows(
+            old, sheet=layout.name, rows=rows, after=layout.header_row, name=workbook.name
+        )
 
-    def verify(tmp: Path) -> None:
-        before, after = read_values(old), read_values(tmp.read_bytes())
-        if after is None or before is None:
-            raise WriteError(f"{workbook.name}: the new file cannot be read back; nothing written")
-        sheet = appended.sheet
-        kept = {k: v for k, v in after.get(sheet, {}).items() if k not in appended.owned_cells}
-        if kept != before.get(sheet) or {n: v for n, v in after.items() if n != sheet} != {
-            n: v for n, v in before.items() if n != sheet
-        }:
-            raise WriteError(f"{workbook.name}: the new file differs outside the new Log rows")
-        if not appended.owned_cells <= set(after.get(sheet, {})):
-            raise WriteError(f"{workbook.name}: the new Log rows did not read back")
+        def verify(tmp: Path) -> None:
+            before, after = read_values(old), read_values(tmp.read_bytes())
+            if after is None or before is None:
+                raise WriteError(f"{workbook.name}: the new file cannot be read back")
+            sheet = appended.sheet
+            owned = appended.owned_cells
+            kept = {k: v for k, v in after.get(sheet, {}).items() if k not in owned}
+            if kept != before.get(sheet) or {n: v for n, v in after.items() if n != sheet} != {
+                n: v for n, v in before.items() if n != sheet
+            }:
+                raise WriteError(f"{workbook.name}: the new file differs outside the new rows")
+            if not appended.owned_cells <= set(after.get(sheet, {})):
+                raise WriteError(f"{workbook.name}: the new Log rows did not read back")
 
-    result.backup = safewrite.commit(
-        real, old=old, new=appended.data, expected=expected, verify=verify, now=now
-    )
-    result.rows = appended.rows
+        result.backup, _ = safewrite.commit(
+            real, old=old, new=appended.data, expected=expected, verify=verify, now=now
+        )
+        result.rows = appended.rows
     return result

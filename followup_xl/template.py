@@ -8,6 +8,7 @@ at the repo root is what `init` writes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
@@ -72,7 +73,10 @@ def write_workbook(path: Path, *, example: bool = False, today: date | None = No
         rows, created = _blank_rows(), BLANK_CREATED
     data = _build(rows, created)
     # A fresh name (not mkstemp) so the file gets the user's usual permissions.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # A short one, so that a workbook name near the 255-byte limit still fits.
+    from .safewrite import short_name
+
+    tmp = path.with_name(f".{short_name(path.name, 100)}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as fh:
             fh.write(data)
@@ -83,7 +87,8 @@ def write_workbook(path: Path, *, example: bool = False, today: date | None = No
     except OSError as exc:
         raise WriteError(f"{path}: cannot write the workbook: {exc.strerror or exc}") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _refuse_existing(path: Path) -> None:

@@ -41,6 +41,15 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CONTENT_TYPES = "[Content_Types].xml"
 
+#: Defined names the tool writes to recognise its own Due sheet and columns on the next run.
+#: Excel and LibreOffice keep defined names on every save and move their ranges with the
+#: cells, and a deleted sheet or column turns them into #REF!, so a marker never outlives
+#: what it marks.
+OWNER_PREFIX = "_FollowupXL_"
+OWNER_DUE = OWNER_PREFIX + "Due"
+OWNER_COLUMNS = OWNER_PREFIX + "Columns"
+TAKE_OVER_OPTION = "--take-over"
+
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 #: Fixed zip timestamp of members this module creates, so a second run gives the same bytes.
@@ -61,6 +70,10 @@ XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
 )
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_MARKER_AREA = re.compile(
+    r"(?:'((?:[^']|'')+)'|([^'!,()]+))!"
+    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)"
+)
 _ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 #: characters XML cannot carry (and \r, which XML parsers turn into \n): Excel's _xHHHH_ form
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")
@@ -104,6 +117,8 @@ class PatchResult:
     mark_parts: dict[str, str] = field(default_factory=dict)
     appended_styles: int = 0
     dropped_calc_chain: bool = False
+    #: the workbook already carried the tool's markers (it has written to it before)
+    had_owner_marks: bool = False
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -165,6 +180,26 @@ def date_serial(value: date, date1904: bool) -> float | None:
         if day >= date(1900, 3, 1):
             serial += 1
     return serial + frac
+
+
+def quote_sheet(name: str) -> str:
+    """Return a sheet name as a formula writes it (quoted unless a plain identifier)."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and not _CELL_REF.match(name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def parse_marker(text: str) -> tuple[str, list[tuple[int, int, int, int]]] | None:
+    """Return (sheet, areas) of an ownership marker's formula, or None when it is #REF!."""
+    sheet = None
+    areas = []
+    for m in _MARKER_AREA.finditer(text or ""):
+        name = m.group(1).replace("''", "'") if m.group(1) else m.group(2).strip()
+        if sheet is not None and name.casefold() != sheet.casefold():
+            return None
+        sheet = name
+        areas.append(parse_range(m.group(3)))
+    return (sheet, areas) if sheet is not None else None
 
 
 def _num(x: float) -> str:
@@ -435,8 +470,18 @@ class _Workbook:
         if root.tag != q("workbook"):
             raise WriteError(f"{pkg.name} is not an Excel workbook (its main part is {root.tag})")
         self.rels_part = Package.rels_part(self.part)
-        self.rels = pkg.tree(self.rels_part)
-        self.types = pkg.tree(CONTENT_TYPES)
+        rels = pkg.xml(self.rels_part)
+        if rels is None:
+            raise WriteError(f"{pkg.name} is damaged: {self.rels_part} is missing")
+        self.rels = rels
+        types = pkg.xml(CONTENT_TYPES)
+        if types is None:
+            raise WriteError(
+                f"{pkg.name} is damaged: its part {CONTENT_TYPES} is missing, so the tool "
+                "cannot add its Due sheet safely: open the workbook in Excel or LibreOffice, "
+                "save it as .xlsx, and run again"
+            )
+        self.types = types
         self.dirty: set[str] = set()
         pr = root.find(q("workbookPr"))
         self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
@@ -494,7 +539,11 @@ class _Workbook:
         if sheets_el is None:
             raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
         sheet_id = max((s.sheet_id for s in self.sheets), default=0) + 1
-        el = etree.SubElement(sheets_el, q("sheet"))
+        # r:id with the prefix Excel writes: readers such as ExcelJS match "r:id" literally,
+        # and a workbook whose root does not declare r (openpyxl) would otherwise get ns0:id
+        declared = root.nsmap.get("r") in (NS_R, STRICT_R)
+        nsmap = None if declared or self.pkg.strict else {"r": NS_R}
+        el = etree.SubElement(sheets_el, q("sheet"), nsmap=nsmap)
         el.set("name", name)
         el.set("sheetId", str(sheet_id))
         el.set(f"{{{NS_R}}}id", rid)
@@ -548,13 +597,87 @@ class _Workbook:
                 dropped = True
         return dropped
 
+    def owner_marks(self) -> list[tuple[str, str, list[tuple[int, int, int, int]]]]:
+        """Return the tool's ownership markers: (defined name, sheet, areas)."""
+        names = self.tree.getroot().find(q("definedNames"))
+        out = []
+        for dn in [] if names is None else names.findall(q("definedName")):
+            name = dn.get("name", "")
+            if dn.get("localSheetId") is not None:
+                continue
+            if not name.casefold().startswith(OWNER_PREFIX.casefold()):
+                continue
+            parsed = parse_marker(dn.text or "")
+            if parsed is not None:
+                out.append((name, parsed[0], parsed[1]))
+        return out
+
+    def owns_sheet(self, sheet: _Sheet) -> bool:
+        """Return True when the tool's marker says it made this sheet."""
+        return any(
+            name.casefold() == OWNER_DUE.casefold() and target.casefold() == sheet.name.casefold()
+            for name, target, _ in self.owner_marks()
+        )
+
+    def owned_columns(self, sheet: _Sheet, header_row: int) -> set[int]:
+        """Return the columns whose header cell the tool's markers say it wrote."""
+        cols: set[int] = set()
+        for name, target, areas in self.owner_marks():
+            if not name.casefold().startswith(OWNER_COLUMNS.casefold()):
+                continue
+            if target.casefold() != sheet.name.casefold():
+                continue
+            for r1, c1, r2, c2 in areas:
+                if r1 <= header_row <= r2:
+                    cols.update(range(c1, c2 + 1))
+        return cols
+
+    def set_owner_marks(self, due: _Sheet, columns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
+        """Replace the tool's markers: its Due sheet, and each sheet's (header row, columns)."""
+        root = self.tree.getroot()
+        names = root.find(q("definedNames"))
+        wanted = [(OWNER_DUE, f"{quote_sheet(due.name)}!$A$1")]
+        for i, (sheet, (row, cols)) in enumerate(sorted(columns.items()), start=1):
+            refs = [f"{quote_sheet(sheet)}!${col_letter(c)}${row}" for c in sorted(cols)]
+            lo, hi = min(cols), max(cols)
+            if hi - lo + 1 == len(set(cols)):
+                refs = [f"{quote_sheet(sheet)}!${col_letter(lo)}${row}:${col_letter(hi)}${row}"]
+            wanted.append((f"{OWNER_COLUMNS}{i}", ",".join(refs)))
+        if names is None:
+            names = etree.Element(q("definedNames"))
+            anchor = root.find(q("sheets"))
+            for tag in ("functionGroups", "externalReferences"):
+                found = root.find(q(tag))
+                if found is not None:
+                    anchor = found
+            if anchor is None:
+                raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
+            anchor.addnext(names)
+        current = [
+            (dn.get("name", ""), dn.text or "", dn.get("hidden"))
+            for dn in names.findall(q("definedName"))
+            if dn.get("localSheetId") is None
+            and dn.get("name", "").casefold().startswith(OWNER_PREFIX.casefold())
+        ]
+        if current == [(n, t, "1") for n, t in wanted]:
+            return
+        for dn in names.findall(q("definedName")):
+            if dn.get("localSheetId") is None and dn.get("name", "").casefold().startswith(
+                OWNER_PREFIX.casefold()
+            ):
+                names.remove(dn)
+        for name, text in wanted:
+            dn = etree.SubElement(names, q("definedName"))
+            dn.set("name", name)
+            dn.set("hidden", "1")
+            dn.text = text
+        self.dirty.add(self.part)
+
     def set_filter_name(self, sheet: _Sheet, ref: str) -> None:
         """Set the hidden _xlnm._FilterDatabase name Excel keeps for a sheet's autofilter."""
         root = self.tree.getroot()
         index = self.sheets.index(sheet)
-        quoted = sheet.name
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", quoted):
-            quoted = "'" + quoted.replace("'", "''") + "'"
+        quoted = quote_sheet(sheet.name)
         r1, c1, r2, c2 = parse_range(ref)
         text = f"{quoted}!${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
         names = root.find(q("definedNames"))
@@ -908,6 +1031,19 @@ def _row_cells(row: etree._Element, r: int) -> dict[int, etree._Element]:
     return cells
 
 
+def _has_content(c: etree._Element) -> bool:
+    """Return True when a cell holds a value or a formula (not just a style)."""
+    for child in c:
+        if not isinstance(child.tag, str):
+            continue
+        local = etree.QName(child).localname
+        if local == "f" or local == "is":
+            return True
+        if local == "v" and (child.text or "") != "":
+            return True
+    return False
+
+
 class _SheetMarker:
     """Writes the three mark columns into one worksheet part."""
 
@@ -928,18 +1064,50 @@ class _SheetMarker:
         self.sheet_data = sheet_data
         self.had_formula = False
 
-    def columns(self, sst: _SharedStrings, rows: dict[int, etree._Element]) -> tuple[int, int, int]:
+    def plan(self, sst: _SharedStrings, *, take_over: bool = False) -> list[str]:
+        """Choose the three columns; return the user's columns in the way (nothing changed).
+
+        A column headed like a mark column is the tool's only when its marker says so (or
+        `take_over` hands it over). New columns go after the last column that holds anything
+        in any row, so no cell the user typed, with or without a header, is under them.
+        """
         m = self.marks
-        found: dict[str, int] = {}
+        rows = _materialize_rows(self.sheet_data)
+        self.rows = rows
+        headed: dict[str, list[int]] = {}
+        texts: dict[int, str] = {}
         header = rows.get(m.header_row)
         if header is not None:
             wanted = {norm_header(n): n for n in MARK_COLUMNS}
             for col, c in sorted(_row_cells(header, m.header_row).items()):
-                name = wanted.get(norm_header(_cell_text(c, sst)))
-                if name and name not in found:
-                    found[name] = col
-        self.reused = {found[n] for n in found}
-        nxt = max([m.last_user_column, *found.values()]) + 1
+                text = _cell_text(c, sst)
+                name = wanted.get(norm_header(text))
+                if name:
+                    headed.setdefault(name, []).append(col)
+                    texts[col] = text
+        owned = self.wb.owned_columns(self.sheet, m.header_row)
+        found: dict[str, int] = {}
+        for name, cols in headed.items():
+            mine = [c for c in cols if c in owned] or (cols[:1] if take_over else [])
+            if mine:
+                found[name] = mine[0]
+        conflicts = []
+        if not take_over:
+            taken = set(found.values())
+            for name, cols in headed.items():
+                for col in cols:
+                    if col in taken:
+                        continue
+                    conflicts.append(
+                        f"{self.pkg.name}: {self.sheet.name}!{col_letter(col)}{m.header_row}: "
+                        f'the column "{texts[col].strip()}" was not made by followup-xl, which '
+                        f"writes its own {name} column and would replace what this one holds: "
+                        f'rename the header (e.g. "My {name}"), or pass {TAKE_OVER_OPTION} to '
+                        "hand the column over to the tool"
+                    )
+        self.reused = set(found.values())
+        last = max(m.last_user_column, self._last_used_column(rows, self.reused))
+        nxt = max([last, *found.values()]) + 1
         out = []
         for name in MARK_COLUMNS:
             if name in found:
@@ -947,13 +1115,34 @@ class _SheetMarker:
             else:
                 out.append(nxt)
                 nxt += 1
-        if max(out) > MAX_COL:
-            raise WriteError(
+        if max(out) > MAX_COL and not conflicts:
+            conflicts.append(
                 f"{self.pkg.name}: {self.sheet.name} uses columns up to "
-                f"{col_letter(m.last_user_column)}, so there is no room for the three "
+                f"{col_letter(last)}, so there is no room for the three "
                 "follow-up columns: delete some unused columns at the right and run again"
             )
-        return out[0], out[1], out[2]
+        self.cols = (out[0], out[1], out[2])
+        return conflicts
+
+    def _last_used_column(self, rows: dict[int, etree._Element], skip: set[int]) -> int:
+        """Return the last column holding a value or formula in any row (`skip` aside)."""
+        last = 0
+        for r, row in rows.items():
+            cells = list(row.iterchildren(q("c")))
+            if any(c.get("r") is None for c in cells):
+                _row_cells(row, r)
+            for c in reversed(cells):
+                try:
+                    col = parse_ref(c.get("r", ""))[1]
+                except ValueError:
+                    continue
+                if col <= last:
+                    break
+                if col in skip or not _has_content(c):
+                    continue
+                last = col
+                break
+        return last
 
     def apply(self, sst: _SharedStrings) -> tuple[tuple[int, int, int], set[tuple[int, int]]]:
         m = self.marks
@@ -964,8 +1153,8 @@ class _SheetMarker:
             raise WriteError(f"{name}: row {bad[0]} is outside Excel's 1 to {MAX_ROW} rows")
         if m.header_row in set(m.data_rows) | set(m.values):
             raise ValueError(f"{name}: header row {m.header_row} is also listed as a data row")
-        rows = _materialize_rows(self.sheet_data)
-        cols = self.columns(sst, rows)
+        rows = self.rows
+        cols = self.cols
         # Columns found by their headers are the tool's from an earlier run, all the way down:
         # a mark left on a row the user has since emptied is cleared too.
         targets |= self._rows_with_cells_in(rows, self.reused, below=m.header_row)
@@ -1220,9 +1409,18 @@ class _SheetMarker:
 
 
 def patch(
-    data: bytes, *, due: DueTable, columns: Iterable[ColumnMarks], name: str = "workbook"
+    data: bytes,
+    *,
+    due: DueTable,
+    columns: Iterable[ColumnMarks],
+    name: str = "workbook",
+    take_over: bool = False,
 ) -> PatchResult:
-    """Return the workbook with the Due sheet and the mark columns written, all else kept."""
+    """Return the workbook with the Due sheet and the mark columns written, all else kept.
+
+    A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
+    WriteError lists every one, unless `take_over` hands them over.
+    """
     pkg = Package(data, name)
     wb = _Workbook(pkg)
     styles_part = wb.styles_part()
@@ -1237,24 +1435,37 @@ def patch(
     if DUE_SHEET.casefold() in names:
         raise ValueError("the Due sheet is written whole, not marked")
     sst = _SharedStrings(pkg, wb)
-    for marks in columns:
-        marker = _SheetMarker(pkg, wb, cells, marks)
+    result.had_owner_marks = bool(wb.owner_marks())
+    sheet = wb.sheet(DUE_SHEET)
+    problems: list[str] = []
+    if sheet is not None and sheet.rel_type != REL_WORKSHEET:
+        problems.append(
+            f"{name}: the sheet {sheet.name!r} is not a worksheet (a chart sheet?); the tool "
+            f"writes its list of due follow-ups to a sheet named {DUE_SHEET}: rename that "
+            "sheet and run again"
+        )
+    elif sheet is not None and not take_over and not wb.owns_sheet(sheet):
+        problems.append(
+            f"{name}: {sheet.name}: this sheet was not made by followup-xl, which writes its "
+            f"list of due follow-ups to its own sheet named {DUE_SHEET} and would replace this "
+            f'one: rename your sheet (e.g. "My {sheet.name}"), or pass {TAKE_OVER_OPTION} to '
+            "hand it over to the tool"
+        )
+    markers = [_SheetMarker(pkg, wb, cells, marks) for marks in columns]
+    for marker in markers:
+        problems += marker.plan(sst, take_over=take_over)
+    if problems:
+        raise WriteError("\n".join(problems))
+    for marker in markers:
         cols, owned = marker.apply(sst)
         had_formula = had_formula or marker.had_formula
         result.owned_cells[marker.sheet.name] = owned
         result.mark_columns[marker.sheet.name] = cols
         result.mark_parts[marker.sheet.name] = marker.sheet.part
 
-    sheet = wb.sheet(DUE_SHEET)
     if sheet is None:
         sheet = wb.add_sheet(DUE_SHEET)
         result.created_due_sheet = True
-    elif sheet.rel_type != REL_WORKSHEET:
-        raise WriteError(
-            f"{name}: the sheet {sheet.name!r} is not a worksheet (a chart sheet?); the tool "
-            f"writes its list of due follow-ups to a sheet named {DUE_SHEET}: rename that "
-            "sheet and run again"
-        )
     else:
         old = pkg.read(sheet.part)
         if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
@@ -1267,6 +1478,10 @@ def patch(
         )
     pkg.put(sheet.part, xml)
     wb.set_filter_name(sheet, ref)
+    wb.set_owner_marks(
+        sheet,
+        {m.sheet.name: (m.marks.header_row, result.mark_columns[m.sheet.name]) for m in markers},
+    )
     result.due_sheet, result.due_part = sheet.name, sheet.part
     if had_formula:
         result.dropped_calc_chain = wb.drop_calc_chain()

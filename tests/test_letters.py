@@ -747,7 +747,8 @@ def test_print_file_converts_to_pdf_with_one_page_per_letter(tmp_path, soffice):
             first_name="Max", last_name="Moe", row=8))]  # fmt: skip
     max_moe = replace(RENEE, contact_id="C-1x", first_name="Max", last_name="Moe", row=8)
     batch = render(tmp_path, make_book(RENEE, ANA, max_moe), *acts)
-    pdf = letters.convert_print_file_to_pdf(batch)
+    pdf, note = letters.convert_print_file_to_pdf(batch)
+    assert note is None
     assert pdf.suffix == ".pdf" and pdf.parent == tmp_path / "out"
     assert _pdf_pages(pdf) == 3
 

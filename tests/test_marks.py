@@ -45,7 +45,10 @@ def test_marking_writes_due_sheet_and_columns_and_keeps_a_backup(tracker: Path):
     """The Due sheet and three columns appear; the old version is kept as a backup."""
     old = tracker.read_bytes()
     result = mark(tracker)
-    assert result.backup == tracker.parent / "tracker.backups" / "tracker.2026-11-25_09-30-00.xlsx"
+    # the workbook as it was before the tool first wrote to it is kept apart, never rotated
+    assert result.backup == (
+        tracker.parent / "tracker.backups" / "tracker.original.2026-11-25_09-30-00.xlsx"
+    )
     assert result.backup.read_bytes() == old
     assert result.created_due_sheet and result.due_rows == 3
     values = read_values(tracker.read_bytes())
@@ -104,6 +107,7 @@ def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
         log = members["xl/worksheets/sheet3.xml"]
         assert serial in log
         members["xl/worksheets/sheet3.xml"] = log.replace(serial, b"<v>1</v>")
+        result.changed_members.add("xl/worksheets/sheet3.xml")  # past the byte-for-byte check
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zf:
             for name, body in members.items():
@@ -141,14 +145,17 @@ def test_permissions_are_kept(tracker: Path):
 
 
 def test_only_the_newest_backups_are_kept(tracker: Path):
-    """Backups rotate: five runs leave the three newest, each a workbook version."""
+    """Backups rotate: five changing runs leave the original and the three newest."""
     versions = []
     for day in range(1, 6):
         versions.append(tracker.read_bytes())
-        mark(tracker, now=datetime(2026, 12, day, 8, 0), backups=3)
+        rows = [(*DUE.rows[0][:8], f"letter {day}.docx", DUE.rows[0][9])]
+        mark(tracker, due=DueTable(rows=rows), now=datetime(2026, 12, day, 8, 0), backups=3)
     kept = list_backups(tracker)
-    assert [p.name for p in kept] == [f"tracker.2026-12-0{d}_08-00-00.xlsx" for d in (3, 4, 5)]
-    assert [p.read_bytes() for p in kept] == versions[2:]
+    assert [p.name for p in kept] == ["tracker.original.2026-12-01_08-00-00.xlsx"] + [
+        f"tracker.2026-12-0{d}_08-00-00.xlsx" for d in (3, 4, 5)
+    ]
+    assert [p.read_bytes() for p in kept] == [versions[0], *versions[2:]]
 
 
 def test_marked_workbook_opens_in_libreoffice(tracker: Path, soffice: str, tmp_path: Path):

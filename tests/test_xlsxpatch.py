@@ -22,6 +22,7 @@ from followup_xl.errors import WriteError
 from followup_xl.marks import fingerprint, mark_workbook, read_values
 from followup_xl.xlsxpatch import (
     NS_MAIN,
+    OWNER_PREFIX,
     ColumnMarks,
     DueTable,
     PatchResult,
@@ -195,8 +196,10 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
             had_names = o.find(f"{M}definedNames") is not None
             for tree in (o, n):  # the Due sheet's filter range is the tool's to change
                 for dn in list(tree.iter(f"{M}definedName")):
-                    if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(
-                        due_index
+                    if (
+                        dn.get("name") == "_xlnm._FilterDatabase"
+                        and dn.get("localSheetId") == str(due_index)
+                        or dn.get("name", "").startswith(OWNER_PREFIX)
                     ):
                         dn.getparent().remove(dn)
             if result.created_due_sheet:
@@ -615,26 +618,39 @@ def test_unknown_sheet_and_not_a_workbook_are_refused(tmp_path):
 
 def test_merged_cell_in_the_mark_columns_is_refused(tmp_path):
     """A merged range where marks go would hide them: refuse with the range named."""
-    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
-    marks = ColumnMarks("Interviews", 20, 0, (7, 8, 19), {})
-    with pytest.raises(WriteError, match=r"Interviews!A19:D19 is a merged range"):
-        patch(old, due=DUE, columns=[marks], name="rich.xlsx")
+    import xlsxwriter
 
-
-def test_a_table_header_is_never_renamed(tmp_path):
-    """Writing a mark header into an Excel table's header row would corrupt the table."""
-    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
-    marks = ColumnMarks("Interviews", 1, 3, (2,), {})
-    with pytest.raises(WriteError, match=r"Interviews!D1 is the header 'Interview Date' of "):
-        patch(old, due=DUE, columns=[marks], name="rich.xlsx")
+    path = tmp_path / "merged.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Interviews")
+    ws.write_row(0, 0, ["Interview ID", "Company"])
+    ws.write_row(1, 0, ["A-1", "Acme"])
+    ws.merge_range("C2:E2", "")  # empty, so the marks go to C:E, right through it
+    wb.close()
+    marks = ColumnMarks("Interviews", 1, 2, (2,), {2: ("x", None, "DUE")})
+    with pytest.raises(WriteError, match=r"Interviews!C2:E2 is a merged range"):
+        patch(path.read_bytes(), due=DUE, columns=[marks], name="merged.xlsx")
 
 
 def test_replacing_a_formula_cell_drops_the_calc_chain(corpus_dir: Path):
     """Excel repairs a calc chain that names a cell without a formula: drop it instead."""
     old = (corpus_dir / "php_table.xlsx").read_bytes()
-    # marks written over column G (a formula column) of rows 2-3
-    marks = ColumnMarks("Worksheet", 17, 4, (2, 3), {2: ("x", None, "DUE")})
-    result = patch(old, due=DUE, columns=[marks], name="t")
+    marks = ColumnMarks("Worksheet", 17, 4, (18, 19), {18: ("x", None, "DUE")})
+    first = patch(old, due=DUE, columns=[marks], name="t")
+    assert not first.dropped_calc_chain
+    # the user types a formula into the tool's Next Due column, row 18
+    action, due_col = (col_letter(c) for c in first.mark_columns["Worksheet"][:2])
+    members = xml_members(first.data)
+    part = first.mark_parts["Worksheet"]
+    sheet = members[part].decode()
+    at = sheet.index("</c>", sheet.index(f'<c r="{action}18"')) + len("</c>")
+    sheet = sheet[:at] + f'<c r="{due_col}18"><f>1+2</f><v>3</v></c>' + sheet[at:]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(first.data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            data = sheet.encode() if info.filename == part else src.read(info)
+            dst.writestr(info, data)
+    result = patch(buf.getvalue(), due=DUE, columns=[marks], name="t")
     assert result.dropped_calc_chain
     new = xml_members(result.data)
     assert "xl/calcChain.xml" not in new
@@ -751,8 +767,8 @@ def test_prefixed_positional_pretty_printed_sheet(styles: bool, absolute: bool):
     assert xml_members(again.data) == new
 
 
-def test_a_due_sheet_the_user_made_is_replaced_whole(tmp_path):
-    """A sheet already called Due (with formulas and a comment) is the tool's: replaced."""
+def test_a_due_sheet_handed_over_is_replaced_whole(tmp_path):
+    """A sheet called Due handed over with take_over (formulas, a comment): replaced."""
     import xlsxwriter
 
     path = tmp_path / "due.xlsx"
@@ -764,15 +780,21 @@ def test_a_due_sheet_the_user_made_is_replaced_whole(tmp_path):
     wb.add_worksheet("After").write(0, 0, "kept")
     wb.close()
     old = path.read_bytes()
-    result = patch(old, due=DUE, columns=[], name="due.xlsx")
+    with pytest.raises(WriteError, match=r"^due.xlsx: due: this sheet was not made by"):
+        patch(old, due=DUE, columns=[], name="due.xlsx")
+    result = patch(old, due=DUE, columns=[], name="due.xlsx", take_over=True)
     assert not result.created_due_sheet and result.due_sheet == "due"
     assert result.dropped_calc_chain is False  # XlsxWriter writes no calc chain
     new = xml_members(result.data)
     assert "xl/worksheets/_rels/sheet2.xml.rels" not in new
     values = read_values(result.data)
     assert values["due"][(1, 1)] == "Status" and values["After"] == {(1, 1): "kept"}
-    names = [d.get("localSheetId") for d in parse(new["xl/workbook.xml"]).iter(f"{M}definedName")]
-    assert names == ["1"]
+    names = [(d.get("name"), d.get("localSheetId"), d.text)
+             for d in parse(new["xl/workbook.xml"]).iter(f"{M}definedName")]  # fmt: skip
+    assert names == [("_xlnm._FilterDatabase", "1", "due!$A$1:$J$4"),
+                     ("_FollowupXL_Due", None, "due!$A$1")]  # fmt: skip
+    # from now on the sheet is the tool's: no take_over needed
+    assert patch(result.data, due=DUE, columns=[], name="due.xlsx").data == result.data
 
 
 _TEXT = st.text(

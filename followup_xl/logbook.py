@@ -1,0 +1,66 @@
+"""One answer to "is this done?" from the Log, shared by the rules, the Due sheet and letters.
+
+A Log row counts from the interview day on; a blank Contact ID means everyone at that
+interview, a blank Interview ID means any interview of that person. A row dated before the
+interview (a slip, or an earlier round) does not make the interview's follow-up done.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from .model import Action, Book, Contact, Interview, Kind, LogEntry
+
+THANK_YOU_LOGS = frozenset(
+    {"Thank-You Letter Mailed", "Thank-You Email Sent", "Thank-You Fax Sent", "Note Card Mailed"}
+)
+KEEP_IN_TOUCH_LOGS = frozenset({"Keep-In-Touch Sent", "Referral Requested"})
+#: The Log actions that make a letter of each kind done.
+DONE_BY = {
+    Kind.THANK_YOU_LETTER: THANK_YOU_LOGS,
+    Kind.THANK_YOU_EMAIL: THANK_YOU_LOGS,
+    Kind.THANK_YOU_FAX: THANK_YOU_LOGS,
+    Kind.NOTE_CARD: THANK_YOU_LOGS,
+    Kind.KEEP_IN_TOUCH: KEEP_IN_TOUCH_LOGS,
+}
+
+
+class LogIndex:
+    """The Log rows by (action, contact) and, for rows without a contact, (action, interview)."""
+
+    def __init__(self, log: Iterable[LogEntry]) -> None:
+        self.by_contact: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+        self.by_interview: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+        for entry in log:
+            if entry.contact_id:
+                self.by_contact[(entry.action, entry.contact_id)].append(entry)
+            elif entry.interview_id:
+                self.by_interview[(entry.action, entry.interview_id)].append(entry)
+
+    def logged(self, actions: Iterable[str], iv: Interview, contact: Contact) -> list[date]:
+        """Return sorted dates of Log rows of these actions for this person and interview."""
+        since = iv.interview_date or date.min
+        dates = []
+        for action in actions:
+            rows = self.by_contact.get((action, contact.contact_id), [])
+            rows = rows + self.by_interview.get((action, iv.interview_id), [])
+            dates += [
+                e.date for e in rows if e.date >= since and e.interview_id in ("", iv.interview_id)
+            ]
+        return sorted(dates)
+
+
+def is_done(book: Book, action: Action, index: LogIndex | None = None) -> bool:
+    """Return True when the Log records this letter's action as done (the rules' answer)."""
+    wanted = DONE_BY.get(action.kind)
+    if wanted is None:
+        return False
+    contact = next((c for c in book.contacts if c.contact_id == action.contact_id), None)
+    if contact is None:
+        return False
+    iv = book.interview(action.interview_id or contact.interview_id)
+    if iv is None:
+        iv = Interview(row=0, interview_id=action.interview_id, company="")
+    return bool((index or LogIndex(book.log)).logged(wanted, iv, contact))

@@ -1,0 +1,451 @@
+"""All or nothing: a run that fails leaves the workbook and the letters folder as they were.
+
+Also honest backups, one run at a time, long names, and one answer to "is this done?".
+Real workbooks, the real CLI (in process or as a subprocess), the files reopened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from test_run import PANEL, PEOPLE
+
+from factory import make_book
+from followup_xl import marks as marks_mod
+from followup_xl import safewrite
+from followup_xl.cli import main
+from followup_xl.marks import read_values
+from followup_xl.safewrite import TEMP_SUFFIX, list_backups
+
+TODAY = "2026-11-25"
+OUT = f"followup {TODAY}"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str) -> Any:
+    """Run the real CLI in process and return Click's result."""
+    return CliRunner().invoke(main, list(args))
+
+
+def cli_process(*args: str, limit: int | None = None, env: dict | None = None) -> Any:
+    """Run the real CLI as its own process, optionally with a file-size limit (a full disk)."""
+
+    def limited() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-c", "from followup_xl.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=300, preexec_fn=limited,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def example(folder: Path, name: str = "tracker.xlsx") -> Path:
+    path = folder / name
+    result = cli("init", str(path), "--example", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def listing(folder: Path) -> list[str]:
+    """Return every name in a folder tree, relative, sorted (hidden files included)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+# --- case 4: backups that can always get the user back -------------------------------------
+
+
+def test_unchanged_reruns_write_nothing_and_the_original_is_kept_apart(tmp_path: Path):
+    """Same-day reruns change nothing and make no backup; the pre-tool original never rotates."""
+    path = example(tmp_path)
+    original = path.read_bytes()
+    first = cli("run", str(path), "--today", TODAY)
+    assert first.exit_code == 0, first.output
+    marked = path.read_bytes()
+    mtime = path.stat().st_mtime_ns
+    for _ in range(3):
+        again = cli("run", str(path), "--today", TODAY)
+        assert again.exit_code == 0, again.output
+        assert "nothing changed since the last run, so it was not rewritten" in again.output
+        assert path.read_bytes() == marked and path.stat().st_mtime_ns == mtime
+    (kept,) = list_backups(path)
+    assert kept.read_bytes() == original and ".original." in kept.name
+    # four runs on later days each change the workbook: three rotating backups, plus the original
+    for day in ("2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"):
+        result = cli("run", str(path), "--today", day)
+        assert result.exit_code == 0, result.output
+        time.sleep(1.01)  # backups are named to the second
+    backups = list_backups(path)
+    originals = [b for b in backups if ".original." in b.name]
+    assert [b.read_bytes() for b in originals] == [original]
+    assert len(backups) == 4
+    assert original not in [b.read_bytes() for b in backups if b not in originals]
+
+
+# --- case 5: --pdf never replaces a file -----------------------------------------------------
+
+
+def test_pdf_never_replaces_a_file_the_tool_did_not_write(tmp_path: Path, soffice: str):
+    """An existing '… Print all letters.pdf' is kept; the new PDF takes the next free name."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    out = tmp_path / OUT
+    out.mkdir()
+    mine = out / f"{TODAY} Print all letters.pdf"
+    mine.write_bytes(b"%PDF-1.4 my own annotated copy")
+    result = cli("run", str(path), "--today", TODAY, "--pdf")
+    assert result.exit_code == 0, result.output
+    assert mine.read_bytes() == b"%PDF-1.4 my own annotated copy"
+    new = out / f"{TODAY} Print all letters (2).pdf"
+    assert new.read_bytes().startswith(b"%PDF")
+    assert f"PDF: {new}" in result.output
+    assert f"{mine.name} already exists and was not written by this run" in result.output
+
+
+# --- case 6: a failure at any step leaves everything as it was -------------------------------
+
+
+def _merged(path: Path) -> str:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["Interviews"].merge_cells("R3:T3")
+    wb.save(path)
+    return "tracker.xlsx: Interviews!R3:T3 is a merged range where the tool writes its follow-up"
+
+
+def _no_content_types(path: Path) -> str:
+    data = path.read_bytes()
+    with zipfile.ZipFile(path, "w") as dst, zipfile.ZipFile(__import__("io").BytesIO(data)) as src:
+        for info in src.infolist():
+            if info.filename != "[Content_Types].xml":
+                dst.writestr(info, src.read(info))
+    return "tracker.xlsx is damaged: its part [Content_Types].xml is missing"
+
+
+def _backups_is_a_file(path: Path) -> str:
+    (path.parent / "tracker.backups").write_text("my notes about backups")
+    return "tracker.xlsx: tracker.backups beside it is not a folder"
+
+
+@pytest.mark.parametrize("obstacle", [_merged, _no_content_types, _backups_is_a_file])
+def test_an_obstacle_found_by_check_stops_the_run_before_any_letter(tmp_path: Path, obstacle):
+    """check names the obstacle; run refuses it before writing a letter, backup or mark."""
+    path = example(tmp_path)
+    message = obstacle(path)
+    before = digest(path)
+    names = listing(tmp_path)
+    checked = cli("check", str(path))
+    assert checked.exit_code == 1 and message in checked.output
+    assert "ready to run" not in checked.output
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {message}"), result.output
+    assert "Traceback" not in result.output
+    assert digest(path) == before and listing(tmp_path) == names
+
+
+def test_a_save_during_the_run_leaves_no_letters(tmp_path: Path, monkeypatch):
+    """The user saves the workbook while the tool works: exit 1, no letters, the save kept."""
+    path = example(tmp_path)
+    saved = path.read_bytes() + b"\0"
+
+    def users_save(step: str) -> None:
+        if step == "recheck":
+            path.write_bytes(saved)
+
+    monkeypatch.setattr(safewrite, "step_hook", users_save)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "tracker.xlsx changed on disk while the tool was working" in result.output
+    assert path.read_bytes() == saved
+    assert listing(tmp_path) == ["tracker.xlsx"]
+
+
+def test_pdf_without_libreoffice_is_a_warning_after_everything_else(tmp_path: Path, monkeypatch):
+    """No LibreOffice: the letters and the marks are written, then a warning, exit 0."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-office-here"))
+    result = cli("run", str(path), "--today", TODAY, "--pdf")
+    assert result.exit_code == 0, result.output
+    lines = result.output.rstrip().splitlines()
+    # after everything written (the summary then ends with what to do next)
+    warning = next(i for i, line in enumerate(lines) if line.startswith("warning: no PDF"))
+    marked = next(i for i, line in enumerate(lines) if line.startswith("Marked "))
+    assert warning > marked and lines[warning + 1 :][:2] == ["", "Next:"]
+    last = lines[warning]
+    assert last.startswith("warning: no PDF was made: 2026-11-25 Print all letters.docx: ")
+    assert "LibreOffice is not installed" in last
+    assert (tmp_path / OUT / f"{TODAY} Print all letters.docx").exists()
+    assert read_values(path.read_bytes())["Due"][(1, 1)] == "Status"
+
+
+# --- case 7: letters are written atomically ------------------------------------------------
+
+
+def test_a_full_disk_leaves_no_half_letter_and_the_next_run_is_clean(tmp_path: Path):
+    """A letter write that fails halfway leaves nothing; after space is freed, no '(2)' files."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    before = digest(path)
+    full = cli_process("run", str(path), "--today", TODAY, limit=6000)
+    assert full.returncode == 1, full.stdout + full.stderr
+    assert "cannot write: File too large" in full.stderr
+    assert "Traceback" not in full.stderr
+    assert digest(path) == before
+    assert listing(tmp_path) == ["tracker.xlsx"]  # no letter, no staging folder, no backup
+    again = cli("run", str(path), "--today", TODAY)
+    assert again.exit_code == 0, again.output
+    names = sorted(p.name for p in (tmp_path / OUT).iterdir())
+    assert not [n for n in names if "(2)" in n], names
+    assert all((tmp_path / OUT / n).stat().st_size > 0 for n in names)
+
+
+# --- case 8: a lock file beside the target of a link ---------------------------------------
+
+
+def test_a_lock_file_beside_the_links_target_is_respected(tmp_path: Path):
+    """LibreOffice opened real/t.xlsx: running on a link to it is refused."""
+    real = tmp_path / "real"
+    real.mkdir()
+    target = example(real, "t.xlsx")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(target)
+    (real / ".~lock.t.xlsx#").write_text("alex,host,25.11.2026;")
+    before = digest(target)
+    result = cli("run", str(link), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: link.xlsx is open in LibreOffice (.~lock.t.xlsx# beside it): close it and run "
+        "again, or pass --force if it is not really open\n"
+    )
+    assert digest(target) == before and link.is_symlink()
+    assert sorted(p.name for p in real.iterdir()) == [".~lock.t.xlsx#", "t.xlsx"]
+
+
+# --- case 9: two runs at once ----------------------------------------------------------------
+
+HOLDER = textwrap.dedent(
+    """
+    import contextlib, sys, time
+    sys.path.insert(0, {repo!r})
+    from pathlib import Path
+    from followup_xl import safewrite
+    path = Path(sys.argv[1])
+    # (a tool without a run lock lets run B go ahead: the test then shows what B deletes)
+    lock = getattr(safewrite, "run_lock", lambda p: contextlib.nullcontext())
+    with lock(path):
+        # an in-flight temporary file, as run A has while it writes
+        tmp = safewrite.write_temp(path, b"run A's new workbook")
+        print(tmp, flush=True)
+        time.sleep(float(sys.argv[2]))
+        tmp.unlink()
+    """
+)
+
+
+def _hold(path: Path, seconds: float) -> tuple[subprocess.Popen, Path]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(repo=str(REPO)), str(path), str(seconds)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    return proc, Path(proc.stdout.readline().strip())
+
+
+def test_a_second_run_waits_or_says_another_run_is_in_progress(tmp_path: Path, monkeypatch):
+    """Run B never deletes run A's temporary file: it waits for A, or refuses after a while."""
+    path = example(tmp_path)
+    before = digest(path)
+    monkeypatch.setattr(safewrite, "LOCK_WAIT_SECONDS", 0.5, raising=False)
+    proc, in_flight = _hold(path, 30)
+    try:
+        assert in_flight.exists() and in_flight.name.endswith(TEMP_SUFFIX)
+        result = cli("run", str(path), "--today", TODAY)
+        assert result.exit_code == 1
+        assert result.output == (
+            "Error: tracker.xlsx: another followup-xl run is working on it right now: wait for "
+            "it to finish and run again\n"
+        )
+        assert in_flight.exists(), "run B deleted run A's temporary file"
+        assert digest(path) == before
+        assert not (tmp_path / OUT).exists()
+    finally:
+        proc.kill()
+        proc.wait()
+    # a run that ends soon is waited for
+    monkeypatch.setattr(safewrite, "LOCK_WAIT_SECONDS", 30, raising=False)
+    proc, in_flight = _hold(path, 1.0)
+    try:
+        result = cli("run", str(path), "--today", TODAY)
+        assert result.exit_code == 0, result.output
+        assert proc.wait(timeout=30) == 0  # run A finished normally, its file still its own
+    finally:
+        proc.kill()
+    assert read_values(path.read_bytes())["Due"][(1, 1)] == "Status"
+    assert not list(tmp_path.glob(f".*{TEMP_SUFFIX}")) and not list(tmp_path.glob(".*lock"))
+
+
+# --- case 10: long workbook names -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", [230, 250])
+def test_a_workbook_with_a_very_long_name_is_marked(tmp_path: Path, length: int):
+    """Temporary files, locks and backups get short names: a 250-character name works."""
+    name = "Job search " + "x" * (length - len("Job search .xlsx")) + ".xlsx"
+    assert len(name) == length
+    path = example(tmp_path, name)
+    original = path.read_bytes()
+    for day in (TODAY, "2026-11-27"):
+        result = cli("run", str(path), "--today", day)
+        assert result.exit_code == 0, result.output
+    assert read_values(path.read_bytes())["Due"][(1, 1)] == "Status"
+    backups = list_backups(path)
+    assert len(backups) == 2 and backups[0].read_bytes() == original
+    assert all(len(p.name.encode()) <= 255 for p in tmp_path.rglob("*"))
+
+
+# --- case 11: one answer to "is this done?" -------------------------------------------------
+
+
+def test_a_log_row_dated_before_the_interview_does_not_count_for_letters_either(tmp_path: Path):
+    """The Due sheet and the letters agree: an earlier 'mailed' row leaves the letter due."""
+    log = [{"Date": date(2026, 11, 20), "Interview ID": "HL-1", "Contact ID": "C1",
+            "Action": "Thank-You Letter Mailed"}]  # fmt: skip
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE, log=log)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "not written: the Log already records them" not in result.output
+    due = read_values(path.read_bytes())["Due"]
+    rows = [[due.get((r, c)) for c in range(1, 11)] for r in range(2, 1 + max(r for r, _ in due))]
+    (thanks,) = [r for r in rows if r[3] == "R3"]
+    assert thanks[0] in ("DUE", "OVERDUE")
+    assert thanks[8], "the Due sheet names no letter for a letter that is due"
+    assert (tmp_path / OUT / thanks[8]).is_file()
+
+
+# --- case 12: verification never silently skipped ------------------------------------------
+
+
+def test_an_unreadable_original_is_compared_in_the_xml_and_the_run_says_so(
+    tmp_path: Path, monkeypatch
+):
+    """When the value reader cannot open the original, the run says so and keeps the backup."""
+    path = example(tmp_path)
+    assert cli("run", str(path), "--today", TODAY).exit_code == 0
+    marked = path.read_bytes()
+    real = marks_mod.read_values
+    monkeypatch.setattr(marks_mod, "read_values", lambda d: None if d == marked else real(d))
+    result = cli("run", str(path), "--today", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert "note: the check that your own cells read the same after the write could not" in (
+        result.output
+    )
+    kept = [b for b in list_backups(path) if ".kept." in b.name]
+    assert [b.read_bytes() for b in kept] == [marked]
+    assert f"kept apart as {kept[0].name}" in result.output
+
+
+def test_a_sheet_too_large_to_compare_by_value_is_compared_in_the_xml(tmp_path: Path, monkeypatch):
+    """A sheet too large for the value comparison is still checked: a changed cell is caught."""
+
+    path = example(tmp_path)
+    monkeypatch.setattr(marks_mod, "MAX_COMPARED_CELLS", 10)
+    real_patch = marks_mod.patch
+
+    def bad_patch(data: bytes, **kw: Any) -> Any:
+        result = real_patch(data, **kw)
+        part = result.mark_parts["Interviews"]
+        members = {}
+        with zipfile.ZipFile(__import__("io").BytesIO(result.data)) as zf:
+            for info in zf.infolist():
+                members[info.filename] = zf.read(info)
+        sheet = members[part]
+        assert b'<c r="A2"' in sheet
+        members[part] = sheet.replace(b'<c r="A2"', b'<c r="A2" s="0"', 1).replace(
+            b"</sheetData>", b'<row r="900"><c r="A900" t="inlineStr"><is><t>x</t></is></c>'
+            b"</row></sheetData>", 1,
+        )  # fmt: skip
+        out = __import__("io").BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            for name, body in members.items():
+                zf.writestr(name, body)
+        result.data = out.getvalue()
+        return result
+
+    before = digest(path)
+    monkeypatch.setattr(marks_mod, "patch", bad_patch)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "tracker.xlsx: Interviews would change outside the tool's columns" in result.output
+    assert digest(path) == before
+    assert listing(tmp_path) == ["tracker.xlsx"]
+    # and without the fault, the run says which sheets it compared in the XML
+    monkeypatch.setattr(marks_mod, "patch", real_patch)
+    ok = cli("run", str(path), "--today", TODAY)
+    assert ok.exit_code == 0, ok.output
+    assert "span(s) too many cells to compare value by value" in ok.output
+    assert datetime  # the backups are dated
+
+
+def test_the_xml_comparison_reads_positional_cells(monkeypatch):
+    """Cells without references are compared by position; a changed one is caught."""
+    from test_xlsxpatch import DUE, POSITIONAL_SHEET, hand_package
+
+    from followup_xl.errors import WriteError
+    from followup_xl.xlsxpatch import ColumnMarks, patch
+
+    old = hand_package(POSITIONAL_SHEET)
+    marks = ColumnMarks("interviews", 1, 2, (2, 3, 4), {4: ("Call", date(2026, 1, 5), "DUE")})
+    result = patch(old, due=DUE, columns=[marks], name="hand.xlsx")
+    monkeypatch.setattr(marks_mod, "read_values", lambda data: None)
+    note = marks_mod.verify_bytes(result.data, old=old, result=result, due=DUE, name="hand.xlsx")
+    assert note and "compared cell by cell in the file" in note
+    part = result.mark_parts["Interviews"]
+    members = {}
+    with zipfile.ZipFile(__import__("io").BytesIO(result.data)) as zf:
+        for info in zf.infolist():
+            members[info.filename] = zf.read(info)
+    assert b"<x:v>42</x:v>" in members[part]
+    members[part] = members[part].replace(b"<x:v>42</x:v>", b"<x:v>43</x:v>")
+    out = __import__("io").BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    with pytest.raises(WriteError, match=r"hand.xlsx: Interviews would change outside .*B4"):
+        marks_mod.verify_bytes(out.getvalue(), old=old, result=result, due=DUE, name="hand.xlsx")
+
+
+def test_a_full_disk_at_the_workbook_write_leaves_no_letters(tmp_path: Path, monkeypatch):
+    """Letters are staged; when the workbook's own write fails, none reach the folder."""
+    import errno
+
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    before = digest(path)
+
+    def no_space(path: Path, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safewrite, "write_temp", no_space)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: tracker.xlsx: cannot write a temporary file beside it ([Errno 28] No space left "
+        "on device)\n"
+    )
+    assert digest(path) == before
+    assert listing(tmp_path) == ["tracker.xlsx"]
