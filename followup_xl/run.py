@@ -328,8 +328,8 @@ def write_week_files(
                 staged = stage / name
                 staged.write_bytes(data)
                 target = out_dir / name
-                if own and target.is_file():
-                    os.replace(staged, target)  # the tool's own record of the last run
+                if own and target.is_file() and b"followup-xl" in target.read_bytes():
+                    os.replace(staged, target)  # the tool's own record of an earlier run
                     got = target
                 else:
                     got, note = place(staged, target)
