@@ -94,9 +94,11 @@ def run_batch(
     """Run the week's follow-up batch on one workbook; raise FollowupError on user errors."""
     from .report import due_sheet_rows
     from .rules import due_actions
+    from .sheets import ensure_regular_file
     from .workbook import read_workbook
 
     path = Path(path)
+    ensure_regular_file(path)  # before the lock and fingerprint checks open it
     writing = not options.dry_run
     if writing:
         from .marks import fingerprint, preflight

@@ -22,11 +22,13 @@ from . import contract as C
 from .contract import col_letter
 from .errors import Problem, WorkbookError
 from .model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
+from .sheets import BadSerial, Grid, check_members, ensure_regular_file, read_sheets
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
-#: The reader engine; calamine is several times faster than openpyxl (benchmarks/bench_read.py).
-DEFAULT_ENGINE = "calamine"
+#: The reader: "stream" reads only the contract sheets' cells that hold data (sheets.py);
+#: "calamine" and "openpyxl" read every sheet through pandas (benchmarks/bench_read.py).
+DEFAULT_ENGINE = "stream"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -48,6 +50,9 @@ _MONTH_FORMATS = (
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T,]+(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _X000D = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Longer text is not looked at as a typed date (the longest real one has ~30 characters).
+MAX_DATE_TEXT = 64
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -65,8 +70,18 @@ def read_workbook(path: Path, *, engine: str = DEFAULT_ENGINE) -> ReadResult:
     """Read and check a workbook; raise WorkbookError listing every blocking problem."""
     path = Path(path)
     sniff(path)
-    frames, date1904 = _load_frames(path, engine)
-    reader = _Reader(path.name, frames)
+    if engine == "stream":
+        wanted = {C.norm_header(s) for s in C.SHEETS}
+        read = read_sheets(path, wanted, C.norm_header)
+        grids, names, date1904 = read.grids, read.sheet_names, read.date1904
+    else:
+        frames, date1904 = _load_frames(path, engine)
+        grids = {n: Grid.from_frame(f) for n, f in frames.items()}
+        names = list(frames)
+        read = None
+    reader = _Reader(path.name, grids, names)
+    if read is not None:
+        reader.problems.extend(read.problems)
     book = reader.build(str(path), date1904)
     blocking = [p for p in reader.problems if p.blocking]
     if blocking:
@@ -85,12 +100,7 @@ def check_workbook(path: Path, *, engine: str = DEFAULT_ENGINE) -> list[Problem]
 def sniff(path: Path) -> None:
     """Raise WorkbookError when the file is missing or not an .xlsx workbook, saying the fix."""
     name = path.name
-    if not path.exists():
-        raise WorkbookError(f"no such file: {path} — check the name and folder", file=name)
-    if path.is_dir():
-        raise WorkbookError(
-            "is a folder, not a workbook — give the .xlsx file inside it", file=name
-        )
+    ensure_regular_file(path)
     suffix = path.suffix.lower()
     if suffix == ".ods":
         raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
@@ -120,6 +130,7 @@ def sniff(path: Path) -> None:
         )
     try:
         with zipfile.ZipFile(path) as zf:
+            check_members(zf, name)
             names = set(zf.namelist())
             if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
                 raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
@@ -214,8 +225,27 @@ def clean_text(value: Any) -> str:
         value = value.date() if value.time() == time(0) else value
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = _X000D.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):  # Excel escapes an emoji as two halves: join them again
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """Return text for a message: whole when short, else its start and its length."""
+    if len(text) <= limit:
+        return text
+    return f"{' '.join(text[:limit].split())}… ({len(text):,} characters)"
+
+
+def check_encodable(text: str) -> str:
+    """Return text unchanged; raise CellError when it holds half of a character."""
+    if _SURROGATE.search(text):
+        raise CellError(
+            "holds half of a character (a lone surrogate, stored as _xD83D_ or similar): an "
+            "emoji or symbol was cut in two — delete it or type the character again"
+        )
+    return text
 
 
 class CellError(ValueError):
@@ -235,6 +265,8 @@ def parse_date(value: Any, *, allow_time: bool = False) -> tuple[date, time | No
         )
     if isinstance(value, timedelta):
         raise CellError("is a duration, not a date — type it as YYYY-MM-DD")
+    if isinstance(value, BadSerial):
+        raise CellError(f"{value.why} — type the real date as YYYY-MM-DD (e.g. 2026-11-23)")
     if isinstance(value, (bool, int | float)):
         raise CellError(
             "is a plain number, not a date — format the cell as a date or type it as YYYY-MM-DD"
@@ -246,6 +278,8 @@ def parse_date(value: Any, *, allow_time: bool = False) -> tuple[date, time | No
 def _parse_date_text(text: str, *, allow_time: bool) -> tuple[date, time | None]:
     """Parse a typed date: ISO, or with an English month name; never guess day/month order."""
     hint = "type it as YYYY-MM-DD (e.g. 2026-11-23) or pick it from the calendar"
+    if len(text) > MAX_DATE_TEXT:  # and the patterns below never see a 32,767-character cell
+        raise CellError(f"is not a date — {hint}")
     m = _ISO_DATE.match(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -309,6 +343,8 @@ def _checked_time(hour: int, minute: int, allow_time: bool) -> time | None:
 
 def _impossible(y: int, mo: int, d: int) -> str:
     """Explain why year-month-day is impossible."""
+    if not 1 <= y <= 9999:
+        return f"there is no year {y}; Excel's dates run from 1900 to 9999"
     if not 1 <= mo <= 12:
         return f"there is no month {mo}"
     return f"{date(y, mo, 1):%B} {y} has no day {d}"
@@ -362,9 +398,10 @@ def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
 class _Reader:
     """Collect records and problems from the raw frames of one workbook."""
 
-    def __init__(self, file: str, frames: dict[str, Any]) -> None:
+    def __init__(self, file: str, grids: dict[str, Grid], names: Sequence[str]) -> None:
         self.file = file
-        self.frames = frames
+        self.grids = grids
+        self.names = list(names)
         self.problems: list[Problem] = []
         self.layouts: dict[str, SheetLayout] = {}
         self.country = "US"
@@ -378,12 +415,12 @@ class _Reader:
 
     # sheets and headers
 
-    def sheet(self, canonical: str) -> tuple[str, Any] | None:
-        """Return (actual name, frame) of a contract sheet, matched like headers."""
-        for name, frame in self.frames.items():
+    def sheet(self, canonical: str) -> tuple[str, Grid] | None:
+        """Return (actual name, grid) of a contract sheet, matched like headers."""
+        for name, grid in self.grids.items():
             if C.norm_header(name) == C.norm_header(canonical):
-                return name, frame
-        found = ", ".join(self.frames) or "none"
+                return name, grid
+        found = ", ".join(self.names) or "none"
         self.problem(
             f'has no sheet named "{canonical}" (sheets found: {found}) — add it, or rename the '
             f"sheet that holds it; `followup-xl init new.xlsx` shows the expected layout"
@@ -395,11 +432,11 @@ class _Reader:
     ) -> tuple[dict[str, int], int] | None:
         """Map canonical column names to 0-based positions in row 1; report a misplaced header."""
         wanted = {C.norm_header(c.name): c.name for c in columns}
-        nrows = len(frame.index)
-        row0 = [C.norm_header(v) if not _blank(v) else "" for v in frame.iloc[0]] if nrows else []
+        nrows = frame.nrows
+        row0 = [C.norm_header(v) if not _blank(v) else "" for v in frame.row(0)]
         if not any(h in wanted for h in row0):
             for r in range(1, min(nrows, HEADER_SEARCH_ROWS)):
-                cells = [C.norm_header(v) for v in frame.iloc[r] if not _blank(v)]
+                cells = [C.norm_header(v) for v in frame.row(r) if not _blank(v)]
                 if sum(1 for h in cells if h in wanted) >= 2:
                     self.problem(
                         f"row {r + 1} looks like the header row, but headers must be in row 1 — "
@@ -435,7 +472,7 @@ class _Reader:
                     )
                     continue
                 positions[name] = i
-        found = ", ".join(str(v).strip() for v in frame.iloc[0] if not _blank(v))
+        found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not _blank(v))
         for col in columns:
             if col.name in positions:
                 continue
@@ -458,13 +495,11 @@ class _Reader:
         self, sheet: str, frame: Any, positions: dict[str, int]
     ) -> Iterable[tuple[int, dict[str, Any]]]:
         """Yield (Excel row, {column: raw value}) for each non-blank data row."""
-        idx = sorted(positions.values())
-        values = frame.to_numpy()
-        for r in range(1, len(values)):
-            raw = values[r]
-            if all(_blank(raw[i]) for i in idx):
+        for r, cells in frame.data_rows():
+            raw = {name: cells.get(i, "") for name, i in positions.items()}
+            if all(_blank(v) for v in raw.values()):
                 continue
-            yield r + 1, {name: raw[i] for name, i in positions.items()}
+            yield r + 1, raw
 
     # typed cells
 
@@ -483,15 +518,15 @@ class _Reader:
                 return parse_int(value)
             if col.kind == C.LIST:
                 return self.choice(value, col)
-            return self.text(value, col)
+            return check_encodable(self.text(value, col))
         except CellError as exc:
-            label = col.name if _blank(value) else f'{col.name} "{clean_text(value)}"'
+            label = col.name if _blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
             self.problem(f"{label} {exc}", sheet, f"{col_letter(pos + 1)}{row}")
             return None
 
     def choice(self, value: Any, col: C.Column) -> str:
         """Return the allowed value typed (any case), or raise CellError with a suggestion."""
-        text = clean_text(value)
+        text = check_encodable(clean_text(value))
         hit = _choice_index(col.choices).get(C.norm_header(text))
         if hit:
             return hit
@@ -572,7 +607,12 @@ class _Reader:
                     f"{col_letter((value_pos or 0) + 1)}{row}",
                 )
                 continue
-            values[fields[key]] = clean_text(v)
+            text = clean_text(v)
+            try:
+                values[fields[key]] = check_encodable(text)
+            except CellError as exc:
+                cell = f"{col_letter((value_pos or 0) + 1)}{row}"
+                self.problem(f'{fields[key]} "{excerpt(text)}" {exc}', name, cell)
         country = (values.get("Country") or "US").upper()
         if not re.fullmatch(r"[A-Z]{2}", country):
             self.problem(

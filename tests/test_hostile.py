@@ -1,0 +1,189 @@
+"""Hostile or unlucky input through the real CLI: a located error or a normal run, in bounded
+time and memory, never a crash (issue 11).
+
+Each workbook is a real .xlsx built with XlsxWriter and then edited at the XML level where
+Excel itself would store something XlsxWriter cannot write (a cell at XFD1048576, `_xD83D_`,
+a serial 60). Time and memory are measured in a child process (tests/hostile.py); the bounds
+are generous so they never flake, yet far below what the unbounded code took.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hostile import add_cells, rewrite, run_cli
+
+from factory import contract_sheets, write_sheets
+
+TODAY = "2026-11-25"
+IV = {
+    "Interview ID": "ACME-1",
+    "Company": "Acme",
+    "Position": "Clerk",
+    "Interview Date": datetime(2026, 11, 24, 10, 0),
+    "Status": "Interviewed",
+    "Want Job": "Yes",
+    "Strengths": "ten years of retail",
+}
+CT = {
+    "Contact ID": "C1",
+    "Interview ID": "ACME-1",
+    "Role": "Interviewer",
+    "Honorific": "Ms.",
+    "First Name": "Ann",
+    "Last Name": "Lee",
+    "Job Title": "Manager",
+    "Preferred Channel": "Mail",
+    "Personal Note": "the new store",
+}
+#: Sheet order in book(): Profile, Interviews, Contacts, Log, How to use.
+PROFILE, INTERVIEWS, CONTACTS, LOG, GUIDE = range(5)
+#: Bounds for a workbook of one interview, whatever hides in it (the bad cases took 26 s to
+#: hours and 1.7 to 6.2 GB, or aborted).
+SECONDS = 20
+MIB = 400
+
+
+def book(tmp_path: Path, name: str = "t.xlsx", iv: dict | None = None, ct: dict | None = None,
+         **sheets: list) -> Path:  # fmt: skip
+    """Write a small contract workbook (one interview, one interviewer) with a guide sheet."""
+    all_sheets = contract_sheets(interviews=[iv or IV], contacts=[ct or CT])
+    all_sheets["How to use"] = [["Fill in Profile first."]]
+    all_sheets.update(sheets)
+    return write_sheets(tmp_path / name, all_sheets)
+
+
+def assert_refused(m, message: str, path: Path | None = None, before: bytes | None = None) -> None:
+    """Exit 1 with the located message, no traceback, and the workbook unchanged."""
+    assert m.code == 1, (m.code, m.err[-2000:])
+    assert message in m.err, m.err[-2000:]
+    assert "Traceback" not in m.err
+    if path is not None and before is not None:
+        assert path.read_bytes() == before
+        assert not (path.parent / f"{path.stem}.backups").exists()
+
+
+def assert_bounded(m, seconds: float = SECONDS, mib: float = MIB) -> None:
+    """The run took less than the time and memory bounds."""
+    assert m.seconds < seconds, f"{m.seconds:.1f} s"
+    assert m.mib < mib, f"{m.mib:.0f} MiB"
+
+
+# --- far cells -------------------------------------------------------------------------------
+
+FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>stray</t></is></c></row>'
+
+
+@pytest.mark.parametrize("sheet", [GUIDE, INTERVIEWS], ids=["how-to-use", "interviews"])
+def test_stray_cell_at_xfd1048576_costs_nothing(tmp_path: Path, sheet: int) -> None:
+    """One value at XFD1048576 (any sheet) is read as one cell: check and run finish at once."""
+    path = add_cells(book(tmp_path), sheet, FAR)
+    m = run_cli("check", str(path))
+    assert (m.code, m.out) == (0, "t.xlsx is ready to run.\n"), m.err[-2000:]
+    assert_bounded(m, 10, 200)
+    m = run_cli("run", str(path), "--today", TODAY, "--no-letters")
+    assert m.code == 0, m.err[-2000:]
+    assert "Marked" in m.out
+    assert_bounded(m)
+    with zipfile.ZipFile(path) as zf:  # the stray cell is still there, untouched
+        part = zf.read(f"xl/worksheets/sheet{sheet + 1}.xml")
+    assert b'r="XFD1048576"' in part and b"stray" in part
+
+
+def test_cell_at_cv300000_costs_nothing(tmp_path: Path) -> None:
+    """A value at CV300000 on Interviews no longer means a 30-million-cell grid."""
+    path = add_cells(book(tmp_path), INTERVIEWS, FAR.replace("1048576", "300000").replace(
+        "XFD", "CV"))  # fmt: skip
+    m = run_cli("run", str(path), "--today", TODAY, "--no-letters")
+    assert m.code == 0, m.err[-2000:]
+    assert_bounded(m, 15, 300)
+
+
+def test_contract_sheet_with_too_many_rows_names_the_limit(tmp_path: Path) -> None:
+    """More rows of data than the tool reads is a located error naming the limit."""
+    from followup_xl.sheets import MAX_ROWS
+
+    rows = "".join(
+        f'<row r="{r}"><c r="R{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for r in range(3, MAX_ROWS + 4)
+    )
+    path = add_cells(book(tmp_path), LOG, rows)
+    m = run_cli("check", str(path))
+    row = MAX_ROWS + 3
+    assert_refused(
+        m, f"t.xlsx: Log!{row}:{row}: has more than {MAX_ROWS:,} rows holding data, the limit"
+    )
+    assert_bounded(m)
+
+
+# --- files that are not files ----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_fifo_named_xlsx_is_refused_before_opening(tmp_path: Path, command: str) -> None:
+    """A named pipe called x.xlsx is refused at once instead of blocking forever."""
+    path = tmp_path / "x.xlsx"
+    os.mkfifo(path)
+    m = run_cli(command, str(path), timeout=30)
+    assert_refused(m, "x.xlsx: is a named pipe (FIFO), not a workbook file")
+    assert_bounded(m, 10)
+
+
+def test_device_is_refused(tmp_path: Path) -> None:
+    """A device (here /dev/zero, endless) is refused before anything reads it."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    m = run_cli("check", "/dev/zero", timeout=30)
+    assert_refused(m, "error: zero: is a device, not a workbook file")
+
+
+# --- zip members -----------------------------------------------------------------------------
+
+
+def test_member_that_inflates_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    """A small file holding a 1 GiB member is refused from the zip directory, not unpacked."""
+    path = book(tmp_path)
+    big = tmp_path / "big.bin"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        fh = zf.open("xl/media/big.bin", "w", force_zip64=True)
+        chunk = b"\0" * (16 << 20)
+        for _ in range(1024 // 16):
+            fh.write(chunk)
+        fh.close()
+    assert path.stat().st_size < 4 << 20
+    before = path.read_bytes()
+    for command in (["check"], ["run", "--today", TODAY]):
+        m = run_cli(*command, str(path))
+        assert_refused(m, "error: t.xlsx: its part xl/media/big.bin unpacks to 1,024 MiB, more "
+                       "than the limit of 200 MiB for one part", path, before)  # fmt: skip
+        assert_bounded(m, 15, 200)
+    assert not big.exists()
+
+
+def test_member_with_a_bomb_ratio_is_refused(tmp_path: Path) -> None:
+    """A member under the size limit but compressed a thousand times is refused as a bomb."""
+    path = book(tmp_path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/pad.bin", b"\0" * (100 << 20))
+    m = run_cli("check", str(path))
+    assert_refused(m, "error: t.xlsx: its part xl/media/pad.bin unpacks 1,0")
+    assert "times bigger than it is stored, more than the limit of 200" in m.err
+    assert_bounded(m, 15, 200)
+
+
+def test_dtd_in_a_sheet_is_refused(tmp_path: Path) -> None:
+    """A DOCTYPE (XXE, billion laughs) in a sheet part is a located refusal, not parsed."""
+    path = book(tmp_path)
+    part = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    laughs = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    xml = xml.replace(b"?>", b"?>" + laughs, 1)
+    rewrite(path, {part: xml})
+    m = run_cli("check", str(path))
+    assert_refused(m, "error: t.xlsx: its part xl/worksheets/sheet2.xml declares a DTD")
