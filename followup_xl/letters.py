@@ -666,7 +666,7 @@ def _sample_context() -> dict[str, Any]:
 
 def _normalize_zip(data: bytes, day: date) -> bytes:
     """Rewrite a .docx with fixed timestamps so the same letter on the same day is identical."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # ZIP years
     out = BytesIO()
     with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():

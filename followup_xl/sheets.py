@@ -58,7 +58,7 @@ class BadSerial:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.serial:g}"
+        return str(int(self.serial)) if self.serial.is_integer() else repr(self.serial)
 
 
 @dataclass

@@ -86,15 +86,17 @@ def add_cells(path: Path, index: int, cells_xml: str) -> Path:
     return rewrite(path, {part: xml.encode("utf-8")})
 
 
-def set_cell(path: Path, index: int, ref: str, inner_xml: str, attrs: str = "") -> Path:
-    """Replace the content of one existing cell (e.g. `<v>60</v>` with attrs ` s="1"`)."""
+def set_cell(path: Path, index: int, ref: str, inner_xml: str, t: str | None = None) -> Path:
+    """Replace one cell's content (e.g. `<v>60</v>`), keeping its style; t sets its type."""
     part = sheet_part(path, index)
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(part).decode("utf-8")
-    new, n = re.subn(
-        rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', f'<c r="{ref}"{attrs}>{inner_xml}</c>', xml
-    )
-    assert n == 1, f"test bug: no cell {ref} in {part}"
+    m = re.search(rf'<c r="{ref}"([^>]*?)(?:/>|>.*?</c>)', xml)
+    assert m, f"test bug: no cell {ref} in {part}"
+    attrs = re.sub(r'\s+t="[^"]*"', "", m.group(1).rstrip("/"))
+    if t:
+        attrs += f' t="{t}"'
+    new = xml[: m.start()] + f'<c r="{ref}"{attrs}>{inner_xml}</c>' + xml[m.end() :]
     return rewrite(path, {part: new.encode("utf-8")})
 
 

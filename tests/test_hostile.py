@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hostile import add_cells, rewrite, run_cli
+from hostile import add_cells, rewrite, run_cli, set_cell
 
 from factory import contract_sheets, write_sheets
 
@@ -187,3 +187,53 @@ def test_dtd_in_a_sheet_is_refused(tmp_path: Path) -> None:
     rewrite(path, {part: xml})
     m = run_cli("check", str(path))
     assert_refused(m, "error: t.xlsx: its part xl/worksheets/sheet2.xml declares a DTD")
+
+
+# --- dates at and beyond the ends of Excel's calendar ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("serial", "message"),
+    [
+        ("60", 'Interview Date "60" is 1900-02-29, a day that never existed (an old Excel bug)'),
+        (
+            "0",
+            'Interview Date "0" is day 0 of Excel\'s calendar (shown as 1900-01-00), which is '
+            "no real day",
+        ),
+        ("-1", 'Interview Date "-1" is a negative date serial number, which is no day at all'),
+        ("2958466", 'Interview Date "2958466" is after 9999-12-31, the last day Excel knows'),
+    ],
+)
+def test_date_serials_excel_cannot_mean_are_located_errors(
+    tmp_path: Path, serial: str, message: str
+) -> None:
+    """A date cell holding serial 60, 0, -1 or past 9999-12-31 is an error, never a guess."""
+    path = set_cell(book(tmp_path), INTERVIEWS, "D2", f"<v>{serial}</v>")
+    before = path.read_bytes()
+    expected = f"t.xlsx: Interviews!D2: {message} — type the real date as YYYY-MM-DD"
+    assert_refused(run_cli("check", str(path)), expected)
+    assert_refused(run_cli("run", str(path), "--today", TODAY), expected, path, before)
+
+
+def test_year_0000_typed_as_text_is_a_located_error(tmp_path: Path) -> None:
+    """'0000-01-01' typed as text is an error naming the cell, not a ValueError traceback."""
+    path = book(tmp_path, iv=dict(IV, **{"Interview Date": "0000-01-01"}))
+    m = run_cli("check", str(path))
+    assert_refused(m, 't.xlsx: Interviews!D2: Interview Date "0000-01-01" is not a real date '
+                   "(there is no year 0; Excel's dates run from 1900 to 9999)")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "typed", [datetime(9999, 12, 31, 10, 0), "9999-12-31"], ids=["date-cell", "text"]
+)
+def test_last_day_excel_knows_runs_without_overflow(tmp_path: Path, typed: object) -> None:
+    """9999-12-31 is a date like any other: check is ready and the run plans without a crash."""
+    path = book(tmp_path, iv=dict(IV, **{"Interview Date": typed, "Decision Expected": typed}))
+    assert run_cli("check", str(path)).code == 0
+    for today in (TODAY, "9999-12-31"):
+        m = run_cli("run", str(path), "--today", today, "--out", str(tmp_path / today))
+        assert m.code == 0, m.err[-3000:]
+        assert "Traceback" not in m.err
+    assert "DUE       9999-12-31  R3    Thank-you letter" in m.out
+    assert "R11" not in m.out  # an interview on the last day is not a week without news
