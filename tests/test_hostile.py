@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hostile import add_cells, rewrite, run_cli, set_cell
+from hostile import add_cells, inline, rewrite, run_cli, set_cell
 
 from factory import contract_sheets, write_sheets
 
@@ -237,3 +237,41 @@ def test_last_day_excel_knows_runs_without_overflow(tmp_path: Path, typed: objec
         assert "Traceback" not in m.err
     assert "DUE       9999-12-31  R3    Thank-you letter" in m.out
     assert "R11" not in m.out  # an interview on the last day is not a week without news
+
+
+# --- half an emoji ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ref", "sheet", "label"),
+    [("Q2", CONTACTS, "Personal Note"), ("B2", INTERVIEWS, "Company")],
+    ids=["personal-note", "company"],
+)
+def test_lone_surrogate_is_a_located_error_not_a_cut_off_letter(
+    tmp_path: Path, ref: str, sheet: int, label: str
+) -> None:
+    """Half an emoji (`_xD83D_`, as Excel stores it) stops check and run, naming the cell."""
+    path = set_cell(book(tmp_path), sheet, ref, inline("Books _xD83D_ and more"), t="inlineStr")
+    before = path.read_bytes()
+    name = "Contacts" if sheet == CONTACTS else "Interviews"
+    m = run_cli("check", str(path))
+    assert_refused(m, "holds half of a character (a lone surrogate")
+    assert f"t.xlsx: {name}!{ref}: {label} " in m.err
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert_refused(m, f"t.xlsx: {name}!{ref}: {label} ", path, before)
+    assert not (tmp_path / "out").exists()
+
+
+def test_escaped_emoji_pair_reaches_the_letter_whole(tmp_path: Path) -> None:
+    """Both halves (`_xD83D__xDE00_`) make one emoji, and the letter goes on to its signature."""
+    from docx import Document
+
+    path = set_cell(
+        book(tmp_path), CONTACTS, "Q2", inline("the new store _xD83D__xDE00_."), t="inlineStr"
+    )
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert m.code == 0, m.err[-3000:]
+    (letter,) = (tmp_path / "out").glob("* Thank-you — *.docx")
+    text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    assert "the new store 😀." in text
+    assert "\nSincerely,\nAlex Rivera\n" in text
