@@ -1024,6 +1024,7 @@ def render_letters(
     envelopes: list[bytes] = []
     texts: list[LetterText] = []
     known = [*_workbook_words(book), *words]
+    reported: set[str] = set()  # workbook cells whose misspellings are reported already
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
@@ -1054,13 +1055,14 @@ def render_letters(
                 if action.kind in ENVELOPE_KINDS:
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
-            texts.append(_letter_text(path.name, action, ctx, paragraphs))
+            cells = _cells(book, contact, iv)
+            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells))
             batch.findings += _channel_findings(path.name, action, ctx)
         if progress is not None:
             progress(i, len(todo))
 
     for text in texts:
-        batch.findings += proofread_letter(text, words=known)
+        batch.findings += proofread_letter(text, words=known, reported=reported)
     batch.findings += check_panels(texts)
     stamp = today.isoformat()
     if printable:
@@ -1075,8 +1077,32 @@ def render_letters(
     return batch
 
 
+def _cells(book: Book, contact: Contact, iv: Interview | None) -> list[tuple[str, str]]:
+    """Return (where, text) of the free-text workbook cells behind a letter, e.g. its note."""
+    from .contract import CONTACTS_SHEET, INTERVIEWS_SHEET, col_letter
+
+    def where(sheet: str, column: str, row: int, owner: str) -> str:
+        layout = book.layouts.get(sheet)
+        if layout is not None and column in layout.columns:
+            return f"{layout.name}!{col_letter(layout.columns[column])}{row} ({column})"
+        return f"{column} of {owner}"
+
+    out = [(where(CONTACTS_SHEET, "Personal Note", contact.row, contact.contact_id),
+            contact.personal_note)]  # fmt: skip
+    if iv is not None:
+        for column, text in (("Strengths", iv.strengths),
+                             ("Forgot To Mention", iv.forgot_to_mention),
+                             ("Enclosures", "; ".join(iv.enclosures))):  # fmt: skip
+            out.append((where(INTERVIEWS_SHEET, column, iv.row, iv.interview_id), text))
+    return [(w, clean(t)) for w, t in out if t and t.strip()]
+
+
 def _letter_text(
-    name: str, action: Action, ctx: dict[str, Any], paragraphs: list[str]
+    name: str,
+    action: Action,
+    ctx: dict[str, Any],
+    paragraphs: list[str],
+    cells: Sequence[tuple[str, str]] = (),
 ) -> LetterText:
     kind = {
         Kind.THANK_YOU_LETTER: "letter",
@@ -1103,7 +1129,16 @@ def _letter_text(
         forgot=ctx["forgot_to_mention"],
         enclosures=tuple(ctx["enclosures"]),
         personal_note=ctx["personal_note"],
+        cells=_in_letter(cells, paragraphs),
     )
+
+
+def _in_letter(
+    cells: Sequence[tuple[str, str]], paragraphs: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """Return the cells whose text the letter holds (a note card has no Strengths, say)."""
+    whole = " ".join(" ".join(paragraphs).split())
+    return tuple((w, t) for w, t in cells if " ".join(t.split())[:40] in whole)
 
 
 def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Finding]:

@@ -10,6 +10,7 @@ are generous so they never flake, yet far below what the unbounded code took.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -275,3 +276,79 @@ def test_escaped_emoji_pair_reaches_the_letter_whole(tmp_path: Path) -> None:
     text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
     assert "the new store 😀." in text
     assert "\nSincerely,\nAlex Rivera\n" in text
+
+
+# --- long cells ------------------------------------------------------------------------------
+
+
+def test_32000_character_date_is_a_quick_error_quoting_an_excerpt(tmp_path: Path) -> None:
+    """A huge text in a date cell is not fed to the date patterns, and the error is short."""
+    path = book(tmp_path, iv=dict(IV, **{"Interview Date": "2026-11-23 " + "9" * 32_000}))
+    m = run_cli("check", str(path))
+    assert_refused(
+        m,
+        't.xlsx: Interviews!D2: Interview Date "2026-11-23 99999999999999999999999999999999999'
+        '99999999999999… (32,011 characters)" is not a date — type it as YYYY-MM-DD',
+    )
+    assert len(m.err) < 500
+    assert_bounded(m, 5, 200)
+
+
+@pytest.mark.parametrize("words", [8_000, 200_000], ids=["40-kB", "1-MB"])
+def test_cell_longer_than_excel_allows_names_the_limit(tmp_path: Path, words: int) -> None:
+    """A cell over 32,767 characters (only a program can write one) is a located error."""
+    path = set_cell(book(tmp_path), CONTACTS, "Q2", inline("word " * words), t="inlineStr")
+    before = path.read_bytes()
+    expected = (
+        f"t.xlsx: Contacts!Q2: holds {5 * words:,} characters, more than Excel's limit of "
+        "32,767 for one cell — shorten it"
+    )
+    m = run_cli("check", str(path))
+    assert_refused(m, expected)
+    assert len(m.err) < 500
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert_refused(m, expected, path, before)
+    assert_bounded(m, 10, 200)
+
+
+def test_longest_legal_personal_note_gives_a_bounded_proofreading_report(tmp_path: Path) -> None:
+    """6,553 unknown words (32,767 characters) in two notes: one finding per cell, not 100 MB."""
+    import random
+
+    rnd = random.Random(11)
+    words = ["".join(rnd.choice("bcdfghjklmnpqrstvwxz") for _ in range(4)) for _ in range(6_553)]
+    note = " ".join(words)[:32_767]
+    second = dict(CT, **{"Contact ID": "C2", "First Name": "Bo", "Last Name": "Ek"})
+    sheets = contract_sheets(
+        interviews=[IV],
+        contacts=[dict(CT, **{"Personal Note": note}), dict(second, **{"Personal Note": note})],
+    )
+    path = write_sheets(tmp_path / "t.xlsx", sheets)
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert m.code == 0, m.err[-3000:]
+    assert_bounded(m)
+    report = (tmp_path / "out" / "2026-11-25 Proofreading.txt").read_text(encoding="utf-8")
+    assert len(report) < 5_000 and len(m.out) < 10_000
+    spelling = [ln for ln in report.splitlines() if "R6 spelling" in ln]
+    assert len(spelling) == 2
+    assert "Contacts!Q2 (Personal Note): " in spelling[0]
+    assert "Contacts!Q3 (Personal Note): " in spelling[1]
+    assert re.search(r"\" and 6,4\d\d more are not in the dictionary", spelling[0])
+
+
+def test_each_check_lists_at_most_ten_findings_per_letter() -> None:
+    """Thirty missing strengths give ten findings and one that counts the other twenty."""
+    from followup_xl.proofread import MAX_PER_CHECK, LetterText, proofread_letter
+
+    letter = LetterText(
+        file="a.docx",
+        kind="letter",
+        paragraphs=("Dear Ms. Lee:", "Thank you for your time.", "Sincerely,", "Alex Rivera"),
+        last_name="Lee",
+        sender_name="Alex Rivera",
+        wants_job=False,
+        strengths=tuple(f"skill number {i}" for i in range(30)),
+    )
+    found = [f for f in proofread_letter(letter) if f.check == "qualifications"]
+    assert len(found) == MAX_PER_CHECK + 1 == 11
+    assert found[-1].message == "20 more finding(s) of this kind here are not listed"
