@@ -168,10 +168,12 @@ def _finalize(value: Any) -> Any:
 
 
 def _environment() -> Any:
+    """Return a new sandbox for one rendering, bounded in time and size (templatelimits)."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+    from .templatelimits import BoundedEnvironment
+
+    return BoundedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
 def _open_template(path: Path) -> Any:
@@ -239,6 +241,8 @@ def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
         tpl.render(sample, env, autoescape=True)
     except JinjaError as exc:
         return [f"{name}: template error: {exc}"]
+    except RecursionError:
+        return [f"{name}: template error: a macro calls itself without end"]
     except Exception as exc:  # docxtpl's XML post-processing of a damaged template
         return [f"{name}: the template does not render: {exc}"]
     return []
@@ -733,6 +737,10 @@ class _Renderer:
             tpl.render(ctx, _environment(), autoescape=True)
         except JinjaError as exc:
             raise TemplateError(f"{self.paths[name].name}: template error: {exc}") from exc
+        except RecursionError as exc:
+            raise TemplateError(
+                f"{self.paths[name].name}: template error: a macro calls itself without end"
+            ) from exc
         document = tpl.docx
         _fit_paper(document, country)
         _set_properties(document, today, title, ctx["sender_name"])

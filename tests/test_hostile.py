@@ -352,3 +352,58 @@ def test_each_check_lists_at_most_ten_findings_per_letter() -> None:
     found = [f for f in proofread_letter(letter) if f.check == "qualifications"]
     assert len(found) == MAX_PER_CHECK + 1 == 11
     assert found[-1].message == "20 more finding(s) of this kind here are not listed"
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def _template(folder: Path, *paragraphs: str, name: str = "thank_you_letter.docx") -> Path:
+    """Write a letter template of these paragraphs (a real .docx) into folder."""
+    from docx import Document
+
+    folder.mkdir(exist_ok=True)
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(str(folder / name))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("{{ 'x' * 300000000 }}", "builds a value of more than 1,000,000 characters or items"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "takes more than 1,000,000 loop steps and calls for one letter",
+        ),
+        (
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+            "builds a value of more than 1,000,000 characters or items",
+        ),
+        ("{{ 'x'.ljust(300000000) }}", "passes 300,000,000 to a function"),
+        ("{{ 'x'|center(300000000) }}", "passes 300,000,000 to a filter"),
+        ("{{ 10 ** 100000000 }}", "raises a number to a power above 1000"),
+        (
+            "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+            "a macro calls itself without end",
+        ),
+    ],
+    ids=["repeat", "nested-range", "doubling", "ljust", "center", "power", "recursion"],
+)
+def test_template_that_would_hang_or_fill_memory_is_refused(
+    tmp_path: Path, tag: str, message: str
+) -> None:
+    """A template bomb stops at the check, before any letter or mark is written."""
+    mine = _template(tmp_path / "mine", "{{ salutation }}", tag, "Sincerely,")
+    path = book(tmp_path)
+    before = path.read_bytes()
+    out = tmp_path / "out"
+    m = run_cli("run", str(path), "--today", TODAY, "--templates", str(mine), "--out", str(out))
+    assert_refused(m, f"Error: letter templates in {mine} have problems:\n", path, before)
+    assert f"thank_you_letter.docx: template error: the template {message}" in m.err or (
+        f"thank_you_letter.docx: template error: {message}" in m.err
+    ), m.err
+    assert not out.exists()
+    assert_bounded(m, 20, 300)
