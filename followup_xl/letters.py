@@ -845,6 +845,9 @@ _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$", re.
 def safe_part(text: str, max_bytes: int = 80) -> str:
     """Return text usable inside a file name on Windows, macOS and Linux."""
     text = unicodedata.normalize("NFC", " ".join(str(text).split()))
+    # Bidi overrides (U+202E turns "Ann‮fdp.exe" into "Annexe.pdf") and other invisible
+    # format characters go; the zero-width joiner stays, emoji such as 👩‍💻 need it.
+    text = "".join(ch for ch in text if ch == "\u200d" or unicodedata.category(ch) != "Cf")
     text = _FORBIDDEN.sub("-", text)
     text = re.sub(r"-{2,}", "-", text).strip(" .-")
     if len(text.encode("utf-8")) > max_bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -407,3 +408,18 @@ def test_template_that_would_hang_or_fill_memory_is_refused(
     ), m.err
     assert not out.exists()
     assert_bounded(m, 20, 300)
+
+
+# --- file names ------------------------------------------------------------------------------
+
+
+def test_bidi_and_format_characters_never_reach_a_file_name(tmp_path: Path) -> None:
+    """A right-to-left override (file-name spoofing) and other invisible characters are dropped."""
+    spoof = dict(CT, **{"First Name": "Ann\u202egpj.exe", "Last Name": "Lee\u2066\u200b\u00ad"})
+    iv = dict(IV, Company="Ac\u200eme\ufeff")
+    path = book(tmp_path, iv=iv, ct=spoof)
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert m.code == 0, m.err[-3000:]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "2026-11-25 Thank-you — Acme — Anngpj.exe Lee.docx" in names, names
+    assert not [n for n in names if any(unicodedata.category(ch) == "Cf" for ch in n)]
