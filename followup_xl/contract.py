@@ -16,6 +16,7 @@ DATE = "date"
 DATETIME = "datetime"  # a date, optionally with a time of day
 INTEGER = "integer"
 LIST = "list"
+EMAIL = "email"  # one address, checked with the standard library
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ CONTACT_COLUMNS = (
     Column("City", width=16),
     Column("State", width=8),
     Column("ZIP", keep_text=True, width=10),
-    Column("Email", width=28),
+    Column("Email", EMAIL, width=28),
     Column("Phone", keep_text=True, width=16),
     Column("Fax", keep_text=True, width=16),
     Column("Preferred Channel", LIST, CHANNELS, width=17),

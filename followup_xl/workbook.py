@@ -350,6 +350,27 @@ def _impossible(y: int, mo: int, d: int) -> str:
     return f"{date(y, mo, 1):%B} {y} has no day {d}"
 
 
+def parse_email(value: Any) -> str:
+    """Return one email address from a cell; raise CellError for anything else."""
+    from email.headerregistry import Address
+
+    text = check_encodable(clean_text(value))
+    problem = CellError(
+        "is not one email address — type a single address such as ann.lee@example.com, "
+        "without a name or a second address"
+    )
+    if len(text) > 254:
+        raise problem
+    try:
+        address = Address(addr_spec=text)
+    except Exception:  # the parser raises several kinds for malformed addresses
+        raise problem from None
+    domain = address.domain
+    if '"' in text or "." not in domain or domain.startswith("[") or domain.endswith("."):
+        raise problem
+    return text
+
+
 def parse_int(value: Any) -> int:
     """Return a whole number from a cell; raise CellError for text or fractions."""
     if isinstance(value, bool):
@@ -518,6 +539,8 @@ class _Reader:
                 return parse_int(value)
             if col.kind == C.LIST:
                 return self.choice(value, col)
+            if col.kind == C.EMAIL:
+                return parse_email(value)
             return check_encodable(self.text(value, col))
         except CellError as exc:
             label = col.name if _blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
@@ -609,7 +632,8 @@ class _Reader:
                 continue
             text = clean_text(v)
             try:
-                values[fields[key]] = check_encodable(text)
+                check_encodable(text)
+                values[fields[key]] = parse_email(text) if fields[key] == "Email" and text else text
             except CellError as exc:
                 cell = f"{col_letter((value_pos or 0) + 1)}{row}"
                 self.problem(f'{fields[key]} "{excerpt(text)}" {exc}', name, cell)

@@ -423,3 +423,46 @@ def test_bidi_and_format_characters_never_reach_a_file_name(tmp_path: Path) -> N
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert "2026-11-25 Thank-you — Acme — Anngpj.exe Lee.docx" in names, names
     assert not [n for n in names if any(unicodedata.category(ch) == "Cf" for ch in n)]
+
+
+# --- email addresses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["p@x.com, evil@attacker.example", "Ann Lee <ann@x.com>", "ann@x", "ann.x.com", "a@b.com;c@d"],
+)
+def test_contact_email_must_be_one_address(tmp_path: Path, typed: str) -> None:
+    """Two addresses in one cell (or a name, or no domain) is an error naming the cell."""
+    path = book(tmp_path, ct=dict(CT, Email=typed, **{"Preferred Channel": "Email"}))
+    before = path.read_bytes()
+    expected = (
+        f't.xlsx: Contacts!M2: Email "{typed}" is not one email address — type a single '
+        "address such as ann.lee@example.com, without a name or a second address"
+    )
+    assert_refused(run_cli("check", str(path)), expected)
+    out = tmp_path / "out"
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(out))
+    assert_refused(m, expected, path, before)
+    assert not out.exists()
+
+
+def test_profile_email_must_be_one_address(tmp_path: Path) -> None:
+    """The sender's own address is checked the same way, at its Value cell."""
+    sheets = contract_sheets(profile={"Email": "me@x.com, you@y.com"}, interviews=[IV])
+    path = write_sheets(tmp_path / "t.xlsx", sheets)
+    assert_refused(
+        run_cli("check", str(path)),
+        't.xlsx: Profile!B9: Email "me@x.com, you@y.com" is not one email address',
+    )
+
+
+def test_a_valid_email_reaches_the_draft_as_typed(tmp_path: Path) -> None:
+    """A plain address still makes an email draft addressed to exactly that address."""
+    path = book(
+        tmp_path, ct=dict(CT, Email="ann.lee@acme.example", **{"Preferred Channel": "Email"})
+    )
+    m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
+    assert m.code == 0, m.err[-3000:]
+    (draft,) = (tmp_path / "out").glob("*.eml")
+    assert "To: Ann Lee <ann.lee@acme.example>" in draft.read_text(encoding="utf-8")
