@@ -494,21 +494,29 @@ class _Reader:
                     continue
                 positions[name] = i
         found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not _blank(v))
+        # Every column a rule reads must be there; an optional one (README) reads as empty.
+        missing = [c.name for c in columns if c.name not in positions and not c.optional]
+        if len(missing) == 1:
+            self.problem(
+                f'has no column "{missing[0]}" in row 1 (found: {found}) — add it', sheet, "1:1"
+            )
+        elif missing:
+            names = ", ".join(f'"{m}"' for m in missing)
+            self.problem(
+                f"has no columns {names} in row 1 (found: {found or 'none'}) — add them; "
+                "`followup-xl init new.xlsx` shows every header",
+                sheet,
+                "1:1",
+            )
         for col in columns:
-            if col.name in positions:
-                continue
-            if col.required:
-                self.problem(
-                    f'has no column "{col.name}" in row 1 (found: {found}) — add it', sheet, "1:1"
-                )
-            else:
+            if col.optional and col.name not in positions:
                 self.problem(
                     f'has no column "{col.name}"; it is treated as empty — add it to use it',
                     sheet,
                     "1:1",
                     blocking=False,
                 )
-        if any(c.required and c.name not in positions for c in columns):
+        if missing:
             return None
         return positions, last
 

@@ -466,3 +466,34 @@ def test_a_valid_email_reaches_the_draft_as_typed(tmp_path: Path) -> None:
     assert m.code == 0, m.err[-3000:]
     (draft,) = (tmp_path / "out").glob("*.eml")
     assert "To: Ann Lee <ann.lee@acme.example>" in draft.read_text(encoding="utf-8")
+
+
+# --- required columns ------------------------------------------------------------------------
+
+
+def test_missing_interview_date_column_stops_check_and_run(tmp_path: Path) -> None:
+    """Without Interview Date nothing can be planned: an error naming the headers found."""
+    sheets = contract_sheets(interviews=[IV], contacts=[CT])
+    header = sheets["Interviews"][0]
+    at = header.index("Interview Date")
+    sheets["Interviews"] = [row[:at] + row[at + 1 :] for row in sheets["Interviews"]]
+    path = write_sheets(tmp_path / "t.xlsx", sheets)
+    before = path.read_bytes()
+    expected = (
+        't.xlsx: Interviews!1:1: has no column "Interview Date" in row 1 (found: Interview ID, '
+        "Company, Position, Status, Want Job,"
+    )
+    assert_refused(run_cli("check", str(path)), expected)
+    assert_refused(run_cli("run", str(path), "--today", TODAY), expected, path, before)
+
+
+def test_optional_columns_may_be_missing(tmp_path: Path) -> None:
+    """A column no rule reads (Notes, Outcome, …) may be absent: a warning, and the run works."""
+    sheets = contract_sheets(interviews=[IV], contacts=[CT])
+    for name in ("Interviews", "Contacts"):
+        at = sheets[name][0].index("Notes")
+        sheets[name] = [row[:at] + row[at + 1 :] for row in sheets[name]]
+    path = write_sheets(tmp_path / "t.xlsx", sheets)
+    m = run_cli("check", str(path))
+    assert m.code == 0, m.err
+    assert 'warning: t.xlsx: Interviews!1:1: has no column "Notes"; it is treated as empty' in m.out
