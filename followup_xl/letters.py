@@ -251,6 +251,26 @@ def _check_one(name: str, path: Path, sample: dict[str, Any]) -> list[str]:
 _CHECKED: set[tuple[tuple[str, str], ...]] = set()
 
 
+def _cleaned(path: Path) -> Any:
+    """Return a template's bytes with external links and remote fields removed (docxsafe)."""
+    from .docxsafe import strip_external
+
+    try:
+        return strip_external(path.read_bytes())
+    except OSError as exc:
+        raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
+    except Exception as exc:  # a damaged package or part
+        raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+
+
+def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Return (template, what) for each external link or remote field rendering leaves out."""
+    out = []
+    for path in template_paths(template_dir).values():
+        out += [(path.name, what) for what in _cleaned(path).removed]
+    return out
+
+
 def check_templates(template_dir: Path | None = None) -> None:
     """Check every template before rendering; raise one TemplateError listing all problems."""
     paths = template_paths(template_dir)
@@ -723,7 +743,9 @@ class _Renderer:
     def __init__(self, template_dir: Path | None) -> None:
         check_templates(template_dir)
         self.paths = template_paths(template_dir)
-        self.data = {name: path.read_bytes() for name, path in self.paths.items()}
+        self.data = {}
+        for name, path in self.paths.items():
+            self.data[name] = _cleaned(path).data
 
     def render(
         self, name: str, ctx: dict[str, Any], today: date, country: str, title: str

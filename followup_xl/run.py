@@ -88,6 +88,26 @@ def column_marks(book: Book, actions: list[Action]) -> list:
     return out
 
 
+def _external_links(options: RunOptions, result: RunResult) -> None:
+    """Warn about what the templates would fetch from elsewhere; refuse it under --strict."""
+    from .errors import TemplateError
+    from .letters import template_removals
+
+    removed = template_removals(options.template_dir)
+    if removed and options.strict:
+        raise TemplateError(
+            "letter templates hold links to other computers or files, and --strict was "
+            "given:\n"
+            + "\n".join(f"{name}: {what}" for name, what in removed)
+            + "\nremove them in Word (File > Info > Edit Links to Files; Developer > Document "
+            "Template; the fields and links themselves), or run without --strict to leave "
+            "them out of the letters"
+        )
+    result.warnings += [
+        Problem(name, f"left out of every letter: {what}", blocking=False) for name, what in removed
+    ]
+
+
 def run_batch(
     path: Path, options: RunOptions, progress: Callable[[int, int], None] | None = None
 ) -> RunResult:
@@ -117,6 +137,7 @@ def run_batch(
         from .letters import check_templates, convert_print_file_to_pdf, render_letters
 
         check_templates(options.template_dir)
+        _external_links(options, result)
         out_dir = options.out_dir or default_out_dir(path, options.today)
         batch = render_letters(
             book,

