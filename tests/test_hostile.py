@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 import zipfile
 from datetime import datetime
@@ -655,3 +656,31 @@ def test_readme_lists_exactly_the_optional_columns() -> None:
         columns = C.SHEETS[sheet]
         listed = text.split(f"{sheet}: ", 1)[1].split(";", 1)[0].split(".", 1)[0]
         assert listed.split(", ") == [c.name for c in columns if c.optional], sheet
+
+
+# --- growth ----------------------------------------------------------------------------------
+
+
+def test_joining_letters_grows_about_linearly() -> None:
+    """Four times the letters take at most about four times as long to join (it was n²)."""
+    from followup_xl import letters
+    from followup_xl.letters import LetterData, _Renderer, letter_context
+    from followup_xl.model import Action, Contact, Interview, Kind, Profile, Status
+
+    day = datetime(2026, 11, 25).date()
+    iv = Interview(row=2, interview_id="A-1", company="Acme", interview_date=day)
+    contact = Contact(row=2, contact_id="C1", interview_id="A-1", honorific="Ms.",
+                      first_name="Ann", last_name="Lee")  # fmt: skip
+    act = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=day, why="",
+                 interview_id="A-1", contact_id="C1")  # fmt: skip
+    ctx = letter_context(LetterData(act, Profile(name="Alex Rivera"), contact, iv), day)
+    part = _Renderer(None).render("thank_you_letter.docx", ctx, day, "US", "t")
+
+    def seconds(n: int) -> float:
+        start = time.perf_counter()
+        letters.combine([part] * n, day)
+        return time.perf_counter() - start
+
+    small, large = seconds(256), seconds(1024)
+    assert large < 60
+    assert large / small < 9, (small, large)  # n log n: about 5-6; it was n², above 15
