@@ -1029,24 +1029,34 @@ class LetterBatch:
     skipped: list[Action] = field(default_factory=list)
 
 
-def _done(book: Book, action: Action) -> bool:
-    wanted = LOG_ACTION.get(action.kind)
-    return any(
-        e.action == wanted
-        and e.contact_id == action.contact_id
-        and (not action.interview_id or e.interview_id in ("", action.interview_id))
-        for e in book.log
-    )
+class _BookIndex:
+    """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
 
+    def __init__(self, book: Book) -> None:
+        self.interviews: dict[str, Interview] = {}
+        for iv in book.interviews:
+            self.interviews.setdefault(iv.interview_id, iv)  # the first, as Book.interview
+        self.panels: dict[str, list[Contact]] = {}
+        for c in book.contacts:
+            self.panels.setdefault(c.interview_id, []).append(c)
+        for panel in self.panels.values():
+            panel.sort(key=lambda c: (c.row, c.contact_id))
+        self.logged: dict[tuple[str, str], set[str]] = {}
+        for e in book.log:
+            self.logged.setdefault((e.action, e.contact_id), set()).add(e.interview_id)
 
-def _variant(book: Book, contact: Contact) -> int:
-    """Return the contact's place on the interview's panel, offset by a stable hash."""
-    panel = sorted(
-        (c for c in book.contacts if c.interview_id == contact.interview_id),
-        key=lambda c: (c.row, c.contact_id),
-    )
-    place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
-    return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
+    def done(self, action: Action) -> bool:
+        """Return True when the Log records this letter as sent."""
+        found = self.logged.get((LOG_ACTION.get(action.kind, ""), action.contact_id), set())
+        return bool(found) and (
+            not action.interview_id or "" in found or action.interview_id in found
+        )
+
+    def variant(self, contact: Contact) -> int:
+        """Return the contact's place on the interview's panel, offset by a stable hash."""
+        panel = self.panels.get(contact.interview_id, [])
+        place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
+        return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
 
 
 def _workbook_words(book: Book) -> list[str]:
@@ -1123,10 +1133,11 @@ def render_letters(
     texts: list[LetterText] = []
     known = [*_workbook_words(book), *words]
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
+    index = _BookIndex(book)
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
-        if _done(book, action):
+        if index.done(action):
             batch.skipped.append(action)
         elif contact is None:
             batch.findings.append(
@@ -1135,8 +1146,8 @@ def render_letters(
                         f"no contact {action.contact_id!r} on the Contacts sheet; no letter made")
             )  # fmt: skip
         else:
-            iv = book.interview(action.interview_id or contact.interview_id)
-            data = LetterData(action, book.profile, contact, iv, _variant(book, contact))
+            iv = index.interviews.get(action.interview_id or contact.interview_id)
+            data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             docs = [renderer.render(n, ctx, today, country, title)

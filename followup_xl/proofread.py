@@ -143,6 +143,24 @@ def words_of(texts: Iterable[str]) -> set[str]:
     return {_norm(w) for t in texts for w in _WORD.findall(t or "")}
 
 
+class _Known(set):
+    """The words of one letter that are fine, on top of the batch's shared frozenset."""
+
+    def __init__(self, shared: frozenset[str]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.shared or super().__contains__(word)
+
+
+@lru_cache(maxsize=8)
+def _known_words(words: tuple[str, ...]) -> frozenset[str]:
+    # the workbook's words are the same for every letter of a batch: read them once, not
+    # once per letter (which made proofreading n² in the number of interviews)
+    return frozenset(words_of(words))
+
+
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
     """Return the words that are in neither the dictionary nor `known`, in first-seen order."""
     speller = _speller()
@@ -212,7 +230,7 @@ def proofread_letter(
         if n <= MAX_PER_CHECK:
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
-    known = words_of(words)
+    known = _Known(_known_words(tuple(words)))
     for where, text in letter.cells:
         bad = misspelled(_WORD.findall(text), known)
         known.update(_norm(w) for w in bad)
