@@ -389,6 +389,8 @@ def parse_int(value: Any) -> int:
             raise CellError(f"is a range — type one number of days, e.g. {mid} for {text}")
         if not re.fullmatch(r"\d+", text):
             raise CellError("is text, not a number — type a whole number of days, e.g. 45")
+        if len(text) > 9:  # int() refuses 4,300 digits and more; no timeline is that long
+            raise CellError("is far too large — type a whole number of days, e.g. 45")
         n = int(text)
     if n < 0:
         raise CellError("is negative — type a number of days, e.g. 45")
@@ -781,7 +783,7 @@ class _Reader:
             key = ident.casefold()
             if key in seen:
                 self.problem(
-                    f'{column} "{ident}" is already used in row {seen[key]} — IDs must '
+                    f'{column} "{excerpt(ident)}" is already used in row {seen[key]} — IDs must '
                     "be unique; rename one",
                     sheet,
                     f"{col_letter(pos)}{row}",
@@ -804,9 +806,9 @@ class _Reader:
             layout = self.layouts[canonical]
             sheet, pos = layout.name, layout.columns.get(column, 1)
             near = closest(ident, sorted(known))
-            tip = f'did you mean "{near}"? ' if near else ""
+            tip = f'did you mean "{excerpt(near)}"? ' if near else ""
             self.problem(
-                f'{column} "{ident}" is not on the {target} sheet — {tip}Fix the ID or '
+                f'{column} "{excerpt(ident)}" is not on the {target} sheet — {tip}Fix the ID or '
                 f"add that row to {target}",
                 sheet,
                 f"{col_letter(pos)}{row}",

@@ -684,3 +684,19 @@ def test_joining_letters_grows_about_linearly() -> None:
     small, large = seconds(256), seconds(1024)
     assert large < 60
     assert large / small < 9, (small, large)  # n log n: about 5-6; it was n², above 15
+
+
+def test_huge_numbers_and_ids_are_short_located_errors(tmp_path: Path) -> None:
+    """5,000 digits of Hiring Timeline Days (int() refuses them) and a 30,000-character
+    Interview ID on a contact are located errors quoted as excerpts, not tracebacks."""
+    iv = dict(IV, **{"Hiring Timeline Days": "9" * 5_000})
+    ct = dict(CT, **{"Interview ID": "X" * 30_000})
+    m = run_cli("check", str(book(tmp_path, iv=iv, ct=ct)))
+    assert_refused(
+        m,
+        't.xlsx: Interviews!I2: Hiring Timeline Days "99999999999999999999999999999999999999999'
+        '9999999999999999999… (5,000 characters)" is far too large — type a whole number',
+    )
+    assert 't.xlsx: Contacts!B2: Interview ID "XXXXXXXXXX' in m.err
+    assert '… (30,000 characters)" is not on the Interviews sheet' in m.err
+    assert len(m.err) < 1_000
