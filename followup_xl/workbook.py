@@ -233,6 +233,8 @@ def clean_text(value: Any) -> str:
 
 def excerpt(text: str, limit: int = 60) -> str:
     """Return text for a message: whole when short, else its start and its length."""
+    if _SURROGATE.search(text):  # printable, and as Excel stores it
+        text = _SURROGATE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
     if len(text) <= limit:
         return text
     return f"{' '.join(text[:limit].split())}… ({len(text):,} characters)"
