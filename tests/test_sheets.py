@@ -126,3 +126,14 @@ def test_only_the_sheets_asked_for_are_read(tmp_path: Path) -> None:
     assert book.sheet_names == ["A", "B"]
     assert list(book.grids) == ["A"]
     assert book.grids["A"].cells == {0: {0: "x"}}
+
+
+def test_cells_without_references_and_comments_in_rows(tmp_path: Path) -> None:
+    """Cells without an r attribute follow each other; comments inside a row are skipped."""
+    from hostile import add_cells
+
+    path = write_sheets(tmp_path / "t.xlsx", {"S": [["head"]]})
+    add_cells(path, 0, '<row r="5"><!-- note --><c t="inlineStr"><is><t>a</t></is></c>'
+              '<c t="inlineStr"><is><t>b</t></is></c></row><row><c><v>7</v></c></row>')  # fmt: skip
+    grid = read_sheets(path, {"S"}, lambda n: n).grids["S"]
+    assert grid.cells == {0: {0: "head"}, 4: {0: "a", 1: "b"}, 5: {0: 7}}
