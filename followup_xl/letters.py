@@ -991,7 +991,8 @@ class _Writer:
             if path.is_symlink():
                 continue
             if path.exists():
-                if path.is_file() and path.read_bytes() == data:
+                same_size = path.is_file() and path.stat().st_size == len(data)
+                if same_size and path.read_bytes() == data:
                     break  # a rerun on the same day: the same file is already there
                 self.notes.append(
                     f"{candidate} already exists with different content; kept it and wrote "

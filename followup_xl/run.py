@@ -48,7 +48,18 @@ def read_words(path: Path | None) -> list[str]:
     """Return the user's extra spelling words, one per line, '#' starting a comment."""
     if path is None:
         return []
-    text = path.read_text(encoding="utf-8-sig")
+    import stat
+
+    from .errors import FollowupError
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the run forever
+            raise FollowupError(f"{path}: the word list is not a regular file: give a text file")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FollowupError(
+            f"{path}: cannot read the word list ({exc}): give a UTF-8 text file"
+        ) from exc
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
 
 

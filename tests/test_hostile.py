@@ -708,3 +708,18 @@ def test_huge_numbers_and_ids_are_short_located_errors(tmp_path: Path) -> None:
     assert 't.xlsx: Contacts!B2: Interview ID "XXXXXXXXXX' in m.err
     assert '… (30,000 characters)" is not on the Interviews sheet' in m.err
     assert len(m.err) < 1_000
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_fifo_as_word_list_is_refused(tmp_path: Path) -> None:
+    """--words naming a named pipe is refused at once, before anything is written."""
+    words = tmp_path / "words.txt"
+    os.mkfifo(words)
+    path = book(tmp_path)
+    before = path.read_bytes()
+    out = tmp_path / "out"
+    m = run_cli("run", str(path), "--today", TODAY, "--words", str(words), "--out", str(out),
+                timeout=30)  # fmt: skip
+    assert_refused(m, f"Error: {words}: the word list is not a regular file", path, before)
+    assert not out.exists()
+    assert_bounded(m, 10)
