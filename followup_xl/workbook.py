@@ -274,7 +274,13 @@ def parse_date(value: Any, *, allow_time: bool = False) -> tuple[date, time | No
             "is a plain number, not a date — format the cell as a date or type it as YYYY-MM-DD"
         )
     text = clean_text(value)
-    return _parse_date_text(text, allow_time=allow_time)
+    day, at = _parse_date_text(text, allow_time=allow_time)
+    if day.year < 1900:  # Excel's dates start in 1900; 0226-11-23 is a typo for 2026
+        raise CellError(
+            "is before 1900, where Excel's dates begin — check the year and type it as "
+            "YYYY-MM-DD (e.g. 2026-11-23)"
+        )
+    return day, at
 
 
 def _parse_date_text(text: str, *, allow_time: bool) -> tuple[date, time | None]:

@@ -235,6 +235,16 @@ def test_year_0000_typed_as_text_is_a_located_error(tmp_path: Path) -> None:
                    "(there is no year 0; Excel's dates run from 1900 to 9999)")  # fmt: skip
 
 
+def test_text_date_before_1900_is_a_located_error(tmp_path: Path) -> None:
+    """'0226-11-23' (a typo for 2026) is before Excel's first date: an error, not year 226."""
+    path = book(tmp_path, iv=dict(IV, **{"Decision Expected": "0226-11-23"}))
+    assert_refused(
+        run_cli("check", str(path)),
+        't.xlsx: Interviews!G2: Decision Expected "0226-11-23" is before 1900, where Excel\'s '
+        "dates begin — check the year",
+    )
+
+
 @pytest.mark.parametrize(
     "typed", [datetime(9999, 12, 31, 10, 0), "9999-12-31"], ids=["date-cell", "text"]
 )
