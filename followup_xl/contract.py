@@ -44,6 +44,7 @@ DATE = "date"
 DATETIME = "datetime"  # a date, optionally with a time of day
 INTEGER = "integer"
 LIST = "list"
+EMAIL = "email"  # one address, checked with the standard library
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Column:
     #: text columns that must keep leading zeros (ZIP codes, phone numbers)
     keep_text: bool = False
     note: str = ""
+    #: the header may be missing: no rule reads the column (README lists these)
+    optional: bool = False
 
 
 PROFILE_SHEET = "Profile"
@@ -80,14 +83,14 @@ INTERVIEW_COLUMNS = (
     Column("Decision Expected", DATE, width=14),
     Column("Callback Expected", DATE, width=14),
     Column("Hiring Timeline Days", INTEGER, width=12),
-    Column("Company Street", width=24),
-    Column("Company City", width=16),
-    Column("Company State", width=10),
-    Column("Company ZIP", keep_text=True, width=10),
-    Column("Strengths", width=40),
-    Column("Forgot To Mention", width=40),
+    Column("Company Street", width=24, optional=True),
+    Column("Company City", width=16, optional=True),
+    Column("Company State", width=10, optional=True),
+    Column("Company ZIP", keep_text=True, width=10, optional=True),
+    Column("Strengths", width=40, optional=True),
+    Column("Forgot To Mention", width=40, optional=True),
     Column("Enclosures", width=28, note="separate several with ;"),
-    Column("Notes", width=30),
+    Column("Notes", width=30, optional=True),
 )
 
 CONTACT_COLUMNS = (
@@ -98,17 +101,17 @@ CONTACT_COLUMNS = (
     Column("First Name", width=14),
     Column("Last Name", width=16),
     Column("Job Title", width=24),
-    Column("Organization", width=24),
-    Column("Street", width=24),
-    Column("City", width=16),
-    Column("State", width=8),
-    Column("ZIP", keep_text=True, width=10),
-    Column("Email", width=28),
-    Column("Phone", keep_text=True, width=16),
-    Column("Fax", keep_text=True, width=16),
+    Column("Organization", width=24, optional=True),
+    Column("Street", width=24, optional=True),
+    Column("City", width=16, optional=True),
+    Column("State", width=8, optional=True),
+    Column("ZIP", keep_text=True, width=10, optional=True),
+    Column("Email", EMAIL, width=28, optional=True),
+    Column("Phone", keep_text=True, width=16, optional=True),
+    Column("Fax", keep_text=True, width=16, optional=True),
     Column("Preferred Channel", LIST, CHANNELS, width=17),
-    Column("Personal Note", width=40),
-    Column("Notes", width=30),
+    Column("Personal Note", width=40, optional=True),
+    Column("Notes", width=30, optional=True),
 )
 
 LOG_COLUMNS = (
@@ -116,7 +119,7 @@ LOG_COLUMNS = (
     Column("Interview ID", width=14),
     Column("Contact ID", width=12),
     Column("Action", LIST, LOG_ACTIONS, required=True, width=24),
-    Column("Outcome", width=40),
+    Column("Outcome", width=40, optional=True),
 )
 
 #: Columns the tool owns at the right end of Interviews and Contacts.

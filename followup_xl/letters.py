@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import localize
 from .errors import FollowupError, TemplateError, WriteError
+from .logbook import LogIndex, done_for
 from .model import ACCEPTED_STATUSES, Action, Book, Contact, Interview, Kind, Profile, Status
 from .proofread import Finding, LetterText, check_panels, proofread_letter, write_report
 
@@ -175,10 +176,12 @@ def _finalize(value: Any) -> Any:
 
 
 def _environment() -> Any:
+    """Return a new sandbox for one rendering, bounded in time and size (templatelimits)."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+    from .templatelimits import BoundedEnvironment
+
+    return BoundedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
 def _open_template(path: Traversable) -> Any:
@@ -246,12 +249,34 @@ def _check_one(name: str, path: Traversable, sample: dict[str, Any]) -> list[str
         tpl.render(sample, env, autoescape=True)
     except JinjaError as exc:
         return [f"{name}: template error: {exc}"]
+    except RecursionError:
+        return [f"{name}: template error: a macro calls itself without end"]
     except Exception as exc:  # docxtpl's XML post-processing of a damaged template
         return [f"{name}: the template does not render: {exc}"]
     return []
 
 
 _CHECKED: set[tuple[tuple[str, str], ...]] = set()
+
+
+def _cleaned(path: Traversable) -> Any:
+    """Return a template's bytes with external links and remote fields removed (docxsafe)."""
+    from .docxsafe import strip_external
+
+    try:
+        return strip_external(path.read_bytes())
+    except OSError as exc:
+        raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
+    except Exception as exc:  # a damaged package or part
+        raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+
+
+def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Return (template, what) for each external link or remote field rendering leaves out."""
+    out = []
+    for path in template_paths(template_dir).values():
+        out += [(path.name, what) for what in _cleaned(path).removed]
+    return out
 
 
 def check_templates(template_dir: Path | None = None) -> None:
@@ -674,7 +699,7 @@ def _sample_context() -> dict[str, Any]:
 
 def _normalize_zip(data: bytes, day: date) -> bytes:
     """Rewrite a .docx with fixed timestamps so the same letter on the same day is identical."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # ZIP years
     out = BytesIO()
     with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -730,7 +755,9 @@ class _Renderer:
         # first letter of a process gets the same core properties as every later one
         _composer_class()
         self.paths = template_paths(template_dir)
-        self.data = {name: path.read_bytes() for name, path in self.paths.items()}
+        self.data = {}
+        for name, path in self.paths.items():
+            self.data[name] = _cleaned(path).data
 
     def render(
         self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
@@ -744,6 +771,10 @@ class _Renderer:
             tpl.render(ctx, _environment(), autoescape=True)
         except JinjaError as exc:
             raise TemplateError(f"{self.paths[name].name}: template error: {exc}") from exc
+        except RecursionError as exc:
+            raise TemplateError(
+                f"{self.paths[name].name}: template error: a macro calls itself without end"
+            ) from exc
         document = tpl.docx
         _fit_paper(document, country)
         _set_properties(document, today, title, ctx["sender_name"])
@@ -786,7 +817,54 @@ def _composer_class() -> Any:
     # docxcompose rebinds the global "cp" prefix to the custom-properties namespace on import;
     # python-docx would then write lastModifiedBy and revision in the wrong namespace.
     nsmap["cp"] = _CORE_PROPERTIES_NS
-    return Composer
+
+    class LinearComposer(Composer):
+        """docxcompose's Composer, appending each element before the body's sectPr.
+
+        Composer.insert puts every element at a numeric index, and lxml walks the body to
+        find it: joining n letters cost n² (7,665 letters ran for hours). Apart from that
+        one step this is docxcompose 2.2's insert, helpers and order unchanged.
+        """
+
+        def append(self, doc: Any, remove_property_fields: bool = True) -> None:
+            from copy import deepcopy as copy_element
+
+            from docx.oxml.section import CT_SectPr
+            from docxcompose.properties import CustomProperties
+
+            self.reset_reference_mapping()
+            self._current_preserved_styles: dict[str, Any] = {}
+            if remove_property_fields:
+                cprops = CustomProperties(doc)
+                for name in cprops.keys():  # noqa: SIM118 - not a dict
+                    cprops.dissolve_fields(name)
+            self._create_style_id_mapping(doc)
+            self.retain_formatting_from_default_styles(doc)
+            body = self.doc.element.body
+            anchor = _section_properties(self.doc)
+            for element in doc.element.body:
+                if isinstance(element, CT_SectPr):
+                    continue
+                element = copy_element(element)
+                anchor.addprevious(element)
+                self.add_referenced_parts(doc.part, self.doc.part, element)
+                self.add_styles(doc, element)
+                self.add_numberings(doc, element)
+                self.restart_first_numbering(doc, element)
+                self.add_images(doc, element)
+                self.add_diagrams(doc, element)
+                self.add_shapes(doc, element)
+                self.add_footnotes(doc, element)
+                self.remove_header_and_footer_references(doc, element)
+            assert anchor.getparent() is body
+            self.add_styles_from_other_parts(doc)
+            self.renumber_bookmarks()
+            self.renumber_docpr_ids()
+            self.renumber_nvpicpr_ids()
+            self.fix_section_types(doc)
+            self.fix_header_and_footers(doc)
+
+    return LinearComposer
 
 
 def _section_properties(document: Any) -> Any:
@@ -801,8 +879,26 @@ def _section_properties(document: Any) -> Any:
     return sect
 
 
+#: Documents joined at a time: docxcompose's append scans the whole joined document, so one
+#: flat join of n letters takes time n²; joining groups of groups keeps it near n log n.
+COMBINE_GROUP = 32
+
+
 def combine(parts: Sequence[bytes], today: date) -> bytes:
     """Join .docx files into one, each starting on a new page with its own page size."""
+    parts = list(parts)
+    while len(parts) > COMBINE_GROUP:
+        parts = [
+            _combine_flat(parts[i : i + COMBINE_GROUP], today)
+            for i in range(0, len(parts), COMBINE_GROUP)
+        ]
+    return _combine_flat(parts, today)
+
+
+def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
+    """Join .docx files one after the other (each append costs the size of the result)."""
+    if len(parts) == 1:
+        return parts[0]
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -848,6 +944,9 @@ _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$", re.
 def safe_part(text: str, max_bytes: int = 80) -> str:
     """Return text usable inside a file name on Windows, macOS and Linux."""
     text = unicodedata.normalize("NFC", " ".join(str(text).split()))
+    # Bidi overrides (U+202E turns "Ann‮fdp.exe" into "Annexe.pdf") and other invisible
+    # format characters go; the zero-width joiner stays, emoji such as 👩‍💻 need it.
+    text = "".join(ch for ch in text if ch == "\u200d" or unicodedata.category(ch) != "Cf")
     text = _FORBIDDEN.sub("-", text)
     text = re.sub(r"-{2,}", "-", text).strip(" .-")
     if len(text.encode("utf-8")) > max_bytes:
@@ -907,7 +1006,8 @@ class _Writer:
             if path.is_symlink():
                 continue
             if path.exists():
-                if path.is_file() and path.read_bytes() == data:
+                same_size = path.is_file() and path.stat().st_size == len(data)
+                if same_size and path.read_bytes() == data:
                     break  # a rerun on the same day: the same file is already there
                 self.notes.append(
                     f"{candidate} already exists with different content; kept it and wrote "
@@ -1029,21 +1129,36 @@ class LetterBatch:
     moves: list[tuple[Path, Path]] = field(default_factory=list)
 
 
-def _done(book: Book, action: Action) -> bool:
-    """Return True when the Log records the action as done: the rules' own answer."""
-    from .logbook import is_done
+class _BookIndex:
+    """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
 
-    return is_done(book, action)
+    def __init__(self, book: Book) -> None:
+        self.interviews: dict[str, Interview] = {}
+        for iv in book.interviews:
+            self.interviews.setdefault(iv.interview_id, iv)  # the first, as Book.interview
+        self.panels: dict[str, list[Contact]] = {}
+        for c in book.contacts:
+            self.panels.setdefault(c.interview_id, []).append(c)
+        for panel in self.panels.values():
+            panel.sort(key=lambda c: (c.row, c.contact_id))
+        self.contacts: dict[str, Contact] = {}
+        for c in book.contacts:
+            self.contacts.setdefault(c.contact_id, c)  # the first, as logbook.is_done
+        self.log = LogIndex(book.log)
 
+    def done(self, action: Action) -> bool:
+        """Return True when the Log records this letter as done: the rules' own answer."""
+        contact = self.contacts.get(action.contact_id)
+        if contact is None:
+            return False
+        iv = self.interviews.get(action.interview_id or contact.interview_id)
+        return done_for(action, contact, iv, self.log)
 
-def _variant(book: Book, contact: Contact) -> int:
-    """Return the contact's place on the interview's panel, offset by a stable hash."""
-    panel = sorted(
-        (c for c in book.contacts if c.interview_id == contact.interview_id),
-        key=lambda c: (c.row, c.contact_id),
-    )
-    place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
-    return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
+    def variant(self, contact: Contact) -> int:
+        """Return the contact's place on the interview's panel, offset by a stable hash."""
+        panel = self.panels.get(contact.interview_id, [])
+        place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
+        return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
 
 
 def _workbook_words(book: Book) -> list[str]:
@@ -1132,10 +1247,12 @@ def render_letters(
     envelopes: list[bytes] = []
     texts: list[LetterText] = []
     known = [*_workbook_words(book), *words]
+    reported: set[str] = set()  # workbook cells whose misspellings are reported already
+    index = _BookIndex(book)
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
-        if _done(book, action):
+        if index.done(action):
             batch.skipped.append(action)
         elif contact is None:
             batch.findings.append(
@@ -1144,8 +1261,8 @@ def render_letters(
                         f"no contact {action.contact_id!r} on the Contacts sheet; no letter made")
             )  # fmt: skip
         else:
-            iv = book.interview(action.interview_id or contact.interview_id)
-            data = LetterData(action, book.profile, contact, iv, _variant(book, contact))
+            iv = index.interviews.get(action.interview_id or contact.interview_id)
+            data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             docs = [renderer.render(n, ctx, today, country, title)
@@ -1162,13 +1279,14 @@ def render_letters(
                 if action.kind in ENVELOPE_KINDS:
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
-            texts.append(_letter_text(path.name, action, ctx, paragraphs))
+            cells = _cells(book, contact, iv)
+            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells))
             batch.findings += _channel_findings(path.name, action, ctx)
         if progress is not None:
             progress(i, len(todo))
 
     for text in texts:
-        batch.findings += proofread_letter(text, words=known)
+        batch.findings += proofread_letter(text, words=known, reported=reported)
     batch.findings += check_panels(texts)
     stamp = today.isoformat()
     if printable:
@@ -1184,8 +1302,32 @@ def render_letters(
     return batch
 
 
+def _cells(book: Book, contact: Contact, iv: Interview | None) -> list[tuple[str, str]]:
+    """Return (where, text) of the free-text workbook cells behind a letter, e.g. its note."""
+    from .contract import CONTACTS_SHEET, INTERVIEWS_SHEET, col_letter
+
+    def where(sheet: str, column: str, row: int, owner: str) -> str:
+        layout = book.layouts.get(sheet)
+        if layout is not None and column in layout.columns:
+            return f"{layout.name}!{col_letter(layout.columns[column])}{row} ({column})"
+        return f"{column} of {owner}"
+
+    out = [(where(CONTACTS_SHEET, "Personal Note", contact.row, contact.contact_id),
+            contact.personal_note)]  # fmt: skip
+    if iv is not None:
+        for column, text in (("Strengths", iv.strengths),
+                             ("Forgot To Mention", iv.forgot_to_mention),
+                             ("Enclosures", "; ".join(iv.enclosures))):  # fmt: skip
+            out.append((where(INTERVIEWS_SHEET, column, iv.row, iv.interview_id), text))
+    return [(w, clean(t)) for w, t in out if t and t.strip()]
+
+
 def _letter_text(
-    name: str, action: Action, ctx: dict[str, Any], paragraphs: list[str]
+    name: str,
+    action: Action,
+    ctx: dict[str, Any],
+    paragraphs: list[str],
+    cells: Sequence[tuple[str, str]] = (),
 ) -> LetterText:
     kind = {
         Kind.THANK_YOU_LETTER: "letter",
@@ -1212,7 +1354,16 @@ def _letter_text(
         forgot=ctx["forgot_to_mention"],
         enclosures=tuple(ctx["enclosures"]),
         personal_note=ctx["personal_note"],
+        cells=_in_letter(cells, paragraphs),
     )
+
+
+def _in_letter(
+    cells: Sequence[tuple[str, str]], paragraphs: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """Return the cells whose text the letter holds (a note card has no Strengths, say)."""
+    whole = " ".join(" ".join(paragraphs).split())
+    return tuple((w, t) for w, t in cells if " ".join(t.split())[:40] in whole)
 
 
 def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Finding]:

@@ -54,13 +54,18 @@ class LogIndex:
 
 def is_done(book: Book, action: Action, index: LogIndex | None = None) -> bool:
     """Return True when the Log records this letter's action as done (the rules' answer)."""
-    wanted = DONE_BY.get(action.kind)
-    if wanted is None:
-        return False
     contact = next((c for c in book.contacts if c.contact_id == action.contact_id), None)
     if contact is None:
         return False
     iv = book.interview(action.interview_id or contact.interview_id)
+    return done_for(action, contact, iv, index or LogIndex(book.log))
+
+
+def done_for(action: Action, contact: Contact, iv: Interview | None, index: LogIndex) -> bool:
+    """Return is_done's answer for a contact and interview already looked up (a batch's way)."""
+    wanted = DONE_BY.get(action.kind)
+    if wanted is None:
+        return False
     if iv is None:
         iv = Interview(row=0, interview_id=action.interview_id, company="")
-    return bool((index or LogIndex(book.log)).logged(wanted, iv, contact))
+    return bool(index.logged(wanted, iv, contact))

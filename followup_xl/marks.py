@@ -14,7 +14,6 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
@@ -39,8 +38,8 @@ __all__ = [
 ]
 
 
-#: Above this many cells (height x width) a sheet's values are not compared one by one.
-MAX_COMPARED_CELLS = 50_000_000
+#: Above this many cells holding values a sheet is not compared value by value.
+MAX_COMPARED_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -69,35 +68,19 @@ TOO_LARGE = "<too large to compare>"
 def read_values(data: bytes) -> dict[str, dict] | None:
     """Return every sheet's non-empty cell values by 1-based (row, column), or None.
 
-    None means python-calamine cannot read this workbook at all, so values cannot be compared.
+    None means the workbook cannot be read at all, so values cannot be compared. The cells are
+    read sparsely (sheets.read_all): a stray value at XFD1048576 costs one cell, not a grid.
     """
-    import python_calamine
+    from .sheets import read_all
 
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises its own zoo of errors for files it cannot read
+        values = read_all(data)
+    except Exception:  # a package that cannot be read: the zip and XML checks stand
         return None
-    out: dict[str, dict[Any, object]] = {}  # (row, column) keys, or TOO_LARGE
-    for name in book.sheet_names:
-        cells: dict[tuple[int, int], object] = {}
-        try:
-            sheet = book.get_sheet_by_name(name)
-        except Exception:
-            continue  # a chart sheet or a sheet type calamine skips: nothing to compare
-        start = sheet.start
-        if sheet.height * sheet.width > MAX_COMPARED_CELLS:
-            # a stray value far away (say A1 and XFD1048576) spans billions of empty cells:
-            # such a sheet is left to the zip and XML checks rather than filling the memory
-            out[name] = {TOO_LARGE: True}
-            continue
-        if start is not None:
-            r0, c0 = start
-            for i, row in enumerate(sheet.to_python(skip_empty_area=True)):
-                for j, value in enumerate(row):
-                    if value != "":
-                        cells[(r0 + i + 1, c0 + j + 1)] = value
-        out[name] = cells
-    return out
+    return {
+        name: cells if len(cells) <= MAX_COMPARED_CELLS else {TOO_LARGE: True}
+        for name, cells in values.items()
+    }
 
 
 def _sheet_cells(data: bytes, part: str) -> dict[str, bytes]:

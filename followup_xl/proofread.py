@@ -26,6 +26,12 @@ CARD_CLOSINGS = ("With thanks", "With many thanks", "Warm regards", "Warmly", "T
                  "Many thanks", "Best wishes", "All the best")  # fmt: skip
 #: How similar two panel letters may be, names removed, before R3 warns.
 SAMENESS_LIMIT = 0.85
+#: Longest quotation of a sentence in a finding; longer ones are quoted around the problem.
+MAX_QUOTE = 160
+#: Findings of one check listed per letter; the rest are counted in one more finding.
+MAX_PER_CHECK = 10
+#: Words listed by name in the one spelling finding of a workbook cell.
+MAX_LISTED = 8
 
 _DESPERATE = (
     (r"\bdesperat\w*", "sounds desperate"),
@@ -96,6 +102,9 @@ class LetterText:
     forgot: str = ""
     enclosures: tuple[str, ...] = ()
     personal_note: str = ""
+    #: (where, text) of the workbook cells whose text is in the letter, e.g.
+    #: ("Contacts!Q5 (Personal Note)", "…"): each is spell-checked once, as one finding
+    cells: tuple[tuple[str, str], ...] = ()
 
     @property
     def thank_you(self) -> bool:
@@ -131,6 +140,24 @@ def _norm(word: str) -> str:
 def words_of(texts: Iterable[str]) -> set[str]:
     """Return the lower-case words of some texts (how a word list is read)."""
     return {_norm(w) for t in texts for w in _WORD.findall(t or "")}
+
+
+class _Known(set):
+    """The words of one letter that are fine, on top of the batch's shared frozenset."""
+
+    def __init__(self, shared: frozenset[str]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.shared or super().__contains__(word)
+
+
+@lru_cache(maxsize=8)
+def _known_words(words: tuple[str, ...]) -> frozenset[str]:
+    # the workbook's words are the same for every letter of a batch: read them once, not
+    # once per letter (which made proofreading n² in the number of interviews)
+    return frozenset(words_of(words))
 
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
@@ -175,36 +202,73 @@ def _norm_space(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).casefold()
 
 
-def proofread_letter(letter: LetterText, *, words: Sequence[str] = ()) -> list[Finding]:
-    """Return every finding in one letter: spelling, doubled words, form, tone, R7 essentials."""
+def quote(sentence: str, around: str = "", limit: int = MAX_QUOTE) -> str:
+    """Return a sentence to quote: whole when short, else an excerpt around `around`."""
+    if len(sentence) <= limit:
+        return sentence
+    at = sentence.find(around) if around else 0
+    start = max(0, min(at - limit // 3, len(sentence) - limit))
+    text = sentence[start : start + limit].strip()
+    return f"{'…' if start else ''}{text}{'…' if start + limit < len(sentence) else ''}"
+
+
+def proofread_letter(
+    letter: LetterText, *, words: Sequence[str] = (), reported: set[str] | None = None
+) -> list[Finding]:
+    """Return every finding in one letter: spelling, doubled words, form, tone, R7 essentials.
+
+    Misspellings in a workbook cell (letter.cells) are one finding naming the cell, once per
+    `reported` set (the batch's); long sentences are quoted in excerpts and each check lists
+    at most MAX_PER_CHECK findings per letter, so a 32,767-character cell gives a few lines.
+    """
     found: list[Finding] = []
+    counts: dict[tuple[str, str], int] = {}
 
-    def add(sentence: str, message: str, rule: str, check: str) -> None:
-        found.append(Finding(letter.file, sentence, message, rule, check))
+    def add(sentence: str, message: str, rule: str, check: str, around: str = "") -> None:
+        n = counts[rule, check] = counts.get((rule, check), 0) + 1
+        if n <= MAX_PER_CHECK:
+            found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
-    known = words_of(words)
+    known = _Known(_known_words(tuple(words)))
+    for where, text in letter.cells:
+        bad = misspelled(_WORD.findall(text), known)
+        known.update(_norm(w) for w in bad)
+        if not bad or (reported is not None and where in reported):
+            continue
+        if reported is not None:
+            reported.add(where)
+        listed = ", ".join(f'"{w}"' for w in bad[:MAX_LISTED])
+        more = f" and {len(bad) - MAX_LISTED:,} more" if len(bad) > MAX_LISTED else ""
+        verb = f"is not in the dictionary{_suggest(bad[0])}" if len(bad) == 1 else (
+            "are not in the dictionary")  # fmt: skip
+        add(text, f"{where}: {listed}{more} {verb}; if right, add them to your word list",
+            "R6", "spelling", bad[0])  # fmt: skip
     all_sentences = [s for p in letter.paragraphs for s in sentences(p)]
     for sentence in all_sentences:
         for word in misspelled(_WORD.findall(sentence), known):
             known.add(_norm(word))  # report each word once per letter
             add(sentence, f'"{word}" is not in the dictionary{_suggest(word)}; if it is right, '
-                "add it to your word list", "R6", "spelling")  # fmt: skip
+                "add it to your word list", "R6", "spelling", word)  # fmt: skip
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
-                add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word")
+                add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
         for pattern, why in _DESPERATE:
             hit = re.search(pattern, sentence, re.IGNORECASE)
             if hit:
-                add(sentence, f'"{hit.group(0)}": {why}', "R7", "tone")
+                add(sentence, f'"{hit.group(0)}": {why}', "R7", "tone", hit.group(0))
         if letter.kind == "email":
             for pattern in _SLANG:
                 hit = re.search(pattern, sentence, re.IGNORECASE)
                 if hit:
                     add(sentence, f'"{hit.group(0)}" is too casual for a thank-you email', "R8",
-                        "slang")  # fmt: skip
+                        "slang", hit.group(0))  # fmt: skip
     _form(letter, add)
     if letter.thank_you:
         _essentials(letter, add)
+    for (rule, check), n in counts.items():
+        if n > MAX_PER_CHECK:
+            more = f"{n - MAX_PER_CHECK:,} more finding(s) of this kind here are not listed"
+            found.append(Finding(letter.file, "", more, rule, check))
     return found
 
 
@@ -274,22 +338,25 @@ def _essentials(letter: LetterText, add) -> None:  # noqa: ANN001 - local callba
         add(sentence, "Want Job is No, but the letter claims interest in the job (R4)", "R7",
             "interest")  # fmt: skip
     if letter.wants_job and letter.company and not _contains(text, letter.company):
-        add("", f"the letter does not name the company ({letter.company})", "R7", "interest")
+        add("", f"the letter does not name the company ({quote(letter.company, limit=80)})", "R7",
+            "interest")  # fmt: skip
     # 4: qualifications restated, plus what was forgotten
     if not letter.strengths:
         add("", "no qualifications restated: fill in Strengths for this interview", "R7",
             "qualifications")  # fmt: skip
     for item in letter.strengths:
         if not _contains(text, item.rstrip(".")):
-            add("", f'the strength "{item}" is not restated', "R7", "qualifications")
+            add("", f'the strength "{quote(item, limit=80)}" is not restated', "R7",
+                "qualifications")  # fmt: skip
     if letter.forgot and not _contains(text, letter.forgot.rstrip(".")):
-        add("", f'Forgot To Mention ("{letter.forgot}") is not in the letter', "R7",
-            "qualifications")  # fmt: skip
+        forgot = quote(letter.forgot, limit=80)
+        add("", f'Forgot To Mention ("{forgot}") is not in the letter', "R7", "qualifications")
     # 5: every enclosure named, and an Enclosure(s)/Attachment(s) line
     whole = _norm_space(" ".join(letter.paragraphs))
     for item in letter.enclosures:
         if not _contains(whole, item):
-            add("", f'the enclosure "{item}" is not named in the letter', "R7", "enclosures")
+            add("", f'the enclosure "{quote(item, limit=80)}" is not named in the letter', "R7",
+                "enclosures")  # fmt: skip
     label = "attachment" if letter.kind == "email" else "enclosure"
     if letter.enclosures and not any(ln.casefold().startswith(label) for ln in _lines(letter)):
         add("", f'no "{label.capitalize()}s:" line naming what is enclosed', "R9", "enclosures")

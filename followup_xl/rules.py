@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
@@ -62,6 +63,17 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 # --- formatting -------------------------------------------------------------------------
+
+
+_T = TypeVar("_T", date, datetime)
+
+
+def _later(when: _T, **delta: int) -> _T:
+    """Return when + delta, or the last day Python knows for dates near 9999-12-31."""
+    try:
+        return when + timedelta(**delta)
+    except OverflowError:
+        return datetime.max if isinstance(when, datetime) else date.max
 
 
 def fmt_date(day: date, today: date | None = None) -> str:
@@ -231,10 +243,10 @@ class _Engine:
         assert iv.interview_date is not None
         when = _fmt_when(iv.interview_date, iv.interview_time, self.today)
         if iv.interview_time is not None:
-            moment = datetime.combine(iv.interview_date, iv.interview_time) + timedelta(hours=24)
+            moment = _later(datetime.combine(iv.interview_date, iv.interview_time), hours=24)
             by = _fmt_when(moment.date(), moment.time(), self.today)
             return moment.date(), f"interview {when} → thank-you within 24 h, by {by}"
-        deadline = iv.interview_date + timedelta(days=1)
+        deadline = _later(iv.interview_date, days=1)
         return deadline, f"interview {when} → thank-you within 24 h, by {self.d(deadline)}"
 
     def record_everyone(self, iv: Interview) -> None:
@@ -375,11 +387,11 @@ class _Engine:
 
     def first_call(self, iv: Interview, c: Contact, mailed: date, calls: list[date]) -> _Planned:
         """R12: phone 48–72 h after the thank-you was mailed, on working days."""
-        start, moved_start = self.workday(mailed + timedelta(days=2))
-        end, _ = self.workday(mailed + timedelta(days=3))
+        start, moved_start = self.workday(_later(mailed, days=2))
+        end, _ = self.workday(_later(mailed, days=3))
         gap = ""
-        if calls and start < calls[-1] + timedelta(days=MIN_CALL_GAP_DAYS):
-            start, _ = self.workday(calls[-1] + timedelta(days=MIN_CALL_GAP_DAYS))
+        if calls and start < _later(calls[-1], days=MIN_CALL_GAP_DAYS):
+            start, _ = self.workday(_later(calls[-1], days=MIN_CALL_GAP_DAYS))
             gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {self.d(calls[-1])}"
         end = max(end, start)
         span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
@@ -414,7 +426,7 @@ class _Engine:
         date further out does not stop the regular calls meanwhile.
         """
         every, how = self.spacing(iv)
-        regular = last + timedelta(days=every)
+        regular = _later(last, days=every)
         earliest = regular
         why = f"last call {self.d(last)} → {how} until the position is decided"
         near = [
@@ -423,11 +435,11 @@ class _Engine:
                 (iv.callback_expected, "callback expected"),
                 (iv.decision_expected, "decision expected"),
             )
-            if day is not None and regular <= day < regular + timedelta(days=every)
+            if day is not None and regular <= day < _later(regular, days=every)
         ]
         if near:
             day, label = min(near)
-            earliest = day + timedelta(days=1)
+            earliest = _later(day, days=1)
             why += f"; {label} {self.d(day)} → call the day after it"
         due, moved = self.workday(earliest)
         why += f": next call {self.d(due)}{moved}"
@@ -565,9 +577,9 @@ class _Engine:
         if not days:
             return
         last = max(days)
-        quiet_since = last + timedelta(days=self.quiet_days)
-        if quiet_since > self.today:
+        if (self.today - last).days < self.quiet_days:
             return
+        quiet_since = _later(last, days=self.quiet_days)
         self.add(
             "R11",
             Kind.WARNING,

@@ -64,7 +64,11 @@ def read_words(path: Path | None) -> list[str]:
     """Return the user's extra spelling words, one per line, '#' starting a comment."""
     if path is None:
         return []
+    import stat
+
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the run forever
+            raise FollowupError(f"{path}: the word list is not a regular file: give a text file")
         data = path.read_bytes()
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read the word list: {exc.strerror}") from exc
@@ -115,6 +119,26 @@ def column_marks(book: Book, actions: list[Action]) -> list:
     return out
 
 
+def _external_links(options: RunOptions, result: RunResult) -> None:
+    """Warn about what the templates would fetch from elsewhere; refuse it under --strict."""
+    from .errors import TemplateError
+    from .letters import template_removals
+
+    removed = template_removals(options.template_dir)
+    if removed and options.strict:
+        raise TemplateError(
+            "letter templates hold links to other computers or files, and --strict was "
+            "given:\n"
+            + "\n".join(f"{name}: {what}" for name, what in removed)
+            + "\nremove them in Word (File > Info > Edit Links to Files; Developer > Document "
+            "Template; the fields and links themselves), or run without --strict to leave "
+            "them out of the letters"
+        )
+    result.warnings += [
+        Problem(name, f"left out of every letter: {what}", blocking=False) for name, what in removed
+    ]
+
+
 def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
     """Return the Due sheet's rows for these actions and letter files."""
     from .marks import DueTable
@@ -131,9 +155,11 @@ def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[s
     from .errors import WriteError
     from .marks import plan_marks
     from .rules import due_actions
+    from .sheets import ensure_regular_file
     from .workbook import read_workbook
 
     path = Path(path)
+    ensure_regular_file(path)
     data = path.read_bytes()
     book = read_workbook(path).book
     actions = due_actions(book, today)
@@ -158,9 +184,11 @@ def run_batch(
     The PDF comes last, and its failure is only a warning.
     """
     from .rules import due_actions
+    from .sheets import ensure_regular_file
     from .workbook import read_workbook
 
     path = Path(path)
+    ensure_regular_file(path)  # before the lock and fingerprint checks open it
     words = read_words(options.words_file)  # a bad word list stops even a dry run, early
     if options.dry_run:
         read = read_workbook(path)
@@ -193,6 +221,7 @@ def run_batch(
                 from .letters import check_templates, render_letters, staging
 
                 check_templates(options.template_dir)
+                _external_links(options, result)
                 out_dir = options.out_dir or default_out_dir(path, options.today)
                 stage = stack.enter_context(staging(out_dir))
                 batch = render_letters(

@@ -22,15 +22,18 @@ from . import contract as C
 from .contract import col_letter
 from .errors import Problem, WorkbookError
 from .model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
+from .sheets import BadSerial, Grid, check_members, ensure_regular_file, read_sheets
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
+#: The reader: "stream" reads only the contract sheets' cells that hold data (sheets.py);
+#: "calamine" and "openpyxl" read every sheet through pandas (benchmarks/bench_read.py).
 #: No cell text counts as missing ("NA", "None", "N/A" are text a user typed).
 NO_NA: list[str] = []
-#: The pandas engines that read .xlsx files.
-Engine = Literal["calamine", "openpyxl"]
-#: The reader engine; calamine is several times faster than openpyxl (benchmarks/bench_read.py).
-DEFAULT_ENGINE: Engine = "calamine"
+#: The readers: "stream" (sheets.py) or one of pandas' engines.
+PandasEngine = Literal["calamine", "openpyxl"]
+Engine = Literal["stream", "calamine", "openpyxl"]
+DEFAULT_ENGINE: Engine = "stream"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -52,6 +55,9 @@ _MONTH_FORMATS = (
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T,]+(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _X000D = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Longer text is not looked at as a typed date (the longest real one has ~30 characters).
+MAX_DATE_TEXT = 64
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -69,8 +75,18 @@ def read_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> ReadResult:
     """Read and check a workbook; raise WorkbookError listing every blocking problem."""
     path = Path(path)
     sniff(path)
-    frames, date1904 = _load_frames(path, engine)
-    reader = _Reader(path.name, frames)
+    if engine == "stream":
+        wanted = {C.norm_header(s) for s in C.SHEETS}
+        read = read_sheets(path, wanted, C.norm_header)
+        grids, names, date1904 = read.grids, read.sheet_names, read.date1904
+    else:
+        frames, date1904 = _load_frames(path, engine)
+        grids = {n: Grid.from_frame(f) for n, f in frames.items()}
+        names = list(frames)
+        read = None
+    reader = _Reader(path.name, grids, names)
+    if read is not None:
+        reader.problems.extend(read.problems)
     book = reader.build(str(path), date1904)
     blocking = [p for p in reader.problems if p.blocking]
     if blocking:
@@ -89,12 +105,7 @@ def check_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> list[Probl
 def sniff(path: Path) -> None:
     """Raise WorkbookError when the file is missing or not an .xlsx workbook, saying the fix."""
     name = path.name
-    if not path.exists():
-        raise WorkbookError(f"no such file: {path} — check the name and folder", file=name)
-    if path.is_dir():
-        raise WorkbookError(
-            "is a folder, not a workbook — give the .xlsx file inside it", file=name
-        )
+    ensure_regular_file(path)
     suffix = path.suffix.lower()
     if suffix == ".ods":
         raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
@@ -124,6 +135,7 @@ def sniff(path: Path) -> None:
         )
     try:
         with zipfile.ZipFile(path) as zf:
+            check_members(zf, name)
             names = set(zf.namelist())
             if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
                 raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
@@ -156,7 +168,7 @@ def _looks_like_text(head: bytes) -> bool:
     return all(b >= 9 for b in head)
 
 
-def _load_frames(path: Path, engine: Engine) -> tuple[dict[str, Any], bool]:
+def _load_frames(path: Path, engine: PandasEngine) -> tuple[dict[str, Any], bool]:
     """Return {sheet name: DataFrame of raw cell values from A1} and the 1904 flag."""
     import pandas as pd
 
@@ -218,8 +230,29 @@ def clean_text(value: Any) -> str:
         value = value.date() if value.time() == time(0) else value
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = _X000D.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):  # Excel escapes an emoji as two halves: join them again
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """Return text for a message: whole when short, else its start and its length."""
+    if _SURROGATE.search(text):  # printable, and as Excel stores it
+        text = _SURROGATE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    if len(text) <= limit:
+        return text
+    return f"{' '.join(text[:limit].split())}… ({len(text):,} characters)"
+
+
+def check_encodable(text: str) -> str:
+    """Return text unchanged; raise CellError when it holds half of a character."""
+    if _SURROGATE.search(text):
+        raise CellError(
+            "holds half of a character (a lone surrogate, stored as _xD83D_ or similar): an "
+            "emoji or symbol was cut in two — delete it or type the character again"
+        )
+    return text
 
 
 class CellError(ValueError):
@@ -239,17 +272,27 @@ def parse_date(value: Any, *, allow_time: bool = False) -> tuple[date, time | No
         )
     if isinstance(value, timedelta):
         raise CellError("is a duration, not a date — type it as YYYY-MM-DD")
+    if isinstance(value, BadSerial):
+        raise CellError(f"{value.why} — type the real date as YYYY-MM-DD (e.g. 2026-11-23)")
     if isinstance(value, (bool, int | float)):
         raise CellError(
             "is a plain number, not a date — format the cell as a date or type it as YYYY-MM-DD"
         )
     text = clean_text(value)
-    return _parse_date_text(text, allow_time=allow_time)
+    day, at = _parse_date_text(text, allow_time=allow_time)
+    if day.year < 1900:  # Excel's dates start in 1900; 0226-11-23 is a typo for 2026
+        raise CellError(
+            "is before 1900, where Excel's dates begin — check the year and type it as "
+            "YYYY-MM-DD (e.g. 2026-11-23)"
+        )
+    return day, at
 
 
 def _parse_date_text(text: str, *, allow_time: bool) -> tuple[date, time | None]:
     """Parse a typed date: ISO, or with an English month name; never guess day/month order."""
     hint = "type it as YYYY-MM-DD (e.g. 2026-11-23) or pick it from the calendar"
+    if len(text) > MAX_DATE_TEXT:  # and the patterns below never see a 32,767-character cell
+        raise CellError(f"is not a date — {hint}")
     m = _ISO_DATE.match(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -313,9 +356,32 @@ def _checked_time(hour: int, minute: int, allow_time: bool) -> time | None:
 
 def _impossible(y: int, mo: int, d: int) -> str:
     """Explain why year-month-day is impossible."""
+    if not 1 <= y <= 9999:
+        return f"there is no year {y}; Excel's dates run from 1900 to 9999"
     if not 1 <= mo <= 12:
         return f"there is no month {mo}"
     return f"{date(y, mo, 1):%B} {y} has no day {d}"
+
+
+def parse_email(value: Any) -> str:
+    """Return one email address from a cell; raise CellError for anything else."""
+    from email.headerregistry import Address
+
+    text = check_encodable(clean_text(value))
+    problem = CellError(
+        "is not one email address — type a single address such as ann.lee@example.com, "
+        "without a name or a second address"
+    )
+    if len(text) > 254:
+        raise problem
+    try:
+        address = Address(addr_spec=text)
+    except Exception:  # the parser raises several kinds for malformed addresses
+        raise problem from None
+    domain = address.domain
+    if '"' in text or "." not in domain or domain.startswith("[") or domain.endswith("."):
+        raise problem
+    return text
 
 
 def parse_int(value: Any) -> int:
@@ -336,6 +402,8 @@ def parse_int(value: Any) -> int:
             raise CellError(f"is a range — type one number of days, e.g. {mid} for {text}")
         if not re.fullmatch(r"\d+", text):
             raise CellError("is text, not a number — type a whole number of days, e.g. 45")
+        if len(text) > 9:  # int() refuses 4,300 digits and more; no timeline is that long
+            raise CellError("is far too large — type a whole number of days, e.g. 45")
         n = int(text)
     if n < 0:
         raise CellError("is negative — type a number of days, e.g. 45")
@@ -366,9 +434,10 @@ def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
 class _Reader:
     """Collect records and problems from the raw frames of one workbook."""
 
-    def __init__(self, file: str, frames: dict[str, Any]) -> None:
+    def __init__(self, file: str, grids: dict[str, Grid], names: Sequence[str]) -> None:
         self.file = file
-        self.frames = frames
+        self.grids = grids
+        self.names = list(names)
         self.problems: list[Problem] = []
         self.layouts: dict[str, SheetLayout] = {}
         self.country = "US"
@@ -382,12 +451,12 @@ class _Reader:
 
     # sheets and headers
 
-    def sheet(self, canonical: str) -> tuple[str, Any] | None:
-        """Return (actual name, frame) of a contract sheet, matched like headers."""
-        for name, frame in self.frames.items():
+    def sheet(self, canonical: str) -> tuple[str, Grid] | None:
+        """Return (actual name, grid) of a contract sheet, matched like headers."""
+        for name, grid in self.grids.items():
             if C.norm_header(name) == C.norm_header(canonical):
-                return name, frame
-        found = ", ".join(self.frames) or "none"
+                return name, grid
+        found = ", ".join(self.names) or "none"
         self.problem(
             f'has no sheet named "{canonical}" (sheets found: {found}) — add it, or rename the '
             f"sheet that holds it; `followup-xl init new.xlsx` shows the expected layout"
@@ -399,11 +468,11 @@ class _Reader:
     ) -> tuple[dict[str, int], int] | None:
         """Map canonical column names to 0-based positions in row 1; report a misplaced header."""
         wanted = {C.norm_header(c.name): c.name for c in columns}
-        nrows = len(frame.index)
-        row0 = [C.norm_header(v) if not _blank(v) else "" for v in frame.iloc[0]] if nrows else []
+        nrows = frame.nrows
+        row0 = [C.norm_header(v) if not _blank(v) else "" for v in frame.row(0)]
         if not any(h in wanted for h in row0):
             for r in range(1, min(nrows, HEADER_SEARCH_ROWS)):
-                cells = [C.norm_header(v) for v in frame.iloc[r] if not _blank(v)]
+                cells = [C.norm_header(v) for v in frame.row(r) if not _blank(v)]
                 if sum(1 for h in cells if h in wanted) >= 2:
                     self.problem(
                         f"row {r + 1} looks like the header row, but headers must be in row 1 — "
@@ -439,22 +508,30 @@ class _Reader:
                     )
                     continue
                 positions[name] = i
-        found = ", ".join(str(v).strip() for v in frame.iloc[0] if not _blank(v))
+        found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not _blank(v))
+        # Every column a rule reads must be there; an optional one (README) reads as empty.
+        missing = [c.name for c in columns if c.name not in positions and not c.optional]
+        if len(missing) == 1:
+            self.problem(
+                f'has no column "{missing[0]}" in row 1 (found: {found}) — add it', sheet, "1:1"
+            )
+        elif missing:
+            names = ", ".join(f'"{m}"' for m in missing)
+            self.problem(
+                f"has no columns {names} in row 1 (found: {found or 'none'}) — add them; "
+                "`followup-xl init new.xlsx` shows every header",
+                sheet,
+                "1:1",
+            )
         for col in columns:
-            if col.name in positions:
-                continue
-            if col.required:
-                self.problem(
-                    f'has no column "{col.name}" in row 1 (found: {found}) — add it', sheet, "1:1"
-                )
-            else:
+            if col.optional and col.name not in positions:
                 self.problem(
                     f'has no column "{col.name}"; it is treated as empty — add it to use it',
                     sheet,
                     "1:1",
                     blocking=False,
                 )
-        if any(c.required and c.name not in positions for c in columns):
+        if missing:
             return None
         return positions, last
 
@@ -462,13 +539,11 @@ class _Reader:
         self, sheet: str, frame: Any, positions: dict[str, int]
     ) -> Iterable[tuple[int, dict[str, Any]]]:
         """Yield (Excel row, {column: raw value}) for each non-blank data row."""
-        idx = sorted(positions.values())
-        values = frame.to_numpy()
-        for r in range(1, len(values)):
-            raw = values[r]
-            if all(_blank(raw[i]) for i in idx):
+        for r, cells in frame.data_rows():
+            raw = {name: cells.get(i, "") for name, i in positions.items()}
+            if all(_blank(v) for v in raw.values()):
                 continue
-            yield r + 1, {name: raw[i] for name, i in positions.items()}
+            yield r + 1, raw
 
     # typed cells
 
@@ -487,15 +562,17 @@ class _Reader:
                 return parse_int(value)
             if col.kind == C.LIST:
                 return self.choice(value, col)
-            return self.text(value, col)
+            if col.kind == C.EMAIL:
+                return parse_email(value)
+            return check_encodable(self.text(value, col))
         except CellError as exc:
-            label = col.name if _blank(value) else f'{col.name} "{clean_text(value)}"'
+            label = col.name if _blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
             self.problem(f"{label} {exc}", sheet, f"{col_letter(pos + 1)}{row}")
             return None
 
     def choice(self, value: Any, col: C.Column) -> str:
         """Return the allowed value typed (any case), or raise CellError with a suggestion."""
-        text = clean_text(value)
+        text = check_encodable(clean_text(value))
         hit = _choice_index(col.choices).get(C.norm_header(text))
         if hit:
             return hit
@@ -576,7 +653,13 @@ class _Reader:
                     f"{col_letter((value_pos or 0) + 1)}{row}",
                 )
                 continue
-            values[fields[key]] = clean_text(v)
+            text = clean_text(v)
+            try:
+                check_encodable(text)
+                values[fields[key]] = parse_email(text) if fields[key] == "Email" and text else text
+            except CellError as exc:
+                cell = f"{col_letter((value_pos or 0) + 1)}{row}"
+                self.problem(f'{fields[key]} "{excerpt(text)}" {exc}', name, cell)
         country = (values.get("Country") or "US").upper()
         if not re.fullmatch(r"[A-Z]{2}", country):
             self.problem(
@@ -713,7 +796,7 @@ class _Reader:
             key = ident.casefold()
             if key in seen:
                 self.problem(
-                    f'{column} "{ident}" is already used in row {seen[key]} — IDs must '
+                    f'{column} "{excerpt(ident)}" is already used in row {seen[key]} — IDs must '
                     "be unique; rename one",
                     sheet,
                     f"{col_letter(pos)}{row}",
@@ -736,9 +819,9 @@ class _Reader:
             layout = self.layouts[canonical]
             sheet, pos = layout.name, layout.columns.get(column, 1)
             near = closest(ident, sorted(known))
-            tip = f'did you mean "{near}"? ' if near else ""
+            tip = f'did you mean "{excerpt(near)}"? ' if near else ""
             self.problem(
-                f'{column} "{ident}" is not on the {target} sheet — {tip}Fix the ID or '
+                f'{column} "{excerpt(ident)}" is not on the {target} sheet — {tip}Fix the ID or '
                 f"add that row to {target}",
                 sheet,
                 f"{col_letter(pos)}{row}",

@@ -39,7 +39,7 @@ class WorkCalendar:
         """Return this day when it is a working day, else the next working day."""
         # Any real calendar has a working day within a few weeks; the bound guards bad data.
         for _ in range(60):
-            if self.is_workday(day):
+            if self.is_workday(day) or day == date.max:
                 return day
             day += timedelta(days=1)
         return day

@@ -120,9 +120,17 @@ def test_missing_required_column_lists_what_was_found(tmp_path: Path) -> None:
         "Log": [["Date", "Action"]],
     }
     msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
+    # every column a rule reads is required (issue 11); the README lists the optional ones
     assert msgs == [
-        't.xlsx: Interviews!1:1: has no column "Interview ID" in row 1 (found: '
-        "Company, Position) — add it"
+        't.xlsx: Interviews!1:1: has no columns "Interview ID", "Interview Date", "Status", '
+        '"Want Job", "Decision Expected", "Callback Expected", "Hiring Timeline Days", '
+        '"Enclosures" in row 1 (found: Company, Position) — add them; `followup-xl init '
+        "new.xlsx` shows every header",
+        't.xlsx: Contacts!1:1: has no columns "Interview ID", "Role", "Honorific", "First Name", '
+        '"Last Name", "Job Title", "Preferred Channel" in row 1 (found: Contact ID) — add them; '
+        "`followup-xl init new.xlsx` shows every header",
+        't.xlsx: Log!1:1: has no columns "Interview ID", "Contact ID" in row 1 (found: Date, '
+        "Action) — add them; `followup-xl init new.xlsx` shows every header",
     ]
 
 
