@@ -31,6 +31,8 @@ REMINDER = timedelta(minutes=-15)
 KEEP_CANCELLED = timedelta(days=28)
 #: SEQUENCE counts days from here, so every later run's version of an event wins.
 _EPOCH = date(2020, 1, 1)
+#: The largest previous calendar read back (the tool's own are a few KB per week).
+MAX_PREVIOUS = 5_000_000
 _DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})")
 
 _VERBS = {
@@ -185,6 +187,9 @@ def _cancelled(
     from icalendar import Calendar
 
     if not previous:
+        return []
+    if len(previous) > MAX_PREVIOUS:
+        notes.append(f"the previous {CALENDAR_NAME} is over {MAX_PREVIOUS:,} bytes; not read")
         return []
     try:
         old = Calendar.from_ical(previous)

@@ -130,6 +130,10 @@ def read_manifest(batch_dir: Path) -> list[BatchEntry]:
     bad = [e.action for e in entries if e.action not in C.LOG_ACTIONS]
     if bad:
         raise FollowupError(f"{path}: unknown Log action {bad[0]!r}")
+    # a letter is a file in this folder: never a path that leads elsewhere
+    odd = [e.file for e in entries if e.file != Path(e.file).name or e.file in ("", ".", "..")]
+    if odd:
+        raise FollowupError(f"{path}: {odd[0]!r} is not a file name in this folder")
     return entries
 
 

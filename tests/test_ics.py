@@ -181,3 +181,12 @@ def test_the_previous_calendar_is_the_newest_earlier_dated_folder(tmp_path):
     out.mkdir()
     (out / ics.CALENDAR_NAME).write_text("x")
     assert ics.find_previous(out, MON) == out / ics.CALENDAR_NAME
+
+
+def test_an_oversized_previous_calendar_is_not_read(tmp_path):
+    """A huge file in place of the old calendar costs nothing and is named in a note."""
+    book = book_of(tmp_path, MAILED)
+    big = b"BEGIN:VCALENDAR\r\n" + b"X" * (ics.MAX_PREVIOUS + 1)
+    data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON, previous=big)
+    assert data.startswith(b"BEGIN:VCALENDAR") and len(notes) == 1
+    assert "not read" in notes[0]

@@ -150,3 +150,22 @@ def test_sent_errors_are_located_and_write_nothing(tmp_path: Path):
     result = cli("sent", str(batch), "--date", "24/11/2026")
     assert result.exit_code == 2 and "is not a date: use YYYY-MM-DD" in result.output
     assert book.read_bytes() == marked
+
+
+def test_a_manifest_naming_a_path_elsewhere_is_refused(tmp_path: Path):
+    """A tampered manifest cannot make `sent` record a file outside the batch folder."""
+    book = week(tmp_path)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    batch = tmp_path / "followup 2026-11-23"
+    manifest = batch / MANIFEST
+    manifest.write_text(
+        manifest.read_text("utf-8").replace(
+            '"file": "2026-11-23 Thank-you — Hart', '"file": "../tracker.xlsx", "x": "'
+        ),
+        "utf-8",
+    )
+    marked = book.read_bytes()
+    result = cli("sent", str(batch))
+    assert result.exit_code == 1
+    assert "'../tracker.xlsx' is not a file name in this folder" in result.output
+    assert book.read_bytes() == marked
