@@ -23,7 +23,7 @@ from .letters import LOG_ACTION
 from .model import Action
 
 if TYPE_CHECKING:
-    from .xlsxpatch import Value
+    from .xlsx.cells import Value
 
 MANIFEST = "followup-batch.json"
 _VERSION = 1
@@ -168,7 +168,7 @@ def record_sent(
     from . import safewrite
     from .marks import read_values
     from .workbook import read_workbook
-    from .xlsxappend import append_rows
+    from .xlsx.append import append_rows
 
     workbook = Path(workbook)
     entries = read_manifest(batch_dir)
