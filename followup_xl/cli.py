@@ -143,8 +143,8 @@ def check(workbook_path: Path, take_over: bool) -> None:
     Example:
       followup-xl check tracker.xlsx
     """
+    from .read.reader import check_workbook
     from .run import plan_problems
-    from .workbook import check_workbook
 
     try:
         problems = check_workbook(workbook_path)

@@ -74,7 +74,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
     None means the workbook cannot be read at all, so values cannot be compared. The cells are
     read sparsely (sheets.read_all): a stray value at XFD1048576 costs one cell, not a grid.
     """
-    from .sheets import read_all
+    from .read.stream import read_all
 
     try:
         values = read_all(data)

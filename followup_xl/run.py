@@ -154,9 +154,9 @@ def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[s
     """Return why a run could not mark this workbook (as `run` would say it), or []."""
     from .errors import WriteError
     from .marks import plan_marks
+    from .read.reader import read_workbook
+    from .read.sniff import ensure_regular_file
     from .rules import due_actions
-    from .sheets import ensure_regular_file
-    from .workbook import read_workbook
 
     path = Path(path)
     ensure_regular_file(path)
@@ -183,9 +183,9 @@ def run_batch(
     place. A failure at any step leaves the workbook and the output folder as they were.
     The PDF comes last, and its failure is only a warning.
     """
+    from .read.reader import read_workbook
+    from .read.sniff import ensure_regular_file
     from .rules import due_actions
-    from .sheets import ensure_regular_file
-    from .workbook import read_workbook
 
     path = Path(path)
     ensure_regular_file(path)  # before the lock and fingerprint checks open it

@@ -167,7 +167,7 @@ def record_sent(
     """Append one Log row per letter of the batch that was sent; nothing twice."""
     from . import safewrite
     from .marks import read_values
-    from .workbook import read_workbook
+    from .read.reader import read_workbook
     from .xlsx.append import append_rows
 
     workbook = Path(workbook)

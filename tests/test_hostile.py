@@ -116,7 +116,7 @@ def test_cell_at_cv300000_costs_nothing(tmp_path: Path) -> None:
 
 def test_contract_sheet_with_too_many_rows_names_the_limit(tmp_path: Path) -> None:
     """More rows of data than the tool reads is a located error naming the limit."""
-    from followup_xl.sheets import MAX_ROWS
+    from followup_xl.read.sniff import MAX_ROWS
 
     rows = "".join(
         f'<row r="{r}"><c r="R{r}" t="inlineStr"><is><t>x</t></is></c></row>'
