@@ -69,6 +69,8 @@ CONTACTS_SHEET = "Contacts"
 LOG_SHEET = "Log"
 DUE_SHEET = "Due"
 GUIDE_SHEET = "How to use"
+#: The row of column names on every table sheet; records start on the next row.
+HEADER_ROW = 1
 
 PROFILE_FIELDS = ("Name", "Street", "City", "State", "ZIP", "Phone", "Cell", "Email", "Country")
 PROFILE_COLUMNS = (Column("Field", required=True, width=14), Column("Value", width=40))

@@ -121,7 +121,6 @@ class SheetLayout:
     """Where a sheet's table sits, so marks can be written next to the user's columns."""
 
     name: str
-    header_row: int
     #: canonical column name -> 1-based column index, for the columns that were found
     columns: dict[str, int] = field(default_factory=dict)
     last_column: int = 0

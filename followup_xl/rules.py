@@ -605,11 +605,6 @@ def _full_key(action: Action) -> tuple:
     return (*action.sort_key(), action.why, action.channel)
 
 
-def calendar_note(book: Book) -> str:
-    """Return the note about a country without known public holidays, or ''."""
-    return calendar_for(book.profile.country).note
-
-
 def next_marks(
     book: Book, actions: list[Action]
 ) -> tuple[dict[str, tuple[str, date, str]], dict[str, tuple[str, date, str]]]:

@@ -110,7 +110,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
         out.append(
             ColumnMarks(
                 sheet=layout.name,
-                header_row=layout.header_row,
+                header_row=C.HEADER_ROW,
                 last_user_column=layout.last_column,
                 data_rows=layout.data_rows,
                 values=values,

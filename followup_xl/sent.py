@@ -202,7 +202,7 @@ def record_sent(
         if not safewrite.fingerprint_bytes(old).same_content(expected):
             raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
         appended = append_rows(
-            old, sheet=layout.name, rows=rows, after=layout.header_row, name=workbook.name
+            old, sheet=layout.name, rows=rows, after=C.HEADER_ROW, name=workbook.name
         )
 
         def verify(tmp: Path) -> None:

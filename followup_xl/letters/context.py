@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import localize
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
+from ..ooxml import XML_ILLEGAL, unify_line_breaks
 from .phrasebook import (
     APPRECIATION,
     CARD_END,
@@ -36,15 +37,13 @@ from .phrasebook import (
     STRENGTHS_NO,
 )
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def clean(value: object) -> str:
     """Return cell text safe for a docx part: line breaks kept, XML-illegal characters dropped."""
     text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    text = unify_line_breaks(text).replace("\x0b", "\n")
     # \a and \f would become paragraph and page breaks in docxtpl: not something a cell means.
-    return _XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", "")).strip()
+    return XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", "")).strip()
 
 
 def _one_line(text: str) -> str:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from .. import contract as C
+from ..ooxml import ESCAPED_CHAR, unify_line_breaks
 from .stream import BadSerial
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -31,7 +32,6 @@ _MONTH_FORMATS = (
     "%b. %d, %Y",
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T,]+(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?$", re.IGNORECASE)
-_X000D = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Longer text is not looked at as a typed date (the longest real one has ~30 characters).
 MAX_DATE_TEXT = 64
@@ -59,10 +59,10 @@ def clean_text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date() if value.time() == time(0) else value
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-    text = _X000D.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
     if _SURROGATE.search(text):  # Excel escapes an emoji as two halves: join them again
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_line_breaks(text)
     return text.strip()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..ooxml import ESCAPED_CHAR
 from .parts import Package, local_name
 
 #: Excel's built-in number formats: dates and times (14-22, 45, 47) and durations (46).
@@ -113,7 +114,6 @@ class SharedStrings:
 
 
 _SPACE_ATTR = "{http://www.w3.org/XML/1998/namespace}space"
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _t(el: Any) -> str:
@@ -125,7 +125,7 @@ def unescape(text: str) -> str:
     """Undo Excel's _xHHHH_ escapes, joining the two halves of an escaped emoji."""
     if "_x" not in text:
         return text
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 

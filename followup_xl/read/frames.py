@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import WorkbookError
+from ..ooxml import is_date1904
 
 #: The reader: "stream" reads only the contract sheets' cells that hold data (stream.py);
 #: "calamine" and "openpyxl" read every sheet through pandas (benchmarks/bench_read.py).
@@ -55,4 +56,5 @@ def _is_1904(path: Path) -> bool:
             xml = zf.read(name)[:4000] if name else b""
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
-    return re.search(rb"date1904\s*=\s*[\"'](1|true)[\"']", xml) is not None
+    found = re.search(rb"date1904\s*=\s*[\"']([^\"']*)[\"']", xml)
+    return found is not None and is_date1904(found.group(1).decode("ascii", "replace"))

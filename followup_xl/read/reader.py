@@ -264,7 +264,6 @@ class _Reader:
             out.append((row, typed))
         self.layouts[canonical] = SheetLayout(
             name=sheet,
-            header_row=1,
             columns={name: i + 1 for name, i in positions.items()},
             last_column=last,
             data_rows=tuple(r for r, _ in out),

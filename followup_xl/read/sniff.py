@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 from ..errors import WorkbookError
+from ..ooxml import OLE_SIGNATURE
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 _SAVE_AS = "open it in Excel or LibreOffice Calc and use File > Save As > Excel Workbook (.xlsx)"
@@ -29,13 +29,13 @@ def sniff(path: Path) -> None:
         raise WorkbookError(f"is a CSV file, not a workbook: {_SAVE_AS}", file=name)
     with path.open("rb") as fh:
         head = fh.read(8)
-        rest = fh.read(1 << 20) if head == _OLE_MAGIC else b""
+        rest = fh.read(1 << 20) if head == OLE_SIGNATURE else b""
     if not head:
         raise WorkbookError(
             "is empty (0 bytes) — restore it from a backup or create one with `followup-xl init`",
             file=name,
         )
-    if head == _OLE_MAGIC:
+    if head == OLE_SIGNATURE:
         if _ENCRYPTION_MARK in rest:
             raise WorkbookError(
                 "is protected with a password, so it cannot be read — open it, remove the "

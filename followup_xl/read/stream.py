@@ -23,6 +23,7 @@ from typing import Any
 
 from ..contract import col_letter
 from ..errors import Problem, WorkbookError
+from ..ooxml import is_date1904
 from .formats import DURATION, TIME, SharedStrings, Styles, rich_text, unescape
 from .parts import Package, local_name
 from .sniff import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, check_members
@@ -171,7 +172,7 @@ def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True
     for el in wb.iter():
         tag = local_name(el.tag)
         if tag == "workbookPr":
-            date1904 = el.get("date1904", "").lower() in ("1", "true")
+            date1904 = is_date1904(el.get("date1904"))
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), "")
             typ, part = rels.get(rid, ("", ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contract import DUE_COLUMNS, col_letter
+from ..ooxml import ROW_HEIGHT, wrapped_lines
 from .cells import CellWriter
 from .package import NS_MAIN, NS_R
 from .styles import HEADER_FILL
@@ -52,8 +53,8 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
         r = i + 2
         overdue = i in due.overdue
         # Spreadsheets do not grow a row for wrapped text on opening: size it for the Why.
-        lines = max(1, -(-len(str(row[-1] or "")) // int(DUE_WIDTHS[ncols - 1] * 0.9)))
-        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+        lines = wrapped_lines(str(row[-1] or ""), int(DUE_WIDTHS[ncols - 1] * 0.9))
+        height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
         for c, value in enumerate(row, start=1):
             # The long Why text wraps inside its column, so the sheet prints one page wide.

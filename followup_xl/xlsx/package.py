@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..errors import WriteError
+from ..ooxml import OLE_SIGNATURE, XML_ILLEGAL_CHARS
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,7 +49,7 @@ CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 _ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 #: characters XML cannot carry (and \r, which XML parsers turn into \n): Excel's _xHHHH_ form
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL = re.compile(f"[{XML_ILLEGAL_CHARS}\r]")
 
 
 def col_index(letters: str) -> int:
@@ -165,7 +166,7 @@ class Package:
 
     def __init__(self, data: bytes, name: str) -> None:
         self.name = name
-        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if data[:8] == OLE_SIGNATURE:
             raise WriteError(
                 f"{name} is password-protected (encrypted) or an old .xls file, so the tool "
                 "cannot mark it: remove the password (Excel: File > Info > Protect Workbook) "

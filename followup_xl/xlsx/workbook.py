@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..contract import col_letter
 from ..errors import WriteError
+from ..ooxml import is_date1904
 from .package import (
     CELL_REF,
     CONTENT_TYPES,
@@ -115,7 +116,7 @@ class WorkbookPart:
         self.types = types
         self.dirty: set[str] = set()
         pr = root.find(q("workbookPr"))
-        self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+        self.date1904 = pr is not None and is_date1904(pr.get("date1904"))
         self.sheets = self._sheets()
 
     def _rel_by_id(self) -> dict[str, etree._Element]:
