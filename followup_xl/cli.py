@@ -248,7 +248,7 @@ def run(
 
 def _run(workbook_path: Path, options: RunOptions) -> None:
     """Run the batch and print its report; exit 1 on a user's error."""
-    from .report import summary_table
+    from .report import proofreading_failure, run_lines, summary_table
     from .run import run_batch
 
     progress = None
@@ -271,17 +271,18 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     for w in result.warnings:
         _echo(f"warning: {w}", err=True)
     _echo(summary_table(result.actions), nl=False)
-    for line in result.lines:
+    for line in run_lines(result):
         _echo(line)
-    for late in result.late_warnings:
-        _echo(f"warning: {late}", err=True)
+    if result.pdf_error:
+        _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
     steps = next_steps(result)
     if steps:
         _echo("\nNext:")
         for i, text in enumerate(steps, 1):
             _echo(f"  {i}. {text}")
-    if result.proof_error:
-        _fail(ProofreadError(result.proof_error))
+    failure = proofreading_failure(result)
+    if failure:
+        _fail(ProofreadError(failure))
 
 
 def next_steps(result: RunResult) -> list[str]:
