@@ -1,7 +1,7 @@
 """Typed, frozen records of the workbook and of the actions computed from it.
 
-The data flows one way: workbook.py builds these records, rules.py turns them into
-Actions, marks.py and letters.py consume Actions. Nothing here does I/O.
+The data flows one way: read/ builds these records, rules.py turns them into Actions,
+marks.py and letters/ consume Actions. Nothing here does I/O.
 """
 
 from __future__ import annotations

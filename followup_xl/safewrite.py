@@ -5,6 +5,9 @@ bytes; write them to a temporary file beside the original; verify that file; kee
 of the old version; check that nobody changed the original meanwhile; give the temporary file
 the original's permissions; rename it over the original in one atomic step. A crash at any
 point leaves either the old or the new workbook, never a broken one.
+
+One job, though over 400 lines: each step of that order guards against the others' failure
+(locks, backups and their rotation, temporary files), so they are kept in one place.
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
 """Read the user's workbook into typed, frozen records, reporting every problem at once.
 
 Users type dates, names and numbers by hand for months, in Excel or LibreOffice. This module
-accepts what they really type where the meaning is certain, and reports everything else as a
-located, fixable Problem (file, sheet, cell, column, and what to do). It never guesses a date.
+accepts what they really type where the meaning is certain (cells.py converts each value),
+and reports everything else as a located, fixable Problem (file, sheet, cell, column, and
+what to do). It never guesses a date.
+
+One job, though about 500 lines: finding each sheet and its header row, building the
+Profile, Interviews, Contacts and Log records from the contract's column table, and
+cross-checking their IDs share one list of problems and one sheet layout per sheet.
 """
 
 from __future__ import annotations
