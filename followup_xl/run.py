@@ -138,7 +138,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
 def _external_links(options: RunOptions, result: RunResult) -> None:
     """Warn about what the templates would fetch from elsewhere; refuse it under --strict."""
     from .errors import TemplateError
-    from .letters import template_removals
+    from .letters.templates import template_removals
 
     removed = template_removals(options.template_dir)
     if removed and options.strict:
@@ -232,7 +232,9 @@ def run_batch(
         with contextlib.ExitStack() as stack:
             batch = None
             if options.letters and any(a.makes_letter for a in actions):
-                from .letters import check_templates, render_letters, staging
+                from .letters.batch import render_letters
+                from .letters.files import staging
+                from .letters.templates import check_templates
 
                 check_templates(options.template_dir)
                 _external_links(options, result)
@@ -258,7 +260,7 @@ def run_batch(
                 take_over=options.take_over,
             )
             if batch is not None:
-                from .letters import publish
+                from .letters.batch import publish
 
                 batch.notes += publish(batch)
                 result.letters = dict(batch.files)
@@ -276,7 +278,7 @@ def run_batch(
     result.marked = marked
     if options.pdf and batch is not None and batch.print_file:
         from .errors import FollowupError
-        from .letters import convert_print_file_to_pdf
+        from .letters.batch import convert_print_file_to_pdf
 
         try:
             pdf, note = convert_print_file_to_pdf(batch)
@@ -302,7 +304,7 @@ def write_week_files(
     """
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
-    from .letters import place, staging
+    from .letters.files import place, staging
     from .sent import MANIFEST, manifest_bytes
 
     sheet = call_sheet(book, actions, today=today)

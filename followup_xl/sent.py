@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import contract as C
 from .errors import FollowupError, WriteError
-from .letters import LOG_ACTION
+from .letters.templates import LOG_ACTION
 from .model import Action
 
 if TYPE_CHECKING:
