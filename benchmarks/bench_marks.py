@@ -15,7 +15,7 @@ import xlsxwriter
 
 from followup_xl.contract import CONTACT_COLUMNS, DUE_COLUMNS, INTERVIEW_COLUMNS
 from followup_xl.marks import ColumnMarks, DueTable, fingerprint, mark_workbook
-from followup_xl.xlsxpatch import patch
+from followup_xl.xlsx.patch import patch
 
 
 def build(path: Path, rows: int) -> None:

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from factory import make_book  # noqa: E402
 
-from followup_xl.workbook import read_workbook  # noqa: E402
+from followup_xl.read.reader import read_workbook  # noqa: E402
 
 
 def build(path: Path, rows: int) -> Path:

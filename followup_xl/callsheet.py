@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import localize
-from .letters import clean
+from .letters.context import clean
 from .model import Action, Book, Contact, Interview, Kind, LogEntry
 
 CALL_SHEET_NAME = "Call sheet.docx"
@@ -65,7 +65,7 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     from docx import Document
     from docx.shared import Pt
 
-    from .letters import _fit_paper, _save, _set_properties  # the letters' page and stamps
+    from .letters.render import fit_paper, save_docx, set_properties  # the letters' page and stamps
 
     country = book.profile.country
     contacts = {c.contact_id: c for c in book.contacts}
@@ -75,7 +75,7 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
         if entry.contact_id:
             log.setdefault(entry.contact_id, []).append(entry)
     document = Document()
-    _fit_paper(document, country)
+    fit_paper(document, country)
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(f"Calls for the week of {localize.long_date(today, country)}", 1)
     document.add_paragraph(
@@ -87,8 +87,8 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
         _call_block(document, action, contact, interview, log, country, today)
-    _set_properties(document, today, "Call sheet", book.profile.name)
-    return bytes(_save(document, today))
+    set_properties(document, today, "Call sheet", book.profile.name)
+    return bytes(save_docx(document, today))
 
 
 def _call_block(

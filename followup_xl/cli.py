@@ -1,7 +1,8 @@
 """The `followup-xl` command: a thin Click layer that parses, calls, prints and exits.
 
 Heavy libraries (pandas, openpyxl, docxtpl) are imported inside the commands that need them,
-so `followup-xl --help` answers at once.
+so `followup-xl --help` answers at once. Just over 400 lines: one Click command per
+subcommand, with its help text and examples; the work is in the modules they call.
 """
 
 from __future__ import annotations
@@ -143,8 +144,8 @@ def check(workbook_path: Path, take_over: bool) -> None:
     Example:
       followup-xl check tracker.xlsx
     """
+    from .read.reader import check_workbook
     from .run import plan_problems
-    from .workbook import check_workbook
 
     try:
         problems = check_workbook(workbook_path)
@@ -248,7 +249,7 @@ def run(
 
 def _run(workbook_path: Path, options: RunOptions) -> None:
     """Run the batch and print its report; exit 1 on a user's error."""
-    from .report import summary_table
+    from .report import proofreading_failure, run_lines, summary_table
     from .run import run_batch
 
     progress = None
@@ -271,17 +272,18 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     for w in result.warnings:
         _echo(f"warning: {w}", err=True)
     _echo(summary_table(result.actions), nl=False)
-    for line in result.lines:
+    for line in run_lines(result):
         _echo(line)
-    for late in result.late_warnings:
-        _echo(f"warning: {late}", err=True)
+    if result.pdf_error:
+        _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
     steps = next_steps(result)
     if steps:
         _echo("\nNext:")
         for i, text in enumerate(steps, 1):
             _echo(f"  {i}. {text}")
-    if result.proof_error:
-        _fail(ProofreadError(result.proof_error))
+    failure = proofreading_failure(result)
+    if failure:
+        _fail(ProofreadError(failure))
 
 
 def next_steps(result: RunResult) -> list[str]:

@@ -1,6 +1,6 @@
 """The workbook contract (docs/workbook-contract.md) as data: sheets, columns, types, lists.
 
-Both the reader (workbook.py) and the template writer (template.py) use these names, so the
+Both the reader (read/reader.py) and the template writer (template.py) use these names, so the
 workbook a user gets from `init` is exactly the workbook the tool can read.
 """
 
@@ -69,6 +69,8 @@ CONTACTS_SHEET = "Contacts"
 LOG_SHEET = "Log"
 DUE_SHEET = "Due"
 GUIDE_SHEET = "How to use"
+#: The row of column names on every table sheet; records start on the next row.
+HEADER_ROW = 1
 
 PROFILE_FIELDS = ("Name", "Street", "City", "State", "ZIP", "Phone", "Cell", "Email", "Country")
 PROFILE_COLUMNS = (Column("Field", required=True, width=14), Column("Value", width=40))

@@ -54,13 +54,6 @@ def long_date(day: date, country: str) -> str:
     return format_date(day, "long", locale=locale_for(country))
 
 
-def full_date(day: date, country: str) -> str:
-    """Return a date with its weekday: "Tuesday, November 24, 2026" (US)."""
-    from babel.dates import format_date
-
-    return format_date(day, "full", locale=locale_for(country))
-
-
 def weekday_date(day: date, country: str, today: date | None = None) -> str:
     """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only when
     it is not the year of `today`."""

@@ -1,7 +1,7 @@
 """Write the tool-owned marks into the user's workbook, safely, losing nothing else.
 
 The tool owns the Due sheet and three columns at the right end of Interviews and Contacts
-(docs/workbook-contract.md). `mark_workbook` writes them through xlsxpatch (zip/XML
+(docs/workbook-contract.md). `mark_workbook` writes them through xlsx.patch (zip/XML
 surgery: every other part is copied byte for byte) and safewrite (lock files, backup,
 verified temporary file, atomic replace).
 """
@@ -21,7 +21,10 @@ from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .xlsxpatch import XML_PARSER, ColumnMarks, DueTable, PatchResult, patch, xml_members
+from .xlsx.columns import ColumnMarks
+from .xlsx.duesheet import DueTable
+from .xlsx.package import XML_PARSER, xml_members
+from .xlsx.patch import PatchResult, patch
 
 __all__ = [
     "ColumnMarks",
@@ -71,7 +74,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
     None means the workbook cannot be read at all, so values cannot be compared. The cells are
     read sparsely (sheets.read_all): a stray value at XFD1048576 costs one cell, not a grid.
     """
-    from .sheets import read_all
+    from .read.stream import read_all
 
     try:
         values = read_all(data)
@@ -86,7 +89,7 @@ def read_values(data: bytes) -> dict[str, dict] | None:
 def _sheet_cells(data: bytes, part: str) -> dict[str, bytes]:
     """Return a worksheet part's cells by reference, each as canonical XML."""
     from .contract import col_letter
-    from .xlsxpatch import NS_MAIN, STRICT_MAIN, parse_ref
+    from .xlsx.package import NS_MAIN, STRICT_MAIN, parse_ref
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         root = etree.fromstring(zf.read(part), XML_PARSER)
@@ -190,7 +193,7 @@ def verify_bytes(
             )
     due_sheet = after.get(result.due_sheet, {})
     if TOO_LARGE in due_sheet:  # counted in the XML instead
-        from .xlsxpatch import parse_ref
+        from .xlsx.package import parse_ref
 
         refs = _sheet_cells(data, result.due_part)
         due_sheet = {parse_ref(ref): True for ref in refs}

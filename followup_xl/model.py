@@ -1,7 +1,7 @@
 """Typed, frozen records of the workbook and of the actions computed from it.
 
-The data flows one way: workbook.py builds these records, rules.py turns them into
-Actions, marks.py and letters.py consume Actions. Nothing here does I/O.
+The data flows one way: read/ builds these records, rules.py turns them into Actions,
+marks.py and letters/ consume Actions. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -121,7 +121,6 @@ class SheetLayout:
     """Where a sheet's table sits, so marks can be written next to the user's columns."""
 
     name: str
-    header_row: int
     #: canonical column name -> 1-based column index, for the columns that were found
     columns: dict[str, int] = field(default_factory=dict)
     last_column: int = 0

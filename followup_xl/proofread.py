@@ -3,6 +3,8 @@
 Works on the text read back from the rendered files, so it checks user-edited templates as
 well as ours. Spelling uses pyspellchecker's English dictionary plus the workbook's own
 names, companies and titles, followup_xl/data/words.txt and the user's word list.
+
+One job, just over 400 lines: the checks share the sentence splitting and the findings.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plain-text views of the action list: the run summary table and the Due sheet rows."""
+"""Plain-text views of a run: the summary table, the Due sheet rows, the report lines."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Action, Status
+
+if TYPE_CHECKING:
+    from .run import RunResult
 
 _HEADER = ("Status", "Due", "Rule", "Action", "Who", "Company", "Channel")
 _WIDTHS = (8, 10, 4, 20, 30, 22, 16)
@@ -70,3 +74,68 @@ def summary_table(actions: Sequence[Action]) -> str:
         f"{counts[Status.UPCOMING]} upcoming ({len(actions)} in all)"
     )
     return "\n".join(lines) + "\n"
+
+
+def run_lines(result: RunResult) -> list[str]:
+    """Return the report of a run below its summary table, line by line, as `run` prints it."""
+    if result.dry_run:
+        return ["Dry run: nothing was written."]
+    lines: list[str] = []
+    if result.letters_dir is not None:
+        lines.append(f"Letters: {len(result.letters)} file(s) in {result.letters_dir}")
+        lines.extend(f"  note: {n}" for n in result.letter_notes)
+        if result.skipped_letters:
+            lines.append(
+                f"  {result.skipped_letters} letter(s) not written: the Log already records "
+                "them as sent"
+            )
+        if result.print_file:
+            lines.append(f"Print file: {result.print_file}")
+        if result.envelopes:
+            lines.append(f"Envelopes: {result.envelopes}")
+        if result.findings:
+            lines.append(
+                f"Proofreading: {len(result.findings)} finding(s)"
+                + (f", see {result.proofreading}" if result.proofreading else "")
+            )
+            lines.extend(f"  {f}" for f in result.findings)
+        else:
+            lines.append("Proofreading: no findings.")
+    lines.extend(f"  note: {n}" for n in result.week_notes)
+    if result.call_sheet:
+        lines.append(f"Call sheet: {result.call_sheet}")
+    if result.calendar:
+        lines.append(f"Calendar: {result.calendar} (import it to update your calendar)")
+    marked = result.marked
+    if marked is not None:
+        if marked.backup is None:
+            lines.append(
+                f"Workbook {result.workbook}: nothing changed since the last run, so it was not "
+                "rewritten (and no backup was needed)"
+            )
+        else:
+            lines.append(
+                f"Marked {result.workbook} (Due sheet: {marked.due_rows} row(s)); "
+                f"previous version kept as {marked.backup.name}"
+                + (" (as it was before followup-xl first changed it)" if marked.original else "")
+            )
+        if marked.verify_note:
+            lines.append(
+                f"  note: {marked.verify_note}; the previous version is kept apart as "
+                f"{marked.backup.name if marked.backup else 'it was'} and is never rotated away"
+            )
+    if result.pdf is not None:
+        lines.append(f"PDF: {result.pdf}")
+        if result.pdf_note:
+            lines.append(f"  note: {result.pdf_note}")
+    return lines
+
+
+def proofreading_failure(result: RunResult) -> str | None:
+    """Return why --strict fails the run (proofreading found something), or None."""
+    if not result.strict_failed:
+        return None
+    return (
+        f"proofreading found {len(result.findings)} problem(s) and "
+        "--strict was given: fix the workbook or the templates"
+    )

@@ -3,6 +3,9 @@
 No clock and no I/O: `today` is passed in, the country's working days come from
 workdays.py. Every Action names its rule, and its `why` cites the dates it was computed
 from. The readings of the advice that were judgement calls are listed in docs/rules.md.
+
+One job in one module, though it is over 400 lines: the fourteen rules share one engine
+(the book's indexes, the working-day calendar, the Log's answers) and read best side by side.
 """
 
 from __future__ import annotations
@@ -603,11 +606,6 @@ def due_actions(book: Book, today: date, *, quiet_days: int = 7) -> list[Action]
 
 def _full_key(action: Action) -> tuple:
     return (*action.sort_key(), action.why, action.channel)
-
-
-def calendar_note(book: Book) -> str:
-    """Return the note about a country without known public holidays, or ''."""
-    return calendar_for(book.profile.country).note
 
 
 def next_marks(

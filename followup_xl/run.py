@@ -15,8 +15,8 @@ from .errors import FollowupError, Problem
 from .model import Action, Book, Status
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
-    from .letters import LetterBatch
-    from .marks import DueTable
+    from .marks import DueTable, MarkResult
+    from .proofread import Finding
 
 
 @dataclass(frozen=True)
@@ -37,22 +37,38 @@ class RunOptions:
 
 @dataclass
 class RunResult:
-    """What a run found and wrote, for the CLI to print."""
+    """What a run read, computed and wrote; the CLI (report.run_lines) turns it into text."""
 
     actions: list[Action]
     warnings: list[Problem] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    #: the workbook as given, and True when nothing at all was written (--dry-run)
+    workbook: Path | None = None
+    dry_run: bool = False
+    #: Action.key -> the letter's file; all empty when no letter batch was made
     letters: dict[tuple, Path] = field(default_factory=dict)
-    findings: list = field(default_factory=list)
-    proof_error: str | None = None
-    #: warnings about optional extras (the PDF), printed after everything else
-    late_warnings: list[str] = field(default_factory=list)
+    #: the folder of the letter batch (None when no letters were due or --no-letters)
+    letters_dir: Path | None = None
+    letter_notes: list[str] = field(default_factory=list)
+    #: letters not written because the Log already records them as sent
+    skipped_letters: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    proofreading: Path | None = None
+    #: proofreading found something and --strict was given: the run must fail
+    strict_failed: bool = False
+    #: the workbook's marking (None on a dry run)
+    marked: MarkResult | None = None
     #: what was written into the output folder besides the letters
     out_dir: Path | None = None
     print_file: Path | None = None
     envelopes: Path | None = None
     call_sheet: Path | None = None
     calendar: Path | None = None
+    #: notes from writing the call sheet and the calendar
+    week_notes: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    pdf_note: str | None = None
+    #: why no PDF was made although --pdf was given (only a warning)
+    pdf_error: str | None = None
 
 
 def default_out_dir(workbook: Path, today: date) -> Path:
@@ -110,7 +126,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
         out.append(
             ColumnMarks(
                 sheet=layout.name,
-                header_row=layout.header_row,
+                header_row=C.HEADER_ROW,
                 last_user_column=layout.last_column,
                 data_rows=layout.data_rows,
                 values=values,
@@ -122,7 +138,7 @@ def column_marks(book: Book, actions: list[Action]) -> list:
 def _external_links(options: RunOptions, result: RunResult) -> None:
     """Warn about what the templates would fetch from elsewhere; refuse it under --strict."""
     from .errors import TemplateError
-    from .letters import template_removals
+    from .letters.templates import template_removals
 
     removed = template_removals(options.template_dir)
     if removed and options.strict:
@@ -154,9 +170,9 @@ def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[s
     """Return why a run could not mark this workbook (as `run` would say it), or []."""
     from .errors import WriteError
     from .marks import plan_marks
+    from .read.reader import read_workbook
+    from .read.sniff import ensure_regular_file
     from .rules import due_actions
-    from .sheets import ensure_regular_file
-    from .workbook import read_workbook
 
     path = Path(path)
     ensure_regular_file(path)
@@ -183,9 +199,9 @@ def run_batch(
     place. A failure at any step leaves the workbook and the output folder as they were.
     The PDF comes last, and its failure is only a warning.
     """
+    from .read.reader import read_workbook
+    from .read.sniff import ensure_regular_file
     from .rules import due_actions
-    from .sheets import ensure_regular_file
-    from .workbook import read_workbook
 
     path = Path(path)
     ensure_regular_file(path)  # before the lock and fingerprint checks open it
@@ -193,9 +209,7 @@ def run_batch(
     if options.dry_run:
         read = read_workbook(path)
         actions = due_actions(read.book, options.today)
-        result = RunResult(actions=actions, warnings=list(read.warnings))
-        result.lines.append("Dry run: nothing was written.")
-        return result
+        return RunResult(actions=actions, warnings=list(read.warnings), workbook=path, dry_run=True)
 
     from . import safewrite
     from .marks import mark_workbook, plan_marks, preflight
@@ -208,7 +222,7 @@ def run_batch(
         read = read_workbook(path)
         book = read.book
         actions = due_actions(book, options.today)
-        result = RunResult(actions=actions, warnings=list(read.warnings))
+        result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path)
         columns = column_marks(book, actions)
         # every refusal (ownership, merged cells, a damaged package, the backup folder) and
         # every verification failure shows up here, before any file is written
@@ -218,7 +232,9 @@ def run_batch(
         with contextlib.ExitStack() as stack:
             batch = None
             if options.letters and any(a.makes_letter for a in actions):
-                from .letters import check_templates, render_letters, staging
+                from .letters.batch import render_letters
+                from .letters.files import staging
+                from .letters.templates import check_templates
 
                 check_templates(options.template_dir)
                 _external_links(options, result)
@@ -244,75 +260,33 @@ def run_batch(
                 take_over=options.take_over,
             )
             if batch is not None:
-                from .letters import publish
+                from .letters.batch import publish
 
                 batch.notes += publish(batch)
                 result.letters = dict(batch.files)
                 result.print_file, result.envelopes = batch.print_file, batch.envelopes
-                _letter_lines(result, batch, out_dir, options)
+                result.letters_dir = out_dir
+                result.letter_notes = list(batch.notes)
+                result.skipped_letters = len(batch.skipped)
+                result.findings = list(batch.findings)
+                result.proofreading = batch.proofreading
+                result.strict_failed = options.strict and bool(batch.findings)
         if options.letters:
             out_dir = options.out_dir or default_out_dir(path, options.today)
             write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
                              today=options.today)  # fmt: skip
-    if marked.backup is None:
-        result.lines.append(
-            f"Workbook {path}: nothing changed since the last run, so it was not rewritten "
-            "(and no backup was needed)"
-        )
-    else:
-        result.lines.append(
-            f"Marked {path} (Due sheet: {marked.due_rows} row(s)); "
-            f"previous version kept as {marked.backup.name}"
-            + (" (as it was before followup-xl first changed it)" if marked.original else "")
-        )
-    if marked.verify_note:
-        result.lines.append(
-            f"  note: {marked.verify_note}; the previous version is kept apart as "
-            f"{marked.backup.name if marked.backup else 'it was'} and is never rotated away"
-        )
+    result.marked = marked
     if options.pdf and batch is not None and batch.print_file:
         from .errors import FollowupError
-        from .letters import convert_print_file_to_pdf
+        from .letters.batch import convert_print_file_to_pdf
 
         try:
             pdf, note = convert_print_file_to_pdf(batch)
         except FollowupError as exc:
-            result.late_warnings.append(f"no PDF was made: {exc}")
+            result.pdf_error = str(exc)
         else:
-            result.lines.append(f"PDF: {pdf}")
-            if note:
-                result.lines.append(f"  note: {note}")
+            result.pdf, result.pdf_note = pdf, note
     return result
-
-
-def _letter_lines(
-    result: RunResult, batch: LetterBatch, out_dir: Path, options: RunOptions
-) -> None:
-    """Add the letter batch's summary lines to the result."""
-    result.findings = list(batch.findings)
-    result.lines.append(f"Letters: {len(batch.files)} file(s) in {out_dir}")
-    result.lines.extend(f"  note: {n}" for n in batch.notes)
-    if batch.skipped:
-        result.lines.append(
-            f"  {len(batch.skipped)} letter(s) not written: the Log already records them as sent"
-        )
-    if batch.print_file:
-        result.lines.append(f"Print file: {batch.print_file}")
-    if batch.envelopes:
-        result.lines.append(f"Envelopes: {batch.envelopes}")
-    if batch.findings:
-        result.lines.append(
-            f"Proofreading: {len(batch.findings)} finding(s)"
-            + (f", see {batch.proofreading}" if batch.proofreading else "")
-        )
-        result.lines.extend(f"  {f}" for f in batch.findings)
-        if options.strict:
-            result.proof_error = (
-                f"proofreading found {len(batch.findings)} problem(s) and "
-                "--strict was given: fix the workbook or the templates"
-            )
-    else:
-        result.lines.append("Proofreading: no findings.")
 
 
 def write_week_files(
@@ -330,7 +304,7 @@ def write_week_files(
     """
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
-    from .letters import place, staging
+    from .letters.files import place, staging
     from .sent import MANIFEST, manifest_bytes
 
     sheet = call_sheet(book, actions, today=today)
@@ -345,7 +319,7 @@ def write_week_files(
     if events or previous is not None:
         data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
         files.append((ics.CALENDAR_NAME, data, True))
-        result.lines.extend(f"  note: {n}" for n in notes)
+        result.week_notes.extend(notes)
     if result.letters:
         manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
                                   day=today)  # fmt: skip
@@ -363,7 +337,7 @@ def write_week_files(
                 else:
                     got, note = place(staged, target)
                     if note:
-                        result.lines.append(f"  note: {note}")
+                        result.week_notes.append(note)
                 if name == ics.CALENDAR_NAME:
                     result.calendar = got
                 elif name != MANIFEST:
@@ -371,7 +345,3 @@ def write_week_files(
         except OSError as exc:
             raise FollowupError(f"{out_dir}: cannot write the week's files: {exc}") from exc
     result.out_dir = out_dir
-    if result.call_sheet:
-        result.lines.append(f"Call sheet: {result.call_sheet}")
-    if result.calendar:
-        result.lines.append(f"Calendar: {result.calendar} (import it to update your calendar)")

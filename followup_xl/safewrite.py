@@ -5,6 +5,9 @@ bytes; write them to a temporary file beside the original; verify that file; kee
 of the old version; check that nobody changed the original meanwhile; give the temporary file
 the original's permissions; rename it over the original in one atomic step. A crash at any
 point leaves either the old or the new workbook, never a broken one.
+
+One job, though over 400 lines: each step of that order guards against the others' failure
+(locks, backups and their rotation, temporary files), so they are kept in one place.
 """
 
 from __future__ import annotations
@@ -268,12 +271,8 @@ def _temp_prefix(name: str) -> str:
 
 def _write_file(folder: Path, target: Path, data: bytes, st: os.stat_result) -> None:
     """Write `target` through a temporary file and a rename, with the mode of `st`."""
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=TEMP_SUFFIX, dir=folder)
+    tmp = _synced_temp(folder, target.name, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         os.replace(tmp, target)
     except BaseException:
@@ -284,7 +283,12 @@ def _write_file(folder: Path, target: Path, data: bytes, st: os.stat_result) -> 
 
 def write_temp(path: Path, data: bytes) -> Path:
     """Write the new bytes to a hidden temporary file in the workbook's folder."""
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=TEMP_SUFFIX, dir=path.parent)
+    return _synced_temp(path.parent, path.name, data)
+
+
+def _synced_temp(folder: Path, name: str, data: bytes) -> Path:
+    """Write data to a new hidden temporary file for `name` in folder, flushed to disk."""
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(name), suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

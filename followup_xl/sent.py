@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from . import contract as C
 from .errors import FollowupError, WriteError
-from .letters import LOG_ACTION
+from .letters.templates import LOG_ACTION
 from .model import Action
 
 if TYPE_CHECKING:
-    from .xlsxpatch import Value
+    from .xlsx.cells import Value
 
 MANIFEST = "followup-batch.json"
 _VERSION = 1
@@ -171,8 +171,8 @@ def record_sent(
     """Append one Log row per letter of the batch that was sent; nothing twice."""
     from . import safewrite
     from .marks import read_values
-    from .workbook import read_workbook
-    from .xlsxappend import append_rows
+    from .read.reader import read_workbook
+    from .xlsx.append import append_rows
 
     workbook = Path(workbook)
     entries = read_manifest(batch_dir)
@@ -206,7 +206,7 @@ def record_sent(
         if not safewrite.fingerprint_bytes(old).same_content(expected):
             raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
         appended = append_rows(
-            old, sheet=layout.name, rows=rows, after=layout.header_row, name=workbook.name
+            old, sheet=layout.name, rows=rows, after=C.HEADER_ROW, name=workbook.name
         )
 
         def verify(tmp: Path) -> None:

@@ -20,6 +20,7 @@ from . import contract as C
 from .errors import WriteError
 from .example import example_rows
 from .guide import CODE, GUIDE, HEADING, TEXT, TITLE
+from .ooxml import ROW_HEIGHT, wrapped_lines
 
 #: Rows 2..LAST_ROW get the drop-down lists and whole-number checks.
 LAST_ROW = 1000
@@ -173,7 +174,7 @@ def _write_guide(wb: Any, fmt: _Formats) -> None:
             row += 1  # a blank line before each heading
         if kind == TEXT:
             # Give each paragraph its lines rather than rely on the app to grow the row.
-            ws.set_row(row, 15 * max(1, -(-len(text) // 95)))
+            ws.set_row(row, ROW_HEIGHT * wrapped_lines(text, 95))
         ws.write_string(row, 0, text, styles[kind])
         row += 1
     ws.activate()

@@ -407,7 +407,8 @@ def test_the_xml_comparison_reads_positional_cells(monkeypatch):
     from test_xlsxpatch import DUE, POSITIONAL_SHEET, hand_package
 
     from followup_xl.errors import WriteError
-    from followup_xl.xlsxpatch import ColumnMarks, patch
+    from followup_xl.xlsx.columns import ColumnMarks
+    from followup_xl.xlsx.patch import patch
 
     old = hand_package(POSITIONAL_SHEET)
     marks = ColumnMarks("interviews", 1, 2, (2, 3, 4), {4: ("Call", date(2026, 1, 5), "DUE")})

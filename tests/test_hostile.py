@@ -116,7 +116,7 @@ def test_cell_at_cv300000_costs_nothing(tmp_path: Path) -> None:
 
 def test_contract_sheet_with_too_many_rows_names_the_limit(tmp_path: Path) -> None:
     """More rows of data than the tool reads is a located error naming the limit."""
-    from followup_xl.sheets import MAX_ROWS
+    from followup_xl.read.sniff import MAX_ROWS
 
     rows = "".join(
         f'<row r="{r}"><c r="R{r}" t="inlineStr"><is><t>x</t></is></c></row>'
@@ -682,7 +682,8 @@ def test_readme_lists_exactly_the_optional_columns() -> None:
 def test_joining_letters_grows_about_linearly() -> None:
     """Four times the letters take at most about four times as long to join (it was n²)."""
     from followup_xl import letters
-    from followup_xl.letters import LetterData, _Renderer, letter_context
+    from followup_xl.letters import LetterData, letter_context
+    from followup_xl.letters.render import Renderer
     from followup_xl.model import Action, Contact, Interview, Kind, Profile, Status
 
     day = datetime(2026, 11, 25).date()
@@ -692,7 +693,7 @@ def test_joining_letters_grows_about_linearly() -> None:
     act = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=day, why="",
                  interview_id="A-1", contact_id="C1")  # fmt: skip
     ctx = letter_context(LetterData(act, Profile(name="Alex Rivera"), contact, iv), day)
-    part = _Renderer(None).render("thank_you_letter.docx", ctx, day, "US", "t")
+    part = Renderer(None).render("thank_you_letter.docx", ctx, day, "US", "t")
 
     def seconds(n: int) -> float:
         start = time.perf_counter()

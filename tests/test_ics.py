@@ -11,8 +11,8 @@ from icalendar import Calendar
 from factory import make_book
 from followup_xl import ics
 from followup_xl.model import Kind
+from followup_xl.read.reader import read_workbook
 from followup_xl.rules import due_actions
-from followup_xl.workbook import read_workbook
 
 MON = date(2026, 11, 23)
 

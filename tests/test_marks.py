@@ -23,7 +23,8 @@ from followup_xl.marks import (
 )
 from followup_xl.office import convert
 from followup_xl.safewrite import list_backups
-from followup_xl.xlsxpatch import PatchResult, date_serial, patch, xml_members
+from followup_xl.xlsx.package import date_serial, xml_members
+from followup_xl.xlsx.patch import PatchResult, patch
 
 NOW = datetime(2026, 11, 25, 9, 30, 0)
 

@@ -28,7 +28,7 @@ from followup_xl.cli import main
 from followup_xl.contract import MARK_COLUMNS
 from followup_xl.marks import read_values
 from followup_xl.office import convert
-from followup_xl.xlsxpatch import xml_members
+from followup_xl.xlsx.package import xml_members
 
 TODAY = "2026-11-25"
 #: a prefix lxml makes up when a namespace has none in scope (ns0, ns1, …)
@@ -247,7 +247,9 @@ PATCH_CHILD = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     import python_calamine
-    from followup_xl.xlsxpatch import ColumnMarks, DueTable, patch
+    from followup_xl.xlsx.columns import ColumnMarks
+    from followup_xl.xlsx.duesheet import DueTable
+    from followup_xl.xlsx.patch import patch
     due = DueTable(rows=[("DUE", date(2026, 11, 25), "Thank-you letter", "R3", "Ana",
                           "Acme", "Clerk", "Mail", "", "why")])
     for src in sys.argv[1:]:

@@ -14,7 +14,7 @@ from factory import make_book
 from followup_xl.cli import main
 from followup_xl.marks import read_values
 from followup_xl.sent import MANIFEST
-from followup_xl.xlsxpatch import xml_members
+from followup_xl.xlsx.package import xml_members
 
 MON, TUE, THU = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 26)
 INTERVIEW = {"Interview ID": "HL-1", "Company": "Hart & Lowe Books",

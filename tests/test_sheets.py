@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from factory import make_book, write_sheets
-from followup_xl.sheets import BadSerial, Grid, format_kind, read_sheets, serial_value
-from followup_xl.workbook import _load_frames
+from followup_xl.read.formats import format_kind
+from followup_xl.read.frames import load_frames
+from followup_xl.read.stream import BadSerial, Grid, read_sheets, serial_value
 
 
 def _differences(path: Path) -> list[tuple]:
-    frames, date1904 = _load_frames(path, "calamine")
+    frames, date1904 = load_frames(path, "calamine")
     book = read_sheets(path, set(frames), lambda n: n)
     assert book.date1904 == date1904
     out = []

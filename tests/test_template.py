@@ -370,7 +370,7 @@ def test_example_workbook_keeps_names_dates_and_leading_zeros(example: Path) -> 
 
 def test_example_is_read_back_by_the_tool_without_problems(example: Path) -> None:
     """The example is a workbook the reader accepts: no problem, every row found."""
-    from followup_xl.workbook import check_workbook, read_workbook
+    from followup_xl.read.reader import check_workbook, read_workbook
 
     assert check_workbook(example) == []
     book = read_workbook(example).book
@@ -393,8 +393,8 @@ def test_example_is_deterministic(tmp_path: Path, example: Path) -> None:
 def test_example_always_has_something_due_and_something_overdue(tmp_path: Path) -> None:
     """On any day (weekends and holidays too) the example's run shows DUE and OVERDUE work."""
     from followup_xl.model import Status
+    from followup_xl.read.reader import read_workbook
     from followup_xl.rules import due_actions
-    from followup_xl.workbook import read_workbook
 
     first = date(2026, 11, 16)  # six weeks over Thanksgiving, Christmas and New Year
     for offset in range(42):

@@ -11,7 +11,8 @@ import pytest
 from factory import contract_sheets, make_book, write_sheets
 from followup_xl.errors import WorkbookError
 from followup_xl.office import convert
-from followup_xl.workbook import check_workbook, clean_text, read_workbook
+from followup_xl.read.cells import clean_text
+from followup_xl.read.reader import check_workbook, read_workbook
 
 IV = {
     "Interview ID": "ACME-1",
@@ -169,11 +170,11 @@ def test_1904_date_system(tmp_path: Path) -> None:
 
 def test_1904_corpus_file_agrees_with_openpyxl(corpus_dir: Path) -> None:
     """The real Mac-Excel 1904 file reads the same dates with calamine as with openpyxl."""
-    from followup_xl.workbook import _load_frames
+    from followup_xl.read.frames import load_frames
 
     src = corpus_dir / "php_1904_dates.xlsx"
-    fast, flag = _load_frames(src, "calamine")
-    slow, _ = _load_frames(src, "openpyxl")
+    fast, flag = load_frames(src, "calamine")
+    slow, _ = load_frames(src, "openpyxl")
     assert flag is True
     assert fast["Sheet1"].values.tolist() == slow["Sheet1"].values.tolist()
     assert fast["Sheet1"].iloc[0, 0] == datetime(2022, 1, 1)
@@ -239,10 +240,10 @@ def test_zip_numbers_outside_the_us_are_not_padded(tmp_path: Path) -> None:
 
 def test_x000d_escape_in_corpus_file(corpus_dir: Path) -> None:
     """Excel's _x000D_ escape becomes a plain line break."""
-    from followup_xl.workbook import _load_frames
+    from followup_xl.read.frames import load_frames
 
     for engine in ("calamine", "openpyxl"):
-        frames, _ = _load_frames(corpus_dir / "calamine_x000D_escape.xlsx", engine)
+        frames, _ = load_frames(corpus_dir / "calamine_x000D_escape.xlsx", engine)
         assert clean_text(frames["Sheet1"].iloc[0, 0]) == "ABC\nDEF"
 
 

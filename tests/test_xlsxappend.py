@@ -12,8 +12,8 @@ import xlsxwriter
 from followup_xl.errors import WriteError
 from followup_xl.marks import read_values
 from followup_xl.template import write_workbook
-from followup_xl.xlsxappend import append_rows
-from followup_xl.xlsxpatch import xml_members
+from followup_xl.xlsx.append import append_rows
+from followup_xl.xlsx.package import xml_members
 
 TODAY = date(2026, 11, 25)
 ROWS = [

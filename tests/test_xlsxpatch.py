@@ -17,21 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS
+from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS, col_letter
 from followup_xl.errors import WriteError
 from followup_xl.marks import fingerprint, mark_workbook, read_values
-from followup_xl.xlsxpatch import (
-    NS_MAIN,
-    OWNER_PREFIX,
-    ColumnMarks,
-    DueTable,
-    PatchResult,
-    col_letter,
-    date_serial,
-    ooxml_text,
-    patch,
-    xml_members,
-)
+from followup_xl.xlsx.columns import ColumnMarks
+from followup_xl.xlsx.duesheet import DueTable
+from followup_xl.xlsx.package import NS_MAIN, date_serial, ooxml_text, xml_members
+from followup_xl.xlsx.patch import PatchResult, patch
+from followup_xl.xlsx.workbook import OWNER_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("FOLLOWUP_SHARED", REPO.parent / "shared")) / "corpus"

@@ -23,7 +23,7 @@ from docx.shared import Inches, Pt
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from followup_xl.letters import _normalize_zip  # noqa: E402
+from followup_xl.letters.render import normalize_zip  # noqa: E402
 
 OUT = REPO / "letter_templates"
 STAMP = date(2026, 1, 1)
@@ -262,7 +262,7 @@ def main() -> None:
         doc = build()
         slim(doc)
         doc.save(buf)
-        (OUT / name).write_bytes(_normalize_zip(buf.getvalue(), STAMP))
+        (OUT / name).write_bytes(normalize_zip(buf.getvalue(), STAMP))
         print(f"wrote {OUT / name}")
 
 

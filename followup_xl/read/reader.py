@@ -1,66 +1,46 @@
 """Read the user's workbook into typed, frozen records, reporting every problem at once.
 
 Users type dates, names and numbers by hand for months, in Excel or LibreOffice. This module
-accepts what they really type where the meaning is certain, and reports everything else as a
-located, fixable Problem (file, sheet, cell, column, and what to do). It never guesses a date.
+accepts what they really type where the meaning is certain (cells.py converts each value),
+and reports everything else as a located, fixable Problem (file, sheet, cell, column, and
+what to do). It never guesses a date.
+
+One job, though about 500 lines: finding each sheet and its header row, building the
+Profile, Interviews, Contacts and Log records from the contract's column table, and
+cross-checking their IDs share one list of problems and one sheet layout per sheet.
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
-import functools
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from . import contract as C
-from .contract import col_letter
-from .errors import Problem, WorkbookError
-from .model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
-from .sheets import BadSerial, Grid, check_members, ensure_regular_file, read_sheets
+from .. import contract as C
+from ..contract import col_letter
+from ..errors import Problem, WorkbookError
+from ..model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
+from .cells import (
+    CellError,
+    check_encodable,
+    choice_index,
+    clean_text,
+    closest,
+    excerpt,
+    is_blank,
+    parse_date,
+    parse_email,
+    parse_int,
+)
+from .frames import DEFAULT_ENGINE, Engine, load_frames
+from .sniff import sniff
+from .stream import Grid, read_sheets
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
-#: The reader: "stream" reads only the contract sheets' cells that hold data (sheets.py);
-#: "calamine" and "openpyxl" read every sheet through pandas (benchmarks/bench_read.py).
-#: No cell text counts as missing ("NA", "None", "N/A" are text a user typed).
-NO_NA: list[str] = []
-#: The readers: "stream" (sheets.py) or one of pandas' engines.
-PandasEngine = Literal["calamine", "openpyxl"]
-Engine = Literal["stream", "calamine", "openpyxl"]
-DEFAULT_ENGINE: Engine = "stream"
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
-_SAVE_AS = "open it in Excel or LibreOffice Calc and use File > Save As > Excel Workbook (.xlsx)"
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_SLASH_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:\s+(\d{1,2}):(\d{2}))?$")
-_MONTH_FORMATS = (
-    "%d %B %Y",
-    "%d %b %Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%B %d %Y",
-    "%b %d %Y",
-    "%d-%b-%Y",
-    "%d %b. %Y",
-    "%b. %d, %Y",
-)
-_TIME_SUFFIX = re.compile(r"^(.*?)[ T,]+(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?$", re.IGNORECASE)
-_X000D = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-#: Longer text is not looked at as a typed date (the longest real one has ~30 characters).
-MAX_DATE_TEXT = 64
-
-
-# --- public API ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -80,7 +60,7 @@ def read_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> ReadResult:
         read = read_sheets(path, wanted, C.norm_header)
         grids, names, date1904 = read.grids, read.sheet_names, read.date1904
     else:
-        frames, date1904 = _load_frames(path, engine)
+        frames, date1904 = load_frames(path, engine)
         grids = {n: Grid.from_frame(f) for n, f in frames.items()}
         names = list(frames)
         read = None
@@ -100,335 +80,6 @@ def check_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> list[Probl
         return read_workbook(path, engine=engine).warnings
     except WorkbookError as exc:
         return exc.problems
-
-
-def sniff(path: Path) -> None:
-    """Raise WorkbookError when the file is missing or not an .xlsx workbook, saying the fix."""
-    name = path.name
-    ensure_regular_file(path)
-    suffix = path.suffix.lower()
-    if suffix == ".ods":
-        raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
-    if suffix == ".csv":
-        raise WorkbookError(f"is a CSV file, not a workbook: {_SAVE_AS}", file=name)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        rest = fh.read(1 << 20) if head == _OLE_MAGIC else b""
-    if not head:
-        raise WorkbookError(
-            "is empty (0 bytes) — restore it from a backup or create one with `followup-xl init`",
-            file=name,
-        )
-    if head == _OLE_MAGIC:
-        if _ENCRYPTION_MARK in rest:
-            raise WorkbookError(
-                "is protected with a password, so it cannot be read — open it, remove the "
-                "password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
-                "it; LibreOffice: File > Save As without 'Save with password') and save",
-                file=name,
-            )
-        raise WorkbookError(f"is an old Excel 97-2003 (.xls) workbook: {_SAVE_AS}", file=name)
-    if head[:4] != _ZIP_MAGIC:
-        kind = "a text or CSV file" if _looks_like_text(head) else "not an Excel workbook"
-        raise WorkbookError(
-            f"is {kind}, although it is named {suffix or 'without a suffix'}: {_SAVE_AS}", file=name
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            check_members(zf, name)
-            names = set(zf.namelist())
-            if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-                raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
-            if not any(n.endswith("workbook.xml") for n in names):
-                raise WorkbookError(
-                    f"is a ZIP file but not an Excel workbook: {_SAVE_AS}", file=name
-                )
-            bad = zf.testzip()
-            if bad:
-                raise WorkbookError(
-                    f"is damaged ({bad} is corrupt) — restore it from a backup", file=name
-                )
-    except zipfile.BadZipFile as exc:
-        raise WorkbookError(
-            "is damaged or incomplete (perhaps a copy that did not finish) — restore it from a "
-            "backup, or open it in Excel or LibreOffice, which may repair it, and save it again",
-            file=name,
-        ) from exc
-
-
-# --- loading -------------------------------------------------------------------------------
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """Return True when the first bytes look like text (a CSV renamed to .xlsx)."""
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(b >= 9 for b in head)
-
-
-def _load_frames(path: Path, engine: PandasEngine) -> tuple[dict[str, Any], bool]:
-    """Return {sheet name: DataFrame of raw cell values from A1} and the 1904 flag."""
-    import pandas as pd
-
-    try:
-        frames = pd.read_excel(
-            path,
-            sheet_name=None,
-            header=None,
-            dtype=object,
-            keep_default_na=False,  # "NA", "None", "N/A" are text a user typed, not blanks
-            na_values=NO_NA,
-            engine=engine,
-        )
-    except WorkbookError:
-        raise
-    except Exception as exc:  # the engines raise many types for broken packages
-        raise WorkbookError(
-            f"cannot be read as a workbook ({type(exc).__name__}: {exc}) — open it in Excel or "
-            "LibreOffice Calc and save it again as .xlsx",
-            file=path.name,
-        ) from exc
-    return frames, _is_1904(path)
-
-
-def _is_1904(path: Path) -> bool:
-    """Return True for a workbook in the 1904 date system (the engines already convert)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            name = next((n for n in zf.namelist() if n.endswith("workbook.xml")), None)
-            xml = zf.read(name)[:4000] if name else b""
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    return re.search(rb"date1904\s*=\s*[\"'](1|true)[\"']", xml) is not None
-
-
-# --- cell conversion -----------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    """Return True for an empty cell."""
-    if type(value) is str:
-        return not value or value.isspace()
-    if value is None:
-        return True
-    return isinstance(value, float) and value != value  # NaN
-
-
-def clean_text(value: Any) -> str:
-    """Return a cell as trimmed text, undoing Excel's _xHHHH_ escapes and CR/LF pairs."""
-    if type(value) is str and "_x" not in value and "\r" not in value:
-        return value.strip()  # the common case, kept fast for big workbooks
-    if _blank(value):
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date() if value.time() == time(0) else value
-    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-    text = _X000D.sub(lambda m: chr(int(m.group(1), 16)), text)
-    if _SURROGATE.search(text):  # Excel escapes an emoji as two halves: join them again
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
-
-
-def excerpt(text: str, limit: int = 60) -> str:
-    """Return text for a message: whole when short, else its start and its length."""
-    if _SURROGATE.search(text):  # printable, and as Excel stores it
-        text = _SURROGATE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    if len(text) <= limit:
-        return text
-    return f"{' '.join(text[:limit].split())}… ({len(text):,} characters)"
-
-
-def check_encodable(text: str) -> str:
-    """Return text unchanged; raise CellError when it holds half of a character."""
-    if _SURROGATE.search(text):
-        raise CellError(
-            "holds half of a character (a lone surrogate, stored as _xD83D_ or similar): an "
-            "emoji or symbol was cut in two — delete it or type the character again"
-        )
-    return text
-
-
-class CellError(ValueError):
-    """A cell value that cannot be converted; the message says how to fix it."""
-
-
-def parse_date(value: Any, *, allow_time: bool = False) -> tuple[date, time | None]:
-    """Return (date, time or None) from a cell; raise CellError for anything uncertain."""
-    if isinstance(value, datetime):
-        t = value.time()
-        return value.date(), (t.replace(microsecond=0) if allow_time and t != time(0) else None)
-    if isinstance(value, date):
-        return value, None
-    if isinstance(value, time):
-        raise CellError(
-            "is a time of day without a date — type the date too, e.g. 2026-11-23 10:00"
-        )
-    if isinstance(value, timedelta):
-        raise CellError("is a duration, not a date — type it as YYYY-MM-DD")
-    if isinstance(value, BadSerial):
-        raise CellError(f"{value.why} — type the real date as YYYY-MM-DD (e.g. 2026-11-23)")
-    if isinstance(value, (bool, int | float)):
-        raise CellError(
-            "is a plain number, not a date — format the cell as a date or type it as YYYY-MM-DD"
-        )
-    text = clean_text(value)
-    day, at = _parse_date_text(text, allow_time=allow_time)
-    if day.year < 1900:  # Excel's dates start in 1900; 0226-11-23 is a typo for 2026
-        raise CellError(
-            "is before 1900, where Excel's dates begin — check the year and type it as "
-            "YYYY-MM-DD (e.g. 2026-11-23)"
-        )
-    return day, at
-
-
-def _parse_date_text(text: str, *, allow_time: bool) -> tuple[date, time | None]:
-    """Parse a typed date: ISO, or with an English month name; never guess day/month order."""
-    hint = "type it as YYYY-MM-DD (e.g. 2026-11-23) or pick it from the calendar"
-    if len(text) > MAX_DATE_TEXT:  # and the patterns below never see a 32,767-character cell
-        raise CellError(f"is not a date — {hint}")
-    m = _ISO_DATE.match(text)
-    if m:
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        try:
-            day = date(y, mo, d)
-        except ValueError:
-            raise CellError(f"is not a real date ({_impossible(y, mo, d)}) — {hint}") from None
-        if m[4] is None:
-            return day, None
-        return day, _checked_time(int(m[4]), int(m[5]), allow_time)
-    m = _SLASH_DATE.match(text)
-    if m:
-        a, b, c = m[1], m[2], m[3]
-        if len(a) == 4:  # 2026/11/23 is year-month-day everywhere
-            try:
-                day = date(int(a), int(b), int(c))
-            except ValueError:
-                raise CellError(f"is not a real date — {hint}") from None
-        else:
-            first, second, year = int(a), int(b), int(c)
-            if len(c) != 4:
-                raise CellError(f"has a two-digit year — {hint}")
-            readings = []
-            for dd, mm in ((first, second), (second, first)):
-                with contextlib.suppress(ValueError):
-                    readings.append(date(year, mm, dd))
-            if not readings:
-                raise CellError(f"is not a real date — {hint}")
-            if len(set(readings)) > 1:
-                raise CellError(f"could be {readings[0]:%d %B} or {readings[1]:%d %B} — {hint}")
-            # Unambiguous (e.g. 23/11/2026), but only one reading is valid; still ask for
-            # clarity when one part is impossible as a month: accept it.
-            day = readings[0]
-        t = _checked_time(int(m[4]), int(m[5]), allow_time) if m[4] else None
-        return day, t
-    body, t = text, None
-    tm = _TIME_SUFFIX.match(text)
-    if tm and allow_time:
-        body = tm[1]
-        hour, minute = int(tm[2]), int(tm[3])
-        if tm[4]:
-            pm = tm[4].lower().startswith("p")
-            if not 1 <= hour <= 12:
-                raise CellError(f"has an impossible time — {hint}")
-            hour = hour % 12 + (12 if pm else 0)
-        t = _checked_time(hour, minute, allow_time)
-    for fmt in _MONTH_FORMATS:
-        try:
-            return datetime.strptime(body, fmt).date(), t
-        except ValueError:
-            continue
-    raise CellError(f"is not a date — {hint}")
-
-
-def _checked_time(hour: int, minute: int, allow_time: bool) -> time | None:
-    """Return a valid time of day, or raise CellError."""
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise CellError("has an impossible time — type it as YYYY-MM-DD HH:MM")
-    return time(hour, minute) if allow_time else None
-
-
-def _impossible(y: int, mo: int, d: int) -> str:
-    """Explain why year-month-day is impossible."""
-    if not 1 <= y <= 9999:
-        return f"there is no year {y}; Excel's dates run from 1900 to 9999"
-    if not 1 <= mo <= 12:
-        return f"there is no month {mo}"
-    return f"{date(y, mo, 1):%B} {y} has no day {d}"
-
-
-def parse_email(value: Any) -> str:
-    """Return one email address from a cell; raise CellError for anything else."""
-    from email.headerregistry import Address
-
-    text = check_encodable(clean_text(value))
-    problem = CellError(
-        "is not one email address — type a single address such as ann.lee@example.com, "
-        "without a name or a second address"
-    )
-    if len(text) > 254:
-        raise problem
-    try:
-        address = Address(addr_spec=text)
-    except Exception:  # the parser raises several kinds for malformed addresses
-        raise problem from None
-    domain = address.domain
-    if '"' in text or "." not in domain or domain.startswith("[") or domain.endswith("."):
-        raise problem
-    return text
-
-
-def parse_int(value: Any) -> int:
-    """Return a whole number from a cell; raise CellError for text or fractions."""
-    if isinstance(value, bool):
-        raise CellError("is TRUE/FALSE, not a number of days")
-    if isinstance(value, int):
-        n = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise CellError("is not a whole number — type whole days, e.g. 45")
-        n = int(value)
-    else:
-        text = clean_text(value)
-        rng = re.match(r"^(\d+)\s*(?:-|–|to)\s*(\d+)", text)
-        if rng:
-            mid = (int(rng[1]) + int(rng[2])) // 2
-            raise CellError(f"is a range — type one number of days, e.g. {mid} for {text}")
-        if not re.fullmatch(r"\d+", text):
-            raise CellError("is text, not a number — type a whole number of days, e.g. 45")
-        if len(text) > 9:  # int() refuses 4,300 digits and more; no timeline is that long
-            raise CellError("is far too large — type a whole number of days, e.g. 45")
-        n = int(text)
-    if n < 0:
-        raise CellError("is negative — type a number of days, e.g. 45")
-    return n
-
-
-def closest(value: str, choices: Sequence[str]) -> str | None:
-    """Return the allowed value closest to what was typed, or None."""
-    lowered = {c.casefold(): c for c in choices}
-    hit = difflib.get_close_matches(value.casefold(), list(lowered), n=1, cutoff=0.5)
-    if hit:
-        return lowered[hit[0]]
-    for c in choices:  # "filled" -> "Position Filled", "yes please" -> "Yes"
-        if value.casefold() in c.casefold() or c.casefold() in value.casefold().split():
-            return c
-    return None
-
-
-@functools.cache
-def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
-    """Return {normalised value: allowed value} for a list column."""
-    return {C.norm_header(c): c for c in choices}
-
-
-# --- the reader ----------------------------------------------------------------------------
 
 
 class _Reader:
@@ -469,10 +120,10 @@ class _Reader:
         """Map canonical column names to 0-based positions in row 1; report a misplaced header."""
         wanted = {C.norm_header(c.name): c.name for c in columns}
         nrows = frame.nrows
-        row0 = [C.norm_header(v) if not _blank(v) else "" for v in frame.row(0)]
+        row0 = [C.norm_header(v) if not is_blank(v) else "" for v in frame.row(0)]
         if not any(h in wanted for h in row0):
             for r in range(1, min(nrows, HEADER_SEARCH_ROWS)):
-                cells = [C.norm_header(v) for v in frame.row(r) if not _blank(v)]
+                cells = [C.norm_header(v) for v in frame.row(r) if not is_blank(v)]
                 if sum(1 for h in cells if h in wanted) >= 2:
                     self.problem(
                         f"row {r + 1} looks like the header row, but headers must be in row 1 — "
@@ -508,7 +159,7 @@ class _Reader:
                     )
                     continue
                 positions[name] = i
-        found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not _blank(v))
+        found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not is_blank(v))
         # Every column a rule reads must be there; an optional one (README) reads as empty.
         missing = [c.name for c in columns if c.name not in positions and not c.optional]
         if len(missing) == 1:
@@ -541,7 +192,7 @@ class _Reader:
         """Yield (Excel row, {column: raw value}) for each non-blank data row."""
         for r, cells in frame.data_rows():
             raw = {name: cells.get(i, "") for name, i in positions.items()}
-            if all(_blank(v) for v in raw.values()):
+            if all(is_blank(v) for v in raw.values()):
                 continue
             yield r + 1, raw
 
@@ -550,7 +201,7 @@ class _Reader:
     def convert(self, sheet: str, row: int, pos: int, col: C.Column, value: Any) -> Any:
         """Convert one cell by its contract type, recording a problem when it cannot."""
         try:
-            if _blank(value):
+            if is_blank(value):
                 if col.required:
                     raise CellError(f"is empty, but every row needs a {col.name}")
                 return None
@@ -566,14 +217,14 @@ class _Reader:
                 return parse_email(value)
             return check_encodable(self.text(value, col))
         except CellError as exc:
-            label = col.name if _blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
+            label = col.name if is_blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
             self.problem(f"{label} {exc}", sheet, f"{col_letter(pos + 1)}{row}")
             return None
 
     def choice(self, value: Any, col: C.Column) -> str:
         """Return the allowed value typed (any case), or raise CellError with a suggestion."""
         text = check_encodable(clean_text(value))
-        hit = _choice_index(col.choices).get(C.norm_header(text))
+        hit = choice_index(col.choices).get(C.norm_header(text))
         if hit:
             return hit
         near = closest(text, col.choices)
@@ -618,7 +269,6 @@ class _Reader:
             out.append((row, typed))
         self.layouts[canonical] = SheetLayout(
             name=sheet,
-            header_row=1,
             columns={name: i + 1 for name, i in positions.items()},
             last_column=last,
             data_rows=tuple(r for r, _ in out),

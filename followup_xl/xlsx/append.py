@@ -5,7 +5,7 @@ last row that holds a value; each new cell takes the style of the cell above it 
 column (else the column's own style), so dates stay dates in the Log's own format. Ranges
 that end on the old last row (tables, data validations, conditional formats, the filter)
 grow to cover the new rows; every other part of the package is copied byte for byte
-(xlsxpatch.Package). Nothing here touches disk.
+(package.Package). Nothing here touches disk.
 """
 
 from __future__ import annotations
@@ -17,24 +17,13 @@ from datetime import date
 
 from lxml import etree
 
-from .contract import col_letter
-from .errors import WriteError
-from .xlsxpatch import (
-    MAX_ROW,
-    NS_MAIN,
-    REL_WORKSHEET,
-    Package,
-    Value,
-    _CellWriter,
-    _materialize_rows,
-    _row_cells,
-    _Sheet,
-    _Styles,
-    _Workbook,
-    parse_range,
-    parse_ref,
-    q,
-)
+from ..contract import col_letter
+from ..errors import WriteError
+from .cells import CellWriter, Value
+from .package import MAX_ROW, NS_MAIN, REL_WORKSHEET, Package, parse_range, parse_ref, q
+from .sheetread import materialize_rows, row_cells
+from .styles import Styles
+from .workbook import Sheet, WorkbookPart
 
 NS_XM = "http://schemas.microsoft.com/office/excel/2006/main"
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -96,19 +85,19 @@ def append_rows(
     (the header row, say).
     """
     pkg = Package(data, name)
-    wb = _Workbook(pkg)
+    wb = WorkbookPart(pkg)
     found = wb.sheet(sheet)
     if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
         raise WriteError(f"{name}: there is no worksheet {sheet!r} to add rows to")
     styles_part = wb.styles_part()
-    styles = _Styles(pkg.xml(styles_part))
-    cells = _CellWriter(styles, wb.date1904)
+    styles = Styles(pkg.xml(styles_part))
+    cells = CellWriter(styles, wb.date1904)
     tree = pkg.tree(found.part)
     root = tree.getroot()
     sheet_data = root.find(q("sheetData"))
     if sheet_data is None:
         raise WriteError(f"{name}: {found.name} has no cell table (sheetData)")
-    existing = _materialize_rows(sheet_data)
+    existing = materialize_rows(sheet_data)
     last = max(last_value_row(existing), after)
     first = last + 1
     new_last = last + len(rows)
@@ -116,7 +105,7 @@ def append_rows(
         raise WriteError(f"{name}: {found.name} has no room for {len(rows)} more row(s)")
     col_styles = _column_styles(root)
     above = existing.get(last)
-    above_cells = _row_cells(above, last) if above is not None else {}
+    above_cells = row_cells(above, last) if above is not None else {}
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
         r = first + i
@@ -126,7 +115,7 @@ def append_rows(
             row.set("r", str(r))
             existing[r] = row
             _insert_row(sheet_data, row, r)
-        current = _row_cells(row, r)
+        current = row_cells(row, r)
         for c, value in sorted(values.items()):
             if value is None or value == "":
                 continue
@@ -193,7 +182,7 @@ def _style_for(
     old: etree._Element | None,
     above: etree._Element | None,
     column: int | None,
-    cells: _CellWriter,
+    cells: CellWriter,
 ) -> int:
     """Return the style of a new cell: its own empty cell's, the one above's, the column's."""
     for el in (old, above):
@@ -223,7 +212,7 @@ def _insert_cell(row: etree._Element, cell: etree._Element, c: int) -> None:
 
 
 def _grow_ranges(
-    pkg: Package, wb: _Workbook, sheet: _Sheet, root: etree._Element, last: int, new_last: int
+    pkg: Package, wb: WorkbookPart, sheet: Sheet, root: etree._Element, last: int, new_last: int
 ) -> None:
     """Grow the sheet's tables, validations, conditional formats and filter over new rows."""
     for dv in root.iter(q("dataValidation"), q("conditionalFormatting")):

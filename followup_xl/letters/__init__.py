@@ -1,0 +1,69 @@
+"""Render the due letters: strict, escaped docxtpl templates, safe file names, one print file.
+
+One module per job, in the order a batch uses them:
+
+- templates.py   find the templates, check them before rendering, the Jinja sandbox
+- phrasebook.py  our own words for the letters (data)
+- context.py     one letter's context: sender, recipient, the phrasebook's sentences
+- render.py      fill a .docx template, fit the paper, stamp, combine into one file
+- files.py       safe file names, staging, placing without overwriting
+- eml.py         the unsent .eml drafts
+- batch.py       render_letters: the whole batch, the print file, envelopes, proofreading
+
+The names below are the ones other modules and scripts use.
+"""
+
+from __future__ import annotations
+
+from .batch import LetterBatch, convert_print_file_to_pdf, publish, render_letters
+from .context import LetterData, clean, letter_context
+from .files import letter_file_name, place, safe_part, staging
+from .render import combine, docx_paragraphs
+from .templates import (
+    ENVELOPE,
+    FAX_COVER,
+    KEEP_IN_TOUCH,
+    KIND_LABELS,
+    KIND_TEMPLATES,
+    LOG_ACTION,
+    NOTE_CARD,
+    TEMPLATE_NAMES,
+    THANK_YOU_EMAIL,
+    THANK_YOU_LETTER,
+    VARIABLES,
+    check_templates,
+    default_template_dir,
+    template_paths,
+    template_removals,
+)
+
+__all__ = [
+    "ENVELOPE",
+    "FAX_COVER",
+    "KEEP_IN_TOUCH",
+    "KIND_LABELS",
+    "KIND_TEMPLATES",
+    "LOG_ACTION",
+    "NOTE_CARD",
+    "TEMPLATE_NAMES",
+    "THANK_YOU_EMAIL",
+    "THANK_YOU_LETTER",
+    "VARIABLES",
+    "LetterBatch",
+    "LetterData",
+    "check_templates",
+    "clean",
+    "combine",
+    "convert_print_file_to_pdf",
+    "default_template_dir",
+    "docx_paragraphs",
+    "letter_context",
+    "letter_file_name",
+    "place",
+    "publish",
+    "render_letters",
+    "safe_part",
+    "staging",
+    "template_paths",
+    "template_removals",
+]

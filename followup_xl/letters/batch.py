@@ -1,0 +1,299 @@
+"""Render the due letters as one batch: letters, print file, envelopes, proofreading report.
+
+Every due action of a letter kind (model.LETTER_KINDS) becomes one file in the output folder:
+a .docx letter, a .docx note card, a .docx fax (cover sheet + letter) or an unsent .eml draft.
+All printable documents are also joined into one print file, and every mailed letter gets a
+#10 envelope in the same order. Proofreading (proofread.py) reads the rendered text back.
+Files are staged first and published into the output folder once everything succeeded.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import localize
+from ..errors import FollowupError, WriteError
+from ..logbook import LogIndex, done_for
+from ..model import Action, Book, Contact, Interview, Kind
+from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
+from .context import LetterData, clean, letter_context, split_items
+from .eml import build_eml
+from .files import Writer, letter_file_name, place, staging
+from .render import Renderer, combine, docx_paragraphs
+from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, KIND_TEMPLATES
+
+
+def publish(batch: LetterBatch) -> list[str]:
+    """Move a batch's staged files into the output folder; return notes on renamed files."""
+    notes: list[str] = []
+    if not batch.moves:
+        return notes
+    out_dir = batch.moves[0][1].parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for staged, final in batch.moves:
+            got, note = place(staged, final)
+            if note:
+                notes.append(note)
+            if got != final:
+                for key, path in batch.files.items():
+                    if path == final:
+                        batch.files[key] = got
+                for attr in ("print_file", "envelopes", "proofreading"):
+                    if getattr(batch, attr) == final:
+                        setattr(batch, attr, got)
+    except OSError as exc:
+        raise WriteError(f"{out_dir}: cannot move the letters into place: {exc}") from exc
+    batch.moves = []
+    return notes
+
+
+@dataclass
+class LetterBatch:
+    """What render_letters made."""
+
+    #: Action.key -> the letter's file (.docx, or .eml for emails)
+    files: dict[tuple, Path] = field(default_factory=dict)
+    print_file: Path | None = None
+    envelopes: Path | None = None
+    proofreading: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+    #: things the user should know that are not proofreading findings (e.g. a kept file)
+    notes: list[str] = field(default_factory=list)
+    #: actions that made no letter because the Log already records them as done
+    skipped: list[Action] = field(default_factory=list)
+    #: (staged file, final path) still to move into the output folder (see publish)
+    moves: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+class _BookIndex:
+    """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
+
+    def __init__(self, book: Book) -> None:
+        self.interviews: dict[str, Interview] = {}
+        for iv in book.interviews:
+            self.interviews.setdefault(iv.interview_id, iv)  # the first, as Book.interview
+        self.panels: dict[str, list[Contact]] = {}
+        for c in book.contacts:
+            self.panels.setdefault(c.interview_id, []).append(c)
+        for panel in self.panels.values():
+            panel.sort(key=lambda c: (c.row, c.contact_id))
+        self.contacts: dict[str, Contact] = {}
+        for c in book.contacts:
+            self.contacts.setdefault(c.contact_id, c)  # the first, as logbook.is_done
+        self.log = LogIndex(book.log)
+
+    def done(self, action: Action) -> bool:
+        """Return True when the Log records this letter as done: the rules' own answer."""
+        contact = self.contacts.get(action.contact_id)
+        if contact is None:
+            return False
+        iv = self.interviews.get(action.interview_id or contact.interview_id)
+        return done_for(action, contact, iv, self.log)
+
+    def variant(self, contact: Contact) -> int:
+        """Return the contact's place on the interview's panel, offset by a stable hash."""
+        panel = self.panels.get(contact.interview_id, [])
+        place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
+        return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
+
+
+def _workbook_words(book: Book) -> list[str]:
+    """Return the workbook's own names, companies, titles and places (known to the speller)."""
+    p = book.profile
+    words = [p.name, p.street, p.city, p.state, p.email]
+    for iv in book.interviews:
+        words += [iv.company, iv.position, iv.company_street, iv.company_city, iv.company_state]
+    for c in book.contacts:
+        words += [c.honorific, c.first_name, c.last_name, c.job_title, c.organization, c.street,
+                  c.city, c.state, c.email]  # fmt: skip
+    return [w for w in words if w]
+
+
+def render_letters(
+    book: Book,
+    actions: Sequence[Action],
+    *,
+    today: date,
+    out_dir: Path,
+    template_dir: Path | None = None,
+    words: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+    stage_dir: Path | None = None,
+) -> LetterBatch:
+    """Render one file per due letter, the print file, envelopes and the proofreading report.
+
+    With `stage_dir` the files are only staged there (batch.moves; `publish` puts them in
+    place); without it they are staged privately and put in place at the end.
+    """
+    if stage_dir is None:
+        with staging(Path(out_dir)) as stage:
+            batch = render_letters(
+                book, actions, today=today, out_dir=out_dir, template_dir=template_dir,
+                words=words, progress=progress, stage_dir=stage,
+            )  # fmt: skip
+            batch.notes += publish(batch)
+        return batch
+    renderer = Renderer(template_dir)
+    writer = Writer(Path(out_dir), stage_dir)
+    batch = LetterBatch()
+    country = localize.country_code(book.profile.country)
+    contacts = {c.contact_id: c for c in book.contacts}
+    todo = [a for a in actions if a.makes_letter]
+    printable: list[bytes] = []
+    envelopes: list[bytes] = []
+    texts: list[LetterText] = []
+    known = [*_workbook_words(book), *words]
+    reported: set[str] = set()  # workbook cells whose misspellings are reported already
+    index = _BookIndex(book)
+
+    for i, action in enumerate(todo, 1):
+        contact = contacts.get(action.contact_id)
+        if index.done(action):
+            batch.skipped.append(action)
+        elif contact is None:
+            batch.findings.append(
+                Finding(file="", sentence="", rule="R2", check="missing contact",
+                        message=f"{action.kind.value} for {action.who or action.contact_id}: "
+                        f"no contact {action.contact_id!r} on the Contacts sheet; no letter made")
+            )  # fmt: skip
+        else:
+            iv = index.interviews.get(action.interview_id or contact.interview_id)
+            data = LetterData(action, book.profile, contact, iv, index.variant(contact))
+            ctx = letter_context(data, today)
+            title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
+            docs = [renderer.render(n, ctx, today, country, title)
+                    for n in KIND_TEMPLATES[action.kind]]  # fmt: skip
+            name = letter_file_name(action, contact, today)
+            if action.kind is Kind.THANK_YOU_EMAIL:
+                paragraphs = docx_paragraphs(docs[0])
+                path = writer.write(name, build_eml(ctx, paragraphs))
+            else:
+                doc = docs[0] if len(docs) == 1 else combine(docs, today)
+                path = writer.write(name, doc)
+                printable.append(doc)
+                paragraphs = docx_paragraphs(docs[-1])
+                if action.kind in ENVELOPE_KINDS:
+                    envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
+            batch.files[action.key] = path
+            cells = _cells(book, contact, iv)
+            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells))
+            batch.findings += _channel_findings(path.name, action, ctx)
+        if progress is not None:
+            progress(i, len(todo))
+
+    for text in texts:
+        batch.findings += proofread_letter(text, words=known, reported=reported)
+    batch.findings += check_panels(texts)
+    stamp = today.isoformat()
+    if printable:
+        batch.print_file = writer.write(f"{stamp} Print all letters.docx",
+                                        combine(printable, today))  # fmt: skip
+    if envelopes:
+        batch.envelopes = writer.write(f"{stamp} Envelopes.docx", combine(envelopes, today))
+    if texts:
+        report = write_report(batch.findings, letters=len(texts), day=today)
+        batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
+    batch.notes += writer.notes
+    batch.moves = list(writer.moves)
+    return batch
+
+
+def _cells(book: Book, contact: Contact, iv: Interview | None) -> list[tuple[str, str]]:
+    """Return (where, text) of the free-text workbook cells behind a letter, e.g. its note."""
+    from ..contract import CONTACTS_SHEET, INTERVIEWS_SHEET, col_letter
+
+    def where(sheet: str, column: str, row: int, owner: str) -> str:
+        layout = book.layouts.get(sheet)
+        if layout is not None and column in layout.columns:
+            return f"{layout.name}!{col_letter(layout.columns[column])}{row} ({column})"
+        return f"{column} of {owner}"
+
+    out = [(where(CONTACTS_SHEET, "Personal Note", contact.row, contact.contact_id),
+            contact.personal_note)]  # fmt: skip
+    if iv is not None:
+        for column, text in (("Strengths", iv.strengths),
+                             ("Forgot To Mention", iv.forgot_to_mention),
+                             ("Enclosures", "; ".join(iv.enclosures))):  # fmt: skip
+            out.append((where(INTERVIEWS_SHEET, column, iv.row, iv.interview_id), text))
+    return [(w, clean(t)) for w, t in out if t and t.strip()]
+
+
+def _letter_text(
+    name: str,
+    action: Action,
+    ctx: dict[str, Any],
+    paragraphs: list[str],
+    cells: Sequence[tuple[str, str]] = (),
+) -> LetterText:
+    kind = {
+        Kind.THANK_YOU_LETTER: "letter",
+        Kind.THANK_YOU_FAX: "letter",
+        Kind.THANK_YOU_EMAIL: "email",
+        Kind.NOTE_CARD: "card",
+        Kind.KEEP_IN_TOUCH: "keep-in-touch",
+    }[action.kind]
+    return LetterText(
+        file=name,
+        kind=kind,
+        paragraphs=tuple(paragraphs),
+        panel=action.interview_id,
+        contact=action.contact_id,
+        person=ctx["recipient_name"],
+        names=tuple(
+            ctx[k] for k in ("recipient_honorific", "recipient_first_name", "recipient_last_name")
+        ),  # fmt: skip
+        last_name=ctx["recipient_last_name"],
+        sender_name=ctx["sender_name"],
+        company=ctx["company"],
+        wants_job=ctx["wants_job"],
+        strengths=tuple(split_items(ctx["strengths"])),
+        forgot=ctx["forgot_to_mention"],
+        enclosures=tuple(ctx["enclosures"]),
+        personal_note=ctx["personal_note"],
+        cells=_in_letter(cells, paragraphs),
+    )
+
+
+def _in_letter(
+    cells: Sequence[tuple[str, str]], paragraphs: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """Return the cells whose text the letter holds (a note card has no Strengths, say)."""
+    whole = " ".join(" ".join(paragraphs).split())
+    return tuple((w, t) for w, t in cells if " ".join(t.split())[:40] in whole)
+
+
+def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Finding]:
+    if action.kind is Kind.THANK_YOU_EMAIL and not ctx["recipient_email"]:
+        return [Finding(file=name, sentence="", rule="R5", check="channel",
+                        message=f"no Email for {ctx['recipient_name']}: fill it in, or the "
+                        "draft has no recipient")]  # fmt: skip
+    if action.kind is Kind.THANK_YOU_FAX and not ctx["recipient_fax"]:
+        return [Finding(file=name, sentence="", rule="R5", check="channel",
+                        message=f"no Fax number for {ctx['recipient_name']} on the Contacts "
+                        "sheet")]  # fmt: skip
+    return []
+
+
+def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:
+    """Convert the placed print file to PDF beside it with headless LibreOffice.
+
+    The PDF is made in a private folder and moved into place without replacing any file;
+    return where it went and a note when it took another name.
+    """
+    from ..office import convert
+
+    if batch.print_file is None:
+        raise FollowupError("there is no print file to convert: no letters were due")
+    with staging(batch.print_file.parent) as stage:
+        made = convert(batch.print_file, "pdf", stage)
+        pdf = batch.print_file.with_suffix(".pdf")
+        try:
+            return place(made, pdf)
+        except OSError as exc:
+            raise WriteError(f"{pdf}: cannot write: {exc}") from exc

@@ -1,0 +1,302 @@
+"""Build one letter's context: the sender, the recipient and the phrasebook's sentences.
+
+Cell text comes out exactly as typed (``&``, ``<``, quotes, accents, emoji); the text helpers
+here clean XML-illegal characters and turn a cell's line breaks into sentences or lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .. import localize
+from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
+from ..ooxml import XML_ILLEGAL, unify_line_breaks
+from .phrasebook import (
+    APPRECIATION,
+    CARD_END,
+    CARD_PERSONAL,
+    CARD_THANKS,
+    CLOSING,
+    CLOSING_NO,
+    ENCLOSED,
+    FORGOT,
+    INTEREST,
+    KEEP_CLOSE,
+    KEEP_OPEN,
+    NETWORK,
+    NO_INTEREST,
+    OUTCOME,
+    PERSONAL,
+    REFERRAL,
+    REFERRAL_PLAIN,
+    STRENGTHS,
+    STRENGTHS_NO,
+)
+
+
+def clean(value: object) -> str:
+    """Return cell text safe for a docx part: line breaks kept, XML-illegal characters dropped."""
+    text = "" if value is None else str(value)
+    text = unify_line_breaks(text).replace("\x0b", "\n")
+    # \a and \f would become paragraph and page breaks in docxtpl: not something a cell means.
+    return XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", "")).strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(clean(text).split())
+
+
+def _is_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip("\"'”’)»").endswith((".", "!", "?", "…"))
+
+
+def _sentence(text: str) -> str:
+    """Return text that ends as a sentence does (a period added when it has none)."""
+    text = text.strip()
+    return text if not text or _is_sentence(text) else text + "."
+
+
+def split_items(text: str) -> list[str]:
+    """Split a list cell on semicolons and line breaks."""
+    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+
+
+#: Common words an Enclosures item starts with; capitalized in the cell ("Writing samples"),
+#: they are lower-cased inside a sentence. Anything else (names, products) stays as typed.
+_ENCLOSURE_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        """a an the my two three four five copy copies list lists reference references letter
+        letters recommendation recommendations writing work design code sample samples
+        portfolio portfolios transcript transcripts certificate certificates diploma proof
+        photos photo résumé resume report reports article articles examples example plan plans
+        presentation presentations""",
+    )
+)
+
+
+def _mid_sentence(item: str) -> str:
+    """Return an Enclosures item as a sentence has it: "Writing samples" -> "writing samples"."""
+    first = item.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ENCLOSURE_WORDS:
+        return item[:1].lower() + item[1:]
+    return item
+
+
+def _pick(options: Sequence[str], variant: int, slot: int) -> str:
+    """Return the phrasing for a slot; panel members get different variants in every slot."""
+    return options[(variant + slot) % len(options)]
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """The records behind one letter."""
+
+    action: Action
+    profile: Profile
+    contact: Contact
+    interview: Interview | None
+    #: position of the contact among the interview's contacts: picks the R3 phrasing
+    variant: int = 0
+
+
+def _the_position(position: str) -> str:
+    if not position:
+        return "the position"
+    if re.search(r"\b(position|role|job|post)$", position, re.IGNORECASE):
+        return f"the {position}"
+    return f"the {position} position"
+
+
+def _sender(profile: Profile, country: str) -> dict[str, str]:
+    name = _one_line(profile.name)
+    address = localize.address_lines(
+        clean(profile.street), clean(profile.city), clean(profile.state), clean(profile.zip),
+        country,
+    )  # fmt: skip
+    phone, cell, email = _one_line(profile.phone), _one_line(profile.cell), _one_line(profile.email)
+    cell_label = localize.cell_label(country)
+    contact_line = " · ".join(
+        p
+        for p in (f"Phone: {phone}" if phone else "", f"{cell_label}: {cell}" if cell else "")
+        if p
+    )
+    city_line = ", ".join(address[len(_street_lines(profile.street)) :])
+    return {
+        "sender_name": name,
+        "sender_street": clean(profile.street),
+        "sender_city_line": city_line,
+        "sender_address": "\n".join(address),
+        "sender_phone": phone,
+        "sender_cell": cell,
+        "sender_email": email,
+        "sender_contact_line": contact_line,
+        "sender_block": "\n".join(p for p in [name, *address, contact_line, email] if p),
+        "sender_return_address": "\n".join(p for p in [name, *address] if p),
+        "email_signature": "\n".join(p for p in (name, phone or cell, email) if p),
+    }
+
+
+def _street_lines(street: str) -> list[str]:
+    return [ln for ln in clean(street).splitlines() if ln.strip()]
+
+
+def _recipient(contact: Contact, interview: Interview | None, country: str) -> dict[str, str]:
+    honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
+                                                     contact.last_name))  # fmt: skip
+    name = " ".join(p for p in (honorific, first, last) if p) or _one_line(contact.contact_id)
+    organization = _one_line(contact.organization) or (
+        _one_line(interview.company) if interview else ""
+    )
+    if any(x.strip() for x in (contact.street, contact.city, contact.state, contact.zip)):
+        parts = (contact.street, contact.city, contact.state, contact.zip)
+    elif interview is not None:
+        parts = (interview.company_street, interview.company_city, interview.company_state,
+                 interview.company_zip)  # fmt: skip
+    else:
+        parts = ("", "", "", "")
+    street, city, state, zip_code = (clean(p) for p in parts)
+    address = localize.address_lines(street, city, state, zip_code, country)
+    title = _one_line(contact.job_title)
+    if honorific and last:
+        addressee = f"{honorific} {last}"
+    elif first or last:
+        addressee = " ".join(p for p in (first, last) if p)
+    else:
+        addressee = "Sir or Madam"
+    return {
+        "recipient_honorific": honorific,
+        "recipient_first_name": first,
+        "recipient_last_name": last,
+        "recipient_name": name,
+        "recipient_title": title,
+        "recipient_organization": organization,
+        "recipient_address": "\n".join(address),
+        "recipient_block": "\n".join(p for p in [name, title, organization, *address] if p),
+        "recipient_email": _one_line(contact.email),
+        "recipient_phone": _one_line(contact.phone),
+        "recipient_fax": _one_line(contact.fax),
+        "salutation": f"Dear {addressee}:",
+        "card_salutation": f"Dear {addressee},",
+    }
+
+
+def letter_context(data: LetterData, today: date) -> dict[str, Any]:
+    """Return the template variables of one letter (see VARIABLES)."""
+    kind, profile, contact, iv = data.action.kind, data.profile, data.contact, data.interview
+    country = localize.country_code(profile.country)
+    v = data.variant
+    ctx: dict[str, Any] = {"date": localize.long_date(today, country)}
+    ctx |= _sender(profile, country)
+    ctx |= _recipient(contact, iv, country)
+
+    company = _one_line(iv.company) if iv else _one_line(data.action.company)
+    position = _one_line(iv.position) if iv else _one_line(data.action.position)
+    want_job = (iv.want_job if iv else "Yes") or "Yes"
+    # After a "no" (not selected, filled, withdrawn, declined) a letter claims no interest.
+    decided = bool(iv and iv.terminal and iv.status not in ACCEPTED_STATUSES)
+    wants = want_job.strip().lower() != "no" and not decided
+    day = (
+        localize.weekday_date(iv.interview_date, country, today) if iv and iv.interview_date else ""
+    )
+    decision = ""
+    if iv and iv.decision_expected and iv.decision_expected > today:
+        decision = localize.weekday_date(iv.decision_expected, country, today)
+    strengths = clean(iv.strengths) if iv else ""
+    forgot = clean(iv.forgot_to_mention) if iv else ""
+    note = clean(contact.personal_note)
+    enclosures = [e for e in (clean(x) for x in (iv.enclosures if iv else ())) if e]
+    email = kind is Kind.THANK_YOU_EMAIL
+
+    strength_items = split_items(strengths)
+    sentence_like = len(strength_items) == 1 and _is_sentence(strength_items[0])
+    strengths_list = "" if sentence_like else localize.join_list(strength_items, country)
+    fill = {
+        "on_day": f" on {day}" if day else "",
+        "the_position": _the_position(position),
+        "at_company": f" at {company}" if company else "",
+        "team": company or "your team",
+        "note": note.rstrip(".").strip() if note else "",
+    }
+
+    appreciation = _pick(APPRECIATION, v, 0).format(**fill)
+    personal = ""
+    if note:
+        personal = note if _is_sentence(note) else _pick(PERSONAL, v, 1).format(**fill)
+    interest = _pick(INTEREST if wants else NO_INTEREST, v, 2).format(**fill)
+    qualifications = ""
+    if sentence_like:
+        lead = "To restate what I would bring:" if wants else "As we discussed:"
+        qualifications = f"{lead} {strength_items[0]}"
+    elif strengths_list:
+        qualifications = _pick(STRENGTHS if wants else STRENGTHS_NO, v, 3).format(
+            strengths=strengths_list
+        )
+    if forgot:
+        extra = _pick(FORGOT, v, 0).format(forgot=_sentence(forgot))
+        qualifications = f"{qualifications} {extra}".strip()
+    enclosures_text = localize.join_list([_mid_sentence(e) for e in enclosures], country)
+    enclosure_sentence = ""
+    enclosures_line = ""
+    if enclosures:
+        word = "attached" if email else "enclosed"
+        enclosure_sentence = _pick(ENCLOSED, v, 1).format(enclosed=word, items=enclosures_text)
+        label = "Attachment" if email else "Enclosure"
+        enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
+    closing = _pick(CLOSING if wants else CLOSING_NO, v, 2)
+    if decision and wants:
+        closing = f"I understand that a decision is expected by {decision}. {closing}"
+
+    card_personal = _pick(CARD_PERSONAL, v, 1).format(**fill) if note else ""
+    if note and _is_sentence(note):
+        card_personal = note
+    card_message = " ".join(
+        p
+        for p in (_pick(CARD_THANKS, v, 0).format(**fill), card_personal, _pick(CARD_END, v, 2))
+        if p
+    )
+    outcome = OUTCOME.get(iv.status if iv else "", "")
+    if kind is Kind.KEEP_IN_TOUCH:
+        appreciation = KEEP_OPEN.format(**fill)
+        personal = outcome
+        closing = KEEP_CLOSE
+    referral = REFERRAL.format(strengths=strengths_list) if strengths_list else REFERRAL_PLAIN
+    subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
+    if kind is Kind.KEEP_IN_TOUCH:
+        subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
+    phone = ctx["sender_phone"] or ctx["sender_cell"]
+    at_phone = f" at {phone}" if phone else ""
+    ctx |= {
+        "company": company,
+        "position": position,
+        "interview_date": day,
+        "decision_expected": decision,
+        "status": _one_line(iv.status) if iv else "",
+        "want_job": want_job,
+        "wants_job": wants,
+        "strengths": strengths,
+        "strengths_list": strengths_list,
+        "forgot_to_mention": forgot,
+        "personal_note": note,
+        "enclosures": enclosures,
+        "enclosures_text": enclosures_text,
+        "enclosures_line": enclosures_line,
+        "subject": subject,
+        "appreciation": appreciation,
+        "personal": personal,
+        "opening": " ".join(p for p in (appreciation, personal) if p),
+        "interest": interest,
+        "qualifications": qualifications,
+        "enclosure_sentence": enclosure_sentence,
+        "closing": closing,
+        "card_message": card_message,
+        "network": NETWORK,
+        "referral": referral,
+        "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
+        f"page is missing or hard to read, please call me{at_phone}.",
+    }
+    return ctx

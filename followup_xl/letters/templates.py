@@ -1,0 +1,294 @@
+"""Find the letter templates, check them before any rendering, and sandbox their Jinja.
+
+The template names, which kinds use which, and every variable a template may use live
+here; a user's folder overrides the shipped templates file by file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TemplateError
+from ..model import Action, Contact, Interview, Kind, Profile, Status
+from .context import LetterData, letter_context
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+
+THANK_YOU_LETTER = "thank_you_letter.docx"
+THANK_YOU_EMAIL = "thank_you_email.docx"
+NOTE_CARD = "note_card.docx"
+KEEP_IN_TOUCH = "keep_in_touch.docx"
+FAX_COVER = "fax_cover.docx"
+ENVELOPE = "envelope.docx"
+TEMPLATE_NAMES = (THANK_YOU_LETTER, THANK_YOU_EMAIL, NOTE_CARD, KEEP_IN_TOUCH, FAX_COVER, ENVELOPE)
+
+#: The templates each kind of letter needs, in the order they make up its file.
+KIND_TEMPLATES: dict[Kind, tuple[str, ...]] = {
+    Kind.THANK_YOU_LETTER: (THANK_YOU_LETTER,),
+    Kind.THANK_YOU_EMAIL: (THANK_YOU_EMAIL,),
+    Kind.THANK_YOU_FAX: (FAX_COVER, THANK_YOU_LETTER),
+    Kind.NOTE_CARD: (NOTE_CARD,),
+    Kind.KEEP_IN_TOUCH: (KEEP_IN_TOUCH,),
+}
+#: The words that name a kind in its file name.
+KIND_LABELS = {
+    Kind.THANK_YOU_LETTER: "Thank-you",
+    Kind.THANK_YOU_EMAIL: "Thank-you email",
+    Kind.THANK_YOU_FAX: "Thank-you fax",
+    Kind.NOTE_CARD: "Note card",
+    Kind.KEEP_IN_TOUCH: "Keep in touch",
+}
+#: Kinds that go by post in a #10 envelope (note cards are addressed by hand).
+ENVELOPE_KINDS = frozenset({Kind.THANK_YOU_LETTER, Kind.KEEP_IN_TOUCH})
+#: The Log action that records each kind as done.
+LOG_ACTION = {
+    Kind.THANK_YOU_LETTER: "Thank-You Letter Mailed",
+    Kind.THANK_YOU_EMAIL: "Thank-You Email Sent",
+    Kind.THANK_YOU_FAX: "Thank-You Fax Sent",
+    Kind.NOTE_CARD: "Note Card Mailed",
+    Kind.KEEP_IN_TOUCH: "Keep-In-Touch Sent",
+}
+
+#: Every variable a template may use, with its meaning (the README lists the same).
+VARIABLES: dict[str, str] = {
+    "date": 'the run day in the style of the Profile Country ("November 25, 2026")',
+    "sender_name": "Profile Name",
+    "sender_street": "Profile Street",
+    "sender_city_line": 'the city line of the sender ("Springfield, IL 62704")',
+    "sender_address": "street and city line(s), one per line",
+    "sender_phone": "Profile Phone",
+    "sender_cell": "Profile Cell",
+    "sender_email": "Profile Email",
+    "sender_contact_line": 'phone and cell on one line ("Phone: … · Cell: …"; "Mobile" outside '
+    "North America)",
+    "sender_block": "the sender block of a letter: name, address, phone and cell, email",
+    "sender_return_address": "name and address (the envelope's return address)",
+    "email_signature": "name, phone and email, one per line (emails)",
+    "recipient_honorific": "Honorific of the contact (Mr., Ms., Dr., …)",
+    "recipient_first_name": "First Name of the contact",
+    "recipient_last_name": "Last Name of the contact",
+    "recipient_name": 'honorific, first and last name ("Ms. Renée Dubois-Okafor")',
+    "recipient_title": "Job Title of the contact",
+    "recipient_organization": "Organization of the contact, else the interview's Company",
+    "recipient_address": "the contact's address lines, else the interview's company address",
+    "recipient_block": "the recipient block: name, job title, organization, address",
+    "recipient_email": "Email of the contact",
+    "recipient_phone": "Phone of the contact",
+    "recipient_fax": "Fax of the contact",
+    "salutation": 'the salutation of a letter ("Dear Ms. Dubois-Okafor:")',
+    "card_salutation": 'the salutation of a card or email ("Dear Ms. Lee,")',
+    "company": "Company of the interview",
+    "position": "Position of the interview",
+    "interview_date": 'the interview day ("Tuesday, November 24"; the year when not this year)',
+    "decision_expected": 'Decision Expected while still ahead ("Friday, December 4"), or ""',
+    "status": "Status of the interview",
+    "want_job": "Want Job of the interview (Yes, No, Unsure)",
+    "wants_job": "false when Want Job is No (R4) or the position went to someone else, else true",
+    "strengths": "Strengths, as typed",
+    "strengths_list": 'Strengths as a sentence list ("a, b, and c")',
+    "forgot_to_mention": "Forgot To Mention, as typed",
+    "personal_note": "Personal Note of the contact, as typed",
+    "enclosures": "the Enclosures, a list (use in a {% for %} loop)",
+    "enclosures_text": "the Enclosures joined as a sentence list",
+    "enclosures_line": 'the "Enclosures: …" line ("Attachments: …" in emails), or ""',
+    "subject": "subject line of the email and the fax cover",
+    "appreciation": "R7.2: thanks for the time and interest, near the beginning",
+    "personal": 'R3: a sentence built from the Personal Note, or ""',
+    "opening": "appreciation and personal sentence together (first paragraph)",
+    "interest": "R7.3: restated interest; with Want Job = No a wish to stay in touch (R4)",
+    "qualifications": 'R7.4: the Strengths restated, plus Forgot To Mention, or ""',
+    "enclosure_sentence": 'R7.5: the sentence naming what is enclosed, or ""',
+    "closing": "the last paragraph before the complimentary close",
+    "card_message": "R8: the text of the handwritten note card",
+    "network": "R14: asks to stay in each other's network",
+    "referral": "R14: asks for referrals",
+    "fax_message": "the message on the fax cover sheet",
+}
+
+
+def default_template_dir() -> Traversable:
+    """Return the folder of the templates installed with followup_xl (a path or a zip entry)."""
+    from importlib.resources import files
+
+    return files("followup_xl.letter_templates")
+
+
+def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
+    """Return each template's file: the user's folder first, the shipped template otherwise."""
+    paths: dict[str, Traversable] = {}
+    if template_dir is not None:
+        template_dir = Path(template_dir)
+        if not template_dir.is_dir():
+            raise TemplateError(f"{template_dir}: template folder not found")
+        paths = {n: template_dir / n for n in TEMPLATE_NAMES if (template_dir / n).is_file()}
+        if not paths:
+            raise TemplateError(
+                f"{template_dir}: no letter templates in this folder; expected any of "
+                + ", ".join(TEMPLATE_NAMES)
+            )
+    shipped = default_template_dir()
+    for name in TEMPLATE_NAMES:
+        if name not in paths:
+            paths[name] = shipped / name
+            if not paths[name].is_file():  # a broken install: never guess another folder
+                raise TemplateError(
+                    f"{name}: the letter template shipped with followup-xl is missing from "
+                    f"its installation ({shipped}); reinstall followup-xl"
+                )
+    return {name: paths[name] for name in TEMPLATE_NAMES}
+
+
+def _finalize(value: Any) -> Any:
+    """Escape a printed value for XML, braces too.
+
+    docxtpl turns "{_{" into "{{" (and the like) in the rendered XML; a cell that happens to
+    contain such text would lose its underscore. As character references the braces survive.
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def sandbox_environment() -> Any:
+    """Return a new sandbox for one rendering, bounded in time and size (templatelimits)."""
+    from jinja2 import StrictUndefined
+
+    from ..templatelimits import BoundedEnvironment
+
+    return BoundedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+
+
+def _open_template(path: Traversable) -> Any:
+    from docxtpl import DocxTemplate
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise TemplateError(f"{path.name}: not a Word .docx file")
+    try:
+        tpl = DocxTemplate(BytesIO(data))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several kinds on a damaged package
+        raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+    return tpl
+
+
+def _syntax_context(tpl: Any, lineno: int | None) -> str:
+    """Return the text of the paragraph a Jinja line number points into."""
+    if not lineno:
+        return ""
+    try:
+        xml = tpl.patch_xml(tpl.xml_to_string(tpl.docx._element.body))
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        line = xml.splitlines()[lineno - 1]
+    except Exception:
+        return ""
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    return f' near "{text[:80]}"' if text else ""
+
+
+def _did_you_mean(name: str) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, VARIABLES, n=1, cutoff=0.75)
+    return f" (did you mean {{{{ {close[0]} }}}}?)" if close else ""
+
+
+def _check_one(name: str, path: Traversable, sample: dict[str, Any]) -> list[str]:
+    """Return every problem of one template (empty when it renders)."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        tpl = _open_template(path)
+    except TemplateError as exc:
+        return [str(exc)]
+    env = sandbox_environment()
+    try:
+        used = tpl.get_undeclared_template_variables(env)
+    except TemplateSyntaxError as exc:
+        return [f"{name}: template syntax error: {exc.message}{_syntax_context(tpl, exc.lineno)}"]
+    except JinjaError as exc:
+        return [f"{name}: template error: {exc}"]
+    unknown = sorted(used - VARIABLES.keys())
+    if unknown:
+        listed = ", ".join(f"{{{{ {v} }}}}{_did_you_mean(v)}" for v in unknown)
+        return [
+            f"{name}: unknown variable{'s' if len(unknown) > 1 else ''} {listed}; "
+            "the variables a template can use are listed in README.md (Template variables)"
+        ]
+    try:
+        tpl.render(sample, env, autoescape=True)
+    except JinjaError as exc:
+        return [f"{name}: template error: {exc}"]
+    except RecursionError:
+        return [f"{name}: template error: a macro calls itself without end"]
+    except Exception as exc:  # docxtpl's XML post-processing of a damaged template
+        return [f"{name}: the template does not render: {exc}"]
+    return []
+
+
+_CHECKED: set[tuple[tuple[str, str], ...]] = set()
+
+
+def cleaned_template(path: Traversable) -> Any:
+    """Return a template's bytes with external links and remote fields removed (docxsafe)."""
+    from ..docxsafe import strip_external
+
+    try:
+        return strip_external(path.read_bytes())
+    except OSError as exc:
+        raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
+    except Exception as exc:  # a damaged package or part
+        raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+
+
+def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Return (template, what) for each external link or remote field rendering leaves out."""
+    out = []
+    for path in template_paths(template_dir).values():
+        out += [(path.name, what) for what in cleaned_template(path).removed]
+    return out
+
+
+def check_templates(template_dir: Path | None = None) -> None:
+    """Check every template before rendering; raise one TemplateError listing all problems."""
+    paths = template_paths(template_dir)
+    try:
+        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
+    except OSError:
+        key = ()
+    if key and key in _CHECKED:
+        return  # the same files passed already in this process (run.py checks, then renders)
+    sample = _sample_context()
+    problems: list[str] = []
+    for name, path in paths.items():
+        problems += _check_one(name, path, sample)
+    if problems:
+        where = f" in {template_dir}" if template_dir else ""
+        raise TemplateError(f"letter templates{where} have problems:\n" + "\n".join(problems))
+    _CHECKED.add(key)
+
+
+def _sample_context() -> dict[str, Any]:
+    """Return a full context to dry-run templates with (values only need the right types)."""
+    profile = Profile(name="Sample Sender", street="1 Main St", city="Springfield", state="IL",
+                      zip="62704", phone="555-0100", email="s@example.com")  # fmt: skip
+    iv = Interview(row=2, interview_id="S-1", company="Sample Co", position="Clerk",
+                   interview_date=date(2026, 1, 5), strengths="patience",
+                   enclosures=("References",))  # fmt: skip
+    contact = Contact(row=2, contact_id="C-1", interview_id="S-1", honorific="Ms.",
+                      first_name="Ann", last_name="Lee", personal_note="books")  # fmt: skip
+    action = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE,
+                    due=date(2026, 1, 6), why="", interview_id="S-1", contact_id="C-1")  # fmt: skip
+    return letter_context(LetterData(action, profile, contact, iv), date(2026, 1, 6))

@@ -1,0 +1,69 @@
+"""Write one cell's XML: values, dates as serials, text kept as typed, the tool's styles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from .package import date_serial, num_text, ooxml_text
+from .styles import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, Styles
+
+#: Text starting with one of these is a formula when typed; it is stored as text and shown
+#: with Excel's quote prefix so that editing the cell later does not turn it into one.
+FORMULA_START = ("=", "+", "-", "@")
+
+Value = str | date | int | float | None
+
+
+class CellWriter:
+    """Turns Python values into <c> elements with the right style."""
+
+    def __init__(self, styles: Styles, date1904: bool) -> None:
+        self.styles = styles
+        self.date1904 = date1904
+
+    def style(
+        self,
+        value: Value,
+        *,
+        bold: bool = False,
+        overdue: bool = False,
+        wrap: bool = False,
+        top: bool = False,
+    ) -> int:
+        if value is None or (isinstance(value, str) and not value.startswith(FORMULA_START)):
+            return self.styles.xf(
+                bold=bold,
+                font_color=OVERDUE_FONT if overdue else None,
+                fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
+                wrap=wrap,
+                top=top,
+            )
+        is_date = isinstance(value, date) and date_serial(value, self.date1904) is not None
+        return self.styles.xf(
+            bold=bold,
+            font_color=OVERDUE_FONT if overdue else None,
+            fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
+            num_fmt=(22 if isinstance(value, datetime) else 14) if is_date else 0,
+            quote_prefix=isinstance(value, str) and value.startswith(FORMULA_START),
+            wrap=wrap,
+            top=top,
+        )
+
+    def xml(self, ref: str, value: Value, style: int) -> str | None:
+        """Return the <c> markup of a value, or None for an empty cell."""
+        s = f' s="{style}"' if style else ""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, date):
+            serial = date_serial(value, self.date1904)
+            if serial is not None:
+                return f'<c r="{ref}"{s}><v>{num_text(serial)}</v></c>'
+            value = value.isoformat()
+        if isinstance(value, (int, float)):
+            return f'<c r="{ref}"{s}><v>{num_text(value)}</v></c>'
+        text = ooxml_text(str(value))
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'

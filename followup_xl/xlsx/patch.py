@@ -1,0 +1,134 @@
+"""Patch an .xlsx: write the tool-owned parts, copy everything else byte for byte.
+
+A plain openpyxl load/save loses what openpyxl does not model (x14 validations, data bars,
+sparklines, shapes, threaded comments, pictures in cells, custom XML, cached formula results).
+So this package never round-trips the workbook through a spreadsheet library. It opens the zip,
+edits only the parts it must (the marked sheets, the Due sheet, and the few index parts that
+list a sheet or a style), and copies every other member unchanged. Nothing here touches disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..contract import DUE_SHEET
+from ..errors import WriteError
+from .cells import CellWriter
+from .columns import ColumnMarks, SheetMarker
+from .duesheet import DueTable, due_sheet_xml
+from .package import NS_MAIN, NS_R, REL_WORKSHEET, STRICT_MAIN, STRICT_R, Package
+from .sheetread import SharedStrings
+from .styles import Styles
+from .workbook import TAKE_OVER_OPTION, WorkbookPart
+
+
+@dataclass
+class PatchResult:
+    """The new package, and what was changed, for verification and tests."""
+
+    data: bytes
+    #: zip members whose bytes were written, added or removed by the patch
+    changed_members: set[str] = field(default_factory=set)
+    removed_members: set[str] = field(default_factory=set)
+    due_sheet: str = DUE_SHEET
+    due_part: str = ""
+    created_due_sheet: bool = False
+    #: sheet name -> 1-based (row, column) cells the tool wrote or cleared
+    owned_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    #: sheet name -> the 1-based columns of Next Action, Next Due, Follow-up Status
+    mark_columns: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: sheet name -> its worksheet part
+    mark_parts: dict[str, str] = field(default_factory=dict)
+    appended_styles: int = 0
+    dropped_calc_chain: bool = False
+    #: the workbook already carried the tool's markers (it has written to it before)
+    had_owner_marks: bool = False
+
+
+def patch(
+    data: bytes,
+    *,
+    due: DueTable,
+    columns: Iterable[ColumnMarks],
+    name: str = "workbook",
+    take_over: bool = False,
+) -> PatchResult:
+    """Return the workbook with the Due sheet and the mark columns written, all else kept.
+
+    A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
+    WriteError lists every one, unless `take_over` hands them over.
+    """
+    pkg = Package(data, name)
+    wb = WorkbookPart(pkg)
+    styles_part = wb.styles_part()
+    styles = Styles(pkg.xml(styles_part))
+    cells = CellWriter(styles, wb.date1904)
+    result = PatchResult(data=b"")
+    had_formula = False
+    columns = list(columns)
+    names = [c.sheet.casefold() for c in columns]
+    if len(set(names)) != len(names):
+        raise ValueError("each sheet may be marked only once")
+    if DUE_SHEET.casefold() in names:
+        raise ValueError("the Due sheet is written whole, not marked")
+    sst = SharedStrings(pkg, wb)
+    result.had_owner_marks = bool(wb.owner_marks())
+    sheet = wb.sheet(DUE_SHEET)
+    problems: list[str] = []
+    if sheet is not None and sheet.rel_type != REL_WORKSHEET:
+        problems.append(
+            f"{name}: the sheet {sheet.name!r} is not a worksheet (a chart sheet?); the tool "
+            f"writes its list of due follow-ups to a sheet named {DUE_SHEET}: rename that "
+            "sheet and run again"
+        )
+    elif sheet is not None and not take_over and not wb.owns_sheet(sheet):
+        problems.append(
+            f"{name}: {sheet.name}: this sheet was not made by followup-xl, which writes its "
+            f"list of due follow-ups to its own sheet named {DUE_SHEET} and would replace this "
+            f'one: rename your sheet (e.g. "My {sheet.name}"), or pass {TAKE_OVER_OPTION} to '
+            "hand it over to the tool"
+        )
+    markers = [SheetMarker(pkg, wb, cells, marks) for marks in columns]
+    for marker in markers:
+        problems += marker.plan(sst, take_over=take_over)
+    if problems:
+        raise WriteError("\n".join(problems))
+    for marker in markers:
+        cols, owned = marker.apply(sst)
+        had_formula = had_formula or marker.had_formula
+        result.owned_cells[marker.sheet.name] = owned
+        result.mark_columns[marker.sheet.name] = cols
+        result.mark_parts[marker.sheet.name] = marker.sheet.part
+
+    if sheet is None:
+        sheet = wb.add_sheet(DUE_SHEET)
+        result.created_due_sheet = True
+    else:
+        old = pkg.read(sheet.part)
+        if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
+            had_formula = True
+        pkg.remove(Package.rels_part(sheet.part))
+    xml, ref = due_sheet_xml(due, cells)
+    if pkg.strict:
+        xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(
+            NS_R.encode(), STRICT_R.encode()
+        )
+    pkg.put(sheet.part, xml)
+    wb.set_filter_name(sheet, ref)
+    wb.set_owner_marks(
+        sheet,
+        {m.sheet.name: (m.marks.header_row, result.mark_columns[m.sheet.name]) for m in markers},
+    )
+    result.due_sheet, result.due_part = sheet.name, sheet.part
+    if had_formula:
+        result.dropped_calc_chain = wb.drop_calc_chain()
+    if styles.appended or styles.created:
+        pkg.put(styles_part, pkg.serialize(styles.tree))
+    wb.save()
+    result.appended_styles = styles.appended
+    result.changed_members = set(pkg.changed)
+    result.removed_members = set(pkg.removed)
+    result.data = pkg.to_bytes()
+    return result
