@@ -15,7 +15,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from factory import make_book  # noqa: E402
-
 from followup_xl.read.reader import read_workbook  # noqa: E402
 
 

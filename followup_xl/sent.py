@@ -75,7 +75,10 @@ def manifest_bytes(
             }
         )
     letters.sort(key=lambda e: str(e["file"]))
-    where = Path(os.path.relpath(Path(workbook).resolve(), Path(out_dir).resolve())).as_posix()
+    try:
+        where = Path(os.path.relpath(Path(workbook).resolve(), Path(out_dir).resolve())).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        where = str(Path(workbook).resolve())
     doc = {"made_by": "followup-xl", "version": _VERSION, "workbook": where,
            "day": day.isoformat(), "letters": letters}  # fmt: skip
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
