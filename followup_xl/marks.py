@@ -72,18 +72,41 @@ def read_values(data: bytes) -> dict[str, dict] | None:
     """Return every sheet's non-empty cell values by 1-based (row, column), or None.
 
     None means the workbook cannot be read at all, so values cannot be compared. The cells are
-    read sparsely (sheets.read_all): a stray value at XFD1048576 costs one cell, not a grid.
+    read sparsely (read.stream): a stray value at XFD1048576 costs one cell, not a grid.
     """
-    from .read.stream import read_all
+    got = _read_named(data, None)
+    return None if got is None else got[1]
+
+
+def _read_named(data: bytes, only: set[str] | None) -> tuple[set[str], dict[str, dict]] | None:
+    """Return the worksheets' names and the values of those in `only` (all when None)."""
+    from .read.stream import read_some
 
     try:
-        values = read_all(data)
+        names, values = read_some(data, only)
     except Exception:  # a package that cannot be read: the zip and XML checks stand
         return None
-    return {
+    return set(values) if only is None else set(names), {
         name: cells if len(cells) <= MAX_COMPARED_CELLS else {TOO_LARGE: True}
         for name, cells in values.items()
     }
+
+
+#: Parts a patch may rewrite besides the sheets it marks and its Due sheet: none of them can
+#: change a value on another sheet (shared strings are never rewritten, styles only grow).
+_INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[content_types].xml",
+                "xl/styles.xml", "xl/calcchain.xml")  # fmt: skip
+
+
+def _sheets_to_compare(result: PatchResult) -> set[str] | None:
+    """Return the sheets whose values can differ after this patch, or None for all of them."""
+    parts = {p.casefold() for p in (*result.mark_parts.values(), result.due_part)}
+    for member in result.changed_members | result.removed_members:
+        name = member.casefold()
+        if name in parts or name in _INDEX_PARTS or name.endswith(".rels"):
+            continue
+        return None  # something unexpected changed: compare every sheet
+    return set(result.mark_parts) | {result.due_sheet}
 
 
 def _sheet_cells(data: bytes, part: str) -> dict[str, bytes]:
@@ -154,8 +177,12 @@ def verify_bytes(
             continue
         if new_parts.get(member) != content:
             raise WriteError(f"{name}: the new file changed {member}; nothing was written")
-    before = read_values(old)
-    if before is None:
+    # every other sheet's part was just compared byte for byte: its values cannot differ, so
+    # only the marked sheets and the Due sheet are read (the Log may hold most of the cells)
+    only = _sheets_to_compare(result)
+    read_old = _read_named(old, only)
+    before = None if read_old is None else read_old[1]
+    if read_old is None or before is None:
         # the value reader cannot open the original: compare the marked sheets' cells in the
         # XML instead (every other sheet's part is copied byte for byte), and say so
         for sheet in result.mark_parts:
@@ -165,11 +192,12 @@ def verify_bytes(
             "original workbook, so the marked sheets were compared cell by cell in the file "
             "instead"
         )
-    after = read_values(data)
-    if after is None:
+    read_new = _read_named(data, only)
+    if read_new is None:
         raise WriteError(f"{name}: the new file cannot be read back; nothing was written")
-    expected_names = set(before) | ({result.due_sheet} if result.created_due_sheet else set())
-    if set(after) != expected_names:
+    after_names, after = read_new
+    expected_names = read_old[0] | ({result.due_sheet} if result.created_due_sheet else set())
+    if after_names != expected_names:
         raise WriteError(f"{name}: the new file's sheets differ from the old; nothing was written")
     large = []
     for sheet, cells in before.items():

@@ -104,12 +104,19 @@ class Workbook:
 
 def read_all(data: bytes) -> dict[str, dict[tuple[int, int], Any]]:
     """Return every worksheet's values by 1-based (row, column), read sparsely (no limits)."""
+    return read_some(data, None)[1]
+
+
+def read_some(
+    data: bytes, only: set[str] | None
+) -> tuple[list[str], dict[str, dict[tuple[int, int], Any]]]:
+    """Return every sheet's name, and the values of the worksheets named in `only` (or all)."""
     import io
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_members(zf, "workbook")
-        book = _read(Package(zf, "workbook"), None, lambda n: n, limits=False)
-    return {
+        book = _read(Package(zf, "workbook"), only, lambda n: n, limits=False)
+    return book.sheet_names, {
         name: {
             (r + 1, c + 1): _as_calamine(v) for r, row in grid.cells.items() for c, v in row.items()
         }
