@@ -181,6 +181,11 @@ def record_sent(
     entries = read_manifest(batch_dir)
     present, missing, drafts = select(entries, batch_dir, only)
     result = SentResult(missing=missing, drafts=drafts)
+    if not workbook.exists():
+        raise FollowupError(
+            f"{workbook}: not found, and the letters in {batch_dir} were written from it; if "
+            "you moved or renamed the workbook, name it with --workbook PATH"
+        )
     safewrite.preflight(workbook, force=force)
     with safewrite.run_lock(workbook):  # one writer at a time, as for the marks
         expected = safewrite.fingerprint(workbook)

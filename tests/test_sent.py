@@ -169,3 +169,19 @@ def test_a_manifest_naming_a_path_elsewhere_is_refused(tmp_path: Path):
     assert result.exit_code == 1
     assert "'../tracker.xlsx' is not a file name in this folder" in result.output
     assert book.read_bytes() == marked
+
+
+def test_a_moved_workbook_is_named_with_workbook(tmp_path: Path):
+    """The manifest's workbook is gone: the error says how to name the moved one."""
+    book = week(tmp_path)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    batch = tmp_path / "followup 2026-11-23"
+    moved = book.rename(tmp_path / "moved.xlsx")
+    result = cli("sent", str(batch))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {book}: not found, and the letters in {batch} were written from it; if you "
+        "moved or renamed the workbook, name it with --workbook PATH\n"
+    )
+    result = cli("sent", str(batch), "--workbook", str(moved))
+    assert result.exit_code == 0 and "Added 2 row(s) to the Log of" in result.output
