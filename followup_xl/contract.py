@@ -89,6 +89,12 @@ INTERVIEW_COLUMNS = (
     Column("Company City", width=16, optional=True),
     Column("Company State", width=10, optional=True),
     Column("Company ZIP", keep_text=True, width=10, optional=True),
+    Column(
+        "Company Country",
+        width=12,
+        optional=True,
+        note="ISO code or English name; blank: the Profile's Country",
+    ),  # fmt: skip
     Column("Strengths", width=40, optional=True),
     Column("Forgot To Mention", width=40, optional=True),
     Column("Enclosures", width=28, note="separate several with ;"),
@@ -108,6 +114,12 @@ CONTACT_COLUMNS = (
     Column("City", width=16, optional=True),
     Column("State", width=8, optional=True),
     Column("ZIP", keep_text=True, width=10, optional=True),
+    Column(
+        "Country",
+        width=12,
+        optional=True,
+        note="ISO code or English name; blank: the company's, then the Profile's",
+    ),  # fmt: skip
     Column("Email", EMAIL, width=28, optional=True),
     Column("Phone", keep_text=True, width=16, optional=True),
     Column("Fax", keep_text=True, width=16, optional=True),

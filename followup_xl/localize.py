@@ -29,9 +29,31 @@ _ZIP_CITY = frozenset(
 
 
 def country_code(country: str) -> str:
-    """Return the upper-case ISO code of a Profile Country ("us" -> "US"; blank -> "US")."""
-    code = (country or "").strip().upper()
+    """Return the upper-case ISO code of a country ("us" -> "US", "Germany" -> "DE"; blank -> "US").
+
+    An English name is looked up in Babel's territory names; an unknown one comes back as typed
+    (upper case), so the caller can say it is unknown.
+    """
+    code = " ".join((country or "").split()).upper()
+    if len(code) > 2:
+        code = _english_names().get(code.casefold(), code)
     return "GB" if code == "UK" else (code or "US")
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """Return {english country name, folded: ISO code}, with a few everyday short names."""
+    from babel import Locale
+
+    names = {
+        name.casefold(): code
+        for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
+    names.update({"usa": "US", "united states of america": "US", "england": "GB",
+                  "scotland": "GB", "wales": "GB", "great britain": "GB",
+                  "holland": "NL"})  # fmt: skip
+    return names
 
 
 @lru_cache(maxsize=64)

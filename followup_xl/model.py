@@ -57,6 +57,7 @@ class Interview:
     company_city: str = ""
     company_state: str = ""
     company_zip: str = ""
+    company_country: str = ""
     strengths: str = ""
     forgot_to_mention: str = ""
     enclosures: tuple[str, ...] = ()
@@ -85,6 +86,7 @@ class Contact:
     city: str = ""
     state: str = ""
     zip: str = ""
+    country: str = ""
     email: str = ""
     phone: str = ""
     fax: str = ""

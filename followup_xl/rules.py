@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
+from .localize import country_code
 from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
     ACCEPTED_STATUSES,
@@ -215,13 +216,32 @@ class _Engine:
     def d(self, day: date) -> str:
         return fmt_date(day, self.today)
 
-    def workday(self, day: date) -> tuple[date, str]:
-        """Move a day onto a working day; return it and a note naming what was skipped."""
-        moved = self.cal.on_or_after(day)
+    def workday(self, day: date, other: WorkCalendar | None = None) -> tuple[date, str]:
+        """Move a day onto a working day (of both countries, for a call abroad); say why."""
+        cals = [self.cal] if other is None or other.country == self.cal.country else [
+            self.cal, other]  # fmt: skip
+        moved = day
+        for _ in range(60):  # any real pair of calendars shares a working day within weeks
+            if all(cal.is_workday(moved) for cal in cals):
+                break
+            moved += timedelta(days=1)
         if moved == day:
             return day, ""
-        reasons = ", ".join(self.cal.skipped(day, moved))
-        return moved, f" (moved past {reasons})"
+        reasons: list[str] = []
+        for cal in cals:
+            for reason in cal.skipped(day, moved):
+                label = reason if cal is self.cal or reason == "weekend" else (
+                    f"{reason} in {cal.country}")  # fmt: skip
+                reasons.append(label)
+        return moved, f" (moved past {', '.join(dict.fromkeys(reasons))})"
+
+    def their_calendar(self, c: Contact, iv: Interview | None) -> WorkCalendar | None:
+        """Return the working days of the contact's country when it is not the user's."""
+        country = c.country or (iv.company_country if iv is not None else "")
+        if not country.strip():
+            return None
+        code = country_code(country)
+        return None if code == country_code(self.book.profile.country) else calendar_for(code)
 
     # rules --------------------------------------------------------------------------
 
@@ -390,11 +410,12 @@ class _Engine:
 
     def first_call(self, iv: Interview, c: Contact, mailed: date, calls: list[date]) -> _Planned:
         """R12: phone 48–72 h after the thank-you was mailed, on working days."""
-        start, moved_start = self.workday(_later(mailed, days=2))
-        end, _ = self.workday(_later(mailed, days=3))
+        theirs = self.their_calendar(c, iv)
+        start, moved_start = self.workday(_later(mailed, days=2), theirs)
+        end, _ = self.workday(_later(mailed, days=3), theirs)
         gap = ""
         if calls and start < _later(calls[-1], days=MIN_CALL_GAP_DAYS):
-            start, _ = self.workday(_later(calls[-1], days=MIN_CALL_GAP_DAYS))
+            start, _ = self.workday(_later(calls[-1], days=MIN_CALL_GAP_DAYS), theirs)
             gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {self.d(calls[-1])}"
         end = max(end, start)
         span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
@@ -444,7 +465,7 @@ class _Engine:
             day, label = min(near)
             earliest = _later(day, days=1)
             why += f"; {label} {self.d(day)} → call the day after it"
-        due, moved = self.workday(earliest)
+        due, moved = self.workday(earliest, self.their_calendar(c, iv))
         why += f": next call {self.d(due)}{moved}"
         self.add(
             "R13",
@@ -556,7 +577,7 @@ class _Engine:
                 continue
             first = self.interviews[pending[0][1]]
             assert first.interview_date is not None
-            due, moved = self.workday(first.interview_date)
+            due, moved = self.workday(first.interview_date, self.their_calendar(ref, None))
             names = ", ".join(
                 f"{self.interviews[iid].company or iid} ({self.d(day)})" for day, iid in pending
             )

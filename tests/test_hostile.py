@@ -265,7 +265,7 @@ def test_last_day_excel_knows_runs_without_overflow(tmp_path: Path, typed: objec
 
 @pytest.mark.parametrize(
     ("ref", "sheet", "label"),
-    [("Q2", CONTACTS, "Personal Note"), ("B2", INTERVIEWS, "Company")],
+    [("R2", CONTACTS, "Personal Note"), ("B2", INTERVIEWS, "Company")],
     ids=["personal-note", "company"],
 )
 def test_lone_surrogate_is_a_located_error_not_a_cut_off_letter(
@@ -288,7 +288,7 @@ def test_escaped_emoji_pair_reaches_the_letter_whole(tmp_path: Path) -> None:
     from docx import Document
 
     path = set_cell(
-        book(tmp_path), CONTACTS, "Q2", inline("the new store _xD83D__xDE00_."), t="inlineStr"
+        book(tmp_path), CONTACTS, "R2", inline("the new store _xD83D__xDE00_."), t="inlineStr"
     )
     m = run_cli("run", str(path), "--today", TODAY, "--out", str(tmp_path / "out"))
     assert m.code == 0, m.err[-3000:]
@@ -317,10 +317,10 @@ def test_32000_character_date_is_a_quick_error_quoting_an_excerpt(tmp_path: Path
 @pytest.mark.parametrize("words", [8_000, 200_000], ids=["40-kB", "1-MB"])
 def test_cell_longer_than_excel_allows_names_the_limit(tmp_path: Path, words: int) -> None:
     """A cell over 32,767 characters (only a program can write one) is a located error."""
-    path = set_cell(book(tmp_path), CONTACTS, "Q2", inline("word " * words), t="inlineStr")
+    path = set_cell(book(tmp_path), CONTACTS, "R2", inline("word " * words), t="inlineStr")
     before = path.read_bytes()
     expected = (
-        f"t.xlsx: Contacts!Q2: holds {5 * words:,} characters, more than Excel's limit of "
+        f"t.xlsx: Contacts!R2: holds {5 * words:,} characters, more than Excel's limit of "
         "32,767 for one cell — shorten it"
     )
     m = run_cli("check", str(path))
@@ -351,8 +351,8 @@ def test_longest_legal_personal_note_gives_a_bounded_proofreading_report(tmp_pat
     assert len(report) < 5_000 and len(m.out) < 10_000
     spelling = [ln for ln in report.splitlines() if "R6 spelling" in ln]
     assert len(spelling) == 2
-    assert "Contacts!Q2 (Personal Note): " in spelling[0]
-    assert "Contacts!Q3 (Personal Note): " in spelling[1]
+    assert "Contacts!R2 (Personal Note): " in spelling[0]
+    assert "Contacts!R3 (Personal Note): " in spelling[1]
     assert re.search(r"\" and 6,4\d\d more are not in the dictionary", spelling[0])
 
 
@@ -456,7 +456,7 @@ def test_contact_email_must_be_one_address(tmp_path: Path, typed: str) -> None:
     path = book(tmp_path, ct=dict(CT, Email=typed, **{"Preferred Channel": "Email"}))
     before = path.read_bytes()
     expected = (
-        f't.xlsx: Contacts!M2: Email "{typed}" is not one email address — type a single '
+        f't.xlsx: Contacts!N2: Email "{typed}" is not one email address — type a single '
         "address such as ann.lee@example.com, without a name or a second address"
     )
     assert_refused(run_cli("check", str(path)), expected)

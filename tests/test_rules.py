@@ -393,6 +393,34 @@ def test_r12_call_window_skips_thanksgiving() -> None:
     assert not pick(acts, "R3")
 
 
+def test_a_call_abroad_lands_on_a_working_day_of_both_countries() -> None:
+    """GB user, Boston contact: mailed Tue 24 Nov → +2 is US Thanksgiving → Fri 27 Nov."""
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    at_home = one(due_actions(book([iv()], [person("C1")], entries, country="GB"),
+                             D(2026, 11, 25)), "R12", cid="C1")  # fmt: skip
+    assert at_home.due == D(2026, 11, 26)  # a GB working day, the contact in GB too
+    for contact, interview in (
+        (person("C1", country="US"), iv()),
+        (person("C1", country="United States"), iv()),
+        (person("C1"), iv(company_country="USA")),  # the company's country, for its people
+    ):
+        acts = due_actions(book([interview], [contact], entries, country="GB"), D(2026, 11, 25))
+        call = one(acts, "R12", cid="C1")
+        assert call.due == D(2026, 11, 27), contact
+        assert "moved past Thanksgiving Day in US" in call.why
+
+
+def test_a_contact_abroad_on_their_holiday_waits_for_it() -> None:
+    """US user calling Germany: mailed Sat 4 Apr → +2 is Easter Monday in DE → Tue 7 Apr."""
+    entries = [log(D(2026, 4, 4), "Thank-You Letter Mailed", "C1")]
+    home = book([iv(when=D(2026, 4, 3))], [person("C1")], entries)
+    assert one(due_actions(home, D(2026, 4, 5)), "R12", cid="C1").due == D(2026, 4, 6)
+    abroad = book([iv(when=D(2026, 4, 3))], [person("C1", country="Germany")], entries)
+    call = one(due_actions(abroad, D(2026, 4, 5)), "R12", cid="C1")
+    assert call.due == D(2026, 4, 7)
+    assert "moved past Easter Monday in DE" in call.why
+
+
 def test_r12_window_over_a_weekend_due_then_overdue() -> None:
     """R12: mailed Wed 25 Nov → window Fri 27 Nov – Mon 30 Nov: DUE on Sat, OVERDUE Tue."""
     interview = iv(when=D(2026, 11, 24))

@@ -285,3 +285,20 @@ def test_due_sheet_prints_one_page_wide(workbook: Path) -> None:
     assert len(why.value) > 60
     assert why.alignment.wrap_text is True
     assert ws.row_dimensions[2].height >= 30  # room for the wrapped lines
+
+
+def test_a_uk_job_seekers_call_to_boston_skips_us_thanksgiving(tmp_path: Path) -> None:
+    """Company Country on Interviews and Country on Contacts reach the call plan."""
+    log = [{"Date": date(2026, 11, 24), "Interview ID": "HL-1", "Contact ID": "C1",
+            "Action": "Thank-You Letter Mailed"}]  # fmt: skip
+    for interviews, people in (
+        ([{**PANEL[0], "Company Country": "United States"}], PEOPLE),
+        (PANEL, [{**PEOPLE[0], "Country": "US"}, PEOPLE[1]]),
+    ):
+        path = make_book(tmp_path / "tracker.xlsx", profile={"Country": "GB"},
+                         interviews=interviews, contacts=people, log=log)  # fmt: skip
+        result = run("run", str(path), "--today", TODAY, "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert re.search(r"UPCOMING  2026-11-27  R12   Phone call", result.output), result.output
+        assert "(moved past Thanksgiving Day in US)" in result.output
+        path.unlink()

@@ -171,7 +171,7 @@ def test_text_columns_show_no_number_stored_as_text_warning(blank: Path) -> None
     """Excel draws no green triangle on a ZIP or phone typed with its leading zero."""
     parts = dict(zip_parts(blank))
     contacts = parts["xl/worksheets/sheet4.xml"].decode()
-    assert 'sqref="L2:L1000 N2:N1000 O2:O1000" numberStoredAsText="1"' in contacts
+    assert 'sqref="L2:L1000 O2:O1000 P2:P1000" numberStoredAsText="1"' in contacts
 
 
 def test_guide_explains_the_weekly_run_and_what_the_tool_writes(blank: Path) -> None:

@@ -71,7 +71,7 @@ def test_reads_a_clean_contract_workbook(tmp_path: Path) -> None:
     (entry,) = book.log
     assert entry.action == "Thank-You Letter Mailed"
     assert entry.date == date(2026, 11, 24)
-    assert book.layouts["Interviews"].last_column == 17
+    assert book.layouts["Interviews"].last_column == 18
 
 
 def test_headers_in_any_case_and_spacing_extra_columns_and_sheets(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_headers_in_any_case_and_spacing_extra_columns_and_sheets(tmp_path: Path
     assert book.interviews[0].company == "Acme"
     layout = book.layouts["Interviews"]
     assert layout.name == "interviews"
-    assert layout.last_column == 18  # the user's extra column counts: marks go right of it
+    assert layout.last_column == 19  # the user's extra column counts: marks go right of it
 
 
 def test_blank_rows_in_the_middle_are_skipped(tmp_path: Path) -> None:
