@@ -104,6 +104,8 @@ class LetterText:
     forgot: str = ""
     enclosures: tuple[str, ...] = ()
     personal_note: str = ""
+    #: "en-GB" for British-style senders: British spelling accepted, "Dear Dr Lee,"
+    language: str = "en-US"
     #: (where, text) of the workbook cells whose text is in the letter, e.g.
     #: ("Contacts!Q5 (Personal Note)", "…"): each is spell-checked once, as one finding
     cells: tuple[tuple[str, str], ...] = ()
@@ -134,6 +136,43 @@ def _extra_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+#: Word beginnings spelled -our in British English (colour, favourite, honourable, …).
+_OUR_STEMS = (
+    "color", "honor", "favor", "labor", "neighbor", "behavior", "humor", "flavor", "rumor",
+    "harbor", "endeavor", "vapor", "vigor", "rigor", "armor", "candor", "clamor", "parlor",
+    "splendor", "odor", "valor", "savior", "savor", "fervor", "demeanor", "tumor",
+)  # fmt: skip
+#: Words spelled -re in British English (centre, theatre, …), with their -s and -d forms.
+_RE_STEMS = ("center", "theater", "fiber", "liter", "caliber", "somber", "luster", "saber",
+             "meager", "specter", "centimeter", "kilometer", "millimeter")  # fmt: skip
+_BRITISH_RULES = (
+    (re.compile(r"iz(e|es|ed|ing|ation|ations|er|ers)$"), r"is\1"),
+    (re.compile(r"yz(e|es|ed|ing|er|ers)$"), r"ys\1"),
+    (re.compile(r"([aeiou])l(ed|ing|er|ers|or|ors)$"), r"\1ll\2"),
+    (re.compile(r"(catal|dial|anal|prol|epil)og(s?)$"), r"\1ogue\2"),
+)
+
+
+@lru_cache(maxsize=1)
+def british_words() -> frozenset[str]:
+    """Return the British spellings of the dictionary's American words (organisation, colour,
+    centre, catalogue, travelled) and data/british.txt's (programme, cheque, …)."""
+    from importlib.resources import files
+
+    made: set[str] = set()
+    for word in _speller().word_frequency.dictionary:  # type: ignore[attr-defined]
+        made |= {pattern.sub(repl, word) for pattern, repl in _BRITISH_RULES} - {word}
+        for stem in _OUR_STEMS:
+            if word.startswith(stem):
+                made.add(stem[:-2] + "our" + word[len(stem) :])
+    for stem in _RE_STEMS:
+        gb = stem[:-2] + "re"
+        made |= {gb, gb + "s", gb + "d"}
+    lines = (files("followup_xl") / "data" / "british.txt").read_text("utf-8").splitlines()
+    made |= {w.strip().lower() for w in lines if w.strip() and not w.startswith("#")}
+    return frozenset(made)
+
+
 def _norm(word: str) -> str:
     word = word.replace("’", "'").lower()
     return word[:-2] if word.endswith("'s") else word
@@ -156,10 +195,11 @@ class _Known(set):
 
 
 @lru_cache(maxsize=8)
-def _known_words(words: tuple[str, ...]) -> frozenset[str]:
+def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str]:
     # the workbook's words are the same for every letter of a batch: read them once, not
     # once per letter (which made proofreading n² in the number of interviews)
-    return frozenset(words_of(words))
+    known = frozenset(words_of(words))
+    return known | british_words() if british else known
 
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
@@ -231,7 +271,7 @@ def proofread_letter(
         if n <= MAX_PER_CHECK:
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
-    known = _Known(_known_words(tuple(words)))
+    known = _Known(_known_words(tuple(words), letter.language == "en-GB"))
     for where, text in letter.cells:
         bad = misspelled(_WORD.findall(text), known)
         known.update(_norm(w) for w in bad)
@@ -286,13 +326,15 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
     if salutation is None:
         add("", f'no salutation such as "Dear {letter.person or "Ms. Lee"}:"', "R9", "salutation")
     else:
-        ends = (":",) if business else (":", ",")
+        british = letter.language == "en-GB"
+        ends = (":",) if business and not british else (":", ",")
         if not salutation.startswith("Dear "):
             add(salutation, 'the salutation should start with "Dear "', "R9", "salutation")
         if not salutation.endswith(ends):
-            want = 'a colon ("Dear Ms. Lee:")' if business else "a comma or a colon"
+            want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        if not any(f" {h} " in f" {salutation} " for h in HONORIFICS):
+        honorifics = HONORIFICS + tuple(h.rstrip(".") for h in HONORIFICS)
+        if not any(f" {h} " in f" {salutation} " for h in honorifics):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
         if letter.last_name and letter.last_name not in salutation:

@@ -781,3 +781,74 @@ def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr(office, "find_soffice", lambda: None)
     with pytest.raises(FollowupError, match="LibreOffice is not installed"):
         letters.convert_print_file_to_pdf(batch)
+
+
+# --- letter conventions by country (issue 12) -------------------------------------------------
+
+GB_PROFILE = replace(PROFILE, country="GB", city="London", state="", zip="EC1M 5RN",
+                     street="3 Clerkenwell Road", phone="020 7946 0018", cell="")  # fmt: skip
+DR_LEE = replace(RENEE, honorific="Dr.", first_name="Amy", last_name="Lee",
+                 personal_note="the loyalty programme and the colour of the new signs")  # fmt: skip
+
+
+def _lang(path: Path) -> set[str]:
+    """Return every w:lang value in a .docx's styles and body."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/styles.xml").decode() + z.read("word/document.xml").decode()
+    return set(re.findall(r'<w:lang w:val="([^"]+)"', xml))
+
+
+def test_british_sender_writes_dear_dr_lee_comma_and_yours_sincerely(tmp_path):
+    """A GB sender: "Dear Dr Lee," and "Yours sincerely,"; the .docx is tagged en-GB."""
+    act = action(DR_LEE)
+    batch = render(tmp_path, make_book(DR_LEE, profile=GB_PROFILE), act)
+    path = batch.files[act.key]
+    text = paragraphs(path)
+    assert text[2].startswith("Dr Amy Lee\n")
+    assert text[3] == "Dear Dr Lee,"
+    assert "Yours sincerely," in text and "Sincerely," not in text
+    assert _lang(path) == {"en-GB"}
+    assert [f for f in batch.findings if f.check in ("spelling", "salutation", "closing")] == []
+
+
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_north_american_sender_writes_dear_dr_dot_lee_colon_and_sincerely(tmp_path, country):
+    """US and Canadian senders: "Dear Dr. Lee:" and "Sincerely,"; tagged en-US."""
+    act = action(DR_LEE)
+    profile = replace(PROFILE, country=country)
+    batch = render(tmp_path, make_book(DR_LEE, profile=profile), act)
+    path = batch.files[act.key]
+    text = paragraphs(path)
+    assert text[3] == "Dear Dr. Lee:"
+    assert "Sincerely," in text
+    assert _lang(path) == {"en-US"}
+
+
+@pytest.mark.parametrize("country", ["GB", "IE", "AU", "NZ"])
+def test_commonwealth_senders_write_the_british_way(tmp_path, country):
+    """IE, AU and NZ senders write as GB ones do, in every kind of letter."""
+    from followup_xl import localize
+
+    assert localize.british(country) and localize.language_tag(country) == "en-GB"
+    iv = replace(INTERVIEW, status="Not Selected", enclosures=())
+    act = action(DR_LEE, Kind.KEEP_IN_TOUCH, iv=iv)
+    profile = replace(GB_PROFILE, country=country)
+    batch = render(tmp_path, make_book(DR_LEE, interview=iv, profile=profile), act)
+    text = paragraphs(batch.files[act.key])
+    assert text[3] == "Dear Dr Lee," and "Yours sincerely," in text
+
+
+def test_british_spelling_is_not_flagged_for_a_british_sender():
+    """British spellings ("programme", "colour") pass in en-GB letters, not in en-US ones."""
+    from followup_xl.proofread import LetterText, proofread_letter
+
+    def spelling(language: str) -> list[str]:
+        letter = LetterText(file="x.docx", kind="card", language=language,
+                            paragraphs=("Dear Dr Lee,", "The programme of your organisation "
+                                        "and the colour of the centre impressed me.",
+                                        "With thanks,", "Jo"), sender_name="Jo")  # fmt: skip
+        return [f.message for f in proofread_letter(letter) if f.check == "spelling"]
+
+    assert spelling("en-GB") == []
+    us = spelling("en-US")
+    assert len(us) >= 3 and not any("programmed" in m for m in spelling("en-GB"))

@@ -117,7 +117,8 @@ def letter_head(doc) -> None:
 
 def signature(doc, enclosures: bool = True) -> None:
     """Complimentary close, room to sign, typed name, enclosures, cc (R9)."""
-    para(doc, "Sincerely,", after=48, keep=True)  # about four lines of room for the signature
+    # about four lines of room for the signature
+    para(doc, "{{ complimentary_close }}", after=48, keep=True)
     para(doc, "{{ sender_name }}", after=12, keep=True)
     if enclosures:
         optional(doc, "enclosures_line", keep=True)
@@ -155,7 +156,7 @@ def thank_you_email() -> Document:
     para(doc, "{{ opening }}", after=12)
     para(doc, INTEREST_AND_QUALIFICATIONS, after=12)
     para(doc, ENCLOSURES_AND_CLOSING, after=12)
-    para(doc, "Sincerely,\n{{ email_signature }}", after=12)
+    para(doc, "{{ complimentary_close }}\n{{ email_signature }}", after=12)
     optional(doc, "enclosures_line")
     return doc
 
@@ -189,7 +190,7 @@ def fax_cover() -> Document:
         ("Phone:", "{{ sender_phone }}"),
         ("Email:", "{{ sender_email }}"),
         ("Date:", "{{ date }}"),
-        ("Pages:", "______ (including this cover sheet)"),
+        ("Pages:", "{{ fax_pages }} (including this cover sheet)"),
         ("Re:", "{{ subject }}"),
     ]
     table = doc.add_table(rows=len(rows), cols=2)

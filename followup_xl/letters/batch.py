@@ -182,7 +182,8 @@ def render_letters(
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
-            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells))
+            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
+                                      localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
         if progress is not None:
             progress(i, len(todo))
@@ -230,6 +231,7 @@ def _letter_text(
     ctx: dict[str, Any],
     paragraphs: list[str],
     cells: Sequence[tuple[str, str]] = (),
+    language: str = "en-US",
 ) -> LetterText:
     kind = {
         Kind.THANK_YOU_LETTER: "letter",
@@ -257,6 +259,7 @@ def _letter_text(
         enclosures=tuple(ctx["enclosures"]),
         personal_note=ctx["personal_note"],
         cells=_in_letter(cells, paragraphs),
+        language=language,
     )
 
 

@@ -145,9 +145,16 @@ def _street_lines(street: str) -> list[str]:
     return [ln for ln in clean(street).splitlines() if ln.strip()]
 
 
+#: Honorifics written without a full stop in British letters ("Dr Lee", "Ms Lee").
+_SHORT_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."})
+
+
 def _recipient(contact: Contact, interview: Interview | None, country: str) -> dict[str, str]:
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
+    british = localize.british(country)
+    if british and honorific in _SHORT_HONORIFICS:
+        honorific = honorific[:-1]
     name = " ".join(p for p in (honorific, first, last) if p) or _one_line(contact.contact_id)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
@@ -180,9 +187,19 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
         "recipient_email": _one_line(contact.email),
         "recipient_phone": _one_line(contact.phone),
         "recipient_fax": _one_line(contact.fax),
-        "salutation": f"Dear {addressee}:",
+        # R9: "Dear Dr. Lee:" in the US; "Dear Dr Lee," in British letters
+        "salutation": f"Dear {addressee}{',' if british else ':'}",
         "card_salutation": f"Dear {addressee},",
+        "complimentary_close": _close(british, named=addressee != "Sir or Madam"),
     }
+
+
+def _close(british: bool, *, named: bool) -> str:
+    """Return the complimentary close: "Sincerely," (US); "Yours sincerely," (British), and
+    "Yours faithfully," to "Dear Sir or Madam"."""
+    if not british:
+        return "Sincerely,"
+    return "Yours sincerely," if named else "Yours faithfully,"
 
 
 def letter_context(data: LetterData, today: date) -> dict[str, Any]:
@@ -296,6 +313,8 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "card_message": card_message,
         "network": NETWORK,
         "referral": referral,
+        # the cover sheet and the letter, which is one page (templates are made to fit one)
+        "fax_pages": "2",
         "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
         f"page is missing or hard to read, please call me{at_phone}.",
     }

@@ -85,6 +85,8 @@ VARIABLES: dict[str, str] = {
     "recipient_fax": "Fax of the contact",
     "salutation": 'the salutation of a letter ("Dear Ms. Dubois-Okafor:")',
     "card_salutation": 'the salutation of a card or email ("Dear Ms. Lee,")',
+    "complimentary_close": 'the close above the signature: "Sincerely," (US style) or "Yours '
+    'sincerely," (British style; "Yours faithfully," to "Dear Sir or Madam")',
     "company": "Company of the interview",
     "position": "Position of the interview",
     "interview_date": 'the interview day ("Tuesday, November 24"; the year when not this year)',
@@ -111,6 +113,7 @@ VARIABLES: dict[str, str] = {
     "network": "R14: asks to stay in each other's network",
     "referral": "R14: asks for referrals",
     "fax_message": "the message on the fax cover sheet",
+    "fax_pages": "pages of a fax, this cover sheet included (the letter counts as one page)",
 }
 
 
