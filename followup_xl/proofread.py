@@ -433,17 +433,19 @@ def similarity(a: LetterText, b: LetterText) -> float:
 
 
 def check_panels(letters: Sequence[LetterText]) -> list[Finding]:
-    """Warn when two thank-you letters to one panel read alike or lack a Personal Note (R3)."""
+    """Warn when two letters of one kind to one panel read alike, and when a thank-you lacks
+    a Personal Note (R3); every kind is compared (thank-yous, cards, keep-in-touch)."""
     found: list[Finding] = []
-    panels: dict[str, list[LetterText]] = {}
+    panels: dict[tuple[str, str], list[LetterText]] = {}
     for letter in letters:
-        if letter.thank_you:
-            if not letter.personal_note:
-                found.append(Finding(letter.file, "", f"no Personal Note for {letter.person}: "
-                                     "add what you talked about so the letter is individual",
-                                     "R3", "individual"))  # fmt: skip
-            if letter.panel:
-                panels.setdefault(letter.panel, []).append(letter)
+        if letter.thank_you and not letter.personal_note:
+            found.append(Finding(letter.file, "", f"no Personal Note for {letter.person}: "
+                                 "add what you talked about so the letter is individual",
+                                 "R3", "individual"))  # fmt: skip
+        if letter.panel:
+            # a thank-you letter, fax and email read alike to the eye: one group
+            group = "thank-you" if letter.thank_you else letter.kind
+            panels.setdefault((letter.panel, group), []).append(letter)
     for panel in panels.values():
         for i, a in enumerate(panel):
             for b in panel[i + 1 :]:

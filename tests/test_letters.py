@@ -852,3 +852,100 @@ def test_british_spelling_is_not_flagged_for_a_british_sender():
     assert spelling("en-GB") == []
     us = spelling("en-US")
     assert len(us) >= 3 and not any("programmed" in m for m in spelling("en-GB"))
+
+
+# --- panel variety for any panel size (issue 12) ----------------------------------------------
+
+
+def _panel(n: int) -> list[Contact]:
+    """Return n interviewers of one panel, each with a Personal Note."""
+    names = ["Adams", "Baker", "Clark", "Diaz", "Evans", "Fox", "Gray", "Hill"]
+    notes = ["inventory software", "the staff rota", "weekend events", "the loyalty scheme",
+             "the reading corner", "store layouts", "the café menu", "author signings"]  # fmt: skip
+    return [replace(RENEE, contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
+                    last_name=names[i], personal_note=notes[i]) for i in range(n)]  # fmt: skip
+
+
+def _body_sentences(path: Path) -> set[str]:
+    """Return the sentences between the salutation and the close, names removed."""
+    from followup_xl.proofread import sentences
+
+    text = paragraphs(path)
+    start = next(i for i, t in enumerate(text) if t.startswith("Dear ")) + 1
+    end = next(i for i, t in enumerate(text) if t in ("Sincerely,", "Yours sincerely,"))
+    return {s for t in text[start:end] for s in sentences(t)}
+
+
+@pytest.mark.parametrize("kind, status, want", [
+    (Kind.THANK_YOU_LETTER, "Interviewed", "Yes"),
+    (Kind.THANK_YOU_LETTER, "Interviewed", "Unsure"),
+    (Kind.THANK_YOU_LETTER, "Interviewed", "No"),
+    (Kind.KEEP_IN_TOUCH, "Not Selected", "Yes"),
+])  # fmt: skip
+def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
+    """R3: no two letters of a panel (five, even eight people) share a sentence, any kind."""
+    iv = replace(INTERVIEW, status=status, want_job=want, decision_expected=date(2026, 12, 4))
+    members = _panel(8)
+    acts = [action(c, kind, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    bodies = [_body_sentences(batch.files[a.key]) for a in acts]
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1 :]:
+            assert a & b == set()
+    assert batch.findings == []
+
+
+def test_first_and_fifth_letter_of_a_five_person_panel_differ(tmp_path):
+    """The 1st and 5th letters used to be word for word the same (variants cycled % 4)."""
+    members = _panel(5)
+    acts = [action(c) for c in members]
+    batch = render(tmp_path, make_book(*members), *acts)
+    first, fifth = (_body_sentences(batch.files[a.key]) for a in (acts[0], acts[4]))
+    assert first & fifth == set()
+
+
+# --- sentences that read naturally with any cell text (issue 12) ------------------------------
+
+
+def test_a_single_enclosure_is_one_plain_sentence(tmp_path):
+    """One enclosure reads "… my CV." and never "what you asked me to send: CV."."""
+    iv = replace(INTERVIEW, enclosures=("CV",))
+    members = _panel(8)
+    acts = [action(c, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    for a in acts:
+        body = " ".join(paragraphs(batch.files[a.key]))
+        assert "my CV" in body and ": CV." not in body
+    assert "As you requested, I have enclosed my CV." in [
+        s for a in acts for s in _body_sentences(batch.files[a.key])
+    ]
+
+
+def test_cell_fragments_are_lower_cased_mid_sentence_but_names_are_not(tmp_path):
+    """ "Degree certificate" reads "degree certificate"; AT&T, CV and Python stay as typed."""
+    iv = replace(INTERVIEW, enclosures=("Two sample edits", "Degree certificate",
+                                        "Rights database report", "CV", "Python notebook"),
+                 strengths="Ten years of retail management; AT&T billing systems")  # fmt: skip
+    c = replace(RENEE, personal_note="The new cover sheets")
+    batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
+    body = " ".join(paragraphs(batch.files[action(c, iv=iv).key]))
+    assert (
+        ": two sample edits, degree certificate, rights database report, CV, and Python "
+        "notebook." in body
+    )
+    assert "ten years of retail management and AT&T billing systems" in body
+    assert "the new cover sheets" in body and "The new cover" not in body
+    assert "Enclosures: Two sample edits; Degree certificate;" in body
+
+
+def test_want_job_unsure_states_interest_without_overstatement(tmp_path):
+    """Want Job = Unsure: interest restated plainly in every variant, never "very interested"."""
+    iv = replace(INTERVIEW, want_job="Unsure")
+    members = _panel(8)
+    acts = [action(c, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    for a in acts:
+        body = " ".join(paragraphs(batch.files[a.key]))
+        assert "interest" in body
+        assert not re.search(r"very interested|even more|eager|enthusias|keen|all the more", body)
+    assert batch.findings == []

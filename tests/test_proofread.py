@@ -271,3 +271,15 @@ def test_clean_rendered_letters_pass(tmp_path):
     assert batch.proofreading.read_text() == (
         "Proofreading of 1 letter, 2026-11-25\n\nNo findings.\n"
     )
+
+
+def test_identical_keep_in_touch_letters_to_a_panel_are_reported():
+    """R3: the sameness check covers keep-in-touch letters and cards, not only thank-yous."""
+    body = ("Dear Ms. Adams:", "Thank you again for considering me.", "I hope we stay in touch "
+            "and that you keep me in your network.", "Sincerely,", "Jo")  # fmt: skip
+    a = LetterText(file="a.docx", kind="keep-in-touch", paragraphs=body, panel="P", contact="1",
+                   names=("Ms.", "Ann", "Adams"))  # fmt: skip
+    b = LetterText(file="b.docx", kind="keep-in-touch", contact="2", panel="P",
+                   names=("Mr.", "Bo", "Baker"),
+                   paragraphs=tuple(p.replace("Ms. Adams", "Mr. Baker") for p in body))  # fmt: skip
+    assert [f.check for f in check_panels([a, b])] == ["individual"]
