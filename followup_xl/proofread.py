@@ -65,7 +65,18 @@ _INTEREST = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(]?[A-Z0-9])")
-_DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
+# a word, then the same word again; "at AT&T" is not one (AT is part of a longer token)
+_DOUBLED = re.compile(r"(?<![\w&'’-])([^\W\d_]+)\s+\1(?![\w&'’-])", re.IGNORECASE)
+#: Strong claims of interest, wrong in a letter whose Want Job is No (R4).
+_STRONG_INTEREST = (
+    r"\bwould (?:love|really like) to (?:join|work|be part)\b",
+    r"\b(?:my )?dream (?:job|role|position|company|employer)\b",
+    r"\bcan(?:no|'|’)?t wait to (?:join|start|work|hear)\b",
+    r"\bperfect (?:fit|job|role|match)\b",
+    r"\bnothing (?:would|could) make me happier\b",
+)
+#: Three or more words in capitals in a row ("I AM SO EXCITED" without its "I").
+_CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[^\w&]+[A-Z]{2,}\b){2,}(?![&\w])")
 _DOUBLE_OK = {"had", "that"}
 
 
@@ -272,6 +283,19 @@ def proofread_letter(
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
     known = _Known(_known_words(tuple(words), letter.language == "en-GB"))
+    # tone in the workbook cells: one finding per cell, naming it, before the sentences
+    toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
+    for where, text in letter.cells:
+        hits = _tone(text, known, letter)
+        if not hits:
+            continue
+        toned.append(text.casefold())
+        if reported is not None and f"{where} tone" in reported:
+            continue
+        if reported is not None:
+            reported.add(f"{where} tone")
+        for hit, why, rule, check in hits:
+            add(text, f"{where}: {why}", rule, check, hit)
     for where, text in letter.cells:
         bad = misspelled(_WORD.findall(text), known)
         known.update(_norm(w) for w in bad)
@@ -294,16 +318,9 @@ def proofread_letter(
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
-        for pattern, why in _DESPERATE:
-            hit = re.search(pattern, sentence, re.IGNORECASE)
-            if hit:
-                add(sentence, f'"{hit.group(0)}": {why}', "R7", "tone", hit.group(0))
-        if letter.kind == "email":
-            for pattern in _SLANG:
-                hit = re.search(pattern, sentence, re.IGNORECASE)
-                if hit:
-                    add(sentence, f'"{hit.group(0)}" is too casual for a thank-you email', "R8",
-                        "slang", hit.group(0))  # fmt: skip
+        for hit, why, rule, check in _tone(sentence, known, letter):
+            if not any(hit.casefold() in t for t in toned):  # else reported at its cell
+                add(sentence, why, rule, check, hit)
     _form(letter, add)
     if letter.thank_you:
         _essentials(letter, add)
@@ -312,6 +329,41 @@ def proofread_letter(
             more = f"{n - MAX_PER_CHECK:,} more finding(s) of this kind here are not listed"
             found.append(Finding(letter.file, "", more, rule, check))
     return found
+
+
+def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str, str, str]]:
+    """Return (excerpt, message, rule, check) of the tone problems in a text: desperation,
+    slang, shouting in capitals, and strong interest claimed when Want Job is No (R4, R7, R8)."""
+    out: list[tuple[str, str, str, str]] = []
+    for pattern, why in _DESPERATE:
+        hit = re.search(pattern, text, re.IGNORECASE)
+        if hit:
+            out.append((hit.group(0), f'"{hit.group(0)}": {why}', "R7", "tone"))
+    for pattern in _SLANG:
+        hit = re.search(pattern, text, re.IGNORECASE)
+        if hit:
+            out.append((hit.group(0), f'"{hit.group(0)}" is too casual for a letter to an '
+                        "interviewer", "R8", "slang"))  # fmt: skip
+    shout = _CAPS_RUN.search(text)
+    if shout and not all(_norm(w) in known or _norm(w) in _extra_words()
+                         for w in _WORD.findall(shout.group(0))):  # fmt: skip
+        out.append((shout.group(0), f'"{shout.group(0)}": words in capitals read as shouting',
+                    "R8", "shouting"))  # fmt: skip
+    else:
+        for word in _WORD.findall(text):
+            if len(word) >= 5 and word.isupper() and _norm(word) not in known and (
+                _norm(word) not in _extra_words()
+            ):
+                out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
+                            "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
+                break
+    if not letter.wants_job:
+        for pattern in _STRONG_INTEREST:
+            hit = re.search(pattern, text, re.IGNORECASE)
+            if hit:
+                out.append((hit.group(0), f'"{hit.group(0)}": Want Job is No, but this claims '
+                            "strong interest in the job (R4)", "R7", "interest"))  # fmt: skip
+    return out
 
 
 def _lines(letter: LetterText) -> list[str]:
