@@ -351,8 +351,11 @@ def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str
                     "R8", "shouting"))  # fmt: skip
     else:
         for word in _WORD.findall(text):
-            if len(word) >= 5 and word.isupper() and _norm(word) not in known and (
-                _norm(word) not in _extra_words()
+            if (
+                len(word) >= 5
+                and word.isupper()
+                and _norm(word) not in known
+                and (_norm(word) not in _extra_words())
             ):
                 out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
                             "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip

@@ -480,7 +480,7 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     """One print file with every printable letter, one #10 envelope per mailed letter."""
     iv2 = replace(INTERVIEW, interview_id="LIB-1", company="City Library", status="Not Selected")
     kit = replace(TOM, contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
-                  honorific="Dr.")  # fmt: skip
+                  honorific="Dr.", preferred_channel="Mail")  # fmt: skip
     acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(kit, Kind.KEEP_IN_TOUCH, iv=iv2)]
     book = Book(path="t.xlsx", profile=PROFILE, interviews=(INTERVIEW, iv2),
                 contacts=(RENEE, ANA, kit))  # fmt: skip
@@ -949,3 +949,34 @@ def test_want_job_unsure_states_interest_without_overstatement(tmp_path):
         assert "interest" in body
         assert not re.search(r"very interested|even more|eager|enthusias|keen|all the more", body)
     assert batch.findings == []
+
+
+# --- channels (issue 12) ----------------------------------------------------------------------
+
+
+def test_keep_in_touch_to_an_email_contact_is_an_email_draft(tmp_path):
+    """R5, R14: the Due sheet says Email, so the keep-in-touch is an unsent .eml draft."""
+    iv = replace(INTERVIEW, status="Not Selected", enclosures=())
+    act = replace(action(TOM, Kind.KEEP_IN_TOUCH, iv=iv), channel="Email")
+    batch = render(tmp_path, make_book(RENEE, TOM, interview=iv), act)
+    path = batch.files[act.key]
+    assert path.name == "2026-11-25 Keep in touch email — Barnes & Noble — Tom O'Neil.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert msg["To"] == "Tom O'Neil <tom@example.com>" and msg["X-Unsent"] == "1"
+    assert msg["Subject"] == "Keeping in touch — Barnes & Noble"
+    body = msg.get_content().replace("\r\n", "\n")
+    assert body.startswith("Dear Mr. O'Neil:") and "network" in body and "referral" in body
+    assert "Sincerely,\nJordan Ellis" in body
+    assert batch.envelopes is None and batch.print_file is None
+    assert batch.findings == []
+
+
+def test_fax_cover_counts_its_pages(tmp_path):
+    """The fax cover says how many pages follow: the cover and the one-page letter."""
+    tom = replace(TOM, fax="+1 212 555 0100", preferred_channel="Fax")
+    act = action(tom, Kind.THANK_YOU_FAX)
+    batch = render(tmp_path, make_book(RENEE, tom), act)
+    cells = [
+        c.text for row in Document(str(batch.files[act.key])).tables[0].rows for c in row.cells
+    ]
+    assert cells[cells.index("Pages:") + 1] == "2 (including this cover sheet)"

@@ -161,6 +161,19 @@ def thank_you_email() -> Document:
     return doc
 
 
+def keep_in_touch_email() -> Document:
+    """Return the keep-in-touch as an email (R14, to an Email-preferred contact)."""
+    doc = new_document(8.5, 11, (1, 1, 1, 1), size=11, title="Keep-in-touch email")
+    para(doc, "Subject: {{ subject }}", after=12)
+    para(doc, "{{ salutation }}", after=12)
+    para(doc, "{{ opening }}", after=12)
+    para(doc, "{{ network }}", after=12)
+    para(doc, "{{ referral }}", after=12)
+    para(doc, "{{ closing }}", after=12)
+    para(doc, "{{ complimentary_close }}\n{{ email_signature }}", after=12)
+    return doc
+
+
 def note_card() -> Document:
     """Return the note card for a receptionist or assistant, to copy by hand (R8)."""
     doc = new_document(5.5, 4.25, (0.5, 0.55, 0.4, 0.55), size=12, title="Note card")
@@ -248,6 +261,7 @@ TEMPLATES = {
     "thank_you_email.docx": thank_you_email,
     "note_card.docx": note_card,
     "keep_in_touch.docx": keep_in_touch,
+    "keep_in_touch_email.docx": keep_in_touch_email,
     "fax_cover.docx": fax_cover,
     "envelope.docx": envelope,
 }
