@@ -122,6 +122,28 @@ def address_lines(street: str, city: str, state: str, zip_code: str, country: st
     return lines + city_lines(city, state, zip_code, country)
 
 
+#: Senders who write English the British way: "Dear Dr Lee," / "Yours sincerely,", British
+#: spelling, documents tagged en-GB. Everyone else writes as in the US: "Dear Dr. Lee:" /
+#: "Sincerely,", en-US.
+BRITISH_STYLE = frozenset(
+    {
+        "GB", "IE", "AU", "NZ", "ZA", "IN", "SG", "HK", "MY", "MT", "CY", "KE", "NG", "GH", "UG",
+        "TZ", "ZM", "ZW", "BW", "NA", "JM", "TT", "BB", "BS", "JE", "GG", "IM", "GI", "FK", "PK",
+        "LK", "BD",
+    }
+)  # fmt: skip
+
+
+def british(country: str) -> bool:
+    """Return True when the sender's country writes English letters the British way."""
+    return country_code(country) in BRITISH_STYLE
+
+
+def language_tag(country: str) -> str:
+    """Return the language a letter is tagged with for Word's spelling: "en-GB" or "en-US"."""
+    return "en-GB" if british(country) else "en-US"
+
+
 def cell_label(country: str) -> str:
     """Return what the country calls a cell phone in a sender block: "Cell" or "Mobile"."""
     return "Cell" if country_code(country) in {"US", "CA", "PR", "PH", "MX"} else "Mobile"

@@ -4,7 +4,7 @@ Works on the text read back from the rendered files, so it checks user-edited te
 well as ours. Spelling uses pyspellchecker's English dictionary plus the workbook's own
 names, companies and titles, followup_xl/data/words.txt and the user's word list.
 
-One job, just over 400 lines: the checks share the sentence splitting and the findings.
+One job, about 500 lines: the checks share the sentence splitting and the findings.
 """
 
 from __future__ import annotations
@@ -65,7 +65,18 @@ _INTEREST = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(]?[A-Z0-9])")
-_DOUBLED = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
+# a word, then the same word again; "at AT&T" is not one (AT is part of a longer token)
+_DOUBLED = re.compile(r"(?<![\w&'’-])([^\W\d_]+)\s+\1(?![\w&'’-])", re.IGNORECASE)
+#: Strong claims of interest, wrong in a letter whose Want Job is No (R4).
+_STRONG_INTEREST = (
+    r"\bwould (?:love|really like) to (?:join|work|be part)\b",
+    r"\b(?:my )?dream (?:job|role|position|company|employer)\b",
+    r"\bcan(?:no|'|’)?t wait to (?:join|start|work|hear)\b",
+    r"\bperfect (?:fit|job|role|match)\b",
+    r"\bnothing (?:would|could) make me happier\b",
+)
+#: Three or more words in capitals in a row ("I AM SO EXCITED" without its "I").
+_CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[^\w&]+[A-Z]{2,}\b){2,}(?![&\w])")
 _DOUBLE_OK = {"had", "that"}
 
 
@@ -104,6 +115,8 @@ class LetterText:
     forgot: str = ""
     enclosures: tuple[str, ...] = ()
     personal_note: str = ""
+    #: "en-GB" for British-style senders: British spelling accepted, "Dear Dr Lee,"
+    language: str = "en-US"
     #: (where, text) of the workbook cells whose text is in the letter, e.g.
     #: ("Contacts!Q5 (Personal Note)", "…"): each is spell-checked once, as one finding
     cells: tuple[tuple[str, str], ...] = ()
@@ -134,6 +147,43 @@ def _extra_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+#: Word beginnings spelled -our in British English (colour, favourite, honourable, …).
+_OUR_STEMS = (
+    "color", "honor", "favor", "labor", "neighbor", "behavior", "humor", "flavor", "rumor",
+    "harbor", "endeavor", "vapor", "vigor", "rigor", "armor", "candor", "clamor", "parlor",
+    "splendor", "odor", "valor", "savior", "savor", "fervor", "demeanor", "tumor",
+)  # fmt: skip
+#: Words spelled -re in British English (centre, theatre, …), with their -s and -d forms.
+_RE_STEMS = ("center", "theater", "fiber", "liter", "caliber", "somber", "luster", "saber",
+             "meager", "specter", "centimeter", "kilometer", "millimeter")  # fmt: skip
+_BRITISH_RULES = (
+    (re.compile(r"iz(e|es|ed|ing|ation|ations|er|ers)$"), r"is\1"),
+    (re.compile(r"yz(e|es|ed|ing|er|ers)$"), r"ys\1"),
+    (re.compile(r"([aeiou])l(ed|ing|er|ers|or|ors)$"), r"\1ll\2"),
+    (re.compile(r"(catal|dial|anal|prol|epil)og(s?)$"), r"\1ogue\2"),
+)
+
+
+@lru_cache(maxsize=1)
+def british_words() -> frozenset[str]:
+    """Return the British spellings of the dictionary's American words (organisation, colour,
+    centre, catalogue, travelled) and data/british.txt's (programme, cheque, …)."""
+    from importlib.resources import files
+
+    made: set[str] = set()
+    for word in _speller().word_frequency.dictionary:  # type: ignore[attr-defined]
+        made |= {pattern.sub(repl, word) for pattern, repl in _BRITISH_RULES} - {word}
+        for stem in _OUR_STEMS:
+            if word.startswith(stem):
+                made.add(stem[:-2] + "our" + word[len(stem) :])
+    for stem in _RE_STEMS:
+        gb = stem[:-2] + "re"
+        made |= {gb, gb + "s", gb + "d"}
+    lines = (files("followup_xl") / "data" / "british.txt").read_text("utf-8").splitlines()
+    made |= {w.strip().lower() for w in lines if w.strip() and not w.startswith("#")}
+    return frozenset(made)
+
+
 def _norm(word: str) -> str:
     word = word.replace("’", "'").lower()
     return word[:-2] if word.endswith("'s") else word
@@ -156,10 +206,11 @@ class _Known(set):
 
 
 @lru_cache(maxsize=8)
-def _known_words(words: tuple[str, ...]) -> frozenset[str]:
+def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str]:
     # the workbook's words are the same for every letter of a batch: read them once, not
     # once per letter (which made proofreading n² in the number of interviews)
-    return frozenset(words_of(words))
+    known = frozenset(words_of(words))
+    return known | british_words() if british else known
 
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
@@ -231,7 +282,20 @@ def proofread_letter(
         if n <= MAX_PER_CHECK:
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
-    known = _Known(_known_words(tuple(words)))
+    known = _Known(_known_words(tuple(words), letter.language == "en-GB"))
+    # tone in the workbook cells: one finding per cell, naming it, before the sentences
+    toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
+    for where, text in letter.cells:
+        hits = _tone(text, known, letter)
+        if not hits:
+            continue
+        toned.append(text.casefold())
+        if reported is not None and f"{where} tone" in reported:
+            continue
+        if reported is not None:
+            reported.add(f"{where} tone")
+        for hit, why, rule, check in hits:
+            add(text, f"{where}: {why}", rule, check, hit)
     for where, text in letter.cells:
         bad = misspelled(_WORD.findall(text), known)
         known.update(_norm(w) for w in bad)
@@ -254,16 +318,9 @@ def proofread_letter(
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
-        for pattern, why in _DESPERATE:
-            hit = re.search(pattern, sentence, re.IGNORECASE)
-            if hit:
-                add(sentence, f'"{hit.group(0)}": {why}', "R7", "tone", hit.group(0))
-        if letter.kind == "email":
-            for pattern in _SLANG:
-                hit = re.search(pattern, sentence, re.IGNORECASE)
-                if hit:
-                    add(sentence, f'"{hit.group(0)}" is too casual for a thank-you email', "R8",
-                        "slang", hit.group(0))  # fmt: skip
+        for hit, why, rule, check in _tone(sentence, known, letter):
+            if not any(hit.casefold() in t for t in toned):  # else reported at its cell
+                add(sentence, why, rule, check, hit)
     _form(letter, add)
     if letter.thank_you:
         _essentials(letter, add)
@@ -272,6 +329,44 @@ def proofread_letter(
             more = f"{n - MAX_PER_CHECK:,} more finding(s) of this kind here are not listed"
             found.append(Finding(letter.file, "", more, rule, check))
     return found
+
+
+def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str, str, str]]:
+    """Return (excerpt, message, rule, check) of the tone problems in a text: desperation,
+    slang, shouting in capitals, and strong interest claimed when Want Job is No (R4, R7, R8)."""
+    out: list[tuple[str, str, str, str]] = []
+    for pattern, why in _DESPERATE:
+        hit = re.search(pattern, text, re.IGNORECASE)
+        if hit:
+            out.append((hit.group(0), f'"{hit.group(0)}": {why}', "R7", "tone"))
+    for pattern in _SLANG:
+        hit = re.search(pattern, text, re.IGNORECASE)
+        if hit:
+            out.append((hit.group(0), f'"{hit.group(0)}" is too casual for a letter to an '
+                        "interviewer", "R8", "slang"))  # fmt: skip
+    shout = _CAPS_RUN.search(text)
+    if shout and not all(_norm(w) in known or _norm(w) in _extra_words()
+                         for w in _WORD.findall(shout.group(0))):  # fmt: skip
+        out.append((shout.group(0), f'"{shout.group(0)}": words in capitals read as shouting',
+                    "R8", "shouting"))  # fmt: skip
+    else:
+        for word in _WORD.findall(text):
+            if (
+                len(word) >= 5
+                and word.isupper()
+                and _norm(word) not in known
+                and (_norm(word) not in _extra_words())
+            ):
+                out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
+                            "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
+                break
+    if not letter.wants_job:
+        for pattern in _STRONG_INTEREST:
+            hit = re.search(pattern, text, re.IGNORECASE)
+            if hit:
+                out.append((hit.group(0), f'"{hit.group(0)}": Want Job is No, but this claims '
+                            "strong interest in the job (R4)", "R7", "interest"))  # fmt: skip
+    return out
 
 
 def _lines(letter: LetterText) -> list[str]:
@@ -286,13 +381,15 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
     if salutation is None:
         add("", f'no salutation such as "Dear {letter.person or "Ms. Lee"}:"', "R9", "salutation")
     else:
-        ends = (":",) if business else (":", ",")
+        british = letter.language == "en-GB"
+        ends = (":",) if business and not british else (":", ",")
         if not salutation.startswith("Dear "):
             add(salutation, 'the salutation should start with "Dear "', "R9", "salutation")
         if not salutation.endswith(ends):
-            want = 'a colon ("Dear Ms. Lee:")' if business else "a comma or a colon"
+            want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        if not any(f" {h} " in f" {salutation} " for h in HONORIFICS):
+        honorifics = HONORIFICS + tuple(h.rstrip(".") for h in HONORIFICS)
+        if not any(f" {h} " in f" {salutation} " for h in honorifics):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
         if letter.last_name and letter.last_name not in salutation:
@@ -391,17 +488,19 @@ def similarity(a: LetterText, b: LetterText) -> float:
 
 
 def check_panels(letters: Sequence[LetterText]) -> list[Finding]:
-    """Warn when two thank-you letters to one panel read alike or lack a Personal Note (R3)."""
+    """Warn when two letters of one kind to one panel read alike, and when a thank-you lacks
+    a Personal Note (R3); every kind is compared (thank-yous, cards, keep-in-touch)."""
     found: list[Finding] = []
-    panels: dict[str, list[LetterText]] = {}
+    panels: dict[tuple[str, str], list[LetterText]] = {}
     for letter in letters:
-        if letter.thank_you:
-            if not letter.personal_note:
-                found.append(Finding(letter.file, "", f"no Personal Note for {letter.person}: "
-                                     "add what you talked about so the letter is individual",
-                                     "R3", "individual"))  # fmt: skip
-            if letter.panel:
-                panels.setdefault(letter.panel, []).append(letter)
+        if letter.thank_you and not letter.personal_note:
+            found.append(Finding(letter.file, "", f"no Personal Note for {letter.person}: "
+                                 "add what you talked about so the letter is individual",
+                                 "R3", "individual"))  # fmt: skip
+        if letter.panel:
+            # a thank-you letter, fax and email read alike to the eye: one group
+            group = "thank-you" if letter.thank_you else letter.kind
+            panels.setdefault((letter.panel, group), []).append(letter)
     for panel in panels.values():
         for i, a in enumerate(panel):
             for b in panel[i + 1 :]:

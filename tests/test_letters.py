@@ -480,7 +480,7 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     """One print file with every printable letter, one #10 envelope per mailed letter."""
     iv2 = replace(INTERVIEW, interview_id="LIB-1", company="City Library", status="Not Selected")
     kit = replace(TOM, contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
-                  honorific="Dr.")  # fmt: skip
+                  honorific="Dr.", preferred_channel="Mail")  # fmt: skip
     acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(kit, Kind.KEEP_IN_TOUCH, iv=iv2)]
     book = Book(path="t.xlsx", profile=PROFILE, interviews=(INTERVIEW, iv2),
                 contacts=(RENEE, ANA, kit))  # fmt: skip
@@ -781,3 +781,202 @@ def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr(office, "find_soffice", lambda: None)
     with pytest.raises(FollowupError, match="LibreOffice is not installed"):
         letters.convert_print_file_to_pdf(batch)
+
+
+# --- letter conventions by country (issue 12) -------------------------------------------------
+
+GB_PROFILE = replace(PROFILE, country="GB", city="London", state="", zip="EC1M 5RN",
+                     street="3 Clerkenwell Road", phone="020 7946 0018", cell="")  # fmt: skip
+DR_LEE = replace(RENEE, honorific="Dr.", first_name="Amy", last_name="Lee",
+                 personal_note="the loyalty programme and the colour of the new signs")  # fmt: skip
+
+
+def _lang(path: Path) -> set[str]:
+    """Return every w:lang value in a .docx's styles and body."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/styles.xml").decode() + z.read("word/document.xml").decode()
+    return set(re.findall(r'<w:lang w:val="([^"]+)"', xml))
+
+
+def test_british_sender_writes_dear_dr_lee_comma_and_yours_sincerely(tmp_path):
+    """A GB sender: "Dear Dr Lee," and "Yours sincerely,"; the .docx is tagged en-GB."""
+    act = action(DR_LEE)
+    batch = render(tmp_path, make_book(DR_LEE, profile=GB_PROFILE), act)
+    path = batch.files[act.key]
+    text = paragraphs(path)
+    assert text[2].startswith("Dr Amy Lee\n")
+    assert text[3] == "Dear Dr Lee,"
+    assert "Yours sincerely," in text and "Sincerely," not in text
+    assert _lang(path) == {"en-GB"}
+    assert [f for f in batch.findings if f.check in ("spelling", "salutation", "closing")] == []
+
+
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_north_american_sender_writes_dear_dr_dot_lee_colon_and_sincerely(tmp_path, country):
+    """US and Canadian senders: "Dear Dr. Lee:" and "Sincerely,"; tagged en-US."""
+    act = action(DR_LEE)
+    profile = replace(PROFILE, country=country)
+    batch = render(tmp_path, make_book(DR_LEE, profile=profile), act)
+    path = batch.files[act.key]
+    text = paragraphs(path)
+    assert text[3] == "Dear Dr. Lee:"
+    assert "Sincerely," in text
+    assert _lang(path) == {"en-US"}
+
+
+@pytest.mark.parametrize("country", ["GB", "IE", "AU", "NZ"])
+def test_commonwealth_senders_write_the_british_way(tmp_path, country):
+    """IE, AU and NZ senders write as GB ones do, in every kind of letter."""
+    from followup_xl import localize
+
+    assert localize.british(country) and localize.language_tag(country) == "en-GB"
+    iv = replace(INTERVIEW, status="Not Selected", enclosures=())
+    act = action(DR_LEE, Kind.KEEP_IN_TOUCH, iv=iv)
+    profile = replace(GB_PROFILE, country=country)
+    batch = render(tmp_path, make_book(DR_LEE, interview=iv, profile=profile), act)
+    text = paragraphs(batch.files[act.key])
+    assert text[3] == "Dear Dr Lee," and "Yours sincerely," in text
+
+
+def test_british_spelling_is_not_flagged_for_a_british_sender():
+    """British spellings ("programme", "colour") pass in en-GB letters, not in en-US ones."""
+    from followup_xl.proofread import LetterText, proofread_letter
+
+    def spelling(language: str) -> list[str]:
+        letter = LetterText(file="x.docx", kind="card", language=language,
+                            paragraphs=("Dear Dr Lee,", "The programme of your organisation "
+                                        "and the colour of the centre impressed me.",
+                                        "With thanks,", "Jo"), sender_name="Jo")  # fmt: skip
+        return [f.message for f in proofread_letter(letter) if f.check == "spelling"]
+
+    assert spelling("en-GB") == []
+    us = spelling("en-US")
+    assert len(us) >= 3 and not any("programmed" in m for m in spelling("en-GB"))
+
+
+# --- panel variety for any panel size (issue 12) ----------------------------------------------
+
+
+def _panel(n: int) -> list[Contact]:
+    """Return n interviewers of one panel, each with a Personal Note."""
+    names = ["Adams", "Baker", "Clark", "Diaz", "Evans", "Fox", "Gray", "Hill"]
+    notes = ["inventory software", "the staff rota", "weekend events", "the loyalty scheme",
+             "the reading corner", "store layouts", "the café menu", "author signings"]  # fmt: skip
+    return [replace(RENEE, contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
+                    last_name=names[i], personal_note=notes[i]) for i in range(n)]  # fmt: skip
+
+
+def _body_sentences(path: Path) -> set[str]:
+    """Return the sentences between the salutation and the close, names removed."""
+    from followup_xl.proofread import sentences
+
+    text = paragraphs(path)
+    start = next(i for i, t in enumerate(text) if t.startswith("Dear ")) + 1
+    end = next(i for i, t in enumerate(text) if t in ("Sincerely,", "Yours sincerely,"))
+    return {s for t in text[start:end] for s in sentences(t)}
+
+
+@pytest.mark.parametrize("kind, status, want", [
+    (Kind.THANK_YOU_LETTER, "Interviewed", "Yes"),
+    (Kind.THANK_YOU_LETTER, "Interviewed", "Unsure"),
+    (Kind.THANK_YOU_LETTER, "Interviewed", "No"),
+    (Kind.KEEP_IN_TOUCH, "Not Selected", "Yes"),
+])  # fmt: skip
+def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
+    """R3: no two letters of a panel (five, even eight people) share a sentence, any kind."""
+    iv = replace(INTERVIEW, status=status, want_job=want, decision_expected=date(2026, 12, 4))
+    members = _panel(8)
+    acts = [action(c, kind, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    bodies = [_body_sentences(batch.files[a.key]) for a in acts]
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1 :]:
+            assert a & b == set()
+    assert batch.findings == []
+
+
+def test_first_and_fifth_letter_of_a_five_person_panel_differ(tmp_path):
+    """The 1st and 5th letters used to be word for word the same (variants cycled % 4)."""
+    members = _panel(5)
+    acts = [action(c) for c in members]
+    batch = render(tmp_path, make_book(*members), *acts)
+    first, fifth = (_body_sentences(batch.files[a.key]) for a in (acts[0], acts[4]))
+    assert first & fifth == set()
+
+
+# --- sentences that read naturally with any cell text (issue 12) ------------------------------
+
+
+def test_a_single_enclosure_is_one_plain_sentence(tmp_path):
+    """One enclosure reads "… my CV." and never "what you asked me to send: CV."."""
+    iv = replace(INTERVIEW, enclosures=("CV",))
+    members = _panel(8)
+    acts = [action(c, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    for a in acts:
+        body = " ".join(paragraphs(batch.files[a.key]))
+        assert "my CV" in body and ": CV." not in body
+    assert "As you requested, I have enclosed my CV." in [
+        s for a in acts for s in _body_sentences(batch.files[a.key])
+    ]
+
+
+def test_cell_fragments_are_lower_cased_mid_sentence_but_names_are_not(tmp_path):
+    """ "Degree certificate" reads "degree certificate"; AT&T, CV and Python stay as typed."""
+    iv = replace(INTERVIEW, enclosures=("Two sample edits", "Degree certificate",
+                                        "Rights database report", "CV", "Python notebook"),
+                 strengths="Ten years of retail management; AT&T billing systems")  # fmt: skip
+    c = replace(RENEE, personal_note="The new cover sheets")
+    batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
+    body = " ".join(paragraphs(batch.files[action(c, iv=iv).key]))
+    assert (
+        ": two sample edits, degree certificate, rights database report, CV, and Python "
+        "notebook." in body
+    )
+    assert "ten years of retail management and AT&T billing systems" in body
+    assert "the new cover sheets" in body and "The new cover" not in body
+    assert "Enclosures: Two sample edits; Degree certificate;" in body
+
+
+def test_want_job_unsure_states_interest_without_overstatement(tmp_path):
+    """Want Job = Unsure: interest restated plainly in every variant, never "very interested"."""
+    iv = replace(INTERVIEW, want_job="Unsure")
+    members = _panel(8)
+    acts = [action(c, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    for a in acts:
+        body = " ".join(paragraphs(batch.files[a.key]))
+        assert "interest" in body
+        assert not re.search(r"very interested|even more|eager|enthusias|keen|all the more", body)
+    assert batch.findings == []
+
+
+# --- channels (issue 12) ----------------------------------------------------------------------
+
+
+def test_keep_in_touch_to_an_email_contact_is_an_email_draft(tmp_path):
+    """R5, R14: the Due sheet says Email, so the keep-in-touch is an unsent .eml draft."""
+    iv = replace(INTERVIEW, status="Not Selected", enclosures=())
+    act = replace(action(TOM, Kind.KEEP_IN_TOUCH, iv=iv), channel="Email")
+    batch = render(tmp_path, make_book(RENEE, TOM, interview=iv), act)
+    path = batch.files[act.key]
+    assert path.name == "2026-11-25 Keep in touch email — Barnes & Noble — Tom O'Neil.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert msg["To"] == "Tom O'Neil <tom@example.com>" and msg["X-Unsent"] == "1"
+    assert msg["Subject"] == "Keeping in touch — Barnes & Noble"
+    body = msg.get_content().replace("\r\n", "\n")
+    assert body.startswith("Dear Mr. O'Neil:") and "network" in body and "referral" in body
+    assert "Sincerely,\nJordan Ellis" in body
+    assert batch.envelopes is None and batch.print_file is None
+    assert batch.findings == []
+
+
+def test_fax_cover_counts_its_pages(tmp_path):
+    """The fax cover says how many pages follow: the cover and the one-page letter."""
+    tom = replace(TOM, fax="+1 212 555 0100", preferred_channel="Fax")
+    act = action(tom, Kind.THANK_YOU_FAX)
+    batch = render(tmp_path, make_book(RENEE, tom), act)
+    cells = [
+        c.text for row in Document(str(batch.files[act.key])).tables[0].rows for c in row.cells
+    ]
+    assert cells[cells.index("Pages:") + 1] == "2 (including this cover sheet)"

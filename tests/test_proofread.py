@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from docx import Document
 
 from followup_xl import letters
@@ -137,14 +138,57 @@ def test_desperate_phrasing_is_found():
     ]
 
 
-def test_slang_is_found_in_emails_only():
-    """R8: emails are often too casual."""
+@pytest.mark.parametrize("kind", ["email", "letter", "card", "keep-in-touch"])
+def test_slang_is_found_in_every_kind_of_letter(kind):
+    """R8: slang is too casual in an email, and in a letter or card just as much."""
     text = "Hey, thanks a bunch, it was awesome and I'm gonna follow up :)"
-    email = replace(with_paragraph(CLEAN, 8, text), kind="email")
-    slang = [f.message for f in proofread_letter(email, words=WORDS) if f.check == "slang"]
+    letter = replace(with_paragraph(CLEAN, 8, text), kind=kind)
+    slang = [f.message for f in proofread_letter(letter, words=WORDS) if f.check == "slang"]
     assert [m.split('"')[1] for m in slang] == ["Hey", "thanks a bunch", "gonna", "awesome", ":)"]
-    letter = with_paragraph(CLEAN, 8, text)
-    assert not [f for f in proofread_letter(letter, words=WORDS) if f.check == "slang"]
+
+
+def test_slang_in_a_cell_is_one_finding_naming_the_cell():
+    """A casual Personal Note is reported once, at its cell, not again in each sentence."""
+    note = "sooo excited lol"
+    where = "Contacts!Q5 (Personal Note)"
+    letter = replace(with_paragraph(CLEAN, 8, f"I enjoyed our talk: {note}."),
+                     cells=((where, note),), personal_note=note)  # fmt: skip
+    reported: set[str] = set()
+    found = [f for f in proofread_letter(letter, words=WORDS, reported=reported)
+             if f.check == "slang"]  # fmt: skip
+    assert [f.message for f in found] == [f'{where}: "lol" is too casual for a letter to an '
+                                          "interviewer"]  # fmt: skip
+    again = proofread_letter(replace(letter, file="b.docx"), words=WORDS, reported=reported)
+    assert [f for f in again if f.check == "slang"] == []
+
+
+def test_at_and_t_is_not_a_doubled_word():
+    """ "at AT&T" is a preposition and a company, not the doubled word "at AT"."""
+    letter = with_paragraph(CLEAN, 8, "I led the billing team at AT&T for six years.")
+    assert checks(proofread_letter(letter, words=(*WORDS, "AT&T"))) == []
+    doubled = with_paragraph(CLEAN, 8, "I look forward to to hearing from you.")
+    assert checks(proofread_letter(doubled, words=WORDS)) == [("R6", "doubled word")]
+
+
+@pytest.mark.parametrize("text, shouting", [
+    ("I AM SO EXCITED to hear from you.", True),
+    ("I would be THRILLED to hear from you.", True),
+    ("I ran SQL and AWS training at IBM.", False),
+    ("I look forward to hearing from NOBLE soon.", False),  # a workbook word
+])  # fmt: skip
+def test_shouting_in_capitals_is_flagged_but_acronyms_are_not(text, shouting):
+    """R8: capitals read as shouting; short acronyms and the workbook's own words do not."""
+    found = proofread_letter(with_paragraph(CLEAN, 8, text), words=WORDS)
+    assert any(f.check == "shouting" for f in found) is shouting
+
+
+def test_want_job_no_letter_must_not_claim_strong_interest():
+    """R4: a Want Job = No letter whose note says "would love to join" is flagged."""
+    text = "I would love to join your team."
+    for kind in ("letter", "card", "keep-in-touch"):
+        letter = replace(with_paragraph(CLEAN, 8, text), kind=kind, wants_job=False)
+        assert ("R7", "interest") in checks(proofread_letter(letter, words=WORDS))
+    assert checks(proofread_letter(with_paragraph(CLEAN, 8, text), words=WORDS)) == []
 
 
 def test_missing_essentials_are_each_reported():
@@ -271,3 +315,15 @@ def test_clean_rendered_letters_pass(tmp_path):
     assert batch.proofreading.read_text() == (
         "Proofreading of 1 letter, 2026-11-25\n\nNo findings.\n"
     )
+
+
+def test_identical_keep_in_touch_letters_to_a_panel_are_reported():
+    """R3: the sameness check covers keep-in-touch letters and cards, not only thank-yous."""
+    body = ("Dear Ms. Adams:", "Thank you again for considering me.", "I hope we stay in touch "
+            "and that you keep me in your network.", "Sincerely,", "Jo")  # fmt: skip
+    a = LetterText(file="a.docx", kind="keep-in-touch", paragraphs=body, panel="P", contact="1",
+                   names=("Ms.", "Ann", "Adams"))  # fmt: skip
+    b = LetterText(file="b.docx", kind="keep-in-touch", contact="2", panel="P",
+                   names=("Mr.", "Bo", "Baker"),
+                   paragraphs=tuple(p.replace("Ms. Adams", "Mr. Baker") for p in body))  # fmt: skip
+    assert [f.check for f in check_panels([a, b])] == ["individual"]

@@ -117,7 +117,8 @@ def letter_head(doc) -> None:
 
 def signature(doc, enclosures: bool = True) -> None:
     """Complimentary close, room to sign, typed name, enclosures, cc (R9)."""
-    para(doc, "Sincerely,", after=48, keep=True)  # about four lines of room for the signature
+    # about four lines of room for the signature
+    para(doc, "{{ complimentary_close }}", after=48, keep=True)
     para(doc, "{{ sender_name }}", after=12, keep=True)
     if enclosures:
         optional(doc, "enclosures_line", keep=True)
@@ -155,8 +156,21 @@ def thank_you_email() -> Document:
     para(doc, "{{ opening }}", after=12)
     para(doc, INTEREST_AND_QUALIFICATIONS, after=12)
     para(doc, ENCLOSURES_AND_CLOSING, after=12)
-    para(doc, "Sincerely,\n{{ email_signature }}", after=12)
+    para(doc, "{{ complimentary_close }}\n{{ email_signature }}", after=12)
     optional(doc, "enclosures_line")
+    return doc
+
+
+def keep_in_touch_email() -> Document:
+    """Return the keep-in-touch as an email (R14, to an Email-preferred contact)."""
+    doc = new_document(8.5, 11, (1, 1, 1, 1), size=11, title="Keep-in-touch email")
+    para(doc, "Subject: {{ subject }}", after=12)
+    para(doc, "{{ salutation }}", after=12)
+    para(doc, "{{ opening }}", after=12)
+    para(doc, "{{ network }}", after=12)
+    para(doc, "{{ referral }}", after=12)
+    para(doc, "{{ closing }}", after=12)
+    para(doc, "{{ complimentary_close }}\n{{ email_signature }}", after=12)
     return doc
 
 
@@ -189,7 +203,7 @@ def fax_cover() -> Document:
         ("Phone:", "{{ sender_phone }}"),
         ("Email:", "{{ sender_email }}"),
         ("Date:", "{{ date }}"),
-        ("Pages:", "______ (including this cover sheet)"),
+        ("Pages:", "{{ fax_pages }} (including this cover sheet)"),
         ("Re:", "{{ subject }}"),
     ]
     table = doc.add_table(rows=len(rows), cols=2)
@@ -247,6 +261,7 @@ TEMPLATES = {
     "thank_you_email.docx": thank_you_email,
     "note_card.docx": note_card,
     "keep_in_touch.docx": keep_in_touch,
+    "keep_in_touch_email.docx": keep_in_touch_email,
     "fax_cover.docx": fax_cover,
     "envelope.docx": envelope,
 }

@@ -25,7 +25,7 @@ from .context import LetterData, clean, letter_context, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .render import Renderer, combine, docx_paragraphs
-from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, KIND_TEMPLATES
+from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
 
 
 def publish(batch: LetterBatch) -> list[str]:
@@ -168,9 +168,9 @@ def render_letters(
             ctx = letter_context(data, today)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             docs = [renderer.render(n, ctx, today, country, title)
-                    for n in KIND_TEMPLATES[action.kind]]  # fmt: skip
+                    for n in templates_for(action)]  # fmt: skip
             name = letter_file_name(action, contact, today)
-            if action.kind is Kind.THANK_YOU_EMAIL:
+            if is_email(action):
                 paragraphs = docx_paragraphs(docs[0])
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
@@ -182,7 +182,8 @@ def render_letters(
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
-            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells))
+            texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
+                                      localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
         if progress is not None:
             progress(i, len(todo))
@@ -230,6 +231,7 @@ def _letter_text(
     ctx: dict[str, Any],
     paragraphs: list[str],
     cells: Sequence[tuple[str, str]] = (),
+    language: str = "en-US",
 ) -> LetterText:
     kind = {
         Kind.THANK_YOU_LETTER: "letter",
@@ -257,6 +259,7 @@ def _letter_text(
         enclosures=tuple(ctx["enclosures"]),
         personal_note=ctx["personal_note"],
         cells=_in_letter(cells, paragraphs),
+        language=language,
     )
 
 
@@ -269,7 +272,7 @@ def _in_letter(
 
 
 def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Finding]:
-    if action.kind is Kind.THANK_YOU_EMAIL and not ctx["recipient_email"]:
+    if is_email(action) and not ctx["recipient_email"]:
         return [Finding(file=name, sentence="", rule="R5", check="channel",
                         message=f"no Email for {ctx['recipient_name']}: fill it in, or the "
                         "draft has no recipient")]  # fmt: skip

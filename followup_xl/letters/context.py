@@ -22,19 +22,25 @@ from .phrasebook import (
     CARD_THANKS,
     CLOSING,
     CLOSING_NO,
+    DECISION,
     ENCLOSED,
+    ENCLOSED_ONE,
     FORGOT,
     INTEREST,
+    INTEREST_UNSURE,
     KEEP_CLOSE,
     KEEP_OPEN,
     NETWORK,
     NO_INTEREST,
     OUTCOME,
+    OUTCOME_REST,
     PERSONAL,
     REFERRAL,
     REFERRAL_PLAIN,
     STRENGTHS,
     STRENGTHS_NO,
+    STRENGTHS_SENTENCE,
+    STRENGTHS_SENTENCE_NO,
 )
 
 
@@ -65,26 +71,58 @@ def split_items(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
 
 
-#: Common words an Enclosures item starts with; capitalized in the cell ("Writing samples"),
-#: they are lower-cased inside a sentence. Anything else (names, products) stays as typed.
-_ENCLOSURE_WORDS = frozenset(
+#: Ordinary words a cell fragment may start with; capitalized in the cell ("Writing samples",
+#: "The new cover sheets"), they are lower-cased inside a sentence. Any other first word
+#: (names, products, languages, acronyms, words with inner capitals) stays as typed.
+_ORDINARY_WORDS = frozenset(
     re.split(
         r"\s+",
-        """a an the my two three four five copy copies list lists reference references letter
-        letters recommendation recommendations writing work design code sample samples
-        portfolio portfolios transcript transcripts certificate certificates diploma proof
-        photos photo résumé resume report reports article articles examples example plan plans
-        presentation presentations""",
+        """a an the my our your his her their its this that these those some any all both each
+        every several many few more most other another such no one two three four five six seven
+        eight nine ten eleven twelve fifteen twenty thirty hundred first second third last next
+        new old recent latest updated current full short long detailed brief signed original
+        printed digital official final strong good great deep solid proven excellent advanced
+        basic broad wide extensive annual monthly weekly daily
+        copy copies list lists reference references letter letters recommendation
+        recommendations writing work design code sample samples portfolio portfolios transcript
+        transcripts certificate certificates degree degrees diploma diplomas proof photos photo
+        résumé resume report reports article articles examples example plan plans presentation
+        presentations rights database databases cover sheet sheets notes summary summaries
+        years year months experience knowledge background skills skill management leadership
+        customer customers client clients team teams project projects budget budgets sales data
+        research training teaching fluent native children's children kids reading store stores
+        staff weekend weekends holiday holidays loyalty inventory software rota events event
+        office remote travel shift shifts schedule schedules volunteer volunteering community
+        school schools hiring onboarding marketing finance accounting payroll safety quality
+        service support""",
     )
 )
 
 
-def _mid_sentence(item: str) -> str:
-    """Return an Enclosures item as a sentence has it: "Writing samples" -> "writing samples"."""
-    first = item.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ENCLOSURE_WORDS:
-        return item[:1].lower() + item[1:]
-    return item
+def mid_sentence(text: str) -> str:
+    """Return a cell fragment as it reads inside a sentence ("The new cover sheets" -> "the
+    new cover sheets"); proper nouns and acronyms (AT&T, CV, Python) are left as typed."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ORDINARY_WORDS:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+#: First words after which an enclosure needs no "my" ("the list", "two samples", "my CV").
+_DETERMINERS = frozenset(
+    re.split(
+        r"\s+",
+        """a an the my our your his her their this that these those some two three four five
+        six seven eight nine ten several copies copy""",
+    )
+)
+
+
+def _one_enclosure(item: str) -> str:
+    """Return a single enclosure as a sentence names it: "CV" -> "my CV"."""
+    item = mid_sentence(item)
+    first = item.split(" ", 1)[0].lower()
+    return item if first in _DETERMINERS else f"my {item}"
 
 
 def _pick(options: Sequence[str], variant: int, slot: int) -> str:
@@ -145,9 +183,16 @@ def _street_lines(street: str) -> list[str]:
     return [ln for ln in clean(street).splitlines() if ln.strip()]
 
 
+#: Honorifics written without a full stop in British letters ("Dr Lee", "Ms Lee").
+_SHORT_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."})
+
+
 def _recipient(contact: Contact, interview: Interview | None, country: str) -> dict[str, str]:
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
+    british = localize.british(country)
+    if british and honorific in _SHORT_HONORIFICS:
+        honorific = honorific[:-1]
     name = " ".join(p for p in (honorific, first, last) if p) or _one_line(contact.contact_id)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
@@ -180,9 +225,19 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
         "recipient_email": _one_line(contact.email),
         "recipient_phone": _one_line(contact.phone),
         "recipient_fax": _one_line(contact.fax),
-        "salutation": f"Dear {addressee}:",
+        # R9: "Dear Dr. Lee:" in the US; "Dear Dr Lee," in British letters
+        "salutation": f"Dear {addressee}{',' if british else ':'}",
         "card_salutation": f"Dear {addressee},",
+        "complimentary_close": _close(british, named=addressee != "Sir or Madam"),
     }
+
+
+def _close(british: bool, *, named: bool) -> str:
+    """Return the complimentary close: "Sincerely," (US); "Yours sincerely," (British), and
+    "Yours faithfully," to "Dear Sir or Madam"."""
+    if not british:
+        return "Sincerely,"
+    return "Yours sincerely," if named else "Yours faithfully,"
 
 
 def letter_context(data: LetterData, today: date) -> dict[str, Any]:
@@ -214,23 +269,28 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
 
     strength_items = split_items(strengths)
     sentence_like = len(strength_items) == 1 and _is_sentence(strength_items[0])
-    strengths_list = "" if sentence_like else localize.join_list(strength_items, country)
+    strengths_list = (
+        "" if sentence_like else localize.join_list([mid_sentence(x) for x in strength_items],
+                                                    country)
+    )  # fmt: skip
     fill = {
         "on_day": f" on {day}" if day else "",
         "the_position": _the_position(position),
         "at_company": f" at {company}" if company else "",
         "team": company or "your team",
-        "note": note.rstrip(".").strip() if note else "",
+        "note": mid_sentence(note.rstrip(".").strip()) if note else "",
     }
 
     appreciation = _pick(APPRECIATION, v, 0).format(**fill)
     personal = ""
     if note:
         personal = note if _is_sentence(note) else _pick(PERSONAL, v, 1).format(**fill)
-    interest = _pick(INTEREST if wants else NO_INTEREST, v, 2).format(**fill)
+    unsure = want_job.strip().lower() == "unsure"
+    interests = (INTEREST_UNSURE if unsure else INTEREST) if wants else NO_INTEREST
+    interest = _pick(interests, v, 2).format(**fill)
     qualifications = ""
     if sentence_like:
-        lead = "To restate what I would bring:" if wants else "As we discussed:"
+        lead = _pick(STRENGTHS_SENTENCE if wants else STRENGTHS_SENTENCE_NO, v, 3)
         qualifications = f"{lead} {strength_items[0]}"
     elif strengths_list:
         qualifications = _pick(STRENGTHS if wants else STRENGTHS_NO, v, 3).format(
@@ -239,17 +299,21 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     if forgot:
         extra = _pick(FORGOT, v, 0).format(forgot=_sentence(forgot))
         qualifications = f"{qualifications} {extra}".strip()
-    enclosures_text = localize.join_list([_mid_sentence(e) for e in enclosures], country)
+    enclosures_text = localize.join_list([mid_sentence(e) for e in enclosures], country)
     enclosure_sentence = ""
     enclosures_line = ""
     if enclosures:
         word = "attached" if email else "enclosed"
-        enclosure_sentence = _pick(ENCLOSED, v, 1).format(enclosed=word, items=enclosures_text)
+        if len(enclosures) == 1:
+            one = _one_enclosure(enclosures[0])
+            enclosure_sentence = _pick(ENCLOSED_ONE, v, 1).format(enclosed=word, item=one)
+        else:
+            enclosure_sentence = _pick(ENCLOSED, v, 1).format(enclosed=word, items=enclosures_text)
         label = "Attachment" if email else "Enclosure"
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
     closing = _pick(CLOSING if wants else CLOSING_NO, v, 2)
     if decision and wants:
-        closing = f"I understand that a decision is expected by {decision}. {closing}"
+        closing = f"{_pick(DECISION, v, 3).format(decision=decision)} {closing}"
 
     card_personal = _pick(CARD_PERSONAL, v, 1).format(**fill) if note else ""
     if note and _is_sentence(note):
@@ -259,12 +323,17 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         for p in (_pick(CARD_THANKS, v, 0).format(**fill), card_personal, _pick(CARD_END, v, 2))
         if p
     )
-    outcome = OUTCOME.get(iv.status if iv else "", "")
+    although = OUTCOME.get(iv.status if iv else "", "")
+    outcome = _pick(OUTCOME_REST, v, 1).format(although=although) if although else ""
     if kind is Kind.KEEP_IN_TOUCH:
-        appreciation = KEEP_OPEN.format(**fill)
+        appreciation = _pick(KEEP_OPEN, v, 0).format(**fill)
         personal = outcome
-        closing = KEEP_CLOSE
-    referral = REFERRAL.format(strengths=strengths_list) if strengths_list else REFERRAL_PLAIN
+        closing = _pick(KEEP_CLOSE, v, 3)
+    referral = (
+        _pick(REFERRAL, v, 2).format(strengths=strengths_list)
+        if strengths_list
+        else _pick(REFERRAL_PLAIN, v, 2)
+    )
     subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
     if kind is Kind.KEEP_IN_TOUCH:
         subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
@@ -294,8 +363,10 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "enclosure_sentence": enclosure_sentence,
         "closing": closing,
         "card_message": card_message,
-        "network": NETWORK,
+        "network": _pick(NETWORK, v, 4),
         "referral": referral,
+        # the cover sheet and the letter, which is one page (templates are made to fit one)
+        "fax_pages": "2",
         "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
         f"page is missing or hard to read, please call me{at_phone}.",
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import WriteError
 from ..model import Action, Contact, Kind
-from .templates import KIND_LABELS
+from .templates import KIND_LABELS, is_email
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$", re.IGNORECASE)
@@ -46,9 +46,13 @@ def letter_file_name(action: Action, contact: Contact | None, today: date) -> st
     """Return the file name a person finds the letter by (without a uniqueness suffix)."""
     company = action.company or (contact.organization if contact else "")
     person = (contact.full_name if contact else "") or action.who or action.contact_id
-    ext = ".eml" if action.kind is Kind.THANK_YOU_EMAIL else ".docx"
+    email = is_email(action)
+    ext = ".eml" if email else ".docx"
+    label = KIND_LABELS[action.kind]
+    if email and action.kind is not Kind.THANK_YOU_EMAIL:
+        label += " email"
     parts = [safe_part(p) for p in (company, person)]
-    stem = " — ".join([f"{today.isoformat()} {KIND_LABELS[action.kind]}", *[p for p in parts if p]])
+    stem = " — ".join([f"{today.isoformat()} {label}", *[p for p in parts if p]])
     return stem + ext
 
 

@@ -50,6 +50,35 @@ def fit_paper(document: Any, country: str) -> None:
             section.page_width, section.page_height = Twips(_A4_SIZE[0]), Twips(_A4_SIZE[1])
 
 
+def set_language(document: Any, tag: str) -> None:
+    """Tag the document's English text as `tag` ("en-GB" or "en-US") for Word's spelling.
+
+    The default language (docDefaults) and every English w:lang in the styles and the body
+    are set; text a template tags in another language keeps it.
+    """
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = styles.makeelement(qn("w:docDefaults"), {})
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = defaults.makeelement(qn("w:rPrDefault"), {})
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = rpr_default.makeelement(qn("w:rPr"), {})
+        rpr_default.append(rpr)
+    if rpr.find(qn("w:lang")) is None:
+        rpr.append(rpr.makeelement(qn("w:lang"), {qn("w:val"): tag}))
+    for root in (styles, document.element.body):
+        for lang in root.iter(qn("w:lang")):
+            if (lang.get(qn("w:val")) or "en").lower().startswith("en"):
+                lang.set(qn("w:val"), tag)
+
+
 def set_properties(document: Any, today: date, title: str, author: str) -> None:
     props = document.core_properties
     stamp = datetime(today.year, today.month, today.day)
@@ -98,6 +127,7 @@ class Renderer:
             ) from exc
         document = tpl.docx
         fit_paper(document, country)
+        set_language(document, localize.language_tag(country))
         set_properties(document, today, title, ctx["sender_name"])
         return save_docx(document, today)
 

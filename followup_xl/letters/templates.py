@@ -26,9 +26,11 @@ THANK_YOU_LETTER = "thank_you_letter.docx"
 THANK_YOU_EMAIL = "thank_you_email.docx"
 NOTE_CARD = "note_card.docx"
 KEEP_IN_TOUCH = "keep_in_touch.docx"
+KEEP_IN_TOUCH_EMAIL = "keep_in_touch_email.docx"
 FAX_COVER = "fax_cover.docx"
 ENVELOPE = "envelope.docx"
-TEMPLATE_NAMES = (THANK_YOU_LETTER, THANK_YOU_EMAIL, NOTE_CARD, KEEP_IN_TOUCH, FAX_COVER, ENVELOPE)
+TEMPLATE_NAMES = (THANK_YOU_LETTER, THANK_YOU_EMAIL, NOTE_CARD, KEEP_IN_TOUCH, KEEP_IN_TOUCH_EMAIL,
+                  FAX_COVER, ENVELOPE)  # fmt: skip
 
 #: The templates each kind of letter needs, in the order they make up its file.
 KIND_TEMPLATES: dict[Kind, tuple[str, ...]] = {
@@ -38,6 +40,23 @@ KIND_TEMPLATES: dict[Kind, tuple[str, ...]] = {
     Kind.NOTE_CARD: (NOTE_CARD,),
     Kind.KEEP_IN_TOUCH: (KEEP_IN_TOUCH,),
 }
+
+
+def is_email(action: Action) -> bool:
+    """Return True when the letter is an email draft: a thank-you email, or a keep-in-touch
+    to a contact whose preferred channel is Email (R5, R14)."""
+    return action.kind is Kind.THANK_YOU_EMAIL or (
+        action.kind is Kind.KEEP_IN_TOUCH and action.channel == "Email"
+    )
+
+
+def templates_for(action: Action) -> tuple[str, ...]:
+    """Return the templates one letter is made of, in the order they make up its file."""
+    if action.kind is Kind.KEEP_IN_TOUCH and is_email(action):
+        return (KEEP_IN_TOUCH_EMAIL,)
+    return KIND_TEMPLATES[action.kind]
+
+
 #: The words that name a kind in its file name.
 KIND_LABELS = {
     Kind.THANK_YOU_LETTER: "Thank-you",
@@ -85,6 +104,8 @@ VARIABLES: dict[str, str] = {
     "recipient_fax": "Fax of the contact",
     "salutation": 'the salutation of a letter ("Dear Ms. Dubois-Okafor:")',
     "card_salutation": 'the salutation of a card or email ("Dear Ms. Lee,")',
+    "complimentary_close": 'the close above the signature: "Sincerely," (US style) or "Yours '
+    'sincerely," (British style; "Yours faithfully," to "Dear Sir or Madam")',
     "company": "Company of the interview",
     "position": "Position of the interview",
     "interview_date": 'the interview day ("Tuesday, November 24"; the year when not this year)',
@@ -111,6 +132,7 @@ VARIABLES: dict[str, str] = {
     "network": "R14: asks to stay in each other's network",
     "referral": "R14: asks for referrals",
     "fax_message": "the message on the fax cover sheet",
+    "fax_pages": "pages of a fax, this cover sheet included (the letter counts as one page)",
 }
 
 
