@@ -266,8 +266,7 @@ class WorkbookPart:
 
     def set_owner_marks(self, due: Sheet, columns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
         """Replace the tool's markers: its Due sheet, and each sheet's (header row, columns)."""
-        root = self.tree.getroot()
-        names = root.find(q("definedNames"))
+        names = self._defined_names()
         wanted = [(OWNER_DUE, f"{quote_sheet(due.name)}!$A$1")]
         for i, (sheet, (row, cols)) in enumerate(sorted(columns.items()), start=1):
             refs = [f"{quote_sheet(sheet)}!${col_letter(c)}${row}" for c in sorted(cols)]
@@ -275,16 +274,6 @@ class WorkbookPart:
             if hi - lo + 1 == len(set(cols)):
                 refs = [f"{quote_sheet(sheet)}!${col_letter(lo)}${row}:${col_letter(hi)}${row}"]
             wanted.append((f"{OWNER_COLUMNS}{i}", ",".join(refs)))
-        if names is None:
-            names = etree.Element(q("definedNames"))
-            anchor = root.find(q("sheets"))
-            for tag in ("functionGroups", "externalReferences"):
-                found = root.find(q(tag))
-                if found is not None:
-                    anchor = found
-            if anchor is None:
-                raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
-            anchor.addnext(names)
         current = [
             (dn.get("name", ""), dn.text or "", dn.get("hidden"))
             for dn in names.findall(q("definedName"))
@@ -305,13 +294,9 @@ class WorkbookPart:
             dn.text = text
         self.dirty.add(self.part)
 
-    def set_filter_name(self, sheet: Sheet, ref: str) -> None:
-        """Set the hidden _xlnm._FilterDatabase name Excel keeps for a sheet's autofilter."""
+    def _defined_names(self) -> etree._Element:
+        """Return the workbook's <definedNames>, adding it in schema order when missing."""
         root = self.tree.getroot()
-        index = self.sheets.index(sheet)
-        quoted = quote_sheet(sheet.name)
-        r1, c1, r2, c2 = parse_range(ref)
-        text = f"{quoted}!${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
         names = root.find(q("definedNames"))
         if names is None:
             names = etree.Element(q("definedNames"))
@@ -323,6 +308,15 @@ class WorkbookPart:
             if anchor is None:
                 raise WriteError(f"{self.pkg.name} is damaged: its workbook part lists no sheets")
             anchor.addnext(names)
+        return names
+
+    def set_filter_name(self, sheet: Sheet, ref: str) -> None:
+        """Set the hidden _xlnm._FilterDatabase name Excel keeps for a sheet's autofilter."""
+        index = self.sheets.index(sheet)
+        quoted = quote_sheet(sheet.name)
+        r1, c1, r2, c2 = parse_range(ref)
+        text = f"{quoted}!${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
+        names = self._defined_names()
         for dn in names.findall(q("definedName")):
             if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(index):
                 if dn.text != text:
