@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .contract import HONORIFICS
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
 
 #: Complimentary closes accepted in a business letter (R9), each followed by a comma.
 CLOSINGS = (
@@ -131,7 +135,8 @@ class LetterText:
 
 
 @lru_cache(maxsize=1)
-def _speller() -> object:
+def _speller() -> SpellChecker:
+    """Return the English spell checker, loaded once (its dictionary takes a moment)."""
     from spellchecker import SpellChecker
 
     # distance 1 keeps suggestions fast (distance 2 costs seconds per long word)
@@ -171,7 +176,7 @@ def british_words() -> frozenset[str]:
     from importlib.resources import files
 
     made: set[str] = set()
-    for word in _speller().word_frequency.dictionary:  # type: ignore[attr-defined]
+    for word in _speller().word_frequency.dictionary:
         made |= {pattern.sub(repl, word) for pattern, repl in _BRITISH_RULES} - {word}
         for stem in _OUR_STEMS:
             if word.startswith(stem):
@@ -226,7 +231,7 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
         seen.add(w)
         if word.isupper() or any(c.isupper() for c in word[1:]):
             continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if speller.unknown([w]):  # type: ignore[attr-defined]
+        if speller.unknown([w]):
             out.append(word)
     return out
 
@@ -234,7 +239,7 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
 @lru_cache(maxsize=1024)
 def _suggest(word: str) -> str:
     try:
-        best = _speller().correction(_norm(word))  # type: ignore[attr-defined]
+        best = _speller().correction(_norm(word))
     except Exception:  # pragma: no cover - the speller's own edge cases
         best = None
     return f' (did you mean "{best}"?)' if best and best != _norm(word) else ""
