@@ -6,7 +6,6 @@ Real workbooks, the real CLI (in process or as a subprocess), the files reopened
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import subprocess
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_ownership import digest, example
 from test_run import PANEL, PEOPLE
 
 from factory import make_book
@@ -51,17 +51,6 @@ def cli_process(*args: str, limit: int | None = None, env: dict | None = None) -
         capture_output=True, text=True, timeout=300, preexec_fn=limited,
         env={**os.environ, **(env or {})},
     )  # fmt: skip
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def example(folder: Path, name: str = "tracker.xlsx") -> Path:
-    path = folder / name
-    result = cli("init", str(path), "--example", "--today", TODAY)
-    assert result.exit_code == 0, result.output
-    return path
 
 
 def listing(folder: Path) -> list[str]:
