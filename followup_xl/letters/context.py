@@ -158,7 +158,7 @@ def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
     street = clean(profile.street)
     city, state, zip_code = clean(profile.city), clean(profile.state), clean(profile.zip)
     address = postal.lines(postal.Address(street, city, state, zip_code), country)
-    home = postal.country_line(country, to)
+    home = "" if not address else postal.country_line(country, to)
     address += [home] if home else []
     phone, cell, email = _one_line(profile.phone), _one_line(profile.cell), _one_line(profile.email)
     cell_label = localize.cell_label(country)
@@ -205,7 +205,7 @@ def _recipient(
     where = recipient_address(contact, interview)
     block = postal.lines(where, to, name=[name, title], organization=organization)
     address = postal.lines(where, to)
-    abroad = postal.country_line(to, country)
+    abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []
     if honorific and last:
