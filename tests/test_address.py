@@ -250,3 +250,36 @@ def test_run_addresses_a_letter_to_the_companys_country(tmp_path):
     text = [p.text for p in Document(str(letter)).paragraphs if p.text.strip()]
     assert text[1].startswith("Alex Rivera\n3 Clerkenwell Road\nLondon\nEC1M 5RN\nUNITED KINGDOM\n")
     assert text[2] == "Dr Amy Lee\nHart & Lowe\n1 Federal Street\nBoston, MA 02110\nUNITED STATES"
+
+
+def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
+    """A German address without its postcode and a US company address without its State: one
+    R9 finding per letter, naming the workbook cells to fill in; a whole address passes."""
+    from followup_xl.cli import main
+
+    interview = {"Interview ID": "HL-1", "Company": "Hart & Lowe", "Position": "Editor",
+                 "Interview Date": date(2026, 11, 24), "Status": "Interviewed",
+                 "Company Street": "1 Federal Street", "Company City": "Boston",
+                 "Company ZIP": "02110", "Company Country": "US"}  # fmt: skip
+    people = [
+        {"Contact ID": "C1", "Interview ID": "HL-1", "First Name": "Amy", "Last Name": "Lee",
+         "Preferred Channel": "Mail", "Street": "Kastanienallee 12", "City": "Berlin",
+         "Country": "DE"},
+        {"Contact ID": "C2", "Interview ID": "HL-1", "First Name": "Bo", "Last Name": "Ek",
+         "Preferred Channel": "Mail"},
+        {"Contact ID": "C3", "Interview ID": "HL-1", "First Name": "Cy", "Last Name": "Roe",
+         "Preferred Channel": "Mail", **{k.title() if k != "zip" else "ZIP": v
+                                         for k, v in LONDON.items()}, "Country": "GB"},
+    ]  # fmt: skip
+    path = make_workbook(tmp_path / "t.xlsx", interviews=[interview], contacts=people,
+                         profile={"Country": "GB"})  # fmt: skip
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-25",
+                                       "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = (out / "2026-11-25 Proofreading.txt").read_text(encoding="utf-8")
+    found = [ln for ln in report.splitlines() if "R9 address" in ln]
+    assert len(found) == 2, report
+    assert "Amy Lee (DE)" in found[0] and found[0].endswith("Contacts!L2 (ZIP)")
+    assert "Bo Ek (US)" in found[1] and found[1].endswith("Interviews!L2 (Company State)")
+    assert "shouting" not in report  # the country lines in capitals are names

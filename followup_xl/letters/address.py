@@ -79,16 +79,19 @@ def destination(contact: Contact, interview: Interview | None, profile: Profile)
 def country_line(country: str, home: str) -> str:
     """Return the last line of an address mailed from `home` to `country` ("GERMANY"), or ""
     when both are the same country."""
-    code = localize.country_code(country)
-    if code == localize.country_code(home):
+    if localize.country_code(country) == localize.country_code(home):
         return ""
-    return _format(code).name or _english_name(code) or " ".join(country.split()).upper()
+    return country_name(country)
 
 
-def _english_name(code: str) -> str:
+def country_name(country: str) -> str:
+    """Return a country's name as the post reads it, in English capitals ("de" -> "GERMANY");
+    a country no list knows comes back as typed, in capitals."""
     from babel import Locale
 
-    return str(Locale("en").territories.get(code, "")).upper()
+    code = localize.country_code(country)
+    english = str(Locale("en").territories.get(code, "")).upper()
+    return _format(code).name or english or " ".join(country.split()).upper()
 
 
 def _latin(texts: Sequence[str]) -> bool:
