@@ -109,6 +109,8 @@ def test_japan_in_japanese_script_goes_from_postcode_down_to_the_name():
     got = lines(Address("渋谷1-2-3", "渋谷区", "東京都", "150-0002"), "JP", name=["佐藤 健"])
     assert got[0] == "〒150-0002" and got[-1] == "佐藤 健"
     assert got.index("東京都") < got.index("渋谷区") < got.index("渋谷1-2-3")
+    # the address's script decides: a name in kanji on a Latin address keeps the Latin order
+    assert lines(Address(**TOKYO), "JP", name=["佐藤 健"])[0] == "佐藤 健"
 
 
 # --- at home: the own format and no country line -------------------------------------------------

@@ -136,8 +136,8 @@ def lines(
     city, state, zip_code = (" ".join(p.split()) for p in (address.city, address.state,
                                                            address.zip))  # fmt: skip
     layout = _format(localize.country_code(country))
-    typed = [*street, city, state, zip_code, *name, organization]
-    fmt = layout.latin if _latin(typed) else layout.local
+    # the script of the address decides the order: Japanese script takes the Japanese order
+    fmt = layout.latin if _latin([*street, city, state]) else layout.local
     fields = set(re.findall(r"%([A-Z])", fmt))
     big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
     # a part repeated in a part the layout has no place for says nothing new ("Dubai, Dubai")
