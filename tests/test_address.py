@@ -255,8 +255,9 @@ def test_run_addresses_a_letter_to_the_companys_country(tmp_path):
 
 
 def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
-    """A German address without its postcode and a US company address without its State: one
-    R9 finding per letter, naming the workbook cells to fill in; a whole address passes."""
+    """A German address without its postcode, a US company address without its State and a
+    country no list knows: one R9 finding per letter, naming the workbook cells to fill in; a
+    whole address passes."""
     from followup_xl.cli import main
 
     interview = {"Interview ID": "HL-1", "Company": "Hart & Lowe", "Position": "Editor",
@@ -272,6 +273,9 @@ def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
         {"Contact ID": "C3", "Interview ID": "HL-1", "First Name": "Cy", "Last Name": "Roe",
          "Preferred Channel": "Mail", **{k.title() if k != "zip" else "ZIP": v
                                          for k, v in LONDON.items()}, "Country": "GB"},
+        {"Contact ID": "C4", "Interview ID": "HL-1", "First Name": "Di", "Last Name": "Fox",
+         "Preferred Channel": "Mail", "Street": "Hauptstraße 1", "City": "Wien",
+         "ZIP": "1010", "Country": "Österreich"},
     ]  # fmt: skip
     path = make_workbook(tmp_path / "t.xlsx", interviews=[interview], contacts=people,
                          profile={"Country": "GB"})  # fmt: skip
@@ -281,7 +285,10 @@ def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
     assert result.exit_code == 0, result.output
     report = (out / "2026-11-25 Proofreading.txt").read_text(encoding="utf-8")
     found = [ln for ln in report.splitlines() if "R9 address" in ln]
-    assert len(found) == 2, report
+    assert len(found) == 3, report
     assert "Amy Lee (DE)" in found[0] and found[0].endswith("Contacts!L2 (ZIP)")
     assert "Bo Ek (US)" in found[1] and found[1].endswith("Interviews!L2 (Company State)")
+    # a country typed in its own language is not guessed at: the cell to retype is named
+    assert 'Country "Österreich" for Di Fox is not a country' in found[2]
+    assert found[2].endswith("Contacts!M5 (Country)")
     assert "shouting" not in report  # the country lines in capitals are names

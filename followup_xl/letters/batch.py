@@ -309,6 +309,15 @@ def _address_findings(
         return []
     where = recipient_address(contact, iv)
     to = postal.destination(contact, iv, book.profile)
+    if not postal.known(to):
+        if contact.country.strip() or iv is None or not iv.company_country.strip():
+            cell = _where(book, CONTACTS_SHEET, "Country", contact.row, contact.contact_id)
+        else:
+            cell = _where(book, INTERVIEWS_SHEET, "Company Country", iv.row, iv.interview_id)
+        return [Finding(file=name, sentence="", rule="R9", check="address",
+                        message=f'Country "{to}" for {ctx["recipient_name"]} is not a country '
+                        "the address data knows, so the address follows no country's format: "
+                        f"type its ISO code (DE, FR, …) or English name in {cell}")]  # fmt: skip
     gaps = postal.missing(where, to)
     if not gaps:
         return []
