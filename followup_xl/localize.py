@@ -1,4 +1,4 @@
-"""Dates, lists, paper and postal addresses in the style of the user's country (Profile Country).
+"""Dates, lists and paper in the style of the user's country (Profile Country).
 
 Letters are written in English; only the order of the parts follows the country: Babel's
 English locale for that country ("en_US", "en_GB", "en_DE", …) gives the date and list style,
@@ -13,19 +13,6 @@ from functools import lru_cache
 
 #: Countries that print on US Letter paper; everyone else uses A4.
 LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
-
-# How the last line(s) of a postal address are ordered. The street always comes first.
-#   "city_state_zip": "Springfield, IL 62704"   (US, Canada, Australia-like)
-#   "zip_city":       "10115 Berlin"            (most of continental Europe)
-#   "city_zip_lines": "London" / "SW1A 1AA"     (UK and Ireland: postcode on its own line)
-_CITY_STATE_ZIP = frozenset({"US", "CA", "AU", "PR"})
-_CITY_ZIP_LINES = frozenset({"GB", "UK", "IE"})
-_ZIP_CITY = frozenset(
-    {
-        "DE", "AT", "CH", "LI", "FR", "BE", "LU", "NL", "IT", "ES", "PT", "DK", "NO", "SE", "FI",
-        "IS", "PL", "CZ", "SK", "HU", "SI", "HR", "GR", "RO", "BG", "EE", "LV", "LT", "MC", "TR",
-    }
-)  # fmt: skip
 
 
 def country_code(country: str) -> str:
@@ -98,28 +85,6 @@ def join_list(items: list[str] | tuple[str, ...], country: str) -> str:
     if not items:
         return ""
     return format_list(list(items), locale=locale_for(country))
-
-
-def city_lines(city: str, state: str, zip_code: str, country: str) -> list[str]:
-    """Return the address line(s) after the street, ordered as the country writes them."""
-    code = country_code(country)
-    city, state, zip_code = city.strip(), state.strip(), zip_code.strip()
-    if code in _CITY_ZIP_LINES:
-        return [p for p in (city, state, zip_code) if p]
-    if code in _ZIP_CITY:
-        line = " ".join(p for p in (zip_code, city) if p)
-        return [p for p in (line, state) if p]
-    # US style, also the default: "City, ST 12345"
-    tail = " ".join(p for p in (state, zip_code) if p)
-    if city and tail:
-        return [f"{city}, {tail}"]
-    return [p for p in (city, tail) if p]
-
-
-def address_lines(street: str, city: str, state: str, zip_code: str, country: str) -> list[str]:
-    """Return the postal address lines; a multi-line street keeps its own line breaks."""
-    lines = [ln.strip() for ln in (street or "").splitlines() if ln.strip()]
-    return lines + city_lines(city, state, zip_code, country)
 
 
 #: Senders who write English the British way: "Dear Dr Lee," / "Yours sincerely,", British

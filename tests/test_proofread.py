@@ -274,7 +274,8 @@ PROFILE = Profile(name="Jordan Ellis", street="42 Maple Street", city="Springfie
                   zip="62704", phone="(217) 555-0143", email="jordan@example.com")  # fmt: skip
 IV = Interview(row=2, interview_id="BN-1", company="Barnes & Noble", position="Store Manager",
                interview_date=date(2026, 11, 24), strengths="ten years of retail management",
-               enclosures=("List of references",))  # fmt: skip
+               enclosures=("List of references",), company_street="555 Fifth Avenue",
+               company_city="New York", company_state="NY", company_zip="10017")  # fmt: skip
 C = Contact(row=2, contact_id="C-1", interview_id="BN-1", honorific="Ms.", first_name="Renée",
             last_name="Dubois-Okafor", personal_note="the reading hour")  # fmt: skip
 ACT = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=date(2026, 11, 25),

@@ -21,7 +21,8 @@ from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
 from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
-from .context import LetterData, clean, letter_context, split_items
+from . import address as postal
+from .context import LetterData, clean, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .render import Renderer, combine, docx_paragraphs
@@ -112,6 +113,10 @@ def _workbook_words(book: Book) -> list[str]:
     for c in book.contacts:
         words += [c.honorific, c.first_name, c.last_name, c.job_title, c.organization, c.street,
                   c.city, c.state, c.email]  # fmt: skip
+    # the country lines of the addresses ("UNITED KINGDOM") are names, not shouting
+    countries = {p.country, *(iv.company_country for iv in book.interviews),
+                 *(c.country for c in book.contacts)}  # fmt: skip
+    words += [postal.country_name(x) for x in sorted(countries) if x and x.strip()]
     return [w for w in words if w]
 
 
@@ -185,6 +190,7 @@ def render_letters(
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
+            batch.findings += _address_findings(path.name, action, book, contact, iv, ctx)
         if progress is not None:
             progress(i, len(todo))
 
@@ -207,22 +213,26 @@ def render_letters(
 
 def _cells(book: Book, contact: Contact, iv: Interview | None) -> list[tuple[str, str]]:
     """Return (where, text) of the free-text workbook cells behind a letter, e.g. its note."""
-    from ..contract import CONTACTS_SHEET, INTERVIEWS_SHEET, col_letter
+    from ..contract import CONTACTS_SHEET, INTERVIEWS_SHEET
 
-    def where(sheet: str, column: str, row: int, owner: str) -> str:
-        layout = book.layouts.get(sheet)
-        if layout is not None and column in layout.columns:
-            return f"{layout.name}!{col_letter(layout.columns[column])}{row} ({column})"
-        return f"{column} of {owner}"
-
-    out = [(where(CONTACTS_SHEET, "Personal Note", contact.row, contact.contact_id),
+    out = [(_where(book, CONTACTS_SHEET, "Personal Note", contact.row, contact.contact_id),
             contact.personal_note)]  # fmt: skip
     if iv is not None:
         for column, text in (("Strengths", iv.strengths),
                              ("Forgot To Mention", iv.forgot_to_mention),
                              ("Enclosures", "; ".join(iv.enclosures))):  # fmt: skip
-            out.append((where(INTERVIEWS_SHEET, column, iv.row, iv.interview_id), text))
+            out.append((_where(book, INTERVIEWS_SHEET, column, iv.row, iv.interview_id), text))
     return [(w, clean(t)) for w, t in out if t and t.strip()]
+
+
+def _where(book: Book, sheet: str, column: str, row: int, owner: str) -> str:
+    """Return a workbook cell as a user finds it: "Contacts!F3 (Personal Note)"."""
+    from ..contract import col_letter
+
+    layout = book.layouts.get(sheet)
+    if layout is not None and column in layout.columns:
+        return f"{layout.name}!{col_letter(layout.columns[column])}{row} ({column})"
+    return f"{column} of {owner}"
 
 
 def _letter_text(
@@ -281,6 +291,47 @@ def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Fi
                         message=f"no Fax number for {ctx['recipient_name']} on the Contacts "
                         "sheet")]  # fmt: skip
     return []
+
+
+#: Kinds that go by post, so need an address the destination's post can deliver to.
+_POSTED_KINDS = ENVELOPE_KINDS | {Kind.NOTE_CARD}
+
+
+def _address_findings(
+    name: str, action: Action, book: Book, contact: Contact, iv: Interview | None,
+    ctx: dict[str, Any],
+) -> list[Finding]:  # fmt: skip
+    """R9: one finding for a posted letter whose address lacks a part its country's post
+    requires (a US State or ZIP, a UK or German postcode, …), naming the cells to fill in."""
+    from ..contract import CONTACTS_SHEET, INTERVIEWS_SHEET
+
+    if action.kind not in _POSTED_KINDS:
+        return []
+    where = recipient_address(contact, iv)
+    to = postal.destination(contact, iv, book.profile)
+    if not postal.known(to):
+        if contact.country.strip() or iv is None or not iv.company_country.strip():
+            cell = _where(book, CONTACTS_SHEET, "Country", contact.row, contact.contact_id)
+        else:
+            cell = _where(book, INTERVIEWS_SHEET, "Company Country", iv.row, iv.interview_id)
+        return [Finding(file=name, sentence="", rule="R9", check="address",
+                        message=f'Country "{to}" for {ctx["recipient_name"]} is not a country '
+                        "the address data knows, so the address follows no country's format: "
+                        f"type its ISO code (DE, FR, …) or English name in {cell}")]  # fmt: skip
+    gaps = postal.missing(where, to)
+    if not gaps:
+        return []
+    own = not postal.Address(contact.street, contact.city, contact.state, contact.zip).blank()
+    if own or iv is None:
+        cells = [_where(book, CONTACTS_SHEET, col, contact.row, contact.contact_id) for col in gaps]
+    else:
+        cells = [_where(book, INTERVIEWS_SHEET, f"Company {col}", iv.row, iv.interview_id)
+                 for col in gaps]  # fmt: skip
+    country = localize.country_code(to)
+    what = "no postal address" if where.blank() else f"no {', '.join(gaps)} in the address"
+    return [Finding(file=name, sentence="", rule="R9", check="address",
+                    message=f"{what} for {ctx['recipient_name']} ({country}): fill in "
+                    f"{', '.join(cells)}")]  # fmt: skip
 
 
 def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:

@@ -15,6 +15,7 @@ from typing import Any
 from .. import localize
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
 from ..ooxml import XML_ILLEGAL, unify_line_breaks
+from . import address as postal
 from .phrasebook import (
     APPRECIATION,
     CARD_END,
@@ -150,12 +151,15 @@ def _the_position(position: str) -> str:
     return f"the {position} position"
 
 
-def _sender(profile: Profile, country: str) -> dict[str, str]:
+def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
+    """Return the sender's variables: the address in the sender's own format, and the
+    sender's country after it when the letter goes abroad (so it can be answered or returned)."""
     name = _one_line(profile.name)
-    address = localize.address_lines(
-        clean(profile.street), clean(profile.city), clean(profile.state), clean(profile.zip),
-        country,
-    )  # fmt: skip
+    street = clean(profile.street)
+    city, state, zip_code = clean(profile.city), clean(profile.state), clean(profile.zip)
+    address = postal.lines(postal.Address(street, city, state, zip_code), country)
+    home = "" if not address else postal.country_line(country, to)
+    address += [home] if home else []
     phone, cell, email = _one_line(profile.phone), _one_line(profile.cell), _one_line(profile.email)
     cell_label = localize.cell_label(country)
     contact_line = " · ".join(
@@ -163,10 +167,10 @@ def _sender(profile: Profile, country: str) -> dict[str, str]:
         for p in (f"Phone: {phone}" if phone else "", f"{cell_label}: {cell}" if cell else "")
         if p
     )
-    city_line = ", ".join(address[len(_street_lines(profile.street)) :])
+    city_line = ", ".join(postal.lines(postal.Address("", city, state, zip_code), country))
     return {
         "sender_name": name,
-        "sender_street": clean(profile.street),
+        "sender_street": street,
         "sender_city_line": city_line,
         "sender_address": "\n".join(address),
         "sender_phone": phone,
@@ -179,15 +183,15 @@ def _sender(profile: Profile, country: str) -> dict[str, str]:
     }
 
 
-def _street_lines(street: str) -> list[str]:
-    return [ln for ln in clean(street).splitlines() if ln.strip()]
-
-
 #: Honorifics written without a full stop in British letters ("Dr Lee", "Ms Lee").
 _SHORT_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."})
 
 
-def _recipient(contact: Contact, interview: Interview | None, country: str) -> dict[str, str]:
+def _recipient(
+    contact: Contact, interview: Interview | None, country: str, to: str
+) -> dict[str, str]:
+    """Return the recipient's variables: the address in the format of `to`, the country the
+    letter goes to, with its country line when that is not the sender's `country`."""
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
     british = localize.british(country)
@@ -197,16 +201,13 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
     )
-    if any(x.strip() for x in (contact.street, contact.city, contact.state, contact.zip)):
-        parts = (contact.street, contact.city, contact.state, contact.zip)
-    elif interview is not None:
-        parts = (interview.company_street, interview.company_city, interview.company_state,
-                 interview.company_zip)  # fmt: skip
-    else:
-        parts = ("", "", "", "")
-    street, city, state, zip_code = (clean(p) for p in parts)
-    address = localize.address_lines(street, city, state, zip_code, country)
     title = _one_line(contact.job_title)
+    where = recipient_address(contact, interview)
+    block = postal.lines(where, to, name=[name, title], organization=organization)
+    address = postal.lines(where, to)
+    abroad = "" if where.blank() else postal.country_line(to, country)
+    block += [abroad] if abroad else []
+    address += [abroad] if abroad else []
     if honorific and last:
         addressee = f"{honorific} {last}"
     elif first or last:
@@ -221,7 +222,7 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
         "recipient_title": title,
         "recipient_organization": organization,
         "recipient_address": "\n".join(address),
-        "recipient_block": "\n".join(p for p in [name, title, organization, *address] if p),
+        "recipient_block": "\n".join(block),
         "recipient_email": _one_line(contact.email),
         "recipient_phone": _one_line(contact.phone),
         "recipient_fax": _one_line(contact.fax),
@@ -230,6 +231,18 @@ def _recipient(contact: Contact, interview: Interview | None, country: str) -> d
         "card_salutation": f"Dear {addressee},",
         "complimentary_close": _close(british, named=addressee != "Sir or Madam"),
     }
+
+
+def recipient_address(contact: Contact, interview: Interview | None) -> postal.Address:
+    """Return the contact's address, else (all four cells blank) the interview's company's."""
+    if not postal.Address(contact.street, contact.city, contact.state, contact.zip).blank():
+        parts = (contact.street, contact.city, contact.state, contact.zip)
+    elif interview is not None:
+        parts = (interview.company_street, interview.company_city, interview.company_state,
+                 interview.company_zip)  # fmt: skip
+    else:
+        parts = ("", "", "", "")
+    return postal.Address(*(clean(p) for p in parts))
 
 
 def _close(british: bool, *, named: bool) -> str:
@@ -246,8 +259,9 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     country = localize.country_code(profile.country)
     v = data.variant
     ctx: dict[str, Any] = {"date": localize.long_date(today, country)}
-    ctx |= _sender(profile, country)
-    ctx |= _recipient(contact, iv, country)
+    to = postal.destination(contact, iv, profile)
+    ctx |= _sender(profile, country, to)
+    ctx |= _recipient(contact, iv, country, to)
 
     company = _one_line(iv.company) if iv else _one_line(data.action.company)
     position = _one_line(iv.position) if iv else _one_line(data.action.position)

