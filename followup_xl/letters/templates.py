@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TemplateError
 from ..model import Action, Contact, Interview, Kind, Profile, Status
 from .context import LetterData, letter_context
+from .phrasebook import PHRASEBOOK, phrasebook_problems, user_phrasebook
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -151,10 +152,10 @@ def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
         if not template_dir.is_dir():
             raise TemplateError(f"{template_dir}: template folder not found")
         paths = {n: template_dir / n for n in TEMPLATE_NAMES if (template_dir / n).is_file()}
-        if not paths:
+        if not paths and user_phrasebook(template_dir) is None:
             raise TemplateError(
                 f"{template_dir}: no letter templates in this folder; expected any of "
-                + ", ".join(TEMPLATE_NAMES)
+                + ", ".join((*TEMPLATE_NAMES, PHRASEBOOK))
             )
     shipped = default_template_dir()
     for name in TEMPLATE_NAMES:
@@ -283,23 +284,39 @@ def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]
     return out
 
 
-def check_templates(template_dir: Path | None = None) -> None:
-    """Check every template before rendering; raise one TemplateError listing all problems."""
+def template_problems(template_dir: Path | None = None) -> list[str]:
+    """Return every problem of the templates and the phrasebook, each naming its file."""
     paths = template_paths(template_dir)
+    mine = user_phrasebook(template_dir)
     try:
-        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
+        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest())
+                    for p in (*paths.values(), *([mine] if mine else [])))  # fmt: skip
     except OSError:
         key = ()
     if key and key in _CHECKED:
-        return  # the same files passed already in this process (run.py checks, then renders)
+        return []  # the same files passed already in this process (run.py checks, then renders)
+    problems = phrasebook_problems(template_dir)
     sample = _sample_context()
-    problems: list[str] = []
     for name, path in paths.items():
         problems += _check_one(name, path, sample)
+    if not problems:
+        _CHECKED.add(key)
+    return problems
+
+
+def check_templates(template_dir: Path | None = None) -> None:
+    """Check every template and the phrasebook before rendering; raise one TemplateError
+    listing all problems."""
+    problems = template_problems(template_dir)
     if problems:
         where = f" in {template_dir}" if template_dir else ""
-        raise TemplateError(f"letter templates{where} have problems:\n" + "\n".join(problems))
-    _CHECKED.add(key)
+        only_phrasebook = all(p.startswith(PHRASEBOOK) for p in problems)
+        what = (
+            "the phrasebook" + where + " has"
+            if only_phrasebook
+            else ("letter templates" + where + " have")
+        )
+        raise TemplateError(f"{what} problems:\n" + "\n".join(problems))
 
 
 def _sample_context() -> dict[str, Any]:
