@@ -68,7 +68,12 @@ _ORDINARY_WORDS = frozenset(
         staff weekend weekends holiday holidays loyalty inventory software rota events event
         office remote travel shift shifts schedule schedules volunteer volunteering community
         school schools hiring onboarding marketing finance accounting payroll safety quality
-        service support""",
+        service support patience patient bilingual multilingual reliable organized organised
+        punctual creative friendly calm dependable flexible hard-working hardworking motivated
+        self-motivated analytical attention communication teamwork negotiation editing
+        proofreading coaching mentoring planning problem-solving languages people
+        managed led ran built trained grew launched designed developed created improved cut
+        reduced increased opened supervised oversaw handled""",
     )
 )
 
@@ -76,7 +81,7 @@ _ORDINARY_WORDS = frozenset(
 def mid_sentence(text: str) -> str:
     """Return a cell fragment as it reads inside a sentence ("The new cover sheets" -> "the
     new cover sheets"); proper nouns and acronyms (AT&T, CV, Python) are left as typed."""
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].rstrip(",;:")
     if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ORDINARY_WORDS:
         return text[:1].lower() + text[1:]
     return text
