@@ -347,30 +347,37 @@ def test_shipped_file_holds_the_words_of_the_python_tuples():
     assert {k: v for k, v in shipped().slots.items() if k != "referral"} == ORACLE
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+#: Cells that reach every slot: Strengths as a list and as a sentence, none, one and two
+#: enclosures, a Personal Note as a phrase and as a sentence.
+CELLS = [
+    ("ten years of retail management; fluent Spanish", ("List of references", "Writing sample"),
+     "the new café"),
+    ("I turned two failing stores around in one year.", ("CV",), "the new café"),
+    ("", (), ""),
+    ("ten years of retail management", ("CV",), "You made me feel welcome."),
+]  # fmt: skip
+DECIDE = date(2026, 12, 4)
+LETTER_KINDS = [Kind.THANK_YOU_LETTER, Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_FAX, Kind.NOTE_CARD,
+                Kind.KEEP_IN_TOUCH]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", LETTER_KINDS)
 def test_letters_worded_from_the_file_equal_letters_worded_from_the_tuples(kind):
     """Every sentence of every kind, status, Want Job and panel place reads as it did."""
     tuples = Phrasebook({**ORACLE, "referral": shipped().slots["referral"]})
     checked = 0
     for status in ("Interviewed", "Not Selected", "Position Filled", "Withdrawn",
-                   "Offer Declined", "Offer Accepted"):  # fmt: skip
+                   "Offer Declined"):  # fmt: skip
         for want in ("Yes", "No", "Unsure"):
-            for strengths in ("ten years of retail management; fluent Spanish",
-                              "I turned two failing stores around in one year.", ""):  # fmt: skip
-                for enclosures in ((), ("CV",), ("List of references", "Writing sample")):
-                    for note in ("", "the new café", "You made me feel welcome."):
-                        iv = replace(INTERVIEW, status=status, want_job=want, strengths=strengths,
-                                     enclosures=enclosures,
-                                     decision_expected=date(2026, 12, 4))  # fmt: skip
-                        contact = replace(RENEE, personal_note=note)
-                        for variant in range(9):
-                            data = LetterData(action(contact, kind, iv=iv), PROFILE, contact, iv,
-                                              variant)  # fmt: skip
-                            assert letter_context(data, TODAY) == letter_context(
-                                data, TODAY, tuples
-                            )
-                            checked += 1
-    assert checked == 6 * 3 * 3 * 3 * 3 * 9
+            for strengths, enclosures, note in CELLS:
+                iv = replace(INTERVIEW, status=status, want_job=want, strengths=strengths,
+                             enclosures=enclosures, decision_expected=DECIDE)  # fmt: skip
+                contact = replace(RENEE, personal_note=note)
+                for variant in range(8):
+                    data = LetterData(action(contact, kind, iv=iv), PROFILE, contact, iv, variant)
+                    assert letter_context(data, TODAY) == letter_context(data, TODAY, tuples)
+                    checked += 1
+    assert checked == 5 * 3 * len(CELLS) * 8
 
 
 # --- a user's phrasebook, checked through the real CLI ------------------------------------------
