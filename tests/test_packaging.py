@@ -93,50 +93,41 @@ def test_templates_work_from_a_zip_import(tmp_path: Path):
     ]  # fmt: skip
 
 
-def test_a_template_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
-    """A broken install says which template is missing; it never falls back to another folder."""
+def _error_without(tmp_path: Path, name: str, call: str) -> str:
+    """Return the TemplateError `letters.<call>` raises in a copy of the installed package
+    whose letter_templates/<name> is removed."""
     installed_only()
     copy = tmp_path / "site" / "followup_xl"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "letter_templates" / letters.NOTE_CARD).unlink()
+    (copy / "letter_templates" / name).unlink()
     code = (
         "import sys\n"
         f"sys.path.insert(0, {str(copy.parent)!r})\n"
         "from followup_xl import letters\n"
         "from followup_xl.errors import TemplateError\n"
         "try:\n"
-        "    letters.template_paths()\n"
+        f"    letters.{call}()\n"
         "except TemplateError as exc:\n"
         "    print(exc)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith(f"{letters.NOTE_CARD}: the letter template shipped with")
-    assert "reinstall followup-xl" in out.stdout
+    return out.stdout
+
+
+def test_a_template_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
+    """A broken install says which template is missing; it never falls back to another folder."""
+    error = _error_without(tmp_path, letters.NOTE_CARD, "template_paths")
+    assert error.startswith(f"{letters.NOTE_CARD}: the letter template shipped with")
+    assert "reinstall followup-xl" in error
 
 
 def test_a_phrasebook_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
     """A broken install says the phrasebook is missing; it never runs on without its words."""
-    installed_only()
-    copy = tmp_path / "site" / "followup_xl"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "letter_templates" / PHRASEBOOK).unlink()
-    code = (
-        "import sys\n"
-        f"sys.path.insert(0, {str(copy.parent)!r})\n"
-        "from followup_xl import letters\n"
-        "from followup_xl.errors import TemplateError\n"
-        "try:\n"
-        "    letters.check_templates()\n"
-        "except TemplateError as exc:\n"
-        "    print(exc)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, timeout=60)  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith(f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is")
-    assert "reinstall followup-xl" in out.stdout
+    error = _error_without(tmp_path, PHRASEBOOK, "check_templates")
+    assert error.startswith(f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is missing")
+    assert "reinstall followup-xl" in error
 
 
 # --- metadata ----------------------------------------------------------------------------------
