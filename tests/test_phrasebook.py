@@ -461,6 +461,26 @@ def test_a_broken_user_phrasebook_stops_check_and_run_before_anything_is_written
     assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no letters folder
 
 
+@pytest.mark.parametrize("name", ["phrasebook.txt.txt", "Phrasebook.txt", "phrasebook.rtf"])
+def test_a_phrasebook_under_another_name_is_not_silently_ignored(tmp_path, name):
+    """Windows hid the extension, or Word saved it: the run says so rather than use ours."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / name).write_text("[closing]\nThank you again.\n", "utf-8")
+    if (folder / PHRASEBOOK).is_file():
+        pytest.skip("a file system that ignores case finds Phrasebook.txt as phrasebook.txt")
+    workbook = example_workbook(tmp_path)
+    ran = CliRunner().invoke(main, ["run", str(workbook), "--today", TODAY.isoformat(),
+                                    "--templates", str(folder)])  # fmt: skip
+    assert ran.exit_code == 1
+    assert ran.output == (
+        f"Error: the phrasebook in {folder} has problems:\n{name}: only a plain text file named "
+        "exactly phrasebook.txt is read as the phrasebook; rename it, or save it again as plain "
+        "text (UTF-8) named phrasebook.txt\n"
+    )
+    assert not (tmp_path / f"followup {TODAY.isoformat()}").exists()
+
+
 def test_every_problem_of_a_phrasebook_is_listed_in_line_order(tmp_path):
     """One run lists all of a file's problems at once, as a user reads the file."""
     folder = user_folder(tmp_path, b"[interest]\n{teem} {x\n[closing]\n[Closin]\nHi.\n")

@@ -10,6 +10,7 @@ eight people shares no sentence apart from the salutation, the close and the sha
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -233,12 +234,35 @@ def user_phrasebook(template_dir: Path | None) -> Path | None:
     return path if path.is_file() else None
 
 
-def _shipped_bytes() -> bytes:
+#: Names a phrasebook gets by mistake: saved by Word, WordPad or TextEdit, or with Windows
+#: hiding the extension (compared in lower case).
+_MISNAMED = tuple(f"phrasebook{ext}" for ext in ("", ".txt", ".txt.txt", ".rtf", ".doc", ".docx",
+                                                  ".odt"))  # fmt: skip
+
+
+def misnamed_phrasebooks(template_dir: Path) -> list[str]:
+    """Return a problem for each file of the folder meant as the phrasebook but not read as one."""
+    try:
+        names = sorted(p.name for p in Path(template_dir).iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [
+        f"{name}: only a plain text file named exactly {PHRASEBOOK} is read as the phrasebook; "
+        f"rename it, or save it again as plain text (UTF-8) named {PHRASEBOOK}"
+        for name in names
+        if name.lower() in _MISNAMED and name != PHRASEBOOK
+    ]
+
+
+@functools.cache
+def _shipped() -> tuple[bytes, str]:
+    """Return the shipped phrasebook's bytes and their digest (read once per process)."""
     from .templates import default_template_dir
 
     path = default_template_dir() / PHRASEBOOK
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()
     except OSError:  # a broken install: never guess another file
         raise TemplateError(
             f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is missing from its "
@@ -259,10 +283,14 @@ _LOADED: dict[tuple[str, str], Phrasebook | list[str]] = {}
 def _load(template_dir: Path | None) -> Phrasebook | list[str]:
     """Return the phrasebook of a --templates folder (shipped slots for any left out) or its
     problems; each distinct file is read and checked once per process."""
-    shipped = _shipped_bytes()
+    shipped, digest = _shipped()
     user = user_phrasebook(template_dir)
+    if template_dir is not None and user is None:
+        misnamed = misnamed_phrasebooks(template_dir)
+        if misnamed:
+            return misnamed
     mine = _user_bytes(user) if user else b""
-    key = (hashlib.sha256(shipped).hexdigest(), hashlib.sha256(mine).hexdigest() if user else "")
+    key = (digest, hashlib.sha256(mine).hexdigest() if user else "")
     if key not in _LOADED:
         text, problems = _decode(shipped, PHRASEBOOK)
         slots, problems = parse(text) if not problems else ({}, problems)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TemplateError
 from ..model import Action, Contact, Interview, Kind, Profile, Status
 from .context import LetterData, letter_context
-from .phrasebook import PHRASEBOOK, phrasebook_problems, user_phrasebook
+from .phrasebook import PHRASEBOOK, misnamed_phrasebooks, phrasebook_problems, user_phrasebook
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -152,7 +152,11 @@ def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
         if not template_dir.is_dir():
             raise TemplateError(f"{template_dir}: template folder not found")
         paths = {n: template_dir / n for n in TEMPLATE_NAMES if (template_dir / n).is_file()}
-        if not paths and user_phrasebook(template_dir) is None:
+        if (
+            not paths
+            and not user_phrasebook(template_dir)
+            and not misnamed_phrasebooks(template_dir)
+        ):
             raise TemplateError(
                 f"{template_dir}: no letter templates in this folder; expected any of "
                 + ", ".join((*TEMPLATE_NAMES, PHRASEBOOK))
@@ -310,7 +314,7 @@ def check_templates(template_dir: Path | None = None) -> None:
     problems = template_problems(template_dir)
     if problems:
         where = f" in {template_dir}" if template_dir else ""
-        only_phrasebook = all(p.startswith(PHRASEBOOK) for p in problems)
+        only_phrasebook = all(p.lower().startswith("phrasebook") for p in problems)
         what = (
             "the phrasebook" + where + " has"
             if only_phrasebook
