@@ -172,13 +172,14 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
         for line in refusals:
             _echo(f"error: {line}", err=True)
     if templates_path is not None:
+        from .letters.phrasebook import capped
         from .letters.templates import template_problems
 
         try:
             found = [f"{templates_path}{os.sep}{p}" for p in template_problems(templates_path)]
         except FollowupError as exc:
             found = [str(exc)]
-        for line in found:
+        for line in capped(found):
             _echo(f"error: {line}", err=True)
         refusals += found
     if blocking or refusals:

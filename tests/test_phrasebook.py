@@ -616,3 +616,15 @@ def test_readme_documents_every_slot_and_placeholder():
 def test_shipped_file_is_what_the_letter_templates_readme_mentions():
     """letter_templates/README.md tells a user the phrasebook is there."""
     assert PHRASEBOOK in (REPO / "letter_templates" / "README.md").read_text("utf-8")
+
+
+def test_a_phrasebook_full_of_mistakes_lists_the_first_twenty(tmp_path):
+    """A file pasted from elsewhere gives a readable error: twenty problems, the rest counted."""
+    folder = user_folder(tmp_path, b"[closing]\n" + b"Thanks, {name}.\n" * 30)
+    checked = CliRunner().invoke(main, ["check", str(example_workbook(tmp_path)), "--templates",
+                                        str(folder)])  # fmt: skip
+    assert checked.exit_code == 1
+    lines = checked.output.splitlines()
+    assert len(lines) == 22
+    assert lines[19].startswith(f"error: {folder}{os.sep}phrasebook.txt line 21: unknown ")
+    assert lines[20:] == ["error: … and 10 more problem(s)", "30 problem(s) to fix before a run."]

@@ -304,11 +304,15 @@ def _load(template_dir: Path | None) -> Phrasebook | list[str]:
             theirs, more = parse(text) if not problems else ({}, [])
             problems += more
             slots |= theirs
-        if len(problems) > MAX_PROBLEMS:
-            rest = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], f"… and {rest} more problem(s)"]
         _LOADED[key] = problems or Phrasebook(slots)
     return _LOADED[key]
+
+
+def capped(problems: list[str]) -> list[str]:
+    """Return the first MAX_PROBLEMS problems, and a line counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS} more problem(s)"]
 
 
 def phrasebook_problems(template_dir: Path | None = None) -> list[str]:
@@ -323,6 +327,6 @@ def load_phrasebook(template_dir: Path | None = None) -> Phrasebook:
     if isinstance(loaded, list):
         raise TemplateError(
             f"the phrasebook {Path(template_dir or '') / PHRASEBOOK} has problems:\n"
-            + "\n".join(loaded)
+            + "\n".join(capped(loaded))
         )
     return loaded

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TemplateError
 from ..model import Action, Contact, Interview, Kind, Profile, Status
 from .context import LetterData, letter_context
-from .phrasebook import PHRASEBOOK, misnamed_phrasebooks, phrasebook_problems, user_phrasebook
+from .phrasebook import (
+    PHRASEBOOK,
+    capped,
+    misnamed_phrasebooks,
+    phrasebook_problems,
+    user_phrasebook,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -320,7 +326,7 @@ def check_templates(template_dir: Path | None = None) -> None:
             if only_phrasebook
             else ("letter templates" + where + " have")
         )
-        raise TemplateError(f"{what} problems:\n" + "\n".join(problems))
+        raise TemplateError(f"{what} problems:\n" + "\n".join(capped(problems)))
 
 
 def _sample_context() -> dict[str, Any]:
