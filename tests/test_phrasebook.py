@@ -398,7 +398,7 @@ def user_folder(tmp_path: Path, data: bytes) -> Path:
     return folder
 
 
-LONG_FILE = b"# " + b"x" * (MAX_BYTES + 10) + b"\n"
+LONG_FILE = b"# " + b"x" * (10 * MAX_BYTES) + b"\n"
 LONG_LINE = b"[closing]\nI look forward to hearing from you" + b" very much" * 100 + b".\n"
 BROKEN = [
     (b"# my words\n[interest]\nI am keen to join {teem}.\n",
@@ -429,8 +429,8 @@ BROKEN = [
      'phrasebook.txt line 1: a slot heading is a name in square brackets on a line of its own, '
      'such as [appreciation]; this line is "[closing"'),
     (LONG_FILE,
-     f"phrasebook.txt is {len(LONG_FILE):,} bytes; a phrasebook may be at most {MAX_BYTES:,} "
-     "bytes: keep only the slots you change"),
+     f"phrasebook.txt is larger than {MAX_BYTES:,} bytes, the most a phrasebook may be: keep "
+     "only the slots you change"),
     (LONG_LINE,
      f"phrasebook.txt line 2 is {len(LONG_LINE) - 11:,} characters long; a phrasing may be at "
      f"most {MAX_LINE:,}: split it into shorter sentences"),

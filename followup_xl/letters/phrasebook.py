@@ -215,8 +215,8 @@ def _quote(line: str) -> str:
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """Return a phrasebook file's text, or the problem that stops it from being read."""
     if len(data) > MAX_BYTES:
-        return "", [f"{name} is {len(data):,} bytes; a phrasebook may be at most {MAX_BYTES:,} "
-                    "bytes: keep only the slots you change"]  # fmt: skip
+        return "", [f"{name} is larger than {MAX_BYTES:,} bytes, the most a phrasebook may "
+                    "be: keep only the slots you change"]  # fmt: skip
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -271,8 +271,10 @@ def _shipped() -> tuple[bytes, str]:
 
 
 def _user_bytes(path: Path) -> bytes:
+    """Return the user's file, read no further than one byte past MAX_BYTES."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(MAX_BYTES + 1)
     except OSError as exc:
         raise TemplateError(f"{path}: cannot read the phrasebook: {exc.strerror}") from exc
 

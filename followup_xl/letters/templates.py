@@ -295,23 +295,20 @@ def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]
 
 
 def template_problems(template_dir: Path | None = None) -> list[str]:
-    """Return every problem of the templates and the phrasebook, each naming its file."""
+    """Return every problem of the phrasebook and the templates, each naming its file."""
     paths = template_paths(template_dir)
-    mine = user_phrasebook(template_dir)
+    problems = phrasebook_problems(template_dir)  # read and checked once per distinct file
     try:
-        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest())
-                    for p in (*paths.values(), *([mine] if mine else [])))  # fmt: skip
+        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
     except OSError:
         key = ()
     if key and key in _CHECKED:
-        return []  # the same files passed already in this process (run.py checks, then renders)
-    problems = phrasebook_problems(template_dir)
+        return problems  # the same templates passed already (run.py checks, then renders)
     sample = _sample_context()
-    for name, path in paths.items():
-        problems += _check_one(name, path, sample)
-    if not problems:
+    found = [p for name, path in paths.items() for p in _check_one(name, path, sample)]
+    if not found:
         _CHECKED.add(key)
-    return problems
+    return problems + found
 
 
 def check_templates(template_dir: Path | None = None) -> None:
