@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 import unicodedata
 from datetime import date, datetime
@@ -134,15 +135,23 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
     "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
 )
 @TAKE_OVER
-def check(workbook_path: Path, take_over: bool) -> None:
+@click.option(
+    "--templates",
+    "templates_path",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Also check your own letter templates and phrasebook in this folder.",
+)
+def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> None:
     """Check WORKBOOK and report every problem at once, each with its cell and fix.
 
     Exits 0 when the workbook can be run (warnings allowed), 1 when something blocks a run,
-    including anything that would stop the tool from marking the workbook.
+    including anything that would stop the tool from marking the workbook or, with
+    --templates, from writing the letters.
 
     \b
     Example:
       followup-xl check tracker.xlsx
+      followup-xl check tracker.xlsx --templates my_templates
     """
     from .read.reader import check_workbook
     from .run import plan_problems
@@ -162,6 +171,17 @@ def check(workbook_path: Path, take_over: bool) -> None:
             refusals = [str(exc)]
         for line in refusals:
             _echo(f"error: {line}", err=True)
+    if templates_path is not None:
+        from .letters.phrasebook import capped
+        from .letters.templates import template_problems
+
+        try:
+            found = [f"{templates_path}{os.sep}{p}" for p in template_problems(templates_path)]
+        except FollowupError as exc:
+            found = [str(exc)]
+        for line in capped(found):
+            _echo(f"error: {line}", err=True)
+        refusals += found
     if blocking or refusals:
         _echo(f"{len(blocking) + len(refusals)} problem(s) to fix before a run.", err=True)
         sys.exit(1)

@@ -23,6 +23,7 @@ from conftest import PACKAGE, REPO, imported_from_checkout, in_ci
 
 import followup_xl
 from followup_xl import letters
+from followup_xl.letters.phrasebook import PHRASEBOOK, SLOTS, load_phrasebook
 
 DIST = "followup-xl"
 
@@ -52,6 +53,9 @@ def test_every_shipped_template_is_reachable_from_the_installed_package():
         assert data == (REPO / "letter_templates" / name).read_bytes(), name
         assert letters.template_paths()[name].read_bytes() == data
     assert (files("followup_xl") / "data" / "words.txt").read_text("utf-8").strip()
+    phrasebook = (shipped / PHRASEBOOK).read_bytes()
+    assert phrasebook == (REPO / "letter_templates" / PHRASEBOOK).read_bytes()
+    assert list(load_phrasebook().slots) == list(SLOTS)
     letters.check_templates()  # every shipped template renders as installed
 
 
@@ -78,34 +82,52 @@ def test_templates_work_from_a_zip_import(tmp_path: Path):
         "letters.check_templates()\n"
         "print(sorted(len(p.read_bytes()) > 0 for p in letters.template_paths().values()))\n"
         "print(len(proofread._extra_words()) > 0)\n"
+        "from followup_xl.letters.phrasebook import load_phrasebook\n"
+        "print(len(load_phrasebook().slots))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, timeout=120)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split("\n")[:2] == [str([True] * len(letters.TEMPLATE_NAMES)), "True"]
+    assert out.stdout.split("\n")[:3] == [
+        str([True] * len(letters.TEMPLATE_NAMES)), "True", str(len(SLOTS))
+    ]  # fmt: skip
 
 
-def test_a_template_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
-    """A broken install says which template is missing; it never falls back to another folder."""
+def _error_without(tmp_path: Path, name: str, call: str) -> str:
+    """Return the TemplateError `letters.<call>` raises in a copy of the installed package
+    whose letter_templates/<name> is removed."""
     installed_only()
     copy = tmp_path / "site" / "followup_xl"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "letter_templates" / letters.NOTE_CARD).unlink()
+    (copy / "letter_templates" / name).unlink()
     code = (
         "import sys\n"
         f"sys.path.insert(0, {str(copy.parent)!r})\n"
         "from followup_xl import letters\n"
         "from followup_xl.errors import TemplateError\n"
         "try:\n"
-        "    letters.template_paths()\n"
+        f"    letters.{call}()\n"
         "except TemplateError as exc:\n"
         "    print(exc)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith(f"{letters.NOTE_CARD}: the letter template shipped with")
-    assert "reinstall followup-xl" in out.stdout
+    return out.stdout
+
+
+def test_a_template_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
+    """A broken install says which template is missing; it never falls back to another folder."""
+    error = _error_without(tmp_path, letters.NOTE_CARD, "template_paths")
+    assert error.startswith(f"{letters.NOTE_CARD}: the letter template shipped with")
+    assert "reinstall followup-xl" in error
+
+
+def test_a_phrasebook_missing_from_the_installation_is_a_loud_error(tmp_path: Path):
+    """A broken install says the phrasebook is missing; it never runs on without its words."""
+    error = _error_without(tmp_path, PHRASEBOOK, "check_templates")
+    assert error.startswith(f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is missing")
+    assert "reinstall followup-xl" in error
 
 
 # --- metadata ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 One module per job, in the order a batch uses them:
 
 - templates.py   find the templates, check them before rendering, the Jinja sandbox
-- phrasebook.py  our own words for the letters (data)
+- phrasebook.py  read and check the phrasebook file (our words, or the user's)
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
 - render.py      fill a .docx template, fit the paper, stamp, combine into one file
 - files.py       safe file names, staging, placing without overwriting

@@ -25,6 +25,7 @@ from . import address as postal
 from .context import LetterData, clean, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
+from .phrasebook import load_phrasebook
 from .render import Renderer, combine, docx_paragraphs
 from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
 
@@ -145,6 +146,7 @@ def render_letters(
             batch.notes += publish(batch)
         return batch
     renderer = Renderer(template_dir)
+    phrases = load_phrasebook(template_dir)  # checked with the templates
     writer = Writer(Path(out_dir), stage_dir)
     batch = LetterBatch()
     country = localize.country_code(book.profile.country)
@@ -170,7 +172,7 @@ def render_letters(
         else:
             iv = index.interviews.get(action.interview_id or contact.interview_id)
             data = LetterData(action, book.profile, contact, iv, index.variant(contact))
-            ctx = letter_context(data, today)
+            ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             docs = [renderer.render(n, ctx, today, country, title)
                     for n in templates_for(action)]  # fmt: skip

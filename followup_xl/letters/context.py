@@ -16,33 +16,7 @@ from .. import localize
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
 from ..ooxml import XML_ILLEGAL, unify_line_breaks
 from . import address as postal
-from .phrasebook import (
-    APPRECIATION,
-    CARD_END,
-    CARD_PERSONAL,
-    CARD_THANKS,
-    CLOSING,
-    CLOSING_NO,
-    DECISION,
-    ENCLOSED,
-    ENCLOSED_ONE,
-    FORGOT,
-    INTEREST,
-    INTEREST_UNSURE,
-    KEEP_CLOSE,
-    KEEP_OPEN,
-    NETWORK,
-    NO_INTEREST,
-    OUTCOME,
-    OUTCOME_REST,
-    PERSONAL,
-    REFERRAL,
-    REFERRAL_PLAIN,
-    STRENGTHS,
-    STRENGTHS_NO,
-    STRENGTHS_SENTENCE,
-    STRENGTHS_SENTENCE_NO,
-)
+from .phrasebook import OUTCOME_SLOTS, Phrasebook, load_phrasebook
 
 
 def clean(value: object) -> str:
@@ -95,7 +69,12 @@ _ORDINARY_WORDS = frozenset(
         staff weekend weekends holiday holidays loyalty inventory software rota events event
         office remote travel shift shifts schedule schedules volunteer volunteering community
         school schools hiring onboarding marketing finance accounting payroll safety quality
-        service support""",
+        service support patience patient bilingual multilingual reliable organized organised
+        punctual creative friendly calm dependable flexible hard-working hardworking motivated
+        self-motivated analytical attention communication teamwork negotiation editing
+        proofreading coaching mentoring planning problem-solving languages people
+        managed led ran built trained grew launched designed developed created improved cut
+        reduced increased opened supervised oversaw handled""",
     )
 )
 
@@ -103,7 +82,7 @@ _ORDINARY_WORDS = frozenset(
 def mid_sentence(text: str) -> str:
     """Return a cell fragment as it reads inside a sentence ("The new cover sheets" -> "the
     new cover sheets"); proper nouns and acronyms (AT&T, CV, Python) are left as typed."""
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].rstrip(",;:")
     if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ORDINARY_WORDS:
         return text[:1].lower() + text[1:]
     return text
@@ -126,9 +105,20 @@ def _one_enclosure(item: str) -> str:
     return item if first in _DETERMINERS else f"my {item}"
 
 
-def _pick(options: Sequence[str], variant: int, slot: int) -> str:
-    """Return the phrasing for a slot; panel members get different variants in every slot."""
-    return options[(variant + slot) % len(options)]
+#: Longest Strengths list a referral request names; a longer one is left out of it.
+MAX_REFERRAL_WORDS = 20
+
+
+def referral_strengths(items: Sequence[str], country: str) -> str:
+    """Return Strengths as the list a referral request ends with ("…: a and b."), or "" when
+    they do not fit one: a whole sentence, several sentences, or a long paragraph."""
+    if not items or (len(items) == 1 and _is_sentence(items[0])):
+        return ""
+    parts = [mid_sentence(x.rstrip(" .!?,;:")) for x in items]
+    if any(re.search(r"[.!?]\s", p) for p in parts) or not all(parts):
+        return ""  # several sentences in one item
+    text = localize.join_list(parts, country)
+    return text if len(text.split()) <= MAX_REFERRAL_WORDS else ""
 
 
 @dataclass(frozen=True)
@@ -253,8 +243,12 @@ def _close(british: bool, *, named: bool) -> str:
     return "Yours sincerely," if named else "Yours faithfully,"
 
 
-def letter_context(data: LetterData, today: date) -> dict[str, Any]:
-    """Return the template variables of one letter (see VARIABLES)."""
+def letter_context(
+    data: LetterData, today: date, phrases: Phrasebook | None = None
+) -> dict[str, Any]:
+    """Return the template variables of one letter (see VARIABLES), worded from `phrases`
+    (the shipped phrasebook by default)."""
+    book = phrases or load_phrasebook()
     kind, profile, contact, iv = data.action.kind, data.profile, data.contact, data.interview
     country = localize.country_code(profile.country)
     v = data.variant
@@ -295,23 +289,23 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "note": mid_sentence(note.rstrip(".").strip()) if note else "",
     }
 
-    appreciation = _pick(APPRECIATION, v, 0).format(**fill)
+    def say(slot: str, offset: int, **values: str) -> str:
+        return book.say(slot, v, offset, fill | values)
+
+    appreciation = say("appreciation", 0)
     personal = ""
     if note:
-        personal = note if _is_sentence(note) else _pick(PERSONAL, v, 1).format(**fill)
+        personal = note if _is_sentence(note) else say("personal", 1)
     unsure = want_job.strip().lower() == "unsure"
-    interests = (INTEREST_UNSURE if unsure else INTEREST) if wants else NO_INTEREST
-    interest = _pick(interests, v, 2).format(**fill)
+    interest = say(("interest_unsure" if unsure else "interest") if wants else "no_interest", 2)
     qualifications = ""
     if sentence_like:
-        lead = _pick(STRENGTHS_SENTENCE if wants else STRENGTHS_SENTENCE_NO, v, 3)
+        lead = say("strengths_sentence" if wants else "strengths_sentence_no", 3)
         qualifications = f"{lead} {strength_items[0]}"
     elif strengths_list:
-        qualifications = _pick(STRENGTHS if wants else STRENGTHS_NO, v, 3).format(
-            strengths=strengths_list
-        )
+        qualifications = say("strengths" if wants else "strengths_no", 3, strengths=strengths_list)
     if forgot:
-        extra = _pick(FORGOT, v, 0).format(forgot=_sentence(forgot))
+        extra = say("forgot", 0, forgot=_sentence(forgot))
         qualifications = f"{qualifications} {extra}".strip()
     enclosures_text = localize.join_list([mid_sentence(e) for e in enclosures], country)
     enclosure_sentence = ""
@@ -320,34 +314,31 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         word = "attached" if email else "enclosed"
         if len(enclosures) == 1:
             one = _one_enclosure(enclosures[0])
-            enclosure_sentence = _pick(ENCLOSED_ONE, v, 1).format(enclosed=word, item=one)
+            enclosure_sentence = say("enclosed_one", 1, enclosed=word, item=one)
         else:
-            enclosure_sentence = _pick(ENCLOSED, v, 1).format(enclosed=word, items=enclosures_text)
+            enclosure_sentence = say("enclosed", 1, enclosed=word, items=enclosures_text)
         label = "Attachment" if email else "Enclosure"
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
-    closing = _pick(CLOSING if wants else CLOSING_NO, v, 2)
+    closing = say("closing" if wants else "closing_no", 2)
     if decision and wants:
-        closing = f"{_pick(DECISION, v, 3).format(decision=decision)} {closing}"
+        closing = f"{say('decision', 3, decision=decision)} {closing}"
 
-    card_personal = _pick(CARD_PERSONAL, v, 1).format(**fill) if note else ""
+    card_personal = say("card_personal", 1) if note else ""
     if note and _is_sentence(note):
         card_personal = note
     card_message = " ".join(
-        p
-        for p in (_pick(CARD_THANKS, v, 0).format(**fill), card_personal, _pick(CARD_END, v, 2))
-        if p
+        p for p in (say("card_thanks", 0), card_personal, say("card_end", 2)) if p
     )
-    although = OUTCOME.get(iv.status if iv else "", "")
-    outcome = _pick(OUTCOME_REST, v, 1).format(although=although) if although else ""
+    outcome_slot = OUTCOME_SLOTS.get(iv.status if iv else "")
+    outcome = ""
+    if outcome_slot:
+        outcome = say("outcome_rest", 1, although=say(outcome_slot, 1))
     if kind is Kind.KEEP_IN_TOUCH:
-        appreciation = _pick(KEEP_OPEN, v, 0).format(**fill)
+        appreciation = say("keep_open", 0)
         personal = outcome
-        closing = _pick(KEEP_CLOSE, v, 3)
-    referral = (
-        _pick(REFERRAL, v, 2).format(strengths=strengths_list)
-        if strengths_list
-        else _pick(REFERRAL_PLAIN, v, 2)
-    )
+        closing = say("keep_close", 3)
+    named = referral_strengths(strength_items, country)
+    referral = say("referral", 2, strengths=named) if named else say("referral_plain", 2)
     subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
     if kind is Kind.KEEP_IN_TOUCH:
         subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
@@ -377,7 +368,7 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "enclosure_sentence": enclosure_sentence,
         "closing": closing,
         "card_message": card_message,
-        "network": _pick(NETWORK, v, 4),
+        "network": say("network", 4),
         "referral": referral,
         # the cover sheet and the letter, which is one page (templates are made to fit one)
         "fax_pages": "2",

@@ -1,275 +1,334 @@
-"""The phrasebook: our own words for the letters (R3 variants, R4, R7, R8, R14).
+"""The phrasebook: read our own words for the letters from phrasebook.txt, and check a user's.
 
-Data only; context.py picks from it. Every list holds eight phrasings, and the letters to one
-panel take different ones in every slot, so a panel of up to eight people shares no sentence
-(apart from the salutation, the close and the facts every letter states).
+The wording lives in `letter_templates/phrasebook.txt`, shipped beside the templates: a
+`[slot]` heading, then one phrasing per line, with `{placeholders}` for the facts of a letter.
+A file of the same name in the user's --templates folder replaces the slots it has; the slots
+it leaves out keep the shipped wording. The shipped file has eight phrasings in every slot, and
+the letters to one panel take different ones in every slot (context.py), so a panel of up to
+eight people shares no sentence apart from the salutation, the close and the shared facts.
 """
 
 from __future__ import annotations
 
-APPRECIATION = (
-    "Thank you for taking the time to meet with me about {the_position}{at_company}{on_day}.",
-    "I appreciated your interest in my application for {the_position}{at_company} and the "
-    "time you spent with me{on_day}.",
-    "Thank you for meeting with me{on_day}. I appreciated your interest in my background and "
-    "the chance to learn more about {the_position}{at_company}.",
-    "I am grateful for your time and for the interest you showed in my background when we "
-    "discussed {the_position}{at_company}{on_day}.",
-    "Thank you for the time you gave me{on_day} to talk about {the_position}{at_company}, and "
-    "for your interest in my work.",
-    "It was kind of you to spend time with me{on_day}, and I appreciated your interest in my "
-    "application for {the_position}{at_company}.",
-    "Thank you for our meeting{on_day} and for the careful attention you gave my application "
-    "for {the_position}{at_company}.",
-    "I want to thank you for your time{on_day} and for the thoughtful questions you asked "
-    "about {the_position}{at_company}.",
-)
-PERSONAL = (
-    "I especially enjoyed our conversation about {note}.",
-    "Our discussion of {note} has stayed with me since.",
-    "I particularly valued hearing your thoughts on {note}.",
-    "Thank you, too, for the conversation about {note}.",
-    "Talking with you about {note} was a highlight of the day.",
-    "I keep coming back to what you said about {note}.",
-    "Your view of {note} gave me a great deal to think about.",
-    "I learned a lot from our exchange about {note}.",
-)
-INTEREST = (
-    "Our conversation confirmed my interest in the position and in the work of {team}.",
-    "I left our meeting even more interested in the role and in contributing to {team}.",
-    "Everything I learned strengthened my interest in joining {team}.",
-    "I remain very interested in this role and in the direction of {team}.",
-    "I am keen to bring my experience to {team} and to take on this role.",
-    "The more I heard about {team}, the more eager I became to contribute to its work.",
-    "I am enthusiastic about the role and about what {team} is setting out to do.",
-    "Seeing how {team} works made me all the more interested in joining you.",
-)
-INTEREST_UNSURE = (  # Want Job = Unsure: interest, stated plainly, without overstatement
-    "I am interested in the role and would welcome learning more about the plans of {team}.",
-    "Our conversation gave me a good picture of {team}, and I am interested in hearing more "
-    "about the role.",
-    "The role has my interest, and I would like to understand more about the work at {team}.",
-    "I am interested in the position and would be glad to hear more about where {team} is heading.",
-    "I am interested in the work of {team}, and I would be glad to explore the role further.",
-    "My interest in the role has grown, and I would welcome the chance to learn more about {team}.",
-    "I am interested in how the role could develop at {team}, and I would be glad to talk further.",
-    "I would be glad to continue our conversation; I am interested in the role and in the "
-    "work of {team}.",
-)
-NO_INTEREST = (  # R4: thanks and a wish to stay in touch, no claim of interest in the job
-    "I enjoyed learning about {team} and the people who make it work, and I hope we can stay "
-    "in touch.",
-    "Learning how your team works was a pleasure, and I would welcome staying in touch.",
-    "I valued everything I learned about {team}, and I hope our paths cross again.",
-    "It was a pleasure to learn about your work, and I would be glad to keep in touch.",
-    "Hearing about the work of {team} was time well spent, and I hope we meet again.",
-    "I came away with a clear picture of {team}, and I would like us to stay in contact.",
-    "Our conversation taught me a good deal about {team}, and I hope to keep the connection.",
-    "I am glad to have met you and learned about {team}, and I hope we will stay in contact.",
-)
-STRENGTHS = (
-    "As we discussed, I bring {strengths}.",
-    "I would bring {strengths} to this role.",
-    "In this role I would draw on {strengths}.",
-    "I am confident that {strengths} would let me contribute from the start.",
-    "What I offer includes {strengths}.",
-    "I would put {strengths} to work for your team from the first day.",
-    "My background gives me {strengths}, which fit the needs you described.",
-    "You can count on me for {strengths}.",
-)
-STRENGTHS_NO = (  # each reads well after any NO_INTEREST sentence
-    "Thank you as well for the chance to talk about {strengths}.",
-    "I was glad to have the chance to talk about {strengths}.",
-    "I appreciated your questions about {strengths}.",
-    "I enjoyed telling you about {strengths}.",
-    "It was good to compare notes on {strengths}.",
-    "I valued the chance to describe {strengths}.",
-    "Your questions about {strengths} were a pleasure to answer.",
-    "I was pleased to talk with you about {strengths}.",
-)
-#: Leads for Strengths written as one full sentence (quoted as typed after the colon).
-STRENGTHS_SENTENCE = (
-    "To restate what I would bring:",
-    "In short, what I offer:",
-    "To sum up my qualifications:",
-    "A brief reminder of my background:",
-    "What I would bring, in a sentence:",
-    "To recap my strengths:",
-    "My qualifications in brief:",
-    "As a reminder of what I offer:",
-)
-STRENGTHS_SENTENCE_NO = (
-    "As we discussed:",
-    "As I mentioned:",
-    "To recap our conversation:",
-    "In brief:",
-    "For your notes:",
-    "As I described:",
-    "To sum up what I shared:",
-    "As I said when we met:",
-)
-FORGOT = (
-    "One thing I did not get to mention: {forgot}",
-    "I would also like to add something I did not mention during the interview: {forgot}",
-    "There is one more thing I meant to tell you: {forgot}",
-    "I also want to add a point we did not cover: {forgot}",
-    "Something I left out when we spoke: {forgot}",
-    "Afterwards I noticed I had left something out: {forgot}",
-    "Let me add one point that did not come up: {forgot}",
-    "One more detail that may be useful: {forgot}",
-)
-ENCLOSED = (  # two or more enclosures
-    "As you requested, I have {enclosed} the following: {items}.",
-    "You will find {enclosed} the materials you asked for: {items}.",
-    "I have {enclosed} the documents you asked me to send: {items}.",
-    "As promised, the materials you requested are {enclosed}: {items}.",
-    "Please find {enclosed} the documents we discussed: {items}.",
-    "As we agreed, I have {enclosed} these documents: {items}.",
-    "For your review, I have {enclosed} the following: {items}.",
-    "To follow up on your request, the following are {enclosed}: {items}.",
-)
-ENCLOSED_ONE = (  # one enclosure: "I have enclosed my CV."
-    "As you requested, I have {enclosed} {item}.",
-    "You will find {item} {enclosed}.",
-    "I have {enclosed} {item}, as you asked.",
-    "For your review, I have {enclosed} {item}.",
-    "As we agreed, I have {enclosed} {item}.",
-    "I have {enclosed} {item} for you to look over.",
-    "Following up on your request, I have {enclosed} {item}.",
-    "Please find {item} {enclosed}.",
-)
-CLOSING = (
-    "I look forward to hearing from you about the next steps.",
-    "Please let me know if I can provide anything else. I look forward to hearing from you.",
-    "Thank you again for your time and consideration. I look forward to our next conversation.",
-    "I would be glad to answer any further questions, and I look forward to hearing from you.",
-    "If anything else would help your decision, please let me know.",
-    "I hope to hear from you soon about the next stage.",
-    "Should you need more information, I am happy to provide it.",
-    "Please feel free to contact me with any questions; I look forward to the next step.",
-)
-CLOSING_NO = (
-    "Thank you again for your time and courtesy.",
-    "With thanks again for your time, I wish you and your team every success.",
-    "Thank you once more for a thoughtful conversation.",
-    "Thank you again, and best wishes to you and your colleagues.",
-    "I wish you every success with the search.",
-    "My thanks again for a generous hour of your time.",
-    "I send my best wishes for the work ahead.",
-    "Thank you again for your openness during our meeting.",
-)
-DECISION = (  # the decision date is a fact every letter of the panel states, in its own words
-    "I understand that a decision is expected by {decision}.",
-    "I know you hope to decide by {decision}.",
-    "I understand the team plans to decide by {decision}.",
-    "You mentioned a decision by {decision}, and I will keep that date in mind.",
-    "I note that you expect to reach a decision by {decision}.",
-    "I understand the next step should be clear by {decision}.",
-    "As you said, a decision should come by {decision}.",
-    "I gather a decision is planned for {decision}.",
-)
-CARD_THANKS = (
-    "Thank you for the warm welcome when I visited {team}{on_day}.",
-    "Thank you for your kindness and help during my visit to {team}{on_day}.",
-    "Thank you for making me feel welcome at {team}{on_day}.",
-    "I appreciated your friendly help when I came to {team}{on_day}.",
-    "Thank you for looking after me so well at {team}{on_day}.",
-    "Many thanks for your help when I visited {team}{on_day}.",
-    "Thank you for the kind reception at {team}{on_day}.",
-    "I am grateful for the welcome you gave me at {team}{on_day}.",
-)
-CARD_PERSONAL = (
-    "I enjoyed our chat about {note}.",
-    "It was a pleasure talking with you about {note}.",
-    "Our conversation about {note} made the wait fly by.",
-    "I still smile thinking of our talk about {note}.",
-    "Thank you for telling me about {note}.",
-    "Hearing about {note} brightened my day.",
-    "I enjoyed hearing about {note}.",
-    "Our talk about {note} put me at ease.",
-)
-CARD_END = (
-    "Your help made the visit go smoothly, and I am grateful.",
-    "It made a real difference to my day.",
-    "I hope to see you again soon.",
-    "You made a busy day feel easy.",
-    "Your kindness did not go unnoticed.",
-    "It was a pleasure to meet you.",
-    "I hope the rest of your week goes well.",
-    "Your warmth made a good impression on me.",
-)
-#: Keep-in-touch (R14): how the process ended, as the start of an OUTCOME_REST sentence.
-OUTCOME = {
-    "Not Selected": "Although I was not chosen this time",
-    "Position Filled": "Although the position has now been filled",
-    "Withdrawn": "Although I withdrew from the process",
-    "Offer Declined": "Although I decided not to accept the offer",
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import TemplateError
+
+PHRASEBOOK = "phrasebook.txt"
+#: Largest phrasebook file read (the shipped one is about 20 KB).
+MAX_BYTES = 262_144
+#: Longest line of a phrasebook, in characters (the longest shipped phrasing has about 130).
+MAX_LINE = 1_000
+#: Problems listed in one error; the rest are counted.
+MAX_PROBLEMS = 20
+
+#: What each placeholder stands for; the README and the file's comments say the same.
+PLACEHOLDERS: dict[str, str] = {
+    "team": 'the Company of the interview ("Barnes & Noble"), or "your team"',
+    "the_position": '"the Store Manager position" (or "the position" when Position is empty)',
+    "at_company": '" at Barnes & Noble" with its leading space, or nothing',
+    "on_day": '" on Tuesday, November 24" with its leading space, or nothing',
+    "note": 'the Personal Note as a phrase ("the children\'s reading hour")',
+    "strengths": 'the Strengths as a list ("ten years of retail management and fluent Spanish")',
+    "forgot": "Forgot To Mention as a sentence, with its full stop",
+    "enclosed": '"enclosed" in letters, "attached" in emails',
+    "items": 'the Enclosures as a list ("references and writing samples")',
+    "item": 'the one Enclosure ("my CV")',
+    "decision": 'the Decision Expected day ("Friday, December 4")',
+    "although": "the clause of the matching [outcome_...] slot",
 }
-OUTCOME_REST = (
-    "{although}, I valued meeting you and learning about your work.",
-    "{although}, I am glad to have met you and heard about your work.",
-    "{although}, our conversation taught me a great deal.",
-    "{although}, I enjoyed getting to know you and your team.",
-    "{although}, meeting you was well worth it.",
-    "{although}, I came away with real respect for the work of your team.",
-    "{although}, I value the time we spent together.",
-    "{although}, I learned much from you about the field.",
-)
-KEEP_OPEN = (
-    "Thank you again for considering me for {the_position}{at_company}.",
-    "I appreciated being considered for {the_position}{at_company}.",
-    "Thank you for the time you gave my application for {the_position}{at_company}.",
-    "I am grateful for the consideration you gave me for {the_position}{at_company}.",
-    "Thank you for including me in your search for {the_position}{at_company}.",
-    "My thanks for considering my application for {the_position}{at_company}.",
-    "I want to thank you for your part in the process for {the_position}{at_company}.",
-    "Thank you for the care you took over my application for {the_position}{at_company}.",
-)
-NETWORK = (
-    "I would like to stay in touch. I have added you to my professional network, and I hope "
-    "you will keep me in yours.",
-    "I hope we can stay in contact; I have added you to my network and would be glad to be "
-    "part of yours.",
-    "I would value keeping in touch, and I hope you will count me in your professional network.",
-    "I have added you to my professional network, and I would be glad to be in yours as well.",
-    "Please keep me in your network; I would be glad to stay connected.",
-    "I would like us to stay connected, and I hope you will keep me in your network.",
-    "Staying in touch would mean a lot to me, so I have added you to my network and hope you "
-    "will add me to yours.",
-    "I hope our paths keep crossing, and I would be glad to be part of your professional network.",
-)
-REFERRAL = (
-    "If you know of anyone who could use someone with {strengths}, I would be grateful for a "
-    "referral or an introduction.",
-    "Should you hear of a team that needs {strengths}, I would welcome a referral.",
-    "If a colleague of yours is looking for {strengths}, a referral or an introduction would "
-    "be much appreciated.",
-    "I would be grateful for a referral to anyone in your circle who values {strengths}.",
-    "If someone you know could use {strengths}, I would appreciate a referral or a word of "
-    "introduction.",
-    "Any referral to people who need {strengths} would be very welcome.",
-    "Should anyone ask you about a candidate with {strengths}, I would be glad of a referral.",
-    "I would welcome a referral if you come across a company looking for {strengths}.",
-)
-REFERRAL_PLAIN = (
-    "If you know of others in your field who might welcome a conversation with me, I would be "
-    "grateful for a referral or an introduction.",
-    "I would welcome a referral to anyone in your field who might be glad to talk with me.",
-    "Should you think of a colleague I ought to meet, a referral would be much appreciated.",
-    "Any referral or introduction to people in your field would mean a great deal to me.",
-    "If someone comes to mind who would be worth my speaking to, I would be grateful for a "
-    "referral.",
-    "I would appreciate a referral to anyone you think I should meet.",
-    "A referral to a colleague who is hiring would be most welcome.",
-    "If you hear of an opening elsewhere, I would be thankful for a referral.",
-)
-KEEP_CLOSE = (
-    "Thank you for your time, and I wish you continued success.",
-    "With thanks, I wish you and your team all the best.",
-    "I wish you every success in the months ahead.",
-    "Thank you again, and I hope to speak with you before long.",
-    "All the best to you and your colleagues.",
-    "I look forward to staying in touch.",
-    "With my thanks and best wishes for your work.",
-    "I hope we meet again soon.",
-)
+#: Placeholders every slot may use: facts of the interview, always filled in.
+COMMON = ("team", "the_position", "at_company", "on_day")
+#: Every slot, in the file's order, with the placeholders of its own (besides COMMON).
+SLOTS: dict[str, tuple[str, ...]] = {
+    "appreciation": (),
+    "personal": ("note",),
+    "interest": (),
+    "interest_unsure": (),
+    "no_interest": (),
+    "strengths": ("strengths",),
+    "strengths_no": ("strengths",),
+    "strengths_sentence": (),
+    "strengths_sentence_no": (),
+    "forgot": ("forgot",),
+    "enclosed": ("enclosed", "items"),
+    "enclosed_one": ("enclosed", "item"),
+    "closing": (),
+    "closing_no": (),
+    "decision": ("decision",),
+    "card_thanks": (),
+    "card_personal": ("note",),
+    "card_end": (),
+    "outcome_not_selected": (),
+    "outcome_position_filled": (),
+    "outcome_withdrawn": (),
+    "outcome_offer_declined": (),
+    "outcome_rest": ("although",),
+    "keep_open": (),
+    "network": (),
+    "referral": ("strengths",),
+    "referral_plain": (),
+    "keep_close": (),
+}
+#: Keep-in-touch (R14): the slot holding how the process ended, by Status.
+OUTCOME_SLOTS = {
+    "Not Selected": "outcome_not_selected",
+    "Position Filled": "outcome_position_filled",
+    "Withdrawn": "outcome_withdrawn",
+    "Offer Declined": "outcome_offer_declined",
+}
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_HEADING = re.compile(r"\[([^\[\]]*)\]")
+#: Characters a Word document cannot hold (tab aside), and other line breaks an editor hides.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufffe\uffff]")
+
+
+def placeholders(slot: str) -> tuple[str, ...]:
+    """Return the placeholders one slot may use: its own first, then the common ones."""
+    return SLOTS[slot] + COMMON
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """Every slot's phrasings, checked: placeholders known, braces balanced, none empty."""
+
+    slots: Mapping[str, tuple[str, ...]]
+
+    def say(self, slot: str, variant: int, offset: int, values: Mapping[str, str]) -> str:
+        """Return one phrasing of a slot with its placeholders filled in.
+
+        Panel members (variant) get different phrasings in every slot; `offset` keeps the
+        slots of one letter from all taking the same position in their lists.
+        """
+        options = self.slots[slot]
+        text = options[(variant + offset) % len(options)]
+        return _PLACEHOLDER.sub(lambda m: values[m[1].strip()], text)
+
+
+def parse(text: str, name: str = PHRASEBOOK) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Return the slots a phrasebook's text holds and every problem found, in line order."""
+    slots: dict[str, list[str]] = {}
+    where: dict[str, int] = {}
+    problems: list[str] = []
+    slot: str | None = None
+    skipping = False  # under an unknown heading or after a stray phrasing, reported once
+    tried = False  # the open slot has a line, even one with a problem
+
+    def close() -> None:
+        if slot is not None and not tried:
+            problems.append(f"{name} line {where[slot]}: [{slot}] has no phrasing; write at "
+                            "least one sentence under it, one per line, or delete the heading "
+                            "to keep the shipped wording")  # fmt: skip
+
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+        line = raw.strip()
+        at = f"{name} line {number}"
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            close()
+            slot, skipping, tried = *_heading(line, at, number, where, problems), False
+            if slot is not None:
+                slots[slot] = []
+            continue
+        tried = True
+        if slot is None:
+            if not skipping:
+                problems.append(f"{at}: a phrasing before any [slot] heading; put it under "
+                                "the heading of its slot, such as [appreciation]")  # fmt: skip
+                skipping = True
+        elif len(line) > MAX_LINE:
+            problems.append(f"{at} is {len(line):,} characters long; a phrasing may be at most "
+                            f"{MAX_LINE:,}: split it into shorter sentences")  # fmt: skip
+        elif control := _CONTROL.search(line):
+            problems.append(f"{at} holds the control character U+{ord(control[0]):04X}: delete "
+                            "it (retype the line if you cannot see it)")  # fmt: skip
+        else:
+            problems += _placeholder_problems(line, slot, at)
+            slots[slot].append(line)
+    close()
+    return {k: tuple(v) for k, v in slots.items() if v}, problems
+
+
+def _heading(
+    line: str, at: str, number: int, where: dict[str, int], problems: list[str]
+) -> tuple[str | None, bool]:
+    """Read a `[slot]` heading line; return the slot it opens (None when it opens none) and
+    whether the lines under it are to be skipped."""
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        problems.append(f"{at}: a slot heading is a name in square brackets on a line of its "
+                        f"own, such as [appreciation]; this line is {_quote(line)}")  # fmt: skip
+        return None, True
+    key = match[1].strip().lower()
+    if key not in SLOTS:
+        problems.append(f"{at}: unknown slot [{match[1].strip()}]{_did_you_mean(key, SLOTS, '[]')}"
+                        "; the slots are listed in README.md (Your own phrasebook)")  # fmt: skip
+        return None, True
+    if key in where:
+        problems.append(f"{at}: [{key}] appears a second time (first on line "
+                        f"{where[key]}); put all its phrasings under one heading")  # fmt: skip
+        return None, True
+    where[key] = number
+    return key, False
+
+
+def _placeholder_problems(line: str, slot: str, at: str) -> list[str]:
+    """Return the problems of one phrasing's placeholders and braces."""
+    allowed = placeholders(slot)
+    if "{{" in line or "}}" in line:
+        return [f"{at}: double braces in [{slot}]; a placeholder has single braces, such as "
+                f"{{{allowed[0]}}}, not {{{{{allowed[0]}}}}}"]  # fmt: skip
+    problems = []
+    for match in _PLACEHOLDER.finditer(line):
+        name = match[1].strip()
+        if name not in allowed:
+            listed = ", ".join(f"{{{p}}}" for p in allowed)
+            problems.append(f"{at}: unknown placeholder {{{match[1]}}} in [{slot}]"
+                            f"{_did_you_mean(name, allowed, '{}')}; the placeholders of this "
+                            f"slot are {listed}")  # fmt: skip
+    rest = _PLACEHOLDER.sub("", line)
+    if "{" in rest or "}" in rest:
+        problems.append(f"{at}: unbalanced braces in [{slot}]: every {{ needs a }} after the "
+                        f"placeholder's name, such as {{{allowed[0]}}}; braces cannot stand "
+                        "alone in a phrasing")  # fmt: skip
+    return problems
+
+
+def _did_you_mean(name: str, known: object, brackets: str) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(name.lower(), list(known), n=1, cutoff=0.7)  # type: ignore[call-overload]
+    return f" (did you mean {brackets[0]}{close[0]}{brackets[1]}?)" if close else ""
+
+
+def _quote(line: str) -> str:
+    return f'"{line[:60]}…"' if len(line) > 60 else f'"{line}"'
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Return a phrasebook file's text, or the problem that stops it from being read."""
+    if len(data) > MAX_BYTES:
+        return "", [f"{name} is larger than {MAX_BYTES:,} bytes, the most a phrasebook may "
+                    "be: keep only the slots you change"]  # fmt: skip
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", [f"{name} line {line} is not UTF-8 text (byte 0x{data[exc.start]:02X}): "
+                    "save the phrasebook as UTF-8 (in Notepad: Save As, Encoding: UTF-8) and "
+                    "run again"]  # fmt: skip
+
+
+def user_phrasebook(template_dir: Path | None) -> Path | None:
+    """Return the user's phrasebook in a --templates folder, or None when it has none."""
+    if template_dir is None:
+        return None
+    path = Path(template_dir) / PHRASEBOOK
+    return path if path.is_file() else None
+
+
+#: Names a phrasebook gets by mistake: saved by Word, WordPad or TextEdit, or with Windows
+#: hiding the extension (compared in lower case).
+_MISNAMED = tuple(f"phrasebook{ext}" for ext in ("", ".txt", ".txt.txt", ".rtf", ".doc", ".docx",
+                                                  ".odt"))  # fmt: skip
+
+
+def misnamed_phrasebooks(template_dir: Path) -> list[str]:
+    """Return a problem for each file of the folder meant as the phrasebook but not read as one."""
+    try:
+        names = sorted(p.name for p in Path(template_dir).iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [
+        f"{name}: only a plain text file named exactly {PHRASEBOOK} is read as the phrasebook; "
+        f"rename it, or save it again as plain text (UTF-8) named {PHRASEBOOK}"
+        for name in names
+        if name.lower() in _MISNAMED and name != PHRASEBOOK
+    ]
+
+
+@functools.cache
+def _shipped() -> tuple[bytes, str]:
+    """Return the shipped phrasebook's bytes and their digest (read once per process)."""
+    from .templates import default_template_dir
+
+    path = default_template_dir() / PHRASEBOOK
+    try:
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()
+    except OSError:  # a broken install: never guess another file
+        raise TemplateError(
+            f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is missing from its "
+            f"installation ({default_template_dir()}); reinstall followup-xl"
+        ) from None
+
+
+def _user_bytes(path: Path) -> bytes:
+    """Return the user's file, read no further than one byte past MAX_BYTES."""
+    try:
+        with path.open("rb") as file:
+            return file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the phrasebook: {exc.strerror}") from exc
+
+
+_LOADED: dict[tuple[str, str], Phrasebook | list[str]] = {}
+
+
+def _load(template_dir: Path | None) -> Phrasebook | list[str]:
+    """Return the phrasebook of a --templates folder (shipped slots for any left out) or its
+    problems; each distinct file is read and checked once per process."""
+    shipped, digest = _shipped()
+    user = user_phrasebook(template_dir)
+    if template_dir is not None and user is None:
+        misnamed = misnamed_phrasebooks(template_dir)
+        if misnamed:
+            return misnamed
+    mine = _user_bytes(user) if user else b""
+    key = (digest, hashlib.sha256(mine).hexdigest() if user else "")
+    if key not in _LOADED:
+        text, problems = _decode(shipped, PHRASEBOOK)
+        slots, problems = parse(text) if not problems else ({}, problems)
+        if problems or slots.keys() != SLOTS.keys():
+            raise TemplateError(
+                f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is damaged; reinstall "
+                "followup-xl"
+            )
+        if user:
+            text, problems = _decode(mine, PHRASEBOOK)
+            theirs, more = parse(text) if not problems else ({}, [])
+            problems += more
+            slots |= theirs
+        _LOADED[key] = problems or Phrasebook(slots)
+    return _LOADED[key]
+
+
+def capped(problems: list[str]) -> list[str]:
+    """Return the first MAX_PROBLEMS problems, and a line counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS} more problem(s)"]
+
+
+def phrasebook_problems(template_dir: Path | None = None) -> list[str]:
+    """Return every problem of the user's phrasebook in a --templates folder, each located."""
+    loaded = _load(template_dir)
+    return list(loaded) if isinstance(loaded, list) else []
+
+
+def load_phrasebook(template_dir: Path | None = None) -> Phrasebook:
+    """Return the phrasebook a batch uses; raise TemplateError listing its problems."""
+    loaded = _load(template_dir)
+    if isinstance(loaded, list):
+        raise TemplateError(
+            f"the phrasebook {Path(template_dir or '') / PHRASEBOOK} has problems:\n"
+            + "\n".join(capped(loaded))
+        )
+    return loaded

@@ -17,6 +17,13 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TemplateError
 from ..model import Action, Contact, Interview, Kind, Profile, Status
 from .context import LetterData, letter_context
+from .phrasebook import (
+    PHRASEBOOK,
+    capped,
+    misnamed_phrasebooks,
+    phrasebook_problems,
+    user_phrasebook,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -154,10 +161,14 @@ def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
         if not template_dir.is_dir():
             raise TemplateError(f"{template_dir}: template folder not found")
         paths = {n: template_dir / n for n in TEMPLATE_NAMES if (template_dir / n).is_file()}
-        if not paths:
+        if (
+            not paths
+            and not user_phrasebook(template_dir)
+            and not misnamed_phrasebooks(template_dir)
+        ):
             raise TemplateError(
                 f"{template_dir}: no letter templates in this folder; expected any of "
-                + ", ".join(TEMPLATE_NAMES)
+                + ", ".join((*TEMPLATE_NAMES, PHRASEBOOK))
             )
     shipped = default_template_dir()
     for name in TEMPLATE_NAMES:
@@ -286,23 +297,36 @@ def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]
     return out
 
 
-def check_templates(template_dir: Path | None = None) -> None:
-    """Check every template before rendering; raise one TemplateError listing all problems."""
+def template_problems(template_dir: Path | None = None) -> list[str]:
+    """Return every problem of the phrasebook and the templates, each naming its file."""
     paths = template_paths(template_dir)
+    problems = phrasebook_problems(template_dir)  # read and checked once per distinct file
     try:
         key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
     except OSError:
         key = ()
     if key and key in _CHECKED:
-        return  # the same files passed already in this process (run.py checks, then renders)
+        return problems  # the same templates passed already (run.py checks, then renders)
     sample = _sample_context()
-    problems: list[str] = []
-    for name, path in paths.items():
-        problems += _check_one(name, path, sample)
+    found = [p for name, path in paths.items() for p in _check_one(name, path, sample)]
+    if not found:
+        _CHECKED.add(key)
+    return problems + found
+
+
+def check_templates(template_dir: Path | None = None) -> None:
+    """Check every template and the phrasebook before rendering; raise one TemplateError
+    listing all problems."""
+    problems = template_problems(template_dir)
     if problems:
         where = f" in {template_dir}" if template_dir else ""
-        raise TemplateError(f"letter templates{where} have problems:\n" + "\n".join(problems))
-    _CHECKED.add(key)
+        only_phrasebook = all(p.lower().startswith("phrasebook") for p in problems)
+        what = (
+            "the phrasebook" + where + " has"
+            if only_phrasebook
+            else ("letter templates" + where + " have")
+        )
+        raise TemplateError(f"{what} problems:\n" + "\n".join(capped(problems)))
 
 
 def _sample_context() -> dict[str, Any]:
