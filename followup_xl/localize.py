@@ -11,7 +11,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
-#: Countries that print on US Letter paper; everyone else uses A4.
+#: Countries that print on US Letter paper (with #10 envelopes and US cards: letters/paper.py);
+#: everyone else uses A4 (with DL envelopes and A6 cards).
 LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
 
 

@@ -23,6 +23,7 @@ from docx.shared import Inches, Pt
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from followup_xl.letters import paper  # noqa: E402
 from followup_xl.letters.render import normalize_zip  # noqa: E402
 
 OUT = REPO / "letter_templates"
@@ -108,11 +109,46 @@ ENCLOSURES_AND_CLOSING = (
 
 
 def letter_head(doc) -> None:
-    """Date, sender block, recipient block and salutation (R9's order)."""
-    para(doc, "{{ date }}", after=12)
-    para(doc, "{{ sender_block }}", after=12)
-    para(doc, "{{ recipient_block }}", after=12)
+    """Date, sender block, recipient block and salutation (R9's order), laid out by paper.py."""
+    layout_styles(doc)
+    styled(doc, "{{ date }}", paper.DATE_STYLE, after=12)
+    styled(doc, "{{ sender_block }}", paper.SENDER_STYLE)
+    # 28 pt below the inside address: from four lines on, the salutation starts below the
+    # envelope window, so no line of the letter shows in it under the address
+    styled(doc, "{{ recipient_block }}", paper.INSIDE_ADDRESS_STYLE, after=28)
     para(doc, "{{ salutation }}", after=12)
+    paper.lay_out(doc, "US")
+
+
+# --- the paper layout: styles paper.py recognises the shipped layout by --------------------------
+
+LAYOUT_STYLES = {
+    paper.DATE_STYLE: ("Date", None),
+    paper.SENDER_STYLE: ("Sender Address", None),
+    paper.INSIDE_ADDRESS_STYLE: ("Inside Address", 11),  # six lines fit an envelope window
+    "EnvelopeReturn": ("Envelope Return", 10),
+    paper.ENVELOPE_ADDRESS_STYLE: ("Envelope Address", None),
+}
+
+
+def layout_styles(doc) -> None:
+    """Add the paragraph styles of the letter head and the envelope (based on Normal)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for style_id, (name, size) in LAYOUT_STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), style_id)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        if size:
+            style.font.size = Pt(size)
+
+
+def styled(doc, text: str, style_id: str, **kw) -> None:
+    """Add a paragraph (as para does) in one of the layout styles."""
+    para(doc, text, **kw)
+    p = doc.paragraphs[-1]
+    p.style = next(s for s in doc.styles if s.style_id == style_id)
 
 
 def signature(doc, enclosures: bool = True) -> None:
@@ -219,10 +255,14 @@ def fax_cover() -> Document:
 
 
 def envelope() -> Document:
-    """Return a #10 envelope (9.5 × 4.125 in): return address and the recipient block."""
+    """Return a #10 envelope (9.5 × 4.125 in): return address top left, the recipient block
+    where the post reads it (paper.py moves both to a DL envelope outside the Letter countries).
+    """
     doc = new_document(9.5, 4.125, (0.4, 0.4, 0.3, 0.4), size=12, title="Envelope")
-    para(doc, "{{ sender_return_address }}", size=10)
-    para(doc, "{{ recipient_block }}", before=40, indent=3.9)
+    layout_styles(doc)
+    styled(doc, "{{ sender_return_address }}", "EnvelopeReturn")
+    styled(doc, "{{ recipient_block }}", paper.ENVELOPE_ADDRESS_STYLE)
+    paper.lay_out(doc, "US")
     return doc
 
 

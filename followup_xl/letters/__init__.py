@@ -6,6 +6,7 @@ One module per job, in the order a batch uses them:
 - phrasebook.py  read and check the phrasebook file (our words, or the user's)
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
 - render.py      fill a .docx template, fit the paper, stamp, combine into one file
+- paper.py       paper, envelope and card by country; the address at the envelope window
 - files.py       safe file names, staging, placing without overwriting
 - eml.py         the unsent .eml drafts
 - batch.py       render_letters: the whole batch, the print file, envelopes, proofreading

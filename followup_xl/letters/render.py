@@ -31,23 +31,16 @@ def normalize_zip(data: bytes, day: date) -> bytes:
     return out.getvalue()
 
 
-_LETTER_SIZE = (12240, 15840)  # twips
-_A4_SIZE = (11906, 16838)
-
-
 def fit_paper(document: Any, country: str) -> None:
-    """Print A4 letters outside the US Letter countries (only pages that are US Letter)."""
-    if localize.paper_size(country) != "a4":
-        return
-    from docx.shared import Twips
+    """Give the document the paper, envelope or card size of the sender's country (paper.py).
 
-    for section in document.sections:
-        w, h = section.page_width, section.page_height
-        if w is None or h is None:
-            continue
-        size = (round(w / 635), round(h / 635))  # EMU -> twips
-        if abs(size[0] - _LETTER_SIZE[0]) <= 20 and abs(size[1] - _LETTER_SIZE[1]) <= 20:
-            section.page_width, section.page_height = Twips(_A4_SIZE[0]), Twips(_A4_SIZE[1])
+    Letter pages become A4 outside the US Letter countries (and A4 pages Letter inside them),
+    #10 envelopes DL, US cards A6; the shipped layout puts the inside address in the window.
+    Depends only on the template and the country, so a batch may apply it once per template.
+    """
+    from .paper import fit_document
+
+    fit_document(document, country)
 
 
 def set_language(document: Any, tag: str) -> None:

@@ -72,7 +72,7 @@ KIND_LABELS = {
     Kind.NOTE_CARD: "Note card",
     Kind.KEEP_IN_TOUCH: "Keep in touch",
 }
-#: Kinds that go by post in a #10 envelope (note cards are addressed by hand).
+#: Kinds that go by post in an envelope, #10 or DL (note cards are addressed by hand).
 ENVELOPE_KINDS = frozenset({Kind.THANK_YOU_LETTER, Kind.KEEP_IN_TOUCH})
 #: The Log action that records each kind as done.
 LOG_ACTION = {
