@@ -62,7 +62,10 @@ def new_document(width: float, height: float, margins: tuple[float, float, float
     props.title = title
     props.author = "followup_xl"
     props.last_modified_by = "followup_xl"
-    props.comments = "Letter template of followup_xl; the variables are listed in README.md (Template variables)"
+    props.comments = (
+        "Letter template of followup_xl; the variables are listed in README.md "
+        "(Template variables)"
+    )
     props.created = props.modified = datetime(STAMP.year, STAMP.month, STAMP.day)
     props.revision = 1
     # the default document starts with one empty paragraph: drop it
