@@ -126,6 +126,24 @@ def test_a_uk_sender_writes_to_each_country_in_its_own_form(tmp_path: Path) -> N
         assert 'w:val="en-GB"' in styles
 
 
+def _page_sizes_mm(path: Path) -> set[tuple[int, int]]:
+    """The (width, height) in whole millimetres of every section of a .docx."""
+    return {(round(s.page_width.mm), round(s.page_height.mm))
+            for s in Document(str(path)).sections}  # fmt: skip
+
+
+def test_a_uk_sender_prints_on_a4_with_dl_envelopes(tmp_path: Path) -> None:
+    """ISO 216 A4 (210 x 297 mm) letters; DL envelopes (220 x 110 mm), one per letter."""
+    folder = _run(tmp_path)
+    for _, _, last in PANEL:
+        assert _page_sizes_mm(_letter(folder, last)) == {(210, 297)}
+    (envelopes,) = folder.glob("* Envelopes.docx")
+    assert _page_sizes_mm(envelopes) == {(220, 110)}
+    text = "\n".join(p.text for p in Document(str(envelopes)).paragraphs)
+    for country in ("UNITED STATES", "GERMANY", "FRANCE"):
+        assert country in text, text
+
+
 def test_five_letters_to_one_panel_share_no_sentence(tmp_path: Path) -> None:
     """Apart from salutation, close and shared facts, no two panel letters repeat a sentence."""
     folder = _run(tmp_path)
