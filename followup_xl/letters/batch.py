@@ -24,7 +24,7 @@ from ..proofread import Finding, LetterText, check_panels, proofread_letter, wri
 from .context import LetterData, clean, letter_context, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
-from .render import Renderer, combine, docx_paragraphs
+from .render import Renderer, combine
 from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
 
 
@@ -167,17 +167,17 @@ def render_letters(
             data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
-            docs = [renderer.render(n, ctx, today, country, title)
+            docs = [renderer.letter(n, ctx, today, country, title)
                     for n in templates_for(action)]  # fmt: skip
             name = letter_file_name(action, contact, today)
             if is_email(action):
-                paragraphs = docx_paragraphs(docs[0])
+                paragraphs = docs[0].paragraphs
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
-                doc = docs[0] if len(docs) == 1 else combine(docs, today)
+                doc = docs[0].data if len(docs) == 1 else combine([d.data for d in docs], today)
                 path = writer.write(name, doc)
                 printable.append(doc)
-                paragraphs = docx_paragraphs(docs[-1])
+                paragraphs = docs[-1].paragraphs
                 if action.kind in ENVELOPE_KINDS:
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
