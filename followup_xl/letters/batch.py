@@ -20,7 +20,14 @@ from .. import localize
 from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
-from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
+from ..proofread import (
+    Finding,
+    LetterText,
+    Vocabulary,
+    check_panels,
+    proofread_letter,
+    write_report,
+)
 from .context import LetterData, clean, letter_context, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
@@ -81,8 +88,12 @@ class _BookIndex:
         self.panels: dict[str, list[Contact]] = {}
         for c in book.contacts:
             self.panels.setdefault(c.interview_id, []).append(c)
-        for panel in self.panels.values():
+        #: (interview, contact) -> the contact's first place on the interview's panel
+        self.places: dict[tuple[str, str], int] = {}
+        for interview_id, panel in self.panels.items():
             panel.sort(key=lambda c: (c.row, c.contact_id))
+            for i, c in enumerate(panel):
+                self.places.setdefault((interview_id, c.contact_id), i)
         self.contacts: dict[str, Contact] = {}
         for c in book.contacts:
             self.contacts.setdefault(c.contact_id, c)  # the first, as logbook.is_done
@@ -98,8 +109,7 @@ class _BookIndex:
 
     def variant(self, contact: Contact) -> int:
         """Return the contact's place on the interview's panel, offset by a stable hash."""
-        panel = self.panels.get(contact.interview_id, [])
-        place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
+        place = self.places.get((contact.interview_id, contact.contact_id), 0)
         return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
 
 
@@ -148,7 +158,7 @@ def render_letters(
     printable: list[bytes] = []
     envelopes: list[bytes] = []
     texts: list[LetterText] = []
-    known = [*_workbook_words(book), *words]
+    known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
     index = _BookIndex(book)
 
