@@ -245,7 +245,6 @@ def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
     """Return the words that are in neither the dictionary nor `known`, in first-seen order."""
-    speller = _speller()
     extra = _extra_words()
     out: list[str] = []
     seen: set[str] = set()
@@ -256,9 +255,15 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
         seen.add(w)
         if word.isupper() or any(c.isupper() for c in word[1:]):
             continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if speller.unknown([w]):
+        if _unknown(w):
             out.append(word)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    """Return True when the dictionary lacks a (normalised) word; asked once per word."""
+    return bool(_speller().unknown([word]))
 
 
 @lru_cache(maxsize=1024)

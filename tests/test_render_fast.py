@@ -411,3 +411,47 @@ def test_proofreading_reads_the_workbook_words_once_per_batch(tmp_path, monkeypa
     workbook = totals[0]
     assert workbook > 600 * 3  # the 600 extra contacts' names and the like were read …
     assert totals[1] - totals[0] < 600, totals  # … once: 9 more letters add a few words each
+
+
+def test_paragraph_text_is_read_as_python_docx_reads_it() -> None:
+    """Tabs, line, page and column breaks, hyphens, hyperlinks, empty runs: the fast walk's
+    list equals python-docx's; a body with a table is left to python-docx (None)."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from followup_xl.letters.compiled import body_paragraphs
+
+    doc = Document()
+    p = doc.add_paragraph("one")
+    run = p.add_run("two")
+    run.add_tab()
+    run.add_break()
+    run.add_text("three")
+    run.add_break(WD_BREAK.PAGE)
+    run.add_break(WD_BREAK.COLUMN)
+    run._r.append(OxmlElement("w:noBreakHyphen"))
+    run._r.append(OxmlElement("w:cr"))
+    run._r.append(OxmlElement("w:ptab"))
+    link = OxmlElement("w:hyperlink")
+    inner = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = " linked "
+    inner.append(text)
+    link.append(inner)
+    p._p.append(link)
+    p._p.append(OxmlElement("w:r"))
+    doc.add_paragraph("")
+    doc.add_paragraph("  spaced  ").runs[0]._r.append(OxmlElement("w:lastRenderedPageBreak"))
+    buf = BytesIO()
+    doc.save(buf)
+    body = etree.fromstring(zipfile.ZipFile(BytesIO(buf.getvalue())).read("word/document.xml"))
+    walked = body_paragraphs(body.find(qn("w:body")))
+    assert walked == text_of(buf.getvalue())[0]
+    assert walked[0] == "onetwo\t\nthree-\n\t linked "
+    doc.add_table(rows=1, cols=1)
+    buf = BytesIO()
+    doc.save(buf)
+    body = etree.fromstring(zipfile.ZipFile(BytesIO(buf.getvalue())).read("word/document.xml"))
+    assert body_paragraphs(body.find(qn("w:body"))) is None

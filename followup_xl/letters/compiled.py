@@ -129,6 +129,8 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
         xml = xml.replace("%_}", "%}")
+        if not any(c in xml for c in "\t\a\n\f"):
+            return xml  # resolve_listing only turns these four into tabs, breaks, paragraphs
         return self._tpl.resolve_listing(xml)
 
     def render(self, ctx: dict[str, Any], today: date, title: str, author: str) -> Rendered:
@@ -161,7 +163,10 @@ class CompiledTemplate:
         changed[self._core_member] = serialize_part_xml(core)
         members = [deflate(m.name, changed[m.name]) if m.name in changed else m
                    for m in self._members]  # fmt: skip
-        return Rendered(write_zip(members, today), document_paragraphs(document))
+        paragraphs = body_paragraphs(tree)
+        if paragraphs is None:
+            paragraphs = document_paragraphs(document)
+        return Rendered(write_zip(members, today), paragraphs)
 
 
 def _shell(root: Any) -> tuple[Any, int]:
@@ -202,3 +207,40 @@ def document_paragraphs(document: bytes) -> list[str]:
     root: Any = parse_xml(document)
     no_part: Any = None  # the text needs no part (styles, images)
     return walk_paragraphs(_Body(root.body, no_part))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: python-docx's text of a run's children (CT_R.text), apart from w:t and w:br
+_RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def _run_text(run: Any) -> str:
+    out = []
+    for child in run:
+        tag = child.tag
+        if tag == f"{_W}t":
+            out.append(child.text or "")
+        elif tag == f"{_W}br":  # a line break; page and column breaks have no text
+            out.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif tag in _RUN_CHARS:
+            out.append(_RUN_CHARS[tag])
+    return "".join(out)
+
+
+def body_paragraphs(body: Any) -> list[str] | None:
+    """Return the text of a w:body's paragraphs as python-docx reads them (CT_P.text: runs
+    and hyperlinks' runs), or None for a body with tables (their merged cells need
+    python-docx's own walk: document_paragraphs)."""
+    out = []
+    for child in body:
+        if child.tag == f"{_W}p":
+            text = []
+            for item in child:
+                if item.tag == f"{_W}r":
+                    text.append(_run_text(item))
+                elif item.tag == f"{_W}hyperlink":
+                    text += [_run_text(r) for r in item if r.tag == f"{_W}r"]
+            out.append("".join(text))
+        elif child.tag == f"{_W}tbl":
+            return None
+    return out
