@@ -64,8 +64,43 @@ _SLANG = (
 #: The tone patterns compiled once, and all of them as one search: most sentences match none.
 _DESPERATE_RE = tuple((re.compile(p, re.IGNORECASE), why) for p, why in _DESPERATE)
 _SLANG_RE = tuple(re.compile(p, re.IGNORECASE) for p in _SLANG)
-_ANY_TONE = re.compile("|".join(f"(?:{p})" for p, _ in _DESPERATE) + "|"
-                       + "|".join(f"(?:{p})" for p in _SLANG), re.IGNORECASE)  # fmt: skip
+
+
+def _alternation(pattern: str) -> bool:
+    """Return True when a pattern has a | outside any group (or a construct not read here)."""
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return depth != 0 or in_class
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """Return one search that matches where any of the patterns would.
+
+    The patterns that start with \\b (and have no top-level |) share one \\b, so the
+    alternatives are tried at word boundaries only; `\\b(?:a|b)` matches as `\\ba|\\bb`.
+    """
+    shared = [p.startswith(r"\b") and not _alternation(p) for p in patterns]
+    bounded = [p[2:] for p, ok in zip(patterns, shared, strict=True) if ok]
+    rest = [p for p, ok in zip(patterns, shared, strict=True) if not ok]
+    branches = [r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")"]
+    return re.compile("|".join(branches + [f"(?:{p})" for p in rest]), re.IGNORECASE)
+
+
+_ANY_TONE = _any_of([p for p, _ in _DESPERATE] + list(_SLANG))
 _APPRECIATION = re.compile(r"\b(thank|thanks|appreciat\w*|grateful|gratitude)\b", re.IGNORECASE)
 _INTEREST = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?interest\b|\binterested\b|\benthusias\w*|\beager\w*|\bexcited\b"
