@@ -144,8 +144,8 @@ class Renderer:
         """Render one template with ctx; return the .docx bytes and its paragraphs' text."""
         from jinja2 import TemplateError as JinjaError
 
-        compiled = self.compiled(name, country)
         try:
+            compiled = self.compiled(name, country)
             if compiled is None:
                 return Rendered(self.render_docxtpl(name, ctx, today, country, title))
             return compiled.render(ctx, today, title, ctx["sender_name"])
@@ -166,6 +166,9 @@ class Renderer:
                 )
             except Refused as exc:
                 self.refused[name] = str(exc)
+                self._compiled[key] = None
+            except Exception as exc:  # docxtpl, per letter, gives the same error its own way
+                self.refused[name] = f"{name} cannot be prepared once ({exc})"
                 self._compiled[key] = None
         return self._compiled[key]
 
