@@ -455,3 +455,63 @@ def test_paragraph_text_is_read_as_python_docx_reads_it() -> None:
     doc.save(buf)
     body = etree.fromstring(zipfile.ZipFile(BytesIO(buf.getvalue())).read("word/document.xml"))
     assert body_paragraphs(body.find(qn("w:body"))) is None
+
+
+def _with_footnotes(path: Path, text: str) -> None:
+    """Add a footnotes part holding `text` to a .docx, as Word saves one."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            if name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument'
+                                    b'.wordprocessingml.footnotes+xml"/></Types>')  # fmt: skip
+            if name == "word/_rels/document.xml.rels":
+                kind = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+                rel = (
+                    b'<Relationship Id="rIdF1" Target="footnotes.xml" Type="%s/footnotes"/>' % kind
+                )
+                data = data.replace(b"</Relationships>", rel + b"</Relationships>")
+            zf.writestr(name, data)
+        zf.writestr("word/footnotes.xml", footnotes)
+
+
+def _footnote_text(data: bytes) -> str:
+    return zipfile.ZipFile(BytesIO(data)).read("word/footnotes.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("sections", [1, 2])
+def test_footnotes_render_as_docxtpl_renders_them(tmp_path: Path, sections: int) -> None:
+    """Footnotes are rendered once per letter; in a template of several sections docxtpl
+    renders them once per section, so such a template falls back to docxtpl."""
+    mine = user_template(tmp_path / "mine", "{{ salutation }}", "{{ opening }}")
+    path = mine / "thank_you_letter.docx"
+    if sections == 2:
+        doc = Document(str(path))
+        doc.add_section()
+        doc.add_paragraph("{{ closing }}")
+        doc.save(str(path))
+    _with_footnotes(path, "Written by {{ sender_name }} &amp; sent to {{ company }}")
+    renderer = Renderer(mine)
+    ctx, country = context("xml-escaping")
+    got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
+    expected = oracle(path.read_bytes(), ctx, country, "thank_you_letter.docx")
+    assert text_of(got.data) == text_of(expected)
+    assert _footnote_text(got.data) == _footnote_text(expected)
+    assert f"Written by {ctx['sender_name']} &amp; sent to A &amp; B &lt;Books&gt;" in (
+        _footnote_text(got.data))  # fmt: skip
+    if sections == 1:
+        assert renderer.refused == {}
+        assert got.data == renderer.render_docxtpl("thank_you_letter.docx", ctx, TODAY, country,
+                                                   "t")  # fmt: skip
+    else:
+        assert renderer.refused == {"thank_you_letter.docx": "footnotes in a template of "
+                                    "several sections"}  # fmt: skip
