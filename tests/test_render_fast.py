@@ -515,3 +515,26 @@ def test_footnotes_render_as_docxtpl_renders_them(tmp_path: Path, sections: int)
     else:
         assert renderer.refused == {"thank_you_letter.docx": "footnotes in a template of "
                                     "several sections"}  # fmt: skip
+
+
+def test_templates_saved_by_libreoffice_render_as_docxtpl_does(tmp_path: Path, soffice) -> None:
+    """Each shipped template saved again by LibreOffice Writer (other XML, settings, fonts)
+    still takes the fast path, with docxtpl's text and bytes."""
+    import subprocess
+
+    mine = tmp_path / "mine"
+    names = [str(default_template_dir() / n) for n in TEMPLATE_NAMES]
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(mine), *names],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    renderer = Renderer(mine)
+    for case in ("gb", "newlines"):
+        ctx, country = context(case)
+        for name in TEMPLATE_NAMES:
+            got = renderer.letter(name, ctx, TODAY, country, "t")
+            expected = oracle((mine / name).read_bytes(), ctx, country, name)
+            assert text_of(got.data) == text_of(expected), name
+            assert got.paragraphs == text_of(expected)[0], name
+            assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "t"), name
+    assert renderer.refused == {}
