@@ -538,3 +538,41 @@ def test_templates_saved_by_libreoffice_render_as_docxtpl_does(tmp_path: Path, s
             assert got.paragraphs == text_of(expected)[0], name
             assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "t"), name
     assert renderer.refused == {}
+
+
+#: docxtpl's own test templates (../shared/corpus) and contexts of plain values for them
+CORPUS_CONTEXTS = {
+    "docxtpl_escape_tpl.docx": {
+        "myvar": "<R> & 'run' \"text\"", "myescvar": "a < b & c", "nlnp": "line\nnext\tafter",
+        "mylisting": "one\ntwo\tthree", "page_break": "before\fafter",
+        "new_listing": "x\ay", "some_html": "<b>bold</b> & more",
+    },
+    "docxtpl_escape_tpl_auto.docx": {
+        "autoescape": "<tag> & \"quotes\"", "autoescape_unicode": "é ü — & 😀",
+        "nested_dict": {"a": "<1> & 2", "b": "x\ny"}, "iteritems": lambda d: list(d.items()),
+    },
+    "docxtpl_header_footer_entities_tpl.docx": {"title": "Tom & Jerry <3", "unknowvar": "& <"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(CORPUS_CONTEXTS))
+@pytest.mark.parametrize("country", ["US", "GB"])
+def test_docxtpl_own_test_templates_render_as_docxtpl_does(corpus_dir, name, country) -> None:
+    """docxtpl's escaping, listing and header/footer test templates, with plain values: the
+    compiled template gives docxtpl's text, headers and footers, and its bytes."""
+    from followup_xl.letters.compiled import CompiledTemplate
+    from followup_xl.letters.render import save_docx
+
+    data = (corpus_dir / name).read_bytes()
+    ctx = CORPUS_CONTEXTS[name]
+    tpl = DocxTemplate(BytesIO(data))
+    tpl.render(ctx, sandbox_environment(), autoescape=True)
+    fit_country(tpl.docx, country, name)
+    set_properties(tpl.docx, TODAY, "t", "Ann")
+    expected = save_docx(tpl.docx, TODAY)
+    got = CompiledTemplate(name, data, lambda doc: fit_country(doc, country, name)).render(
+        ctx, TODAY, "t", "Ann"
+    )
+    assert text_of(got.data) == text_of(expected)
+    assert got.paragraphs == text_of(expected)[0]
+    assert got.data == expected
