@@ -576,3 +576,25 @@ def test_docxtpl_own_test_templates_render_as_docxtpl_does(corpus_dir, name, cou
     assert text_of(got.data) == text_of(expected)
     assert got.paragraphs == text_of(expected)[0]
     assert got.data == expected
+
+
+def test_core_properties_render_as_docxtpl_renders_them(tmp_path: Path) -> None:
+    """docxtpl renders the subject, comments and the like as templates; so does the fast path
+    (the property is not an XML part: no line is added before a "<w:p" in it)."""
+    mine = user_template(tmp_path / "mine", "{{ salutation }}")
+    path = mine / "thank_you_letter.docx"
+    doc = Document(str(path))
+    doc.core_properties.subject = "For {{ company }} <w:p> {{ position }}"
+    doc.core_properties.comments = "{% if wants_job %}keen{% endif %}"
+    doc.save(str(path))
+    renderer = Renderer(mine)
+    ctx, country = context("xml-escaping")
+    got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
+    assert renderer.refused == {}
+    assert got.data == renderer.render_docxtpl("thank_you_letter.docx", ctx, TODAY, country, "t")
+    props = Document(BytesIO(got.data)).core_properties
+    assert (
+        props.subject
+        == "For A &amp; B &lt;Books&gt; &#34;Q&#34; &#39;R&#39; <w:p> Clerk &amp; &lt;Cashier&gt;"
+    )
+    assert props.comments == "keen"

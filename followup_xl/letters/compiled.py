@@ -6,7 +6,7 @@ to the country and compiled once; a letter is its compiled parts (body, headers,
 footnotes, core properties) rendered with docxtpl's own steps around Jinja (patch_xml before;
 resolve_listing, fix_tables and fix_docpr_ids after), and the template's other members reused
 as deflated bytes. A template this cannot render exactly as docxtpl does is refused once
-(`refusal`), and the caller renders it with docxtpl letter by letter.
+(Refused), and the caller renders it with docxtpl letter by letter.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ class CompiledTemplate:
                 self.footnotes.append(_Part(part.partname.lstrip("/"), self._compile(patched)))
         core = document.core_properties  # python-docx adds default ones when missing
         self._core = deepcopy(core._element)
-        self.properties = [(p, self._compile(getattr(core, p))) for p in _RENDERED_PROPERTIES]
+        self.properties = [(p, self._compile(getattr(core, p), part=False))
+                           for p in _RENDERED_PROPERTIES]  # fmt: skip
         core_part = next(p for p in package.parts if p.content_type == _CORE)
         self._core_member = core_part.partname.lstrip("/")
         self._shell, self._body_at = _shell(document.element)
@@ -115,9 +116,12 @@ class CompiledTemplate:
         document.save(buf)  # python-docx's package, as every letter of the template has it
         self._members = _members(buf.getvalue(), rendered)
 
-    def _compile(self, source: str) -> Any:
+    def _compile(self, source: str, part: bool = True) -> Any:
+        """Compile an XML part as render_xml_part does (a line per paragraph), or a property."""
         self.compilations += 1
-        return self.env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+        if part:
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        return self.env.from_string(source)
 
     def _refuse_unsafe(self, source: str) -> None:
         for pattern, why in _UNSAFE:
