@@ -61,6 +61,46 @@ _SLANG = (
     r"\bttyl\b", r"\bu\b", r"\bur\b", r"\bstoked\b", r"\bpsyched\b", r"\bwhatever\b",
     r"\bguys\b", r"\bdude\b", r"\bsuper excited\b", r"(?<!\w)[:;]-?[)(DPp](?!\w)",
 )  # fmt: skip
+#: The tone patterns compiled once, and all of them as one search: most sentences match none.
+_DESPERATE_RE = tuple((re.compile(p, re.IGNORECASE), why) for p, why in _DESPERATE)
+_SLANG_RE = tuple(re.compile(p, re.IGNORECASE) for p in _SLANG)
+
+
+def _alternation(pattern: str) -> bool:
+    """Return True when a pattern has a | outside any group (or a construct not read here)."""
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return depth != 0 or in_class
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """Return one search that matches where any of the patterns would.
+
+    The patterns that start with \\b (and have no top-level |) share one \\b, so the
+    alternatives are tried at word boundaries only; `\\b(?:a|b)` matches as `\\ba|\\bb`.
+    """
+    shared = [p.startswith(r"\b") and not _alternation(p) for p in patterns]
+    bounded = [p[2:] for p, ok in zip(patterns, shared, strict=True) if ok]
+    rest = [p for p, ok in zip(patterns, shared, strict=True) if not ok]
+    branches = [r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")"]
+    return re.compile("|".join(branches + [f"(?:{p})" for p in rest]), re.IGNORECASE)
+
+
+_ANY_TONE = _any_of([p for p, _ in _DESPERATE] + list(_SLANG))
 _APPRECIATION = re.compile(r"\b(thank|thanks|appreciat\w*|grateful|gratitude)\b", re.IGNORECASE)
 _INTEREST = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?interest\b|\binterested\b|\benthusias\w*|\beager\w*|\bexcited\b"
@@ -210,6 +250,26 @@ class _Known(set):
         return word in self.shared or super().__contains__(word)
 
 
+class Vocabulary:
+    """The words a batch knows besides the dictionary (workbook names, word lists), read once.
+
+    Pass one to proofread_letter for every letter of a batch: reading 550,000 workbook cells
+    again for each letter made proofreading n² in the workbook's size.
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.words = frozenset(words_of(words))
+        self._british: frozenset[str] | None = None
+
+    def known(self, british: bool = False) -> frozenset[str]:
+        """Return the known words, British spellings included for British-style letters."""
+        if not british:
+            return self.words
+        if self._british is None:
+            self._british = self.words | british_words()
+        return self._british
+
+
 @lru_cache(maxsize=8)
 def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str]:
     # the workbook's words are the same for every letter of a batch: read them once, not
@@ -220,7 +280,6 @@ def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
     """Return the words that are in neither the dictionary nor `known`, in first-seen order."""
-    speller = _speller()
     extra = _extra_words()
     out: list[str] = []
     seen: set[str] = set()
@@ -231,9 +290,15 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
         seen.add(w)
         if word.isupper() or any(c.isupper() for c in word[1:]):
             continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if speller.unknown([w]):
+        if _unknown(w):
             out.append(word)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    """Return True when the dictionary lacks a (normalised) word; asked once per word."""
+    return bool(_speller().unknown([word]))
 
 
 @lru_cache(maxsize=1024)
@@ -271,7 +336,10 @@ def quote(sentence: str, around: str = "", limit: int = MAX_QUOTE) -> str:
 
 
 def proofread_letter(
-    letter: LetterText, *, words: Sequence[str] = (), reported: set[str] | None = None
+    letter: LetterText,
+    *,
+    words: Sequence[str] | Vocabulary = (),
+    reported: set[str] | None = None,
 ) -> list[Finding]:
     """Return every finding in one letter: spelling, doubled words, form, tone, R7 essentials.
 
@@ -287,7 +355,11 @@ def proofread_letter(
         if n <= MAX_PER_CHECK:
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
-    known = _Known(_known_words(tuple(words), letter.language == "en-GB"))
+    british = letter.language == "en-GB"
+    if isinstance(words, Vocabulary):
+        known = _Known(words.known(british))
+    else:
+        known = _Known(_known_words(tuple(words), british))
     # tone in the workbook cells: one finding per cell, naming it, before the sentences
     toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
     for where, text in letter.cells:
@@ -340,12 +412,13 @@ def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str
     """Return (excerpt, message, rule, check) of the tone problems in a text: desperation,
     slang, shouting in capitals, and strong interest claimed when Want Job is No (R4, R7, R8)."""
     out: list[tuple[str, str, str, str]] = []
-    for pattern, why in _DESPERATE:
-        hit = re.search(pattern, text, re.IGNORECASE)
+    toned = _ANY_TONE.search(text) is not None
+    for pattern, why in _DESPERATE_RE if toned else ():
+        hit = pattern.search(text)
         if hit:
             out.append((hit.group(0), f'"{hit.group(0)}": {why}', "R7", "tone"))
-    for pattern in _SLANG:
-        hit = re.search(pattern, text, re.IGNORECASE)
+    for pattern in _SLANG_RE if toned else ():
+        hit = pattern.search(text)
         if hit:
             out.append((hit.group(0), f'"{hit.group(0)}" is too casual for a letter to an '
                         "interviewer", "R8", "slang"))  # fmt: skip
@@ -366,8 +439,8 @@ def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str
                             "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
                 break
     if not letter.wants_job:
-        for pattern in _STRONG_INTEREST:
-            hit = re.search(pattern, text, re.IGNORECASE)
+        for claim in _STRONG_INTEREST:
+            hit = re.search(claim, text, re.IGNORECASE)
             if hit:
                 out.append((hit.group(0), f'"{hit.group(0)}": Want Job is No, but this claims '
                             "strong interest in the job (R4)", "R7", "interest"))  # fmt: skip
@@ -482,14 +555,27 @@ def _body(letter: LetterText) -> list[str]:
 # --- a panel's letters (R3) ------------------------------------------------------------------
 
 
-def _anonymous(letter: LetterText, names: set[str]) -> list[str]:
-    return [w for w in (_norm(x) for x in _WORD.findall(" ".join(_body(letter)))) if w not in names]
+def _body_words(letter: LetterText) -> list[str]:
+    return [_norm(x) for x in _WORD.findall(" ".join(_body(letter)))]
 
 
 def similarity(a: LetterText, b: LetterText) -> float:
     """Return how alike two letters' bodies are once both people's names are removed (0 to 1)."""
     names = words_of(a.names) | words_of(b.names)
-    return SequenceMatcher(None, _anonymous(a, names), _anonymous(b, names), autojunk=False).ratio()
+    words_a = [w for w in _body_words(a) if w not in names]
+    words_b = [w for w in _body_words(b) if w not in names]
+    return SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+
+
+def _alike(a: tuple[list[str], set[str]], b: tuple[list[str], set[str]]) -> float | None:
+    """Return similarity() of two letters given (body words, names), or None when it is
+    surely below SAMENESS_LIMIT (SequenceMatcher's quick ratios bound the ratio from above)."""
+    names = a[1] | b[1]
+    matcher = SequenceMatcher(None, [w for w in a[0] if w not in names],
+                              [w for w in b[0] if w not in names], autojunk=False)  # fmt: skip
+    if matcher.real_quick_ratio() < SAMENESS_LIMIT or matcher.quick_ratio() < SAMENESS_LIMIT:
+        return None
+    return matcher.ratio()
 
 
 def check_panels(letters: Sequence[LetterText]) -> list[Finding]:
@@ -507,12 +593,16 @@ def check_panels(letters: Sequence[LetterText]) -> list[Finding]:
             group = "thank-you" if letter.thank_you else letter.kind
             panels.setdefault((letter.panel, group), []).append(letter)
     for panel in panels.values():
+        # every pair of one panel is compared (a finding names both letters); each letter's
+        # words are read once, and the quick upper bounds skip most full comparisons
+        read = [(_body_words(letter), words_of(letter.names)) for letter in panel]
         for i, a in enumerate(panel):
-            for b in panel[i + 1 :]:
+            for j in range(i + 1, len(panel)):
+                b = panel[j]
                 if a.contact and a.contact == b.contact:
                     continue  # the same person by two channels (e.g. email and a letter)
-                ratio = similarity(a, b)
-                if ratio >= SAMENESS_LIMIT:
+                ratio = _alike(read[i], read[j])
+                if ratio is not None and ratio >= SAMENESS_LIMIT:
                     found.append(Finding(a.file, "", f"reads {ratio:.0%} like {b.file} once the "
                                          "names are removed: vary the wording or the Personal "
                                          "Note", "R3", "individual"))  # fmt: skip

@@ -60,9 +60,13 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.restart()
+        self.filters = {name: _bounded_filter(self, f) for name, f in self.filters.items()}
+
+    def restart(self) -> None:
+        """Give the next rendering (one letter) the full time and step budget again."""
         self.deadline = time.monotonic() + MAX_SECONDS
         self.steps = 0
-        self.filters = {name: _bounded_filter(self, f) for name, f in self.filters.items()}
 
     # counters
 

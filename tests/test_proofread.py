@@ -328,3 +328,31 @@ def test_identical_keep_in_touch_letters_to_a_panel_are_reported():
                    names=("Mr.", "Bo", "Baker"),
                    paragraphs=tuple(p.replace("Ms. Adams", "Mr. Baker") for p in body))  # fmt: skip
     assert [f.check for f in check_panels([a, b])] == ["individual"]
+
+
+#: One phrase per tone pattern (desperation, then slang), in odd capitals and places.
+TONE_PHRASES = [
+    "I am DESPERATE.", "We need this job now", "I really need it", "open to Any Role",
+    "I am begging", "please, PLEASE", "Please hire me", "I'll do anything", "anything at all",
+    "I’m begging you", "my last chance", "Wow! !", "Hey Ann", "hiya", "Hi there", "thanks a ton",
+    "thx", "ty!", "gonna", "wanna", "gotta", "kinda", "sorta", "Yeah", "yep", "nope", "Cool.",
+    "awesome", "LOL", "btw", "FYI", "omg", "no worries", "no biggie", "Cheers,", "xoxo", "ttyl",
+    "see u", "ur team", "stoked", "psyched", "whatever", "guys", "dude", "super excited",
+    "great :)",
+]  # fmt: skip
+
+
+def test_one_search_finds_every_sentence_a_tone_pattern_finds() -> None:
+    """The combined search that skips clean sentences never skips one a pattern would flag."""
+    import re
+
+    from followup_xl.proofread import _ANY_TONE, _DESPERATE, _SLANG
+
+    patterns = [p for p, _ in _DESPERATE] + list(_SLANG)
+    for p in patterns:  # the phrases cover every pattern
+        assert any(re.search(p, t, re.IGNORECASE) for t in TONE_PHRASES), p
+    texts = TONE_PHRASES + [f"Dear Ann, {t} — and more." for t in TONE_PHRASES]
+    texts += ["Thank you for your time at Acme.", "Sincerely,", "abstract reasoning", "COOLANT"]
+    for t in texts:
+        hit = any(re.search(p, t, re.IGNORECASE) for p in patterns)
+        assert (_ANY_TONE.search(t) is not None) == hit, t

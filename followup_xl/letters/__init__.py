@@ -7,6 +7,8 @@ One module per job, in the order a batch uses them:
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
 - render.py      fill a .docx template, fit the paper, stamp, combine into one file
 - paper.py       paper, envelope and card by country; the address at the envelope window
+- compiled.py    a template compiled once per batch; each letter written directly
+- zipwrite.py    write a .docx zip from members deflated once
 - files.py       safe file names, staging, placing without overwriting
 - eml.py         the unsent .eml drafts
 - batch.py       render_letters: the whole batch, the print file, envelopes, proofreading

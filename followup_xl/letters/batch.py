@@ -20,13 +20,20 @@ from .. import localize
 from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
-from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
+from ..proofread import (
+    Finding,
+    LetterText,
+    Vocabulary,
+    check_panels,
+    proofread_letter,
+    write_report,
+)
 from . import address as postal
 from .context import LetterData, clean, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .phrasebook import load_phrasebook
-from .render import Renderer, combine, docx_paragraphs
+from .render import Renderer, combine
 from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
 
 
@@ -83,8 +90,12 @@ class _BookIndex:
         self.panels: dict[str, list[Contact]] = {}
         for c in book.contacts:
             self.panels.setdefault(c.interview_id, []).append(c)
-        for panel in self.panels.values():
+        #: (interview, contact) -> the contact's first place on the interview's panel
+        self.places: dict[tuple[str, str], int] = {}
+        for interview_id, panel in self.panels.items():
             panel.sort(key=lambda c: (c.row, c.contact_id))
+            for i, c in enumerate(panel):
+                self.places.setdefault((interview_id, c.contact_id), i)
         self.contacts: dict[str, Contact] = {}
         for c in book.contacts:
             self.contacts.setdefault(c.contact_id, c)  # the first, as logbook.is_done
@@ -100,8 +111,7 @@ class _BookIndex:
 
     def variant(self, contact: Contact) -> int:
         """Return the contact's place on the interview's panel, offset by a stable hash."""
-        panel = self.panels.get(contact.interview_id, [])
-        place = next((i for i, c in enumerate(panel) if c.contact_id == contact.contact_id), 0)
+        place = self.places.get((contact.interview_id, contact.contact_id), 0)
         return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
 
 
@@ -155,7 +165,7 @@ def render_letters(
     printable: list[bytes] = []
     envelopes: list[bytes] = []
     texts: list[LetterText] = []
-    known = [*_workbook_words(book), *words]
+    known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
     index = _BookIndex(book)
 
@@ -174,17 +184,17 @@ def render_letters(
             data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
-            docs = [renderer.render(n, ctx, today, country, title)
+            docs = [renderer.letter(n, ctx, today, country, title)
                     for n in templates_for(action)]  # fmt: skip
             name = letter_file_name(action, contact, today)
             if is_email(action):
-                paragraphs = docx_paragraphs(docs[0])
+                paragraphs = docs[0].paragraphs
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
-                doc = docs[0] if len(docs) == 1 else combine(docs, today)
+                doc = docs[0].data if len(docs) == 1 else combine([d.data for d in docs], today)
                 path = writer.write(name, doc)
                 printable.append(doc)
-                paragraphs = docx_paragraphs(docs[-1])
+                paragraphs = docs[-1].paragraphs
                 if action.kind in ENVELOPE_KINDS:
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import localize
 from ..errors import TemplateError
+from .compiled import CompiledTemplate, Refused, Rendered
 from .templates import check_templates, cleaned_template, sandbox_environment, template_paths
 
 
@@ -72,8 +73,23 @@ def set_language(document: Any, tag: str) -> None:
                 lang.set(qn("w:val"), tag)
 
 
+def fit_country(document: Any, country: str, template: str) -> None:
+    """Make the country's changes to a template or letter: its paper and its language.
+
+    The one place letters get them; the fast path applies them once per template and batch.
+    """
+    del template  # the page geometry will depend on the template too
+    fit_paper(document, country)
+    set_language(document, localize.language_tag(country))
+
+
 def set_properties(document: Any, today: date, title: str, author: str) -> None:
-    props = document.core_properties
+    """Stamp a document's core properties: title, author, dates fixed from today."""
+    stamp_properties(document.core_properties, today, title, author)
+
+
+def stamp_properties(props: Any, today: date, title: str, author: str) -> None:
+    """Stamp python-docx CoreProperties: title, author, created and modified on today."""
     stamp = datetime(today.year, today.month, today.day)
     props.created = stamp
     props.modified = stamp
@@ -90,7 +106,11 @@ def save_docx(document: Any, today: date) -> bytes:
 
 
 class Renderer:
-    """Loads each template once and renders letters from it."""
+    """Loads each template once and renders letters from it.
+
+    Each template is compiled once per country (letters/compiled.py); a template the fast
+    path refuses is rendered with docxtpl letter by letter, decided once per template.
+    """
 
     def __init__(self, template_dir: Path | None) -> None:
         check_templates(template_dir)
@@ -101,26 +121,60 @@ class Renderer:
         self.data = {}
         for name, path in self.paths.items():
             self.data[name] = cleaned_template(path).data
+        self._compiled: dict[tuple[str, str], CompiledTemplate | None] = {}
+        #: template name -> why it is rendered with docxtpl letter by letter
+        self.refused: dict[str, str] = {}
 
     def render(
         self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
     ) -> bytes:
         """Render one template with ctx; return the .docx bytes."""
-        from docxtpl import DocxTemplate
+        return self.letter(name, ctx, today, country, title).data
+
+    def letter(
+        self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
+    ) -> Rendered:
+        """Render one template with ctx; return the .docx bytes and its paragraphs' text."""
         from jinja2 import TemplateError as JinjaError
 
-        tpl = DocxTemplate(BytesIO(self.data[name]))
         try:
-            tpl.render(ctx, sandbox_environment(), autoescape=True)
+            compiled = self.compiled(name, country)
+            if compiled is None:
+                return Rendered(self.render_docxtpl(name, ctx, today, country, title))
+            return compiled.render(ctx, today, title, ctx["sender_name"])
         except JinjaError as exc:
             raise TemplateError(f"{self.paths[name].name}: template error: {exc}") from exc
         except RecursionError as exc:
             raise TemplateError(
                 f"{self.paths[name].name}: template error: a macro calls itself without end"
             ) from exc
+
+    def compiled(self, name: str, country: str) -> CompiledTemplate | None:
+        """Return the template compiled for this country, or None when docxtpl must render it."""
+        key = (name, country)
+        if key not in self._compiled:
+            try:
+                self._compiled[key] = CompiledTemplate(
+                    name, self.data[name], lambda doc: fit_country(doc, country, name)
+                )
+            except Refused as exc:
+                self.refused[name] = str(exc)
+                self._compiled[key] = None
+            except Exception as exc:  # docxtpl, per letter, gives the same error its own way
+                self.refused[name] = f"{name} cannot be prepared once ({exc})"
+                self._compiled[key] = None
+        return self._compiled[key]
+
+    def render_docxtpl(
+        self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
+    ) -> bytes:
+        """Render one letter the slow way: docxtpl and python-docx, all of it per letter."""
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(BytesIO(self.data[name]))
+        tpl.render(ctx, sandbox_environment(), autoescape=True)
         document = tpl.docx
-        fit_paper(document, country)
-        set_language(document, localize.language_tag(country))
+        fit_country(document, country, name)
         set_properties(document, today, title, ctx["sender_name"])
         return save_docx(document, today)
 
@@ -128,9 +182,14 @@ class Renderer:
 def docx_paragraphs(data: bytes) -> list[str]:
     """Return the text of a .docx's paragraphs in reading order (tables cell by cell)."""
     from docx import Document
+
+    return walk_paragraphs(Document(BytesIO(data)))
+
+
+def walk_paragraphs(container: Any) -> list[str]:
+    """Return the paragraphs' text of a python-docx block container (document, body, cell)."""
     from docx.table import Table
 
-    document = Document(BytesIO(data))
     out: list[str] = []
 
     def walk(container: Any) -> None:
@@ -146,7 +205,7 @@ def docx_paragraphs(data: bytes) -> list[str]:
             else:
                 out.append(block.text)
 
-    walk(document)
+    walk(container)
     return out
 
 

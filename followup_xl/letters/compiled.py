@@ -1,0 +1,250 @@
+"""Render letters from a template prepared once per batch: compiled once, written directly.
+
+docxtpl opens the template, rewrites its XML for Jinja, compiles and renders it, and
+python-docx saves the result: all of it for every letter. Here a template is opened, fitted
+to the country and compiled once; a letter is its compiled parts (body, headers, footers,
+footnotes, core properties) rendered with docxtpl's own steps around Jinja (patch_xml before;
+resolve_listing, fix_tables and fix_docpr_ids after), and the template's other members reused
+as deflated bytes. A template this cannot render exactly as docxtpl does is refused once
+(Refused), and the caller renders it with docxtpl letter by letter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from .zipwrite import Member, deflate, write_zip
+
+#: The core properties docxtpl renders as templates, in its order (render_properties).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+#: Jinja that could write raw XML, or a template value in what the country transforms change:
+#: either would make transforming the template differ from transforming each letter.
+_UNSAFE = (
+    (re.compile(r"\|\s*safe\b"), "marks text as safe XML (|safe)"),
+    (re.compile(r"<w:(?:lang|pgSz)\b[^>]*[{}]"), "has a template tag in a language or page size"),
+)
+
+
+class Refused(Exception):
+    """This template needs docxtpl letter by letter (the message says why)."""
+
+
+@dataclass
+class Rendered:
+    """One rendered .docx and the text of its body paragraphs (docx_paragraphs' list)."""
+
+    data: bytes
+    _paragraphs: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Return the body paragraphs' text in reading order (tables cell by cell)."""
+        if self._paragraphs is None:
+            from .render import docx_paragraphs
+
+            self._paragraphs = docx_paragraphs(self.data)
+        return self._paragraphs
+
+
+@dataclass
+class _Part:
+    member: str
+    template: Any  # a compiled jinja2 Template
+    encoding: str = "utf-8"
+
+
+class CompiledTemplate:
+    """A template opened, fitted to one country and compiled once; renders letters from it."""
+
+    def __init__(self, name: str, data: bytes, fit: Callable[[Any], None]) -> None:
+        """Prepare `data` (a cleaned template); `fit` applies the country's transforms.
+
+        Raises Refused when docxtpl's result cannot be reproduced exactly.
+        """
+        from docxtpl import DocxTemplate
+
+        from .templates import sandbox_environment
+
+        self.name = name
+        tpl = DocxTemplate(BytesIO(data))
+        tpl.render_init()
+        self._tpl = tpl
+        document = tpl.docx
+        fit(document)
+        self.env = sandbox_environment()
+        self.compilations = 0
+        body = tpl.patch_xml(tpl.get_xml())
+        self._refuse_unsafe(body)
+        self.body = self._compile(body)
+        self.parts: list[_Part] = []
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            for _key, part in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(part)
+                patched = tpl.patch_xml(xml)
+                self._refuse_unsafe(patched)
+                self.parts.append(_Part(part.partname.lstrip("/"), self._compile(patched),
+                                        tpl.get_headers_footers_encoding(xml)))  # fmt: skip
+        self.footnotes: list[_Part] = []
+        package = document.part.package
+        sections = len(document.sections)
+        for part in package.parts:
+            if part.content_type == _FOOTNOTES and sections:
+                if sections > 1:  # docxtpl renders them once per section, output again
+                    raise Refused("footnotes in a template of several sections")
+                patched = tpl.patch_xml(part.blob.decode("utf-8"))
+                self._refuse_unsafe(patched)
+                self.footnotes.append(_Part(part.partname.lstrip("/"), self._compile(patched)))
+        core = document.core_properties  # python-docx adds default ones when missing
+        self._core = deepcopy(core._element)
+        self.properties = [(p, self._compile(getattr(core, p), part=False))
+                           for p in _RENDERED_PROPERTIES]  # fmt: skip
+        core_part = next(p for p in package.parts if p.content_type == _CORE)
+        self._core_member = core_part.partname.lstrip("/")
+        self._shell, self._body_at = _shell(document.element)
+        self._document_member = document.part.partname.lstrip("/")
+        rendered = {self._document_member, self._core_member}
+        rendered |= {p.member for p in self.parts + self.footnotes}
+        buf = BytesIO()
+        document.save(buf)  # python-docx's package, as every letter of the template has it
+        self._members = _members(buf.getvalue(), rendered)
+
+    def _compile(self, source: str, part: bool = True) -> Any:
+        """Compile an XML part as render_xml_part does (a line per paragraph), or a property."""
+        self.compilations += 1
+        if part:
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        return self.env.from_string(source)
+
+    def _refuse_unsafe(self, source: str) -> None:
+        for pattern, why in _UNSAFE:
+            if pattern.search(source):
+                raise Refused(f"{self.name} {why}")
+
+    def _text(self, template: Any, ctx: dict[str, Any]) -> str:
+        """Render one compiled part and finish it as docxtpl's render_xml_part does."""
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
+        xml = xml.replace("%_}", "%}")
+        if not any(c in xml for c in "\t\a\n\f"):
+            return xml  # resolve_listing only turns these four into tabs, breaks, paragraphs
+        return self._tpl.resolve_listing(xml)
+
+    def render(self, ctx: dict[str, Any], today: date, title: str, author: str) -> Rendered:
+        """Render one letter: the .docx bytes and its paragraphs' text."""
+        from docx.opc.coreprops import CoreProperties
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.parser import parse_xml
+
+        from .render import stamp_properties
+
+        self.env.restart()  # the sandbox's time and step limits, per letter
+        tpl = self._tpl
+        tree = tpl.fix_tables(self._text(self.body, ctx))
+        tpl.docx_ids_index = 1000
+        tpl.fix_docpr_ids(tree)
+        shell = deepcopy(self._shell)  # the document element without its body: small
+        shell.replace(shell[self._body_at], tree)  # as docxtpl's map_tree
+        document = serialize_part_xml(shell)
+        changed = {self._document_member: document}
+        for part in self.parts:
+            element = parse_xml(self._text(part.template, ctx).encode(part.encoding))
+            changed[part.member] = serialize_part_xml(element)
+        for part in self.footnotes:
+            changed[part.member] = self._text(part.template, ctx).encode("utf-8")
+        core = deepcopy(self._core)
+        props = CoreProperties(core)
+        for prop, template in self.properties:
+            setattr(props, prop, template.render(ctx))
+        stamp_properties(props, today, title, author)
+        changed[self._core_member] = serialize_part_xml(core)
+        members = [deflate(m.name, changed[m.name]) if m.name in changed else m
+                   for m in self._members]  # fmt: skip
+        paragraphs = body_paragraphs(tree)
+        if paragraphs is None:
+            paragraphs = document_paragraphs(document)
+        return Rendered(write_zip(members, today), paragraphs)
+
+
+def _shell(root: Any) -> tuple[Any, int]:
+    """Return a copy of the document element with an empty body, and the body's index."""
+    from lxml import etree
+
+    body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+    if body is None:
+        raise Refused("the document has no body")
+    at = root.index(body)
+    shell = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    for i, child in enumerate(root):
+        shell.append(etree.Element("empty") if i == at else deepcopy(child))
+    return shell, at
+
+
+def _members(data: bytes, rendered: set[str]) -> list[Member]:
+    """Return a saved package's members in order, deflating once those no letter changes."""
+    import zipfile
+
+    out: list[Member] = []
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename in rendered:
+                out.append(Member(info.filename, 0, 0, b""))  # a placeholder, named only
+            else:
+                out.append(deflate(info.filename, zf.read(info)))
+    return out
+
+
+def document_paragraphs(document: bytes) -> list[str]:
+    """Return the text of a document part's paragraphs as docx_paragraphs reads them."""
+    from docx.document import _Body
+    from docx.oxml.parser import parse_xml
+
+    from .render import walk_paragraphs
+
+    root: Any = parse_xml(document)
+    no_part: Any = None  # the text needs no part (styles, images)
+    return walk_paragraphs(_Body(root.body, no_part))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: python-docx's text of a run's children (CT_R.text), apart from w:t and w:br
+_RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def _run_text(run: Any) -> str:
+    out = []
+    for child in run:
+        tag = child.tag
+        if tag == f"{_W}t":
+            out.append(child.text or "")
+        elif tag == f"{_W}br":  # a line break; page and column breaks have no text
+            out.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif tag in _RUN_CHARS:
+            out.append(_RUN_CHARS[tag])
+    return "".join(out)
+
+
+def body_paragraphs(body: Any) -> list[str] | None:
+    """Return the text of a w:body's paragraphs as python-docx reads them (CT_P.text: runs
+    and hyperlinks' runs), or None for a body with tables (their merged cells need
+    python-docx's own walk: document_paragraphs)."""
+    out = []
+    for child in body:
+        if child.tag == f"{_W}p":
+            text = []
+            for item in child:
+                if item.tag == f"{_W}r":
+                    text.append(_run_text(item))
+                elif item.tag == f"{_W}hyperlink":
+                    text += [_run_text(r) for r in item if r.tag == f"{_W}r"]
+            out.append("".join(text))
+        elif child.tag == f"{_W}tbl":
+            return None
+    return out
