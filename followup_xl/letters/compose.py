@@ -111,7 +111,7 @@ class Joined:
         self.pkg = skeleton
         self.members = dict(skeleton.members)
         self.root = etree.fromstring(self.members[skeleton.doc_name])
-        self.body = self.root.find(_w("body"))
+        self.body: Any = self.root.find(_w("body"))
         self.rels = etree.fromstring(
             self.members.get(skeleton.rels_name, f'<Relationships xmlns="{_PKG}"/>'.encode())
         )
@@ -175,10 +175,10 @@ class Joined:
             if next(body.iter(tag), None) is not None:
                 raise NeedsMerge(tag)
         refs = [
-            (el, key, value)
+            (el, str(key), str(value))
             for el in body.iter()
             for key, value in el.attrib.items()
-            if key.startswith(f"{{{_R}}}")
+            if str(key).startswith(f"{{{_R}}}")
         ]
         for _el, _key, rid in refs:
             self._check(part, rid)
