@@ -385,6 +385,39 @@ def sent(
         _echo(f"Nothing new to record; {workbook} was not changed.")
 
 
+@main.command("print", context_settings=CONTEXT)
+@click.argument("batch_path", metavar="BATCH_DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pdf", is_flag=True, help="Also convert the print file to PDF (LibreOffice).")
+def print_letters(batch_path: Path, pdf: bool) -> None:
+    """Rebuild the print file and envelopes of BATCH_DIR from its letters as they are now.
+
+    After you corrected letters in Word (or deleted one you will not send), this joins the
+    run's letters again, in print order; files you put there yourself are not included, and
+    a file you changed is never replaced (the new one takes the next free name).
+
+    \b
+    Example:
+      followup-xl print "followup 2026-11-23"
+      followup-xl print "followup 2026-11-23" --pdf
+    """
+    from .letters.printing import reprint
+
+    try:
+        result = reprint(batch_path, pdf=pdf)
+    except FollowupError as exc:
+        _fail(exc)
+    for note in result.notes:
+        _echo(f"note: {note}")
+    if result.print_file is not None:
+        _echo(f"Print file: {result.print_file}")
+    if result.envelopes is not None:
+        _echo(f"Envelopes: {result.envelopes}")
+    if result.pdf is not None:
+        _echo(f"PDF: {result.pdf}")
+    for line in result.order:
+        _echo(line)
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument(
     "dir_path", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
