@@ -300,7 +300,7 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     A letter whose earlier version of the same name was kept because the user changed it
     is printed as the user left it, and a note says so.
     """
-    from .printing import build, previous_plan
+    from .printing import build, previous_plan, unreadable
 
     folder = batch.folder
     if folder is None or not batch.printing:
@@ -310,15 +310,14 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     items = []
     for item in batch.printing:
         base = batch.kept.get(item.file)
-        if base is not None and (folder / base).is_file():
-            mine = written.get(base)
-            if mine is None or mine != hashlib.sha256((folder / base).read_bytes()).hexdigest():
-                batch.notes.append(
-                    f"{base} was changed after followup-xl wrote it (your correction?), so the "
-                    f"print file uses it as it is; today's version is {item.file}: to print "
-                    f"that one, delete {base} and run followup-xl print"
-                )
-                item = replace(item, file=base)
+        data = (folder / base).read_bytes() if base and (folder / base).is_file() else None
+        if base and data is not None and _edited(data, written.get(base), unreadable):
+            batch.notes.append(
+                f"{base} was changed after followup-xl wrote it (your correction?), so the "
+                f"print file uses it as it is; today's version is {item.file}: to print that "
+                f"one instead, delete {base} and run followup-xl print"
+            )
+            item = replace(item, file=base, alternative=item.file)
         items.append(item)
     written.update(batch.written)
     result = build(folder, items, day=today, previous=previous, pdf=pdf)
@@ -326,6 +325,11 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     batch.notes += result.notes
     batch.print_order = result.order
     batch.print_plan = {**result.plan, "written": written}
+
+
+def _edited(data: bytes, written: str | None, unreadable: Callable[[bytes], str | None]) -> bool:
+    """Return True when a kept letter is a readable .docx other than what the tool wrote."""
+    return written != hashlib.sha256(data).hexdigest() and unreadable(data) is None
 
 
 def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,8 @@ class PrintItem:
     envelope: bytes | None = field(default=None, repr=False)
     #: how many sections the envelope's document has (to find it again in the envelopes file)
     envelope_sections: int = 0
+    #: the run's own new version of a letter the user had changed: printed once `file` is gone
+    alternative: str = ""
 
 
 @dataclass
@@ -130,9 +132,25 @@ def _sections(data: bytes) -> int:
     return max(n, 1)
 
 
+def unreadable(data: bytes) -> str | None:
+    """Return why data is not a .docx the print file can take, or None when it is."""
+    import zipfile
+
+    from lxml import etree
+
+    from .compose import Package
+
+    try:
+        pkg = Package(data)
+        etree.fromstring(pkg.members[pkg.doc_name])
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def envelope_item(item: PrintItem, envelope: bytes) -> PrintItem:
     """Return the item with its envelope attached."""
-    return PrintItem(item.file, item.paper, item.who, envelope, _sections(envelope))
+    return replace(item, envelope=envelope, envelope_sections=_sections(envelope))
 
 
 def put(folder: Path, name: str, data: bytes, *, ours: str | None) -> tuple[Path, str | None]:
@@ -175,7 +193,17 @@ def build(
     for item in items:
         path = folder / item.file
         if path.is_file():
-            present.append((item, path.read_bytes()))
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
+            why = unreadable(data)
+            if why is not None:
+                raise FollowupError(
+                    f"{path}: is not a Word document any more ({why}): open it in Word and "
+                    "save it as .docx, or delete it to leave it out; nothing was printed"
+                )
+            present.append((item, data))
         else:
             also = " (and its envelope)" if item.envelope_sections else ""
             result.notes.append(
@@ -344,9 +372,12 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
         raise FollowupError(
             f"{where}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
         ) from None
-    bad = [i.file for i in items if i.file != Path(i.file).name or i.paper not in PAPERS]
+    names = [n for i in items for n in (i.file, i.alternative) if n]
+    bad = [n for n in names if n != Path(n).name or n in (".", "..")]
+    bad += [i.file for i in items if i.paper not in PAPERS]
     if bad:
         raise FollowupError(f"{where}: {bad[0]!r} is not a letter file of this folder")
+    items = [_fallback(folder, item) for item in items]
     notes: list[str] = []
     with_env = [i for i in items if i.envelope_sections]
     gone = [i for i in with_env if not (folder / i.file).is_file()]
@@ -382,6 +413,13 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     doc["print"] = result.plan
     sent.replace_manifest(folder, doc)
     return result
+
+
+def _fallback(folder: Path, item: PrintItem) -> PrintItem:
+    """Print the run's own new version of a letter once the user's kept one is deleted."""
+    if item.alternative and not (folder / item.file).is_file():
+        return replace(item, file=item.alternative, alternative="")
+    return item
 
 
 def previous_plan(folder: Path) -> dict[str, Any]:
