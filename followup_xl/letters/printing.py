@@ -219,7 +219,8 @@ def build(
                 "paper": item.paper,
                 "who": item.who,
                 "envelope_sections": item.envelope_sections,
-            }  # fmt: skip
+                **({"alternative": item.alternative} if item.alternative else {}),
+            }
             for item in items
         ]
     }
@@ -365,7 +366,8 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
                 paper=str(e["paper"]),
                 who=str(e["who"]),
                 envelope_sections=int(e.get("envelope_sections", 0)),
-            )  # fmt: skip
+                alternative=str(e.get("alternative", "")),
+            )
             for e in previous["order"]
         ]
     except (KeyError, TypeError, ValueError) as exc:
@@ -390,13 +392,13 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
             parts = split_sections(env_path.read_bytes(), [i.envelope_sections for i in with_env])
         if parts is None:
             keep_envelopes = True
-            notes.append(f"{env_path.name} could not be cut back into its envelopes (changed "
-                         "or missing), so it was left as it is: skip the envelopes of the "
-                         "letters left out")  # fmt: skip
+            notes.append(
+                f"{env_path.name} could not be cut back into its envelopes (changed or "
+                "missing), so it was left as it is: skip the envelopes of the letters left out"
+            )
         else:
             envelope_of = {i.file: p for i, p in zip(with_env, parts, strict=True)}
-            items = [PrintItem(i.file, i.paper, i.who, envelope_of.get(i.file),
-                               i.envelope_sections) for i in items]  # fmt: skip
+            items = [replace(i, envelope=envelope_of.get(i.file)) for i in items]
     elif with_env:
         keep_envelopes = True
     result = build(folder, items, day=day, previous=previous, pdf=pdf)
