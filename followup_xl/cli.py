@@ -290,10 +290,13 @@ def next_steps(result: RunResult) -> list[str]:
     """Return what to do after a run, in order: print and mail, email, call, then `sent`."""
     steps = []
     if result.print_file is not None:
-        what = f'print "{result.print_file.name}"'
+        papers = {e.get("paper") for e in result.print_plan.get("order", [])}
+        what = f'print "{result.print_file.name}" in the order above'
+        if "card" in papers:
+            what += " (load card stock when the first note card comes)"
         if result.envelopes is not None:
-            what += f' and "{result.envelopes.name}"'
-        steps.append(f"{what}, sign the letters and cards, and mail them")
+            what += f', then "{result.envelopes.name}" (the envelopes in the letters\' order)'
+        steps.append(f"{what}; sign the letters and cards, and mail them")
     faxes = sorted(p.name for k, p in result.letters.items() if k[1] == "Thank-you fax")
     if faxes:
         steps.append(f"fax: {', '.join(faxes)} (cover sheet first)")
