@@ -419,6 +419,8 @@ def print_letters(batch_path: Path, pdf: bool) -> None:
         _echo(f"PDF: {result.pdf}")
     for line in result.order:
         _echo(line)
+    if result.pdf_error:
+        _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
 
 
 @main.command(context_settings=CONTEXT)

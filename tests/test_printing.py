@@ -365,3 +365,18 @@ def test_join_merges_a_letter_with_other_styles_and_keeps_page_sizes():
     assert join([ours[0], buf.getvalue(), ours[1]], DAY)[0] == data  # deterministic
     with zipfile.ZipFile(BytesIO(data)) as zf:
         assert zf.testzip() is None
+
+
+def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
+    """No LibreOffice: `print --pdf` still rebuilds the print file, warns, and exits 0."""
+    from followup_xl import office
+
+    folder = week(tmp_path)
+    edit(letter(folder, "First"), "Dear Bea, edited:")
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    result = CliRunner().invoke(main, ["print", str(folder), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert "warning: no PDF was made: " in result.output
+    assert "LibreOffice is not installed" in result.output
+    assert salutations(folder / PRINT)[0] == "Dear Bea, edited:"
+    assert not list(folder.glob("*.pdf"))

@@ -6,9 +6,11 @@ One module per job, in the order a batch uses them:
 - phrasebook.py  our own words for the letters (data)
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
 - render.py      fill a .docx template, fit the paper, stamp, combine into one file
+- compose.py     join .docx files into one directly (the print file), docxcompose as fall-back
 - files.py       safe file names, staging, placing without overwriting
 - eml.py         the unsent .eml drafts
-- batch.py       render_letters: the whole batch, the print file, envelopes, proofreading
+- printing.py    the print file and envelopes from the letters on disk, in print order
+- batch.py       render_letters: the whole batch, envelopes, proofreading
 
 The names below are the ones other modules and scripts use.
 """

@@ -67,8 +67,10 @@ class PrintResult:
     pdf: Path | None = None
     order: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    #: what the manifest records under "print" (see plan_record)
+    #: what the manifest records under "print": the order and the files with their SHA-256
     plan: dict[str, Any] = field(default_factory=dict)
+    #: why no PDF was made although one was asked for (only a warning)
+    pdf_error: str | None = None
 
 
 def print_order(items: Sequence[PrintItem]) -> list[PrintItem]:
@@ -246,13 +248,17 @@ def build(
             result.notes.append(note)
         plan["envelopes"] = {"name": result.envelopes.name, "sha256": _sha(data)}
     if pdf and result.print_file is not None:
-        result.pdf, note = _pdf(
-            result.print_file, _own(previous, "pdf", result.print_file.with_suffix(".pdf").name)
-        )
-        if note:
-            result.notes.append(note)
-        plan["pdf"] = {"name": result.pdf.name, "sha256": _sha(result.pdf.read_bytes())}
-    elif "pdf" in previous:
+        try:
+            result.pdf, note = _pdf(
+                result.print_file, _own(previous, "pdf", result.print_file.with_suffix(".pdf").name)
+            )
+        except FollowupError as exc:  # as in the run: the .docx files are there to print
+            result.pdf_error = str(exc)
+        else:
+            if note:
+                result.notes.append(note)
+            record_pdf(plan, result.pdf)
+    if "pdf" not in plan and "pdf" in previous:
         plan["pdf"] = previous["pdf"]
     result.plan = plan
     result.order = order_lines(kept, result.print_file.name if result.print_file else PRINT_FILE,
