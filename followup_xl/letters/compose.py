@@ -14,7 +14,7 @@ import hashlib
 import posixpath
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -48,15 +48,34 @@ class NeedsMerge(Exception):
     """A letter the direct join cannot carry; it is merged with docxcompose instead."""
 
 
+class _Members(Mapping[str, bytes]):
+    """A .docx's members by name, each decompressed when first asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self.zf = zipfile.ZipFile(BytesIO(data))
+        self.infos = {info.filename: info for info in self.zf.infolist()}
+        self.cache: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.cache:
+            self.cache[name] = self.zf.read(self.infos[name])
+        return self.cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+
 class Package:
-    """One .docx read into memory: its members, main document part and relationships."""
+    """One .docx: its members (read when needed), main document part and relationships."""
 
     def __init__(self, data: bytes) -> None:
         from lxml import etree
 
         self.data = data
-        with zipfile.ZipFile(BytesIO(data)) as zf:
-            self.members = {info.filename: zf.read(info) for info in zf.infolist()}
+        self.members = _Members(data)
         root = etree.fromstring(self.members["_rels/.rels"])
         target = next(
             (r.get("Target", "") for r in root if r.get("Type") == _OFFICE_DOCUMENT),
@@ -78,9 +97,17 @@ class Package:
             return target[1:]
         return posixpath.normpath(posixpath.join(self.folder if folder is None else folder, target))
 
-    def style_key(self) -> tuple[bytes | None, ...]:
-        """Return what must be equal for two letters to share one style sheet."""
-        return tuple(self.members.get(posixpath.join(self.folder, n)) for n in _STYLE_PARTS)
+    def style_key(self) -> tuple[tuple[int, int] | None, ...]:
+        """Return what must be equal for two letters to share one style sheet.
+
+        The CRC-32 and size of the style and numbering parts, as the zip directory holds
+        them: comparing them reads nothing more.
+        """
+        infos = self.members.infos
+        return tuple(
+            (info.CRC, info.file_size) if info is not None else None
+            for info in (infos.get(posixpath.join(self.folder, n)) for n in _STYLE_PARTS)
+        )
 
     def content_type(self, name: str) -> str:
         """Return the content type the package declares for one member."""
@@ -120,6 +147,7 @@ class Joined:
         self.started = started
         self.ids = {rel.get("Id") for rel in self.rels}
         self.names = {name.casefold() for name in self.members}
+        self.counters: dict[str, int] = {}  # name pattern -> the next number to try
         self.shared: dict[tuple, str] = {}  # (kind, key) -> relationship id in the result
         self.empty: dict[str, str] = {}  # "header"/"footer" -> id of an empty one
         self.uses_headers = False
@@ -238,13 +266,14 @@ class Joined:
         return self.shared[key]
 
     def _free_name(self, pattern: str) -> str:
-        n = 1
+        n = self.counters.get(pattern, 1)
         while True:
             name = posixpath.join(self.pkg.folder, pattern.format(n=n))
+            n += 1
             if name.casefold() not in self.names:
                 self.names.add(name.casefold())
+                self.counters[pattern] = n
                 return name
-            n += 1
 
     def _add_part(self, name: str, data: bytes, content_type: str, *, default: bool) -> None:
         self.members[name] = data
@@ -291,7 +320,7 @@ class Joined:
 
     def _close_section(self) -> None:
         """End the previous letter's section in its last paragraph (a next-page break)."""
-        last = self.body[-1] if len(self.body) else None
+        last = _last(self.body)
         sect = last if last is not None and last.tag == _w("sectPr") else None
         if sect is not None:
             self.body.remove(sect)
@@ -299,7 +328,7 @@ class Joined:
             return
         if sect is None:
             sect = self.body.makeelement(_w("sectPr"), {})
-        para = self.body[-1] if len(self.body) else None
+        para = _last(self.body)
         closed = para is not None and para.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
         if para is None or para.tag != _w("p") or closed:
             para = self.body.makeelement(_w("p"), {})
@@ -363,6 +392,14 @@ class Joined:
             for name, data in self.members.items():
                 zf.writestr(name, data)
         return normalize_zip(buf.getvalue(), today)
+
+
+def _last(element: Any) -> Any:
+    """Return an element's last child or None (len() of an lxml element counts them all)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None
 
 
 def _int(text: str | None) -> int:

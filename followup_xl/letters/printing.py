@@ -137,6 +137,7 @@ def _sections(data: bytes) -> int:
 def unreadable(data: bytes) -> str | None:
     """Return why data is not a .docx the print file can take, or None when it is."""
     import zipfile
+    import zlib
 
     from lxml import etree
 
@@ -145,7 +146,7 @@ def unreadable(data: bytes) -> str | None:
     try:
         pkg = Package(data)
         etree.fromstring(pkg.members[pkg.doc_name])
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         return str(exc) or type(exc).__name__
     return None
 
