@@ -380,3 +380,24 @@ def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
     assert "LibreOffice is not installed" in result.output
     assert salutations(folder / PRINT)[0] == "Dear Bea, edited:"
     assert not list(folder.glob("*.pdf"))
+
+
+def test_letter_saved_by_another_program_prints_in_its_place(tmp_path, soffice):
+    """The first letter saved again by LibreOffice (its own style sheet) is merged, in order."""
+    import subprocess
+
+    folder = week(tmp_path)
+    first = letter(folder, "First")
+    saved = tmp_path / "saved"
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(first)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    first.write_bytes((saved / first.name).read_bytes())
+    result = cli("print", str(folder), "--pdf")
+    assert result.exit_code == 0, result.output
+    assert "1 letter(s) have styles of their own" in result.output
+    assert salutations(folder / PRINT) == [
+        "Dear Ms. First:", "Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:",
+    ]  # fmt: skip
+    assert _pdf_pages(folder / f"{TODAY} Print all letters.pdf") == 5
