@@ -290,11 +290,12 @@ def run_batch(
 
 def _pdf(batch: LetterBatch, result: RunResult) -> None:
     """Convert the print file to PDF; a failure is only a warning (result.pdf_error)."""
-    from .letters.batch import convert_print_file_to_pdf
-    from .letters.printing import record_pdf
+    from .letters.printing import make_pdf, record_pdf
 
+    if batch.print_file is None:
+        return
     try:
-        pdf, note = convert_print_file_to_pdf(batch)
+        pdf, note = make_pdf(batch.print_file, result.print_plan)
     except FollowupError as exc:
         result.pdf_error = str(exc)
     else:

@@ -401,3 +401,15 @@ def test_letter_saved_by_another_program_prints_in_its_place(tmp_path, soffice):
         "Dear Ms. First:", "Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:",
     ]  # fmt: skip
     assert _pdf_pages(folder / f"{TODAY} Print all letters.pdf") == 5
+
+
+def test_print_pdf_replaces_the_runs_own_pdf(tmp_path, soffice):
+    """`run --pdf`, an edit, `print --pdf`: the tool's own PDF is replaced, not doubled."""
+    folder = week(tmp_path, "--pdf")
+    pdf = folder / f"{TODAY} Print all letters.pdf"
+    assert pdf.is_file()
+    edit(letter(folder, "Second"), "Dear Dee, with a much longer greeting than before:")
+    result = cli("print", str(folder), "--pdf")
+    assert result.exit_code == 0, result.output
+    assert f"PDF: {pdf}" in result.output
+    assert sorted(p.name for p in folder.glob("*.pdf")) == [pdf.name]

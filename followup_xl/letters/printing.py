@@ -250,9 +250,7 @@ def build(
         plan["envelopes"] = {"name": result.envelopes.name, "sha256": _sha(data)}
     if pdf and result.print_file is not None:
         try:
-            result.pdf, note = _pdf(
-                result.print_file, _own(previous, "pdf", result.print_file.with_suffix(".pdf").name)
-            )
+            result.pdf, note = make_pdf(result.print_file, previous)
         except FollowupError as exc:  # as in the run: the .docx files are there to print
             result.pdf_error = str(exc)
         else:
@@ -275,11 +273,16 @@ def _own(previous: dict[str, Any], key: str, name: str) -> str | None:
     return None
 
 
-def _pdf(print_file: Path, ours: str | None) -> tuple[Path, str | None]:
-    """Convert the print file to PDF beside it with headless LibreOffice."""
+def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
+    """Convert the print file to PDF beside it with headless LibreOffice.
+
+    The tool's own earlier PDF (as `plan` records it) is replaced; any other file of that
+    name is kept and the PDF takes the next free name. Return where it went and a note.
+    """
     from ..office import convert
     from .files import staging
 
+    ours = _own(plan, "pdf", print_file.with_suffix(".pdf").name)
     with staging(print_file.parent) as stage:
         made = convert(print_file, "pdf", stage)
         return put(
