@@ -274,6 +274,12 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     _echo(summary_table(result.actions), nl=False)
     for line in run_lines(result):
         _echo(line)
+    if result.print_error:
+        _echo(
+            f"warning: no print file was made: {result.print_error}; the letters are in "
+            f'place: once fixed, run followup-xl print "{result.letters_dir}"',
+            err=True,
+        )
     if result.pdf_error:
         _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
     steps = next_steps(result)

@@ -69,6 +69,8 @@ class RunResult:
     #: the print order as the summary says it, and what the manifest records about printing
     print_order: list[str] = field(default_factory=list)
     print_plan: dict = field(default_factory=dict)
+    #: why no print file was written although letters were (only a warning: `print` retries)
+    print_error: str | None = None
     pdf: Path | None = None
     pdf_note: str | None = None
     #: why no PDF was made although --pdf was given (only a warning)
@@ -272,6 +274,7 @@ def run_batch(
                 result.letters = dict(batch.files)
                 result.print_file, result.envelopes = batch.print_file, batch.envelopes
                 result.print_order, result.print_plan = batch.print_order, batch.print_plan
+                result.print_error = batch.print_error
                 result.letters_dir = out_dir
                 result.letter_notes = list(batch.notes)
                 result.skipped_letters = len(batch.skipped)

@@ -413,3 +413,29 @@ def test_print_pdf_replaces_the_runs_own_pdf(tmp_path, soffice):
     assert result.exit_code == 0, result.output
     assert f"PDF: {pdf}" in result.output
     assert sorted(p.name for p in folder.glob("*.pdf")) == [pdf.name]
+
+
+def test_print_file_that_cannot_be_written_is_a_warning_and_print_retries(tmp_path, monkeypatch):
+    """A full disk at the print file (after the workbook): a warning, then `print` makes it."""
+    from followup_xl.errors import WriteError
+    from followup_xl.letters import printing
+
+    real_put = printing.put
+
+    def full(folder: Path, name: str, data: bytes, *, ours: str | None) -> Any:
+        raise WriteError(f"{folder / name}: cannot write: [Errno 28] No space left on device")
+
+    monkeypatch.setattr(printing, "put", full)
+    path = make_book(tmp_path / "tracker.xlsx", interviews=[INTERVIEW], contacts=PEOPLE)
+    result = CliRunner().invoke(main, ["run", str(path), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / OUT
+    assert "warning: no print file was made: " in result.output
+    assert f'run followup-xl print "{folder}"' in result.output
+    assert not (folder / PRINT).exists()
+    monkeypatch.setattr(printing, "put", real_put)
+    result = cli("print", str(folder))
+    assert result.exit_code == 0, result.output
+    assert salutations(folder / PRINT) == [
+        "Dear Ms. First:", "Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:",
+    ]  # fmt: skip

@@ -81,6 +81,8 @@ class LetterBatch:
     #: the print order, as the summary says it, and what the manifest records about printing
     print_order: list[str] = field(default_factory=list)
     print_plan: dict[str, Any] = field(default_factory=dict)
+    #: why the print file could not be written (the letters are in place; only a warning)
+    print_error: str | None = None
 
 
 class _BookIndex:
@@ -300,7 +302,7 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     A letter whose earlier version of the same name was kept because the user changed it
     is printed as the user left it, and a note says so.
     """
-    from .printing import build, previous_plan, unreadable
+    from .printing import build, order_records, previous_plan, unreadable
 
     folder = batch.folder
     if folder is None or not batch.printing:
@@ -320,7 +322,12 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
             item = replace(item, file=base, alternative=item.file)
         items.append(item)
     written.update(batch.written)
-    result = build(folder, items, day=today, previous=previous, pdf=pdf)
+    try:
+        result = build(folder, items, day=today, previous=previous, pdf=pdf)
+    except FollowupError as exc:  # the letters are in place: `followup-xl print` can retry
+        batch.print_error = str(exc)
+        batch.print_plan = {"order": order_records(items), "written": written}
+        return
     batch.print_file, batch.envelopes = result.print_file, result.envelopes
     batch.notes += result.notes
     batch.print_order = result.order

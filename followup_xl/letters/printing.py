@@ -103,6 +103,20 @@ def order_lines(
     return lines
 
 
+def order_records(items: Sequence[PrintItem]) -> list[dict[str, Any]]:
+    """Return the print order as the manifest records it (for `followup-xl print`)."""
+    return [
+        {
+            "file": item.file,
+            "paper": item.paper,
+            "who": item.who,
+            "envelope_sections": item.envelope_sections,
+            **({"alternative": item.alternative} if item.alternative else {}),
+        }
+        for item in print_order(items)
+    ]
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("x") else f"{n} {noun}s"
 
@@ -215,18 +229,7 @@ def build(
     if items and not present:
         result.notes.append("none of the letters is in the folder any more: nothing to print")
     stamp = day.isoformat()
-    plan: dict[str, Any] = {
-        "order": [
-            {
-                "file": item.file,
-                "paper": item.paper,
-                "who": item.who,
-                "envelope_sections": item.envelope_sections,
-                **({"alternative": item.alternative} if item.alternative else {}),
-            }
-            for item in items
-        ]
-    }
+    plan: dict[str, Any] = {"order": order_records(items)}
     if present:
         data, merged = join([d for _, d in present], day)
         if merged:
