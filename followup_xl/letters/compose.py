@@ -6,6 +6,7 @@ setup, and what its body refers to is carried over: images (shared when the byte
 same), headers and footers (a letter's continuation line), external links. A letter this
 cannot carry faithfully (other styles, e.g. one saved by Word; numbered lists, footnotes,
 comments, charts) is merged with docxcompose instead (render._combine_flat), that letter only.
+split_sections cuts a joined file back into its documents (the envelopes, for `print`).
 """
 
 from __future__ import annotations
@@ -432,3 +433,63 @@ def join(parts: Sequence[bytes], today: date) -> tuple[bytes, int]:
         again.style_key = joined.style_key  # letters of the common styles still join directly
         joined = again
     return joined.save(today), merged
+
+
+def split_sections(data: bytes, counts: Sequence[int]) -> list[bytes] | None:
+    """Cut a joined .docx back into documents of `counts` sections each; None if they differ."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    pkg = Package(data)
+    root = etree.fromstring(pkg.members[pkg.doc_name])
+    body = root.find(f"{w}body")
+    if body is None:
+        return None
+    sections: list[tuple[list[Any], Any]] = []
+    current: list[Any] = []
+    for child in list(body):
+        if child.tag == f"{w}sectPr":
+            sections.append((current, child))
+            current = []
+            continue
+        current.append(child)
+        inner = child.find(f"{w}pPr/{w}sectPr") if child.tag == f"{w}p" else None
+        if inner is not None:
+            sections.append((current, inner))
+            current = []
+    if current or len(sections) != sum(counts):
+        return None
+    out, i = [], 0
+    for n in counts:
+        chunk = sections[i : i + n]
+        i += n
+        new_body = body.makeelement(f"{w}body", {})
+        for elements, _sect in chunk:
+            for el in elements:
+                new_body.append(_copy(el))
+        last = _copy(chunk[-1][1])
+        if chunk[-1][1].getparent() is not body:  # the section ended in a paragraph
+            ppr: Any = new_body[-1].find(f"{w}pPr")
+            ppr.remove(ppr.find(f"{w}sectPr"))
+        new_body.append(last)
+        new_root = _copy(root)
+        new_root.replace(new_root.find(f"{w}body"), new_body)
+        members = dict(pkg.members)
+        members[pkg.doc_name] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8",
+                                               standalone=True)  # fmt: skip
+        out.append(_zip(members))
+    return out
+
+
+def _copy(el: Any) -> Any:
+    from copy import deepcopy
+
+    return deepcopy(el)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

@@ -293,74 +293,10 @@ def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
         )
 
 
-def split_sections(data: bytes, counts: Sequence[int]) -> list[bytes] | None:
-    """Cut a joined .docx back into documents of `counts` sections each; None if they differ."""
-    from lxml import etree
-
-    from .compose import Package
-
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    pkg = Package(data)
-    root = etree.fromstring(pkg.members[pkg.doc_name])
-    body = root.find(f"{w}body")
-    if body is None:
-        return None
-    sections: list[tuple[list[Any], Any]] = []
-    current: list[Any] = []
-    for child in list(body):
-        if child.tag == f"{w}sectPr":
-            sections.append((current, child))
-            current = []
-            continue
-        current.append(child)
-        inner = child.find(f"{w}pPr/{w}sectPr") if child.tag == f"{w}p" else None
-        if inner is not None:
-            sections.append((current, inner))
-            current = []
-    if current or len(sections) != sum(counts):
-        return None
-    out, i = [], 0
-    for n in counts:
-        chunk = sections[i : i + n]
-        i += n
-        new_body = body.makeelement(f"{w}body", {})
-        for elements, _sect in chunk:
-            for el in elements:
-                new_body.append(_copy(el))
-        last = _copy(chunk[-1][1])
-        if chunk[-1][1].getparent() is not body:  # the section ended in a paragraph
-            ppr: Any = new_body[-1].find(f"{w}pPr")
-            ppr.remove(ppr.find(f"{w}sectPr"))
-        new_body.append(last)
-        new_root = _copy(root)
-        new_root.replace(new_root.find(f"{w}body"), new_body)
-        members = dict(pkg.members)
-        members[pkg.doc_name] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8",
-                                               standalone=True)  # fmt: skip
-        out.append(_zip(members))
-    return out
-
-
-def _copy(el: Any) -> Any:
-    from copy import deepcopy
-
-    return deepcopy(el)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    import zipfile
-    from io import BytesIO
-
-    buf = BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     """Rebuild the print file, envelopes (and PDF) of a batch folder from its letters on disk."""
     from .. import sent
+    from .compose import split_sections
 
     folder = Path(folder)
     doc = sent.manifest(folder)
@@ -402,7 +338,8 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
         env_path = folder / str(record.get("name", ""))
         parts = None
         if env_path.is_file() and Path(str(record.get("name"))).name == record.get("name"):
-            parts = split_sections(env_path.read_bytes(), [i.envelope_sections for i in with_env])
+            counts = [i.envelope_sections for i in with_env]
+            parts = split_sections(env_path.read_bytes(), counts)
         if parts is None:
             keep_envelopes = True
             notes.append(
