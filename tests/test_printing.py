@@ -439,3 +439,18 @@ def test_print_file_that_cannot_be_written_is_a_warning_and_print_retries(tmp_pa
     assert salutations(folder / PRINT) == [
         "Dear Ms. First:", "Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:",
     ]  # fmt: skip
+
+
+def test_envelopes_changed_beyond_recognition_are_left_as_they_are(tmp_path):
+    """A deleted letter, but an envelopes file that no longer splits: kept, with a note."""
+    folder = week(tmp_path)
+    letter(folder, "First").unlink()
+    mine = Document()
+    mine.add_paragraph("my own envelopes")
+    mine.save(str(folder / ENVELOPES))
+    kept = (folder / ENVELOPES).read_bytes()
+    result = cli("print", str(folder))
+    assert result.exit_code == 0, result.output
+    assert f"note: {ENVELOPES} could not be cut back into its envelopes" in result.output
+    assert (folder / ENVELOPES).read_bytes() == kept
+    assert salutations(folder / PRINT) == ["Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:"]
