@@ -294,6 +294,12 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     _echo(summary_table(result.actions), nl=False)
     for line in run_lines(result):
         _echo(line)
+    if result.print_error:
+        _echo(
+            f"warning: no print file was made: {result.print_error}; the letters are in "
+            f'place: once fixed, run followup-xl print "{result.letters_dir}"',
+            err=True,
+        )
     if result.pdf_error:
         _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
     steps = next_steps(result)
@@ -310,10 +316,13 @@ def next_steps(result: RunResult) -> list[str]:
     """Return what to do after a run, in order: print and mail, email, call, then `sent`."""
     steps = []
     if result.print_file is not None:
-        what = f'print "{result.print_file.name}"'
+        papers = {e.get("paper") for e in result.print_plan.get("order", [])}
+        what = f'print "{result.print_file.name}" in the order above'
+        if "card" in papers:
+            what += " (load card stock when the first note card comes)"
         if result.envelopes is not None:
-            what += f' and "{result.envelopes.name}"'
-        steps.append(f"{what}, sign the letters and cards, and mail them")
+            what += f', then "{result.envelopes.name}" (the envelopes in the letters\' order)'
+        steps.append(f"{what}; sign the letters and cards, and mail them")
     faxes = sorted(p.name for k, p in result.letters.items() if k[1] == "Thank-you fax")
     if faxes:
         steps.append(f"fax: {', '.join(faxes)} (cover sheet first)")
@@ -403,6 +412,41 @@ def sent(
         )
     else:
         _echo(f"Nothing new to record; {workbook} was not changed.")
+
+
+@main.command("print", context_settings=CONTEXT)
+@click.argument("batch_path", metavar="BATCH_DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pdf", is_flag=True, help="Also convert the print file to PDF (LibreOffice).")
+def print_letters(batch_path: Path, pdf: bool) -> None:
+    """Rebuild the print file and envelopes of BATCH_DIR from its letters as they are now.
+
+    After you corrected letters in Word (or deleted one you will not send), this joins the
+    run's letters again, in print order; files you put there yourself are not included, and
+    a file you changed is never replaced (the new one takes the next free name).
+
+    \b
+    Example:
+      followup-xl print "followup 2026-11-23"
+      followup-xl print "followup 2026-11-23" --pdf
+    """
+    from .letters.printing import reprint
+
+    try:
+        result = reprint(batch_path, pdf=pdf)
+    except FollowupError as exc:
+        _fail(exc)
+    for note in result.notes:
+        _echo(f"note: {note}")
+    if result.print_file is not None:
+        _echo(f"Print file: {result.print_file}")
+    if result.envelopes is not None:
+        _echo(f"Envelopes: {result.envelopes}")
+    if result.pdf is not None:
+        _echo(f"PDF: {result.pdf}")
+    for line in result.order:
+        _echo(line)
+    if result.pdf_error:
+        _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
 
 
 @main.command(context_settings=CONTEXT)

@@ -93,6 +93,7 @@ def run_lines(result: RunResult) -> list[str]:
             lines.append(f"Print file: {result.print_file}")
         if result.envelopes:
             lines.append(f"Envelopes: {result.envelopes}")
+        lines.extend(result.print_order)
         if result.findings:
             lines.append(
                 f"Proofreading: {len(result.findings)} finding(s)"

@@ -15,6 +15,7 @@ from .errors import FollowupError, Problem
 from .model import Action, Book, Status
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
+    from .letters.batch import LetterBatch
     from .marks import DueTable, MarkResult
     from .proofread import Finding
 
@@ -65,6 +66,11 @@ class RunResult:
     calendar: Path | None = None
     #: notes from writing the call sheet and the calendar
     week_notes: list[str] = field(default_factory=list)
+    #: the print order as the summary says it, and what the manifest records about printing
+    print_order: list[str] = field(default_factory=list)
+    print_plan: dict = field(default_factory=dict)
+    #: why no print file was written although letters were (only a warning: `print` retries)
+    print_error: str | None = None
     pdf: Path | None = None
     pdf_note: str | None = None
     #: why no PDF was made although --pdf was given (only a warning)
@@ -197,7 +203,8 @@ def run_batch(
     All or nothing, in this order: read; plan the workbook patch in memory and verify it;
     render the letters into a staging folder; write the workbook; move the letters into
     place. A failure at any step leaves the workbook and the output folder as they were.
-    The PDF comes last, and its failure is only a warning.
+    Then the print file is joined from the letters as placed; the PDF comes last, and its
+    failure is only a warning.
     """
     from .read.reader import read_workbook
     from .read.sniff import ensure_regular_file
@@ -260,33 +267,43 @@ def run_batch(
                 take_over=options.take_over,
             )
             if batch is not None:
-                from .letters.batch import publish
+                from .letters.batch import print_batch, publish
 
                 batch.notes += publish(batch)
+                print_batch(batch, today=options.today)  # from the letters as placed
                 result.letters = dict(batch.files)
                 result.print_file, result.envelopes = batch.print_file, batch.envelopes
+                result.print_order, result.print_plan = batch.print_order, batch.print_plan
+                result.print_error = batch.print_error
                 result.letters_dir = out_dir
                 result.letter_notes = list(batch.notes)
                 result.skipped_letters = len(batch.skipped)
                 result.findings = list(batch.findings)
                 result.proofreading = batch.proofreading
                 result.strict_failed = options.strict and bool(batch.findings)
+                if options.pdf and batch.print_file:
+                    _pdf(batch, result)
         if options.letters:
             out_dir = options.out_dir or default_out_dir(path, options.today)
             write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
                              today=options.today)  # fmt: skip
     result.marked = marked
-    if options.pdf and batch is not None and batch.print_file:
-        from .errors import FollowupError
-        from .letters.batch import convert_print_file_to_pdf
-
-        try:
-            pdf, note = convert_print_file_to_pdf(batch)
-        except FollowupError as exc:
-            result.pdf_error = str(exc)
-        else:
-            result.pdf, result.pdf_note = pdf, note
     return result
+
+
+def _pdf(batch: LetterBatch, result: RunResult) -> None:
+    """Convert the print file to PDF; a failure is only a warning (result.pdf_error)."""
+    from .letters.printing import make_pdf, record_pdf
+
+    if batch.print_file is None:
+        return
+    try:
+        pdf, note = make_pdf(batch.print_file, result.print_plan)
+    except FollowupError as exc:
+        result.pdf_error = str(exc)
+    else:
+        result.pdf, result.pdf_note = pdf, note
+        record_pdf(result.print_plan, pdf)
 
 
 def write_week_files(
@@ -322,7 +339,7 @@ def write_week_files(
         result.week_notes.extend(notes)
     if result.letters:
         manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
-                                  day=today)  # fmt: skip
+                                  day=today, printing=result.print_plan)  # fmt: skip
         files.append((MANIFEST, manifest, True))
     with staging(out_dir) as stage:
         try:

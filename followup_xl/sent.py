@@ -53,12 +53,18 @@ class SentResult:
 
 
 def manifest_bytes(
-    actions: Iterable[Action], files: dict, *, workbook: Path, out_dir: Path, day: date
+    actions: Iterable[Action],
+    files: dict,
+    *,
+    workbook: Path,
+    out_dir: Path,
+    day: date,
+    printing: dict | None = None,
 ) -> bytes:
     """Return the batch manifest for the letters written (files: action key -> path).
 
     The workbook is named relative to the batch folder, so moving both together keeps them
-    paired.
+    paired. `printing` is what letters/printing.py records: print order and its files.
     """
     letters = []
     for action in actions:
@@ -81,7 +87,30 @@ def manifest_bytes(
         where = str(Path(workbook).resolve())
     doc = {"made_by": "followup-xl", "version": _VERSION, "workbook": where,
            "day": day.isoformat(), "letters": letters}  # fmt: skip
+    if printing:
+        doc["print"] = printing
+    return _dump(doc)
+
+
+def _dump(doc: dict) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def manifest(batch_dir: Path) -> dict:
+    """Return the whole manifest of a batch folder; a located FollowupError when unreadable."""
+    return _load(batch_dir)
+
+
+def replace_manifest(batch_dir: Path, doc: dict) -> None:
+    """Write the manifest anew in one atomic step (it is the tool's own file)."""
+    path = Path(batch_dir) / MANIFEST
+    tmp = path.with_name(f".{MANIFEST}.tmp")
+    try:
+        tmp.write_bytes(_dump(doc))
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write: {exc}") from exc
 
 
 def batch_workbook(batch_dir: Path) -> Path:

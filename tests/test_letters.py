@@ -479,7 +479,8 @@ def test_logged_action_makes_no_letter(tmp_path):
 
 
 def test_print_file_and_envelopes_follow_the_letters(tmp_path):
-    """One print file with every printable letter, one #10 envelope per mailed letter."""
+    """One print file with every printable letter (letters first, then the note card), one #10
+    envelope per mailed letter in the same order."""
     iv2 = replace(INTERVIEW, interview_id="LIB-1", company="City Library", status="Not Selected")
     kit = replace(TOM, contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
                   honorific="Dr.", preferred_channel="Mail")  # fmt: skip
@@ -489,9 +490,9 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     batch = render(tmp_path, book, *acts)
     assert batch.print_file.name == "2026-11-25 Print all letters.docx"
     doc = Document(str(batch.print_file))
-    assert [round(s.page_width.inches, 2) for s in doc.sections] == [8.5, 5.5, 8.5]
+    assert [round(s.page_width.inches, 2) for s in doc.sections] == [8.5, 8.5, 5.5]
     salutations = [p.text for p in doc.paragraphs if p.text.startswith("Dear")]
-    assert salutations == ["Dear Ms. Dubois-Okafor:", "Dear Ms. Lee,", "Dear Dr. Wu:"]
+    assert salutations == ["Dear Ms. Dubois-Okafor:", "Dear Dr. Wu:", "Dear Ms. Lee,"]
     env = Document(str(batch.envelopes))
     assert [(round(s.page_width.inches, 3), round(s.page_height.inches, 3))
             for s in env.sections] == [(9.5, 4.125)] * 2  # fmt: skip

@@ -9,9 +9,11 @@ One module per job, in the order a batch uses them:
 - paper.py       paper, envelope and card by country; the address at the envelope window
 - compiled.py    a template compiled once per batch; each letter written directly
 - zipwrite.py    write a .docx zip from members deflated once
+- compose.py     join .docx files into one directly (the print file), docxcompose as fall-back
 - files.py       safe file names, staging, placing without overwriting
 - eml.py         the unsent .eml drafts
-- batch.py       render_letters: the whole batch, the print file, envelopes, proofreading
+- printing.py    the print file and envelopes from the letters on disk, in print order
+- batch.py       render_letters: the whole batch, envelopes, proofreading
 
 The names below are the ones other modules and scripts use.
 """

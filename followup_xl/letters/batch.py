@@ -2,16 +2,17 @@
 
 Every due action of a letter kind (model.LETTER_KINDS) becomes one file in the output folder:
 a .docx letter, a .docx note card, a .docx fax (cover sheet + letter) or an unsent .eml draft.
-All printable documents are also joined into one print file, and every mailed letter gets a
-#10 envelope in the same order. Proofreading (proofread.py) reads the rendered text back.
-Files are staged first and published into the output folder once everything succeeded.
+Proofreading (proofread.py) reads the rendered text back. Files are staged first and published
+into the output folder once everything succeeded; then print_batch joins the letters as they
+are on disk into the print file, and the envelopes in print order (printing.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from .context import LetterData, clean, letter_context, recipient_address, split
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .phrasebook import load_phrasebook
+from .printing import PrintItem, envelope_item, paper_of
 from .render import Renderer, combine
 from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
 
@@ -78,6 +80,18 @@ class LetterBatch:
     skipped: list[Action] = field(default_factory=list)
     #: (staged file, final path) still to move into the output folder (see publish)
     moves: list[tuple[Path, Path]] = field(default_factory=list)
+    #: the output folder, and the printed letters in the Due sheet's order (see print_batch)
+    folder: Path | None = None
+    printing: list[PrintItem] = field(default_factory=list)
+    #: file name -> SHA-256 of the bytes this run wrote (to tell a user's edit later)
+    written: dict[str, str] = field(default_factory=dict)
+    #: new letter's file name -> the existing file of its own name that was kept (an edit?)
+    kept: dict[str, str] = field(default_factory=dict)
+    #: the print order, as the summary says it, and what the manifest records about printing
+    print_order: list[str] = field(default_factory=list)
+    print_plan: dict[str, Any] = field(default_factory=dict)
+    #: why the print file could not be written (the letters are in place; only a warning)
+    print_error: str | None = None
 
 
 class _BookIndex:
@@ -154,16 +168,15 @@ def render_letters(
                 words=words, progress=progress, stage_dir=stage,
             )  # fmt: skip
             batch.notes += publish(batch)
+            print_batch(batch, today=today)
         return batch
     renderer = Renderer(template_dir)
     phrases = load_phrasebook(template_dir)  # checked with the templates
     writer = Writer(Path(out_dir), stage_dir)
-    batch = LetterBatch()
+    batch = LetterBatch(folder=Path(out_dir))
     country = localize.country_code(book.profile.country)
     contacts = {c.contact_id: c for c in book.contacts}
     todo = [a for a in actions if a.makes_letter]
-    printable: list[bytes] = []
-    envelopes: list[bytes] = []
     texts: list[LetterText] = []
     known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
@@ -193,10 +206,15 @@ def render_letters(
             else:
                 doc = docs[0].data if len(docs) == 1 else combine([d.data for d in docs], today)
                 path = writer.write(name, doc)
-                printable.append(doc)
+                batch.written[path.name] = hashlib.sha256(doc).hexdigest()
+                if path.name != name and (Path(out_dir) / name).is_file():
+                    batch.kept[path.name] = name
+                item = PrintItem(path.name, paper_of(action.kind), ctx["recipient_name"])
                 paragraphs = docs[-1].paragraphs
                 if action.kind in ENVELOPE_KINDS:
-                    envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
+                    envelope = renderer.render(ENVELOPE, ctx, today, country, title)
+                    item = envelope_item(item, envelope)
+                batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
@@ -210,11 +228,6 @@ def render_letters(
         batch.findings += proofread_letter(text, words=known, reported=reported)
     batch.findings += check_panels(texts)
     stamp = today.isoformat()
-    if printable:
-        batch.print_file = writer.write(f"{stamp} Print all letters.docx",
-                                        combine(printable, today))  # fmt: skip
-    if envelopes:
-        batch.envelopes = writer.write(f"{stamp} Envelopes.docx", combine(envelopes, today))
     if texts:
         report = write_report(batch.findings, letters=len(texts), day=today)
         batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
@@ -344,6 +357,49 @@ def _address_findings(
     return [Finding(file=name, sentence="", rule="R9", check="address",
                     message=f"{what} for {ctx['recipient_name']} ({country}): fill in "
                     f"{', '.join(cells)}")]  # fmt: skip
+
+
+def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
+    """Build the print file and envelopes (and PDF) from the letters placed in the folder.
+
+    A letter whose earlier version of the same name was kept because the user changed it
+    is printed as the user left it, and a note says so.
+    """
+    from .printing import build, order_records, previous_plan, unreadable
+
+    folder = batch.folder
+    if folder is None or not batch.printing:
+        return
+    previous = previous_plan(folder)
+    written = dict(previous.get("written") or {})
+    items = []
+    for item in batch.printing:
+        base = batch.kept.get(item.file)
+        data = (folder / base).read_bytes() if base and (folder / base).is_file() else None
+        if base and data is not None and _edited(data, written.get(base), unreadable):
+            batch.notes.append(
+                f"{base} was changed after followup-xl wrote it (your correction?), so the "
+                f"print file uses it as it is; today's version is {item.file}: to print that "
+                f"one instead, delete {base} and run followup-xl print"
+            )
+            item = replace(item, file=base, alternative=item.file)
+        items.append(item)
+    written.update(batch.written)
+    try:
+        result = build(folder, items, day=today, previous=previous, pdf=pdf)
+    except FollowupError as exc:  # the letters are in place: `followup-xl print` can retry
+        batch.print_error = str(exc)
+        batch.print_plan = {"order": order_records(items), "written": written}
+        return
+    batch.print_file, batch.envelopes = result.print_file, result.envelopes
+    batch.notes += result.notes
+    batch.print_order = result.order
+    batch.print_plan = {**result.plan, "written": written}
+
+
+def _edited(data: bytes, written: str | None, unreadable: Callable[[bytes], str | None]) -> bool:
+    """Return True when a kept letter is a readable .docx other than what the tool wrote."""
+    return written != hashlib.sha256(data).hexdigest() and unreadable(data) is None
 
 
 def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:

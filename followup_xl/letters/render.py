@@ -282,24 +282,22 @@ def _section_properties(document: Any) -> Any:
     return sect
 
 
-#: Documents joined at a time: docxcompose's append scans the whole joined document, so one
-#: flat join of n letters takes time n²; joining groups of groups keeps it near n log n.
-COMBINE_GROUP = 32
-
-
 def combine(parts: Sequence[bytes], today: date) -> bytes:
-    """Join .docx files into one, each starting on a new page with its own page size."""
+    """Join .docx files into one, each starting on a new page with its own page setup."""
+    from .compose import join
+
     parts = list(parts)
-    while len(parts) > COMBINE_GROUP:
-        parts = [
-            _combine_flat(parts[i : i + COMBINE_GROUP], today)
-            for i in range(0, len(parts), COMBINE_GROUP)
-        ]
-    return _combine_flat(parts, today)
+    if len(parts) == 1:
+        return parts[0]
+    return join(parts, today)[0]
 
 
 def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
-    """Join .docx files one after the other (each append costs the size of the result)."""
+    """Join .docx files with docxcompose (each append costs the size of the result).
+
+    The slow path of compose.join, for letters it cannot join directly. A first document
+    with an empty body (compose's skeleton) simply takes the next one's page setup.
+    """
     if len(parts) == 1:
         return parts[0]
     from docx import Document
@@ -311,6 +309,15 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
         doc = Document(BytesIO(data))
         body = master.element.body
         sect = _section_properties(master)
+        new_sect = deepcopy(_section_properties(doc))
+        for ref in new_sect.findall(qn("w:headerReference")) + new_sect.findall(
+            qn("w:footerReference")
+        ):
+            new_sect.remove(ref)
+        if len(body) == 1:  # an empty skeleton (compose.join): no letter to close
+            body.replace(sect, new_sect)
+            composer.append(doc)
+            continue
         # Close the previous letter's section in its last paragraph (a next-page section
         # break that keeps its page size), then give the rest the next letter's page setup.
         last_p = None
@@ -328,11 +335,6 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
             ppr = last_p.makeelement(qn("w:pPr"), {})
             last_p.insert(0, ppr)
         ppr.append(deepcopy(sect))
-        new_sect = deepcopy(_section_properties(doc))
-        for ref in new_sect.findall(qn("w:headerReference")) + new_sect.findall(
-            qn("w:footerReference")
-        ):
-            new_sect.remove(ref)
         body.replace(sect, new_sect)
         composer.append(doc)
     return save_docx(master, today)

@@ -1,0 +1,392 @@
+"""The print file, envelopes and PDF, built from the letter files as they are on disk.
+
+Print order, for one pass at a home printer: the letters on plain paper first, then the note
+cards (card stock: the printer asks for it once, at the first card), then the fax pages (cover
+sheet and letter, plain paper, for the fax machine). Within each group the Due sheet's order.
+The envelopes file holds the envelopes in the same order as the letters they belong to, so
+the n-th envelope goes with the n-th letter that has one; the summary numbers both.
+
+`build` is called by the run once the letters are in place; `reprint` (the `print` command)
+rebuilds the same files from the folder after the user edited letters, using the folder's
+batch manifest to know which letters are the run's. A file the tool wrote is replaced only
+while it still has the bytes the tool wrote (the manifest keeps their SHA-256); anything else
+is kept, and the new file takes the next free name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import FollowupError, WriteError
+from ..model import Kind
+
+PRINT_FILE = "Print all letters.docx"
+ENVELOPES_FILE = "Envelopes.docx"
+#: The paper groups of the print file, in print order.
+PAPERS = ("letter", "card", "fax")
+_PAPER_OF = {Kind.NOTE_CARD: "card", Kind.THANK_YOU_FAX: "fax"}
+_GROUP_WORDS = {
+    "letter": ("plain paper", "letter"),
+    "card": ("card stock", "note card"),
+    "fax": ("plain paper, to fax (cover sheet first), not to mail", "fax"),
+}
+
+
+def paper_of(kind: Kind) -> str:
+    """Return the paper group a printed letter of this kind belongs to."""
+    return _PAPER_OF.get(kind, "letter")
+
+
+@dataclass(frozen=True)
+class PrintItem:
+    """One printed letter: its file in the folder, its paper, whom it is for."""
+
+    file: str
+    paper: str
+    who: str
+    #: the envelope's .docx (the run only; `reprint` takes envelopes from the envelopes file)
+    envelope: bytes | None = field(default=None, repr=False)
+    #: how many sections the envelope's document has (to find it again in the envelopes file)
+    envelope_sections: int = 0
+    #: the run's own new version of a letter the user had changed: printed once `file` is gone
+    alternative: str = ""
+
+
+@dataclass
+class PrintResult:
+    """What was printed where, in which order, and what the user should know."""
+
+    print_file: Path | None = None
+    envelopes: Path | None = None
+    pdf: Path | None = None
+    order: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: what the manifest records under "print": the order and the files with their SHA-256
+    plan: dict[str, Any] = field(default_factory=dict)
+    #: why no PDF was made although one was asked for (only a warning)
+    pdf_error: str | None = None
+
+
+def print_order(items: Sequence[PrintItem]) -> list[PrintItem]:
+    """Return the items in print order: letters, then cards, then faxes; stable within each."""
+    return sorted(items, key=lambda item: PAPERS.index(item.paper))
+
+
+def order_lines(
+    items: Sequence[PrintItem], print_name: str, envelopes_name: str | None
+) -> list[str]:
+    """Return the print order as the summary and the `print` command say it."""
+    lines = [f'Print order of "{print_name}", one letter after the other:']
+    n = 0
+    for paper in PAPERS:
+        group = [item for item in items if item.paper == paper]
+        if not group:
+            continue
+        stock, noun = _GROUP_WORDS[paper]
+        first, n = n + 1, n + len(group)
+        span = f"{first}" if first == n else f"{first}-{n}"
+        lines.append(f"  {span}. {stock}: {_count(len(group), noun)} to {_names(group)}")
+    with_envelopes = [item for item in items if item.envelope_sections]
+    if envelopes_name and with_envelopes:
+        lines.append(
+            f'  then "{envelopes_name}": {_count(len(with_envelopes), "envelope")} in the same '
+            "order as their letters, "
+            f"envelope 1 for {with_envelopes[0].who}"
+            + (f", the last for {with_envelopes[-1].who}" if len(with_envelopes) > 1 else "")
+        )
+    return lines
+
+
+def order_records(items: Sequence[PrintItem]) -> list[dict[str, Any]]:
+    """Return the print order as the manifest records it (for `followup-xl print`)."""
+    return [
+        {
+            "file": item.file,
+            "paper": item.paper,
+            "who": item.who,
+            "envelope_sections": item.envelope_sections,
+            **({"alternative": item.alternative} if item.alternative else {}),
+        }
+        for item in print_order(items)
+    ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("x") else f"{n} {noun}s"
+
+
+def _names(items: Sequence[PrintItem]) -> str:
+    names = [item.who for item in items]
+    return (
+        ", ".join(names)
+        if len(names) <= 6
+        else ", ".join(names[:5]) + f" and {len(names) - 5} more"
+    )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sections(data: bytes) -> int:
+    """Return how many sections a .docx has (each ends in a sectPr)."""
+    from lxml import etree
+
+    from .compose import Package
+
+    pkg = Package(data)
+    root = etree.fromstring(pkg.members[pkg.doc_name])
+    n = sum(
+        1 for _ in root.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
+    )
+    return max(n, 1)
+
+
+def unreadable(data: bytes) -> str | None:
+    """Return why data is not a .docx the print file can take, or None when it is."""
+    import zipfile
+    import zlib
+
+    from lxml import etree
+
+    from .compose import Package
+
+    try:
+        pkg = Package(data)
+        etree.fromstring(pkg.members[pkg.doc_name])
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def envelope_item(item: PrintItem, envelope: bytes) -> PrintItem:
+    """Return the item with its envelope attached."""
+    return replace(item, envelope=envelope, envelope_sections=_sections(envelope))
+
+
+def put(folder: Path, name: str, data: bytes, *, ours: str | None) -> tuple[Path, str | None]:
+    """Write data as folder/name in one atomic step; return where it went and a note.
+
+    The file there is replaced only when it still has the bytes the tool wrote (`ours`, their
+    SHA-256); a file with other bytes is kept and the next free name taken.
+    """
+    from .files import place, staging
+
+    target = folder / name
+    with staging(folder) as stage:
+        staged = stage / name
+        try:
+            staged.write_bytes(data)
+            ours_there = target.is_file() and not target.is_symlink() and ours is not None
+            if ours_there and _sha(target.read_bytes()) == ours:
+                os.replace(staged, target)  # the tool's own file, unchanged since
+                return target, None
+            return place(staged, target)
+        except OSError as exc:
+            raise WriteError(f"{target}: cannot write: {exc}") from exc
+
+
+def build(
+    folder: Path,
+    items: Sequence[PrintItem],
+    *,
+    day: date,
+    previous: dict[str, Any] | None = None,
+    pdf: bool = False,
+) -> PrintResult:
+    """Join the letters as they are on disk (in print order) and the envelopes; write them."""
+    from .compose import join
+
+    previous = previous or {}
+    result = PrintResult()
+    items = print_order(items)
+    present = []
+    for item in items:
+        path = folder / item.file
+        if path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
+            why = unreadable(data)
+            if why is not None:
+                raise FollowupError(
+                    f"{path}: is not a Word document any more ({why}): open it in Word and "
+                    "save it as .docx, or delete it to leave it out; nothing was printed"
+                )
+            present.append((item, data))
+        else:
+            also = " (and its envelope)" if item.envelope_sections else ""
+            result.notes.append(
+                f"{item.file} is no longer in the folder, so it{also} is left out of the print file"
+            )
+    if items and not present:
+        result.notes.append("none of the letters is in the folder any more: nothing to print")
+    stamp = day.isoformat()
+    plan: dict[str, Any] = {"order": order_records(items)}
+    if present:
+        data, merged = join([d for _, d in present], day)
+        if merged:
+            result.notes.append(
+                f"{merged} letter(s) have styles of their own (edited in Word?); they were "
+                "merged into the print file one by one, which is slower but keeps their look"
+            )
+        name = f"{stamp} {PRINT_FILE}"
+        result.print_file, note = put(folder, name, data, ours=_own(previous, "print_file", name))
+        if note:
+            result.notes.append(note)
+        plan["print_file"] = {"name": result.print_file.name, "sha256": _sha(data)}
+    kept = [item for item, _ in present]
+    envelopes = [item.envelope for item in kept if item.envelope is not None]
+    if envelopes:
+        data, _ = join(envelopes, day)
+        name = f"{stamp} {ENVELOPES_FILE}"
+        result.envelopes, note = put(folder, name, data, ours=_own(previous, "envelopes", name))
+        if note:
+            result.notes.append(note)
+        plan["envelopes"] = {"name": result.envelopes.name, "sha256": _sha(data)}
+    if pdf and result.print_file is not None:
+        try:
+            result.pdf, note = make_pdf(result.print_file, previous)
+        except FollowupError as exc:  # as in the run: the .docx files are there to print
+            result.pdf_error = str(exc)
+        else:
+            if note:
+                result.notes.append(note)
+            record_pdf(plan, result.pdf)
+    if "pdf" not in plan and "pdf" in previous:
+        plan["pdf"] = previous["pdf"]
+    result.plan = plan
+    result.order = order_lines(kept, result.print_file.name if result.print_file else PRINT_FILE,
+                               result.envelopes.name if result.envelopes else None)  # fmt: skip
+    return result
+
+
+def _own(previous: dict[str, Any], key: str, name: str) -> str | None:
+    """Return the SHA-256 the tool recorded for its file of that name, if it wrote one."""
+    record = previous.get(key)
+    if isinstance(record, dict) and record.get("name") == name:
+        return str(record.get("sha256"))
+    return None
+
+
+def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
+    """Convert the print file to PDF beside it with headless LibreOffice.
+
+    The tool's own earlier PDF (as `plan` records it) is replaced; any other file of that
+    name is kept and the PDF takes the next free name. Return where it went and a note.
+    """
+    from ..office import convert
+    from .files import staging
+
+    ours = _own(plan, "pdf", print_file.with_suffix(".pdf").name)
+    with staging(print_file.parent) as stage:
+        made = convert(print_file, "pdf", stage)
+        return put(
+            print_file.parent, print_file.with_suffix(".pdf").name, made.read_bytes(), ours=ours
+        )
+
+
+def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
+    """Rebuild the print file, envelopes (and PDF) of a batch folder from its letters on disk."""
+    from .. import sent
+    from .compose import split_sections
+
+    folder = Path(folder)
+    doc = sent.manifest(folder)
+    where = folder / sent.MANIFEST
+    previous = doc.get("print")
+    if not isinstance(previous, dict) or not isinstance(previous.get("order"), list):
+        raise FollowupError(
+            f"{where}: records no printed letters (only email drafts, or a batch written by an "
+            "older followup-xl); run `followup-xl run` again to write a new batch"
+        )
+    try:
+        day = date.fromisoformat(str(doc.get("day")))
+        items = [
+            PrintItem(
+                file=str(e["file"]),
+                paper=str(e["paper"]),
+                who=str(e["who"]),
+                envelope_sections=int(e.get("envelope_sections", 0)),
+                alternative=str(e.get("alternative", "")),
+            )
+            for e in previous["order"]
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FollowupError(
+            f"{where}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
+        ) from None
+    names = [n for i in items for n in (i.file, i.alternative) if n]
+    bad = [n for n in names if n != Path(n).name or n in (".", "..")]
+    bad += [i.file for i in items if i.paper not in PAPERS]
+    if bad:
+        raise FollowupError(f"{where}: {bad[0]!r} is not a letter file of this folder")
+    items = [_fallback(folder, item) for item in items]
+    notes: list[str] = []
+    with_env = [i for i in items if i.envelope_sections]
+    gone = [i for i in with_env if not (folder / i.file).is_file()]
+    record = previous.get("envelopes")
+    keep_envelopes = False
+    if with_env and gone and isinstance(record, dict):
+        env_path = folder / str(record.get("name", ""))
+        parts = None
+        if env_path.is_file() and Path(str(record.get("name"))).name == record.get("name"):
+            counts = [i.envelope_sections for i in with_env]
+            parts = split_sections(env_path.read_bytes(), counts)
+        if parts is None:
+            keep_envelopes = True
+            notes.append(
+                f"{env_path.name} could not be cut back into its envelopes (changed or "
+                "missing), so it was left as it is: skip the envelopes of the letters left out"
+            )
+        else:
+            envelope_of = {i.file: p for i, p in zip(with_env, parts, strict=True)}
+            items = [replace(i, envelope=envelope_of.get(i.file)) for i in items]
+    elif with_env:
+        keep_envelopes = True
+    result = build(folder, items, day=day, previous=previous, pdf=pdf)
+    if keep_envelopes and isinstance(record, dict):
+        result.plan["envelopes"] = record
+        env = folder / str(record.get("name", ""))
+        result.envelopes = env if env.is_file() else None
+        result.order = order_lines(
+            [i for i in print_order(items) if (folder / i.file).is_file()],
+            result.print_file.name if result.print_file else PRINT_FILE,
+            result.envelopes.name if result.envelopes else None,
+        )
+    result.notes = notes + result.notes
+    doc["print"] = result.plan
+    sent.replace_manifest(folder, doc)
+    return result
+
+
+def _fallback(folder: Path, item: PrintItem) -> PrintItem:
+    """Print the run's own new version of a letter once the user's kept one is deleted."""
+    if item.alternative and not (folder / item.file).is_file():
+        return replace(item, file=item.alternative, alternative="")
+    return item
+
+
+def previous_plan(folder: Path) -> dict[str, Any]:
+    """Return what the folder's manifest records about printing ({} when nothing)."""
+    from .. import sent
+
+    if not (Path(folder) / sent.MANIFEST).is_file():
+        return {}
+    try:
+        plan = sent.manifest(folder).get("print")
+    except FollowupError:
+        return {}
+    return plan if isinstance(plan, dict) else {}
+
+
+def record_pdf(plan: dict[str, Any], pdf: Path) -> None:
+    """Note in the plan the PDF the tool wrote, so `print --pdf` may replace it later."""
+    plan["pdf"] = {"name": pdf.name, "sha256": _sha(pdf.read_bytes())}
