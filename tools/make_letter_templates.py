@@ -58,6 +58,9 @@ def new_document(width: float, height: float, margins: tuple[float, float, float
     fmt.line_spacing = 1.0
     fmt.widow_control = True
 
+    # every template has the same styles, so the print file joins them without merging styles
+    layout_styles(doc)
+
     props = doc.core_properties
     props.title = title
     props.author = "followup_xl"
@@ -113,7 +116,6 @@ ENCLOSURES_AND_CLOSING = (
 
 def letter_head(doc) -> None:
     """Date, sender block, recipient block and salutation (R9's order), laid out by paper.py."""
-    layout_styles(doc)
     styled(doc, "{{ date }}", paper.DATE_STYLE, after=12)
     styled(doc, "{{ sender_block }}", paper.SENDER_STYLE)
     # 28 pt below the inside address: from four lines on, the salutation starts below the
@@ -262,7 +264,6 @@ def envelope() -> Document:
     where the post reads it (paper.py moves both to a DL envelope outside the Letter countries).
     """
     doc = new_document(9.5, 4.125, (0.4, 0.4, 0.3, 0.4), size=12, title="Envelope")
-    layout_styles(doc)
     styled(doc, "{{ sender_return_address }}", "EnvelopeReturn")
     styled(doc, "{{ recipient_block }}", paper.ENVELOPE_ADDRESS_STYLE)
     paper.lay_out(doc, "US")
@@ -284,6 +285,7 @@ def slim(doc) -> None:
     styles = doc.styles.element
     by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
     used = {s for s, el in by_id.items() if el.get(qn("w:default")) in ("1", "true")}
+    used |= set(LAYOUT_STYLES)  # kept in every template: one style sheet for the print file
     for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
         used |= {el.get(qn("w:val")) for el in doc.element.body.iter(qn(tag))}
     todo = list(used)
