@@ -157,3 +157,19 @@ def test_the_week_proofreads_clean(tmp_path: Path) -> None:
     folder = _run(tmp_path)
     (report,) = folder.glob("* Proofreading.txt")
     assert "No findings." in report.read_text(encoding="utf-8"), report.read_text("utf-8")
+
+
+def test_a_letter_corrected_in_word_prints_as_corrected(tmp_path: Path) -> None:
+    """Edit one panel letter after the run; `print` rebuilds the print file with the edit."""
+    folder = _run(tmp_path)
+    path = _letter(folder, "Osei")
+    doc = Document(str(path))
+    salutation = next(p for p in doc.paragraphs if p.text == "Dear Mr Osei,")
+    salutation.runs[0].text = "Dear Tom,"
+    doc.save(str(path))
+    result = CliRunner().invoke(main, ["print", str(folder)])
+    assert result.exit_code == 0, result.output
+    (print_file,) = folder.glob("* Print all letters.docx")
+    lines = [p.text for p in Document(str(print_file)).paragraphs]
+    assert "Dear Tom," in lines and "Dear Mr Osei," not in lines
+    assert lines.count("Yours sincerely,") == 7  # every letter once, each on its own page
