@@ -21,7 +21,8 @@ from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
 from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
-from .context import LetterData, clean, letter_context, split_items
+from . import pagefit
+from .context import LetterData, clean, fax_pages, letter_context, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .render import Renderer, combine, docx_paragraphs
@@ -167,8 +168,11 @@ def render_letters(
             data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
-            docs = [renderer.render(n, ctx, today, country, title)
-                    for n in templates_for(action)]  # fmt: skip
+            *covers, main = templates_for(action)
+            letter = renderer.render(main, ctx, today, country, title)
+            fitted = pagefit.fit(letter) if not is_email(action) else None
+            ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
+            docs = [*(renderer.render(n, ctx, today, country, title) for n in covers), letter]
             name = letter_file_name(action, contact, today)
             if is_email(action):
                 paragraphs = docx_paragraphs(docs[0])
@@ -182,6 +186,7 @@ def render_letters(
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
+            batch.findings += pagefit.overflow(path.name, fitted, _in_letter(cells, paragraphs))
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)

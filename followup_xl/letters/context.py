@@ -240,6 +240,11 @@ def _close(british: bool, *, named: bool) -> str:
     return "Yours sincerely," if named else "Yours faithfully,"
 
 
+def fax_pages(letter_pages: int) -> str:
+    """Return the page count a fax cover states: itself and the letter's pages."""
+    return str(1 + max(1, letter_pages))
+
+
 def letter_context(data: LetterData, today: date) -> dict[str, Any]:
     """Return the template variables of one letter (see VARIABLES)."""
     kind, profile, contact, iv = data.action.kind, data.profile, data.contact, data.interview
@@ -365,8 +370,8 @@ def letter_context(data: LetterData, today: date) -> dict[str, Any]:
         "card_message": card_message,
         "network": _pick(NETWORK, v, 4),
         "referral": referral,
-        # the cover sheet and the letter, which is one page (templates are made to fit one)
-        "fax_pages": "2",
+        # the cover sheet and a one-page letter; batch.py puts in the letter's real count
+        "fax_pages": fax_pages(1),
         "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
         f"page is missing or hard to read, please call me{at_phone}.",
     }
