@@ -93,18 +93,25 @@ def overflow(file: str, fitted: Fit | None, cells: Sequence[tuple[str, str]]) ->
         return []
     lines = fitted.lines_over
     if fitted.nominal > 1:
-        size = f"about {lines} line{'s' if lines > 1 else ''} too long"
+        size = f"about {lines} line{'s' if lines > 1 else ''} past page 1, estimated"
+        runs = f"runs to {fitted.nominal} pages"
     else:
-        size = "within a line of the bottom"
-    longest = sorted(cells, key=lambda c: -len(c[1]))[:3]
+        size = "it ends within about a line of the bottom, estimated"
+        runs = "may run onto page 2"
+    ranked = sorted(cells, key=lambda c: -len(c[1]))
+    longest = [c for c in ranked if len(c[1]) >= 80][:3] or ranked[:1]
     if longest:
-        named = " or ".join(f"{where} ({len(' '.join(text.split()))} characters)"
-                            for where, text in longest)  # fmt: skip
-        what = f"shorten {named}"
+        what = "shorten " + " or ".join(_cell_size(where, text) for where, text in longest)
     else:
         what = "shorten its text in the workbook, or the template"
-    message = f"runs to {fitted.pages} pages ({size}, estimated): {what}"
+    message = f"{runs} ({size}): {what}"
     return [Finding(file=file, sentence="", rule="R9", check="page fit", message=message)]
+
+
+def _cell_size(where: str, text: str) -> str:
+    """Return 'Interviews!K2 (Strengths, 412 characters)' for a cell and its text."""
+    size = f"{len(' '.join(text.split())):,} characters"
+    return f"{where[:-1]}, {size})" if where.endswith(")") else f"{where} ({size})"
 
 
 # --- fonts --------------------------------------------------------------------------------

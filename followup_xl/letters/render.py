@@ -190,6 +190,13 @@ def _composer_class() -> Any:
                 self.headers.carry(doc, sect, first=self.first_section)
                 self.first_section = False
 
+        def fix_header_and_footers(self, doc: Any) -> None:
+            """Leave headers and page numbering alone: each letter keeps its own.
+
+            (docxcompose would give the first appended section the master's last headers
+            and move its page-number restart there, made for a master letterhead.)
+            """
+
         def append(self, doc: Any, remove_property_fields: bool = True) -> None:
             from copy import deepcopy as copy_element
 
