@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from ..proofread import Finding
@@ -106,6 +107,34 @@ def overflow(file: str, fitted: Fit | None, cells: Sequence[tuple[str, str]]) ->
         what = "shorten its text in the workbook, or the template"
     message = f"{runs} ({size}): {what}"
     return [Finding(file=file, sentence="", rule="R9", check="page fit", message=message)]
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Return the pages of a PDF written by LibreOffice (its page objects, counted)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def check_pdf(docx: Path, pdf: Path) -> str | None:
+    """Compare LibreOffice's PDF of a print file with the estimate; say so when they differ.
+
+    The run converts the print file anyway with --pdf: its page count checks the estimates
+    behind the page-fit warnings at no extra cost.
+    """
+    try:
+        made = pdf_page_count(pdf.read_bytes())
+        estimated = fit(docx.read_bytes()).nominal
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    if made == estimated:
+        return None
+    more = "more" if made > estimated else "fewer"
+    return (
+        f"LibreOffice printed {made} pages where {estimated} were estimated: a letter runs to "
+        f"{more} pages than the page-fit check says; look through the PDF for a page with "
+        "only a few lines"
+    )
 
 
 def _cell_size(where: str, text: str) -> str:
