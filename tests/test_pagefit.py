@@ -377,3 +377,22 @@ def test_pdf_run_checks_the_estimate_against_libreoffice(tmp_path, soffice):
         "the page-fit check says; look through the PDF for a page with only a few lines"
     )
     assert pagefit.check_pdf(long_letter, pdf) is None
+
+
+def test_a_full_card_after_a_letter_keeps_its_room_in_the_print_file(tmp_path, soffice):
+    """A card that just fits alone still fits right after a letter with a continuation header:
+    the empty header that stops it inheriting the letter's line takes no room (a plain empty
+    header paragraph would push its last line onto a second card)."""
+    renderer = Renderer(None)
+    ctx = _context("US")
+    day = date(2026, 11, 25)
+    letter_doc = renderer.render(T.THANK_YOU_LETTER, ctx, day, "US", "t")
+    text = " ".join(WORDS[i % len(WORDS)] for i in range(108))
+    card = renderer.render(T.NOTE_CARD, ctx | {"card_message": text}, day, "US", "t")
+    alone, joined = tmp_path / "card.docx", tmp_path / "joined.docx"
+    alone.write_bytes(card)
+    joined.write_bytes(letters.combine([letter_doc, card], day))
+    pages = _libreoffice_pages(soffice, [alone, joined], tmp_path)
+    assert pages == {"card": 1, "joined": 2}
+    longer = renderer.render(T.NOTE_CARD, ctx | {"card_message": text + " " + TEXT}, day, "US", "t")
+    assert pagefit.fit(longer).nominal == 2  # 108 words is near the card's end

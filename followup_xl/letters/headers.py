@@ -18,6 +18,19 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _KINDS = (("header", "hdr"), ("footer", "ftr"))
 
 
+def _empty(root_tag: str) -> Any:
+    """Return an empty header or footer: one paragraph 1 pt high, so it takes no room."""
+    from lxml import etree
+
+    root = etree.Element(f"{_W}{root_tag}", nsmap={"w": _W[1:-1]})
+    ppr = etree.SubElement(etree.SubElement(root, f"{_W}p"), f"{_W}pPr")
+    spacing = etree.SubElement(ppr, f"{_W}spacing")
+    for attr, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(f"{_W}{attr}", value)
+    etree.SubElement(etree.SubElement(ppr, f"{_W}rPr"), f"{_W}sz").set(f"{_W}val", "2")
+    return root
+
+
 class HeaderCarrier:
     """Copies header and footer parts from appended documents into one joined document."""
 
@@ -65,11 +78,9 @@ class HeaderCarrier:
             for kind_type in wanted:
                 if kind_type in types:
                     continue
-                empty = etree.Element(f"{_W}{root_tag}", nsmap={"w": _W[1:-1]})
-                etree.SubElement(empty, f"{_W}p")
                 ref = etree.Element(f"{_W}{kind}Reference")
                 ref.set(f"{_W}type", kind_type)
-                ref.set(f"{_R}id", self._add(kind, empty))
+                ref.set(f"{_R}id", self._add(kind, _empty(root_tag)))
                 sect.insert(0, ref)
             self.used = True
         # the schema wants header references first, then footer references
