@@ -396,3 +396,38 @@ def test_a_full_card_after_a_letter_keeps_its_room_in_the_print_file(tmp_path, s
     assert pages == {"card": 1, "joined": 2}
     longer = renderer.render(T.NOTE_CARD, ctx | {"card_message": text + " " + TEXT}, day, "US", "t")
     assert pagefit.fit(longer).nominal == 2  # 108 words is near the card's end
+
+
+def _png(path: Path) -> Path:
+    """Write a small grey PNG (a stand-in for a logo)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * 8 for _ in range(8))
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)  # 8 x 8 pixels, 8-bit grey
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+    path.write_bytes(png + chunk(b"IEND", b""))
+    return path
+
+
+def test_pictures_count_as_tall_as_they_are_drawn(tmp_path, soffice):
+    """A template's inline pictures (a logo, a scanned signature) take their drawn height."""
+    from docx.shared import Inches
+
+    png = _png(tmp_path / "logo.png")
+    files = []
+    for n in (2, 3):  # two 4-inch pictures fit in a 9-inch page body, three do not
+        doc = Document()
+        section = doc.sections[0]
+        section.top_margin = section.bottom_margin = Inches(1)
+        for _ in range(n):
+            doc.add_picture(str(png), width=Inches(2), height=Inches(4))
+        files.append(tmp_path / f"pictures{n}.docx")
+        doc.save(str(files[-1]))
+    lo = _libreoffice_pages(soffice, files, tmp_path)
+    assert lo == {"pictures2": 1, "pictures3": 2}
+    assert [pagefit.fit(f.read_bytes()).nominal for f in files] == [1, 2]

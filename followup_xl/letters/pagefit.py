@@ -28,6 +28,7 @@ from ..proofread import Finding
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 #: Text is measured this much wider than the font's widths say (kerning, font differences).
 WIDTH_MARGIN = 1.03
@@ -444,15 +445,19 @@ def _paragraph(p: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block
                 pieces.append([])
             elif tag == f"{_W}noBreakHyphen":
                 pieces[-1].append(("\u2011", widths["-"] * size * widen, size))
+            elif tag == f"{_W}drawing":  # an inline picture: as wide and tall as it is drawn
+                extent = item.find(f"{_WP}inline/{_WP}extent")
+                cx, cy = (extent.get(a, "") if extent is not None else "" for a in ("cx", "cy"))
+                if cx.isdigit() and cy.isdigit():  # EMU: 12,700 to the point
+                    pieces[-1].append((_PICTURE, int(cx) / 12700, int(cy) / 12700))
     mark_size, mark_font, _ = sheet.run(para_rpr, mark)
-    lines: list[float] = []
-    for i, piece in enumerate(pieces):
-        for count, size in _wrap(piece, first if i == 0 else rest, rest):
-            lines += [size] * count
-        if not piece:
-            lines.append(mark_size)
     font = sheet.run(para_rpr, {})[1]
-    heights = tuple(_line_height(s, font, ppr) for s in lines)
+    per_piece: list[list[float]] = []
+    for i, piece in enumerate(pieces):
+        wrapped = _wrap(piece, first if i == 0 else rest, rest) or [(mark_size, 0.0)]
+        per_piece.append([max(_line_height(size or mark_size, font, ppr), picture)
+                          for size, picture in wrapped])  # fmt: skip
+    heights = tuple(h for piece_lines in per_piece for h in piece_lines)
     block = _Block(
         before=ppr.get("before", 0) / 20,
         lines=heights or (_line_height(mark_size, mark_font, ppr),),
@@ -465,50 +470,58 @@ def _paragraph(p: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block
     if not page_breaks:
         return [block]
     # a page break inside the paragraph: the lines after it start a new page
-    cut = sum(len(_wrap_lines(pieces[i], first, rest)) for i in range(page_breaks[0]))
+    cut = sum(len(per_piece[i]) for i in range(page_breaks[0]))
     return [replace(block, lines=block.lines[:cut] or block.lines[:1], after=0, keep_next=False),
             replace(block, lines=block.lines[cut:] or block.lines[:1], before=0,
                     break_before=True)]  # fmt: skip
 
 
-def _wrap_lines(piece: list[tuple[str, float, float]], first: float, rest: float) -> list[float]:
-    return [size for count, size in _wrap(piece, first, rest) for _ in range(count)]
+_PICTURE = "\ufffc"  # a piece entry for an inline picture: (it, width, height in points)
 
 
 def _wrap(
     piece: list[tuple[str, float, float]], first: float, rest: float
-) -> list[tuple[int, float]]:
-    """Wrap one stretch of text at spaces (and after hyphens); return (lines, font size)."""
+) -> list[tuple[float, float]]:
+    """Wrap one stretch of text at spaces (and after hyphens).
+
+    Return per line (the largest font size, the tallest picture in points or 0).
+    """
     if not piece:
         return []
-    lines = 0
+    out: list[tuple[float, float]] = []
     avail = first
     x = 0.0
     since_break = 0.0  # width after the last break opportunity
     can_break = False
-    size = max(s for _, _, s in piece)
+    size, picture = 0.0, 0.0
     prev = ""
-    for ch, w, _ in piece:
+    for ch, w, s in piece:
         if ch == "\t":
             w = _TAB - (x % _TAB) if x % _TAB else _TAB
-        if ch in " \u00a0\u2009" and ch != "\u00a0":
+        if ch == " " or ch == "\u2009":
             x += w
             since_break = 0.0
             can_break = True
             prev = ch
             continue
         if x + w > avail and x > 0:
-            lines += 1
+            out.append((size, picture))
+            size, picture = 0.0, 0.0
             avail = rest
             x = since_break if can_break else 0.0
             can_break = False
+        if ch == _PICTURE:
+            picture = max(picture, s)
+        else:
+            size = max(size, s)
         x += w
         since_break += w
         if ch == "-" and prev.isalpha():
             since_break = 0.0
             can_break = True
         prev = ch
-    return [(lines + 1, size)]
+    out.append((size, picture))
+    return out
 
 
 def _line_height(size: float, font: str, ppr: dict[str, Any]) -> float:
