@@ -431,3 +431,41 @@ def test_pictures_count_as_tall_as_they_are_drawn(tmp_path, soffice):
     lo = _libreoffice_pages(soffice, files, tmp_path)
     assert lo == {"pictures2": 1, "pictures3": 2}
     assert [pagefit.fit(f.read_bytes()).nominal for f in files] == [1, 2]
+
+
+def _letterhead(path: Path, lines: int, title_page: bool) -> Path:
+    """Write a document whose header has 8 lines (a tall letterhead) and `lines` body lines."""
+    from docx.shared import Inches
+
+    doc = Document()
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Inches(1)
+    section.header_distance = Inches(0.5)
+    section.different_first_page_header_footer = title_page
+    header = section.header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "Hart & Lowe Books"
+    for i in range(7):
+        header.add_paragraph(f"Letterhead line {i + 2}")
+    for i in range(lines):
+        doc.add_paragraph(f"Body line {i + 1}")
+    doc.save(str(path))
+    return path
+
+
+def test_a_tall_letterhead_pushes_the_text_down(tmp_path, soffice):
+    """A header taller than the top margin leaves less room on each page it is on (page 2+
+    only, with a different first page); the estimate agrees with LibreOffice line by line."""
+    files = [
+        _letterhead(tmp_path / f"head-{title}-{n}.docx", n, title == "first")
+        for title in ("all", "first")
+        for n in range(12, 66, 3)
+    ]
+    lo = _libreoffice_pages(soffice, files, tmp_path)
+    assert len(set(lo.values())) >= 3  # the series cross page boundaries
+    est = {f.stem: pagefit.fit(f.read_bytes()).nominal for f in files}
+    assert est == lo
+    # with the letterhead on page 1 too, page 1 holds fewer lines than with a plain first page
+    first_two = {title: min(n for n in range(12, 66, 3) if lo[f"head-{title}-{n}"] == 2)
+                 for title in ("all", "first")}  # fmt: skip
+    assert first_two["all"] < first_two["first"]

@@ -27,6 +27,7 @@ from typing import Any
 from ..proofread import Finding
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
@@ -61,23 +62,32 @@ class Fit:
 
 
 def fit(docx: bytes) -> Fit:
-    """Estimate the pages of a rendered .docx (its body: headers never push text down here)."""
+    """Estimate the pages of a rendered .docx (a header taller than its margin pushes text down)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     with zipfile.ZipFile(BytesIO(docx)) as z:
         names = set(z.namelist())
         document = z.read("word/document.xml")
         styles = z.read("word/styles.xml") if "word/styles.xml" in names else b""
         theme = z.read("word/theme/theme1.xml") if "word/theme/theme1.xml" in names else b""
-    from lxml import etree
-
-    root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
+        rels = "word/_rels/document.xml.rels"
+        margins: dict[str, Any] = {}  # rId -> a header's or footer's root element
+        if rels in names:
+            for rel in etree.fromstring(z.read(rels), parser):
+                target = "word/" + rel.get("Target", "").lstrip("/").removeprefix("word/")
+                if rel.get("Type", "").endswith(("/header", "/footer")) and target in names:
+                    margins[rel.get("Id", "")] = etree.fromstring(z.read(target), parser)
+    root = etree.fromstring(document, parser)
     body = root.find(f"{_W}body")
     sheet = _styles(styles, theme)
     sections = list(_sections(body))
-    tight = sum(_paginate(_blocks(part, sect, sheet, WIDTH_MARGIN), sect, HEIGHT_MARGIN)[0]
-                for part, sect in sections)  # fmt: skip
+    rooms = [_rooms(sect, margins, sheet) for _, sect in sections]
+    tight = sum(_paginate(_blocks(part, sect, sheet, WIDTH_MARGIN), room, HEIGHT_MARGIN)[0]
+                for (part, sect), room in zip(sections, rooms, strict=True))  # fmt: skip
     nominal, over = 0, 0.0
-    for i, (part, sect) in enumerate(sections):
-        pages, spill = _paginate(_blocks(part, sect, sheet, 1.0), sect, 0.0)
+    for i, ((part, sect), room) in enumerate(zip(sections, rooms, strict=True)):
+        pages, spill = _paginate(_blocks(part, sect, sheet, 1.0), room, 0.0)
         nominal += pages
         if i == 0:
             over = spill
@@ -367,6 +377,8 @@ class _Page:
     right: float
     top: float
     bottom: float
+    header: float = 36.0
+    footer: float = 36.0
 
 
 def _page(sect: Any) -> _Page:
@@ -381,7 +393,43 @@ def _page(sect: Any) -> _Page:
     gutter = num(mar, "gutter", 0)
     return _Page(num(size, "w", 12240), num(size, "h", 15840), num(mar, "left", 1440) + gutter,
                  num(mar, "right", 1440), abs(num(mar, "top", 1440)),
-                 abs(num(mar, "bottom", 1440)))  # fmt: skip
+                 abs(num(mar, "bottom", 1440)), num(mar, "header", 720),
+                 num(mar, "footer", 720))  # fmt: skip
+
+
+def _rooms(sect: Any, margins: dict[str, Any], sheet: _Sheet) -> tuple[float, float]:
+    """Return the body's height on a section's first page and on its later pages.
+
+    As in Word, a header or footer taller than its margin leaves (its distance from the
+    edge plus its text) pushes the body away from the edge.
+    """
+    page = _page(sect)
+    width = page.width - page.left - page.right
+    title = sect is not None and _on(sect.find(f"{_W}titlePg"))
+
+    def height(kind: str, which: str) -> float:
+        if sect is None:
+            return 0.0
+        for ref in sect.findall(f"{_W}{kind}Reference"):
+            if ref.get(f"{_W}type", "default") == which:
+                root = margins.get(ref.get(f"{_R}id", ""))
+                if root is None:
+                    return 0.0
+                blocks = _blocks(list(root), None, sheet, 1.0, width)
+                return sum(b.before + sum(b.lines) + b.after for b in blocks)
+        return 0.0
+
+    def room(which: str) -> float:
+        top, bottom = page.top, page.bottom
+        head, foot = height("header", which), height("footer", which)
+        if head:
+            top = max(top, page.header + head)
+        if foot:
+            bottom = max(bottom, page.footer + foot)
+        return page.height - top - bottom
+
+    rest = room("default")
+    return (room("first") if title else rest), rest
 
 
 def _sections(body: Any) -> Iterator[tuple[list[Any], Any]]:
@@ -398,9 +446,12 @@ def _sections(body: Any) -> Iterator[tuple[list[Any], Any]]:
     yield part, body.find(f"{_W}sectPr")
 
 
-def _blocks(elements: list[Any], sect: Any, sheet: _Sheet, widen: float) -> list[_Block]:
-    page = _page(sect)
-    width = page.width - page.left - page.right
+def _blocks(
+    elements: list[Any], sect: Any, sheet: _Sheet, widen: float, width: float | None = None
+) -> list[_Block]:
+    if width is None:
+        page = _page(sect)
+        width = page.width - page.left - page.right
     out: list[_Block] = []
     for el in elements:
         if el.tag == f"{_W}p":
@@ -410,7 +461,7 @@ def _blocks(elements: list[Any], sect: Any, sheet: _Sheet, widen: float) -> list
         elif el.tag == f"{_W}sdt":
             content = el.find(f"{_W}sdtContent")
             if content is not None:
-                out += _blocks(list(content), sect, sheet, widen)
+                out += _blocks(list(content), sect, sheet, widen, width)
     return out
 
 
@@ -563,10 +614,9 @@ def _table(tbl: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block]:
     return out
 
 
-def _paginate(blocks: list[_Block], sect: Any, margin: float) -> tuple[int, float]:
+def _paginate(blocks: list[_Block], rooms: tuple[float, float], margin: float) -> tuple[int, float]:
     """Lay blocks on pages; return the page count and the points past page 1 (when over)."""
-    page = _page(sect)
-    room = page.height - page.top - page.bottom - margin
+    room = rooms[0] - margin
     pages, y = 1, 0.0
     total = sum(b.before + sum(b.lines) + b.after for b in blocks)
     todo = list(blocks)
@@ -574,11 +624,11 @@ def _paginate(blocks: list[_Block], sect: Any, margin: float) -> tuple[int, floa
     while i < len(todo):
         b = todo[i]
         if b.break_before and y > 0:
-            pages, y = pages + 1, 0.0
+            pages, y, room = pages + 1, 0.0, rooms[1] - margin
         if b.keep_next and y > 0:
             chain = _chain_height(todo, i)
-            if y + chain > room and chain <= room:
-                pages, y = pages + 1, 0.0
+            if y + chain > room and chain <= rooms[1] - margin:
+                pages, y, room = pages + 1, 0.0, rooms[1] - margin
         need = b.before + sum(b.lines)
         if y + need <= room + 0.01:
             y = min(room, y + need + b.after)
@@ -601,11 +651,10 @@ def _paginate(blocks: list[_Block], sect: Any, margin: float) -> tuple[int, floa
                 y = min(room, sum(b.lines) + b.before + b.after)
                 i += 1
                 continue
-        pages += 1
+        pages, y, room = pages + 1, 0.0, rooms[1] - margin
         if fits:
             todo[i] = replace(b, before=0.0, lines=b.lines[fits:], break_before=False)
-        y = 0.0
-    return pages, max(0.0, total - (room + margin)) if pages > 1 else 0.0
+    return pages, max(0.0, total - rooms[0]) if pages > 1 else 0.0
 
 
 def _chain_height(blocks: list[_Block], i: int) -> float:
