@@ -79,15 +79,20 @@ def fit(docx: bytes) -> Fit:
                 if rel.get("Type", "").endswith(("/header", "/footer")) and target in names:
                     margins[rel.get("Id", "")] = etree.fromstring(z.read(target), parser)
     root = etree.fromstring(document, parser)
+    return _fit(root, margins, _styles(styles, theme))
+
+
+def _fit(root: Any, margins: dict[str, Any], sheet: _Sheet) -> Fit:
+    """Return the Fit of a parsed document.xml."""
     body = root.find(f"{_W}body")
-    sheet = _styles(styles, theme)
     sections = list(_sections(body))
     rooms = [_rooms(sect, margins, sheet) for _, sect in sections]
-    tight = sum(_paginate(_blocks(part, sect, sheet, WIDTH_MARGIN), room, HEIGHT_MARGIN)[0]
+    memo: dict[Any, _Pieces] = {}  # each paragraph measured once for both estimates
+    tight = sum(_paginate(_blocks(part, sect, sheet, WIDTH_MARGIN, memo), room, HEIGHT_MARGIN)[0]
                 for (part, sect), room in zip(sections, rooms, strict=True))  # fmt: skip
     nominal, over = 0, 0.0
     for i, ((part, sect), room) in enumerate(zip(sections, rooms, strict=True)):
-        pages, spill = _paginate(_blocks(part, sect, sheet, 1.0), room, 0.0)
+        pages, spill = _paginate(_blocks(part, sect, sheet, 1.0, memo), room, 0.0)
         nominal += pages
         if i == 0:
             over = spill
@@ -415,7 +420,7 @@ def _rooms(sect: Any, margins: dict[str, Any], sheet: _Sheet) -> tuple[float, fl
                 root = margins.get(ref.get(f"{_R}id", ""))
                 if root is None:
                     return 0.0
-                blocks = _blocks(list(root), None, sheet, 1.0, width)
+                blocks = _blocks(list(root), None, sheet, 1.0, {}, width)
                 return sum(b.before + sum(b.lines) + b.after for b in blocks)
         return 0.0
 
@@ -447,7 +452,12 @@ def _sections(body: Any) -> Iterator[tuple[list[Any], Any]]:
 
 
 def _blocks(
-    elements: list[Any], sect: Any, sheet: _Sheet, widen: float, width: float | None = None
+    elements: list[Any],
+    sect: Any,
+    sheet: _Sheet,
+    widen: float,
+    memo: dict[Any, _Pieces],
+    width: float | None = None,
 ) -> list[_Block]:
     if width is None:
         page = _page(sect)
@@ -455,52 +465,32 @@ def _blocks(
     out: list[_Block] = []
     for el in elements:
         if el.tag == f"{_W}p":
-            out += _paragraph(el, width, sheet, widen)
+            out += _paragraph(el, width, sheet, widen, memo)
         elif el.tag == f"{_W}tbl":
-            out += _table(el, width, sheet, widen)
+            out += _table(el, width, sheet, widen, memo)
         elif el.tag == f"{_W}sdt":
             content = el.find(f"{_W}sdtContent")
             if content is not None:
-                out += _blocks(list(content), sect, sheet, widen, width)
+                out += _blocks(list(content), sect, sheet, widen, memo, width)
     return out
 
 
-def _paragraph(p: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block]:
-    """Return a paragraph as blocks: one, or several when it holds page breaks."""
+def _paragraph(
+    p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, _Pieces]
+) -> list[_Block]:
+    """Return a paragraph as blocks: one, or several when it holds page breaks.
+
+    Text `widen` times wider wraps as text at the width divided by `widen`; the characters
+    are measured once per paragraph (_runs) for both the nominal and the safe estimate.
+    """
     ppr, para_rpr = sheet.para(_ppr(p.find(f"{_W}pPr")))
     mark = _rpr(p.find(f"{_W}pPr/{_W}rPr"), sheet.theme)
     left = (ppr.get("left", 0) - ppr.get("hanging", 0)) / 20
-    first = width - left - ppr.get("right", 0) / 20 - ppr.get("first", 0) / 20
-    rest = width - (ppr.get("left", 0) + ppr.get("right", 0)) / 20
-    # pieces of text between hard breaks; each is (chars with (width, size) per char)
-    pieces: list[list[tuple[str, float, float]]] = [[]]
-    page_breaks: list[int] = []
-    for run in p.iter(f"{_W}r"):
-        if any(a.tag in (f"{_W}del", f"{_W}moveFrom") for a in run.iterancestors()):
-            continue
-        direct = _rpr(run.find(f"{_W}rPr"), sheet.theme)
-        if direct.get("hidden"):
-            continue
-        size, font, bold = sheet.run(para_rpr, direct)
-        widths = _widths(font, bold)
-        for item in run:
-            tag = item.tag
-            if tag == f"{_W}t":
-                for ch in item.text or "":
-                    pieces[-1].append((ch, _char_width(ch, widths) * size * widen, size))
-            elif tag == f"{_W}tab":
-                pieces[-1].append(("\t", 0.0, size))
-            elif tag in (f"{_W}br", f"{_W}cr"):
-                if item.get(f"{_W}type") == "page":
-                    page_breaks.append(len(pieces))
-                pieces.append([])
-            elif tag == f"{_W}noBreakHyphen":
-                pieces[-1].append(("\u2011", widths["-"] * size * widen, size))
-            elif tag == f"{_W}drawing":  # an inline picture: as wide and tall as it is drawn
-                extent = item.find(f"{_WP}inline/{_WP}extent")
-                cx, cy = (extent.get(a, "") if extent is not None else "" for a in ("cx", "cy"))
-                if cx.isdigit() and cy.isdigit():  # EMU: 12,700 to the point
-                    pieces[-1].append((_PICTURE, int(cx) / 12700, int(cy) / 12700))
+    first = (width - left - ppr.get("right", 0) / 20 - ppr.get("first", 0) / 20) / widen
+    rest = (width - (ppr.get("left", 0) + ppr.get("right", 0)) / 20) / widen
+    if p not in memo:
+        memo[p] = _runs(p, sheet, para_rpr)
+    pieces, page_breaks = memo[p]
     mark_size, mark_font, _ = sheet.run(para_rpr, mark)
     font = sheet.run(para_rpr, {})[1]
     per_piece: list[list[float]] = []
@@ -528,6 +518,41 @@ def _paragraph(p: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block
 
 
 _PICTURE = "\ufffc"  # a piece entry for an inline picture: (it, width, height in points)
+_Pieces = tuple[list[list[tuple[str, float, float]]], list[int]]
+
+
+def _runs(p: Any, sheet: _Sheet, para_rpr: dict[str, Any]) -> _Pieces:
+    """Return a paragraph's text as pieces between hard breaks, each character with its width
+    and size, and the pieces that start after a page break."""
+    pieces: list[list[tuple[str, float, float]]] = [[]]
+    page_breaks: list[int] = []
+    for run in p.iter(f"{_W}r"):
+        if any(a.tag in (f"{_W}del", f"{_W}moveFrom") for a in run.iterancestors()):
+            continue
+        direct = _rpr(run.find(f"{_W}rPr"), sheet.theme)
+        if direct.get("hidden"):
+            continue
+        size, font, bold = sheet.run(para_rpr, direct)
+        widths = _widths(font, bold)
+        for item in run:
+            tag = item.tag
+            if tag == f"{_W}t":
+                for ch in item.text or "":
+                    pieces[-1].append((ch, _char_width(ch, widths) * size, size))
+            elif tag == f"{_W}tab":
+                pieces[-1].append(("\t", 0.0, size))
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                if item.get(f"{_W}type") == "page":
+                    page_breaks.append(len(pieces))
+                pieces.append([])
+            elif tag == f"{_W}noBreakHyphen":
+                pieces[-1].append(("\u2011", widths["-"] * size, size))
+            elif tag == f"{_W}drawing":  # an inline picture: as wide and tall as it is drawn
+                extent = item.find(f"{_WP}inline/{_WP}extent")
+                cx, cy = (extent.get(a, "") if extent is not None else "" for a in ("cx", "cy"))
+                if cx.isdigit() and cy.isdigit():  # EMU: 12,700 to the point
+                    pieces[-1].append((_PICTURE, int(cx) / 12700, int(cy) / 12700))
+    return pieces, page_breaks
 
 
 def _wrap(
@@ -587,7 +612,9 @@ def _line_height(size: float, font: str, ppr: dict[str, Any]) -> float:
     return natural * line / 240
 
 
-def _table(tbl: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block]:
+def _table(
+    tbl: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, _Pieces]
+) -> list[_Block]:
     """Return a table's rows as blocks (a row does not split across pages here)."""
     grid = [int(c.get(f"{_W}w", "0")) / 20 for c in tbl.findall(f"{_W}tblGrid/{_W}gridCol")]
     out = []
@@ -604,7 +631,7 @@ def _table(tbl: Any, width: float, sheet: _Sheet, widen: float) -> list[_Block]:
             col += span
             inner = 0.0
             for p in tc.findall(f"{_W}p"):
-                for b in _paragraph(p, cell_w - 2 * _CELL_MARGINS, sheet, widen):
+                for b in _paragraph(p, cell_w - 2 * _CELL_MARGINS, sheet, widen, memo):
                     inner += b.before + sum(b.lines) + b.after
             height = max(height, inner)
         tr_h = tr.find(f"{_W}trPr/{_W}trHeight")
