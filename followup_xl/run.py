@@ -302,7 +302,10 @@ def _pdf(batch: LetterBatch, result: RunResult) -> None:
     except FollowupError as exc:
         result.pdf_error = str(exc)
     else:
-        result.pdf, result.pdf_note = pdf, note
+        from .letters.pagefit import check_pdf
+
+        checked = check_pdf(batch.print_file, pdf)  # LibreOffice's count of the pages
+        result.pdf, result.pdf_note = pdf, "; ".join(n for n in (note, checked) if n) or None
         record_pdf(result.print_plan, pdf)
 
 

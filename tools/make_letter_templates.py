@@ -166,9 +166,57 @@ def signature(doc, enclosures: bool = True) -> None:
     para(doc, "cc: file")
 
 
+def _page_field(paragraph) -> None:
+    """Append a PAGE field (the page number within the letter) to a paragraph."""
+    run = paragraph.add_run()
+    for kind, instr in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
+                        ("end", None)):  # fmt: skip
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif instr == " PAGE ":
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = instr
+            run._r.append(text)
+        else:
+            run._r.append(run._r.makeelement(qn("w:t"), {}))
+            run._r[-1].text = instr
+
+
+def continuation_header(doc) -> None:
+    """Give pages 2+ a line with the recipient, the date and the page; none on page 1.
+
+    A first-page header of its own (empty) and a default header with a PAGE field; page
+    numbers start at 1 in each letter, also inside the print file and a fax.
+    """
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    header = section.header
+    header.is_linked_to_previous = False
+    for part in (first, header):
+        for p in part.paragraphs:
+            ppr = p._p.find(qn("w:pPr"))
+            if ppr is not None:
+                p._p.remove(ppr)  # python-docx's "Header" style is not in the slimmed styles
+    p = header.paragraphs[0]
+    p.add_run("{{ recipient_name }} \u00b7 {{ date }} \u00b7 page ")
+    _page_field(p)
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    sect = section._sectPr
+    later = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:docGrid")
+    after = next(el for el in sect if el.tag in {qn(t) for t in later})  # the schema's order
+    after.addprevious(numbering)
+
+
 def thank_you_letter() -> Document:
     """Return the thank-you letter to an interviewer (R3, R7, R9)."""
     doc = new_document(8.5, 11, (1, 1, 0.8, 1), title="Thank-you letter")
+    continuation_header(doc)
     letter_head(doc)
     para(doc, "{{ opening }}", after=12)
     para(doc, INTEREST_AND_QUALIFICATIONS, after=12)
@@ -180,6 +228,7 @@ def thank_you_letter() -> Document:
 def keep_in_touch() -> Document:
     """Return the keep-in-touch letter after a terminal status (R14)."""
     doc = new_document(8.5, 11, (1, 1, 0.8, 1), title="Keep-in-touch letter")
+    continuation_header(doc)
     letter_head(doc)
     para(doc, "{{ opening }}", after=12)
     para(doc, "{{ network }}", after=12)

@@ -30,7 +30,8 @@ from ..proofread import (
     write_report,
 )
 from . import address as postal
-from .context import LetterData, clean, letter_context, recipient_address, split_items
+from . import pagefit
+from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
 from .phrasebook import load_phrasebook
@@ -197,8 +198,11 @@ def render_letters(
             data = LetterData(action, book.profile, contact, iv, index.variant(contact))
             ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
-            docs = [renderer.letter(n, ctx, today, country, title)
-                    for n in templates_for(action)]  # fmt: skip
+            *covers, main = templates_for(action)
+            letter = renderer.letter(main, ctx, today, country, title)
+            fitted = pagefit.fit(letter.data) if not is_email(action) else None
+            ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
+            docs = [*(renderer.letter(n, ctx, today, country, title) for n in covers), letter]
             name = letter_file_name(action, contact, today)
             if is_email(action):
                 paragraphs = docs[0].paragraphs
@@ -217,6 +221,7 @@ def render_letters(
                 batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
+            batch.findings += pagefit.overflow(path.name, fitted, _in_letter(cells, paragraphs))
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)

@@ -243,6 +243,11 @@ def _close(british: bool, *, named: bool) -> str:
     return "Yours sincerely," if named else "Yours faithfully,"
 
 
+def fax_pages(letter_pages: int) -> str:
+    """Return the page count a fax cover states: itself and the letter's pages."""
+    return str(1 + max(1, letter_pages))
+
+
 def letter_context(
     data: LetterData, today: date, phrases: Phrasebook | None = None
 ) -> dict[str, Any]:
@@ -370,8 +375,8 @@ def letter_context(
         "card_message": card_message,
         "network": say("network", 4),
         "referral": referral,
-        # the cover sheet and the letter, which is one page (templates are made to fit one)
-        "fax_pages": "2",
+        # the cover sheet and a one-page letter; batch.py puts in the letter's real count
+        "fax_pages": fax_pages(1),
         "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
         f"page is missing or hard to read, please call me{at_phone}.",
     }

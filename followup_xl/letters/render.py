@@ -214,8 +214,10 @@ _CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/c
 
 def _composer_class() -> Any:
     """Import docxcompose's Composer without letting it break python-docx's core properties."""
-    from docx.oxml.ns import nsmap
+    from docx.oxml.ns import nsmap, qn
     from docxcompose.composer import Composer
+
+    from .headers import HeaderCarrier
 
     # docxcompose rebinds the global "cp" prefix to the custom-properties namespace on import;
     # python-docx would then write lastModifiedBy and revision in the wrong namespace.
@@ -226,8 +228,26 @@ def _composer_class() -> Any:
 
         Composer.insert puts every element at a numeric index, and lxml walks the body to
         find it: joining n letters cost n² (7,665 letters ran for hours). Apart from that
-        one step this is docxcompose 2.2's insert, helpers and order unchanged.
+        one step this is docxcompose 2.2's insert, helpers and order unchanged; each letter
+        keeps its own headers (headers.py) where docxcompose drops them.
         """
+
+        def __init__(self, doc: Any) -> None:
+            super().__init__(doc)
+            self.headers = HeaderCarrier(doc)
+            self.first_section = True
+
+        def remove_header_and_footer_references(self, doc: Any, element: Any) -> None:
+            for sect in element.iter(qn("w:sectPr")):
+                self.headers.carry(doc, sect, first=self.first_section)
+                self.first_section = False
+
+        def fix_header_and_footers(self, doc: Any) -> None:
+            """Leave headers and page numbering alone: each letter keeps its own.
+
+            (docxcompose would give the first appended section the master's last headers
+            and move its page-number restart there, made for a master letterhead.)
+            """
 
         def append(self, doc: Any, remove_property_fields: bool = True) -> None:
             from copy import deepcopy as copy_element
@@ -235,6 +255,7 @@ def _composer_class() -> Any:
             from docx.oxml.section import CT_SectPr
             from docxcompose.properties import CustomProperties
 
+            self.first_section = True
             self.reset_reference_mapping()
             self._current_preserved_styles: dict[str, Any] = {}
             if remove_property_fields:
@@ -310,10 +331,7 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
         body = master.element.body
         sect = _section_properties(master)
         new_sect = deepcopy(_section_properties(doc))
-        for ref in new_sect.findall(qn("w:headerReference")) + new_sect.findall(
-            qn("w:footerReference")
-        ):
-            new_sect.remove(ref)
+        composer.headers.carry(doc, new_sect, first=len(doc.sections) == 1)
         if len(body) == 1:  # an empty skeleton (compose.join): no letter to close
             body.replace(sect, new_sect)
             composer.append(doc)

@@ -142,7 +142,8 @@ VARIABLES: dict[str, str] = {
     "network": "R14: asks to stay in each other's network",
     "referral": "R14: asks for referrals",
     "fax_message": "the message on the fax cover sheet",
-    "fax_pages": "pages of a fax, this cover sheet included (the letter counts as one page)",
+    "fax_pages": "pages of a fax, this cover sheet included (the letter's pages as the page-fit "
+    "check counts them)",
 }
 
 
