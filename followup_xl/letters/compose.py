@@ -331,8 +331,24 @@ class Joined:
             sect = self.body.makeelement(_w("sectPr"), {})
         para = _last(self.body)
         closed = para is not None and para.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
-        if para is None or para.tag != _w("p") or closed:
+        framed = para is not None and para.find(f"{_w('pPr')}/{_w('framePr')}") is not None
+        if para is None or para.tag != _w("p") or closed or framed:
+            # A section break in a framed paragraph (an envelope's address) would take the
+            # frame onto the next letter's page: close the section in a hairline paragraph.
             para = self.body.makeelement(_w("p"), {})
+            ppr = para.makeelement(_w("pPr"), {})
+            ppr.append(
+                ppr.makeelement(
+                    _w("spacing"),
+                    {
+                        _w("before"): "0",
+                        _w("after"): "0",
+                        _w("line"): "20",
+                        _w("lineRule"): "exact",
+                    },
+                )
+            )
+            para.append(ppr)
             self.body.append(para)
         ppr = para.find(_w("pPr"))
         if ppr is None:

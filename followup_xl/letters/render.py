@@ -345,7 +345,11 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
                 break
             if child.tag != qn("w:sectPr"):
                 break
-        if last_p is None or last_p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+        if (
+            last_p is None
+            or last_p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None
+            or last_p.find(qn("w:pPr") + "/" + qn("w:framePr")) is not None  # an address frame
+        ):
             last_p = body.makeelement(qn("w:p"), {})
             sect.addprevious(last_p)
         ppr = last_p.find(qn("w:pPr"))
