@@ -21,6 +21,7 @@ from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
 from ..proofread import Finding, LetterText, check_panels, proofread_letter, write_report
+from ..timing import lap
 from .context import LetterData, clean, letter_context, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name, place, staging
@@ -169,6 +170,7 @@ def render_letters(
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             docs = [renderer.render(n, ctx, today, country, title)
                     for n in templates_for(action)]  # fmt: skip
+            lap("letters")
             name = letter_file_name(action, contact, today)
             if is_email(action):
                 paragraphs = docx_paragraphs(docs[0])
@@ -180,6 +182,7 @@ def render_letters(
                 paragraphs = docx_paragraphs(docs[-1])
                 if action.kind in ENVELOPE_KINDS:
                     envelopes.append(renderer.render(ENVELOPE, ctx, today, country, title))
+                    lap("envelopes")
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
@@ -187,19 +190,24 @@ def render_letters(
             batch.findings += _channel_findings(path.name, action, ctx)
         if progress is not None:
             progress(i, len(todo))
+        lap("letters")
 
     for text in texts:
         batch.findings += proofread_letter(text, words=known, reported=reported)
     batch.findings += check_panels(texts)
+    lap("proofreading")
     stamp = today.isoformat()
     if printable:
         batch.print_file = writer.write(f"{stamp} Print all letters.docx",
                                         combine(printable, today))  # fmt: skip
+    lap("print file")
     if envelopes:
         batch.envelopes = writer.write(f"{stamp} Envelopes.docx", combine(envelopes, today))
+    lap("envelopes")
     if texts:
         report = write_report(batch.findings, letters=len(texts), day=today)
         batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
+    lap("proofreading")
     batch.notes += writer.notes
     batch.moves = list(writer.moves)
     return batch
