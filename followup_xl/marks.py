@@ -24,7 +24,7 @@ from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
-from .xlsx.package import XML_PARSER, xml_members
+from .xlsx.package import XML_PARSER
 from .xlsx.patch import PatchResult, patch
 
 __all__ = [
@@ -191,13 +191,15 @@ def verify_bytes(
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"
         ) from exc
-    # every part the patch did not write is the old one, byte for byte
-    old_parts, new_parts = xml_members(old), xml_members(data)
-    for member, content in old_parts.items():
-        if member in result.changed_members or member in result.removed_members:
-            continue
-        if new_parts.get(member) != content:
-            raise WriteError(f"{name}: the new file changed {member}; nothing was written")
+    # every part the patch did not write is the old one, byte for byte (one part at a time:
+    # a big Log sheet is never held twice)
+    with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(data)) as znew:
+        new_names = set(znew.namelist())
+        for member in dict.fromkeys(zold.namelist()):
+            if member in result.changed_members or member in result.removed_members:
+                continue
+            if member not in new_names or znew.read(member) != zold.read(member):
+                raise WriteError(f"{name}: the new file changed {member}; nothing was written")
     # every other sheet's part was just compared byte for byte: its values cannot differ, so
     # only the marked sheets and the Due sheet are read (the Log may hold most of the cells)
     memo = _memo.verified
