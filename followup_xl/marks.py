@@ -14,6 +14,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -23,7 +24,7 @@ from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
-from .xlsx.package import XML_PARSER, xml_members
+from .xlsx.package import XML_PARSER
 from .xlsx.patch import PatchResult, patch
 
 __all__ = [
@@ -66,6 +67,26 @@ class MarkResult:
 
 #: The value read_values gives a sheet too large to compare value by value.
 TOO_LARGE = "<too large to compare>"
+
+
+@dataclass
+class _Memo:
+    """What this process verified last, so that a run reads and checks each thing once.
+
+    A run plans its patch (verified in memory), then writes the same patch and verifies the
+    written file: when the written bytes are the very bytes verified before, their values are
+    not read again; the original's values are read once for both checks.
+    """
+
+    #: (old, due, columns, take_over) -> the verified patch of plan_marks
+    plan: tuple[bytes, DueTable, list[ColumnMarks], bool, PatchResult] | None = None
+    #: (old, new, due) -> the note verify_bytes returned for them
+    verified: tuple[bytes, bytes, DueTable, str | None] | None = None
+    #: (old, sheets) -> what _read_named returned for them
+    old_values: tuple[bytes, frozenset[str] | None, Any] | None = None
+
+
+_memo = _Memo()
 
 
 def read_values(data: bytes) -> dict[str, dict] | None:
@@ -159,28 +180,52 @@ def verify_bytes(
     Return None when every check ran, else a note saying which check could not run (and what
     was checked instead). Raise WriteError when a check fails.
     """
+    memo = _memo.verified
+    same = memo is not None and memo[2] == due and memo[0] == old and memo[1] == data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             bad = zf.testzip()
             if bad is not None:
                 raise WriteError(f"{name}: the new file is damaged ({bad}); nothing was written")
+            if same and memo is not None:
+                return memo[3]  # these very bytes passed every check below already
             for member in result.changed_members:
                 etree.fromstring(zf.read(member), XML_PARSER)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"
         ) from exc
-    # every part the patch did not write is the old one, byte for byte
-    old_parts, new_parts = xml_members(old), xml_members(data)
-    for member, content in old_parts.items():
-        if member in result.changed_members or member in result.removed_members:
-            continue
-        if new_parts.get(member) != content:
-            raise WriteError(f"{name}: the new file changed {member}; nothing was written")
+    # every part the patch did not write is the old one, byte for byte (one part at a time:
+    # a big Log sheet is never held twice)
+    with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(data)) as znew:
+        new_names = set(znew.namelist())
+        for member in dict.fromkeys(zold.namelist()):
+            if member in result.changed_members or member in result.removed_members:
+                continue
+            if member not in new_names or znew.read(member) != zold.read(member):
+                raise WriteError(f"{name}: the new file changed {member}; nothing was written")
     # every other sheet's part was just compared byte for byte: its values cannot differ, so
     # only the marked sheets and the Due sheet are read (the Log may hold most of the cells)
+    note = _compare_values(data, old=old, result=result, due=due, name=name)
+    _memo.verified = (old, data, due, note)
+    return note
+
+
+def _old_values(old: bytes, only: set[str] | None) -> Any:
+    """Return _read_named(old, only), read once for the plan and the write of one run."""
+    key = None if only is None else frozenset(only)
+    memo = _memo.old_values
+    if memo is None or memo[1] != key or memo[0] != old:
+        memo = _memo.old_values = (old, key, _read_named(old, only))
+    return memo[2]
+
+
+def _compare_values(
+    data: bytes, *, old: bytes, result: PatchResult, due: DueTable, name: str
+) -> str | None:
+    """Check that the user's values read the same and the tool's cells read back (verify_bytes)."""
     only = _sheets_to_compare(result)
-    read_old = _read_named(old, only)
+    read_old = _old_values(old, only)
     before = None if read_old is None else read_old[1]
     if read_old is None or before is None:
         # the value reader cannot open the original: compare the marked sheets' cells in the
@@ -272,7 +317,17 @@ def plan_marks(
     safewrite.check_backup_dir(path)
     result = patch(old, due=due, columns=columns, name=name, take_over=take_over)
     verify_bytes(result.data, old=old, result=result, due=due, name=name)
+    _memo.plan = (old, due, list(columns), take_over, result)
     return result
+
+
+def _patch(old: bytes, *, due: DueTable, columns: list[ColumnMarks], name: str,
+           take_over: bool) -> PatchResult:  # fmt: skip
+    """Return patch()'s result, the one plan_marks made when it was asked the same."""
+    plan = _memo.plan
+    if plan is not None and plan[1:4] == (due, columns, take_over) and plan[0] == old:
+        return plan[4]
+    return patch(old, due=due, columns=columns, name=name, take_over=take_over)
 
 
 def mark_workbook(
@@ -311,7 +366,7 @@ def mark_workbook(
         safewrite.remove_stale_temps(real)
         step("patch")
         safewrite.check_backup_dir(real)
-        result = patch(old, due=due, columns=columns, name=name, take_over=take_over)
+        result = _patch(old, due=due, columns=list(columns), name=name, take_over=take_over)
         if result.data == old:
             return MarkResult(
                 path=path,

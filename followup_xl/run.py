@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import contract as C
 from .errors import FollowupError, Problem
 from .model import Action, Book, Status
+from .timing import lap
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
     from .letters.batch import LetterBatch
@@ -210,12 +211,15 @@ def run_batch(
     from .read.sniff import ensure_regular_file
     from .rules import due_actions
 
+    lap("start")
     path = Path(path)
     ensure_regular_file(path)  # before the lock and fingerprint checks open it
     words = read_words(options.words_file)  # a bad word list stops even a dry run, early
     if options.dry_run:
         read = read_workbook(path)
+        lap("read")
         actions = due_actions(read.book, options.today)
+        lap("rules")
         return RunResult(actions=actions, warnings=list(read.warnings), workbook=path, dry_run=True)
 
     from . import safewrite
@@ -227,8 +231,10 @@ def run_batch(
         data = real.read_bytes()
         seen = safewrite.fingerprint_bytes(data)
         read = read_workbook(path)
+        lap("read")
         book = read.book
         actions = due_actions(book, options.today)
+        lap("rules")
         result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path)
         columns = column_marks(book, actions)
         # every refusal (ownership, merged cells, a damaged package, the backup folder) and
@@ -236,6 +242,7 @@ def run_batch(
         plan_marks(
             path, data, due=_due_table(actions, {}), columns=columns, take_over=options.take_over
         )
+        lap("marks")
         with contextlib.ExitStack() as stack:
             batch = None
             if options.letters and any(a.makes_letter for a in actions):
@@ -266,11 +273,13 @@ def run_batch(
                 force=options.force,
                 take_over=options.take_over,
             )
+            lap("marks")
             if batch is not None:
                 from .letters.batch import print_batch, publish
 
                 batch.notes += publish(batch)
                 print_batch(batch, today=options.today)  # from the letters as placed
+                lap("print file")
                 result.letters = dict(batch.files)
                 result.print_file, result.envelopes = batch.print_file, batch.envelopes
                 result.print_order, result.print_plan = batch.print_order, batch.print_plan
@@ -283,10 +292,12 @@ def run_batch(
                 result.strict_failed = options.strict and bool(batch.findings)
                 if options.pdf and batch.print_file:
                     _pdf(batch, result)
+                    lap("pdf")
         if options.letters:
             out_dir = options.out_dir or default_out_dir(path, options.today)
             write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
                              today=options.today)  # fmt: skip
+            lap("call sheet and calendar")
     result.marked = marked
     return result
 

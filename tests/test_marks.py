@@ -168,3 +168,26 @@ def test_marked_workbook_opens_in_libreoffice(tracker: Path, soffice: str, tmp_p
     assert values["Due"][(2, 5)] == '=HYPERLINK("x")'
     assert values["Interviews"][(2, 8)] == date(2026, 11, 2)
     assert values["Interviews"][(2, 6)] == 8  # a formula's result, recalculated by LibreOffice
+
+
+def test_the_planned_patch_is_written_byte_for_byte(tmp_path: Path):
+    """A run plans and verifies its patch, then writes it: the file it writes has exactly the
+    bytes of a patch made afresh, apart, by a workbook never planned; and a different Due
+    table after the plan (the letters' files) is patched anew, not taken from the plan."""
+    from dataclasses import replace
+
+    from followup_xl.marks import plan_marks
+
+    planned, direct, later = (rich_workbook(tmp_path / f"{n}.xlsx") for n in ("p", "d", "l"))
+    assert planned.read_bytes() == direct.read_bytes() == later.read_bytes()
+    old = direct.read_bytes()
+    mark(direct)  # no plan before it: patched and verified on its own
+    fresh = patch(old, due=DUE, columns=contract_marks(), name="d.xlsx").data
+    assert direct.read_bytes() == fresh
+    plan_marks(planned, planned.read_bytes(), due=DUE, columns=contract_marks())
+    mark(planned)  # the plan's patch, reused
+    assert planned.read_bytes() == fresh
+    plan_marks(later, later.read_bytes(), due=DUE, columns=contract_marks())
+    other = replace(DUE, rows=DUE.rows[:1])
+    mark(later, due=other)
+    assert later.read_bytes() == patch(old, due=other, columns=contract_marks()).data != fresh

@@ -29,6 +29,7 @@ from ..proofread import (
     proofread_letter,
     write_report,
 )
+from ..timing import lap
 from . import address as postal
 from . import pagefit
 from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
@@ -203,6 +204,7 @@ def render_letters(
             fitted = pagefit.fit(letter.data) if not is_email(action) else None
             ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
             docs = [*(renderer.letter(n, ctx, today, country, title) for n in covers), letter]
+            lap("letters")
             name = letter_file_name(action, contact, today)
             if is_email(action):
                 paragraphs = docs[0].paragraphs
@@ -218,6 +220,7 @@ def render_letters(
                 if action.kind in ENVELOPE_KINDS:
                     envelope = renderer.render(ENVELOPE, ctx, today, country, title)
                     item = envelope_item(item, envelope)
+                    lap("envelopes")
                 batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
@@ -228,14 +231,17 @@ def render_letters(
             batch.findings += _address_findings(path.name, action, book, contact, iv, ctx)
         if progress is not None:
             progress(i, len(todo))
+        lap("letters")
 
     for text in texts:
         batch.findings += proofread_letter(text, words=known, reported=reported)
     batch.findings += check_panels(texts)
+    lap("proofreading")
     stamp = today.isoformat()
     if texts:
         report = write_report(batch.findings, letters=len(texts), day=today)
         batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
+    lap("proofreading")
     batch.notes += writer.notes
     batch.moves = list(writer.moves)
     return batch

@@ -131,6 +131,10 @@ def unescape(text: str) -> str:
 
 def rich_text(el: Any) -> str:
     """Return the text of an <si> or <is>: its <t>, or its runs' <t>, phonetic runs left out."""
+    if len(el) == 1:  # the common case: one <t>
+        tag = el[0].tag
+        if type(tag) is str and (tag[-2:] == "}t" or tag == "t"):
+            return unescape(_t(el[0]))
     parts = []
     for child in el:
         tag = local_name(child.tag)

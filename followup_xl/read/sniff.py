@@ -83,8 +83,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 #: Excel's own limit on the characters in one cell.
 MAX_CELL_CHARS = 32_767
-#: Rows holding data on one contract sheet (a job search has hundreds).
-MAX_ROWS = 100_000
+#: Rows holding data on one contract sheet (a job search has hundreds; a career centre's Log
+#: of 10,000 interviews holds about 200,000).
+MAX_ROWS = 500_000
 #: Columns read on a contract sheet; cells further right are never headers or contract data.
 MAX_COLUMNS = 1_000
 #: Largest member of the package once decompressed.

@@ -205,14 +205,22 @@ def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True
     return book
 
 
+#: Column letters -> 0-based column, filled as met (at most 18,278 three-letter names per case).
+_COLUMNS: dict[str, int] = {}
+
+
 def _ref(ref: str) -> tuple[int, int] | None:
     m = _REF.match(ref)
     if not m:
         return None
-    col = 0
-    for ch in m[1].upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]) - 1, col - 1
+    letters = m[1]
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        col = _COLUMNS[letters] = col - 1
+    return int(m[2]) - 1, col
 
 
 def _read_sheet(
@@ -305,8 +313,11 @@ def _value(el: Any, styles: Styles, strings: SharedStrings, date1904: bool) -> A
     """Return a cell's value as pandas' calamine engine would, or a BadSerial."""
     t = el.get("t") or "n"
     if t == "inlineStr":
-        child = next((x for x in el if local_name(x.tag) == "is"), None)
-        return rich_text(child) if child is not None else ""
+        for child in el:
+            tag = child.tag
+            if type(tag) is str and (tag[-3:] == "}is" or tag == "is"):
+                return rich_text(child)
+        return ""
     raw = _raw_value(el)
     if raw is None:
         return None

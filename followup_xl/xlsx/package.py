@@ -161,6 +161,21 @@ def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> Non
                     break
 
 
+#: Members up to this size stay decompressed in memory; bigger ones are read again when used.
+KEEP_BYTES = 1024 * 1024
+
+
+class _Members(dict):
+    """Member bytes by name; a member not kept is decompressed again when asked for."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        super().__init__()
+        self.zf = zf
+
+    def __missing__(self, name: str) -> bytes:
+        return self.zf.read(name)
+
+
 class Package:
     """The members of an .xlsx zip, in their order, with their bytes."""
 
@@ -176,9 +191,11 @@ class Package:
             zf = zipfile.ZipFile(io.BytesIO(data))
             self.comment = zf.comment
             self.infos = zf.infolist()
-            self.members: dict[str, bytes] = {}
+            self.members: dict[str, bytes] = _Members(zf)
             for info in self.infos:
-                self.members[info.filename] = zf.read(info)
+                data_ = zf.read(info)  # every member must decompress: a damaged one is refused
+                if len(data_) <= KEEP_BYTES:  # a big sheet is not held twice in memory
+                    self.members[info.filename] = data_
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise WriteError(
                 f"{name} is not a readable .xlsx file ({exc}): open it in Excel or LibreOffice "
@@ -186,7 +203,7 @@ class Package:
             ) from exc
         self.source = data
         self.strict = False
-        self._lower = {n.lower(): n for n in self.members}
+        self._lower = {i.filename.lower(): i.filename for i in self.infos}
         self.changed: set[str] = set()
         self.removed: set[str] = set()
 
@@ -259,7 +276,7 @@ class Package:
         name = self.find(part)
         if name is None:
             return
-        del self.members[name]
+        self.members.pop(name, None)
         del self._lower[name.lower()]
         self.infos = [i for i in self.infos if i.filename != name]
         self.removed.add(name)

@@ -1,0 +1,265 @@
+"""Linear in everything: each stage's work on a 4x workbook is at most ~4.5x its work on 1x.
+
+Work is counted, never timed: calls of a stage's inner function (cells parsed, values
+converted, cells written, words normalised, Log look-ups), every Book record a stage visits
+(the Book's tuples count their own iteration, so a scan per action shows up as n²), and for the
+print file every Python call made while joining the letters.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from factory import contract_sheets, write_sheets
+from followup_xl.model import Book
+
+TODAY = date(2026, 11, 25)
+#: Interviews in the 1x workbook; each has 5 contacts and 20 Log rows, every 4th is due.
+UNIT = 12
+LIMIT = 4.5
+
+
+def build(path: Path, n: int) -> Path:
+    """Write a workbook of n interviews (1 : 5 : 20), every 4th held yesterday."""
+    interviews, contacts, log = [], [], []
+    for i in range(n):
+        due = i % 4 == 0
+        held = datetime(2026, 11, 24, 10) if due else datetime(2026, 10, 1, 9) - timedelta(i)
+        interviews.append({
+            "Interview ID": f"IV-{i}", "Company": f"Company {i}", "Position": "Analyst",
+            "Interview Date": held, "Status": "Interviewed", "Want Job": "Yes",
+            "Decision Expected": held.date() + timedelta(30), "Hiring Timeline Days": 45,
+            "Company Street": f"{100 + i} Main Street", "Company City": "Springfield",
+            "Company State": "IL", "Company ZIP": "62704",
+            "Strengths": "clear writing and ten years of customer service",
+        })  # fmt: skip
+        for k in range(5):
+            role = ("Interviewer", "Interviewer", "Interviewer", "Receptionist", "Network")[k]
+            contacts.append({
+                "Contact ID": f"C-{i}-{k}", "Interview ID": f"IV-{i}" if k < 4 else "",
+                "Role": role, "Honorific": "Ms.", "First Name": "Ann", "Last Name": f"Lee{k}",
+                "Job Title": "Manager", "Phone": "617-555-0142",
+                "Preferred Channel": "Mail" if k < 3 else "Handwritten Card",
+                "Personal Note": f"the spring catalogue and the {k + 2} new stores",
+            })  # fmt: skip
+        for k in range(20):
+            day = held.date() + timedelta(1 + k)
+            action = "Thank-You Letter Mailed" if k < 3 and not due else "Phone Call"
+            if due:
+                action, day = "Referral Requested", held.date() - timedelta(k + 1)
+            log.append({"Date": day, "Interview ID": f"IV-{i}", "Contact ID": f"C-{i}-{k % 3}",
+                        "Action": action})  # fmt: skip
+    sheets = contract_sheets(interviews=interviews, contacts=contacts, log=log)
+    return write_sheets(path, sheets)
+
+
+class _Seen(tuple):
+    """A tuple that counts the items anyone iterates over."""
+
+    visits = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in tuple.__iter__(self):
+            _Seen.visits += 1
+            yield item
+
+
+def counting(book: Book) -> Book:
+    """Return the book with its records in _Seen tuples."""
+    return replace(book, interviews=_Seen(book.interviews), contacts=_Seen(book.contacts),
+                   log=_Seen(book.log))  # fmt: skip
+
+
+class Calls:
+    """Counts calls of functions replaced on their modules (monkeypatch undoes it)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.mp = monkeypatch
+        self.n: dict[str, int] = {}
+
+    def count(self, owner: Any, name: str) -> None:
+        inner = getattr(owner, name)
+        self.n[name] = 0
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            self.n[name] += 1
+            return inner(*args, **kwargs)
+
+        self.mp.setattr(owner, name, wrapper)
+
+
+def python_calls(fn: Callable[[], Any]) -> int:
+    """Return how many Python and C function calls fn makes."""
+    n = 0
+
+    def prof(frame: Any, event: str, arg: Any) -> None:
+        nonlocal n
+        if event in ("call", "c_call"):
+            n += 1
+
+    sys.setprofile(prof)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return n
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """The 1x and 4x workbooks."""
+    folder = tmp_path_factory.mktemp("scaling")
+    return {k: build(folder / f"x{k}.xlsx", UNIT * k) for k in (1, 4)}
+
+
+def assert_linear(counts: dict[int, dict[str, int]]) -> None:
+    """Every count on 4x is at most LIMIT times its count on 1x (and something was counted)."""
+    for what, one in counts[1].items():
+        four = counts[4][what]
+        assert one > 0, f"{what}: nothing counted on 1x"
+        assert four <= LIMIT * one, f"{what}: {one} on 1x but {four} on 4x ({four / one:.1f}x)"
+
+
+def test_reading_is_linear(books: dict[int, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cells parsed and values converted grow with the workbook, and the file is read once."""
+    from followup_xl.read import reader, stream
+
+    counts = {}
+    for k, path in books.items():
+        calls = Calls(monkeypatch)
+        calls.count(stream, "_value")
+        calls.count(reader._Reader, "convert")
+        calls.count(stream, "_read_sheet")
+        reader.read_workbook(path)
+        counts[k] = dict(calls.n)
+        monkeypatch.undo()
+    assert counts[1]["_read_sheet"] == counts[4]["_read_sheet"] == 4  # each contract sheet once
+    assert_linear(counts)
+
+
+def test_rules_are_linear(books: dict[int, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules visit each record a bounded number of times: no scan of a sheet per action."""
+    from followup_xl import logbook
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    counts = {}
+    for k, path in books.items():
+        book = counting(read_workbook(path).book)
+        calls = Calls(monkeypatch)
+        calls.count(logbook.LogIndex, "logged")
+        _Seen.visits = 0
+        actions = due_actions(book, TODAY)
+        assert actions
+        counts[k] = {"records visited": _Seen.visits, **calls.n}
+        monkeypatch.undo()
+    assert_linear(counts)
+
+
+def test_is_done_answers_without_a_scan_per_action(books: dict[int, Path]) -> None:
+    """logbook.is_done, asked for every due letter of one book, visits each record ~once."""
+    from followup_xl.logbook import is_done
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    counts = {}
+    for k, path in books.items():
+        book = counting(read_workbook(path).book)
+        letters = [a for a in due_actions(book, TODAY) if a.makes_letter]
+        assert letters
+        _Seen.visits = 0
+        assert not any(is_done(book, a) for a in letters)
+        counts[k] = {"records visited": _Seen.visits}
+    assert_linear(counts)
+
+
+def test_marking_is_linear_and_reads_each_workbook_once(
+    books: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning, writing and verifying the marks: cells written and read back grow linearly;
+    the original and the new workbook are each read once for the values check."""
+    from followup_xl import marks
+    from followup_xl.read import stream
+    from followup_xl.run import RunOptions, run_batch
+    from followup_xl.xlsx import cells, patch
+
+    counts = {}
+    for k, source in books.items():
+        path = tmp_path / f"m{k}.xlsx"
+        path.write_bytes(source.read_bytes())
+        calls = Calls(monkeypatch)
+        calls.count(stream, "_value")
+        calls.count(cells.CellWriter, "xml")
+        calls.count(marks, "_read_named")
+        calls.count(patch, "patch")
+        monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
+        result = run_batch(path, RunOptions(today=TODAY, letters=False))
+        assert result.marked is not None and result.marked.backup is not None
+        counts[k] = {"cells read": calls.n["_value"], "cells written": calls.n["xml"]}
+        assert calls.n["_read_named"] == 2, "the old and the new workbook, each read once"
+        assert calls.n["patch"] == 1, "the patch planned and verified is the one written"
+        monkeypatch.undo()
+    assert_linear(counts)
+
+
+def test_letters_lookups_and_proofreading_words_are_linear(
+    books: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering a batch visits each record a bounded number of times in all (not once per
+    letter), and the workbook's words are normalised once per batch, not once per letter."""
+    from followup_xl import proofread
+    from followup_xl.letters import batch as letters_batch
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    counts = {}
+    for k, path in books.items():
+        book = counting(read_workbook(path).book)
+        actions = due_actions(book, TODAY)
+        letters = [a for a in actions if a.makes_letter]
+        assert len(letters) >= 3 * k  # the batch grows with the workbook
+        proofread._known_words.cache_clear()
+        calls = Calls(monkeypatch)
+        calls.count(proofread, "_norm")
+        calls.count(letters_batch, "done_for")
+        _Seen.visits = 0
+        got = letters_batch.render_letters(book, actions, today=TODAY, out_dir=tmp_path / f"o{k}")
+        assert len(got.files) == len(letters)
+        counts[k] = {"records visited": _Seen.visits, "words normalised": calls.n["_norm"],
+                     "Log look-ups": calls.n["done_for"]}  # fmt: skip
+        monkeypatch.undo()
+    assert_linear(counts)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the print file is joined by docxcompose, one merge per letter: 90,909 calls for 12 "
+    "letters, 446,504 for 48 (4.9x); the print file built as one document fixes it (then this "
+    "test passes and the marker must go)",
+)
+def test_print_file_is_linear(books: dict[int, Path], tmp_path: Path) -> None:
+    """Joining 4x the letters into the print file makes at most ~4.5x the calls."""
+    from followup_xl.letters.batch import render_letters
+    from followup_xl.letters.render import combine
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    counts = {}
+    for k in (1, 4):
+        folder = tmp_path / f"p{k}"
+        path = tmp_path / f"x{k}.xlsx"
+        path.write_bytes(books[k].read_bytes())
+        book = read_workbook(path).book
+        got = render_letters(book, due_actions(book, TODAY), today=TODAY, out_dir=folder)
+        docs = [p.read_bytes() for p in got.files.values() if p.suffix == ".docx"]
+        assert len(docs) >= 3 * k
+        join = lambda docs=docs: combine(docs, TODAY)  # noqa: E731
+        counts[k] = {"calls joining the letters": python_calls(join)}
+    assert_linear(counts)
