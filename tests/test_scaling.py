@@ -238,12 +238,6 @@ def test_letters_lookups_and_proofreading_words_are_linear(
     assert_linear(counts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the print file is joined by docxcompose, one merge per letter: 90,909 calls for 12 "
-    "letters, 446,504 for 48 (4.9x); the print file built as one document fixes it (then this "
-    "test passes and the marker must go)",
-)
 def test_print_file_is_linear(books: dict[int, Path], tmp_path: Path) -> None:
     """Joining 4x the letters into the print file makes at most ~4.5x the calls."""
     from followup_xl.letters.batch import render_letters
