@@ -83,16 +83,37 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
         "bring, and never call the same person more than once a week (R13). Log each call "
         "(Phone Call, with what they said) so the next run plans from it."
     )
+    styles = _StyleIds(document)
+    body = document.element.body
+    end = body[-1]  # the body's sectPr: every block goes before it
+    done: list[Any] = []
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
-        _call_block(document, action, contact, interview, log, country, today)
+        _call_block(document, styles, action, contact, interview, log, country, today)
+        # python-docx finds the sectPr by walking the body for every element it adds, so a
+        # finished block leaves the body until the end: adding stays linear in the calls
+        for child in list(body)[:-1]:
+            body.remove(child)
+            done.append(child)
+    for child in done:
+        end.addprevious(child)
     set_properties(document, today, "Call sheet", book.profile.name)
     return bytes(save_docx(document, today))
 
 
+class _StyleIds:
+    """The style IDs a call block uses, looked up once (python-docx looks names up per use)."""
+
+    def __init__(self, document: Any) -> None:
+        styles = document.styles
+        self.heading = styles["Heading 2"].style_id
+        self.table = styles["Table Grid"].style_id
+
+
 def _call_block(
     document: Any,
+    styles: _StyleIds,
     action: Action,
     contact: Contact | None,
     interview: Interview | None,
@@ -105,7 +126,8 @@ def _call_block(
 
     who = (contact.display_name if contact else "") or action.who or action.contact_id
     day = localize.weekday_date(action.due, country, today)
-    heading = document.add_heading(clean(f"{day} ({action.status.value}): {who}"), 2)
+    heading = document.add_paragraph(clean(f"{day} ({action.status.value}): {who}"))
+    heading._p.get_or_add_pPr().style = styles.heading  # as add_heading(…, 2) sets it
     heading.paragraph_format.keep_with_next = True
     phone = (contact.phone if contact else "") or "no phone number in Contacts"
     company = action.company or (interview.company if interview else "")
@@ -125,7 +147,7 @@ def _call_block(
     if reference:  # a reference hears about the interviews, not the candidate's strengths
         rows = [row for row in rows if row[0] != "Restate"]
     table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = styles.table  # as table.style = "Table Grid" sets it
     table.autofit = False
     for label, text in rows:
         cells = table.add_row().cells

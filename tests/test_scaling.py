@@ -257,3 +257,35 @@ def test_print_file_is_linear(books: dict[int, Path], tmp_path: Path) -> None:
         join = lambda docs=docs: combine(docs, TODAY)  # noqa: E731
         counts[k] = {"calls joining the letters": python_calls(join)}
     assert_linear(counts)
+
+
+def test_call_sheet_is_linear(books: dict[int, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The call sheet's Python calls and the body elements python-docx walks past per insert.
+
+    python-docx finds the body's sectPr by walking the body's children for every element it
+    adds (in C, so only the children count shows it): a growing body made that n².
+    """
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+    from followup_xl.callsheet import CALL_KINDS, call_sheet
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    walked = 0
+    inner = BaseOxmlElement.insert_element_before
+
+    def counting_insert(self: Any, elm: Any, *tagnames: str) -> Any:
+        nonlocal walked
+        walked += len(self)
+        return inner(self, elm, *tagnames)
+
+    monkeypatch.setattr(BaseOxmlElement, "insert_element_before", counting_insert)
+    counts = {}
+    for k, path in books.items():
+        book = read_workbook(path).book
+        actions = due_actions(book, TODAY)
+        assert sum(a.kind in CALL_KINDS for a in actions) >= 3 * k
+        walked = 0
+        calls = python_calls(lambda b=book, a=actions: call_sheet(b, a, today=TODAY))
+        counts[k] = {"children walked": walked, "calls making the call sheet": calls}
+    assert_linear(counts)
