@@ -83,57 +83,34 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
         "bring, and never call the same person more than once a week (R13). Log each call "
         "(Phone Call, with what they said) so the next run plans from it."
     )
-    styles = _StyleIds(document)
-    body = document.element.body
-    end = body[-1]  # the body's sectPr: every block goes before it
-    done: list[Any] = []
+    blocks = _Blocks(document)
+    end = document.element.body[-1]  # the body's sectPr: every block goes before it
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
-        _call_block(document, styles, action, contact, interview, log, country, today)
-        # python-docx finds the sectPr by walking the body for every element it adds, so a
-        # finished block leaves the body until the end: adding stays linear in the calls
-        for child in list(body)[:-1]:
-            body.remove(child)
-            done.append(child)
-    for child in done:
-        end.addprevious(child)
+        heading, rows = _call_rows(action, contact, interview, log, country, today)
+        for element in blocks.block(heading, rows):
+            end.addprevious(element)
     set_properties(document, today, "Call sheet", book.profile.name)
     return bytes(save_docx(document, today))
 
 
-class _StyleIds:
-    """The style IDs a call block uses, looked up once (python-docx looks names up per use)."""
-
-    def __init__(self, document: Any) -> None:
-        styles = document.styles
-        self.heading = styles["Heading 2"].style_id
-        self.table = styles["Table Grid"].style_id
-
-
-def _call_block(
-    document: Any,
-    styles: _StyleIds,
+def _call_rows(
     action: Action,
     contact: Contact | None,
     interview: Interview | None,
     log: dict[str, list[LogEntry]],
     country: str,
     today: date,
-) -> None:
-    """Add one call: a heading with the day and person, then a two-column table."""
-    from docx.shared import Inches
-
+) -> tuple[str, list[tuple[str, str]]]:
+    """Return one call's heading (the day and person) and its table rows (label, text)."""
     who = (contact.display_name if contact else "") or action.who or action.contact_id
     day = localize.weekday_date(action.due, country, today)
-    heading = document.add_paragraph(clean(f"{day} ({action.status.value}): {who}"))
-    heading._p.get_or_add_pPr().style = styles.heading  # as add_heading(…, 2) sets it
-    heading.paragraph_format.keep_with_next = True
+    heading = clean(f"{day} ({action.status.value}): {who}")
     phone = (contact.phone if contact else "") or "no phone number in Contacts"
     company = action.company or (interview.company if interview else "")
     position = action.position or (interview.position if interview else "")
     title = ", ".join(p for p in (contact.job_title, contact.organization) if p) if contact else ""
-    reference = action.kind is Kind.REFERENCE_CALL
     rows = [
         ("Who", ", ".join(p for p in (who, title) if p)),
         ("Phone", phone),
@@ -144,16 +121,56 @@ def _call_block(
         ("Ask", _question(action, interview)),
         ("Their answer", "\n".join(["_" * 48] * _ANSWER_LINES)),
     ]
-    if reference:  # a reference hears about the interviews, not the candidate's strengths
+    if action.kind is Kind.REFERENCE_CALL:  # a reference hears about the interviews instead
         rows = [row for row in rows if row[0] != "Restate"]
-    table = document.add_table(rows=0, cols=2)
-    table._tbl.tblPr.style = styles.table  # as table.style = "Table Grid" sets it
-    table.autofit = False
-    for label, text in rows:
-        cells = table.add_row().cells
-        cells[0].text = label
-        cells[1].text = clean(text)
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[0].width, cells[1].width = Inches(1.5), Inches(4.9)
-    table.columns[0].width, table.columns[1].width = Inches(1.5), Inches(4.9)
-    document.add_paragraph()
+    return heading, [(label, clean(text)) for label, text in rows]
+
+
+class _Blocks:
+    """Call blocks: a heading, a two-column table and an empty paragraph.
+
+    python-docx builds one block per set of row labels (its styles and widths); every call
+    is a copy with its own text. Adding each block through python-docx cost a style look-up
+    per element and a walk of the whole body per insert (n² in the calls).
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.prototypes: dict[tuple[str, ...], list[Any]] = {}
+
+    def _prototype(self, labels: tuple[str, ...]) -> list[Any]:
+        """Build a block with these row labels through python-docx and take it out again."""
+        from docx.shared import Inches
+
+        document = self.document
+        heading = document.add_heading("", 2)
+        heading.paragraph_format.keep_with_next = True
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        table.autofit = False
+        for label in labels:
+            cells = table.add_row().cells
+            cells[0].text = label
+            cells[1].text = ""
+            cells[0].paragraphs[0].runs[0].bold = True
+            cells[0].width, cells[1].width = Inches(1.5), Inches(4.9)
+        table.columns[0].width, table.columns[1].width = Inches(1.5), Inches(4.9)
+        gap = document.add_paragraph()
+        block = [heading._p, table._tbl, gap._p]
+        for element in block:
+            element.getparent().remove(element)
+        return block
+
+    def block(self, heading: str, rows: list[tuple[str, str]]) -> list[Any]:
+        """Return a new block's elements, filled in."""
+        from copy import deepcopy
+
+        labels = tuple(label for label, _ in rows)
+        prototype = self.prototypes.get(labels)
+        if prototype is None:
+            prototype = self.prototypes[labels] = self._prototype(labels)
+        head, table, gap = (deepcopy(element) for element in prototype)
+        head.add_r().text = heading  # as add_heading(heading, 2) writes it
+        for tr, (_, text) in zip(table.tr_lst, rows, strict=True):
+            tr.tc_lst[1].p_lst[0].r_lst[0].text = text
+        return [head, table, gap]
