@@ -23,7 +23,8 @@ from followup_xl.office import convert
 
 TODAY = "2026-11-25"
 DAY = "November 25, 2026"
-#: what a user might type as Strengths: long, but real words (proofreading stays quiet)
+#: what a user might type as Strengths: long, but real words (proofreading stays quiet);
+#: with the note and six enclosures the letter runs a few lines onto page 2
 STRENGTHS = "; ".join(
     [
         "eight years running a busy independent bookshop with a staff of twelve",
@@ -42,6 +43,10 @@ STRENGTHS = "; ".join(
         "regular stock counts that kept the shelves accurate and the shrinkage low",
         "a quiet study corner that students from the nearby college now use every afternoon",
         "a book club for teenagers that has met every month for the last three years",
+        "a rota for the café counter that kept queues short on busy Saturday mornings",
+        "storytelling sessions in the library garden during the long summer holidays",
+        "a tidy stockroom where every delivery was checked and shelved on the same day",
+        "a notice board for local clubs that brought new faces into the shop each week",
     ]
 )
 NOTE = (
