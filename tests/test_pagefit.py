@@ -501,3 +501,58 @@ def test_a_tall_letterhead_pushes_the_text_down(tmp_path, soffice):
     first_two = {title: min(n for n in range(12, 66, 3) if lo[f"head-{title}-{n}"] == 2)
                  for title in ("all", "first")}  # fmt: skip
     assert first_two["all"] < first_two["first"]
+
+
+#: w:framePr of the frames a template may hold (twips): the date-and-sender frame's kind at the
+#: top, exactly 2 in high 5 in down the page (text above and below it), one text flows around,
+#: one anchored to the text, one at the bottom of the margins
+FRAMES = {
+    "top-exact": dict(w="9360", h="4320", hRule="exact", wrap="notBeside", vAnchor="page",
+                      hAnchor="margin", x="0", y="1440"),
+    "top-least": dict(w="9360", h="1440", hRule="atLeast", wrap="notBeside", vAnchor="page",
+                      hAnchor="margin", x="0", y="720"),
+    "middle": dict(w="9360", h="2880", hRule="exact", wrap="notBeside", vAnchor="page",
+                   hAnchor="margin", x="0", y="7200"),
+    "around": dict(w="2880", h="2880", hRule="exact", wrap="around", vAnchor="page",
+                   hAnchor="page", x="7200", y="1440"),
+    "in-text": dict(w="9360", h="2880", hRule="exact", wrap="notBeside"),
+    "bottom": dict(w="9360", h="2880", hRule="exact", wrap="notBeside", vAnchor="margin",
+                   hAnchor="margin", yAlign="bottom"),
+}  # fmt: skip
+
+
+def _framed(path: Path, frame: dict[str, str], lines: int) -> Path:
+    """Write three framed lines (one frame) and `lines` body lines, 12 pt Times New Roman."""
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Inches(1)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(0), 1.0
+    for i in range(3):
+        ppr = doc.add_paragraph(f"Framed line {i + 1}")._p.get_or_add_pPr()
+        ppr.insert(0, ppr.makeelement(qn("w:framePr"), {qn(f"w:{k}"): v for k, v in frame.items()}))
+    for i in range(lines):
+        doc.add_paragraph(f"Body line {i + 1}")
+    doc.save(str(path))
+    return path
+
+
+def test_frames_leave_the_flow_as_in_libreoffice(tmp_path, soffice):
+    """Framed paragraphs are out of the text flow: text that may not go beside a frame goes on
+    below it (jumping a frame in the middle of the page), text flows around a narrow one, a
+    frame anchored to the text takes its place in it; the estimate agrees line by line."""
+    counts = range(30, 100, 3)
+    files = [_framed(tmp_path / f"{kind}-{n}.docx", frame, n)
+             for kind, frame in FRAMES.items() for n in counts]  # fmt: skip
+    lo = _libreoffice_pages(soffice, files, tmp_path)
+    for kind in FRAMES:
+        assert len({lo[f"{kind}-{n}"] for n in counts}) >= 2  # the series cross a page boundary
+    est = {f.stem: pagefit.fit(f.read_bytes()).nominal for f in files}
+    assert est == lo
+    # the frame at the top moves page 1's text down: page 1 holds fewer lines than without it
+    first_two = {kind: min(n for n in counts if lo[f"{kind}-{n}"] == 2) for kind in FRAMES}
+    assert first_two["top-exact"] < first_two["around"]

@@ -716,18 +716,31 @@ def _paginate(blocks: list[_Block], rooms: tuple[_Room, _Room], margin: float) -
     pages, y = 1, 0.0
     total = sum(b.before + sum(b.lines) + b.after for b in blocks)
     todo = list(blocks)
+    ahead: tuple[int, float, float] | None = None  # a frame further down a page: page, top, bottom
     i = 0
     while i < len(todo):
         b = todo[i]
-        if b.frame is not None:  # the text goes on below the frame, or around it further down
+        if b.frame is not None:  # the text goes on below the frame, or jumps it further down
             ftop, fbottom = b.frame[0] - top, b.frame[1] - top
             if fbottom > y and ftop <= y + 0.01:
                 total += min(fbottom, first) - y if pages == 1 else 0.0
                 y = min(room, fbottom)
             elif fbottom > y and ftop < room:
-                room -= min(fbottom, room) - ftop
-                total += min(fbottom, first) - ftop if pages == 1 else 0.0
+                ahead = (pages, ftop, min(fbottom, room))
             i += 1
+            continue
+        if ahead and ahead[0] == pages and y + b.before + sum(b.lines) > ahead[1] + 0.01:
+            # the lines that reach the frame go on below it
+            _, ftop, fbottom = ahead
+            ahead, fits, used = None, 0, b.before
+            for h in b.lines if b.split else ():
+                if y + used + h > ftop + 0.01:
+                    break
+                used, fits = used + h, fits + 1
+            total += fbottom - (y + used) if pages == 1 else 0.0
+            y = fbottom
+            if fits:
+                todo[i] = replace(b, before=0.0, lines=b.lines[fits:], break_before=False)
             continue
         if b.break_before and y > 0:
             pages, y, room, top = pages + 1, 0.0, later - margin, later_top
