@@ -23,7 +23,8 @@ from followup_xl.office import convert
 
 TODAY = "2026-11-25"
 DAY = "November 25, 2026"
-#: what a user might type as Strengths: long, but real words (proofreading stays quiet)
+#: what a user might type as Strengths: long, but real words (proofreading stays quiet);
+#: with the note and six enclosures the letter runs a few lines onto page 2
 STRENGTHS = "; ".join(
     [
         "eight years running a busy independent bookshop with a staff of twelve",
@@ -42,6 +43,10 @@ STRENGTHS = "; ".join(
         "regular stock counts that kept the shelves accurate and the shrinkage low",
         "a quiet study corner that students from the nearby college now use every afternoon",
         "a book club for teenagers that has met every month for the last three years",
+        "a rota for the café counter that kept queues short on busy Saturday mornings",
+        "storytelling sessions in the library garden during the long summer holidays",
+        "a tidy stockroom where every delivery was checked and shelved on the same day",
+        "a notice board for local clubs that brought new faces into the shop each week",
     ]
 )
 NOTE = (
@@ -241,14 +246,26 @@ STEP = 16  # words added per document of a series
 MARGIN_WORDS = 48
 
 
-def _context(country: str) -> dict:
+#: a sender block of eight lines or more: the letter head's frame grows past its minimum
+#: height by about a line and a half, on Letter and on A4
+LONG_SENDER = dict(
+    street="c/o Hart\nFlat 4B\nRosewood Court\n27 Long Lane",
+    phone="+1 217 555 0100",
+    cell="+1 217 555 0199",
+    email="jordan.ellis.longname@example.com",
+)
+
+
+def _context(country: str, **sender: str) -> dict:
     profile = Profile(
         name="Jordan Ellis",
-        street="42 Maple Street",
+        street=sender.get("street", "42 Maple Street"),
         city="Springfield",
         state="IL",
         zip="62704",
-        email="jordan@example.com",
+        phone=sender.get("phone", ""),
+        cell=sender.get("cell", ""),
+        email=sender.get("email", "jordan@example.com"),
         country=country,
     )
     iv = Interview(
@@ -283,16 +300,19 @@ def _context(country: str) -> dict:
     )
 
 
-def _series(renderer: Renderer, name: str, country: str, out: Path, upto: int) -> list[Path]:
+def _series(
+    renderer: Renderer, name: str, country: str, out: Path, upto: int, **sender: str
+) -> list[Path]:
     """Render one template with its bulk text growing by STEP words; return the files."""
-    ctx = _context(country)
+    ctx = _context(country, **sender)
+    tag = "-long" if sender else ""
     files = []
     for n in range(0, upto, STEP):
         text = " ".join(WORDS[i % len(WORDS)] for i in range(n))
         if name == T.ENVELOPE:  # an address grows by lines, not words
             text = "\n".join(WORDS[i % len(WORDS)].title() for i in range(n // STEP))
         data = renderer.render(name, ctx | {BULK[name]: text}, date(2026, 11, 25), country, "t")
-        path = out / f"{name[:-5]}-{country}-{n:04d}.docx"
+        path = out / f"{name[:-5]}-{country}{tag}-{n:04d}.docx"
         path.write_bytes(data)
         files.append(path)
     return files
@@ -315,17 +335,23 @@ def _libreoffice_pages(soffice: str, files: Sequence[Path], out: Path) -> dict[s
 
 
 def test_the_estimate_agrees_with_libreoffice_on_every_template(tmp_path, soffice):
-    """Every shipped template, US Letter and A4, short to over two pages: the estimate never
-    misses a page LibreOffice prints, its best guess matches, and its early warnings come
-    only within MARGIN_WORDS of LibreOffice's own page break."""
+    """Every shipped template, US Letter and A4, short to over two pages (the letters also
+    with an eight-line sender block, taller than the letter head's frame): the
+    estimate never misses a page LibreOffice prints, its best guess matches, and its early
+    warnings come only within MARGIN_WORDS of LibreOffice's own page break."""
     renderer = Renderer(None)
     series: dict[tuple[str, str], list[Path]] = {}
     for name in T.TEMPLATE_NAMES:
         for country in ("US", "GB"):
             upto = {T.NOTE_CARD: 300, T.ENVELOPE: 400}.get(name, 720)
             series[(name, country)] = _series(renderer, name, country, tmp_path, upto)
+    for name in (T.THANK_YOU_LETTER, T.KEEP_IN_TOUCH):
+        for country in ("US", "GB"):
+            series[(name, country + "-long")] = _series(
+                renderer, name, country, tmp_path, 720, **LONG_SENDER
+            )
     lo = _libreoffice_pages(soffice, [f for fs in series.values() for f in fs], tmp_path)
-    crossings = 0
+    crossings, early = 0, []
     for files in series.values():
         got = [(lo[f.stem], pagefit.fit(f.read_bytes())) for f in files]
         crossings += sum(a[0] != b[0] for a, b in zip(got, got[1:], strict=False))
@@ -336,7 +362,13 @@ def test_the_estimate_agrees_with_libreoffice_on_every_template(tmp_path, soffic
             if fit.pages > pages:  # an early warning: LibreOffice breaks soon after
                 later = got[i + 1 : i + 1 + MARGIN_WORDS // STEP]
                 assert later and any(p >= fit.pages for p, _ in later), where
+                early.append(STEP * next(k + 1 for k, (p, _) in enumerate(later)
+                                         if p >= fit.pages))  # fmt: skip
     assert crossings >= 10  # the series really cross page boundaries
+    print(f"calibration: {sum(map(len, series.values()))} documents in {len(series)} series, "
+          f"{crossings} page boundaries crossed, best guess = LibreOffice on all; "
+          f"{len(early)} early warnings, {min(early, default=0)}-{max(early, default=0)} "
+          "words before LibreOffice's break")  # fmt: skip
 
 
 def test_overflow_names_the_longest_cells_first():
@@ -469,3 +501,58 @@ def test_a_tall_letterhead_pushes_the_text_down(tmp_path, soffice):
     first_two = {title: min(n for n in range(12, 66, 3) if lo[f"head-{title}-{n}"] == 2)
                  for title in ("all", "first")}  # fmt: skip
     assert first_two["all"] < first_two["first"]
+
+
+#: w:framePr of the frames a template may hold (twips): the date-and-sender frame's kind at the
+#: top, exactly 2 in high 5 in down the page (text above and below it), one text flows around,
+#: one anchored to the text, one at the bottom of the margins
+FRAMES = {
+    "top-exact": dict(w="9360", h="4320", hRule="exact", wrap="notBeside", vAnchor="page",
+                      hAnchor="margin", x="0", y="1440"),
+    "top-least": dict(w="9360", h="1440", hRule="atLeast", wrap="notBeside", vAnchor="page",
+                      hAnchor="margin", x="0", y="720"),
+    "middle": dict(w="9360", h="2880", hRule="exact", wrap="notBeside", vAnchor="page",
+                   hAnchor="margin", x="0", y="7200"),
+    "around": dict(w="2880", h="2880", hRule="exact", wrap="around", vAnchor="page",
+                   hAnchor="page", x="7200", y="1440"),
+    "in-text": dict(w="9360", h="2880", hRule="exact", wrap="notBeside"),
+    "bottom": dict(w="9360", h="2880", hRule="exact", wrap="notBeside", vAnchor="margin",
+                   hAnchor="margin", yAlign="bottom"),
+}  # fmt: skip
+
+
+def _framed(path: Path, frame: dict[str, str], lines: int) -> Path:
+    """Write three framed lines (one frame) and `lines` body lines, 12 pt Times New Roman."""
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Inches(1)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(0), 1.0
+    for i in range(3):
+        ppr = doc.add_paragraph(f"Framed line {i + 1}")._p.get_or_add_pPr()
+        ppr.insert(0, ppr.makeelement(qn("w:framePr"), {qn(f"w:{k}"): v for k, v in frame.items()}))
+    for i in range(lines):
+        doc.add_paragraph(f"Body line {i + 1}")
+    doc.save(str(path))
+    return path
+
+
+def test_frames_leave_the_flow_as_in_libreoffice(tmp_path, soffice):
+    """Framed paragraphs are out of the text flow: text that may not go beside a frame goes on
+    below it (jumping a frame in the middle of the page), text flows around a narrow one, a
+    frame anchored to the text takes its place in it; the estimate agrees line by line."""
+    counts = range(30, 100, 3)
+    files = [_framed(tmp_path / f"{kind}-{n}.docx", frame, n)
+             for kind, frame in FRAMES.items() for n in counts]  # fmt: skip
+    lo = _libreoffice_pages(soffice, files, tmp_path)
+    for kind in FRAMES:
+        assert len({lo[f"{kind}-{n}"] for n in counts}) >= 2  # the series cross a page boundary
+    est = {f.stem: pagefit.fit(f.read_bytes()).nominal for f in files}
+    assert est == lo
+    # the frame at the top moves page 1's text down: page 1 holds fewer lines than without it
+    first_two = {kind: min(n for n in counts if lo[f"{kind}-{n}"] == 2) for kind in FRAMES}
+    assert first_two["top-exact"] < first_two["around"]

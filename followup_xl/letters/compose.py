@@ -380,11 +380,15 @@ class Joined:
 
     def _empty_part(self, kind: str) -> str:
         if kind not in self.empty:
+            from lxml import etree
+
+            from .headers import empty_part
+
             tag = "hdr" if kind == "header" else "ftr"
-            data = (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<w:{tag} xmlns:w="{_W}"><w:p/></w:{tag}>'
-            ).encode()
+            # 1 pt high: a plain empty paragraph would take a line from a full card
+            data = etree.tostring(
+                empty_part(tag), xml_declaration=True, encoding="UTF-8", standalone=True
+            )
             name = self._free_name(f"{kind}-empty-{{n}}.xml")
             ctype = f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
             self._add_part(name, data, ctype, default=False)

@@ -18,7 +18,7 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _KINDS = (("header", "hdr"), ("footer", "ftr"))
 
 
-def _empty(root_tag: str) -> Any:
+def empty_part(root_tag: str) -> Any:
     """Return an empty header or footer: one paragraph 1 pt high, so it takes no room."""
     from lxml import etree
 
@@ -80,7 +80,7 @@ class HeaderCarrier:
                     continue
                 ref = etree.Element(f"{_W}{kind}Reference")
                 ref.set(f"{_W}type", kind_type)
-                ref.set(f"{_R}id", self._add(kind, _empty(root_tag)))
+                ref.set(f"{_R}id", self._add(kind, empty_part(root_tag)))
                 sect.insert(0, ref)
             self.used = True
         # the schema wants header references first, then footer references

@@ -6,7 +6,11 @@ and line spacing of its styles and paragraphs, and each run's font and size. Lin
 wrapped at the text width with the character widths of the metric-compatible Liberation
 fonts (data/fontwidths.txt: Times New Roman, Arial and Courier New measure the same), and the
 lines are laid on pages the way a word processor does: keep-with-next chains move together,
-widow control leaves two lines of a split paragraph on each page.
+widow control leaves two lines of a split paragraph on each page. Framed paragraphs
+(w:framePr, e.g. paper.py's date-and-sender frame) are taken out of the flow: adjacent ones
+with the same frame share it, and a frame that text may not flow beside (wrap notBeside or
+none) moves the text that would overlap it below its bottom edge; a frame text flows around
+takes no room, and a frame never adds a page.
 
 The estimate errs on the side of warning: it measures text WIDTH_MARGIN wider and each page
 HEIGHT_MARGIN shorter than they are, so a letter within about a line of the bottom is
@@ -248,6 +252,9 @@ def _ppr(el: Any) -> dict[str, Any]:
         found = el.find(f"{_W}{tag}")
         if found is not None:
             out[key] = _on(found)
+    frame = el.find(f"{_W}framePr")
+    if frame is not None:
+        out["frame"] = tuple(sorted((k.split("}")[-1], v) for k, v in frame.items()))
     style = el.find(f"{_W}pStyle")
     if style is not None:
         out["style"] = style.get(f"{_W}val")
@@ -363,7 +370,7 @@ def _styles(styles: bytes, theme_xml: bytes) -> _Sheet:
 
 @dataclass(frozen=True)
 class _Block:
-    """A paragraph (its lines' heights) or a table row (one unsplittable line)."""
+    """A paragraph (its lines' heights), a table row (one unsplittable line) or a frame."""
 
     before: float
     lines: tuple[float, ...]
@@ -372,6 +379,8 @@ class _Block:
     split: bool = True
     widow: bool = True
     break_before: bool = False
+    #: a frame anchored to the page: its top and bottom edge from the page's top, in points
+    frame: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -402,8 +411,11 @@ def _page(sect: Any) -> _Page:
                  num(mar, "footer", 720))  # fmt: skip
 
 
-def _rooms(sect: Any, margins: dict[str, Any], sheet: _Sheet) -> tuple[float, float]:
-    """Return the body's height on a section's first page and on its later pages.
+_Room = tuple[float, float]  # the body's height on a page, and its top edge from the page's top
+
+
+def _rooms(sect: Any, margins: dict[str, Any], sheet: _Sheet) -> tuple[_Room, _Room]:
+    """Return the body's height and top edge on a section's first page and on its later pages.
 
     As in Word, a header or footer taller than its margin leaves (its distance from the
     edge plus its text) pushes the body away from the edge.
@@ -424,14 +436,14 @@ def _rooms(sect: Any, margins: dict[str, Any], sheet: _Sheet) -> tuple[float, fl
                 return sum(b.before + sum(b.lines) + b.after for b in blocks)
         return 0.0
 
-    def room(which: str) -> float:
+    def room(which: str) -> _Room:
         top, bottom = page.top, page.bottom
         head, foot = height("header", which), height("footer", which)
         if head:
             top = max(top, page.header + head)
         if foot:
             bottom = max(bottom, page.footer + foot)
-        return page.height - top - bottom
+        return page.height - top - bottom, top
 
     rest = room("default")
     return (room("first") if title else rest), rest
@@ -463,8 +475,17 @@ def _blocks(
         page = _page(sect)
         width = page.width - page.left - page.right
     out: list[_Block] = []
-    for el in elements:
-        if el.tag == f"{_W}p":
+    framed: list[Any] = []  # adjacent paragraphs sharing one frame
+    for el in [*elements, None]:
+        frame = sheet.para(_ppr(el.find(f"{_W}pPr")))[0].get("frame") if _is_p(el) else None
+        if framed and frame != framed[0][1]:
+            out += _frame([p for p, _ in framed], dict(framed[0][1]), sect, sheet, widen, memo)
+            framed = []
+        if frame is not None:
+            framed.append((el, frame))
+        elif el is None:
+            break
+        elif el.tag == f"{_W}p":
             out += _paragraph(el, width, sheet, widen, memo)
         elif el.tag == f"{_W}tbl":
             out += _table(el, width, sheet, widen, memo)
@@ -473,6 +494,53 @@ def _blocks(
             if content is not None:
                 out += _blocks(list(content), sect, sheet, widen, memo, width)
     return out
+
+
+def _is_p(el: Any) -> bool:
+    return el is not None and el.tag == f"{_W}p"
+
+
+def _frame(
+    paragraphs: list[Any],
+    attrs: dict[str, str],
+    sect: Any,
+    sheet: _Sheet,
+    widen: float,
+    memo: dict[Any, _Pieces],
+) -> list[_Block]:
+    """Return what a frame does to the flow: a block for one the text may not flow beside.
+
+    The frame is as tall as its paragraphs, at least its h (hRule atLeast, or h without a
+    rule), exactly h (hRule exact). Anchored to the page or its margin, it is a _Block.frame
+    the text below it starts under; anchored to the text, it takes its y and height in the
+    flow. Text flows beside a frame with wrap around, tight, through or auto: it takes no room.
+    """
+
+    def twips(key: str) -> float:
+        value = attrs.get(key, "")
+        return int(value) / 20 if value.lstrip("-").isdigit() else 0.0
+
+    if attrs.get("wrap", "auto") not in ("notBeside", "none"):
+        return []
+    page = _page(sect)
+    width = twips("w") or page.width - page.left - page.right
+    blocks = [b for p in paragraphs for b in _paragraph(p, width, sheet, widen, memo)]
+    content = sum(b.before + sum(b.lines) + b.after for b in blocks)
+    h = twips("h")
+    rule = attrs.get("hRule", "atLeast" if h else "auto")
+    height = abs(h) if rule == "exact" else max(h, content) if rule == "atLeast" else content
+    anchor = attrs.get("vAnchor", "margin" if "yAlign" in attrs else "text")
+    if anchor == "text" or sect is None:
+        return [_Block(before=0.0, lines=(max(0.0, twips("y")) + height,), after=0.0, split=False)]
+    area = (0.0, page.height) if anchor == "page" else (page.top, page.height - page.bottom)
+    align = attrs.get("yAlign")
+    if align == "center":
+        top = (area[0] + area[1] - height) / 2
+    elif align in ("bottom", "outside"):
+        top = area[1] - height
+    else:
+        top = area[0] + (0.0 if align else twips("y"))
+    return [_Block(before=0.0, lines=(), after=0.0, frame=(top, top + height))]
 
 
 def _paragraph(
@@ -641,21 +709,45 @@ def _table(
     return out
 
 
-def _paginate(blocks: list[_Block], rooms: tuple[float, float], margin: float) -> tuple[int, float]:
+def _paginate(blocks: list[_Block], rooms: tuple[_Room, _Room], margin: float) -> tuple[int, float]:
     """Lay blocks on pages; return the page count and the points past page 1 (when over)."""
-    room = rooms[0] - margin
+    (first, top), (later, later_top) = rooms
+    room = first - margin
     pages, y = 1, 0.0
     total = sum(b.before + sum(b.lines) + b.after for b in blocks)
     todo = list(blocks)
+    ahead: tuple[int, float, float] | None = None  # a frame further down a page: page, top, bottom
     i = 0
     while i < len(todo):
         b = todo[i]
+        if b.frame is not None:  # the text goes on below the frame, or jumps it further down
+            ftop, fbottom = b.frame[0] - top, b.frame[1] - top
+            if fbottom > y and ftop <= y + 0.01:
+                total += min(fbottom, first) - y if pages == 1 else 0.0
+                y = min(room, fbottom)
+            elif fbottom > y and ftop < room:
+                ahead = (pages, ftop, min(fbottom, room))
+            i += 1
+            continue
+        if ahead and ahead[0] == pages and y + b.before + sum(b.lines) > ahead[1] + 0.01:
+            # the lines that reach the frame go on below it
+            _, ftop, fbottom = ahead
+            ahead, fits, used = None, 0, b.before
+            for h in b.lines if b.split else ():
+                if y + used + h > ftop + 0.01:
+                    break
+                used, fits = used + h, fits + 1
+            total += fbottom - (y + used) if pages == 1 else 0.0
+            y = fbottom
+            if fits:
+                todo[i] = replace(b, before=0.0, lines=b.lines[fits:], break_before=False)
+            continue
         if b.break_before and y > 0:
-            pages, y, room = pages + 1, 0.0, rooms[1] - margin
+            pages, y, room, top = pages + 1, 0.0, later - margin, later_top
         if b.keep_next and y > 0:
             chain = _chain_height(todo, i)
-            if y + chain > room and chain <= rooms[1] - margin:
-                pages, y, room = pages + 1, 0.0, rooms[1] - margin
+            if y + chain > room and chain <= later - margin:
+                pages, y, room, top = pages + 1, 0.0, later - margin, later_top
         need = b.before + sum(b.lines)
         if y + need <= room + 0.01:
             y = min(room, y + need + b.after)
@@ -678,10 +770,10 @@ def _paginate(blocks: list[_Block], rooms: tuple[float, float], margin: float) -
                 y = min(room, sum(b.lines) + b.before + b.after)
                 i += 1
                 continue
-        pages, y, room = pages + 1, 0.0, rooms[1] - margin
+        pages, y, room, top = pages + 1, 0.0, later - margin, later_top
         if fits:
             todo[i] = replace(b, before=0.0, lines=b.lines[fits:], break_before=False)
-    return pages, max(0.0, total - rooms[0]) if pages > 1 else 0.0
+    return pages, max(0.0, total - first) if pages > 1 else 0.0
 
 
 def _chain_height(blocks: list[_Block], i: int) -> float:
