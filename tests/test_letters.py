@@ -927,14 +927,15 @@ def test_a_single_enclosure_is_one_plain_sentence(tmp_path):
 def test_cell_fragments_are_lower_cased_mid_sentence_but_names_are_not(tmp_path):
     """ "Degree certificate" reads "degree certificate"; AT&T, CV and Python stay as typed."""
     iv = replace(INTERVIEW, enclosures=("Two sample edits", "Degree certificate",
-                                        "Rights database report", "CV", "Python notebook"),
+                                        "Rights database report", "Book fair flyer", "CV",
+                                        "Python notebook"),
                  strengths="Ten years of retail management; AT&T billing systems")  # fmt: skip
     c = replace(RENEE, personal_note="The new cover sheets")
     batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
     body = " ".join(paragraphs(batch.files[action(c, iv=iv).key]))
     assert (
-        ": two sample edits, degree certificate, rights database report, CV, and Python "
-        "notebook." in body
+        ": two sample edits, degree certificate, rights database report, book fair flyer, CV, "
+        "and Python notebook." in body
     )
     assert "ten years of retail management and AT&T billing systems" in body
     assert "the new cover sheets" in body and "The new cover" not in body

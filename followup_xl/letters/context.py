@@ -74,7 +74,12 @@ _ORDINARY_WORDS = frozenset(
         self-motivated analytical attention communication teamwork negotiation editing
         proofreading coaching mentoring planning problem-solving languages people
         managed led ran built trained grew launched designed developed created improved cut
-        reduced increased opened supervised oversaw handled""",
+        reduced increased opened supervised oversaw handled
+        book books flyer flyers brochure brochures catalogue catalogues catalog catalogs poster
+        posters proposal proposals essay essays memo memos newsletter newsletters map maps chart
+        charts slides slide deck drawings drawing sketches sketch menu menus press clippings
+        clipping website websites video videos recording recordings licence license licences
+        licenses award awards""",
     )
 )
 
