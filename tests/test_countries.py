@@ -203,3 +203,26 @@ def test_each_envelope_page_carries_its_own_address(tmp_path: Path, soffice: str
         assert len(on_page) == 1, page
         found += on_page
     assert sorted(found) == sorted(names)
+
+
+def test_the_address_abroad_sits_in_the_dl_window(tmp_path: Path, soffice: str) -> None:
+    """GB to Boston, six lines with the country line: all inside DIN 5008's address field.
+
+    The field of form B: 45 mm from the top edge, 20 mm from the left, 85 x 45 mm, which the
+    DL window shows once the A4 sheet is folded at 105 and 210 mm.
+    """
+    from test_paper import MM, pdf_pages
+
+    from followup_xl import office
+
+    folder = _run(tmp_path)
+    pdf = office.convert(_letter(folder, "Lee"), "pdf", tmp_path / "pdf")
+    width, height, lines = pdf_pages(pdf)[0]
+    assert (round(width / MM), round(height / MM)) == (210, 297)
+    start = next(i for i, ln in enumerate(lines) if ln.text == "Dr Amy Lee")
+    end = next(i for i, ln in enumerate(lines) if ln.text.startswith("Dear "))
+    address = lines[start:end]
+    assert [ln.text for ln in address][-2:] == ["Boston, MA 02110", "UNITED STATES"]
+    for line in address:
+        assert line.top >= 45 * MM and line.bottom <= 90 * MM, line
+        assert line.left >= 20 * MM and line.right <= 105 * MM, line
