@@ -214,6 +214,15 @@ def test_demo_creates_and_runs_the_example(tmp_path: Path) -> None:
     assert "already exists" in again.output
 
 
+@pytest.mark.parametrize("day", ["2026-11-25", "2026-12-24", "2027-03-15"])
+def test_the_demo_proofreads_clean_on_any_day(tmp_path: Path, day: str) -> None:
+    """The example job search, dated around any day, gives letters without a finding."""
+    result = run("demo", str(tmp_path / "demo"), "--today", day)
+    assert result.exit_code == 0, result.output
+    assert "Letters: " in result.output
+    assert "Proofreading: no findings." in result.output, result.output
+
+
 def test_printed_table_lists_each_action_in_order(workbook: Path) -> None:
     """The summary shows status, due date, rule, action, who, company and channel per row."""
     result = run("run", str(workbook), "--today", TODAY, "--dry-run")
