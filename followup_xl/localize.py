@@ -19,28 +19,60 @@ LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", 
 def country_code(country: str) -> str:
     """Return the upper-case ISO code of a country ("us" -> "US", "Germany" -> "DE"; blank -> "US").
 
-    An English name is looked up in Babel's territory names; an unknown one comes back as typed
-    (upper case), so the caller can say it is unknown.
+    An English name is looked up in Babel's territory names and their everyday forms ("Hong
+    Kong", "Saint Helena", "Cote d'Ivoire", "The Netherlands"); an unknown one comes back as
+    typed (upper case), so the caller can say it is unknown.
     """
     code = " ".join((country or "").split()).upper()
     if len(code) > 2:
-        code = _english_names().get(code.casefold(), code)
+        code = _english_names().get(_fold_name(code), code)
     return "GB" if code == "UK" else (code or "US")
+
+
+def _fold_name(name: str) -> str:
+    """Fold a country name for look-up: case, accents, apostrophes, "&", a leading "The"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    plain = plain.replace("\u2019", "'").replace("&", " and ").replace(".", " ")
+    plain = " ".join(plain.split())
+    return plain.removeprefix("the ")
+
+
+#: Everyday names Babel's English list writes otherwise (ISO 3166 short names, older names).
+_OTHER_NAMES = {
+    "usa": "US", "united states of america": "US", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "great britain": "GB", "holland": "NL",
+    "czech republic": "CZ", "turkey": "TR", "ivory coast": "CI",
+    "democratic republic of the congo": "CD", "dr congo": "CD", "republic of the congo": "CG",
+    "korea": "KR", "republic of korea": "KR", "south korea": "KR", "north korea": "KP",
+    "palestine": "PS", "uae": "AE", "swaziland": "SZ", "viet nam": "VN", "cabo verde": "CV",
+    "east timor": "TL", "macau": "MO", "vatican": "VA", "vatican city": "VA",
+    "saint vincent and the grenadines": "VC", "russian federation": "RU",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def _english_names() -> dict[str, str]:
-    """Return {english country name, folded: ISO code}, with a few everyday short names."""
+    """Return {folded country name: ISO code}: Babel's English names, their parts ("Myanmar
+    (Burma)" is also "Myanmar" and "Burma", "Hong Kong SAR China" also "Hong Kong",
+    "St. Helena" also "Saint Helena"), and a few everyday names."""
     from babel import Locale
 
-    names = {
-        name.casefold(): code
-        for code, name in Locale("en").territories.items()
-        if len(code) == 2 and code.isalpha()
-    }
-    names.update({"usa": "US", "united states of america": "US", "england": "GB",
-                  "scotland": "GB", "wales": "GB", "great britain": "GB",
-                  "holland": "NL"})  # fmt: skip
+    names: dict[str, str] = {}
+    for code, name in Locale("en").territories.items():
+        if len(code) != 2 or not code.isalpha():
+            continue
+        forms = {name, re.sub(r"\s+SAR China$", "", name)}
+        for parts in re.findall(r"^(.*?) \((.*)\)$", name):  # "Myanmar (Burma)"
+            forms.update(parts)
+        for form in forms:
+            folded = _fold_name(form)
+            names.setdefault(folded, code)
+            if folded.startswith("st "):  # Babel's "St. Helena": "Saint Helena" too
+                names.setdefault("saint " + folded[3:], code)
+    names.update(_OTHER_NAMES)
     return names
 
 

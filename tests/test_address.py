@@ -292,3 +292,53 @@ def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
     assert 'Country "Österreich" for Di Fox is not a country' in found[2]
     assert found[2].endswith("Contacts!M5 (Country)")
     assert "shouting" not in report  # the country lines in capitals are names
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [("Saint Helena", "SH"), ("St Kitts and Nevis", "KN"), ("St. Lucia", "LC"),
+     ("Saint Vincent and the Grenadines", "VC"), ("Trinidad and Tobago", "TT"),
+     ("Hong Kong", "HK"), ("Macao", "MO"), ("Burma", "MM"), ("Myanmar", "MM"),
+     ("Côte d’Ivoire", "CI"), ("Cote d'Ivoire", "CI"), ("Ivory Coast", "CI"),
+     ("The Netherlands", "NL"), ("The Gambia", "GM"), ("Czech Republic", "CZ"),
+     ("Czechia", "CZ"), ("Turkey", "TR"), ("South Korea", "KR"), ("Viet Nam", "VN"),
+     ("Democratic Republic of the Congo", "CD"), ("United Kingdom", "GB"), ("uk", "GB")],
+)  # fmt: skip
+def test_everyday_country_names_are_known(typed, iso):
+    """ISO 3166 short names and everyday ones, not only as Babel writes them ("St. … & …")."""
+    from followup_xl import localize
+
+    assert localize.country_code(typed) == iso
+
+
+def test_a_country_no_list_knows_stays_as_typed():
+    """Not guessed at: the R9 finding then names the cell to retype."""
+    from followup_xl import localize
+
+    assert localize.country_code("Deutschland") == "DEUTSCHLAND"
+    assert localize.country_code("Congo") == "CONGO"  # two countries: the user must say which
+
+
+def test_the_posts_own_words_in_an_address_are_not_shouting(tmp_path):
+    """Mail to Åland: its layout's own "ÅLAND" line and the country line are no finding."""
+    from followup_xl.cli import main
+
+    interview = {"Interview ID": "AX-1", "Company": "Skärgård Ab", "Position": "Editor",
+                 "Interview Date": date(2026, 11, 24), "Status": "Interviewed",
+                 "Company Street": "Torggatan 2", "Company City": "Mariehamn",
+                 "Company ZIP": "22100", "Company Country": "Åland Islands",
+                 "Strengths": "ten years of editing"}  # fmt: skip
+    person = {"Contact ID": "C1", "Interview ID": "AX-1", "First Name": "Eva",
+              "Last Name": "Lind", "Preferred Channel": "Mail",
+              "Personal Note": "the ferry timetable"}  # fmt: skip
+    path = make_workbook(tmp_path / "t.xlsx", interviews=[interview], contacts=[person],
+                         profile={"Country": "GB"})  # fmt: skip
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-25",
+                                       "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (letter,) = out.glob("*Eva Lind.docx")
+    text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    assert "Mariehamn" in text and "ÅLAND" in text
+    report = (out / "2026-11-25 Proofreading.txt").read_text(encoding="utf-8")
+    assert "shouting" not in report and "R9 address" not in report, report

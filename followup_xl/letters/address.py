@@ -102,6 +102,14 @@ def country_name(country: str) -> str:
     return _format(code).name or english or " ".join(country.split()).upper()
 
 
+def post_words(country: str) -> str:
+    """Return what the post itself writes in an address to the country: its name in capitals
+    and the fixed words of its layout ("ÅLAND" in Åland's), which no proofreading should flag."""
+    layout = _format(localize.country_code(country))
+    fixed = re.sub(r"%[A-Za-z]", " ", f"{layout.local} {layout.latin}")
+    return " ".join(f"{country_name(country)} {fixed}".split())
+
+
 def _latin(texts: Sequence[str]) -> bool:
     """Return True when every letter in the texts is a Latin one (the letters are English)."""
     return all(

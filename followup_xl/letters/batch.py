@@ -140,10 +140,10 @@ def _workbook_words(book: Book) -> list[str]:
     for c in book.contacts:
         words += [c.honorific, c.first_name, c.last_name, c.job_title, c.organization, c.street,
                   c.city, c.state, c.email]  # fmt: skip
-    # the country lines of the addresses ("UNITED KINGDOM") are names, not shouting
+    # the country lines ("UNITED KINGDOM") and the post's own words are not shouting
     countries = {p.country, *(iv.company_country for iv in book.interviews),
                  *(c.country for c in book.contacts)}  # fmt: skip
-    words += [postal.country_name(x) for x in sorted(countries) if x and x.strip()]
+    words += [postal.post_words(x) for x in sorted(countries) if x and x.strip()]
     return [w for w in words if w]
 
 
