@@ -10,7 +10,7 @@ One job, about 500 lines: the checks share the sentence splitting and the findin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
@@ -386,6 +386,7 @@ def proofread_letter(
             "are not in the dictionary")  # fmt: skip
         add(text, f"{where}: {listed}{more} {verb}; if right, add them to your word list",
             "R6", "spelling", bad[0])  # fmt: skip
+    _direction_controls(letter, add)
     all_sentences = [s for p in letter.paragraphs for s in sentences(p)]
     for sentence in all_sentences:
         for word in misspelled(_WORD.findall(sentence), known):
@@ -406,6 +407,30 @@ def proofread_letter(
             more = f"{n - MAX_PER_CHECK:,} more finding(s) of this kind here are not listed"
             found.append(Finding(letter.file, "", more, rule, check))
     return found
+
+
+#: Direction controls (embeddings, overrides, isolates): invisible, and the text after one
+#: prints reversed or out of order. Nobody types them; a pasted one makes a line read wrong.
+#: (The marks U+200E and U+200F are left alone: right-to-left names use them.)
+_DIRECTION_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _direction_controls(letter: LetterText, add: Callable[..., None]) -> None:
+    """R6: one finding per letter holding an invisible direction control, naming its cell."""
+    import unicodedata
+
+    for paragraph in letter.paragraphs:
+        hit = _DIRECTION_CONTROL.search(paragraph)
+        if hit is None:
+            continue
+        ch = hit.group(0)
+        where = next((w for w, t in letter.cells if ch in t), "")
+        cell = f"{where}: " if where else ""
+        name = unicodedata.name(ch, "direction control").lower()
+        add(paragraph.replace(ch, ""), f"{cell}an invisible {name} (U+{ord(ch):04X}) changes "
+            "the order of the text after it in print: delete it from the workbook cell",
+            "R6", "invisible character")  # fmt: skip
+        return
 
 
 def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str, str, str]]:

@@ -162,6 +162,27 @@ def test_slang_in_a_cell_is_one_finding_naming_the_cell():
     assert [f for f in again if f.check == "slang"] == []
 
 
+def test_a_direction_control_in_a_cell_is_one_finding_naming_it():
+    """A pasted right-to-left override (U+202E) prints the rest of the line reversed."""
+    note = "the \u202enew cover sheets"
+    where = "Contacts!Q5 (Personal Note)"
+    letter = replace(with_paragraph(CLEAN, 8, f"I enjoyed our talk about {note}."),
+                     cells=((where, note),), personal_note=note)  # fmt: skip
+    found = [f for f in proofread_letter(letter, words=WORDS) if f.check == "invisible character"]
+    assert [f.message for f in found] == [
+        f"{where}: an invisible right-to-left override (U+202E) changes the order of the text "
+        "after it in print: delete it from the workbook cell"
+    ]
+    assert "\u202e" not in found[0].sentence  # the quote shows the text as typed, without it
+
+
+def test_right_to_left_marks_in_a_name_are_no_finding():
+    """U+200F (a right-to-left mark) belongs in some names: it is left alone."""
+    letter = with_paragraph(CLEAN, 8, "Thank you, too, for introducing me to \u200fSara.")
+    found = proofread_letter(letter, words=(*WORDS, "Sara"))
+    assert [f for f in found if f.check == "invisible character"] == []
+
+
 def test_at_and_t_is_not_a_doubled_word():
     """ "at AT&T" is a preposition and a company, not the doubled word "at AT"."""
     letter = with_paragraph(CLEAN, 8, "I led the billing team at AT&T for six years.")
