@@ -131,6 +131,33 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+def templates(folder: Path) -> None:
+    """Copy the letter templates and the phrasebook into FOLDER, to make them your own.
+
+    Edit the .docx files in Word or LibreOffice Writer and phrasebook.txt in any text editor
+    (keep the {{ … }} tags and {placeholders}), then run with --templates FOLDER. Delete the
+    files you do not change: those come from followup-xl. Nothing is ever overwritten.
+
+    \b
+    Example:
+      followup-xl templates my_templates
+      followup-xl check tracker.xlsx --templates my_templates
+      followup-xl run tracker.xlsx --templates my_templates
+    """
+    from .letters.templates import copy_templates
+
+    try:
+        written = copy_templates(folder)
+    except FollowupError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(FollowupError(f"{folder}: cannot copy the templates there: {exc.strerror or exc}"))
+    _echo(f"Copied {len(written)} files into {folder}: {', '.join(p.name for p in written)}")
+    _echo(f'Edit them, then: followup-xl run WORKBOOK --templates "{folder}"')
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument(
     "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
 )

@@ -984,3 +984,46 @@ def test_fax_cover_counts_its_pages(tmp_path):
         c.text for row in Document(str(batch.files[act.key])).tables[0].rows for c in row.cells
     ]
     assert cells[cells.index("Pages:") + 1] == "2 (including this cover sheet)"
+
+
+# --- `followup-xl templates`: the shipped set, copied to edit ---------------------------------
+
+
+def test_templates_command_copies_a_set_that_renders_as_the_shipped_one(tmp_path):
+    """The copies are the installed files byte for byte, and as --templates they give the
+    same letters as the shipped set."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+    from followup_xl.letters.templates import default_template_dir
+
+    folder = tmp_path / "my templates"
+    result = CliRunner().invoke(main, ["templates", str(folder)])
+    assert result.exit_code == 0, result.output
+    shipped = default_template_dir()
+    names = sorted(p.name for p in folder.iterdir())
+    assert "phrasebook.txt" in names and "thank_you_letter.docx" in names
+    for name in names:
+        assert (folder / name).read_bytes() == (shipped / name).read_bytes(), name
+    book = make_book(RENEE, ANA)
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(RENEE, Kind.KEEP_IN_TOUCH)]
+    ours = render(tmp_path / "a", book, *acts)
+    theirs = render(tmp_path / "b", book, *acts, template_dir=folder)
+    for a in acts:
+        assert ours.files[a.key].read_bytes() == theirs.files[a.key].read_bytes()
+
+
+def test_templates_command_never_overwrites(tmp_path):
+    """A folder already holding one of the files: exit 1, nothing copied, the file untouched."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "phrasebook.txt").write_text("[closing]\nMy own words.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["templates", str(folder)])
+    assert result.exit_code == 1
+    assert "already holds phrasebook.txt; nothing was copied" in result.output
+    assert [p.name for p in folder.iterdir()] == ["phrasebook.txt"]
+    assert (folder / "phrasebook.txt").read_text(encoding="utf-8") == "[closing]\nMy own words.\n"

@@ -342,3 +342,38 @@ def _sample_context() -> dict[str, Any]:
     action = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE,
                     due=date(2026, 1, 6), why="", interview_id="S-1", contact_id="C-1")  # fmt: skip
     return letter_context(LetterData(action, profile, contact, iv), date(2026, 1, 6))
+
+
+def copy_templates(dest: Path) -> list[Path]:
+    """Copy the shipped templates, phrasebook and their README into `dest`, to edit there.
+
+    `dest` may exist but must not hold any of those files: nothing is overwritten, and on a
+    clash nothing is copied. Returns the files written.
+    """
+    from .phrasebook import PHRASEBOOK
+
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise TemplateError(f"{dest}: is a file; give a folder to copy the templates into")
+    names = [*TEMPLATE_NAMES, PHRASEBOOK, "README.md"]
+    clash = [name for name in names if (dest / name).exists()]
+    if clash:
+        raise TemplateError(
+            f"{dest}: already holds {', '.join(clash)}; nothing was copied, so your files are "
+            "as they were: choose a new folder, or move those files away first"
+        )
+    shipped = default_template_dir()
+    data = {}
+    for name in names:
+        source = shipped / name
+        if not source.is_file():  # a broken install: say so rather than copy half a set
+            raise TemplateError(f"{name}: missing from followup-xl's installation ({shipped}); "
+                                "reinstall followup-xl")  # fmt: skip
+        data[name] = source.read_bytes()
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in data.items():
+        with open(dest / name, "xb") as out:  # "x": never replaces a file made meanwhile
+            out.write(content)
+        written.append(dest / name)
+    return written
