@@ -91,7 +91,7 @@ def _fit(root: Any, margins: dict[str, Any], sheet: _Sheet) -> Fit:
     body = root.find(f"{_W}body")
     sections = list(_sections(body))
     rooms = [_rooms(sect, margins, sheet) for _, sect in sections]
-    memo: dict[Any, _Pieces] = {}  # each paragraph measured once for both estimates
+    memo: dict[Any, Any] = {}  # each paragraph measured once for both estimates
     tight = sum(_paginate(_blocks(part, sect, sheet, WIDTH_MARGIN, memo), room, HEIGHT_MARGIN)[0]
                 for (part, sect), room in zip(sections, rooms, strict=True))  # fmt: skip
     nominal, over = 0, 0.0
@@ -468,7 +468,7 @@ def _blocks(
     sect: Any,
     sheet: _Sheet,
     widen: float,
-    memo: dict[Any, _Pieces],
+    memo: dict[Any, Any],
     width: float | None = None,
 ) -> list[_Block]:
     if width is None:
@@ -477,7 +477,7 @@ def _blocks(
     out: list[_Block] = []
     framed: list[Any] = []  # adjacent paragraphs sharing one frame
     for el in [*elements, None]:
-        frame = sheet.para(_ppr(el.find(f"{_W}pPr")))[0].get("frame") if _is_p(el) else None
+        frame = _props(el, sheet, memo)[0].get("frame") if _is_p(el) else None
         if framed and frame != framed[0][1]:
             out += _frame([p for p, _ in framed], dict(framed[0][1]), sect, sheet, widen, memo)
             framed = []
@@ -496,6 +496,14 @@ def _blocks(
     return out
 
 
+def _props(p: Any, sheet: _Sheet, memo: dict[Any, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return a paragraph's (pPr, rPr) from its style and its own pPr, read once per fit."""
+    key = (p, "props")
+    if key not in memo:
+        memo[key] = sheet.para(_ppr(p.find(f"{_W}pPr")))
+    return memo[key]
+
+
 def _is_p(el: Any) -> bool:
     return el is not None and el.tag == f"{_W}p"
 
@@ -506,7 +514,7 @@ def _frame(
     sect: Any,
     sheet: _Sheet,
     widen: float,
-    memo: dict[Any, _Pieces],
+    memo: dict[Any, Any],
 ) -> list[_Block]:
     """Return what a frame does to the flow: a block for one the text may not flow beside.
 
@@ -544,14 +552,14 @@ def _frame(
 
 
 def _paragraph(
-    p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, _Pieces]
+    p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, Any]
 ) -> list[_Block]:
     """Return a paragraph as blocks: one, or several when it holds page breaks.
 
     Text `widen` times wider wraps as text at the width divided by `widen`; the characters
     are measured once per paragraph (_runs) for both the nominal and the safe estimate.
     """
-    ppr, para_rpr = sheet.para(_ppr(p.find(f"{_W}pPr")))
+    ppr, para_rpr = _props(p, sheet, memo)
     mark = _rpr(p.find(f"{_W}pPr/{_W}rPr"), sheet.theme)
     left = (ppr.get("left", 0) - ppr.get("hanging", 0)) / 20
     first = (width - left - ppr.get("right", 0) / 20 - ppr.get("first", 0) / 20) / widen
@@ -602,11 +610,14 @@ def _runs(p: Any, sheet: _Sheet, para_rpr: dict[str, Any]) -> _Pieces:
             continue
         size, font, bold = sheet.run(para_rpr, direct)
         widths = _widths(font, bold)
+        known = widths.get
         for item in run:
             tag = item.tag
             if tag == f"{_W}t":
+                add = pieces[-1].append
                 for ch in item.text or "":
-                    pieces[-1].append((ch, _char_width(ch, widths) * size, size))
+                    w = known(ch)
+                    add((ch, (_char_width(ch, widths) if w is None else w) * size, size))
             elif tag == f"{_W}tab":
                 pieces[-1].append(("\t", 0.0, size))
             elif tag in (f"{_W}br", f"{_W}cr"):
@@ -655,9 +666,10 @@ def _wrap(
             x = since_break if can_break else 0.0
             can_break = False
         if ch == _PICTURE:
-            picture = max(picture, s)
-        else:
-            size = max(size, s)
+            if s > picture:
+                picture = s
+        elif s > size:
+            size = s
         x += w
         since_break += w
         if ch == "-" and prev.isalpha():
@@ -681,7 +693,7 @@ def _line_height(size: float, font: str, ppr: dict[str, Any]) -> float:
 
 
 def _table(
-    tbl: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, _Pieces]
+    tbl: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, Any]
 ) -> list[_Block]:
     """Return a table's rows as blocks (a row does not split across pages here)."""
     grid = [int(c.get(f"{_W}w", "0")) / 20 for c in tbl.findall(f"{_W}tblGrid/{_W}gridCol")]
