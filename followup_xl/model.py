@@ -106,6 +106,15 @@ class Contact:
         return name or self.contact_id
 
 
+def contact_country(contact: Contact, interview: Interview | None) -> str:
+    """Return the country a contact is in, as typed: their own Country, else their company's
+    (the interview's Company Country); "" when neither is filled in."""
+    for country in (contact.country, interview.company_country if interview else ""):
+        if country and country.strip():
+            return " ".join(country.split())
+    return ""
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One thing the user did; `row` is its Excel row number on the Log sheet."""

@@ -25,6 +25,7 @@ from .model import (
     Interview,
     Kind,
     Status,
+    contact_country,
 )
 from .workdays import WorkCalendar, calendar_for
 
@@ -237,8 +238,8 @@ class _Engine:
 
     def their_calendar(self, c: Contact, iv: Interview | None) -> WorkCalendar | None:
         """Return the working days of the contact's country when it is not the user's."""
-        country = c.country or (iv.company_country if iv is not None else "")
-        if not country.strip():
+        country = contact_country(c, iv)
+        if not country:
             return None
         code = country_code(country)
         return None if code == country_code(self.book.profile.country) else calendar_for(code)

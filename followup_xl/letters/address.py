@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import localize
-from ..model import Contact, Interview, Profile
+from ..model import Contact, Interview, Profile, contact_country
 
 #: Workbook column of each postal field the library may require (name and company aside).
 _COLUMNS = {"street_address": "Street", "city": "City", "country_area": "State",
@@ -77,11 +77,8 @@ def known(country: str) -> bool:
 def destination(contact: Contact, interview: Interview | None, profile: Profile) -> str:
     """Return the country a letter goes to, as typed: the contact's Country, else the
     interview's Company Country, else the Profile's Country."""
-    for country in (contact.country, interview.company_country if interview else "",
-                    profile.country):  # fmt: skip
-        if country and country.strip():
-            return " ".join(country.split())
-    return "US"
+    home = " ".join((profile.country or "").split())
+    return contact_country(contact, interview) or home or "US"
 
 
 def country_line(country: str, home: str) -> str:
