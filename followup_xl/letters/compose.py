@@ -329,27 +329,7 @@ class Joined:
             return
         if sect is None:
             sect = self.body.makeelement(_w("sectPr"), {})
-        para = _last(self.body)
-        closed = para is not None and para.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
-        framed = para is not None and para.find(f"{_w('pPr')}/{_w('framePr')}") is not None
-        if para is None or para.tag != _w("p") or closed or framed:
-            # A section break in a framed paragraph (an envelope's address) would take the
-            # frame onto the next letter's page: close the section in a hairline paragraph.
-            para = self.body.makeelement(_w("p"), {})
-            ppr = para.makeelement(_w("pPr"), {})
-            ppr.append(
-                ppr.makeelement(
-                    _w("spacing"),
-                    {
-                        _w("before"): "0",
-                        _w("after"): "0",
-                        _w("line"): "20",
-                        _w("lineRule"): "exact",
-                    },
-                )
-            )
-            para.append(ppr)
-            self.body.append(para)
+        para = section_carrier(self.body, _last(self.body))
         ppr = para.find(_w("pPr"))
         if ppr is None:
             ppr = para.makeelement(_w("pPr"), {})
@@ -413,6 +393,32 @@ class Joined:
             for name, data in self.members.items():
                 zf.writestr(name, data)
         return normalize_zip(buf.getvalue(), today)
+
+
+def section_carrier(body: Any, last: Any, before: Any = None) -> Any:
+    """Return the paragraph that ends a letter's section: `last`, or a new hairline one.
+
+    A new one is made when `last` is no paragraph, already ends a section, or is framed (a
+    section break in an envelope's address frame takes the frame onto the next page); it is
+    placed before `before`, or at the end of the body.
+    """
+    ppr = last.find(_w("pPr")) if last is not None and last.tag == _w("p") else None
+    if (
+        last is not None
+        and last.tag == _w("p")
+        and (ppr is None or (ppr.find(_w("sectPr")) is None and ppr.find(_w("framePr")) is None))
+    ):
+        return last
+    para = body.makeelement(_w("p"), {})
+    ppr = para.makeelement(_w("pPr"), {})
+    exact = {_w("before"): "0", _w("after"): "0", _w("line"): "20", _w("lineRule"): "exact"}
+    ppr.append(ppr.makeelement(_w("spacing"), exact))
+    para.append(ppr)
+    if before is None:
+        body.append(para)
+    else:
+        before.addprevious(para)
+    return para
 
 
 def _last(element: Any) -> Any:

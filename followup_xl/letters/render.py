@@ -324,6 +324,8 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
     from docx import Document
     from docx.oxml.ns import qn
 
+    from .compose import section_carrier
+
     master = Document(BytesIO(parts[0]))
     composer = _composer_class()(master)
     for data in parts[1:]:
@@ -340,18 +342,10 @@ def _combine_flat(parts: Sequence[bytes], today: date) -> bytes:
         # break that keeps its page size), then give the rest the next letter's page setup.
         last_p = None
         for child in reversed(list(body)):
-            if child.tag == qn("w:p"):
+            if child.tag != qn("w:sectPr"):
                 last_p = child
                 break
-            if child.tag != qn("w:sectPr"):
-                break
-        if (
-            last_p is None
-            or last_p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None
-            or last_p.find(qn("w:pPr") + "/" + qn("w:framePr")) is not None  # an address frame
-        ):
-            last_p = body.makeelement(qn("w:p"), {})
-            sect.addprevious(last_p)
+        last_p = section_carrier(body, last_p, before=sect)
         ppr = last_p.find(qn("w:pPr"))
         if ppr is None:
             ppr = last_p.makeelement(qn("w:pPr"), {})
