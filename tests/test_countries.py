@@ -175,25 +175,18 @@ def test_a_letter_corrected_in_word_prints_as_corrected(tmp_path: Path) -> None:
     assert lines.count("Yours sincerely,") == 7  # every letter once, each on its own page
 
 
-def _pdf_pages_text(path: Path) -> list[str]:
-    """The text of each page of a PDF, as pdfminer reads it."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextContainer
-
-    return ["".join(e.get_text() for e in page if isinstance(e, LTTextContainer))
-            for page in extract_pages(str(path))]  # fmt: skip
-
-
 def test_each_envelope_page_carries_its_own_address(tmp_path: Path, soffice: str) -> None:
     """In LibreOffice's PDF of the envelopes file, every page holds one letter's address.
 
     (An address frame closing a section once slid onto the next envelope's page.)
     """
+    from test_pagefit import pdf_pages
+
     from followup_xl import office
 
     folder = _run(tmp_path)
     (envelopes,) = folder.glob("* Envelopes.docx")
-    pages = _pdf_pages_text(office.convert(envelopes, "pdf", tmp_path / "pdf"))
+    pages = pdf_pages(office.convert(envelopes, "pdf", tmp_path / "pdf"))
     names = [f"{hon.rstrip('.')} {first} {last}" for hon, first, last in PANEL]
     names += ["Dr Jonas Weber", "Ms Claire Martin"]
     found = []
