@@ -21,6 +21,7 @@ from lxml import etree
 from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
+from .ooxml import check_well_formed
 from .safewrite import Fingerprint, fingerprint, preflight, step
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
@@ -190,7 +191,9 @@ def verify_bytes(
             if same and memo is not None:
                 return memo[3]  # these very bytes passed every check below already
             for member in result.changed_members:
-                etree.fromstring(zf.read(member), XML_PARSER)
+                check_well_formed(
+                    zf.read(member), huge_tree=True
+                )  # no tree: a big sheet is not held twice
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"

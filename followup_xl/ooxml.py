@@ -38,3 +38,27 @@ def wrapped_lines(text: str, chars_per_line: int) -> int:
     Spreadsheets do not grow a row for wrapped text on opening, so the writer sizes it.
     """
     return max(1, -(-len(text) // chars_per_line))
+
+
+class _Nothing:
+    """A parser target that keeps nothing, so that a check builds no tree."""
+
+    def close(self) -> None:
+        return None
+
+
+def check_well_formed(data: bytes, *, huge_tree: bool = False) -> None:
+    """Raise lxml's XMLSyntaxError unless data is well-formed XML; no tree is built.
+
+    No entity is resolved and nothing fetched; `huge_tree` lifts libxml2's size limits.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        target=_Nothing(),  # type: ignore[arg-type]
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=huge_tree,
+    )
+    etree.fromstring(data, parser)

@@ -128,13 +128,13 @@ def assert_linear(counts: dict[int, dict[str, int]]) -> None:
 
 
 def test_reading_is_linear(books: dict[int, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cells parsed and values converted grow with the workbook, and the file is read once."""
+    """Numbers converted and cells typed grow with the workbook, and the file is read once."""
     from followup_xl.read import reader, stream
 
     counts = {}
     for k, path in books.items():
         calls = Calls(monkeypatch)
-        calls.count(stream, "_value")
+        calls.count(stream, "_convert")
         calls.count(reader._Reader, "convert")
         calls.count(stream, "_read_sheet")
         reader.read_workbook(path)
@@ -195,14 +195,14 @@ def test_marking_is_linear_and_reads_each_workbook_once(
         path = tmp_path / f"m{k}.xlsx"
         path.write_bytes(source.read_bytes())
         calls = Calls(monkeypatch)
-        calls.count(stream, "_value")
+        calls.count(stream, "_convert")
         calls.count(cells.CellWriter, "xml")
         calls.count(marks, "_read_named")
         calls.count(patch, "patch")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
         result = run_batch(path, RunOptions(today=TODAY, letters=False))
         assert result.marked is not None and result.marked.backup is not None
-        counts[k] = {"cells read": calls.n["_value"], "cells written": calls.n["xml"]}
+        counts[k] = {"numbers read": calls.n["_convert"], "cells written": calls.n["xml"]}
         assert calls.n["_read_named"] == 2, "the old and the new workbook, each read once"
         assert calls.n["patch"] == 1, "the patch planned and verified is the one written"
         monkeypatch.undo()

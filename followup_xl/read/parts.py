@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import zipfile
 from typing import IO, Any
@@ -13,7 +14,9 @@ def local_name(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _parser() -> Any:
+@functools.cache
+def parser() -> Any:
+    """Return the XML parser for workbook parts: no entities, network or DTD (one per process)."""
     from lxml import etree
 
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -49,7 +52,7 @@ class Package:
         from lxml import etree
 
         with self.open(part) as fh:
-            return etree.parse(fh, _parser()).getroot()
+            return etree.parse(fh, parser()).getroot()
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Return {rId: (type, target part)} of a part's relationships."""

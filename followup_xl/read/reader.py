@@ -93,6 +93,8 @@ class _Reader:
         self.layouts: dict[str, SheetLayout] = {}
         self.country = "US"
         self.profile_sheet: str | None = None
+        #: (choices, trimmed text) -> the allowed value it picks, for text seen before
+        self.picked: dict[tuple[tuple[str, ...], str], str] = {}
 
     def problem(
         self, message: str, sheet: str | None = None, cell: str | None = None, blocking: bool = True
@@ -200,6 +202,15 @@ class _Reader:
 
     def convert(self, sheet: str, row: int, pos: int, col: C.Column, value: Any) -> Any:
         """Convert one cell by its contract type, recording a problem when it cannot."""
+        if type(value) is str and value.isascii() and "_x" not in value and "\r" not in value:
+            # the common case, kept fast for big workbooks: plain text, or a list value seen
+            # before (what the general path below returns for them, without its checks)
+            text = value.strip()
+            if text:
+                if col.kind == C.TEXT:
+                    return text
+                if col.kind == C.LIST and (col.choices, text) in self.picked:
+                    return self.picked[col.choices, text]
         try:
             if is_blank(value):
                 if col.required:
@@ -226,6 +237,7 @@ class _Reader:
         text = check_encodable(clean_text(value))
         hit = choice_index(col.choices).get(C.norm_header(text))
         if hit:
+            self.picked[col.choices, text] = hit
             return hit
         near = closest(text, col.choices)
         allowed = ", ".join(col.choices)

@@ -23,9 +23,9 @@ from typing import Any
 
 from ..contract import col_letter
 from ..errors import Problem, WorkbookError
-from ..ooxml import is_date1904
+from ..ooxml import check_well_formed, is_date1904
 from .formats import DURATION, TIME, SharedStrings, Styles, rich_text, unescape
-from .parts import Package, local_name
+from .parts import Package, local_name, parser
 from .sniff import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, check_members
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -223,6 +223,67 @@ def _ref(ref: str) -> tuple[int, int] | None:
     return int(m[2]) - 1, col
 
 
+class _Store:
+    """The cells of one sheet that hold a value, kept within the reader's limits."""
+
+    def __init__(self, book: str, sheet: str, problems: list[Problem], limits: bool) -> None:
+        self.grid = Grid()
+        self.book, self.sheet, self.problems, self.limits = book, sheet, problems, limits
+
+    def element(self, el: Any, r: int, c: int, ctx: _Context) -> bool:
+        """Keep a parsed <c> element's value; return False when the sheet has too many rows."""
+        if self.limits and c >= MAX_COLUMNS:
+            self.beyond(r, c, _raw_value(el) not in ("", None))
+            return True
+        return self.put(r, c, _value(el, *ctx))
+
+    def beyond(self, r: int, c: int, held: bool) -> None:
+        """Note a cell right of the last column read: it counts only for the far corner."""
+        if not held:
+            return
+        grid = self.grid
+        if c > grid.far[1]:
+            grid.far = (r, c)
+        if r == 0:
+            self.problems.append(Problem(self.book, (
+                f"has a header beyond column {col_letter(MAX_COLUMNS)}, the last column the "
+                f"tool reads ({MAX_COLUMNS:,} columns) — move it left"
+            ), self.sheet, f"{col_letter(c + 1)}1"))  # fmt: skip
+
+    def put(self, r: int, c: int, value: Any) -> bool:
+        """Keep one value; return False when the sheet has more rows than the tool reads."""
+        if _empty(value):
+            return True
+        grid = self.grid
+        if c > grid.far[1]:
+            grid.far = (r, c)
+        cells = grid.cells
+        if not self.limits:
+            cells.setdefault(r, {})[c] = value
+            return True
+        if type(value) is str and len(value) > MAX_CELL_CHARS:
+            self.problems.append(Problem(self.book, (
+                f"holds {len(value):,} characters, more than Excel's limit of "
+                f"{MAX_CELL_CHARS:,} for one cell — shorten it"
+            ), self.sheet, f"{col_letter(c + 1)}{r + 1}"))  # fmt: skip
+            value = value[:200]
+        row = cells.get(r)
+        if row is None:
+            if len(cells) >= MAX_ROWS + 1:
+                self.problems.append(Problem(self.book, (
+                    f"has more than {MAX_ROWS:,} rows holding data, the limit the tool "
+                    "reads — delete the rows that are not part of your job search"
+                ), self.sheet, f"{r + 1}:{r + 1}"))  # fmt: skip
+                return False
+            row = cells[r] = {}
+        row[c] = value
+        return True
+
+
+#: What turns a cell's XML into a value: styles, shared strings, the 1904 date system.
+_Context = tuple[Styles, SharedStrings, bool]
+
+
 def _read_sheet(
     pkg: Package,
     part: str,
@@ -233,10 +294,27 @@ def _read_sheet(
     problems: list[Problem],
     limits: bool = True,
 ) -> Grid:
+    ctx = (styles, strings, date1904)
+    scannable = _scannable(pkg, part)
+    if scannable is not None:
+        found: list[Problem] = []
+        store = _Store(pkg.name, sheet, found, limits)
+        try:
+            _scan(*scannable, store, ctx)
+        except _NotScannable:
+            pass
+        else:
+            problems.extend(found)
+            return store.grid
+    store = _Store(pkg.name, sheet, problems, limits)
+    _stream(pkg, part, store, ctx)
+    return store.grid
+
+
+def _stream(pkg: Package, part: str, store: _Store, ctx: _Context) -> None:
+    """Read a sheet part through lxml, a row at a time (any XML a worksheet may hold)."""
     from lxml import etree
 
-    grid = Grid()
-    cells = grid.cells
     r = -1
     with pkg.open(part) as fh:
         # Whole rows at their end: a row's cells are complete then, and one event per row
@@ -257,46 +335,155 @@ def _read_sheet(
                     c += 1
                 else:
                     r, c = pos
-                if limits and c >= MAX_COLUMNS:
-                    if _raw_value(el) not in ("", None):
-                        if c > grid.far[1]:
-                            grid.far = (r, c)
-                        if r == 0:
-                            problems.append(Problem(pkg.name, (
-                                f"has a header beyond column {col_letter(MAX_COLUMNS)}, the "
-                                f"last column the tool reads ({MAX_COLUMNS:,} columns) — move "
-                                "it left"
-                            ), sheet, f"{col_letter(c + 1)}1"))  # fmt: skip
-                    continue
-                value = _value(el, styles, strings, date1904)
-                if _empty(value):
-                    continue
-                if c > grid.far[1]:
-                    grid.far = (r, c)
-                if not limits:
-                    cells.setdefault(r, {})[c] = value
-                    continue
-                if type(value) is str and len(value) > MAX_CELL_CHARS:
-                    problems.append(Problem(pkg.name, (
-                        f"holds {len(value):,} characters, more than Excel's limit of "
-                        f"{MAX_CELL_CHARS:,} for one cell — shorten it"
-                    ), sheet, f"{col_letter(c + 1)}{r + 1}"))  # fmt: skip
-                    value = value[:200]
-                row = cells.get(r)
-                if row is None:
-                    if len(cells) >= MAX_ROWS + 1:
-                        problems.append(Problem(pkg.name, (
-                            f"has more than {MAX_ROWS:,} rows holding data, the limit the tool "
-                            "reads — delete the rows that are not part of your job search"
-                        ), sheet, f"{r + 1}:{r + 1}"))  # fmt: skip
-                        return grid
-                    row = cells[r] = {}
-                row[c] = value
+                if not store.element(el, r, c, ctx):
+                    return
             row_el.clear(keep_tail=False)
             parent = row_el.getparent()
             while parent is not None and row_el.getprevious() is not None:
                 del parent[0]
-    return grid
+
+
+#: A sheet part larger than this (uncompressed) is streamed through lxml, never held whole.
+SCAN_MAX_BYTES = 256 << 20
+#: False reads every sheet through lxml (the reference the scanner is tested against).
+SCAN = True
+
+_MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+#: The cells Excel, LibreOffice, openpyxl and XlsxWriter write, and (last group) any other
+#: cell start, which is parsed on its own.
+_CELL = re.compile(
+    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?'
+    r"(?:/>|>(?:(?:<f>[^<]*</f>|<f [^<>]*/>|<f [^<>]*>[^<]*</f>)?<v>([^<]*)</v>"
+    r"|<is><t>([^<]*)</t></is>)?</c>)"
+    r"|(<c(?=[\s/>]))"
+)
+_ATTRS = r"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+_START = re.compile(rf"<c{_ATTRS}(/?)>")
+_ROOT = re.compile(rf"<worksheet({_ATTRS})>")
+_DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
+_ANY_CELL = re.compile(r"<c[\s/>]")
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_DECL_ENCODING = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+class _NotScannable(Exception):
+    """The sheet holds XML the scanner does not read: lxml reads it instead."""
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name[0] != "#":
+        return _NAMED[name]
+    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+
+
+def xml_text(raw: str) -> str:
+    """Return character data as an XML parser gives it: line ends normalised, entities undone."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return _ENTITY.sub(_entity, raw) if "&" in raw else raw
+
+
+def _scannable(pkg: Package, part: str) -> tuple[str, str] | None:
+    """Return a sheet part's text and root tag when the scanner can read it, else None.
+
+    The scanner reads UTF-8 parts in the main namespace with no prefix, no DTD, comment,
+    CDATA section or processing instruction, and only after lxml found them well-formed.
+    """
+    name = pkg.member(part)
+    if not SCAN or name is None or pkg.zf.getinfo(name).file_size > SCAN_MAX_BYTES:
+        return None
+
+    with pkg.open(part) as fh:  # refuses a DTD, as the streaming reader does
+        data = fh.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    declared = _DECL_ENCODING.match(text)
+    if declared and declared[1].lower().replace("-", "").replace("_", "") != "utf8":
+        return None
+    if "<!" in text or text.find("<?", 1) != -1:
+        return None
+    root = _ROOT.search(text)
+    if root is None or _DEFAULT_NS.findall(text) not in ([n] for n in _MAIN_NAMESPACES):
+        return None
+    if _DEFAULT_NS.search(root[1]) is None:
+        return None
+    # well-formed, or lxml's error, as the streaming reader would raise it (no tree is built)
+    check_well_formed(data)
+    return text, root[0]
+
+
+def _scan(text: str, root: str, store: _Store, ctx: _Context) -> None:
+    """Read a sheet's cells from its text, the common forms by pattern, others one by one."""
+    styles, strings, date1904 = ctx
+    limits, put, grid = store.limits, store.put, store.grid
+    cells = grid.cells
+    columns = _COLUMNS
+    for m in _CELL.finditer(text):
+        letters, digits, s, t, v, inline, other = m.groups()
+        if other is not None:
+            el = _odd_cell(text, m.start(), root)
+            pos = _ref(el.get("r") or "")
+            if pos is None:
+                raise _NotScannable  # a cell placed by its position in the row
+            if not store.element(el, *pos, ctx):
+                return
+            continue
+        r = int(digits) - 1
+        c = columns.get(letters)
+        if c is None:
+            c = _ref(letters + digits)[1]  # type: ignore[index]
+        # raw: what the cell's first <v> or <is> reads, as _raw_value has it
+        if v:
+            raw = xml_text(v) if "&" in v or "\r" in v else v
+        elif inline is not None:
+            raw = (xml_text(inline) if "&" in inline or "\r" in inline else inline).strip(_SPACE)
+            if "_x" in raw:
+                raw = unescape(raw)
+        else:
+            raw = None
+        if t == "inlineStr":
+            value: Any = "" if inline is None else raw
+        elif t == "s":
+            value = None if raw is None else strings.get(raw)
+        else:
+            value = _convert(t or "n", raw, s, styles, strings, date1904)
+        if limits and c >= MAX_COLUMNS:
+            store.beyond(r, c, raw not in ("", None))
+            continue
+        if type(value) is str and 0 < len(value) <= MAX_CELL_CHARS and c <= grid.far[1]:
+            row = cells.get(r)
+            if row is not None:  # the common case, as put would keep it
+                row[c] = value
+                continue
+        if not put(r, c, value):
+            return
+
+
+#: The white space a <t> loses unless it says xml:space="preserve".
+_SPACE = " \t\r\n"
+
+
+def _odd_cell(text: str, start: int, root: str) -> Any:
+    """Parse the one cell starting at `start` with lxml, in the sheet's namespaces."""
+    from lxml import etree
+
+    m = _START.match(text, start)
+    if m is None:
+        raise _NotScannable
+    end = m.end()
+    if not m[1]:
+        close = text.find("</c>", end)
+        if close < 0 or _ANY_CELL.search(text, end, close):
+            raise _NotScannable  # a cell inside a cell: not SpreadsheetML's own
+        end = close + 4
+    return etree.fromstring(f"{root}{text[start:end]}</worksheet>", parser())[0]
 
 
 def _raw_value(el: Any) -> str | None:
@@ -318,7 +505,13 @@ def _value(el: Any, styles: Styles, strings: SharedStrings, date1904: bool) -> A
             if type(tag) is str and (tag[-3:] == "}is" or tag == "is"):
                 return rich_text(child)
         return ""
-    raw = _raw_value(el)
+    return _convert(t, _raw_value(el), el.get("s"), styles, strings, date1904)
+
+
+def _convert(
+    t: str, raw: str | None, s: str | None, styles: Styles, strings: SharedStrings, date1904: bool
+) -> Any:
+    """Return the value of a cell of type `t`, style `s`, whose <v> (or <is>) reads `raw`."""
     if raw is None:
         return None
     if t == "s":
@@ -336,7 +529,7 @@ def _value(el: Any, styles: Styles, strings: SharedStrings, date1904: bool) -> A
         number = float(raw)
     except ValueError:
         return raw
-    kind = styles.kind(el.get("s"))
+    kind = styles.kind(s)
     if kind is not None and number == number and abs(number) != float("inf"):
         return serial_value(number, kind, date1904)
     if number.is_integer():

@@ -44,6 +44,8 @@ NEW_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
 XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
 )
+
+
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
