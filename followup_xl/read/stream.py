@@ -161,7 +161,9 @@ def _unreadable(exc: BaseException) -> str:
     )
 
 
-def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True) -> Workbook:
+def workbook_parts(pkg: Package) -> tuple[list[tuple[str, str, str]], dict, bool]:
+    """Return the sheets (name, relationship type, part), the workbook's relationships and
+    whether it counts dates from 1904; raise WorkbookError when the zip is no workbook."""
     root_rels = pkg.rels("")
     wb_part = next(
         (t for typ, t in root_rels.values() if typ.endswith("/officeDocument")), None
@@ -184,6 +186,11 @@ def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True
             rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), "")
             typ, part = rels.get(rid, ("", ""))
             sheets.append((el.get("name", ""), typ, part))
+    return sheets, rels, date1904
+
+
+def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True) -> Workbook:
+    sheets, rels, date1904 = workbook_parts(pkg)
     book = Workbook([s[0] for s in sheets], {}, date1904)
     chosen = [
         (n, p)
