@@ -248,6 +248,14 @@ _LEFT_TO_LXML = {
         '<row r="1"><c t="inlineStr"><is><t>a</t></is></c><c><v>2</v></c></row>'
     ),
     "prefixed elements": _PREFIXED,
+    "a prefix for the main namespace too": _sheet(
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>p</x:t></x:is></x:c></x:row>'
+        '<row r="2"><c r="A2"><v>2</v></c></row>',
+        root=f'<worksheet xmlns="{_MAIN}" xmlns:x="{_MAIN}">',
+    ),
+    "a cell in another namespace": _sheet(
+        '<row r="1"><c r="A1"><v>1</v></c><q:c xmlns:q="urn:q" r="B1"><q:v>2</q:v></q:c></row>'
+    ),
     "a comment": _sheet('<row r="1"><!-- <c r="A1"><v>1</v></c> --><c r="B1"><v>2</v></c></row>'),
     "CDATA": _sheet(
         '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<c r="Z9">]]></t></is></c></row>'

@@ -372,6 +372,8 @@ _START = re.compile(rf"<c{_ATTRS}(/?)>")
 _ROOT = re.compile(rf"<worksheet({_ATTRS})>")
 _DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
 _ANY_CELL = re.compile(r"<c[\s/>]")
+#: A row or cell with a prefix: lxml reads it as one, the scanner would not see it.
+_PREFIXED = re.compile(r"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DECL_ENCODING = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
@@ -419,6 +421,8 @@ def _scannable(pkg: Package, part: str) -> tuple[str, str] | None:
     root = _ROOT.search(text)
     if root is None or _DEFAULT_NS.findall(text) not in ([n] for n in _MAIN_NAMESPACES):
         return None
+    if sum(text.count(n) for n in _MAIN_NAMESPACES) != 1 or _PREFIXED.search(text):
+        return None  # a prefix for the main namespace, or a row or cell in another one
     if _DEFAULT_NS.search(root[1]) is None:
         return None
     # well-formed, or lxml's error, as the streaming reader would raise it (no tree is built)

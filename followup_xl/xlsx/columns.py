@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from lxml import etree
 
@@ -58,13 +59,25 @@ class SheetMarker:
         if sheet.rel_type != REL_WORKSHEET or pkg.find(sheet.part) is None:
             raise WriteError(f"{pkg.name}: {sheet.name} is not a worksheet, so it cannot be marked")
         self.sheet = sheet
-        self.tree = pkg.tree(sheet.part)
+        self.tree = self._load()
         self.root = self.tree.getroot()
         sheet_data = self.root.find(q("sheetData"))
         if sheet_data is None:
             raise WriteError(f"{pkg.name}: {sheet.name} has no cell table (sheetData)")
         self.sheet_data = sheet_data
         self.had_formula = False
+
+    def _load(self) -> etree._ElementTree:
+        """Return the worksheet part parsed whole."""
+        return self.pkg.tree(self.sheet.part)
+
+    def _rows(self) -> dict[int, Any]:
+        """Return the sheet's rows by number."""
+        return materialize_rows(self.sheet_data)
+
+    def _row(self, r: int) -> etree._Element | None:
+        """Return row r as an element (it may be changed), or None when the sheet has none."""
+        return self.rows.get(r)
 
     def plan(self, sst: SharedStrings, *, take_over: bool = False) -> list[str]:
         """Choose the three columns; return the user's columns in the way (nothing changed).
@@ -74,11 +87,11 @@ class SheetMarker:
         in any row, so no cell the user typed, with or without a header, is under them.
         """
         m = self.marks
-        rows = materialize_rows(self.sheet_data)
+        rows = self._rows()
         self.rows = rows
         headed: dict[str, list[int]] = {}
         texts: dict[int, str] = {}
-        header = rows.get(m.header_row)
+        header = self._row(m.header_row)
         if header is not None:
             wanted = {norm_header(n): n for n in MARK_COLUMNS}
             for col, c in sorted(row_cells(header, m.header_row).items()):
@@ -126,7 +139,7 @@ class SheetMarker:
         self.cols = (out[0], out[1], out[2])
         return conflicts
 
-    def _last_used_column(self, rows: dict[int, etree._Element], skip: set[int]) -> int:
+    def _last_used_column(self, rows: dict[int, Any], skip: set[int]) -> int:
         """Return the last column holding a value or formula in any row (`skip` aside)."""
         last = 0
         for r, row in rows.items():
@@ -155,17 +168,15 @@ class SheetMarker:
             raise WriteError(f"{name}: row {bad[0]} is outside Excel's 1 to {MAX_ROW} rows")
         if m.header_row in set(m.data_rows) | set(m.values):
             raise ValueError(f"{name}: header row {m.header_row} is also listed as a data row")
-        rows = self.rows
         cols = self.cols
         # Columns found by their headers are the tool's from an earlier run, all the way down:
         # a mark left on a row the user has since emptied is cleared too.
-        targets |= self._rows_with_cells_in(rows, self.reused, below=m.header_row)
+        targets |= self._rows_with_cells_in(self.reused, below=m.header_row)
         self._check_merges(targets, cols)
         self._check_tables(cols)
         styles = self.cells
         header_style = styles.styles.xf(bold=True, fill=HEADER_FILL)
         owned: set[tuple[int, int]] = set()
-        new_rows: list[etree._Element] = []
         planned: list[tuple[int, list[int]]] = []
         markup: list[str] = []
         for r in sorted(targets):
@@ -187,6 +198,17 @@ class SheetMarker:
                     written.append(col)
                     markup.append(x)
             planned.append((r, written))
+        self._write(planned, markup, cols)
+        self._dimension(owned)
+        self._widths(cols)
+        self._save()
+        return cols, owned
+
+    def _write(self, planned: list[tuple[int, list[int]]], markup: list[str],
+               cols: tuple[int, int, int]) -> None:  # fmt: skip
+        """Put the new cells (`markup`, in `planned` order) into their rows, old marks out."""
+        rows = self.rows
+        new_rows: list[etree._Element] = []
         # one parse for all new cells, rather than one per row
         parsed = iter(
             etree.fromstring(f'<row xmlns="{NS_MAIN}">{"".join(markup)}</row>', XML_PARSER)
@@ -208,10 +230,10 @@ class SheetMarker:
             ordered = sorted(rows.items())
             others = [c for c in self.sheet_data if c.tag != q("row")]
             self.sheet_data[:] = [row for _, row in ordered] + others
-        self._dimension(owned)
-        self._widths(cols)
+
+    def _save(self) -> None:
+        """Put the changed worksheet part into the package."""
         self.pkg.put(self.sheet.part, self.pkg.serialize(self.tree))
-        return cols, owned
 
     def _put_cells(
         self, row: etree._Element, r: int, cols: tuple[int, ...], xml_cells: list
@@ -272,15 +294,13 @@ class SheetMarker:
                 )
         self.had_formula = True
 
-    @staticmethod
-    def _rows_with_cells_in(
-        rows: dict[int, etree._Element], cols: set[int], *, below: int
-    ) -> set[int]:
+    def _rows_with_cells_in(self, cols: set[int], *, below: int) -> set[int]:
+        """Return the rows below `below` holding a cell in one of `cols`."""
         if not cols:
             return set()
         first = min(cols)
         found = set()
-        for r, row in rows.items():
+        for r, row in self.rows.items():
             if r <= below:
                 continue
             for c in row.iterchildren(q("c"), reversed=True):

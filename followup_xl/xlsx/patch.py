@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from ..contract import DUE_SHEET
 from ..errors import WriteError
+from . import splice
 from .cells import CellWriter
-from .columns import ColumnMarks, SheetMarker
+from .columns import ColumnMarks
 from .duesheet import DueTable, due_sheet_xml
 from .package import NS_MAIN, NS_R, REL_WORKSHEET, STRICT_MAIN, STRICT_R, Package
 from .sheetread import SharedStrings
@@ -90,7 +91,7 @@ def patch(
             f'one: rename your sheet (e.g. "My {sheet.name}"), or pass {TAKE_OVER_OPTION} to '
             "hand it over to the tool"
         )
-    markers = [SheetMarker(pkg, wb, cells, marks) for marks in columns]
+    markers = [splice.marker(pkg, wb, cells, marks) for marks in columns]
     for marker in markers:
         problems += marker.plan(sst, take_over=take_over)
     if problems:

@@ -1,0 +1,277 @@
+"""Write the mark columns into a sheet's XML text, row by row, never parsing the whole sheet.
+
+Parsed into an lxml tree, a 30 MB Contacts sheet takes about fifteen times its size in memory,
+and all of it is written out again although only the last cells of some rows change.
+SpliceMarker keeps the sheet as text. What surrounds the rows (dimension, column widths,
+merged cells) is parsed and written as SheetMarker does; the rows are found by pattern; a row
+that gets marks has its cells from the first mark column on replaced, in the text, by what
+SheetMarker would put there. The bytes of every other row stay as they were.
+
+Only sheets whose XML the patterns describe exactly are spliced: UTF-8, the main namespace
+unprefixed and declared once, no DTD, comment, CDATA or processing instruction, every row
+numbered in ascending order, every cell with its reference first. Any other sheet (Strict
+files among them) is marked by SheetMarker, through the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..ooxml import check_well_formed
+from .cells import CellWriter
+from .columns import ColumnMarks, SheetMarker
+from .package import NS_MAIN, XML_PARSER, Package, col_index
+from .workbook import WorkbookPart
+
+#: False marks every sheet through the tree (the reference the splicer is tested against).
+SPLICE = True
+
+
+class NotSpliceable(Exception):
+    """The sheet's XML is not one the splicer writes: SheetMarker marks it."""
+
+
+def marker(pkg: Package, wb: WorkbookPart, cells: CellWriter, marks: ColumnMarks) -> SheetMarker:
+    """Return the marker for one sheet: a SpliceMarker when it can, else a SheetMarker."""
+    if SPLICE:
+        try:
+            return SpliceMarker(pkg, wb, cells, marks)
+        except NotSpliceable:
+            pass
+    return SheetMarker(pkg, wb, cells, marks)
+
+
+_DECLARATION = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
+_ROOT = re.compile(r"""<worksheet(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
+_SHEET_DATA = re.compile(r"<sheetData\s*(/?)>")
+#: A row: a start tag of plain attributes, then nothing or everything up to its end tag.
+_ROW = re.compile(r'<row(?:\s+[\w:.-]+="[^"<>]*")*\s*(?:/>|>.*?</row>)', re.DOTALL)
+_ROW_NUMBER = re.compile(r'\sr="([0-9]+)"')
+_ANY_CELL = re.compile(r"<c[\s/>]")
+_PREFIXED = re.compile(r"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_PLAIN_CELL = re.compile(r'<c r="[A-Z]{1,3}[0-9]{1,7}"(?:\s+[\w:.-]+="[^"<>]*")*\s*/?>')
+_CELL_COLUMN = re.compile(r'<c r="([A-Z]{1,3})')
+_FILLED_VALUE = re.compile(r"<v(?:\s[^>]*)?>[^<]")
+_SPANS = re.compile(r'\sspans="([^"]*)"')
+_CELL_AT = '<c r="'
+
+
+class SpliceMarker(SheetMarker):
+    """A SheetMarker that keeps the rows as text (see the module's docstring)."""
+
+    def _load(self) -> etree._ElementTree:
+        """Return the sheet without its rows, parsed; keep the rows as text."""
+        if self.pkg.strict:
+            raise NotSpliceable
+        data = self.pkg.read(self.sheet.part)
+        if data is None or data[:3] == b"\xef\xbb\xbf":
+            raise NotSpliceable
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotSpliceable from exc
+        declared = _DECLARATION.match(text)
+        if declared and declared[1].lower().replace("-", "") != "utf8":
+            raise NotSpliceable
+        if "<!" in text or text.find("<?", 1) != -1 or text.count("<sheetData") != 1:
+            raise NotSpliceable
+        root = _ROOT.search(text)
+        opened = _SHEET_DATA.search(text)
+        if root is None or opened is None or _DEFAULT_NS.findall(text) != [NS_MAIN]:
+            raise NotSpliceable
+        if text.count(NS_MAIN) != 1 or _PREFIXED.search(text):
+            raise NotSpliceable  # a prefix for the main namespace, or a row or cell in another
+        try:
+            check_well_formed(data, huge_tree=True)
+        except etree.XMLSyntaxError as exc:
+            raise NotSpliceable from exc  # SheetMarker says where
+        if opened[1]:
+            body, after = "", opened.end()
+        else:
+            close = text.find("</sheetData>", opened.end())
+            body, after = text[opened.end() : close], close + len("</sheetData>")
+        if len(_ANY_CELL.findall(body)) != len(_PLAIN_CELL.findall(body)):
+            raise NotSpliceable  # a cell without its reference first
+        self.root_tag = root[0]
+        self.texts, self.gaps, self.lead = _split_rows(body)
+        shell = f"{text[: opened.start()]}<sheetData/>{text[after:]}"
+        return etree.ElementTree(etree.fromstring(shell.encode("utf-8"), XML_PARSER))
+
+    def _rows(self) -> dict[int, str]:
+        return self.texts
+
+    def _row(self, r: int) -> etree._Element | None:
+        text = self.texts.get(r)
+        if text is None:
+            return None
+        return etree.fromstring(f"{self.root_tag}{text}</worksheet>", XML_PARSER)[0]
+
+    def _last_used_column(self, rows: dict[int, str], skip: set[int]) -> int:
+        last = 0
+        for text in rows.values():
+            for col, start in _cells_from_right(text):
+                if col <= last:
+                    break
+                if col in skip or not _has_content(text[start : _cell_end(text, start)]):
+                    continue
+                last = col
+                break
+        return last
+
+    def _rows_with_cells_in(self, cols: set[int], *, below: int) -> set[int]:
+        if not cols:
+            return set()
+        first = min(cols)
+        found = set()
+        for r, text in self.texts.items():
+            if r <= below:
+                continue
+            for col, _ in _cells_from_right(text):
+                if col in cols:
+                    found.add(r)
+                    break
+                if col < first:
+                    break
+        return found
+
+    def _write(self, planned: list[tuple[int, list[int]]], markup: list[str],
+               cols: tuple[int, int, int]) -> None:  # fmt: skip
+        given = iter(markup)
+        for r, written in planned:
+            new = [(col, next(given)) for col in written]
+            text = self.texts.get(r)
+            if text is None:
+                if new:
+                    cells = "".join(x for _, x in sorted(new, key=lambda item: item[0]))
+                    self.texts[r] = f'<row r="{r}">{cells}</row>'
+                continue
+            self.texts[r] = self._splice(text, r, cols, new)
+
+    def _splice(self, text: str, r: int, cols: tuple[int, ...], new: list[tuple[int, str]]) -> str:
+        """Return a row's XML with its cells in `cols` replaced by `new`, as _put_cells does."""
+        first = min(cols)
+        tag_end = text.find(">") + 1
+        start_tag = text[:tag_end]
+        if start_tag.endswith("/>"):  # an empty row
+            if not new:
+                return text
+            start_tag, inner = start_tag[:-2].rstrip() + ">", ""
+        else:
+            inner = text[tag_end : -len("</row>")]
+        # A cell's stretch is the cell and the white space after it (lxml's "tail"): lxml
+        # removes a cell with its tail and adds new ones after the tail of the cell before.
+        tail = []  # the cells from the first mark column on, right to left
+        cut = _blank_end(inner, 0)  # where new cells go when no cell is left of them
+        for col, start in _cells_from_right(inner):
+            end = _blank_end(inner, _cell_end(inner, start))
+            if col < first:
+                cut = end
+                break
+            tail.append((col, start, end))
+        if not tail and not new:
+            return text
+        for col, start, end in tail:
+            cell = inner[start:end]
+            if col in cols and "<f" in cell:
+                self._check_replaced(self._cell(cell.rstrip()), col, r)
+        keep = [(col, inner[start:end]) for col, start, end in tail if col not in cols]
+        merged = "".join(x for _, x in sorted(keep + new, key=lambda item: item[0]))
+        if tail:
+            lo, hi = min(s for _, s, _ in tail), max(e for _, _, e in tail)
+        else:
+            lo = hi = cut
+        spans = _SPANS.search(start_tag)
+        if spans and new:
+            nums = [int(x) for x in re.findall(r"\d+", spans[1])]
+            added = [col for col, _ in new]
+            wanted = f"{min(nums + added)}:{max(nums + added)}"
+            if wanted != spans[1]:
+                start_tag = f"{start_tag[: spans.start(1)]}{wanted}{start_tag[spans.end(1) :]}"
+        return f"{start_tag}{inner[:lo]}{merged}{inner[hi:]}</row>"
+
+    def _cell(self, xml: str) -> etree._Element:
+        return etree.fromstring(f"{self.root_tag}{xml}</worksheet>", XML_PARSER)[0]
+
+    def _save(self) -> None:
+        shell = self.pkg.serialize(self.tree).decode("utf-8")
+        if shell.count("<sheetData/>") != 1:
+            raise AssertionError("the sheet's shell lost its one empty sheetData")
+        if self.texts:
+            order = sorted(self.texts)
+            rows = "".join(f"{self.texts[r]}{self.gaps.get(r, '')}" for r in order)
+            body = f"<sheetData>{self.lead}{rows}</sheetData>"
+        else:
+            body = f"<sheetData>{self.lead}</sheetData>" if self.lead else "<sheetData/>"
+        self.pkg.put(self.sheet.part, shell.replace("<sheetData/>", body, 1).encode("utf-8"))
+
+
+def _split_rows(body: str) -> tuple[dict[int, str], dict[int, str], str]:
+    """Return the rows of a sheetData's text by number, the white space after each, and before
+    the first; raise NotSpliceable unless the text is rows and white space, numbered upwards."""
+    texts: dict[int, str] = {}
+    gaps: dict[int, str] = {}
+    pos = 0
+    last = 0
+    lead = ""
+    for m in _ROW.finditer(body):
+        gap = body[pos : m.start()]
+        if gap.strip():
+            raise NotSpliceable  # something between rows the pattern does not know
+        if last:
+            gaps[last] = gap
+        else:
+            lead = gap
+        number = _ROW_NUMBER.search(body, m.start(), body.find(">", m.start()))
+        if number is None or int(number[1]) <= last:
+            raise NotSpliceable  # rows placed by position, or out of order
+        last = int(number[1])
+        texts[last] = m[0]
+        pos = m.end()
+    rest = body[pos:]
+    if rest.strip():
+        raise NotSpliceable
+    if last:
+        gaps[last] = rest
+    else:
+        lead = rest
+    return texts, gaps, lead
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _cells_from_right(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (1-based column, start) of a row's cells, the last first."""
+    pos = text.rfind(_CELL_AT)
+    while pos >= 0:
+        letters = _CELL_COLUMN.match(text, pos)[1]  # type: ignore[index]
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = _COLUMNS[letters] = col_index(letters)
+        yield col, pos
+        pos = text.rfind(_CELL_AT, 0, pos)
+
+
+def _cell_end(text: str, start: int) -> int:
+    """Return where the cell starting at `start` ends (cells do not nest)."""
+    gt = text.find(">", start)
+    if text[gt - 1] == "/":
+        return gt + 1
+    return text.find("</c>", gt) + len("</c>")
+
+
+_BLANK = re.compile(r"\s*")
+
+
+def _blank_end(text: str, pos: int) -> int:
+    """Return where the white space starting at pos ends."""
+    return _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _has_content(cell: str) -> bool:
+    """Return True when a cell's XML holds a value or a formula (sheetread.has_content)."""
+    return "<f" in cell or "<is" in cell or _FILLED_VALUE.search(cell) is not None
