@@ -6,6 +6,7 @@ workbook a user gets from `init` is exactly the workbook the tool can read.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -165,6 +166,7 @@ def norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def col_letter(index: int) -> str:
     """Return the Excel column letters of a 1-based column index (1 -> A, 28 -> AB)."""
     letters = ""

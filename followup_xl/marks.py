@@ -226,22 +226,22 @@ def _old_values(old: bytes, only: set[str] | None) -> Any:
 def _rows_compared(data: bytes, *, old: bytes, result: PatchResult, name: str) -> set[str]:
     """Compare the marked sheets row by row (read.rowdiff); return those it could compare."""
     from .contract import col_letter
-    from .read.rowdiff import changed_cells, row_values
+    from .read.rowdiff import compare
 
     done = set()
     for sheet, part in result.mark_parts.items():
-        differ = changed_cells(old, data, part, result.owned_cells.get(sheet, set()))
-        if differ is None:
+        headers = _header_cells(result, sheet, result.mark_columns[sheet])
+        compared = compare(old, data, part, result.owned_cells.get(sheet, set()), row=headers[0][0])
+        if compared is None:
             continue
+        differ, got = compared
         if differ:
             cells = [f"{col_letter(c)}{r}" for r, c in differ[:3]]
             raise WriteError(
                 f"{name}: {sheet} would change outside the tool's columns ({cells}); "
                 "nothing was written"
             )
-        headers = _header_cells(result, sheet, result.mark_columns[sheet])
-        got = row_values(data, part, headers[0][0])
-        if got is None or any(got.get(c) != h for _, c, h in headers):
+        if any(got.get(c) != h for _, c, h in headers):
             raise WriteError(f"{name}: {sheet}'s follow-up columns did not read back")
         done.add(sheet)
     return done

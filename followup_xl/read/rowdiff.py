@@ -35,6 +35,14 @@ def changed_cells(
     None means this comparison cannot be made (XML the scanner does not read, rows without
     numbers, styles that changed rather than grew): compare the whole sheets instead.
     """
+    compared = compare(old, new, part, skip, row=0)
+    return None if compared is None else compared[0]
+
+
+def compare(
+    old: bytes, new: bytes, part: str, skip: set[tuple[int, int]], *, row: int
+) -> tuple[list[tuple[int, int]], dict[int, Any]] | None:
+    """Return changed_cells and {1-based column: value} of row `row` in the new version."""
     with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(new)) as znew:
         before, after = _Side.open(zold, part), _Side.open(znew, part)
         if before is None or after is None:
@@ -42,11 +50,14 @@ def changed_cells(
         kinds_old, kinds_new = before.ctx[0].kinds, after.ctx[0].kinds
         if kinds_new[: len(kinds_old)] != kinds_old:
             return None  # a style index now means another kind of value: read whole sheets
+        asked: dict[int, Any] = {}
         try:
             rows_old = dict(before.rows())
             was_cells: dict[tuple[int, int], Any] = {}
             now_cells: dict[tuple[int, int], Any] = {}
             for r, segment in after.rows():
+                if r == row:
+                    asked = {c: v for (_, c), v in after.cells(segment).items()}
                 was = rows_old.pop(r, "")
                 if was != segment:
                     # the last cell that starts before the first byte that differs: every
@@ -63,7 +74,7 @@ def changed_cells(
         k for k in was_cells.keys() | now_cells.keys()
         if k not in skip and was_cells.get(k) != now_cells.get(k)
     }  # fmt: skip
-    return sorted(differ)
+    return sorted(differ), asked
 
 
 def row_values(data: bytes, part: str, row: int) -> dict[int, Any] | None:
@@ -91,6 +102,7 @@ class _Side:
 
     def __init__(self, text: str, root: str, ctx: _Context) -> None:
         self.text, self.root, self.ctx = text, root, ctx
+        self.store = _Store("workbook", "", [], limits=False)
 
     @classmethod
     def open(cls, zf: zipfile.ZipFile, part: str) -> _Side | None:
@@ -127,8 +139,17 @@ class _Side:
 
     def read(self, xml: str, row: int, into: dict[tuple[int, int], Any]) -> None:
         """Add the values of the cells in a stretch of row `row` to `into`, 1-based."""
-        for key, value in self.cells(xml).items():
-            if key[0] != row or key in into:
+        store = self.store
+        found = store.grid.cells
+        found.clear()
+        _scan(xml, self.root, store, self.ctx)
+        if not found:
+            return
+        if len(found) > 1 or row - 1 not in found:
+            raise _Unpaired  # a cell whose reference names another row
+        for c, value in found[row - 1].items():
+            key = (row, c + 1)
+            if key in into:
                 raise _Unpaired
             into[key] = value
 

@@ -21,6 +21,8 @@ class CellWriter:
     def __init__(self, styles: Styles, date1904: bool) -> None:
         self.styles = styles
         self.date1904 = date1904
+        #: (kind of value, bold, overdue, wrap, top) -> style, for values alike (_kind)
+        self.known: dict[tuple, int] = {}
 
     def style(
         self,
@@ -31,6 +33,26 @@ class CellWriter:
         wrap: bool = False,
         top: bool = False,
     ) -> int:
+        """Return the style of a cell holding value (the same for every value of its kind)."""
+        key = (self._kind(value), bold, overdue, wrap, top)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._style(value, bold, overdue, wrap, top)
+        return found
+
+    def _kind(self, value: Value) -> object:
+        """Return what of a value decides its style: plain text, formula-like text, a number,
+        a date or date-time Excel can show (or the value's type otherwise)."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return "formula" if value.startswith(FORMULA_START) else None
+        if isinstance(value, date):
+            shown = date_serial(value, self.date1904) is not None
+            return (datetime if isinstance(value, datetime) else date) if shown else "unshown"
+        return "number"
+
+    def _style(self, value: Value, bold: bool, overdue: bool, wrap: bool, top: bool) -> int:
         if value is None or (isinstance(value, str) and not value.startswith(FORMULA_START)):
             return self.styles.xf(
                 bold=bold,
