@@ -272,12 +272,25 @@ class _Reader:
             return []
         positions, last = head
         by_name = {c.name: c for c in columns}
+        plan = [(name, i, by_name[name], by_name[name].kind == C.TEXT)
+                for name, i in positions.items()]  # fmt: skip
+        where = list(positions.values())
+        convert = self.convert
         out = []
-        for row, raw in self.rows(sheet, frame, positions):
-            typed = {
-                name: self.convert(sheet, row, positions[name], by_name[name], v)
-                for name, v in raw.items()
-            }
+        for r, cells in frame.data_rows():
+            if all(is_blank(cells.get(i, "")) for i in where):
+                continue  # a blank row (rows() skips it too)
+            row = r + 1
+            typed = {}
+            for name, i, col, plain in plan:
+                v = cells.get(i, "")
+                # plain text, the common case, inline: what convert returns for it
+                if plain and type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
+                    text = v.strip()
+                    if text:
+                        typed[name] = text
+                        continue
+                typed[name] = convert(sheet, row, i, col, v)
             out.append((row, typed))
         self.layouts[canonical] = SheetLayout(
             name=sheet,
