@@ -237,15 +237,17 @@ def run_batch(
         lap("rules")
         result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path)
         columns = column_marks(book, actions)
-        # every refusal (ownership, merged cells, a damaged package, the backup folder) and
-        # every verification failure shows up here, before any file is written
-        plan_marks(
-            path, data, due=_due_table(actions, {}), columns=columns, take_over=options.take_over
-        )
+        # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
+        # up here, before any file is written. With letters to render, the Due sheet written
+        # later lists them, so that patch is verified when written (a failure then still
+        # leaves everything as it was), and this one is not verified twice over.
+        rendering = options.letters and any(a.makes_letter for a in actions)
+        plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
+                   take_over=options.take_over, verify=not rendering)  # fmt: skip
         lap("marks")
         with contextlib.ExitStack() as stack:
             batch = None
-            if options.letters and any(a.makes_letter for a in actions):
+            if rendering:
                 from .letters.batch import render_letters
                 from .letters.files import staging
                 from .letters.templates import check_templates
