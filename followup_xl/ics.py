@@ -98,18 +98,15 @@ def find_previous(out_dir: Path, today: date) -> Path | None:
 def build_calendar(
     book: Book, actions: Iterable[Action], *, today: date, previous: bytes | None = None
 ) -> tuple[bytes, list[str]]:
-    """Return the .ics bytes for the actions, and notes (e.g. an unreadable old calendar)."""
-    from icalendar import Calendar
+    """Return the .ics bytes for the actions, and notes (e.g. an unreadable old calendar).
 
+    The events are written as text (one per action, tens of thousands for a career centre);
+    icalendar reads the previous file and writes the events it cancels.
+    """
     cal_days = calendar_for(book.profile.country)
     contacts = {c.contact_id: c for c in book.contacts}
     stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
     sequence = max((today - _EPOCH).days, 0)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Follow-ups")
     kinds = calendar_kinds()
     current: set[str] = set()
     events = []
@@ -121,14 +118,20 @@ def build_calendar(
             continue
         current.add(uid)
         day = event_day(action, today, cal_days)
-        events.append((day, uid, _event(action, uid, day, contacts, stamp, sequence)))
+        events.append((day, uid, action))
     notes: list[str] = []
     cancelled = _cancelled(previous, current, today, stamp, sequence, notes)
-    for _, _, event in sorted(events, key=lambda e: (e[0], e[1])):
-        calendar.add_component(event)
-    for event in cancelled:
-        calendar.add_component(event)
-    return calendar.to_ical(), notes
+    head = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Follow-ups",
+    ]  # fmt: skip
+    out = ["".join(f"{_fold(line)}\r\n" for line in head)]
+    stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
+    for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
+        out.append(_event(action, uid, day, contacts, stamp_text, sequence))
+    out.extend(event.to_ical().decode("utf-8") for event in cancelled)
+    out.append("END:VCALENDAR\r\n")
+    return "".join(out).encode("utf-8"), notes
 
 
 def _event(
@@ -136,18 +139,16 @@ def _event(
     uid: str,
     day: date,
     contacts: dict[str, Contact],
-    stamp: datetime,
+    stamp: str,
     sequence: int,
-) -> Any:
-    """Return the VEVENT of one action, with its reminder."""
-    from icalendar import Alarm, Event
-
+) -> str:
+    """Return the VEVENT of one action, with its reminder, as iCalendar text."""
     call = action.kind in CALL_KINDS
     at, minutes = (CALL_AT, CALL_MINUTES) if call else (LETTER_AT, LETTER_MINUTES)
     contact = contacts.get(action.contact_id)
     who = (contact.display_name if contact else "") or action.who or action.company
     where = f" ({action.company})" if action.company and action.company not in who else ""
-    summary = f"{_VERBS.get(action.kind, action.kind.value)} {who}{where}"
+    summary = _text(f"{_VERBS.get(action.kind, action.kind.value)} {who}{where}")
     lines = [
         f"{action.rule}: {action.why}",
         f"Due: {action.due.isoformat()} ({action.status.value})",
@@ -156,23 +157,75 @@ def _event(
         lines.insert(0, f"Phone: {contact.phone}")
     if action.position:
         lines.append(f"Position: {action.position}")
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("sequence", sequence)
-    event.add("dtstart", datetime.combine(day, at))
-    event.add("duration", timedelta(minutes=minutes))
-    event.add("summary", summary)
-    event.add("description", "\n".join(lines))
-    event.add("categories", ["Follow-up", "Call" if call else "Letter"])
-    event.add("status", "CONFIRMED")
-    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: the time stays free
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", REMINDER)
-    alarm.add("description", summary)
-    event.add_component(alarm)
-    return event
+    start = datetime.combine(day, at).strftime("%Y%m%dT%H%M%S")
+    # icalendar's order of a VEVENT's properties, so the bytes stay what they were
+    props = [
+        f"SUMMARY:{summary}",
+        f"DTSTART:{start}",
+        f"DURATION:{_duration(timedelta(minutes=minutes))}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{_text(uid)}",
+        f"SEQUENCE:{sequence}",
+        f"CATEGORIES:Follow-up,{'Call' if call else 'Letter'}",
+        f"DESCRIPTION:{_text(chr(10).join(lines))}",
+        "STATUS:CONFIRMED",
+        "TRANSP:TRANSPARENT",  # a reminder, not a meeting: the time stays free
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        f"DESCRIPTION:{summary}",
+        f"TRIGGER:{_duration(REMINDER)}",
+        "END:VALARM",
+    ]
+    return "".join(f"{_fold(line)}\r\n" for line in ["BEGIN:VEVENT", *props, "END:VEVENT"])
+
+
+def _text(value: str) -> str:
+    """Return a TEXT value escaped (RFC 5545 3.3.11), as icalendar escapes it."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _duration(value: timedelta) -> str:
+    """Return a DURATION value: -PT15M, PT30M, PT1H30M, P1DT2H."""
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    days = f"{value.days}D" if value.days else ""
+    return f"{sign}P{days}{'T' + clock if clock else ''}" if days or clock else "PT0S"
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Return a content line folded to lines under `limit` octets (RFC 5545 3.1), as
+    icalendar folds it: never inside a character, nor right after a backslash."""
+    if len(line) < limit and line.isascii():
+        return line
+    folded: list[str] = []
+    chars: list[str] = []
+    count = 0
+    for ch in line:
+        size = len(ch.encode("utf-8"))
+        if chars and count + size >= limit:
+            if len(chars) > 1 and chars[-1] in "\\^":
+                carried = chars.pop()
+                folded.append("".join(chars))
+                chars, count = [carried], len(carried.encode("utf-8"))
+            else:
+                folded.append("".join(chars))
+                chars, count = [], 0
+        chars.append(ch)
+        count += size
+    if chars:
+        folded.append("".join(chars))
+    return "\r\n ".join(folded)
 
 
 def _cancelled(

@@ -190,3 +190,94 @@ def test_an_oversized_previous_calendar_is_not_read(tmp_path):
     data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON, previous=big)
     assert data.startswith(b"BEGIN:VCALENDAR") and len(notes) == 1
     assert "not read" in notes[0]
+
+
+def _icalendar_event(action, uid, day, contacts, stamp, sequence):
+    """The reference: the same event built with icalendar's objects (how ics.py did it)."""
+    from icalendar import Alarm, Event
+
+    call = action.kind in ics.CALL_KINDS
+    at, minutes = (ics.CALL_AT, ics.CALL_MINUTES) if call else (ics.LETTER_AT, ics.LETTER_MINUTES)
+    contact = contacts.get(action.contact_id)
+    who = (contact.display_name if contact else "") or action.who or action.company
+    where = f" ({action.company})" if action.company and action.company not in who else ""
+    summary = f"{ics._VERBS.get(action.kind, action.kind.value)} {who}{where}"
+    lines = [
+        f"{action.rule}: {action.why}",
+        f"Due: {action.due.isoformat()} ({action.status.value})",
+    ]
+    if call and contact is not None and contact.phone:
+        lines.insert(0, f"Phone: {contact.phone}")
+    if action.position:
+        lines.append(f"Position: {action.position}")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("dtstart", datetime.combine(day, at))
+    event.add("duration", timedelta(minutes=minutes))
+    event.add("summary", summary)
+    event.add("description", "\n".join(lines))
+    event.add("categories", ["Follow-up", "Call" if call else "Letter"])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", ics.REMINDER)
+    alarm.add("description", summary)
+    event.add_component(alarm)
+    return event
+
+
+ODD_TEXTS = [
+    "Hart, Lowe; & Sons \\ Co.",
+    "line one\nline two\r\nthree\rfour \\N five",
+    "Renée Dubois-Okafor 😀 " * 6,
+    "x" * 73 + "\\" + ",;" * 40,
+    "日本語の会社名" * 12,
+    "a" * 74,
+    "b" * 75,
+    "é" * 37 + "ab",
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_events_written_as_text_are_icalendars_bytes(text):
+    """Escapes, line ends, folds at 75 octets next to emoji, accents and backslashes: the
+    text the tool writes is byte for byte what icalendar writes for the same event."""
+    from datetime import timezone
+
+    from icalendar import Calendar as Cal
+
+    from followup_xl.model import Action, Book, Contact, Profile, Status
+
+    contact = Contact(row=2, contact_id="C1", interview_id="I1", role="Interviewer",
+                      first_name=text[:40], last_name="Lee", phone=text[:20])  # fmt: skip
+    book = Book(path="x.xlsx", profile=Profile(name="Pat"), interviews=[], contacts=[contact],
+                log=[])  # fmt: skip
+    actions = [
+        Action("R12", Kind.PHONE_CALL, Status.DUE, date(2026, 11, 26), text, company=text[:30],
+               position=text, contact_id="C1", interview_id="I1"),
+        Action("R1", Kind.THANK_YOU_LETTER, Status.OVERDUE, date(2026, 11, 20), text,
+               company=text, who=text[::-1], interview_id="I1"),
+    ]  # fmt: skip
+    got, _ = ics.build_calendar(book, actions, today=MON)
+    reference = Cal()
+    for key, value in (("prodid", ics.PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("x-wr-calname", "Follow-ups")):  # fmt: skip
+        reference.add(key, value)
+    stamp = datetime.combine(MON, datetime.min.time(), tzinfo=timezone.utc)
+    sequence = (MON - ics._EPOCH).days
+    cal_days = ics.calendar_for("US")
+    events = sorted(
+        (ics.event_day(a, MON, cal_days), ics.action_uid(a), a) for a in actions
+    )  # fmt: skip
+    for day, uid, action in events:
+        reference.add_component(
+            _icalendar_event(action, uid, day, {"C1": contact}, stamp, sequence)
+        )
+    assert got == reference.to_ical()
+    assert all(len(line) <= 75 for line in got.split(b"\r\n"))
+    read = {str(e["UID"]): str(e["DESCRIPTION"]) for e in Cal.from_ical(got).walk("VEVENT")}
+    meant = f"R12: {text}".replace("\\N", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    assert meant in read[ics.action_uid(actions[0])]  # the text reads back as meant
