@@ -7,6 +7,7 @@ falling back to international English ("en_001") for countries Babel has no Engl
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from functools import lru_cache
@@ -96,6 +97,7 @@ def long_date(day: date, country: str) -> str:
     return format_date(day, "long", locale=locale_for(country))
 
 
+@functools.lru_cache(maxsize=4096)
 def weekday_date(day: date, country: str, today: date | None = None) -> str:
     """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only when
     it is not the year of `today`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
+import pytest
 from docx import Document
 from test_ics import MAILED, MON, book_of
 
@@ -67,3 +68,22 @@ def test_same_calls_same_day_same_bytes(tmp_path):
     assert callsheet.call_sheet(book, actions, today=MON) == callsheet.call_sheet(
         book, actions, today=MON
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "  spaced  ", "tab\there", "a\nb\r\nc\rd", "\t\n", "", " ", "x\t", "_" * 48,
+     "Renée 😀 \t 日本"],
+)  # fmt: skip
+def test_call_text_goes_into_runs_as_python_docx_puts_it(text: str) -> None:
+    """Tabs, line breaks, spaces at the ends: the same w:t, w:tab and w:br as run.text."""
+    from docx import Document
+    from lxml import etree
+
+    from followup_xl.callsheet import _add_text
+
+    document = Document()
+    ours, theirs = (document.add_paragraph()._p.add_r() for _ in range(2))
+    theirs.text = text
+    _add_text(ours, text, etree.SubElement)
+    assert etree.tostring(ours) == etree.tostring(theirs)
