@@ -352,7 +352,8 @@ def plan_marks(
     """
     name = Path(path).name
     safewrite.check_backup_dir(path)
-    result = patch(old, due=due, columns=columns, name=name, take_over=take_over)
+    result = patch(old, due=due, columns=columns, name=name, take_over=take_over,
+                   remember=not verify)  # fmt: skip
     if verify:
         verify_bytes(result.data, old=old, result=result, due=due, name=name)
     _memo.plan = (old, due, list(columns), take_over, result)

@@ -246,3 +246,33 @@ def test_the_splicer_never_holds_the_sheet_as_a_tree(monkeypatch: pytest.MonkeyP
     assert read_values(result.data)["Interviews"][(2001, 3)] == "Call"
     assert columns  # the tree marker stays the reference
     assert zipfile.ZipFile(io.BytesIO(result.data)).testzip() is None
+
+
+def test_a_patch_that_differs_only_in_its_due_sheet_reuses_the_marked_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run plans its patch, renders the letters, then writes a Due sheet that lists them:
+    the marked sheets are not made twice, and the workbook is the one made from scratch."""
+    from followup_xl.xlsx.duesheet import DueTable
+
+    old = rich_workbook(tmp_path / "rich.xlsx", rows=30).read_bytes()
+    marks = contract_marks(30)
+    made = []
+    real = splice.marker
+    monkeypatch.setattr(splice, "marker", lambda *a: made.append(1) or real(*a))
+    patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
+    assert len(made) == 2
+    listed = DueTable(rows=[(*row[:8], "2026-11-25 Thank-you letter to Pat Lee.docx", row[9])
+                            for row in DUE.rows], overdue=DUE.overdue)  # fmt: skip
+    reused = patch(old, due=listed, columns=marks, name="book.xlsx")
+    assert len(made) == 2, "the marked sheets were made again"
+    fresh = patch(old, due=listed, columns=marks, name="book.xlsx")
+    assert len(made) == 4
+    assert reused.data == fresh.data
+    assert (reused.owned_cells, reused.mark_columns) == (fresh.owned_cells, fresh.mark_columns)
+    # other marks, or another workbook, are never served from what was remembered
+    patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
+    other = contract_marks(29)
+    assert patch(old, due=listed, columns=other, name="book.xlsx").data == patch(
+        old, due=listed, columns=other, name="book.xlsx").data  # fmt: skip
+    assert len(made) == 10

@@ -48,6 +48,34 @@ class PatchResult:
     had_owner_marks: bool = False
 
 
+#: The names of Styles.xf's arguments, in the order of its cache keys.
+_XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "top")
+
+
+@dataclass
+class _Marked:
+    """The marked sheets of the last patch, for the next one that differs only in its Due
+    sheet (a run plans its patch, renders the letters, then writes the Due sheet listing
+    them): their parts, and the styles their cells asked for, in order."""
+
+    data: bytes
+    columns: list[ColumnMarks]
+    take_over: bool
+    styles: list[tuple]
+    parts: dict[str, bytes]
+    had_formula: bool
+    owned_cells: dict[str, set[tuple[int, int]]]
+    mark_columns: dict[str, tuple[int, int, int]]
+    mark_parts: dict[str, str]
+    headers: dict[str, int]
+
+    def same(self, data: bytes, columns: list[ColumnMarks], take_over: bool) -> bool:
+        return self.take_over == take_over and self.columns == columns and self.data == data
+
+
+_last: _Marked | None = None
+
+
 def patch(
     data: bytes,
     *,
@@ -55,11 +83,13 @@ def patch(
     columns: Iterable[ColumnMarks],
     name: str = "workbook",
     take_over: bool = False,
+    remember: bool = False,
 ) -> PatchResult:
     """Return the workbook with the Due sheet and the mark columns written, all else kept.
 
     A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
-    WriteError lists every one, unless `take_over` hands them over.
+    WriteError lists every one, unless `take_over` hands them over. `remember` keeps the
+    marked sheets for the next patch, when only its Due sheet will differ.
     """
     pkg = Package(data, name)
     wb = WorkbookPart(pkg)
@@ -91,17 +121,38 @@ def patch(
             f'one: rename your sheet (e.g. "My {sheet.name}"), or pass {TAKE_OVER_OPTION} to '
             "hand it over to the tool"
         )
-    markers = [splice.marker(pkg, wb, cells, marks) for marks in columns]
-    for marker in markers:
-        problems += marker.plan(sst, take_over=take_over)
-    if problems:
-        raise WriteError("\n".join(problems))
-    for marker in markers:
-        cols, owned = marker.apply(sst)
-        had_formula = had_formula or marker.had_formula
-        result.owned_cells[marker.sheet.name] = owned
-        result.mark_columns[marker.sheet.name] = cols
-        result.mark_parts[marker.sheet.name] = marker.sheet.part
+    global _last
+    last, _last = _last, None
+    if last is not None and last.same(data, columns, take_over) and not problems:
+        # the same sheets marked the same way a moment ago (only the Due sheet differs): the
+        # same styles, asked for in the same order, get the same numbers
+        for want in last.styles:
+            styles.xf(**dict(zip(_XF_ARGS, want, strict=True)))
+        for part, body in last.parts.items():
+            pkg.put(part, body)
+        had_formula = last.had_formula
+        result.owned_cells = dict(last.owned_cells)
+        result.mark_columns = dict(last.mark_columns)
+        result.mark_parts = dict(last.mark_parts)
+        headers = dict(last.headers)
+    else:
+        markers = [splice.marker(pkg, wb, cells, marks) for marks in columns]
+        for marker in markers:
+            problems += marker.plan(sst, take_over=take_over)
+        if problems:
+            raise WriteError("\n".join(problems))
+        for marker in markers:
+            cols, owned = marker.apply(sst)
+            had_formula = had_formula or marker.had_formula
+            result.owned_cells[marker.sheet.name] = owned
+            result.mark_columns[marker.sheet.name] = cols
+            result.mark_parts[marker.sheet.name] = marker.sheet.part
+        headers = {m.sheet.name: m.marks.header_row for m in markers}
+    if remember:
+        _last = _Marked(data, list(columns), take_over, list(styles.cache),
+                        {p: pkg.members[pkg.find(p) or p] for p in result.mark_parts.values()},
+                        had_formula, dict(result.owned_cells), dict(result.mark_columns),
+                        dict(result.mark_parts), headers)  # fmt: skip
 
     if sheet is None:
         sheet = wb.add_sheet(DUE_SHEET)
@@ -119,8 +170,7 @@ def patch(
     pkg.put(sheet.part, xml)
     wb.set_filter_name(sheet, ref)
     wb.set_owner_marks(
-        sheet,
-        {m.sheet.name: (m.marks.header_row, result.mark_columns[m.sheet.name]) for m in markers},
+        sheet, {name: (row, result.mark_columns[name]) for name, row in headers.items()}
     )
     result.due_sheet, result.due_part = sheet.name, sheet.part
     if had_formula:
