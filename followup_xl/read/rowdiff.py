@@ -52,13 +52,17 @@ def compare(
             return None  # a style index now means another kind of value: read whole sheets
         asked: dict[int, Any] = {}
         try:
-            rows_old = dict(before.rows())
+            # where each old row is, not its text: a big sheet is not held twice
+            rows_old = {r: (start, end) for r, start, end in before.rows()}
+            old_text, new_text = before.text, after.text
             was_cells: dict[tuple[int, int], Any] = {}
             now_cells: dict[tuple[int, int], Any] = {}
-            for r, segment in after.rows():
+            for r, start, end in after.rows():
+                segment = new_text[start:end]
                 if r == row:
                     asked = {c: v for (_, c), v in after.cells(segment).items()}
-                was = rows_old.pop(r, "")
+                at = rows_old.pop(r, None)
+                was = "" if at is None else old_text[at[0] : at[1]]
                 if was != segment:
                     # the last cell that starts before the first byte that differs: every
                     # cell before it is the same bytes in both, so the same values
@@ -66,8 +70,8 @@ def compare(
                     start = max(0, *(was.rfind(tag, 0, same) for tag in _CELL_STARTS))
                     before.read(was[start:], r, was_cells)
                     after.read(segment[start:], r, now_cells)
-            for r, was in rows_old.items():  # rows that are gone
-                before.read(was, r, was_cells)
+            for r, (start, end) in rows_old.items():  # rows that are gone
+                before.read(old_text[start:end], r, was_cells)
         except (_NotScannable, _Unpaired):
             return None
     differ = {
@@ -84,9 +88,9 @@ def row_values(data: bytes, part: str, row: int) -> dict[int, Any] | None:
         if side is None:
             return None
         try:
-            for r, segment in side.rows():
+            for r, start, end in side.rows():
                 if r == row:
-                    return {c: v for (_, c), v in side.cells(segment).items()}
+                    return {c: v for (_, c), v in side.cells(side.text[start:end]).items()}
         except (_NotScannable, _Unpaired):
             return None
     return {}
@@ -113,11 +117,12 @@ class _Side:
             return None
         return cls(*scannable, (Styles.load(pkg, rels), SharedStrings(pkg, rels), date1904))
 
-    def rows(self) -> Iterator[tuple[int, str]]:
-        """Yield (row number, its XML up to the next row); 0 is the XML before the first row."""
+    def rows(self) -> Iterator[tuple[int, int, int]]:
+        """Yield (row number, start, end) of each row's XML up to the next row; row 0 is the
+        XML before the first row."""
         text = self.text
         starts = [m.start() for m in _ROW.finditer(text)]
-        yield 0, text[: starts[0] if starts else len(text)]
+        yield 0, 0, starts[0] if starts else len(text)
         seen = set()
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(text)
@@ -129,7 +134,7 @@ class _Side:
             if r in seen:
                 raise _Unpaired
             seen.add(r)
-            yield r, text[start:end]
+            yield r, start, end
 
     def cells(self, xml: str) -> dict[tuple[int, int], Any]:
         """Return the values of the cells in a stretch of this sheet's XML, 1-based."""

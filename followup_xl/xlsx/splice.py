@@ -89,15 +89,18 @@ class SpliceMarker(SheetMarker):
             check_well_formed(data, huge_tree=True)
         except etree.XMLSyntaxError as exc:
             raise NotSpliceable from exc  # SheetMarker says where
+        del data  # a big sheet is held as text only
+        begin = opened.end()
         if opened[1]:
-            body, after = "", opened.end()
+            end = after = begin
         else:
-            close = text.find("</sheetData>", opened.end())
-            body, after = text[opened.end() : close], close + len("</sheetData>")
-        if len(_ANY_CELL.findall(body)) != len(_PLAIN_CELL.findall(body)):
+            end = text.find("</sheetData>", begin)
+            after = end + len("</sheetData>")
+        cells = len(_ANY_CELL.findall(text, begin, end))
+        if cells != len(_PLAIN_CELL.findall(text, begin, end)):
             raise NotSpliceable  # a cell without its reference first
         self.root_tag = root[0]
-        self.texts, self.gaps, self.lead = _split_rows(body)
+        self.texts, self.gaps, self.lead = _split_rows(text, begin, end)
         shell = f"{text[: opened.start()]}<sheetData/>{text[after:]}"
         return etree.ElementTree(etree.fromstring(shell.encode("utf-8"), XML_PARSER))
 
@@ -200,24 +203,27 @@ class SpliceMarker(SheetMarker):
         shell = self.pkg.serialize(self.tree).decode("utf-8")
         if shell.count("<sheetData/>") != 1:
             raise AssertionError("the sheet's shell lost its one empty sheetData")
-        if self.texts:
-            order = sorted(self.texts)
-            rows = "".join(f"{self.texts[r]}{self.gaps.get(r, '')}" for r in order)
-            body = f"<sheetData>{self.lead}{rows}</sheetData>"
+        head, tail = shell.split("<sheetData/>")
+        if not self.texts and not self.lead:
+            parts = [head, "<sheetData/>", tail]
         else:
-            body = f"<sheetData>{self.lead}</sheetData>" if self.lead else "<sheetData/>"
-        self.pkg.put(self.sheet.part, shell.replace("<sheetData/>", body, 1).encode("utf-8"))
+            parts = [head, "<sheetData>", self.lead]
+            for r in sorted(self.texts):
+                parts += (self.texts[r], self.gaps.get(r, ""))
+            parts += ("</sheetData>", tail)
+        self.texts = {}  # one copy of a big sheet at a time
+        self.pkg.put(self.sheet.part, "".join(parts).encode("utf-8"))
 
 
-def _split_rows(body: str) -> tuple[dict[int, str], dict[int, str], str]:
-    """Return the rows of a sheetData's text by number, the white space after each, and before
-    the first; raise NotSpliceable unless the text is rows and white space, numbered upwards."""
+def _split_rows(body: str, pos: int, end: int) -> tuple[dict[int, str], dict[int, str], str]:
+    """Return the rows of a sheetData's text (body[pos:end]) by number, the white space after
+    each, and before the first; raise NotSpliceable unless the text is rows and white space,
+    numbered upwards."""
     texts: dict[int, str] = {}
     gaps: dict[int, str] = {}
-    pos = 0
     last = 0
     lead = ""
-    for m in _ROW.finditer(body):
+    for m in _ROW.finditer(body, pos, end):
         gap = body[pos : m.start()]
         if gap.strip():
             raise NotSpliceable  # something between rows the pattern does not know
@@ -231,7 +237,7 @@ def _split_rows(body: str) -> tuple[dict[int, str], dict[int, str], str]:
         last = int(number[1])
         texts[last] = m[0]
         pos = m.end()
-    rest = body[pos:]
+    rest = body[pos:end]
     if rest.strip():
         raise NotSpliceable
     if last:
