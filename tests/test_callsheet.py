@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -80,10 +81,37 @@ def test_call_text_goes_into_runs_as_python_docx_puts_it(text: str) -> None:
     from docx import Document
     from lxml import etree
 
-    from followup_xl.callsheet import _add_text
+    from followup_xl.callsheet import _add_text, _run_xml
 
     document = Document()
     ours, theirs = (document.add_paragraph()._p.add_r() for _ in range(2))
     theirs.text = text
     _add_text(ours, text, etree.SubElement)
     assert etree.tostring(ours) == etree.tostring(theirs)
+    # and the run as text, as it is written into the call sheet's document.xml
+    # (standalone, lxml declares on the run the namespaces the document declares above it)
+    raw = etree.tostring(theirs, encoding="utf-8", xml_declaration=False)  # as in the part
+    in_place = re.sub(rb' xmlns:\w+="[^"]*"', b"", raw)
+    assert _run_xml(text).encode() == in_place
+
+
+def test_what_a_user_typed_reads_back_from_the_call_sheet(tmp_path):
+    """Ampersands, angle brackets, tabs, line breaks, spaces and emoji in the Log's outcome
+    and the Strengths come out of the call sheet's tables as typed."""
+    from test_ics import INTERVIEW, REFERENCE, RENEE, TOM
+
+    from factory import make_book
+    from followup_xl.read.reader import read_workbook
+
+    odd = "AT&T <R&D>\tteam \U0001f600\nsecond line  "
+    interview = {**INTERVIEW, "Strengths": odd}
+    log = [*MAILED, {**CALL_LOG, "Outcome": "said: a > b & c"}]
+    path = make_book(tmp_path / "odd.xlsx", interviews=[interview],
+                     contacts=[RENEE, TOM, REFERENCE], log=log)  # fmt: skip
+    book = read_workbook(path).book
+    data = callsheet.call_sheet(book, due_actions(book, MON), today=MON)
+    assert data is not None
+    blocks = tables(data)
+    restate = [b["Restate"] for b in blocks if "Restate" in b]
+    assert restate and all(r == odd.strip() for r in restate)
+    assert any("said: a > b & c" in b["Last contact"] for b in blocks)

@@ -19,16 +19,19 @@ from .compiled import CompiledTemplate, Refused, Rendered
 from .templates import check_templates, cleaned_template, sandbox_environment, template_paths
 
 
-def normalize_zip(data: bytes, day: date) -> bytes:
-    """Rewrite a .docx with fixed timestamps so the same letter on the same day is identical."""
+def normalize_zip(data: bytes, day: date, replace: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a .docx with fixed timestamps so the same letter on the same day is identical;
+    `replace` gives some members new bytes."""
     stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # ZIP years
+    replace = replace or {}
     out = BytesIO()
     with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=stamp)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
+            body = replace.get(info.filename)
+            dst.writestr(zi, src.read(info.filename) if body is None else body)
     return out.getvalue()
 
 
