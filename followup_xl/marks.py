@@ -256,7 +256,9 @@ def _compare_values(
         # a marked sheet is compared row by row, reading only what changed; when that cannot
         # be done it is read whole below
         only -= _rows_compared(data, old=old, result=result, name=name)
-    read_old = _old_values(old, only)
+    # the old Due sheet's values are never compared (the tool writes it whole): on a rerun,
+    # only its name is read
+    read_old = _old_values(old, None if only is None else only - {result.due_sheet})
     only_read = set(result.mark_columns) if only is None else only
     before = None if read_old is None else read_old[1]
     if read_old is None or before is None:
