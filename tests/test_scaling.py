@@ -186,9 +186,9 @@ def test_marking_is_linear_and_reads_each_workbook_once(
     """Planning, writing and verifying the marks: cells written and read back grow linearly;
     the original and the new workbook are each read once for the values check."""
     from followup_xl import marks
-    from followup_xl.read import stream
+    from followup_xl.read import rowdiff, stream
     from followup_xl.run import RunOptions, run_batch
-    from followup_xl.xlsx import cells, patch
+    from followup_xl.xlsx import cells, patch, splice
 
     counts = {}
     for k, source in books.items():
@@ -199,10 +199,14 @@ def test_marking_is_linear_and_reads_each_workbook_once(
         calls.count(cells.CellWriter, "xml")
         calls.count(marks, "_read_named")
         calls.count(patch, "patch")
+        calls.count(rowdiff, "_common_prefix")
+        calls.count(splice.SpliceMarker, "_splice")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
         result = run_batch(path, RunOptions(today=TODAY, letters=False))
         assert result.marked is not None and result.marked.backup is not None
-        counts[k] = {"numbers read": calls.n["_convert"], "cells written": calls.n["xml"]}
+        counts[k] = {"numbers read": calls.n["_convert"], "cells written": calls.n["xml"],
+                     "rows compared": calls.n["_common_prefix"],
+                     "rows spliced": calls.n["_splice"]}  # fmt: skip
         assert calls.n["_read_named"] == 2, "the old and the new workbook, each read once"
         assert calls.n["patch"] == 1, "the patch planned and verified is the one written"
         monkeypatch.undo()
@@ -288,4 +292,19 @@ def test_call_sheet_is_linear(books: dict[int, Path], monkeypatch: pytest.Monkey
         walked = 0
         calls = python_calls(lambda b=book, a=actions: call_sheet(b, a, today=TODAY))
         counts[k] = {"children walked": walked, "calls making the call sheet": calls}
+    assert_linear(counts)
+
+
+def test_calendar_is_linear(books: dict[int, Path]) -> None:
+    """The calendar's Python calls grow with the calls and letters due."""
+    from followup_xl.ics import build_calendar
+    from followup_xl.read.reader import read_workbook
+    from followup_xl.rules import due_actions
+
+    counts = {}
+    for k, path in books.items():
+        book = read_workbook(path).book
+        actions = due_actions(book, TODAY)
+        calls = python_calls(lambda b=book, a=actions: build_calendar(b, a, today=TODAY))
+        counts[k] = {"calls making the calendar": calls}
     assert_linear(counts)
