@@ -120,9 +120,13 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 
 def assert_linear(counts: dict[int, dict[str, int]]) -> None:
-    """Every count on 4x is at most LIMIT times its count on 1x (and something was counted)."""
+    """Every count on 4x is at most LIMIT times its count on 1x (and something was counted).
+
+    The counts are printed (`pytest -s tests/test_scaling.py` shows them) for the notes.
+    """
     for what, one in counts[1].items():
         four = counts[4][what]
+        print(f"{what}: {one:,} on 1x, {four:,} on 4x ({four / max(one, 1):.2f}x)")
         assert one > 0, f"{what}: nothing counted on 1x"
         assert four <= LIMIT * one, f"{what}: {one} on 1x but {four} on 4x ({four / one:.1f}x)"
 
