@@ -247,15 +247,27 @@ def _rows_compared(data: bytes, *, old: bytes, result: PatchResult, name: str) -
     return done
 
 
+def _due_first_and_last(data: bytes, result: PatchResult) -> dict | None:
+    """Return the new Due sheet's header row and last row (read.rowdiff), or None."""
+    from .read.rowdiff import first_and_last
+
+    return first_and_last(data, result.due_part)
+
+
 def _compare_values(
     data: bytes, *, old: bytes, result: PatchResult, due: DueTable, name: str
 ) -> str | None:
     """Check that the user's values read the same and the tool's cells read back (verify_bytes)."""
     only = _sheets_to_compare(result)
+    due_read: dict | None = None
     if only is not None:
         # a marked sheet is compared row by row, reading only what changed; when that cannot
         # be done it is read whole below
         only -= _rows_compared(data, old=old, result=result, name=name)
+        # the Due sheet is all the tool's: its headers and its length are what is checked
+        due_read = _due_first_and_last(data, result)
+        if due_read is not None:
+            only -= {result.due_sheet}
     # the old Due sheet's values are never compared (the tool writes it whole): on a rerun,
     # only its name is read
     read_old = _old_values(old, None if only is None else only - {result.due_sheet})
@@ -298,7 +310,7 @@ def _compare_values(
                 f"{name}: {sheet} would change outside the tool's columns ({diff}); "
                 "nothing was written"
             )
-    due_sheet = after.get(result.due_sheet, {})
+    due_sheet = after.get(result.due_sheet, {}) if due_read is None else due_read
     if TOO_LARGE in due_sheet:  # counted in the XML instead
         from .xlsx.package import parse_ref
 

@@ -96,6 +96,30 @@ def row_values(data: bytes, part: str, row: int) -> dict[int, Any] | None:
     return {}
 
 
+def first_and_last(data: bytes, part: str) -> dict[tuple[int, int], Any] | None:
+    """Return the values of row 1 and of the last row that holds one, by 1-based (row,
+    column), or None (see changed_cells): what a check of a sheet's length and headers reads."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        side = _Side.open(zf, part)
+        if side is None:
+            return None
+        try:
+            rows = list(side.rows())
+            out: dict[tuple[int, int], Any] = {}
+            for r, start, end in rows:
+                if r == 1:
+                    out.update(side.cells(side.text[start:end]))
+                    break
+            for _r, start, end in reversed(rows):
+                last = side.cells(side.text[start:end])
+                if last:
+                    out.update(last)
+                    break
+        except (_NotScannable, _Unpaired):
+            return None
+    return out
+
+
 class _Unpaired(Exception):
     """Rows or cells that cannot be paired by number: two rows with one number, a cell whose
     reference names another row, one cell twice."""
