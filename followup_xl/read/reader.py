@@ -272,24 +272,35 @@ class _Reader:
             return []
         positions, last = head
         by_name = {c.name: c for c in columns}
-        plan = [(name, i, by_name[name], by_name[name].kind == C.TEXT)
-                for name, i in positions.items()]  # fmt: skip
+        plan = [(name, i, by_name[name], by_name[name].kind) for name, i in positions.items()]
         where = list(positions.values())
-        convert = self.convert
+        convert, picked = self.convert, self.picked
         out = []
         for r, cells in frame.data_rows():
-            if all(is_blank(cells.get(i, "")) for i in where):
+            for i in where:
+                v = cells.get(i)
+                if v is not None and not is_blank(v):
+                    break
+            else:
                 continue  # a blank row (rows() skips it too)
             row = r + 1
-            typed = {}
-            for name, i, col, plain in plan:
+            typed: dict[str, Any] = {}
+            for name, i, col, kind in plan:
                 v = cells.get(i, "")
-                # plain text, the common case, inline: what convert returns for it
-                if plain and type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
+                # the common cases inline, as convert returns them: plain text, a list value
+                # met before, a date-time in a date column
+                if type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
                     text = v.strip()
                     if text:
-                        typed[name] = text
-                        continue
+                        if kind == C.TEXT:
+                            typed[name] = text
+                            continue
+                        if kind == C.LIST and (col.choices, text) in picked:
+                            typed[name] = picked[col.choices, text]
+                            continue
+                elif kind == C.DATE and type(v) is datetime:
+                    typed[name] = v.date()
+                    continue
                 typed[name] = convert(sheet, row, i, col, v)
             out.append((row, typed))
         self.layouts[canonical] = SheetLayout(
