@@ -556,3 +556,20 @@ def test_frames_leave_the_flow_as_in_libreoffice(tmp_path, soffice):
     # the frame at the top moves page 1's text down: page 1 holds fewer lines than without it
     first_two = {kind: min(n for n in counts if lo[f"{kind}-{n}"] == 2) for kind in FRAMES}
     assert first_two["top-exact"] < first_two["around"]
+
+
+def test_paragraphs_measured_once_per_batch_measure_as_afresh(tmp_path: Path) -> None:
+    """The letters of a batch share their measured paragraphs: every letter of a growing
+    series, on Letter and A4, fits the same with the shared measures as measured alone."""
+    renderer = Renderer(None)
+    files = [f for country in ("US", "GB")
+             for f in _series(renderer, T.THANK_YOU_LETTER, country, tmp_path, 700)]  # fmt: skip
+    datas = [f.read_bytes() for f in files]
+    pagefit._MEASURED.clear()
+    shared = [pagefit.fit(d) for d in datas]  # measured with what earlier letters measured
+    alone = []
+    for d in datas:
+        pagefit._MEASURED.clear()
+        alone.append(pagefit.fit(d))
+    assert shared == alone
+    assert {f.nominal for f in alone} >= {1, 2}  # the series crosses a page boundary

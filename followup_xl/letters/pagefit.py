@@ -551,7 +551,33 @@ def _frame(
     return [_Block(before=0.0, lines=(), after=0.0, frame=(top, top + height))]
 
 
+#: Paragraphs measured, by the styles they were measured with: the letters of a batch share
+#: most of theirs (the letter head, the date, the closing, the empty lines between).
+_MEASURED: dict[int, tuple[_Sheet, dict[tuple[bytes, float, float], list[_Block]]]] = {}
+
+
 def _paragraph(
+    p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, Any]
+) -> list[_Block]:
+    """Return a paragraph as blocks (_measure), measured once per batch."""
+    from lxml import etree
+
+    entry = _MEASURED.get(id(sheet))
+    if entry is None or entry[0] is not sheet:  # (the entry keeps its sheet, so its id)
+        if len(_MEASURED) >= 16:
+            _MEASURED.clear()
+        entry = _MEASURED[id(sheet)] = (sheet, {})
+    measured = entry[1]
+    key = (etree.tostring(p), width, widen)
+    found = measured.get(key)
+    if found is None:
+        if len(measured) >= 50_000:
+            measured.clear()
+        found = measured[key] = _measure(p, width, sheet, widen, memo)
+    return list(found)
+
+
+def _measure(
     p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, Any]
 ) -> list[_Block]:
     """Return a paragraph as blocks: one, or several when it holds page breaks.
