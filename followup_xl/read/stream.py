@@ -23,7 +23,7 @@ from typing import Any
 
 from ..contract import col_letter
 from ..errors import Problem, WorkbookError
-from ..ooxml import check_well_formed, is_date1904
+from ..ooxml import ANY_CELL, MAIN_NAMESPACES, check_well_formed, is_date1904, plain_worksheet
 from .formats import DURATION, TIME, SharedStrings, Styles, rich_text, unescape
 from .parts import Package, local_name, parser
 from .sniff import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, check_members
@@ -355,10 +355,6 @@ SCAN_MAX_BYTES = 256 << 20
 #: False reads every sheet through lxml (the reference the scanner is tested against).
 SCAN = True
 
-_MAIN_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
-)
 #: The cells Excel, LibreOffice, openpyxl and XlsxWriter write, and (last group) any other
 #: cell start, which is parsed on its own.
 _CELL = re.compile(
@@ -367,16 +363,9 @@ _CELL = re.compile(
     r"|<is><t>([^<]*)</t></is>)?</c>)"
     r"|(<c(?=[\s/>]))"
 )
-_ATTRS = r"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
-_START = re.compile(rf"<c{_ATTRS}(/?)>")
-_ROOT = re.compile(rf"<worksheet({_ATTRS})>")
-_DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
-_ANY_CELL = re.compile(r"<c[\s/>]")
-#: A row or cell with a prefix: lxml reads it as one, the scanner would not see it.
-_PREFIXED = re.compile(r"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_START = re.compile(r"""<c(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_DECL_ENCODING = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
 class _NotScannable(Exception):
@@ -406,24 +395,14 @@ def _scannable(pkg: Package, part: str) -> tuple[str, str] | None:
     name = pkg.member(part)
     if not SCAN or name is None or pkg.zf.getinfo(name).file_size > SCAN_MAX_BYTES:
         return None
-
     with pkg.open(part) as fh:  # refuses a DTD, as the streaming reader does
         data = fh.read()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    declared = _DECL_ENCODING.match(text)
-    if declared and declared[1].lower().replace("-", "").replace("_", "") != "utf8":
-        return None
-    if "<!" in text or text.find("<?", 1) != -1:
-        return None
-    root = _ROOT.search(text)
-    if root is None or _DEFAULT_NS.findall(text) not in ([n] for n in _MAIN_NAMESPACES):
-        return None
-    if sum(text.count(n) for n in _MAIN_NAMESPACES) != 1 or _PREFIXED.search(text):
-        return None  # a prefix for the main namespace, or a row or cell in another one
-    if _DEFAULT_NS.search(root[1]) is None:
+    root = plain_worksheet(text, MAIN_NAMESPACES)
+    if root is None:
         return None
     # well-formed, or lxml's error, as the streaming reader would raise it (no tree is built)
     check_well_formed(data)
@@ -491,7 +470,7 @@ def _odd_cell(text: str, start: int, root: str) -> Any:
     end = m.end()
     if not m[1]:
         close = text.find("</c>", end)
-        if close < 0 or _ANY_CELL.search(text, end, close):
+        if close < 0 or ANY_CELL.search(text, end, close):
             raise _NotScannable  # a cell inside a cell: not SpreadsheetML's own
         end = close + 4
     return etree.fromstring(f"{root}{text[start:end]}</worksheet>", parser())[0]

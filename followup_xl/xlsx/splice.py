@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ..ooxml import check_well_formed
+from ..ooxml import ANY_CELL, check_well_formed, plain_worksheet
 from .cells import CellWriter
 from .columns import ColumnMarks, SheetMarker
 from .package import NS_MAIN, XML_PARSER, Package, col_index
@@ -44,15 +44,10 @@ def marker(pkg: Package, wb: WorkbookPart, cells: CellWriter, marks: ColumnMarks
     return SheetMarker(pkg, wb, cells, marks)
 
 
-_DECLARATION = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
-_DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
-_ROOT = re.compile(r"""<worksheet(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
 _SHEET_DATA = re.compile(r"<sheetData\s*(/?)>")
 #: A row: a start tag of plain attributes, then nothing or everything up to its end tag.
 _ROW = re.compile(r'<row(?:\s+[\w:.-]+="[^"<>]*")*\s*(?:/>|>.*?</row>)', re.DOTALL)
 _ROW_NUMBER = re.compile(r'\sr="([0-9]+)"')
-_ANY_CELL = re.compile(r"<c[\s/>]")
-_PREFIXED = re.compile(r"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _PLAIN_CELL = re.compile(r'<c r="[A-Z]{1,3}[0-9]{1,7}"(?:\s+[\w:.-]+="[^"<>]*")*\s*/?>')
 _CELL_COLUMN = re.compile(r'<c r="([A-Z]{1,3})')
 _FILLED_VALUE = re.compile(r"<v(?:\s[^>]*)?>[^<]")
@@ -74,17 +69,10 @@ class SpliceMarker(SheetMarker):
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise NotSpliceable from exc
-        declared = _DECLARATION.match(text)
-        if declared and declared[1].lower().replace("-", "") != "utf8":
-            raise NotSpliceable
-        if "<!" in text or text.find("<?", 1) != -1 or text.count("<sheetData") != 1:
-            raise NotSpliceable
-        root = _ROOT.search(text)
+        root = plain_worksheet(text, (NS_MAIN,))
         opened = _SHEET_DATA.search(text)
-        if root is None or opened is None or _DEFAULT_NS.findall(text) != [NS_MAIN]:
+        if root is None or opened is None or text.count("<sheetData") != 1:
             raise NotSpliceable
-        if text.count(NS_MAIN) != 1 or _PREFIXED.search(text):
-            raise NotSpliceable  # a prefix for the main namespace, or a row or cell in another
         try:
             check_well_formed(data, huge_tree=True)
         except etree.XMLSyntaxError as exc:
@@ -96,7 +84,7 @@ class SpliceMarker(SheetMarker):
         else:
             end = text.find("</sheetData>", begin)
             after = end + len("</sheetData>")
-        cells = len(_ANY_CELL.findall(text, begin, end))
+        cells = len(ANY_CELL.findall(text, begin, end))
         if cells != len(_PLAIN_CELL.findall(text, begin, end)):
             raise NotSpliceable  # a cell without its reference first
         self.root_tag = root[0]
