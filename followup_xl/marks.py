@@ -361,8 +361,9 @@ def plan_marks(
 ) -> PatchResult:
     """Build and verify the workbook patch in memory; raise WriteError for every refusal.
 
-    `verify=False` leaves out the verification, for a run that writes another Due sheet
-    later: mark_workbook verifies what it writes, so nothing is lost but an early failure.
+    `verify=False` is for a run that writes another Due sheet later: the refusals are raised
+    and the marked sheets kept for that write, but no Due sheet is built and nothing verified
+    (mark_workbook verifies what it writes), so the result's `data` is empty.
     """
     name = Path(path).name
     safewrite.check_backup_dir(path)
@@ -370,7 +371,7 @@ def plan_marks(
                    remember=not verify)  # fmt: skip
     if verify:
         verify_bytes(result.data, old=old, result=result, due=due, name=name)
-    _memo.plan = (old, due, list(columns), take_over, result)
+        _memo.plan = (old, due, list(columns), take_over, result)
     return result
 
 

@@ -260,8 +260,11 @@ def test_a_patch_that_differs_only_in_its_due_sheet_reuses_the_marked_sheets(
     made = []
     real = splice.marker
     monkeypatch.setattr(splice, "marker", lambda *a: made.append(1) or real(*a))
-    patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
+    planned = patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
     assert len(made) == 2
+    # the plan says what will be marked but builds no Due sheet and no file: the write does
+    assert planned.data == b"" and not planned.due_part
+    assert set(planned.mark_parts) == {"Interviews", "Contacts"} and planned.owned_cells
     listed = DueTable(rows=[(*row[:8], "2026-11-25 Thank-you letter to Pat Lee.docx", row[9])
                             for row in DUE.rows], overdue=DUE.overdue)  # fmt: skip
     reused = patch(old, due=listed, columns=marks, name="book.xlsx")

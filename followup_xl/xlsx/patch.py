@@ -89,7 +89,8 @@ def patch(
 
     A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
     WriteError lists every one, unless `take_over` hands them over. `remember` keeps the
-    marked sheets for the next patch, when only its Due sheet will differ.
+    marked sheets for the next patch, when only its Due sheet will differ, and stops there:
+    the result says what would be marked, and its `data` is empty.
     """
     pkg = Package(data, name)
     wb = WorkbookPart(pkg)
@@ -153,6 +154,7 @@ def patch(
                         {p: pkg.members[pkg.find(p) or p] for p in result.mark_parts.values()},
                         had_formula, dict(result.owned_cells), dict(result.mark_columns),
                         dict(result.mark_parts), headers)  # fmt: skip
+        return result  # the next patch writes the Due sheet: building one here is wasted
 
     if sheet is None:
         sheet = wb.add_sheet(DUE_SHEET)
