@@ -199,6 +199,30 @@ def test_dtd_in_a_sheet_is_refused(tmp_path: Path) -> None:
     assert_refused(m, "error: t.xlsx: its part xl/worksheets/sheet2.xml declares a DTD")
 
 
+@pytest.mark.parametrize("plain", [True, False], ids=["scanned", "streamed"])
+def test_broken_xml_in_a_sheet_names_the_sheet_and_where(tmp_path: Path, plain: bool) -> None:
+    """A sheet whose XML breaks off mid-way (a crashed save, a hand edit) names the sheet, the
+    part and the line and column, whichever reader the sheet's XML takes; nothing written."""
+    path = book(tmp_path)
+    part = "xl/worksheets/sheet3.xml"  # Contacts
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    if not plain:  # a comment sends the sheet to the streaming reader
+        xml = xml.replace(b"<sheetData>", b"<sheetData><!-- kept by hand -->", 1)
+    broken = xml.replace(b"</row>", b"<oops></row>", 1)
+    assert broken != xml
+    rewrite(path, {part: broken})
+    before = path.read_bytes()
+    for args in (["check"], ["run", "--today", "2026-11-25"]):
+        m = run_cli(*args, str(path))
+        assert_refused(m, "error: t.xlsx: Contacts: this sheet's file inside the workbook is "
+                       "damaged (", path, before)  # fmt: skip
+        assert re.search(r"at line 2, column [0-9]+ of xl/worksheets/sheet3\.xml\), so its "
+                         "cells cannot be read — open the workbook in Excel or LibreOffice "
+                         "Calc, let it repair the file", m.err), m.err  # fmt: skip
+        assert "<string>" not in m.err
+
+
 # --- dates at and beyond the ends of Excel's calendar ----------------------------------------
 
 

@@ -301,7 +301,38 @@ def _read_sheet(
     problems: list[Problem],
     limits: bool = True,
 ) -> Grid:
-    ctx = (styles, strings, date1904)
+    from lxml import etree
+
+    try:
+        return _read_sheet_xml(pkg, part, sheet, (styles, strings, date1904), problems, limits)
+    except etree.XMLSyntaxError as exc:
+        problem = Problem(file=pkg.name, sheet=sheet, message=_damaged(part, exc))
+        raise WorkbookError(problem) from exc
+
+
+def _damaged(part: str, exc: Any) -> str:
+    """Say that a sheet's XML is broken, where in the part, and how to repair it."""
+    what = " ".join(str(getattr(exc, "msg", "") or exc).split()).removesuffix(" (<string>)")
+    what = re.sub(r",? line [0-9]+, column [0-9]+$", "", what)
+    line, column = getattr(exc, "position", None) or (getattr(exc, "lineno", 0), 0)
+    if len(what) > 160:
+        what = what[:160] + "…"
+    at = f" at line {line}, column {column} of {part}" if line else f" in {part}"
+    return (
+        f"this sheet's file inside the workbook is damaged ({what}{at}), so its cells cannot "
+        "be read — open the workbook in Excel or LibreOffice Calc, let it repair the file, "
+        "check this sheet and save it again as .xlsx"
+    )
+
+
+def _read_sheet_xml(
+    pkg: Package,
+    part: str,
+    sheet: str,
+    ctx: _Context,
+    problems: list[Problem],
+    limits: bool,
+) -> Grid:
     scannable = _scannable(pkg, part)
     if scannable is not None:
         found: list[Problem] = []
