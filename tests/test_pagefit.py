@@ -573,3 +573,54 @@ def test_paragraphs_measured_once_per_batch_measure_as_afresh(tmp_path: Path) ->
         alone.append(pagefit.fit(d))
     assert shared == alone
     assert {f.nominal for f in alone} >= {1, 2}  # the series crosses a page boundary
+
+
+def _walked_chain(blocks: list, i: int) -> float:
+    """The height a keep-with-next chain from block i needs, by walking it (the definition)."""
+    height = 0.0
+    for b in blocks[i:]:
+        if b.keep_next:
+            height += b.before + sum(b.lines) + b.after
+            continue
+        first = b.lines if not b.split or len(b.lines) < 4 else b.lines[:2]
+        return height + b.before + sum(first)
+    return height
+
+
+def test_keep_with_next_chains_are_summed_once_and_as_walked() -> None:
+    """Each block's chain height is the walked one, and a template whose every paragraph keeps
+    with the next costs work in proportion to its paragraphs, not their square."""
+    import random
+
+    rng = random.Random(7)
+    blocks = [
+        pagefit._Block(before=rng.choice([0.0, 6.0]), after=rng.choice([0.0, 12.0]),
+                       lines=tuple(13.8 for _ in range(rng.randint(0, 6))),
+                       keep_next=rng.random() < 0.7, split=rng.random() < 0.8)
+        for _ in range(400)
+    ]  # fmt: skip
+    chains = pagefit._chain_heights(blocks)
+    assert len(chains) == len(blocks) + 1 and chains[-1] == 0.0
+    for i in range(len(blocks)):
+        assert abs(chains[i] - _walked_chain(blocks, i)) < 1e-6, i
+
+    calls = []
+    link = pagefit._chain_link
+
+    def counted(b, rest):
+        calls.append(1)
+        return link(b, rest)
+
+    rooms = ((700.0, 72.0), (700.0, 72.0))
+    work = []
+    for n in (2_000, 8_000):
+        chained = [pagefit._Block(before=0.0, lines=(13.8,), after=0.0, keep_next=True)] * n
+        calls.clear()
+        pagefit._chain_link = counted
+        try:
+            pages, _ = pagefit._paginate(chained, rooms, 0.0)
+        finally:
+            pagefit._chain_link = link
+        assert pages == -(-n // 50)  # longer than a page, the chain flows on: 50 lines a page
+        work.append(len(calls))
+    assert work[1] <= 4.5 * work[0], work

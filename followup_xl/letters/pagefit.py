@@ -754,6 +754,9 @@ def _paginate(blocks: list[_Block], rooms: tuple[_Room, _Room], margin: float) -
     pages, y = 1, 0.0
     total = sum(b.before + sum(b.lines) + b.after for b in blocks)
     todo = list(blocks)
+    # the chain after each block, from the blocks as they come: a block is only ever cut
+    # while it is the current one, so the chain after it is still the one computed here
+    chains = _chain_heights(todo)
     ahead: tuple[int, float, float] | None = None  # a frame further down a page: page, top, bottom
     i = 0
     while i < len(todo):
@@ -783,7 +786,7 @@ def _paginate(blocks: list[_Block], rooms: tuple[_Room, _Room], margin: float) -
         if b.break_before and y > 0:
             pages, y, room, top = pages + 1, 0.0, later - margin, later_top
         if b.keep_next and y > 0:
-            chain = _chain_height(todo, i)
+            chain = _chain_link(b, chains[i + 1])
             if y + chain > room and chain <= later - margin:
                 pages, y, room, top = pages + 1, 0.0, later - margin, later_top
         need = b.before + sum(b.lines)
@@ -814,13 +817,18 @@ def _paginate(blocks: list[_Block], rooms: tuple[_Room, _Room], margin: float) -
     return pages, max(0.0, total - first) if pages > 1 else 0.0
 
 
-def _chain_height(blocks: list[_Block], i: int) -> float:
-    """Return the height a keep-with-next chain from block i needs on one page."""
-    height = 0.0
-    for b in blocks[i:]:
-        if b.keep_next:
-            height += b.before + sum(b.lines) + b.after
-            continue
-        first = b.lines if not b.split or len(b.lines) < 4 else b.lines[:2]
-        return height + b.before + sum(first)
-    return height
+def _chain_heights(blocks: list[_Block]) -> list[float]:
+    """Return the height the keep-with-next chain from each block needs on one page (and 0.0
+    after the last), in one pass from the end: a long chain is not walked from every link."""
+    out = [0.0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        out[i] = _chain_link(blocks[i], out[i + 1])
+    return out
+
+
+def _chain_link(b: _Block, rest: float) -> float:
+    """Return the height of a chain from block b, given that of the chain from the next one."""
+    if b.keep_next:
+        return b.before + sum(b.lines) + b.after + rest
+    first = b.lines if not b.split or len(b.lines) < 4 else b.lines[:2]
+    return b.before + sum(first)
