@@ -33,6 +33,8 @@ def write_sheets(
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"date_1904": date1904, "strings_to_numbers": False})
+    # a fixed creation time: the same sheets make the same bytes, whatever the clock says
+    wb.set_properties({"created": datetime(2026, 11, 1, 9, 0, 0)})
     dfmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     dtfmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for name, rows in sheets.items():

@@ -359,6 +359,8 @@ def test_a_sheet_too_large_to_compare_by_value_is_compared_in_the_xml(tmp_path: 
 
     def bad_patch(data: bytes, **kw: Any) -> Any:
         result = real_patch(data, **kw)
+        if not result.data:  # the plan of a run with letters: no file yet, nothing to spoil
+            return result
         part = result.mark_parts["Interviews"]
         members = {}
         with zipfile.ZipFile(__import__("io").BytesIO(result.data)) as zf:

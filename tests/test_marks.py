@@ -100,6 +100,8 @@ def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
 
     def bad_patch(data: bytes, **kw) -> PatchResult:
         result = real_patch(data, **kw)
+        if not result.data:  # the plan of a run with letters: no file yet, nothing to spoil
+            return result
         import io
         import zipfile
 

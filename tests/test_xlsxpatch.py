@@ -416,6 +416,8 @@ def rich_workbook(path: Path, *, rows: int = 6, date1904: bool = False) -> Path:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"date_1904": date1904})
+    # a fixed creation time: two books built either side of a second are the same bytes
+    wb.set_properties({"created": datetime(2026, 11, 1, 9, 0, 0)})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
     dfmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     iv = wb.add_worksheet("Interviews")
