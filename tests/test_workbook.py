@@ -285,6 +285,40 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     ]
 
 
+def test_renumbered_ids_get_a_few_tips_at_a_cost_linear_in_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the Interview IDs were renumbered every Log row dangles: each is still located,
+    the first few say which ID looks closest, an ID that differs only in case, spaces or
+    dashes always does, and the fuzzy search (every ID against every ID) runs a bounded
+    number of times, so a big workbook's error comes at once."""
+    from followup_xl.read import reader
+
+    calls = []
+    real = reader.closest
+    monkeypatch.setattr(reader, "closest", lambda *a: calls.append(1) or real(*a))
+    counts = []
+    for n in (30, 120):
+        ivs = [{"Interview ID": f"ACME-{i}", "Company": "Acme", "Position": "Clerk",
+                "Interview Date": date(2026, 11, 2)} for i in range(n)]  # fmt: skip
+        log = [{"Date": date(2026, 11, 3), "Action": "Phone Call",
+                "Interview ID": f"AC-{i}" if i % 2 else f"acme {i}"} for i in range(n)]  # fmt: skip
+        calls.clear()
+        got = [m for m in blocking(make_book(tmp_path / f"t{n}.xlsx", interviews=ivs, log=log))
+               if "is not on the Interviews sheet" in m]  # fmt: skip
+        counts.append(len(calls))
+        assert len(got) == n
+        assert got[0] == (
+            't.xlsx: Log!B2: Interview ID "acme 0" is not on the Interviews sheet — did you '
+            'mean "ACME-0"? Fix the ID or add that row to Interviews'
+        ).replace("t.xlsx", f"t{n}.xlsx")
+        tip = 'is not on the Interviews sheet — did you mean "ACME-'
+        assert f'Interview ID "acme {n - 2}" {tip}{n - 2}"?' in got[-2]
+        assert f'Interview ID "AC-1" {tip}1"?' in got[1]
+        assert "did you mean" not in got[-1]  # a fuzzy tip for the first few only
+    assert counts == [reader.FUZZY_TIPS, reader.FUZZY_TIPS]
+
+
 def test_text_in_a_number_column(tmp_path: Path) -> None:
     """Words where a number of days belongs are an error with an example."""
     path = make_book(

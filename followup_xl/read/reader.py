@@ -82,6 +82,38 @@ def check_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> list[Probl
         return exc.problems
 
 
+#: Dangling IDs per column that get a fuzzy "did you mean" (each compares with every ID): when
+#: the IDs were renumbered, every row dangles, and the first few tips say what happened.
+FUZZY_TIPS = 10
+
+
+class _IdTips:
+    """Suggest the existing ID a dangling one was meant to be, at a bounded cost."""
+
+    def __init__(self, known: set[str]) -> None:
+        self.known = sorted(known)  # once, not once per dangling ID
+        #: the IDs by their letters and digits alone: "int-7", "INT 7" and "INT-7" are one
+        self.loose: dict[str, str] = {}
+        for ident in self.known:
+            self.loose.setdefault(_loose_id(ident), ident)
+        self.fuzzy: dict[tuple[str, str], int] = {}
+
+    def near(self, ident: str, column: tuple[str, str]) -> str | None:
+        """Return the ID `ident` was probably meant to be, or None."""
+        hit = self.loose.get(_loose_id(ident))
+        if hit is not None:
+            return hit
+        done = self.fuzzy.get(column, 0)
+        if done >= FUZZY_TIPS:
+            return None
+        self.fuzzy[column] = done + 1
+        return closest(ident, self.known)
+
+
+def _loose_id(ident: str) -> str:
+    return "".join(ch for ch in ident.casefold() if ch.isalnum())
+
+
 class _Reader:
     """Collect records and problems from the raw frames of one workbook."""
 
@@ -498,6 +530,7 @@ class _Reader:
         """Report contacts and log rows that point at IDs that do not exist."""
         iv_ids = {iv.interview_id for iv in interviews}
         ct_ids = {c.contact_id for c in contacts}
+        tips = {id(iv_ids): _IdTips(iv_ids), id(ct_ids): _IdTips(ct_ids)}
 
         def check(
             canonical: str, row: int, column: str, ident: str, known: set[str], target: str
@@ -506,7 +539,7 @@ class _Reader:
                 return
             layout = self.layouts[canonical]
             sheet, pos = layout.name, layout.columns.get(column, 1)
-            near = closest(ident, sorted(known))
+            near = tips[id(known)].near(ident, (canonical, column))
             tip = f'did you mean "{excerpt(near)}"? ' if near else ""
             self.problem(
                 f'{column} "{excerpt(ident)}" is not on the {target} sheet — {tip}Fix the ID or '
