@@ -556,6 +556,13 @@ class _Engine:
             (c for c in self.contacts.values() if c.role == "Reference"),
             key=lambda c: c.contact_id,
         )
+        # the open interviews, by date, once: a reference tied to one looks only at it
+        open_ivs = sorted(
+            (iv.interview_date, iv.interview_id)
+            for iv in self.interviews.values()
+            if iv.interview_date is not None and not iv.terminal
+        )
+        open_by_id = {iid: (day, iid) for day, iid in open_ivs}
         for ref in refs:
             told_all = False
             told: set[str] = set()
@@ -566,14 +573,11 @@ class _Engine:
                     told_all = True
             if told_all:
                 continue
-            pending = sorted(
-                (iv.interview_date, iv.interview_id)
-                for iv in self.interviews.values()
-                if iv.interview_date is not None
-                and not iv.terminal
-                and iv.interview_id not in told
-                and (not ref.interview_id or ref.interview_id == iv.interview_id)
-            )
+            if ref.interview_id:
+                one = open_by_id.get(ref.interview_id)
+                pending = [one] if one is not None and one[1] not in told else []
+            else:
+                pending = [key for key in open_ivs if key[1] not in told]
             if not pending:
                 continue
             first = self.interviews[pending[0][1]]
