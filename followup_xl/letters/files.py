@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -71,16 +72,40 @@ class Writer:
         self.used: set[str] = set()
         self.notes: list[str] = []
         self.moves: list[tuple[Path, Path]] = []
+        #: by name: the numbers looked at so far, so that many letters of one name do not
+        #: each walk every name taken before them
+        self.tried: dict[str, _Tried] = {}
 
     def write(self, name: str, data: bytes) -> Path:
-        """Stage data as `name` (or `name (2)` …) and return the path it will have."""
+        """Stage data as `name` (or `name (2)` …) and return the path it will have.
+
+        The names are tried in order, as if from `name` on for each file: a file already
+        there with the same bytes is reused (the run before), one with other bytes kept.
+        """
         stem, dot, ext = name.rpartition(".")
         if not dot:
             stem, ext = name, ""
-        n = 1
+
+        def numbered(n: int) -> str:
+            return name if n == 1 else f"{stem} ({n}){dot}{ext}"
+
+        tried = self.tried.setdefault(name.casefold(), _Tried())
+        # the names below tried.top are used, symbolic links, or files kept with other bytes:
+        # of those, only a kept file can be this letter's (a rerun), so only those are asked
+        for n in list(tried.kept):
+            candidate = numbered(n)
+            path = self.out_dir / candidate
+            if candidate.casefold() in self.used:
+                tried.kept.remove(n)
+            elif _holds(path, data):
+                tried.kept.remove(n)
+                self.used.add(candidate.casefold())
+                return path
+        n = tried.top
         while True:
-            candidate = name if n == 1 else f"{stem} ({n}){dot}{ext}"
             n += 1
+            tried.top = n
+            candidate = numbered(n)
             if candidate.casefold() in self.used:
                 continue
             path = self.out_dir / candidate
@@ -89,9 +114,9 @@ class Writer:
             if path.is_symlink():
                 continue
             if path.exists():
-                same_size = path.is_file() and path.stat().st_size == len(data)
-                if same_size and path.read_bytes() == data:
+                if _holds(path, data):
                     break  # a rerun on the same day: the same file is already there
+                tried.kept.append(n)
                 self.notes.append(
                     f"{candidate} already exists with different content; kept it and wrote "
                     "the new version under the next free name"
@@ -110,6 +135,19 @@ class Writer:
             break
         self.used.add(candidate.casefold())
         return path
+
+
+@dataclass
+class _Tried:
+    """The names of one letter name looked at: up to `top`, and the kept files among them."""
+
+    top: int = 0
+    kept: list[int] = field(default_factory=list)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Return whether path is a regular file with exactly these bytes."""
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def place(staged: Path, target: Path) -> tuple[Path, str | None]:
