@@ -395,3 +395,48 @@ def test_letters_of_one_name_take_the_next_free_names_at_linear_cost(tmp_path: P
             "Note (3).docx", "Note.docx"})  # fmt: skip
         counts[k] = {"python calls (writing)": n}
     assert_linear(counts)
+
+
+def test_cutting_the_envelopes_file_back_copies_each_envelope_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`print` after a letter was deleted cuts the envelopes file back into its envelopes:
+    each piece copies its own sections and a body-less shell, never the whole document
+    (800 envelopes took 65 s)."""
+    import io
+
+    from docx import Document
+
+    from followup_xl.letters import compose
+
+    def envelope(i: int) -> bytes:
+        d = Document()
+        d.add_paragraph(f"Ms. Ann Lee {i}\nStore Manager\nBarnes & Noble\n12 Main Street")
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    copied = [0]
+    real = compose._copy
+    monkeypatch.setattr(compose, "_copy",
+                        lambda el: copied.__setitem__(0, copied[0] + sum(1 for _ in el.iter()))
+                        or real(el))  # fmt: skip
+    counts: dict[int, dict[str, int]] = {}
+    for k in (1, 4):
+        n = 20 * k
+        joined, _ = compose.join([envelope(i) for i in range(n)], TODAY)
+        copied[0] = 0
+        parts = compose.split_sections(joined, [1] * n)
+        assert parts is not None and len(parts) == n
+        assert f"Ms. Ann Lee {n - 1}".encode() in zipfile_member(parts[-1], "word/document.xml")
+        counts[k] = {"elements copied": copied[0]}
+    assert_linear(counts)
+
+
+def zipfile_member(data: bytes, name: str) -> bytes:
+    """Return one member of a zip held in memory."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(name)

@@ -485,6 +485,12 @@ def split_sections(data: bytes, counts: Sequence[int]) -> list[bytes] | None:
             current = []
     if current or len(sections) != sum(counts):
         return None
+    # the document without its body, copied once: each piece copies only this shell and its
+    # own sections (a copy of the whole document per piece grew with the square of pieces)
+    placeholder = body.makeelement(f"{w}body", {})
+    root.replace(body, placeholder)
+    shell = _copy(root)
+    root.replace(placeholder, body)
     out, i = [], 0
     for n in counts:
         chunk = sections[i : i + n]
@@ -498,7 +504,7 @@ def split_sections(data: bytes, counts: Sequence[int]) -> list[bytes] | None:
             ppr: Any = new_body[-1].find(f"{w}pPr")
             ppr.remove(ppr.find(f"{w}sectPr"))
         new_body.append(last)
-        new_root = _copy(root)
+        new_root = _copy(shell)
         new_root.replace(new_root.find(f"{w}body"), new_body)
         members = dict(pkg.members)
         members[pkg.doc_name] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8",
