@@ -113,9 +113,14 @@ def append_rows(
         if row is None:
             row = etree.Element(q("row"))
             row.set("r", str(r))
+            before = existing.get(r - 1)
+            if before is not None and before.getparent() is sheet_data:
+                before.addnext(row)  # rows are in order: the next one is past r
+            else:
+                _insert_row(sheet_data, row, r)  # the first new row: found once
             existing[r] = row
-            _insert_row(sheet_data, row, r)
         current = row_cells(row, r)
+        written: list[int] = []
         for c, value in sorted(values.items()):
             if value is None or value == "":
                 continue
@@ -132,10 +137,10 @@ def append_rows(
                 _insert_cell(row, new, c)
             current[c] = new
             owned.add((r, c))
+            written.append(c)
         spans = row.get("spans")
-        if spans and owned:
-            cols_in_row = [c for rr, c in owned if rr == r]
-            nums = [int(x) for x in re.findall(r"\d+", spans)] + cols_in_row
+        if spans and written:
+            nums = [int(x) for x in re.findall(r"\d+", spans)] + written
             row.set("spans", f"{min(nums)}:{max(nums)}")
     if owned:
         _grow_ranges(pkg, wb, found, root, last, new_last)
