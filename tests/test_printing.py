@@ -367,6 +367,56 @@ def test_join_merges_a_letter_with_other_styles_and_keeps_page_sizes():
         assert zf.testzip() is None
 
 
+def _bulleted(text: str) -> bytes:
+    """A letter with a list as Word writes one (w:numPr on the paragraph: docxcompose's)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    doc.add_paragraph(f"Dear {text}:")
+    ppr = doc.add_paragraph(f"{text}'s references")._p.get_or_add_pPr()
+    num = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", "0"), ("w:numId", "1")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        num.append(el)
+    ppr.append(num)
+    buf = BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_letters_with_lists_are_merged_in_runs_the_same_way_every_time(monkeypatch):
+    """Letters with Word lists take docxcompose's merge: the letters of a run of them are
+    merged in one go (the document so far is not saved and parsed again per letter), in
+    their places between letters joined directly, and the file is the same bytes every time
+    (docxcompose draws each list's nsid at random), each list keeping an nsid of its own."""
+    from followup_xl.letters import render
+
+    firsts = []
+    real = render._combine_flat
+
+    def counted(parts: list[bytes], day: date) -> bytes:
+        firsts.append(len(parts))
+        return real(parts, day)
+
+    monkeypatch.setattr(render, "_combine_flat", counted)
+    names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]
+    plain = ("Di", "Gus")
+    parts = [_doc(n) if n in plain else _bulleted(n) for n in names]
+    data, merged = join(parts, DAY)
+    assert merged == 5
+    assert firsts == [4, 3], "one merge per run of letters with lists, not one per letter"
+    doc = Document(BytesIO(data))
+    texts = [[n] if n in plain else [f"Dear {n}:", f"{n}'s references"] for n in names]
+    assert [p.text for p in doc.paragraphs if p.text] == [t for ts in texts for t in ts]
+    assert join(parts, DAY)[0] == data
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        numbering = zf.read("word/numbering.xml").decode()
+    nsids = re.findall(r'<w:nsid w:val="([0-9A-F]{8})"', numbering)
+    assert len(nsids) == len(set(nsids)) > 5
+
+
 def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
     """No LibreOffice: `print --pdf` still rebuilds the print file, warns, and exits 0."""
     from followup_xl import office

@@ -192,6 +192,35 @@ class Joined:
 
     def append(self, part: Package) -> None:
         """Append one letter after a section break; raise NeedsMerge (changing nothing)."""
+        body, refs = self._carried(part)
+        sect = body.find(_w("sectPr"))
+        if sect is None:
+            sect = body.makeelement(_w("sectPr"), {})
+        else:
+            body.remove(sect)
+        letter = list(body)
+        mapping: dict[str, str] = {}
+        for el, key, rid in refs:
+            if rid not in mapping:
+                mapping[rid] = self._carry(part, rid)
+            el.set(key, mapping[rid])
+        self._renumber(letter)
+        self._close_section()
+        self.body.extend(letter)
+        self.body.append(sect)
+        self.started = True
+
+    def takes(self, part: Package) -> bool:
+        """Return whether append would take the letter directly (it changes nothing)."""
+        try:
+            self._carried(part)
+        except NeedsMerge:
+            return False
+        return True
+
+    def _carried(self, part: Package) -> tuple[Any, list[tuple[Any, str, str]]]:
+        """Return a letter's parsed body and its relationship attributes; raise NeedsMerge
+        when the direct join cannot carry it. Depends on the letter and the styles alone."""
         from lxml import etree
 
         if part.style_key() != self.style_key:
@@ -211,22 +240,7 @@ class Joined:
         ]
         for _el, _key, rid in refs:
             self._check(part, rid)
-        sect = body.find(_w("sectPr"))
-        if sect is None:
-            sect = body.makeelement(_w("sectPr"), {})
-        else:
-            body.remove(sect)
-        letter = list(body)
-        mapping: dict[str, str] = {}
-        for el, key, rid in refs:
-            if rid not in mapping:
-                mapping[rid] = self._carry(part, rid)
-            el.set(key, mapping[rid])
-        self._renumber(letter)
-        self._close_section()
-        self.body.extend(letter)
-        self.body.append(sect)
-        self.started = True
+        return body, refs
 
     def _check(self, part: Package, rid: str) -> None:
         """Raise NeedsMerge unless the relationship is one the direct join carries."""
@@ -448,16 +462,26 @@ def join(parts: Sequence[bytes], today: date) -> tuple[bytes, int]:
     skeleton = next(p for p in packages if p.style_key() == common)
     joined = Joined(skeleton)
     merged = 0
-    for pkg in packages:
+    i = 0
+    while i < len(packages):
         try:
-            joined.append(pkg)
+            joined.append(packages[i])
+            i += 1
             continue
         except NeedsMerge:
-            merged += 1
-        data = _combine_flat([joined.save(today), pkg.data], today)
+            pass
+        # the letters in a row that need docxcompose are merged in one go: the document
+        # joined so far is saved and parsed again once per run of them, not once per letter
+        # (whether a letter needs it depends on it and the styles, which stay the same)
+        end = i + 1
+        while end < len(packages) and not joined.takes(packages[end]):
+            end += 1
+        merged += end - i
+        data = _combine_flat([joined.save(today), *(p.data for p in packages[i:end])], today)
         again = Joined(Package(data), started=True)
         again.style_key = joined.style_key  # letters of the common styles still join directly
         joined = again
+        i = end
     return joined.save(today), merged
 
 

@@ -236,9 +236,24 @@ def _composer_class() -> Any:
         """
 
         def __init__(self, doc: Any) -> None:
+            import random
+
             super().__init__(doc)
             self.headers = HeaderCarrier(doc)
             self.first_section = True
+            # docxcompose gives each list it brings in an nsid from random(): drawn from a
+            # generator seeded by what the document holds, the same letters make the same file
+            self.nsids = random.Random(f"followup-xl {len(doc.element.body)}")
+
+        def add_numberings(self, doc: Any, element: Any) -> None:
+            from docxcompose import composer
+
+            drawn = composer.random
+            composer.random = self.nsids
+            try:
+                super().add_numberings(doc, element)
+            finally:
+                composer.random = drawn
 
         def remove_header_and_footer_references(self, doc: Any, element: Any) -> None:
             for sect in element.iter(qn("w:sectPr")):
