@@ -179,6 +179,44 @@ def test_same_day_same_letters(workbook: Path, tmp_path: Path) -> None:
         assert digest(a / name) == digest(b / name), name
 
 
+def test_two_processes_on_two_copies_write_the_same_bytes(tmp_path: Path) -> None:
+    """Separate processes, another hash seed, time zone and locale, a second apart, on two
+    copies of one workbook: the marked workbooks and every file of the week are the same
+    bytes (only the backup's name carries the clock)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    first = tmp_path / "a"
+    first.mkdir()
+    book = first / "tracker.xlsx"
+    made = run("init", str(book), "--example", "--today", TODAY)
+    assert made.exit_code == 0, made.output
+    second = tmp_path / "b"
+    second.mkdir()
+    shutil.copyfile(book, second / "tracker.xlsx")
+    outputs = []
+    for folder, seed, zone in ((first, "1", "UTC"), (second, "2", "Asia/Tokyo")):
+        env = dict(os.environ, PYTHONHASHSEED=seed, TZ=zone, LC_ALL="C.UTF-8")
+        proc = subprocess.run(
+            [sys.executable, "-c", "from followup_xl.cli import main; main()", "run",
+             "tracker.xlsx", "--today", TODAY, "--out", "week"],
+            cwd=folder, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        outputs.append(proc.stdout)
+        time.sleep(1.1)
+    assert (first / "tracker.xlsx").read_bytes() == (second / "tracker.xlsx").read_bytes()
+    names = sorted(p.name for p in (first / "week").iterdir())
+    assert len(names) > 5 and names == sorted(p.name for p in (second / "week").iterdir())
+    for name in names:
+        assert digest(first / "week" / name) == digest(second / "week" / name), name
+    stamp = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}")
+    assert stamp.sub("…", outputs[0]) == stamp.sub("…", outputs[1])
+
+
 def test_logged_letters_are_not_written_again(tmp_path: Path) -> None:
     """Once the Log says the letters went out, the run writes none and lists no thank-yous."""
     log = [
