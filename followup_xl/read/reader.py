@@ -88,10 +88,11 @@ FUZZY_TIPS = 10
 
 
 class _IdTips:
-    """Suggest the existing ID a dangling one was meant to be, at a bounded cost."""
+    """One sheet's IDs, and the one a dangling ID was probably meant to be, at a bounded cost."""
 
-    def __init__(self, known: set[str]) -> None:
-        self.known = sorted(known)  # once, not once per dangling ID
+    def __init__(self, ids: set[str]) -> None:
+        self.ids = ids
+        self.known = sorted(ids)  # once, not once per dangling ID
         #: the IDs by their letters and digits alone: "int-7", "INT 7" and "INT-7" are one
         self.loose: dict[str, str] = {}
         for ident in self.known:
@@ -528,18 +529,17 @@ class _Reader:
         self, interviews: list[Interview], contacts: list[Contact], log: list[LogEntry]
     ) -> None:
         """Report contacts and log rows that point at IDs that do not exist."""
-        iv_ids = {iv.interview_id for iv in interviews}
-        ct_ids = {c.contact_id for c in contacts}
-        tips = {id(iv_ids): _IdTips(iv_ids), id(ct_ids): _IdTips(ct_ids)}
+        iv_ids = _IdTips({iv.interview_id for iv in interviews})
+        ct_ids = _IdTips({c.contact_id for c in contacts})
 
         def check(
-            canonical: str, row: int, column: str, ident: str, known: set[str], target: str
+            canonical: str, row: int, column: str, ident: str, known: _IdTips, target: str
         ) -> None:
-            if not ident or ident in known:
+            if not ident or ident in known.ids:
                 return
             layout = self.layouts[canonical]
             sheet, pos = layout.name, layout.columns.get(column, 1)
-            near = tips[id(known)].near(ident, (canonical, column))
+            near = known.near(ident, (canonical, column))
             tip = f'did you mean "{excerpt(near)}"? ' if near else ""
             self.problem(
                 f'{column} "{excerpt(ident)}" is not on the {target} sheet — {tip}Fix the ID or '
