@@ -112,6 +112,7 @@ class _IdTips:
 
 
 def _loose_id(ident: str) -> str:
+    """Return an ID by its letters and digits alone, case folded."""
     return "".join(ch for ch in ident.casefold() if ch.isalnum())
 
 
