@@ -116,7 +116,7 @@ def _read_named(data: bytes, only: set[str] | None) -> tuple[set[str], dict[str,
 
 #: Parts a patch may rewrite besides the sheets it marks and its Due sheet: none of them can
 #: change a value on another sheet (shared strings are never rewritten, styles only grow).
-_INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[content_types].xml",
+INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[content_types].xml",
                 "xl/styles.xml", "xl/calcchain.xml")  # fmt: skip
 
 
@@ -125,7 +125,7 @@ def _sheets_to_compare(result: PatchResult) -> set[str] | None:
     parts = {p.casefold() for p in (*result.mark_parts.values(), result.due_part)}
     for member in result.changed_members | result.removed_members:
         name = member.casefold()
-        if name in parts or name in _INDEX_PARTS or name.endswith(".rels"):
+        if name in parts or name in INDEX_PARTS or name.endswith(".rels"):
             continue
         return None  # something unexpected changed: compare every sheet
     return set(result.mark_parts) | {result.due_sheet}

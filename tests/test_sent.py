@@ -185,3 +185,68 @@ def test_a_moved_workbook_is_named_with_workbook(tmp_path: Path):
     )
     result = cli("sent", str(batch), "--workbook", str(moved))
     assert result.exit_code == 0 and "Added 2 row(s) to the Log of" in result.output
+
+
+def test_sent_checks_its_write_by_the_rows_it_added(tmp_path: Path, monkeypatch):
+    """`sent` proves its write without reading every sheet twice: the other parts are the old
+    bytes, and the Log is compared row by row; a changed old Log value or another sheet's part
+    is caught and nothing is written."""
+    import re
+    import zipfile
+    from io import BytesIO
+
+    from followup_xl import sent as sent_mod
+    from followup_xl.xlsx import append as append_mod
+
+    applied = {"Date": date(2026, 11, 2), "Interview ID": "HL-1", "Action": "Application Sent"}
+    books = []
+    for name in ("ok", "log", "profile"):
+        folder = tmp_path / name
+        folder.mkdir()
+        book = make_book(folder / "tracker.xlsx", interviews=[INTERVIEW], contacts=CONTACTS,
+                         log=[applied])  # fmt: skip
+        assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+        books.append((book, folder / "followup 2026-11-23"))
+
+    def whole(*args):
+        raise AssertionError("every sheet was read to check the write")
+
+    monkeypatch.setattr(sent_mod, "_verify_by_values", whole)
+    book, batch = books[0]
+    done = cli("sent", str(batch), "--date", TUE.isoformat())
+    assert done.exit_code == 0, done.output
+    log = read_values(book.read_bytes())["Log"]
+    assert log[(2, 4)] == "Application Sent" and log[(3, 4)] == "Thank-You Letter Mailed"
+
+    real = append_mod.append_rows
+
+    def spoiled(member: str, change):
+        def append_rows(data, **kw):
+            result = real(data, **kw)
+            with zipfile.ZipFile(BytesIO(result.data)) as zf:
+                members = [(i, zf.read(i)) for i in zf.infolist()]
+            out = BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+                for info, body in members:
+                    zf.writestr(info, change(body) if info.filename == member else body)
+            result.data = out.getvalue()
+            return result
+
+        return append_rows
+
+    def older(body: bytes) -> bytes:  # the old row 2's date a day later
+        row = re.search(rb'<row r="2".*?</row>', body, re.DOTALL)[0]
+        serial = re.search(rb"<v>([0-9]+)</v>", row)
+        later = row.replace(serial[0], b"<v>%d</v>" % (int(serial[1]) + 1), 1)
+        return body.replace(row, later, 1)
+
+    for (book, batch), member, change, message in (
+        (books[1], "xl/worksheets/sheet4.xml", older, "the new file differs outside the new rows"),
+        (books[2], "xl/worksheets/sheet1.xml", lambda b: b.replace(b"</sheetData>",
+         b"</sheetData>\n", 1), "the new file changed xl/worksheets/sheet1.xml"),
+    ):  # fmt: skip
+        before = book.read_bytes()
+        monkeypatch.setattr(append_mod, "append_rows", spoiled(member, change))
+        result = cli("sent", str(batch), "--date", TUE.isoformat())
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert book.read_bytes() == before

@@ -40,9 +40,19 @@ def changed_cells(
 
 
 def compare(
-    old: bytes, new: bytes, part: str, skip: set[tuple[int, int]], *, row: int
+    old: bytes,
+    new: bytes,
+    part: str,
+    skip: set[tuple[int, int]],
+    *,
+    row: int,
+    written: dict[tuple[int, int], Any] | None = None,
 ) -> tuple[list[tuple[int, int]], dict[int, Any]] | None:
-    """Return changed_cells and {1-based column: value} of row `row` in the new version."""
+    """Return changed_cells and {1-based column: value} of row `row` in the new version.
+
+    `written`, when given, receives the new values of the cells in `skip` that were read
+    (those past the first changed byte of their row: a cell the tool wrote, say).
+    """
     with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(new)) as znew:
         before, after = _Side.open(zold, part), _Side.open(znew, part)
         if before is None or after is None:
@@ -78,6 +88,8 @@ def compare(
         k for k in was_cells.keys() | now_cells.keys()
         if k not in skip and was_cells.get(k) != now_cells.get(k)
     }  # fmt: skip
+    if written is not None:
+        written.update((k, now_cells[k]) for k in skip if k in now_cells)
     return sorted(differ), asked
 
 

@@ -39,6 +39,8 @@ class AppendResult:
     #: 1-based (row, column) of every cell written
     owned_cells: set[tuple[int, int]] = field(default_factory=set)
     changed_members: set[str] = field(default_factory=set)
+    #: the member that holds the sheet
+    part: str = ""
 
 
 def _has_value(c: etree._Element) -> bool:
@@ -166,6 +168,7 @@ def append_rows(
         rows=tuple(range(first, new_last + 1)) if owned else (),
         owned_cells=owned,
         changed_members=set(pkg.changed),
+        part=pkg.find(found.part) or found.part,
     )
 
 
