@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -55,14 +56,24 @@ _SPANS = re.compile(r'\sspans="([^"]*)"')
 _CELL_AT = '<c r="'
 
 
-class SpliceMarker(SheetMarker):
-    """A SheetMarker that keeps the rows as text (see the module's docstring)."""
+@dataclass
+class SplitSheet:
+    """A sheet as its shell (parsed, with an empty sheetData) and its rows (text, by number)."""
 
-    def _load(self) -> etree._ElementTree:
-        """Return the sheet without its rows, parsed; keep the rows as text."""
-        if self.pkg.strict:
+    tree: etree._ElementTree
+    #: the root's start tag, to parse a row or a cell in the sheet's namespaces
+    root_tag: str
+    texts: dict[int, str]
+    #: the white space after each row, and before the first
+    gaps: dict[int, str]
+    lead: str
+
+    @classmethod
+    def load(cls, pkg: Package, part: str) -> SplitSheet:
+        """Split a sheet part; raise NotSpliceable when its XML is not one the patterns read."""
+        if pkg.strict:
             raise NotSpliceable
-        data = self.pkg.read(self.sheet.part)
+        data = pkg.read(part)
         if data is None or data[:3] == b"\xef\xbb\xbf":
             raise NotSpliceable
         try:
@@ -76,7 +87,7 @@ class SpliceMarker(SheetMarker):
         try:
             check_well_formed(data, huge_tree=True)
         except etree.XMLSyntaxError as exc:
-            raise NotSpliceable from exc  # SheetMarker says where
+            raise NotSpliceable from exc  # the tree's reader says where
         del data  # a big sheet is held as text only
         begin = opened.end()
         if opened[1]:
@@ -87,10 +98,40 @@ class SpliceMarker(SheetMarker):
         cells = len(ANY_CELL.findall(text, begin, end))
         if cells != len(_PLAIN_CELL.findall(text, begin, end)):
             raise NotSpliceable  # a cell without its reference first
-        self.root_tag = root[0]
-        self.texts, self.gaps, self.lead = _split_rows(text, begin, end)
+        texts, gaps, lead = _split_rows(text, begin, end)
         shell = f"{text[: opened.start()]}<sheetData/>{text[after:]}"
-        return etree.ElementTree(etree.fromstring(shell.encode("utf-8"), XML_PARSER))
+        tree = etree.ElementTree(etree.fromstring(shell.encode("utf-8"), XML_PARSER))
+        return cls(tree, root[0], texts, gaps, lead)
+
+    def parse(self, xml: str) -> etree._Element:
+        """Return a row or a cell of this sheet's text as an element."""
+        return etree.fromstring(f"{self.root_tag}{xml}</worksheet>", XML_PARSER)[0]
+
+    def save(self, pkg: Package, part: str) -> None:
+        """Put the shell, with the rows back in its sheetData, into the package as `part`."""
+        shell = pkg.serialize(self.tree).decode("utf-8")
+        if shell.count("<sheetData/>") != 1:
+            raise AssertionError("the sheet's shell lost its one empty sheetData")
+        head, tail = shell.split("<sheetData/>")
+        if not self.texts and not self.lead:
+            parts = [head, "<sheetData/>", tail]
+        else:
+            parts = [head, "<sheetData>", self.lead]
+            for r in sorted(self.texts):
+                parts += (self.texts[r], self.gaps.get(r, ""))
+            parts += ("</sheetData>", tail)
+        self.texts = {}  # one copy of a big sheet at a time
+        pkg.put(part, "".join(parts).encode("utf-8"))
+
+
+class SpliceMarker(SheetMarker):
+    """A SheetMarker that keeps the rows as text (see the module's docstring)."""
+
+    def _load(self) -> etree._ElementTree:
+        """Return the sheet without its rows, parsed; keep the rows as text."""
+        self.split = SplitSheet.load(self.pkg, self.sheet.part)
+        self.texts = self.split.texts
+        return self.split.tree
 
     def _rows(self) -> dict[int, str]:
         return self.texts
@@ -99,7 +140,7 @@ class SpliceMarker(SheetMarker):
         text = self.texts.get(r)
         if text is None:
             return None
-        return etree.fromstring(f"{self.root_tag}{text}</worksheet>", XML_PARSER)[0]
+        return self.split.parse(text)
 
     def _last_used_column(self, rows: dict[int, str], skip: set[int]) -> int:
         last = 0
@@ -185,22 +226,12 @@ class SpliceMarker(SheetMarker):
         return f"{start_tag}{inner[:lo]}{merged}{inner[hi:]}</row>"
 
     def _cell(self, xml: str) -> etree._Element:
-        return etree.fromstring(f"{self.root_tag}{xml}</worksheet>", XML_PARSER)[0]
+        return self.split.parse(xml)
 
     def _save(self) -> None:
-        shell = self.pkg.serialize(self.tree).decode("utf-8")
-        if shell.count("<sheetData/>") != 1:
-            raise AssertionError("the sheet's shell lost its one empty sheetData")
-        head, tail = shell.split("<sheetData/>")
-        if not self.texts and not self.lead:
-            parts = [head, "<sheetData/>", tail]
-        else:
-            parts = [head, "<sheetData>", self.lead]
-            for r in sorted(self.texts):
-                parts += (self.texts[r], self.gaps.get(r, ""))
-            parts += ("</sheetData>", tail)
-        self.texts = {}  # one copy of a big sheet at a time
-        self.pkg.put(self.sheet.part, "".join(parts).encode("utf-8"))
+        self.split.texts = self.texts
+        self.texts = {}
+        self.split.save(self.pkg, self.sheet.part)
 
 
 def _split_rows(body: str, pos: int, end: int) -> tuple[dict[int, str], dict[int, str], str]:
