@@ -144,3 +144,99 @@ def test_corpus_workbooks_keep_every_other_part(corpus_dir: Path):
                 n: c for n, c in before.items() if n != sheet}  # fmt: skip
         done += 1
     assert done >= 20
+
+
+def _both_ways(old: bytes, sheet: str, monkeypatch: pytest.MonkeyPatch, **kw):
+    """Append as text (as `sent` does) and through the tree; return both and whether the
+    text way was taken."""
+    from followup_xl.xlsx import append as append_mod
+    from followup_xl.xlsx import splice
+
+    taken = []
+    real = append_mod._append_text
+
+    def counted(*args):
+        done = real(*args)  # raises NotSpliceable when the tree must do it
+        taken.append(1)
+        return done
+
+    monkeypatch.setattr(append_mod, "_append_text", counted)
+    out = []
+    for on in (True, False):
+        monkeypatch.setattr(splice, "SPLICE", on)
+        out.append(append_rows(old, sheet=sheet, rows=ROWS, **kw))
+    monkeypatch.setattr(splice, "SPLICE", True)
+    return out[0], out[1], bool(taken)
+
+
+def _same_workbook(text, tree) -> None:
+    """The same values, cells and parts; the sheet's XML the same once canonical."""
+    from lxml import etree
+
+    def canonical(xml: bytes) -> bytes:
+        return etree.tostring(etree.fromstring(xml), method="c14n")
+
+    assert (text.rows, text.owned_cells, text.sheet, text.part) == (
+        tree.rows, tree.owned_cells, tree.sheet, tree.part)  # fmt: skip
+    assert read_values(text.data) == read_values(tree.data)
+    a, b = xml_members(text.data), xml_members(tree.data)
+    assert a.keys() == b.keys()
+    for name in a:
+        if name == text.part:
+            assert canonical(a[name]) == canonical(b[name])
+        else:
+            assert a[name] == b[name], name
+
+
+def test_rows_appended_as_text_make_the_workbook_the_tree_makes(tmp_path, monkeypatch):
+    """The Log's new rows are written into its text (a 200,000-row Log is not parsed into a
+    tree of ten times its size): the same workbook as through the tree, every old row its
+    own bytes; rows formatted ahead, where the new ones go, are filled through the tree."""
+    import re
+
+    example = tmp_path / "example.xlsx"
+    write_workbook(example, example=True, today=TODAY)
+    cases = {
+        "example": (example.read_bytes(), True),
+        "table": (_log_with_table(tmp_path / "t.xlsx", rows=3).read_bytes(), True),
+        "1904": (_log_with_table(tmp_path / "u.xlsx", rows=2, date1904=True).read_bytes(), True),
+    }
+    ahead = tmp_path / "ahead.xlsx"
+    wb = xlsxwriter.Workbook(str(ahead))
+    ws = wb.add_worksheet("Log")
+    ws.write_row(0, 0, ["Date", "Interview ID", "Contact ID", "Action", "Outcome"])
+    ws.write_row(1, 1, ["HL-1", "HL-RD", "Phone Call"])
+    for r in range(2, 6):
+        ws.write_blank(r, 0, None, wb.add_format({"bg_color": "#FFFF00"}))
+    wb.close()
+    cases["formatted ahead"] = (ahead.read_bytes(), False)
+    for label, (old, as_text) in cases.items():
+        text, tree, taken = _both_ways(old, "Log", monkeypatch, after=1, name="t.xlsx")
+        _same_workbook(text, tree)
+        assert taken == as_text, label
+        if as_text:  # every old row kept as it was written, up to the new ones
+            before = xml_members(old)[text.part].decode()
+            after = xml_members(text.data)[text.part].decode()
+            rows = re.findall(r"<row[ >].*?</row>", before, re.DOTALL)
+            assert rows and "".join(rows) in after, label
+            assert after.index("".join(rows)) < after.index(f'<row r="{text.rows[0]}"')
+
+
+def test_corpus_rows_appended_as_text_make_the_workbook_the_tree_makes(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each real workbook, rows appended to its first sheet both ways: the same workbook."""
+    from test_xlsxpatch import REFUSED, first_sheet_marks
+
+    done = as_text = 0
+    for path in sorted(corpus_dir.glob("*.xlsx")):
+        if path.name in REFUSED:
+            continue
+        old = path.read_bytes()
+        sheet = first_sheet_marks(old).sheet
+        text, tree, taken = _both_ways(old, sheet, monkeypatch, name=path.name)
+        _same_workbook(text, tree)
+        done += 1
+        as_text += taken
+    print(f"{as_text} of {done} appended as text")
+    assert done >= 20 and as_text >= 10, (done, as_text)

@@ -19,9 +19,11 @@ from lxml import etree
 
 from ..contract import col_letter
 from ..errors import WriteError
+from . import splice
 from .cells import CellWriter, Value
 from .package import MAX_ROW, NS_MAIN, REL_WORKSHEET, Package, parse_range, parse_ref, q
 from .sheetread import materialize_rows, row_cells
+from .splice import NotSpliceable, SplitSheet, row_has_value
 from .styles import Styles
 from .workbook import Sheet, WorkbookPart
 
@@ -94,23 +96,71 @@ def append_rows(
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))
     cells = CellWriter(styles, wb.date1904)
-    tree = pkg.tree(found.part)
+    split: SplitSheet | None = None
+    if splice.SPLICE:
+        try:
+            split = SplitSheet.load(pkg, found.part)
+            last, owned = _append_text(split, rows, after, cells, f"{name}: {found.name}")
+        except NotSpliceable:
+            split = None
+    if split is None:
+        tree = pkg.tree(found.part)
+        last, owned = _append_tree(tree, rows, after, cells, f"{name}: {found.name}")
+        root = tree.getroot()
+    else:
+        root = split.tree.getroot()
+    first, new_last = last + 1, last + len(rows)
+    if owned:
+        _grow_ranges(pkg, wb, found, root, last, new_last)
+        dim = root.find(q("dimension"))
+        if dim is not None:
+            try:
+                r1, c1, r2, c2 = parse_range(dim.get("ref", "A1"))
+                cols = [c for _, c in owned]
+                ref = (
+                    f"{col_letter(min(c1, *cols))}{min(r1, first)}:"
+                    f"{col_letter(max(c2, *cols))}{max(r2, new_last)}"
+                )
+                dim.set("ref", ref)
+            except ValueError:
+                pass
+        if split is not None:
+            split.save(pkg, found.part)
+        else:
+            pkg.put(found.part, pkg.serialize(tree))
+        if styles.appended or styles.created:
+            pkg.put(styles_part, pkg.serialize(styles.tree))
+        wb.save()
+    return AppendResult(
+        data=pkg.to_bytes() if owned else data,
+        sheet=found.name,
+        rows=tuple(range(first, new_last + 1)) if owned else (),
+        owned_cells=owned,
+        changed_members=set(pkg.changed),
+        part=pkg.find(found.part) or found.part,
+    )
+
+
+def _append_tree(
+    tree: etree._ElementTree,
+    rows: Sequence[Mapping[int, Value]],
+    after: int,
+    cells: CellWriter,
+    where: str,
+) -> tuple[int, set[tuple[int, int]]]:
+    """Add the rows to a parsed sheet; return the last old row and the cells written."""
     root = tree.getroot()
     sheet_data = root.find(q("sheetData"))
     if sheet_data is None:
-        raise WriteError(f"{name}: {found.name} has no cell table (sheetData)")
+        raise WriteError(f"{where} has no cell table (sheetData)")
     existing = materialize_rows(sheet_data)
-    last = max(last_value_row(existing), after)
-    first = last + 1
-    new_last = last + len(rows)
-    if new_last > MAX_ROW:
-        raise WriteError(f"{name}: {found.name} has no room for {len(rows)} more row(s)")
+    last = _room(max(last_value_row(existing), after), len(rows), where)
     col_styles = _column_styles(root)
     above = existing.get(last)
     above_cells = row_cells(above, last) if above is not None else {}
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
-        r = first + i
+        r = last + 1 + i
         row = existing.get(r)
         if row is None:
             row = etree.Element(q("row"))
@@ -144,32 +194,53 @@ def append_rows(
         if spans and written:
             nums = [int(x) for x in re.findall(r"\d+", spans)] + written
             row.set("spans", f"{min(nums)}:{max(nums)}")
-    if owned:
-        _grow_ranges(pkg, wb, found, root, last, new_last)
-        dim = root.find(q("dimension"))
-        if dim is not None:
-            try:
-                r1, c1, r2, c2 = parse_range(dim.get("ref", "A1"))
-                cols = [c for _, c in owned]
-                ref = (
-                    f"{col_letter(min(c1, *cols))}{min(r1, first)}:"
-                    f"{col_letter(max(c2, *cols))}{max(r2, new_last)}"
-                )
-                dim.set("ref", ref)
-            except ValueError:
-                pass
-        pkg.put(found.part, pkg.serialize(tree))
-        if styles.appended or styles.created:
-            pkg.put(styles_part, pkg.serialize(styles.tree))
-        wb.save()
-    return AppendResult(
-        data=pkg.to_bytes() if owned else data,
-        sheet=found.name,
-        rows=tuple(range(first, new_last + 1)) if owned else (),
-        owned_cells=owned,
-        changed_members=set(pkg.changed),
-        part=pkg.find(found.part) or found.part,
-    )
+    return last, owned
+
+
+def _append_text(
+    split: SplitSheet,
+    rows: Sequence[Mapping[int, Value]],
+    after: int,
+    cells: CellWriter,
+    where: str,
+) -> tuple[int, set[tuple[int, int]]]:
+    """_append_tree on a sheet kept as text: the new rows are written as text after the last
+    one, and no other row is parsed or rewritten. NotSpliceable when a row is already where a
+    new one goes (rows formatted ahead) or the row above is missing: the tree does those."""
+    texts = split.texts
+    last_value = 0
+    for r in reversed(texts):  # the rows are in ascending order (SplitSheet)
+        if row_has_value(texts[r]):
+            last_value = r
+            break
+    last = _room(max(last_value, after), len(rows), where)
+    above = texts.get(last)
+    if above is None or any(last + 1 + i in texts for i in range(len(rows))):
+        raise NotSpliceable
+    above_cells = row_cells(split.parse(above), last)
+    col_styles = _column_styles(split.tree.getroot())
+    owned: set[tuple[int, int]] = set()
+    for i, values in enumerate(rows):
+        r = last + 1 + i
+        markup = []
+        for c, value in sorted(values.items()):
+            if value is None or value == "":
+                continue
+            style = _style_for(value, None, above_cells.get(c), col_styles.get(c), cells)
+            xml = cells.xml(f"{col_letter(c)}{r}", value, style)
+            if xml is None:
+                continue
+            markup.append(xml)
+            owned.add((r, c))
+        texts[r] = f'<row r="{r}">{"".join(markup)}</row>' if markup else f'<row r="{r}"/>'
+    return last, owned
+
+
+def _room(last: int, count: int, where: str) -> int:
+    """Return `last`, once sure that `count` rows fit below it."""
+    if last + count > MAX_ROW:
+        raise WriteError(f"{where} has no room for {count} more row(s)")
+    return last
 
 
 def _column_styles(root: etree._Element) -> dict[int, int]:

@@ -297,6 +297,17 @@ def _blank_end(text: str, pos: int) -> int:
     return _BLANK.match(text, pos).end()  # type: ignore[union-attr]
 
 
+#: A cell's value, formula or inline text, as append's _has_value finds them in the tree.
+_VALUE_TAG = re.compile(r"<(?:v|f|is)[\s/>]")
+
+
+def row_has_value(text: str) -> bool:
+    """Return True when a row's XML has a cell with a value, a formula or inline text (an
+    empty <v/> counts, as in the tree; a styled empty cell does not)."""
+    return any(_VALUE_TAG.search(text, start, _cell_end(text, start))
+               for _, start in _cells_from_right(text))  # fmt: skip
+
+
 def _has_content(cell: str) -> bool:
     """Return True when a cell's XML holds a value or a formula (sheetread.has_content)."""
     return "<f" in cell or "<is" in cell or _FILLED_VALUE.search(cell) is not None
