@@ -10,9 +10,11 @@ each the median of --repeat runs, for:
   engine="calamine")` of the same file, and the zip floor for the same number of letters (the
   shipped thank-you template read once, its document XML replaced as text, each .docx written
   with every member deflated again);
-- the tool: `--help`, `run --dry-run --no-letters`, `run --no-letters` and the full `run`;
-- the phases inside the last two (read, rules, marks, letters, envelopes, proofreading, print
-  file, call sheet and calendar), timed by followup_xl.timing (FOLLOWUP_XL_TIMINGS).
+- the tool: `--help`, `run --dry-run --no-letters`, `run --no-letters`, the full `run`, and
+  `sent` recording that run's letters in a copy of its workbook;
+- the phases inside `run --no-letters` and the full `run` (read, rules, marks, letters,
+  envelopes, proofreading, print file, call sheet and calendar), timed by followup_xl.timing
+  (FOLLOWUP_XL_TIMINGS).
 
 Run: python benchmarks/bench_week.py                # 10,000 / 50,000 / 200,000, ~1,000 letters
      python benchmarks/bench_week.py --small        # 1,000 interviews, ~100 letters: quick
@@ -247,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         if label == "full":
             shutil.rmtree(work / f"out-{k}", ignore_errors=True)
             return [exe, "run", fresh(f"l{k}.xlsx"), "--out", str(work / f"out-{k}"), *today]
+        if label == "sent":  # the letters of run k mailed: a copy of its workbook records them
+            shutil.copyfile(work / f"l{k}.xlsx", work / f"s{k}.xlsx")
+            return [exe, "sent", str(work / f"out-{k}"), "--workbook", str(work / f"s{k}.xlsx"),
+                    "--date", TODAY.isoformat()]  # fmt: skip
         return {
             "click": [sys.executable, "-c", "import click"],
             "calamine": [sys.executable, "-c", bare, str(source)],
@@ -264,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.no_full:
         rows.append(("full", f"run ({letters:,} letters and all)", "calamine"))
+        rows.append(("sent", f"sent ({letters:,} letters recorded)", "calamine"))
     results: dict[str, dict] = {}
     phases: dict[str, list] = {}
     print(f"{'what':<40} {'wall s':>8} {'peak MiB':>9} {'x floor (time, memory)':>24} "
