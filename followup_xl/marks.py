@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Set as AbstractSet
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -173,6 +174,42 @@ def _xml_cells_kept(old: bytes, new: bytes, result: PatchResult, sheet: str, nam
         )
 
 
+def check_package(
+    data: bytes,
+    *,
+    old: bytes,
+    changed: AbstractSet[str],
+    removed: AbstractSet[str] = frozenset(),
+    name: str,
+    parts: bool = True,
+) -> None:
+    """Raise WriteError unless new bytes open with every member's CRC right and, with `parts`,
+    every changed member parses and every other one is the old member byte for byte."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as znew:
+            bad = znew.testzip()
+            if bad is not None:
+                raise WriteError(f"{name}: the new file is damaged ({bad}); nothing was written")
+            if not parts:
+                return
+            for member in changed:
+                check_well_formed(znew.read(member), huge_tree=True)  # no tree is built
+            # one part at a time: a big Log sheet is never held twice
+            names = set(znew.namelist())
+            with zipfile.ZipFile(io.BytesIO(old)) as zold:
+                for member in dict.fromkeys(zold.namelist()):
+                    if member in changed or member in removed:
+                        continue
+                    if member not in names or znew.read(member) != zold.read(member):
+                        raise WriteError(
+                            f"{name}: the new file changed {member}; nothing was written"
+                        )
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise WriteError(
+            f"{name}: the new file did not verify ({exc}); nothing was written"
+        ) from exc
+
+
 def verify_bytes(
     data: bytes, *, old: bytes, result: PatchResult, due: DueTable, name: str
 ) -> str | None:
@@ -183,30 +220,10 @@ def verify_bytes(
     """
     memo = _memo.verified
     same = memo is not None and memo[2] == due and memo[0] == old and memo[1] == data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise WriteError(f"{name}: the new file is damaged ({bad}); nothing was written")
-            if same and memo is not None:
-                return memo[3]  # these very bytes passed every check below already
-            for member in result.changed_members:
-                check_well_formed(
-                    zf.read(member), huge_tree=True
-                )  # no tree: a big sheet is not held twice
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise WriteError(
-            f"{name}: the new file did not verify ({exc}); nothing was written"
-        ) from exc
-    # every part the patch did not write is the old one, byte for byte (one part at a time:
-    # a big Log sheet is never held twice)
-    with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(data)) as znew:
-        new_names = set(znew.namelist())
-        for member in dict.fromkeys(zold.namelist()):
-            if member in result.changed_members or member in result.removed_members:
-                continue
-            if member not in new_names or znew.read(member) != zold.read(member):
-                raise WriteError(f"{name}: the new file changed {member}; nothing was written")
+    check_package(data, old=old, changed=result.changed_members,
+                  removed=result.removed_members, name=name, parts=not same)  # fmt: skip
+    if same and memo is not None:
+        return memo[3]  # these very bytes passed every check below already
     # every other sheet's part was just compared byte for byte: its values cannot differ, so
     # only the marked sheets and the Due sheet are read (the Log may hold most of the cells)
     note = _compare_values(data, old=old, result=result, due=due, name=name)
