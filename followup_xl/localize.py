@@ -20,9 +20,9 @@ LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", 
 def country_code(country: str) -> str:
     """Return the upper-case ISO code of a country ("us" -> "US", "Germany" -> "DE"; blank -> "US").
 
-    An English name is looked up in Babel's territory names and their everyday forms ("Hong
-    Kong", "Saint Helena", "Cote d'Ivoire", "The Netherlands"); an unknown one comes back as
-    typed (upper case), so the caller can say it is unknown.
+    A name or three-letter code is looked up in ISO 3166-1 (data/countries.txt) and a few
+    everyday forms ("Saint Helena", "St. Lucia", "Ivory Coast", "The Netherlands"); an unknown
+    one comes back as typed (upper case), so the caller can say it is unknown.
     """
     code = " ".join((country or "").split()).upper()
     if len(code) > 2:
@@ -30,49 +30,68 @@ def country_code(country: str) -> str:
     return "GB" if code == "UK" else (code or "US")
 
 
+def iso_name(code: str) -> str:
+    """Return the everyday English name ISO 3166-1 gives a country code ("" when unknown)."""
+    return _iso_table().get(code, ("",))[-1]
+
+
 def _fold_name(name: str) -> str:
-    """Fold a country name for look-up: case, accents, apostrophes, "&", a leading "The"."""
+    """Fold a country name for look-up: case, accents, apostrophes, "&", "St", a leading "The"."""
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     plain = plain.replace("\u2019", "'").replace("&", " and ").replace(".", " ")
-    plain = " ".join(plain.split())
-    return plain.removeprefix("the ")
+    plain = " ".join(plain.split()).removeprefix("the ")
+    return re.sub(r"^st ", "saint ", plain)
 
 
-#: Everyday names Babel's English list writes otherwise (ISO 3166 short names, older names).
+#: Everyday names ISO 3166-1 writes otherwise (older names, short forms).
 _OTHER_NAMES = {
     "usa": "US", "united states of america": "US", "england": "GB", "scotland": "GB",
     "wales": "GB", "northern ireland": "GB", "great britain": "GB", "holland": "NL",
-    "czech republic": "CZ", "turkey": "TR", "ivory coast": "CI",
-    "democratic republic of the congo": "CD", "dr congo": "CD", "republic of the congo": "CG",
-    "korea": "KR", "republic of korea": "KR", "south korea": "KR", "north korea": "KP",
-    "palestine": "PS", "uae": "AE", "swaziland": "SZ", "viet nam": "VN", "cabo verde": "CV",
-    "east timor": "TL", "macau": "MO", "vatican": "VA", "vatican city": "VA",
-    "saint vincent and the grenadines": "VC", "russian federation": "RU",
+    "turkey": "TR", "ivory coast": "CI", "dr congo": "CD", "korea": "KR",
+    "north korea": "KP", "palestine": "PS", "uae": "AE", "swaziland": "SZ", "cabo verde": "CV",
+    "east timor": "TL", "macau": "MO", "vatican": "VA", "vatican city": "VA", "burma": "MM",
+    "russia": "RU", "laos": "LA", "syria": "SY", "iran": "IR", "moldova": "MD",
+    "tanzania": "TZ", "bolivia": "BO", "venezuela": "VE", "brunei": "BN", "micronesia": "FM",
+    "hong kong sar china": "HK", "macao sar china": "MO",
 }  # fmt: skip
 
 
 @lru_cache(maxsize=1)
-def _english_names() -> dict[str, str]:
-    """Return {folded country name: ISO code}: Babel's English names, their parts ("Myanmar
-    (Burma)" is also "Myanmar" and "Burma", "Hong Kong SAR China" also "Hong Kong",
-    "St. Helena" also "Saint Helena"), and a few everyday names."""
-    from babel import Locale
+def _iso_table() -> dict[str, tuple[str, ...]]:
+    """Return {alpha-2 code: (alpha-3 code, ISO's English names...)} from data/countries.txt."""
+    from importlib.resources import files
 
+    text = files("followup_xl").joinpath("data/countries.txt").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if not line.startswith("#"))
+    return {row[0]: tuple(row[1:]) for row in rows if len(row) > 2}
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """Return {folded country name: ISO code}: ISO 3166-1's names and alpha-3 codes, their
+    inverted forms read the usual way ("Korea, Republic of" is also "Republic of Korea"), the
+    part before a comma where only one country has it ("Saint Helena"), and everyday names."""
     names: dict[str, str] = {}
-    for code, name in Locale("en").territories.items():
-        if len(code) != 2 or not code.isalpha():
-            continue
-        forms = {name, re.sub(r"\s+SAR China$", "", name)}
-        for parts in re.findall(r"^(.*?) \((.*)\)$", name):  # "Myanmar (Burma)"
-            forms.update(parts)
-        for form in forms:
-            folded = _fold_name(form)
-            names.setdefault(folded, code)
-            if folded.startswith("st "):  # Babel's "St. Helena": "Saint Helena" too
-                names.setdefault("saint " + folded[3:], code)
+    first_parts: dict[str, set[str]] = {}
+    for code, (alpha3, *iso_names) in _iso_table().items():
+        names[alpha3.casefold()] = code
+        for name in iso_names:
+            names.setdefault(_fold_name(name), code)
+            head, comma, tail = name.partition(", ")
+            if not comma:
+                continue
+            if re.search(r"\bof( the)?$", tail):  # "Congo, The Democratic Republic of the"
+                names.setdefault(_fold_name(f"{tail} {head}"), code)
+            first_parts.setdefault(_fold_name(head), set()).add(code)
+    for head, codes in first_parts.items():
+        owners = codes | ({names[head]} if head in names else set())
+        if len(owners) == 1:
+            names[head] = owners.pop()
+        else:  # "Congo" and "Korea" name two countries: the user must say which
+            names.pop(head, None)
     names.update(_OTHER_NAMES)
     return names
 

@@ -250,3 +250,59 @@ def test_sent_checks_its_write_by_the_rows_it_added(tmp_path: Path, monkeypatch)
         result = cli("sent", str(batch), "--date", TUE.isoformat())
         assert result.exit_code == 1 and message in result.output, result.output
         assert book.read_bytes() == before
+
+
+def fill_new_workbook(path: Path) -> None:
+    """Type an interview, a contact and the Profile into an `init` workbook (as in Excel)."""
+    wb = openpyxl.load_workbook(path)
+    mine = {"Name": "Alex Rivera", "Street": "12 Elm Street", "City": "Boston", "State": "MA",
+            "ZIP": "02134", "Country": "US"}  # fmt: skip
+    for row in wb["Profile"].iter_rows(min_row=2):
+        row[1].value = mine.get(row[0].value, row[1].value)
+    for name, record in (("Interviews", INTERVIEW), ("Contacts", CONTACTS[0])):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        for c, title in enumerate(header, start=1):
+            if title in record:
+                ws.cell(row=2, column=c, value=record[title])
+    wb.save(path)
+
+
+def test_the_first_sent_on_a_new_workbook_writes_real_dates(tmp_path: Path):
+    """The empty Log of an `init` workbook: the new Date cells are dates, not the header's
+    style, so the next `check` and `run` read them (the README's own first week)."""
+    book = tmp_path / "tracker.xlsx"
+    assert cli("init", str(book)).exit_code == 0
+    fill_new_workbook(book)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    sent = cli("sent", str(tmp_path / "followup 2026-11-23"), "--date", MON.isoformat())
+    assert sent.exit_code == 0, sent.output
+    log = openpyxl.load_workbook(book)["Log"]
+    assert log["A2"].value == datetime(2026, 11, 23) and log["A2"].is_date
+    assert not log["A2"].font.b  # not the header's bold
+    check = cli("check", str(book))
+    assert check.exit_code == 0, check.output
+    assert cli("run", str(book), "--today", TUE.isoformat()).exit_code == 0
+
+
+def test_sent_writes_a_date_under_a_text_formatted_date_and_into_a_styled_empty_row(
+    tmp_path: Path,
+):
+    """The last Log date typed into a text-formatted cell, then a row the user formatted
+    ahead as text: the recorded dates are still dates."""
+    book = week(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    log = wb["Log"]
+    log.append(["2026-11-10", "HL-1", None, "Application Sent"])  # typed as text
+    log["A2"].number_format = "@"
+    for c in range(1, 6):
+        log.cell(row=3, column=c).number_format = "@"
+    wb.save(book)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    sent = cli("sent", str(tmp_path / "followup 2026-11-23"), "--date", MON.isoformat())
+    assert sent.exit_code == 0, sent.output
+    log = openpyxl.load_workbook(book)["Log"]
+    new = [row[0] for row in log.iter_rows(min_row=3) if row[0].value is not None]
+    assert len(new) == 2
+    assert all(c.is_date and c.value == datetime(2026, 11, 23) for c in new)
+    assert cli("check", str(book)).exit_code == 0

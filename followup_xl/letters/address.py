@@ -92,10 +92,8 @@ def country_line(country: str, home: str) -> str:
 def country_name(country: str) -> str:
     """Return a country's name as the post reads it, in English capitals ("de" -> "GERMANY");
     a country no list knows comes back as typed, in capitals."""
-    from babel import Locale
-
     code = localize.country_code(country)
-    english = str(Locale("en").territories.get(code, "")).upper()
+    english = localize.iso_name(code).upper()
     return _format(code).name or english or " ".join(country.split()).upper()
 
 

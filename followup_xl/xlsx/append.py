@@ -156,7 +156,7 @@ def _append_tree(
     existing = materialize_rows(sheet_data)
     last = _room(max(last_value_row(existing), after), len(rows), where)
     col_styles = _column_styles(root)
-    above = existing.get(last)
+    above = existing.get(last) if last > after else None  # never the header's style
     above_cells = row_cells(above, last) if above is not None else {}
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
@@ -217,7 +217,7 @@ def _append_text(
     above = texts.get(last)
     if above is None or any(last + 1 + i in texts for i in range(len(rows))):
         raise NotSpliceable
-    above_cells = row_cells(split.parse(above), last)
+    above_cells = row_cells(split.parse(above), last) if last > after else {}
     col_styles = _column_styles(split.tree.getroot())
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
@@ -263,13 +263,14 @@ def _style_for(
     column: int | None,
     cells: CellWriter,
 ) -> int:
-    """Return the style of a new cell: its own empty cell's, the one above's, the column's."""
-    for el in (old, above):
-        if el is not None and el.get("s"):
-            return int(el.get("s", "0"))
-    if column is not None:
-        return column
-    return cells.style(value) if isinstance(value, date) else 0
+    """Return the style of a new cell: its own empty cell's, the one above's, the column's; a
+    date takes one of those only where it shows a date, else the tool's date style."""
+    found = [int(el.get("s", "0")) for el in (old, above) if el is not None and el.get("s")]
+    found += [] if column is None else [column]
+    if isinstance(value, date):
+        dated = [s for s in found if cells.styles.shows_date(s)]
+        return dated[0] if dated else cells.style(value)
+    return found[0] if found else 0
 
 
 def _insert_row(sheet_data: etree._Element, row: etree._Element, r: int) -> None:
