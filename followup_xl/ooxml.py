@@ -12,6 +12,19 @@ import re
 #: The first bytes of an OLE compound file: an old .xls, or an encrypted .xlsx.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+#: What to do with a workbook the tool cannot read or write as it is: save it again as .xlsx.
+RESAVE = "open it in Excel or LibreOffice Calc and use File > Save As > Excel Workbook (.xlsx)"
+
+#: The XML declaration of a part written in UTF-16 (with or without its byte-order mark).
+_UTF16 = re.compile(rb"^(\xff\xfe|\xfe\xff|<\?xml[^>]*encoding=[\"']utf-16)", re.IGNORECASE)
+
+
+def is_utf16(head: bytes) -> bool:
+    """Return True when an XML part's first bytes say it is UTF-16 (Excel Mobile writes every
+    part so; calamine, which reads the workbook, and the marks' splicer read UTF-8 only)."""
+    return _UTF16.match(head) is not None
+
+
 #: Characters XML 1.0 cannot carry (tab, newline and carriage return it can).
 XML_ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL_CHARS}]")

@@ -387,6 +387,32 @@ def test_password_protected_workbook(corpus_dir: Path) -> None:
     assert msg.startswith("calamine_encrypted.xlsx: is protected with a password")
 
 
+def test_a_utf16_workbook_is_refused_with_how_to_save_it_again(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """Excel Mobile writes every part in UTF-16, which calamine cannot read: `check` and
+    `run` say how to re-save it, exit 1 and write nothing (the marks would need every part
+    rewritten)."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    path = tmp_path / "phone.xlsx"
+    path.write_bytes((corpus_dir / "roo_windows_phone_utf16.xlsx").read_bytes())
+    before = path.read_bytes()
+    assert one_error(path) == (
+        "phone.xlsx: is written in UTF-16 (as Excel Mobile saves workbooks), which the tool "
+        "cannot read: open it in Excel or LibreOffice Calc and use File > Save As > Excel "
+        "Workbook (.xlsx)"
+    )
+    for command in (["check", str(path)], ["run", str(path), "--today", "2026-11-25"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1 and "is written in UTF-16" in result.output, result.output
+        assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["phone.xlsx"]
+
+
 def test_strict_ooxml_corpus_file_is_readable(corpus_dir: Path) -> None:
     """Excel's Strict Open XML format is read (it is not the contract's shape, so it errors)."""
     msgs = messages(corpus_dir / "calamine_strict_ooxml.xlsx")
@@ -427,3 +453,26 @@ def test_profile_name_is_needed_once_there_are_interviews(tmp_path: Path) -> Non
         "t.xlsx: Profile: has no Name — type your name in the Value column beside Name; every "
         "letter is signed with it"
     ]
+
+
+def test_every_corpus_ods_is_refused_with_how_to_save_it_as_xlsx(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """OpenDocument files from LibreOffice, Symphony, Excel, Google (one with no mimetype)
+    and an encrypted one: each a one-line refusal that says how to save it as .xlsx."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    odss = sorted(corpus_dir.glob("*.ods"))
+    assert len(odss) >= 15
+    for ods in odss:
+        path = tmp_path / ods.name
+        path.write_bytes(ods.read_bytes())
+        result = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-25"])
+        assert result.exit_code == 1, (ods.name, result.output)
+        assert f"{ods.name}: is an OpenDocument spreadsheet: open it in Excel or LibreOffice" in (
+            result.output
+        )
+        assert "Traceback" not in result.output and path.read_bytes() == ods.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in odss]

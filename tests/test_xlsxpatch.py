@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("FOLLOWUP_SHARED", REPO.parent / "shared")) / "corpus"
 CORPUS_XLSX = sorted(p.name for p in CORPUS.glob("*.xlsx")) if CORPUS.is_dir() else []
 #: Corpus files the writer must refuse, and a word its message must contain.
-REFUSED = {"calamine_encrypted.xlsx": "password"}
+REFUSED = {"calamine_encrypted.xlsx": "password", "roo_windows_phone_utf16.xlsx": "UTF-16"}
 #: Parts that only list a sheet or a style: checked to be append-only, not byte-identical.
 INDEX_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
 M = f"{{{NS_MAIN}}}"

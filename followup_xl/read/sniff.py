@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 from ..errors import WorkbookError
-from ..ooxml import OLE_SIGNATURE
+from ..ooxml import OLE_SIGNATURE, RESAVE, is_utf16
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
-_SAVE_AS = "open it in Excel or LibreOffice Calc and use File > Save As > Excel Workbook (.xlsx)"
+_SAVE_AS = RESAVE
 
 
 def sniff(path: Path) -> None:
@@ -55,10 +55,18 @@ def sniff(path: Path) -> None:
             names = set(zf.namelist())
             if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
                 raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
-            if not any(n.endswith("workbook.xml") for n in names):
+            book = next((n for n in sorted(names) if n.endswith("workbook.xml")), None)
+            if book is None:
                 raise WorkbookError(
                     f"is a ZIP file but not an Excel workbook: {_SAVE_AS}", file=name
                 )
+            with zf.open(book) as part:
+                if is_utf16(part.read(100)):
+                    raise WorkbookError(
+                        f"is written in UTF-16 (as Excel Mobile saves workbooks), which the "
+                        f"tool cannot read: {_SAVE_AS}",
+                        file=name,
+                    )
             bad = zf.testzip()
             if bad:
                 raise WorkbookError(

@@ -258,12 +258,16 @@ class SheetMarker:
                 anchor = c
                 break
             tail.append((col, c))
+        new: list[tuple[int, etree._Element]] = list(xml_cells)
+        # A styled empty cell in a mark column is the user's formatting, not an old mark:
+        # it stays unless a new mark takes its place.
+        written = {col for col, _ in new}
+        keep = [(col, c) for col, c in tail
+                if col not in cols or (col not in written and not has_content(c))]  # fmt: skip
         for col, old in tail:
             if col in cols:
                 self._check_replaced(old, col, r)
             row.remove(old)
-        keep = [(col, c) for col, c in tail if col not in cols]
-        new: list[tuple[int, etree._Element]] = list(xml_cells)
         merged = [c for _, c in sorted(keep + new, key=lambda item: item[0])]
         if anchor is not None:
             for c in reversed(merged):
@@ -295,7 +299,8 @@ class SheetMarker:
         self.had_formula = True
 
     def _rows_with_cells_in(self, cols: set[int], *, below: int) -> set[int]:
-        """Return the rows below `below` holding a cell in one of `cols`."""
+        """Return the rows below `below` holding a value in one of `cols` (a styled empty
+        cell there is the user's formatting and leaves its row alone)."""
         if not cols:
             return set()
         first = min(cols)
@@ -309,7 +314,7 @@ class SheetMarker:
                     col = parse_ref(ref)[1] if ref else first  # positional: look closer later
                 except ValueError:
                     col = first
-                if col in cols or ref is None:
+                if (col in cols and has_content(c)) or ref is None:
                     found.add(r)
                     break
                 if col < first:

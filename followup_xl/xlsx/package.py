@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..errors import WriteError
-from ..ooxml import OLE_SIGNATURE, XML_ILLEGAL_CHARS
+from ..ooxml import OLE_SIGNATURE, RESAVE, XML_ILLEGAL_CHARS, is_utf16
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -206,6 +206,12 @@ class Package:
         self.source = data
         self.strict = False
         self._lower = {i.filename.lower(): i.filename for i in self.infos}
+        book = self.find("xl/workbook.xml")
+        if book is not None and is_utf16(self.members[book][:100]):
+            raise WriteError(
+                f"{name} is written in UTF-16 (as Excel Mobile saves workbooks), which the tool "
+                f"cannot mark without rewriting every part: {RESAVE}, then run again"
+            )
         self.changed: set[str] = set()
         self.removed: set[str] = set()
 

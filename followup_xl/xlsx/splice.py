@@ -162,8 +162,8 @@ class SpliceMarker(SheetMarker):
         for r, text in self.texts.items():
             if r <= below:
                 continue
-            for col, _ in _cells_from_right(text):
-                if col in cols:
+            for col, start in _cells_from_right(text):
+                if col in cols and _has_content(text[start : _cell_end(text, start)]):
                     found.add(r)
                     break
                 if col < first:
@@ -210,7 +210,12 @@ class SpliceMarker(SheetMarker):
             cell = inner[start:end]
             if col in cols and "<f" in cell:
                 self._check_replaced(self._cell(cell.rstrip()), col, r)
-        keep = [(col, inner[start:end]) for col, start, end in tail if col not in cols]
+        written = {col for col, _ in new}
+        keep = [
+            (col, inner[start:end])
+            for col, start, end in tail
+            if col not in cols or (col not in written and not _has_content(inner[start:end]))
+        ]
         merged = "".join(x for _, x in sorted(keep + new, key=lambda item: item[0]))
         if tail:
             lo, hi = min(s for _, s, _ in tail), max(e for _, _, e in tail)
