@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_xlsxpatch import REFUSED
+
 from factory import make_book, write_sheets
 from followup_xl.contract import col_letter
 from followup_xl.read.formats import format_kind
