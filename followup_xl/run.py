@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import contract as C
-from .errors import FollowupError, Problem
+from .errors import FollowupError, Problem, WriteError
 from .model import Action, Book, Status
 from .timing import lap
 
@@ -175,7 +174,6 @@ def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
 
 def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[str]:
     """Return why a run could not mark this workbook (as `run` would say it), or []."""
-    from .errors import WriteError
     from .marks import plan_marks
     from .read.reader import read_workbook
     from .read.sniff import ensure_regular_file
@@ -322,6 +320,11 @@ def _pdf(batch: LetterBatch, result: RunResult) -> None:
         record_pdf(result.print_plan, pdf)
 
 
+def _tool_wrote(data: bytes) -> bool:
+    """Return True for a calendar or manifest the tool wrote (both carry its name)."""
+    return b"followup-xl" in data
+
+
 def write_week_files(
     book: Book,
     actions: list[Action],
@@ -337,12 +340,17 @@ def write_week_files(
     """
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
-    from .letters.files import place, staging
+    from .safewrite import read_file, write_file
     from .sent import MANIFEST, manifest_bytes
 
     sheet = call_sheet(book, actions, today=today)
     previous_path = ics.find_previous(out_dir, today)
-    previous = previous_path.read_bytes() if previous_path is not None else None
+    previous = None
+    if previous_path is not None:
+        try:
+            previous = read_file(previous_path, limit=ics.MAX_PREVIOUS)
+        except WriteError as exc:
+            result.week_notes.append(f"last week's calendar was not read: {exc}")
     events = any(a.kind in ics.calendar_kinds() for a in actions)
     if sheet is None and not events and previous is None and not result.letters:
         return
@@ -357,24 +365,17 @@ def write_week_files(
         manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
                                   day=today, printing=result.print_plan)  # fmt: skip
         files.append((MANIFEST, manifest, True))
-    with staging(out_dir) as stage:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for name, data, own in files:
-                staged = stage / name
-                staged.write_bytes(data)
-                target = out_dir / name
-                if own and target.is_file() and b"followup-xl" in target.read_bytes():
-                    os.replace(staged, target)  # the tool's own record of an earlier run
-                    got = target
-                else:
-                    got, note = place(staged, target)
-                    if note:
-                        result.week_notes.append(note)
-                if name == ics.CALENDAR_NAME:
-                    result.calendar = got
-                elif name != MANIFEST:
-                    result.call_sheet = got
-        except OSError as exc:
-            raise FollowupError(f"{out_dir}: cannot write the week's files: {exc}") from exc
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FollowupError(f"{out_dir}: cannot write the week's files: {exc}") from exc
+    for name, data, own in files:
+        # the tool's own record of an earlier run is replaced; a file of the user's is kept
+        got, note = write_file(out_dir / name, data, replace=_tool_wrote if own else None)
+        if note:
+            result.week_notes.append(note)
+        if name == ics.CALENDAR_NAME:
+            result.calendar = got
+        elif name != MANIFEST:
+            result.call_sheet = got
     result.out_dir = out_dir

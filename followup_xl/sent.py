@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 MANIFEST = "followup-batch.json"
 _VERSION = 1
+#: A manifest lists a batch's letters: 10,000 of them take about 2 MiB.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -102,16 +104,29 @@ def manifest(batch_dir: Path) -> dict:
     return _load(batch_dir)
 
 
-def replace_manifest(batch_dir: Path, doc: dict) -> None:
-    """Write the manifest anew in one atomic step (it is the tool's own file)."""
-    path = Path(batch_dir) / MANIFEST
-    tmp = path.with_name(f".{MANIFEST}.tmp")
+def is_manifest(data: bytes) -> bool:
+    """Return True when a file's bytes are a batch manifest the tool wrote."""
     try:
-        tmp.write_bytes(_dump(doc))
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(f"{path}: cannot write: {exc}") from exc
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(doc, dict) and doc.get("made_by") == "followup-xl"
+
+
+def replace_manifest(batch_dir: Path, doc: dict) -> None:
+    """Write the manifest anew in one atomic step, over the tool's own one only."""
+    from .safewrite import write_file
+
+    path = Path(batch_dir) / MANIFEST
+    got, _ = write_file(path, _dump(doc), replace=is_manifest)
+    if got != path:
+        got.unlink()
+        raise WriteError(f"{path}: is not the manifest the tool wrote; nothing was written")
+
+
+def _no_constant(name: str) -> None:
+    """Refuse NaN and Infinity, which JSON does not have and the tool never writes."""
+    raise ValueError(f"{name} is not a value a manifest holds")
 
 
 def batch_workbook(batch_dir: Path) -> Path:
@@ -122,11 +137,15 @@ def batch_workbook(batch_dir: Path) -> Path:
 
 def _load(batch_dir: Path) -> dict:
     """Return the parsed manifest of a batch folder, or raise a located FollowupError."""
+    from .safewrite import read_file
+
     path = Path(batch_dir) / MANIFEST
     if not Path(batch_dir).is_dir():
         raise FollowupError(f"{batch_dir}: no such folder (give the folder the run wrote)")
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = json.loads(
+            read_file(path, limit=MAX_MANIFEST_BYTES).decode("utf-8"), parse_constant=_no_constant
+        )
         if not isinstance(doc, dict) or not isinstance(doc.get("letters"), list):
             raise ValueError("not a batch manifest")
     except FileNotFoundError:
@@ -134,9 +153,12 @@ def _load(batch_dir: Path) -> dict:
             f"{batch_dir}: no {MANIFEST} here, so it is not a folder of letters written by "
             "`followup-xl run`; give that folder (e.g. 'followup 2026-11-23')"
         ) from None
-    except (OSError, ValueError) as exc:
+    except WriteError as exc:
+        raise FollowupError(f"{exc}; run `followup-xl run` again to write a new batch") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise FollowupError(
-            f"{path}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
+            f"{path}: cannot be read ({reason}); run `followup-xl run` again to write a new batch"
         ) from None
     return doc
 

@@ -18,6 +18,7 @@ from docx.shared import Inches
 
 from followup_xl import letters
 from followup_xl.errors import FollowupError, TemplateError
+from followup_xl.letters.printing import make_pdf
 from followup_xl.model import (
     Action,
     Book,
@@ -750,7 +751,7 @@ def test_print_file_converts_to_pdf_with_one_page_per_letter(tmp_path, soffice):
             first_name="Max", last_name="Moe", row=8))]  # fmt: skip
     max_moe = replace(RENEE, contact_id="C-1x", first_name="Max", last_name="Moe", row=8)
     batch = render(tmp_path, make_book(RENEE, ANA, max_moe), *acts)
-    pdf, note = letters.convert_print_file_to_pdf(batch)
+    pdf, note = make_pdf(batch.print_file, {})
     assert note is None
     assert pdf.suffix == ".pdf" and pdf.parent == tmp_path / "out"
     assert _pdf_pages(pdf) == 3
@@ -783,7 +784,7 @@ def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
     batch = render(tmp_path, make_book(RENEE), action(RENEE))
     monkeypatch.setattr(office, "find_soffice", lambda: None)
     with pytest.raises(FollowupError, match="LibreOffice is not installed"):
-        letters.convert_print_file_to_pdf(batch)
+        make_pdf(batch.print_file, {})
 
 
 # --- letter conventions by country (issue 12) -------------------------------------------------

@@ -20,7 +20,7 @@ The names below are the ones other modules and scripts use.
 
 from __future__ import annotations
 
-from .batch import LetterBatch, convert_print_file_to_pdf, publish, render_letters
+from .batch import LetterBatch, publish, render_letters
 from .context import LetterData, clean, letter_context
 from .files import letter_file_name, place, safe_part, staging
 from .render import combine, docx_paragraphs
@@ -59,7 +59,6 @@ __all__ = [
     "check_templates",
     "clean",
     "combine",
-    "convert_print_file_to_pdf",
     "default_template_dir",
     "docx_paragraphs",
     "letter_context",

@@ -411,22 +411,3 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
 def _edited(data: bytes, written: str | None, unreadable: Callable[[bytes], str | None]) -> bool:
     """Return True when a kept letter is a readable .docx other than what the tool wrote."""
     return written != hashlib.sha256(data).hexdigest() and unreadable(data) is None
-
-
-def convert_print_file_to_pdf(batch: LetterBatch) -> tuple[Path, str | None]:
-    """Convert the placed print file to PDF beside it with headless LibreOffice.
-
-    The PDF is made in a private folder and moved into place without replacing any file;
-    return where it went and a note when it took another name.
-    """
-    from ..office import convert
-
-    if batch.print_file is None:
-        raise FollowupError("there is no print file to convert: no letters were due")
-    with staging(batch.print_file.parent) as stage:
-        made = convert(batch.print_file, "pdf", stage)
-        pdf = batch.print_file.with_suffix(".pdf")
-        try:
-            return place(made, pdf)
-        except OSError as exc:
-            raise WriteError(f"{pdf}: cannot write: {exc}") from exc

@@ -16,14 +16,13 @@ is kept, and the new file takes the next free name.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import FollowupError, WriteError
+from ..errors import FollowupError
 from ..model import Kind
 
 PRINT_FILE = "Print all letters.docx"
@@ -176,20 +175,11 @@ def put(folder: Path, name: str, data: bytes, *, ours: str | None) -> tuple[Path
     The file there is replaced only when it still has the bytes the tool wrote (`ours`, their
     SHA-256); a file with other bytes is kept and the next free name taken.
     """
-    from .files import place, staging
+    from ..safewrite import write_file
 
-    target = folder / name
-    with staging(folder) as stage:
-        staged = stage / name
-        try:
-            staged.write_bytes(data)
-            ours_there = target.is_file() and not target.is_symlink() and ours is not None
-            if ours_there and _sha(target.read_bytes()) == ours:
-                os.replace(staged, target)  # the tool's own file, unchanged since
-                return target, None
-            return place(staged, target)
-        except OSError as exc:
-            raise WriteError(f"{target}: cannot write: {exc}") from exc
+    return write_file(
+        folder / name, data, replace=lambda old: ours is not None and _sha(old) == ours
+    )
 
 
 def build(
@@ -201,6 +191,7 @@ def build(
     pdf: bool = False,
 ) -> PrintResult:
     """Join the letters as they are on disk (in print order) and the envelopes; write them."""
+    from ..safewrite import read_file
     from .compose import join
 
     previous = previous or {}
@@ -209,9 +200,9 @@ def build(
     present = []
     for item in items:
         path = folder / item.file
-        if path.is_file():
+        if path.is_file() or path.is_symlink() or path.exists():
             try:
-                data = path.read_bytes()
+                data = read_file(path)  # a FIFO or device there: WriteError, never a hang
             except OSError as exc:
                 raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
             why = unreadable(data)
@@ -282,15 +273,15 @@ def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
     The tool's own earlier PDF (as `plan` records it) is replaced; any other file of that
     name is kept and the PDF takes the next free name. Return where it went and a note.
     """
+    import tempfile
+
     from ..office import convert
-    from .files import staging
+    from ..safewrite import read_file
 
     ours = _own(plan, "pdf", print_file.with_suffix(".pdf").name)
-    with staging(print_file.parent) as stage:
-        made = convert(print_file, "pdf", stage)
-        return put(
-            print_file.parent, print_file.with_suffix(".pdf").name, made.read_bytes(), ours=ours
-        )
+    with tempfile.TemporaryDirectory(prefix="followup-pdf-") as stage:
+        made = read_file(convert(print_file, "pdf", Path(stage)))
+    return put(print_file.parent, print_file.with_suffix(".pdf").name, made, ours=ours)
 
 
 def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:

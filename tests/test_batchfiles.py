@@ -1,0 +1,131 @@
+"""The batch folder's own files, tampered with as a hostile or unlucky user would: each a
+located refusal or the right result in bounded time, never a hang, a traceback, or a write
+outside the batch folder and the workbook (issue 20)."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hostile import run_cli
+
+from factory import contract_sheets, write_sheets
+from followup_xl.sent import MANIFEST
+
+TODAY = "2026-11-25"
+IV = {"Interview ID": "ACME-1", "Company": "Acme", "Position": "Clerk",
+      "Interview Date": datetime(2026, 11, 24, 10, 0), "Status": "Interviewed",
+      "Want Job": "Yes", "Strengths": "ten years of retail"}  # fmt: skip
+CT = {"Contact ID": "C1", "Interview ID": "ACME-1", "Role": "Interviewer", "Honorific": "Ms.",
+      "First Name": "Ann", "Last Name": "Lee", "Job Title": "Manager", "Phone": "555-0100",
+      "Preferred Channel": "Mail", "Personal Note": "the new store"}  # fmt: skip
+#: Bounds for a one-letter batch whatever its folder holds (the bad cases hung for ever or
+#: grew to gigabytes).
+SECONDS = 60
+MIB = 500
+
+
+def week(tmp_path: Path) -> tuple[Path, Path]:
+    """Return a workbook and the batch folder its run wrote (one letter, a manifest)."""
+    path = write_sheets(tmp_path / "t.xlsx", contract_sheets(interviews=[IV], contacts=[CT]))
+    done = run_cli("run", str(path), "--today", TODAY)
+    assert done.code == 0, done.err
+    batch = tmp_path / f"followup {TODAY}"
+    assert (batch / MANIFEST).is_file()
+    return path, batch
+
+
+def members(path: Path) -> dict[str, bytes]:
+    """Return every member of a zip file by name."""
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def refused(result, *words: str) -> None:
+    """Assert a located refusal: exit 1, the words in the message, no traceback, in bounds."""
+    assert result.code == 1, (result.out, result.err)
+    assert "Traceback" not in result.err, result.err
+    for word in words:
+        assert word in result.err, result.err
+    assert result.seconds < SECONDS and result.mib < MIB
+
+
+@pytest.mark.parametrize("command", ["sent", "print"])
+def test_a_manifest_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path, command: str):
+    """A FIFO under the manifest's name would block a plain read for ever."""
+    book, batch = week(tmp_path)
+    before = book.read_bytes()
+    (batch / MANIFEST).unlink()
+    os.mkfifo(batch / MANIFEST)
+    refused(run_cli(command, str(batch), timeout=SECONDS), MANIFEST, "named pipe")
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["sent", "print"])
+def test_a_manifest_linked_to_an_endless_device_is_refused(tmp_path: Path, command: str):
+    """A symbolic link to /dev/zero: read whole, it filled the memory."""
+    _, batch = week(tmp_path)
+    (batch / MANIFEST).unlink()
+    (batch / MANIFEST).symlink_to("/dev/zero")
+    refused(run_cli(command, str(batch), timeout=SECONDS), MANIFEST, "a device")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+     ('{"letters": [], "print": {"order": [Infinity]}}', "Infinity")],
+)  # fmt: skip
+@pytest.mark.parametrize("command", ["sent", "print"])
+def test_a_manifest_nested_deep_or_holding_infinity_is_a_located_error(
+    tmp_path: Path, command: str, text: str, why: str
+):
+    """RecursionError and OverflowError tracebacks before: now one line naming the file."""
+    _, batch = week(tmp_path)
+    (batch / MANIFEST).write_text(text, encoding="utf-8")
+    refused(run_cli(command, str(batch), timeout=SECONDS), MANIFEST, why)
+
+
+def test_print_never_writes_through_a_link_left_under_its_files_names(tmp_path: Path):
+    """A symbolic link where the print file or the manifest goes, pointing outside the
+    folder: `print` refuses and the file outside is untouched."""
+    _, batch = week(tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine", encoding="utf-8")
+    print_file = next(batch.glob("* Print all letters.docx"))
+    print_file.unlink()
+    print_file.symlink_to(outside)
+    result = run_cli("print", str(batch), timeout=SECONDS)
+    refused(result, print_file.name, "symbolic link")
+    assert outside.read_text(encoding="utf-8") == "mine"
+    # the old fixed temporary name of the manifest is no way out either
+    print_file.unlink()
+    (batch / f".{MANIFEST}.tmp").symlink_to(outside)
+    result = run_cli("print", str(batch), timeout=SECONDS)
+    assert result.code == 0, result.err
+    assert outside.read_text(encoding="utf-8") == "mine"
+    assert json.loads((batch / MANIFEST).read_text(encoding="utf-8"))["made_by"] == "followup-xl"
+
+
+def test_a_huge_calendar_from_last_week_is_a_note_not_a_memory_error(tmp_path: Path):
+    """Last week's followup.ics grown past the limit: not read, the run goes on."""
+    book, batch = week(tmp_path)
+    with (batch / "followup.ics").open("wb") as fh:
+        fh.truncate(300 * 1024 * 1024)  # sparse: costs no disk
+    result = run_cli("run", str(book), "--today", "2026-11-27", timeout=SECONDS)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    assert result.mib < MIB
+    assert "followup.ics" in result.out + result.err
+
+
+def test_a_letter_that_is_a_fifo_is_refused_by_print(tmp_path: Path):
+    """A letter's name taken by a FIFO: `print` names it instead of waiting for ever."""
+    _, batch = week(tmp_path)
+    letter = next(batch.glob("* Thank-you — *.docx"))
+    letter.unlink()
+    os.mkfifo(letter)
+    refused(run_cli("print", str(batch), timeout=SECONDS), letter.name, "named pipe")
