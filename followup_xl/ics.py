@@ -33,7 +33,7 @@ KEEP_CANCELLED = timedelta(days=28)
 _EPOCH = date(2020, 1, 1)
 #: The largest previous calendar read back (the tool's own are a few KB per week).
 MAX_PREVIOUS = 5_000_000
-_DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})")
+_DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})(?: \(.+\))?")
 
 _VERBS = {
     Kind.THANK_YOU_LETTER: "Mail the thank-you letter to",
@@ -73,12 +73,15 @@ def event_day(action: Action, today: date, cal: WorkCalendar) -> date:
     return before if before >= today else cal.on_or_after(day)
 
 
-def find_previous(out_dir: Path, today: date) -> Path | None:
+def find_previous(out_dir: Path, today: date, *, workbook: Path | None = None) -> Path | None:
     """Return the calendar written by the latest run before this one, or None.
 
     That is the same folder's file on a rerun the same day, else the newest calendar in a
-    dated sibling folder ("followup YYYY-MM-DD") of an earlier day.
+    dated sibling folder ("followup YYYY-MM-DD", or "followup YYYY-MM-DD (name)") of an
+    earlier day that `workbook`'s runs wrote: another workbook's events are never cancelled.
     """
+    from .sent import folder_workbook
+
     same = out_dir / CALENDAR_NAME
     if same.is_file():
         return same
@@ -86,11 +89,15 @@ def find_previous(out_dir: Path, today: date) -> Path | None:
     parent = out_dir.parent
     if not parent.is_dir():
         return None
+    mine = Path(workbook).resolve() if workbook is not None else None
     for folder in parent.iterdir():
         m = _DATED_FOLDER.fullmatch(folder.name)
         if not m or m.group(1) >= today.isoformat() or not (folder / CALENDAR_NAME).is_file():
             continue
-        if best is None or m.group(1) > best[0]:
+        if best is not None and m.group(1) <= best[0]:
+            continue
+        owner = folder_workbook(folder) if mine is not None else None
+        if owner is None or owner == mine:
             best = (m.group(1), folder / CALENDAR_NAME)
     return None if best is None else best[1]
 

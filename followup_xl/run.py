@@ -78,8 +78,23 @@ class RunResult:
 
 
 def default_out_dir(workbook: Path, today: date) -> Path:
-    """Return the dated letters folder beside the workbook."""
-    return workbook.resolve().parent / f"followup {today.isoformat()}"
+    """Return the day's batch folder beside the workbook: "followup DATE", or "followup DATE
+    (name)" when another workbook's run of that day wrote the first, so that two workbooks
+    in one folder never share, replace or cancel each other's files."""
+    import hashlib
+
+    from .letters.files import safe_part
+    from .sent import folder_workbook
+
+    real = workbook.resolve()
+    base = f"followup {today.isoformat()}"
+    digest = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    for name in (base, f"{base} ({safe_part(real.stem, 60)})", f"{base} ({digest})"):
+        folder = real.parent / name
+        owner = folder_workbook(folder) if folder.is_dir() else None
+        if owner is None or owner == real:
+            return folder
+    return real.parent / f"{base} ({safe_part(real.name, 60)} {digest})"
 
 
 def read_words(path: Path | None) -> list[str]:
@@ -243,6 +258,7 @@ def run_batch(
         plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
                    take_over=options.take_over, verify=not rendering)  # fmt: skip
         lap("marks")
+        out_dir = options.out_dir or default_out_dir(path, options.today)
         with contextlib.ExitStack() as stack:
             batch = None
             if rendering:
@@ -252,7 +268,6 @@ def run_batch(
 
                 check_templates(options.template_dir)
                 _external_links(options, result)
-                out_dir = options.out_dir or default_out_dir(path, options.today)
                 stage = stack.enter_context(staging(out_dir))
                 batch = render_letters(
                     book,
@@ -294,7 +309,6 @@ def run_batch(
                     _pdf(batch, result)
                     lap("pdf")
         if options.letters:
-            out_dir = options.out_dir or default_out_dir(path, options.today)
             write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
                              today=options.today)  # fmt: skip
             lap("call sheet and calendar")
@@ -344,7 +358,7 @@ def write_week_files(
     from .sent import MANIFEST, manifest_bytes
 
     sheet = call_sheet(book, actions, today=today)
-    previous_path = ics.find_previous(out_dir, today)
+    previous_path = ics.find_previous(out_dir, today, workbook=workbook)
     previous = None
     if previous_path is not None:
         try:
@@ -361,10 +375,10 @@ def write_week_files(
         data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
         files.append((ics.CALENDAR_NAME, data, True))
         result.week_notes.extend(notes)
-    if result.letters:
-        manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
-                                  day=today, printing=result.print_plan)  # fmt: skip
-        files.append((MANIFEST, manifest, True))
+    # the manifest says which workbook the folder is for, with or without letters
+    manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
+                              day=today, printing=result.print_plan)  # fmt: skip
+    files.append((MANIFEST, manifest, True))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -135,6 +135,15 @@ def batch_workbook(batch_dir: Path) -> Path:
     return Path(os.path.normpath(Path(batch_dir) / str(doc.get("workbook", ""))))
 
 
+def folder_workbook(batch_dir: Path) -> Path | None:
+    """Return the workbook whose run wrote a batch folder, or None when its manifest is
+    missing or unreadable (a folder the user made, or one an older version wrote)."""
+    try:
+        return batch_workbook(batch_dir).resolve()
+    except (FollowupError, OSError, RuntimeError):
+        return None
+
+
 def _load(batch_dir: Path) -> dict:
     """Return the parsed manifest of a batch folder, or raise a located FollowupError."""
     from .safewrite import read_file

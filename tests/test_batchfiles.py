@@ -129,3 +129,41 @@ def test_a_letter_that_is_a_fifo_is_refused_by_print(tmp_path: Path):
     letter.unlink()
     os.mkfifo(letter)
     refused(run_cli("print", str(batch), timeout=SECONDS), letter.name, "named pipe")
+
+
+def test_two_workbooks_in_one_folder_keep_their_own_batch_folders(tmp_path: Path):
+    """Two trackers beside each other run on the same day: each its own folder, manifest,
+    print file and calendar; the second never replaces the first's files, and the next
+    day's run cancels only its own workbook's events."""
+    from icalendar import Calendar
+
+    other = {**CT, "Contact ID": "B1", "First Name": "Bo", "Last Name": "Ek"}
+    a = write_sheets(tmp_path / "a.xlsx", contract_sheets(interviews=[IV], contacts=[CT]))
+    b = write_sheets(tmp_path / "b.xlsx", contract_sheets(interviews=[IV], contacts=[other]))
+    for book in (a, b):
+        assert run_cli("run", str(book), "--today", TODAY).code == 0
+    a_dir, b_dir = tmp_path / f"followup {TODAY}", tmp_path / f"followup {TODAY} (b)"
+    assert sorted(p.name for p in tmp_path.glob("followup *")) == [a_dir.name, b_dir.name]
+    for folder, book, person in ((a_dir, a, "Ann Lee"), (b_dir, b, "Bo Ek")):
+        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        assert (folder / doc["workbook"]).resolve() == book.resolve()
+        assert [e["file"] for e in doc["letters"]] == [f"{TODAY} Thank-you — Acme — {person}.docx"]
+    # a rerun of the first workbook finds its own folder again
+    assert run_cli("run", str(a), "--today", TODAY).code == 0
+    assert sorted(p.name for p in tmp_path.glob("followup *")) == [a_dir.name, b_dir.name]
+
+    def uids(path: Path) -> dict[str, str]:
+        cal = Calendar.from_ical(path.read_bytes())
+        return {str(e["uid"]): str(e.get("status", "")) for e in cal.walk("VEVENT")}
+
+    a_events, b_events = uids(a_dir / "followup.ics"), uids(b_dir / "followup.ics")
+    assert a_events and b_events and not set(a_events) & set(b_events)
+    assert run_cli("run", str(a), "--today", "2026-11-26").code == 0
+    a_next = uids(tmp_path / "followup 2026-11-26" / "followup.ics")
+    assert set(a_events) <= set(a_next)  # a's own events, carried on
+    assert not set(b_events) & set(a_next)  # b's neither cancelled nor repeated
+    # `sent` on each folder records in its own workbook
+    for folder, book in ((a_dir, a), (b_dir, b)):
+        before = members(book)
+        assert run_cli("sent", str(folder), "--date", TODAY).code == 0
+        assert members(book) != before

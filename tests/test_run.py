@@ -227,9 +227,11 @@ def test_logged_letters_are_not_written_again(tmp_path: Path) -> None:
     result = run("run", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "Thank-you letter" not in result.output
-    # the week's calls are planned (call sheet, calendar), but no letter is written again
+    # the week's calls are planned (call sheet, calendar), but no letter is written again;
+    # the manifest says whose folder it is, and has nothing to record
     written = sorted(p.name for p in (tmp_path / f"followup {TODAY}").iterdir())
-    assert written == [f"{TODAY} Call sheet.docx", "followup.ics"]
+    assert written == [f"{TODAY} Call sheet.docx", "followup-batch.json", "followup.ics"]
+    assert "Nothing new to record" in run("sent", str(tmp_path / f"followup {TODAY}")).output
 
 
 def test_conflicting_options_are_rejected_before_any_work(workbook: Path) -> None:
