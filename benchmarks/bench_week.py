@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         if label == "sent":  # the letters of run k mailed: a copy of its workbook records them
             shutil.copyfile(work / f"l{k}.xlsx", work / f"s{k}.xlsx")
             return [exe, "sent", str(work / f"out-{k}"), "--workbook", str(work / f"s{k}.xlsx"),
-                    "--date", TODAY.isoformat()]  # fmt: skip
+                    "--date", TODAY.isoformat(), *today]  # fmt: skip
         return {
             "click": [sys.executable, "-c", "import click"],
             "calamine": [sys.executable, "-c", bare, str(source)],

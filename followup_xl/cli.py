@@ -390,14 +390,19 @@ def next_steps(result: RunResult) -> list[str]:
     help="The workbook to record in (default: the one the batch was written from).",
 )
 @click.option(
-    "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
+    "--force",
+    is_flag=True,
+    help="Write even though a lock file says the workbook is open, or the --date is before "
+    "the batch's day or more than a week from today.",
 )
+@TODAY
 def sent(
     batch_path: Path,
     date_text: str | None,
     only: tuple[str, ...],
     workbook_path: Path | None,
     force: bool,
+    today_text: str | None,
 ) -> None:
     """Record in the Log that the letters in BATCH_DIR were mailed.
 
@@ -412,10 +417,11 @@ def sent(
     """
     from .sent import batch_workbook, record_sent
 
-    day = _today(date_text, "--date")
+    today = _today(today_text)
+    day = _today(date_text, "--date") if date_text is not None else today
     try:
         workbook = workbook_path or batch_workbook(batch_path)
-        result = record_sent(workbook, batch_path, day=day, only=only, force=force)
+        result = record_sent(workbook, batch_path, day=day, today=today, only=only, force=force)
     except WorkbookError as exc:
         for p in exc.problems:
             _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)

@@ -23,11 +23,14 @@ from .letters.templates import LOG_ACTION
 from .model import Action
 
 if TYPE_CHECKING:
+    from .model import Book
     from .xlsx.append import AppendResult
     from .xlsx.cells import Value
 
 MANIFEST = "followup-batch.json"
 _VERSION = 1
+#: The workbooks a manifest may name.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: A manifest lists a batch's letters: 10,000 of them take about 2 MiB.
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -130,9 +133,54 @@ def _no_constant(name: str) -> None:
 
 
 def batch_workbook(batch_dir: Path) -> Path:
-    """Return the workbook a batch folder was written from (as its manifest names it)."""
+    """Return the workbook a batch folder was written from (as its manifest names it).
+
+    Only a relative path to an Excel workbook is taken: an absolute one, or one naming
+    another kind of file, is refused (a manifest is a file anyone can edit); the user then
+    names the workbook with --workbook.
+    """
     doc = _load(batch_dir)
-    return Path(os.path.normpath(Path(batch_dir) / str(doc.get("workbook", ""))))
+    named = str(doc.get("workbook", ""))
+    where = Path(batch_dir) / MANIFEST
+    if os.path.isabs(named) or Path(named).drive or named.startswith(("/", "\\")):
+        raise FollowupError(
+            f"{where}: names the workbook by an absolute path ({named!r}); name the workbook "
+            "to record in with --workbook PATH"
+        )
+    if Path(named).suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise FollowupError(
+            f"{where}: names {named!r}, which is not an Excel workbook; name the workbook to "
+            "record in with --workbook PATH"
+        )
+    return Path(os.path.normpath(Path(batch_dir) / named))
+
+
+def batch_day(batch_dir: Path) -> date | None:
+    """Return the day the batch's run wrote it, or None when the manifest does not say."""
+    try:
+        return date.fromisoformat(str(_load(batch_dir).get("day", "")))
+    except ValueError:
+        return None
+
+
+#: How far from today a mailing day may be before `sent` asks for --force: a week covers a
+#: weekend's letters recorded late, and catches a year typed wrong.
+SENT_DAYS = 7
+
+
+def sent_day_problem(day: date, *, batch: date | None, today: date) -> str | None:
+    """Return why `day` cannot be the day a batch was mailed, or None when it can."""
+    if batch is not None and day < batch:
+        return (
+            f"{day.isoformat()} is before the day the letters were written "
+            f"({batch.isoformat()}): check the year"
+        )
+    if abs((day - today).days) > SENT_DAYS:
+        return (
+            f"{day.isoformat()} is {abs((day - today).days)} days from today "
+            f"({today.isoformat()}): check the year"
+        )
+    return None
 
 
 def folder_workbook(batch_dir: Path) -> Path | None:
@@ -230,17 +278,28 @@ def record_sent(
     batch_dir: Path,
     *,
     day: date,
+    today: date,
     only: Sequence[str] = (),
     force: bool = False,
     now: datetime | None = None,
 ) -> SentResult:
-    """Append one Log row per letter of the batch that was sent; nothing twice."""
+    """Append one Log row per letter of the batch that was sent; nothing twice.
+
+    A mailing day before the batch's own day, or more than SENT_DAYS from `today`, is
+    refused unless `force`; so is a letter whose Interview or Contact ID the workbook does
+    not have (renamed since the run, or another workbook).
+    """
     from . import safewrite
     from .read.reader import read_workbook
     from .xlsx.append import append_rows
 
     workbook = Path(workbook)
     entries = read_manifest(batch_dir)
+    why = sent_day_problem(day, batch=batch_day(batch_dir), today=today)
+    if why is not None and not force:
+        raise FollowupError(
+            f"--date {why}; give the day you mailed them (or add --force if it is right)"
+        )
     present, missing, drafts = select(entries, batch_dir, only)
     result = SentResult(missing=missing, drafts=drafts)
     if not workbook.exists():
@@ -252,6 +311,7 @@ def record_sent(
     with safewrite.run_lock(workbook):  # one writer at a time, as for the marks
         expected = safewrite.fingerprint(workbook)
         read = read_workbook(workbook)
+        _refuse_unknown_ids(present, read.book, workbook, batch_dir)
         logged = {(e.action, e.interview_id, e.contact_id) for e in read.book.log}
         for entry in present:
             key = (entry.action, entry.interview_id, entry.contact_id)
@@ -287,6 +347,31 @@ def record_sent(
         )
         result.rows = appended.rows
     return result
+
+
+def _refuse_unknown_ids(
+    entries: Sequence[BatchEntry], book: Book, workbook: Path, batch_dir: Path
+) -> None:
+    """Raise FollowupError listing the letters whose IDs the workbook does not have."""
+    interviews = {iv.interview_id for iv in book.interviews}
+    contacts = {c.contact_id for c in book.contacts}
+    unknown = [
+        e for e in entries
+        if (e.interview_id and e.interview_id not in interviews)
+        or (e.contact_id and e.contact_id not in contacts)
+    ]  # fmt: skip
+    if not unknown:
+        return
+    listed = "; ".join(
+        f"{e.file} (Interview ID {e.interview_id or '-'}, Contact ID {e.contact_id or '-'})"
+        for e in unknown[:5]
+    )
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    raise FollowupError(
+        f"{workbook.name}: has no row for {len(unknown)} letter(s) of {batch_dir}: {listed}"
+        f"{more}. Were the IDs renamed after the run, or is this another workbook? Give the "
+        "IDs back, or name the right workbook with --workbook; nothing was written"
+    )
 
 
 def verify_append(old: bytes, new: bytes, appended: AppendResult, name: str) -> None:

@@ -165,5 +165,5 @@ def test_two_workbooks_in_one_folder_keep_their_own_batch_folders(tmp_path: Path
     # `sent` on each folder records in its own workbook
     for folder, book in ((a_dir, a), (b_dir, b)):
         before = members(book)
-        assert run_cli("sent", str(folder), "--date", TODAY).code == 0
+        assert run_cli("sent", str(folder), "--date", TODAY, "--today", TODAY).code == 0
         assert members(book) != before

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from docx import Document
 from icalendar import Calendar
@@ -63,7 +65,7 @@ def test_the_whole_week_run_mail_sent_run_call(tmp_path: Path):
     assert len(letters) == 2
 
     before = book.read_bytes()
-    sent = cli("sent", str(batch), "--date", MON.isoformat())
+    sent = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
     assert sent.exit_code == 0, sent.output
     assert sent.output.count("recorded: Thank-You Letter Mailed on 2026-11-23") == 2
     assert "email draft not recorded" in sent.output
@@ -83,7 +85,7 @@ def test_the_whole_week_run_mail_sent_run_call(tmp_path: Path):
                             for c in ("HL-RD", "HL-TO")]  # fmt: skip
     assert log["A2"].is_date
 
-    again = cli("sent", str(batch), "--date", MON.isoformat())
+    again = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
     assert again.exit_code == 0 and "Nothing new to record" in again.output
     assert xml_members(book.read_bytes()) == new_m
 
@@ -118,7 +120,7 @@ def test_sent_records_only_what_is_in_the_folder_and_drafts_when_named(tmp_path:
     batch = tmp_path / "followup 2026-11-23"
     gone = next(batch.glob("* Thank-you — * Osei.docx"))
     gone.unlink()
-    result = cli("sent", str(batch), "--date", TUE.isoformat())
+    result = cli("sent", str(batch), "--date", TUE.isoformat(), "--today", TUE.isoformat())
     assert result.exit_code == 0
     assert f"not in the folder (deleted or renamed), not recorded: {gone.name}" in result.output
     draft = next(batch.glob("*.eml"))
@@ -213,7 +215,7 @@ def test_sent_checks_its_write_by_the_rows_it_added(tmp_path: Path, monkeypatch)
 
     monkeypatch.setattr(sent_mod, "_verify_by_values", whole)
     book, batch = books[0]
-    done = cli("sent", str(batch), "--date", TUE.isoformat())
+    done = cli("sent", str(batch), "--date", TUE.isoformat(), "--today", TUE.isoformat())
     assert done.exit_code == 0, done.output
     log = read_values(book.read_bytes())["Log"]
     assert log[(2, 4)] == "Application Sent" and log[(3, 4)] == "Thank-You Letter Mailed"
@@ -247,7 +249,7 @@ def test_sent_checks_its_write_by_the_rows_it_added(tmp_path: Path, monkeypatch)
     ):  # fmt: skip
         before = book.read_bytes()
         monkeypatch.setattr(append_mod, "append_rows", spoiled(member, change))
-        result = cli("sent", str(batch), "--date", TUE.isoformat())
+        result = cli("sent", str(batch), "--date", TUE.isoformat(), "--today", TUE.isoformat())
         assert result.exit_code == 1 and message in result.output, result.output
         assert book.read_bytes() == before
 
@@ -275,7 +277,14 @@ def test_the_first_sent_on_a_new_workbook_writes_real_dates(tmp_path: Path):
     assert cli("init", str(book)).exit_code == 0
     fill_new_workbook(book)
     assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
-    sent = cli("sent", str(tmp_path / "followup 2026-11-23"), "--date", MON.isoformat())
+    sent = cli(
+        "sent",
+        str(tmp_path / "followup 2026-11-23"),
+        "--date",
+        MON.isoformat(),
+        "--today",
+        MON.isoformat(),
+    )
     assert sent.exit_code == 0, sent.output
     log = openpyxl.load_workbook(book)["Log"]
     assert log["A2"].value == datetime(2026, 11, 23) and log["A2"].is_date
@@ -299,10 +308,102 @@ def test_sent_writes_a_date_under_a_text_formatted_date_and_into_a_styled_empty_
         log.cell(row=3, column=c).number_format = "@"
     wb.save(book)
     assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
-    sent = cli("sent", str(tmp_path / "followup 2026-11-23"), "--date", MON.isoformat())
+    sent = cli(
+        "sent",
+        str(tmp_path / "followup 2026-11-23"),
+        "--date",
+        MON.isoformat(),
+        "--today",
+        MON.isoformat(),
+    )
     assert sent.exit_code == 0, sent.output
     log = openpyxl.load_workbook(book)["Log"]
     new = [row[0] for row in log.iter_rows(min_row=3) if row[0].value is not None]
     assert len(new) == 2
     assert all(c.is_date and c.value == datetime(2026, 11, 23) for c in new)
     assert cli("check", str(book)).exit_code == 0
+
+
+def monday_batch(tmp_path: Path) -> tuple[Path, Path]:
+    """Return the workbook and Monday's batch folder (two letters, one email draft)."""
+    book = week(tmp_path)
+    assert cli("run", str(book), "--today", MON.isoformat()).exit_code == 0
+    return book, tmp_path / "followup 2026-11-23"
+
+
+def test_a_mailing_day_in_the_wrong_year_is_refused_until_forced(tmp_path: Path):
+    """`--date 2025-11-23` (meant 2026) and a date weeks from today are refused with the
+    reason; nothing is written; --force records a day the user insists on."""
+    book, batch = monday_batch(tmp_path)
+    marked = book.read_bytes()
+    early = cli("sent", str(batch), "--date", "2025-11-23", "--today", TUE.isoformat())
+    assert early.exit_code == 1
+    assert early.output == (
+        "Error: --date 2025-11-23 is before the day the letters were written (2026-11-23): "
+        "check the year; give the day you mailed them (or add --force if it is right)\n"
+    )
+    late = cli("sent", str(batch), "--date", "2026-12-20", "--today", TUE.isoformat())
+    assert late.exit_code == 1
+    assert "--date 2026-12-20 is 26 days from today (2026-11-24): check the year" in late.output
+    assert book.read_bytes() == marked
+    forced = cli("sent", str(batch), "--date", "2026-12-20", "--today", TUE.isoformat(),
+                 "--force")  # fmt: skip
+    assert forced.exit_code == 0, forced.output
+    assert "recorded: Thank-You Letter Mailed on 2026-12-20" in forced.output
+
+
+def test_letters_whose_ids_the_workbook_no_longer_has_are_refused(tmp_path: Path):
+    """A Contact ID renamed after the run: the letter's row would point at nobody, so `sent`
+    lists it and writes nothing."""
+    book, batch = monday_batch(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Contacts"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "HL-RD":
+            row[0].value = "HL-RENEE"
+    wb.save(book)
+    before = book.read_bytes()
+    result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert result.exit_code == 1
+    assert (
+        "tracker.xlsx: has no row for 1 letter(s) of" in result.output
+        and "Renée Dubois-Okafor.docx (Interview ID HL-1, Contact ID HL-RD)" in result.output
+        and "nothing was written" in result.output
+    ), result.output
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("named", "why"),
+    [("/etc/passwd.xlsx", "names the workbook by an absolute path"),
+     ("../notes.txt", "which is not an Excel workbook")],
+)  # fmt: skip
+def test_a_manifest_naming_an_absolute_or_odd_workbook_is_refused(
+    tmp_path: Path, named: str, why: str
+):
+    """The manifest's workbook must be a relative path to an .xlsx, else --workbook."""
+    book, batch = monday_batch(tmp_path)
+    doc = json.loads((batch / MANIFEST).read_text("utf-8"))
+    doc["workbook"] = named
+    (batch / MANIFEST).write_text(json.dumps(doc), "utf-8")
+    marked = book.read_bytes()
+    result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert result.exit_code == 1 and why in result.output and "--workbook PATH" in result.output
+    assert book.read_bytes() == marked
+    named_here = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat(),
+                     "--workbook", str(book))  # fmt: skip
+    assert named_here.exit_code == 0 and "Added 2 row(s)" in named_here.output
+
+
+def test_sent_never_writes_under_a_merged_range(tmp_path: Path):
+    """An empty merged block the user left below the Log's header: the new rows would hide
+    under it, so `sent` refuses."""
+    book, batch = monday_batch(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Log"].merge_cells("B3:E4")
+    wb.save(book)
+    before = book.read_bytes()
+    result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert result.exit_code == 1, result.output
+    assert "Log!B3:E4 is a merged range where the new rows go (rows 2-3)" in result.output
+    assert book.read_bytes() == before

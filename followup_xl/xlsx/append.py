@@ -110,6 +110,7 @@ def append_rows(
     else:
         root = split.tree.getroot()
     first, new_last = last + 1, last + len(rows)
+    _refuse_merges(root, first, new_last, owned, f"{name}: {found.name}")
     if owned:
         _grow_ranges(pkg, wb, found, root, last, new_last)
         dim = root.find(q("dimension"))
@@ -234,6 +235,27 @@ def _append_text(
             owned.add((r, c))
         texts[r] = f'<row r="{r}">{"".join(markup)}</row>' if markup else f'<row r="{r}"/>'
     return last, owned
+
+
+def _refuse_merges(
+    root: etree._Element, first: int, last: int, owned: set[tuple[int, int]], where: str
+) -> None:
+    """Raise WriteError when a merged range covers a cell of the new rows (Excel shows only
+    a merge's first cell: a value under it would be there, but hidden)."""
+    merges = root.find(q("mergeCells"))
+    if merges is None or not owned:
+        return
+    cols = {c for _, c in owned}
+    for mc in merges.iterchildren(q("mergeCell")):
+        try:
+            r1, c1, r2, c2 = parse_range(mc.get("ref", ""))
+        except ValueError:
+            continue
+        if r1 <= last and first <= r2 and any(c1 <= c <= c2 for c in cols):
+            raise WriteError(
+                f"{where}!{mc.get('ref')} is a merged range where the new rows go (rows "
+                f"{first}-{last}): unmerge it, or move it further down, and run again"
+            )
 
 
 def _room(last: int, count: int, where: str) -> int:
