@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, in_ci
-from test_xlsxpatch import REFUSED, rich_workbook
+from test_xlsxpatch import UNMARKABLE, rich_workbook
 
 from followup_xl.cli import main
 from followup_xl.contract import MARK_COLUMNS
@@ -229,7 +229,7 @@ def _workbooks(tmp_path: Path) -> list[tuple[str, bytes]]:
     found = []
     if CORPUS.is_dir():
         for p in sorted(CORPUS.glob("*.xlsx")):
-            if p.name not in REFUSED:
+            if p.name not in UNMARKABLE:
                 found.append((p.name, p.read_bytes()))
     found.append(("rich.xlsx", rich_workbook(tmp_path / "rich.xlsx").read_bytes()))
     ex = example(tmp_path, "example.xlsx")
@@ -364,3 +364,76 @@ def test_the_generated_prefix_pattern_finds_ns0():
     assert not GENERATED_PREFIX.search(b'<sheet r:id="rId7"/><x14:ext/>')
     assert date(2026, 11, 25).isoformat() == TODAY
     assert zipfile and io  # the workbooks above are real zips
+
+
+# --- protected sheets and structure; a Due sheet only in name -------------------------------
+
+
+def protect(path: Path, sheet: str | None) -> None:
+    """Protect a sheet (or, with None, the workbook's structure) with a password, in Excel's
+    way (openpyxl writes the same elements)."""
+    import openpyxl
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    wb = openpyxl.load_workbook(path)
+    if sheet is None:
+        wb.security = WorkbookProtection(workbookPassword="secret", lockStructure=True)
+    else:
+        wb[sheet].protection.sheet = True
+        wb[sheet].protection.password = "secret"
+    wb.save(path)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "words"),
+    [("Interviews", "Interviews is protected, so the tool cannot write its follow-up columns"),
+     ("Contacts", "Contacts is protected, so the tool cannot write its follow-up columns"),
+     (None, "the workbook's structure is protected, so the tool cannot add its Due sheet")],
+)  # fmt: skip
+def test_a_protected_sheet_or_structure_is_refused_not_written_around(
+    tmp_path: Path, sheet: str | None, words: str
+):
+    """The run says which protection stops it and how to lift it; nothing is written."""
+    path = example(tmp_path)
+    protect(path, sheet)
+    before = digest(path)
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    assert words in result.output and "unprotect it" in result.output
+    nothing_written(tmp_path, path, before)
+
+
+def test_sent_refuses_a_protected_log(tmp_path: Path):
+    """A protected Log gets no rows: `sent` names it and writes nothing."""
+    path = example(tmp_path)
+    assert cli("run", str(path), "--today", TODAY).exit_code == 0
+    protect(path, "Log")
+    before = digest(path)
+    result = cli("sent", str(tmp_path / f"followup {TODAY}"), "--date", TODAY, "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    assert "Log is protected, so the tool cannot write the new rows" in result.output
+    assert digest(path) == before
+
+
+def test_a_users_due_sheet_under_a_leftover_marker_is_theirs(tmp_path: Path):
+    """The tool's Due sheet deleted by a program that kept the workbook's defined names, then
+    a sheet of the user's named Due: the marker alone does not hand it to the tool."""
+    import openpyxl
+
+    path = example(tmp_path)
+    assert cli("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    kept = [n for n in wb.defined_names if n.lower().startswith("_followup")]
+    assert kept  # the tool's markers, kept by openpyxl when the sheet goes
+    del wb["Due"]
+    mine = wb.create_sheet("Due")
+    mine.append(["Bill", "Amount"])
+    mine.append(["Rent", 900])
+    wb.save(path)
+    assert [n for n in openpyxl.load_workbook(path).defined_names if n in kept] == kept
+    before = digest(path)
+    result = cli("run", str(path), "--today", "2026-11-26")
+    assert result.exit_code == 1, result.output
+    assert "Due: this sheet was not made by followup-xl" in result.output
+    assert digest(path) == before
+    assert cell(path, "Due", "A2") == "Rent"

@@ -18,7 +18,7 @@ from test_xlsxpatch import (
     CORPUS_XLSX,
     DUE,
     NS_MAIN,
-    REFUSED,
+    UNMARKABLE,
     contract_marks,
     first_sheet_marks,
     hand_package,
@@ -73,7 +73,7 @@ def assert_same_workbook(a: PatchResult, b: PatchResult, *, same_bytes: bool) ->
         assert a.data == b.data
 
 
-@pytest.mark.parametrize("name", [n for n in CORPUS_XLSX if n not in REFUSED] or ["<none>"])
+@pytest.mark.parametrize("name", [n for n in CORPUS_XLSX if n not in UNMARKABLE] or ["<none>"])
 def test_corpus_marks_read_as_the_trees(
     corpus_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,7 +88,7 @@ def test_corpus_marks_read_as_the_trees(
 
 def test_most_of_the_corpus_is_spliced(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The splicer is not bypassed: it writes the sheets of most real-world workbooks."""
-    names = [n for n in CORPUS_XLSX if n not in REFUSED]
+    names = [n for n in CORPUS_XLSX if n not in UNMARKABLE]
     count = 0
     for name in names:
         old = (corpus_dir / name).read_bytes()

@@ -123,11 +123,11 @@ def test_no_such_sheet_is_a_clear_error(tmp_path):
 
 def test_corpus_workbooks_keep_every_other_part(corpus_dir: Path):
     """Rows appended to the first sheet of each real workbook change that sheet only."""
-    from test_xlsxpatch import REFUSED, first_sheet_marks
+    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
 
     done = 0
     for path in sorted(corpus_dir.glob("*.xlsx")):
-        if path.name in REFUSED:
+        if path.name in UNMARKABLE:
             continue
         old = path.read_bytes()
         sheet = first_sheet_marks(old).sheet
@@ -226,11 +226,11 @@ def test_corpus_rows_appended_as_text_make_the_workbook_the_tree_makes(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each real workbook, rows appended to its first sheet both ways: the same workbook."""
-    from test_xlsxpatch import REFUSED, first_sheet_marks
+    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
 
     done = as_text = 0
     for path in sorted(corpus_dir.glob("*.xlsx")):
-        if path.name in REFUSED:
+        if path.name in UNMARKABLE:
             continue
         old = path.read_bytes()
         sheet = first_sheet_marks(old).sheet

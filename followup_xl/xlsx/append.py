@@ -93,6 +93,9 @@ def append_rows(
     found = wb.sheet(sheet)
     if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
         raise WriteError(f"{name}: there is no worksheet {sheet!r} to add rows to")
+    locked = wb.protection_problem(found, "the new rows")
+    if locked is not None:
+        raise WriteError(locked)
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))
     cells = CellWriter(styles, wb.date1904)

@@ -9,11 +9,14 @@ list a sheet or a style), and copies every other member unchanged. Nothing here 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..contract import DUE_SHEET
+from lxml import etree
+
+from ..contract import DUE_COLUMNS, DUE_SHEET
 from ..errors import WriteError
 from . import splice
 from .cells import CellWriter
@@ -46,6 +49,38 @@ class PatchResult:
     dropped_calc_chain: bool = False
     #: the workbook already carried the tool's markers (it has written to it before)
     had_owner_marks: bool = False
+
+
+def _has_due_header(pkg: Package, part: str, sst: SharedStrings) -> bool:
+    """Return True when a sheet's first row holds the Due sheet's column names.
+
+    The owner marker alone is not proof: a program that deletes a sheet but keeps the
+    workbook's defined names leaves it naming a sheet the user may since have made.
+    """
+    member = pkg.find(part)
+    if member is None:
+        return False
+    try:
+        for _, row in etree.iterparse(io.BytesIO(pkg.members[member]), tag="{*}row"):
+            texts = [_text(c, sst).strip().casefold() for c in row.iterchildren("{*}c")]
+            return texts[: len(DUE_COLUMNS)] == [c.casefold() for c in DUE_COLUMNS]
+    except etree.XMLSyntaxError:
+        return False
+    return False
+
+
+def _text(c: etree._Element, sst: SharedStrings) -> str:
+    """Return a cell's text in either namespace (the Due sheet of a Strict file is Strict)."""
+    kind = c.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in c.iter("{*}t"))
+    value = c.findtext("{*}v") or ""
+    if kind == "s":
+        try:
+            return sst[int(value)]
+        except (ValueError, IndexError):
+            return ""
+    return value
 
 
 #: The names of Styles.xf's arguments, in the order of its cache keys.
@@ -115,13 +150,27 @@ def patch(
             f"writes its list of due follow-ups to a sheet named {DUE_SHEET}: rename that "
             "sheet and run again"
         )
-    elif sheet is not None and not take_over and not wb.owns_sheet(sheet):
+    elif sheet is not None and not take_over and not (
+        wb.owns_sheet(sheet) and _has_due_header(pkg, sheet.part, sst)
+    ):
         problems.append(
             f"{name}: {sheet.name}: this sheet was not made by followup-xl, which writes its "
             f"list of due follow-ups to its own sheet named {DUE_SHEET} and would replace this "
             f'one: rename your sheet (e.g. "My {sheet.name}"), or pass {TAKE_OVER_OPTION} to '
             "hand it over to the tool"
         )
+    if sheet is None and wb.structure_locked():
+        problems.append(
+            f"{name}: the workbook's structure is protected, so the tool cannot add its "
+            f"{DUE_SHEET} sheet: unprotect it (Excel: Review > Protect Workbook; LibreOffice: "
+            "Tools > Protect Spreadsheet Structure) and run again"
+        )
+    if sheet is not None and sheet.rel_type == REL_WORKSHEET:
+        problems += filter(None, [wb.protection_problem(sheet, "its list of due follow-ups")])
+    for marks in columns:
+        marked = wb.sheet(marks.sheet)
+        if marked is not None:
+            problems += filter(None, [wb.protection_problem(marked, "its follow-up columns")])
     global _last
     last, _last = _last, None
     if last is not None and last.same(data, columns, take_over) and not problems:

@@ -49,6 +49,22 @@ _MARKER_AREA = re.compile(
 )
 
 
+_PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
+
+
+def _on(value: str | bytes | None) -> bool:
+    """Return True for an XML boolean that is set ("1" or "true")."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return (value or "").strip().lower() in ("1", "true")
+
+
+def _attr(tag: bytes, name: bytes) -> bytes | None:
+    """Return an attribute's value from an element's start tag, or None."""
+    found = re.search(rb"\s" + name + rb"\s*=\s*[\"']([^\"']*)[\"']", tag)
+    return found.group(1) if found else None
+
+
 def quote_sheet(name: str) -> str:
     """Return a sheet name as a formula writes it (quoted unless a plain identifier)."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and not CELL_REF.match(name):
@@ -118,6 +134,27 @@ class WorkbookPart:
         pr = root.find(q("workbookPr"))
         self.date1904 = pr is not None and is_date1904(pr.get("date1904"))
         self.sheets = self._sheets()
+
+    def structure_locked(self) -> bool:
+        """Return True when the workbook's structure is protected (no sheet may be added)."""
+        lock = self.tree.getroot().find(q("workbookProtection"))
+        return lock is not None and _on(lock.get("lockStructure"))
+
+    def protection_problem(self, sheet: Sheet, what: str) -> str | None:
+        """Return why the tool may not write `what` into a protected sheet, or None."""
+        member = self.pkg.find(sheet.part)
+        data = self.pkg.members[member] if member is not None else b""
+        at = data.rfind(b"sheetProtection")  # after the cells: near the end
+        if at == -1:
+            return None
+        found = _PROTECTION.search(data, max(at - 40, 0))
+        if found is None or not _on(_attr(found.group(0), b"sheet")):
+            return None
+        return (
+            f"{self.pkg.name}: {sheet.name} is protected, so the tool cannot write {what} "
+            "there: unprotect it (Excel: Review > Unprotect Sheet; LibreOffice: Tools > Protect "
+            "Sheet) and run again; protect it again afterwards if you like"
+        )
 
     def _rel_by_id(self) -> dict[str, etree._Element]:
         return {r.get("Id", ""): r for r in self.rels.getroot()}
