@@ -150,8 +150,10 @@ def patch(
             f"writes its list of due follow-ups to a sheet named {DUE_SHEET}: rename that "
             "sheet and run again"
         )
-    elif sheet is not None and not take_over and not (
-        wb.owns_sheet(sheet) and _has_due_header(pkg, sheet.part, sst)
+    elif (
+        sheet is not None
+        and not take_over
+        and not (wb.owns_sheet(sheet) and _has_due_header(pkg, sheet.part, sst))
     ):
         problems.append(
             f"{name}: {sheet.name}: this sheet was not made by followup-xl, which writes its "
