@@ -154,3 +154,31 @@ def _drop_remote_fields(blob: bytes) -> tuple[bytes, list[str]]:
     if not found:
         return blob, []
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), found
+
+
+#: Elements WordprocessingML never nests in themselves except through a text box (or a
+#: comment or footnote reference's own part): a `{{ '<w:p>'|safe }}` makes such a nesting,
+#: and Word or LibreOffice then shows an empty or damaged letter.
+_NESTED = etree.XPath(
+    "//w:p[ancestor::w:p][not(ancestor::w:txbxContent)]"
+    " | //w:r[ancestor::w:r][not(ancestor::w:txbxContent)]"
+    " | //w:t[*] | //w:body//w:body",
+    namespaces={"w": _W[1:-1]},
+)
+
+
+def misplaced_markup(element: etree._Element) -> str | None:
+    """Return what is wrong with a rendered part's structure (a paragraph inside a paragraph,
+    a run inside a run, markup inside text), or None when it is sound."""
+    found = _NESTED(element)
+    for node in found if isinstance(found, list) else []:
+        if not isinstance(node, etree._Element):
+            continue
+        name = etree.QName(node).localname
+        what = {"p": "a paragraph inside a paragraph", "r": "a run inside a run",
+                "t": "markup inside a text run", "body": "a body inside the body"}  # fmt: skip
+        return (
+            f"the rendered letter has {what.get(name, name)}: a {{{{ … |safe }}}} or "
+            "{% … %} tag writes raw Word markup; remove it"
+        )
+    return None

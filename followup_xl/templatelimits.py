@@ -1,15 +1,19 @@
 """A Jinja sandbox bounded in time and size, for letter templates a user got from anywhere.
 
 Jinja's sandbox stops a template from reaching Python, but not from asking for
-`{{ 'x' * 300000000 }}`, nested `range(100000)` loops or a string doubled forty times: each
-is legal, and each hangs or fills the memory. Here every loop step, call, `*`/`+`/`**`, `~`
-and filter is counted against a time limit and its result against a size limit, and the
-rendered text against an output limit; exceeding one is a SecurityError naming it.
+`{{ 'x' * 300000000 }}`, nested `range(100000)` loops, a string doubled forty times, a
+number of a billion digits or `'%03000000000d' % 1`: each is legal, and each hangs or fills
+the memory. Here every loop step, call, arithmetic operator, `~` and filter is counted
+against a time limit and its result against a size limit (whole numbers by their bits,
+format strings by the widths they pad to), and the rendered text against an output limit;
+exceeding one is a SecurityError naming it. Each operation is bounded by those sizes, so
+the time limit, checked between operations, holds for one letter.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any, NoReturn
@@ -28,10 +32,33 @@ MAX_OUTPUT = 10_000_000
 MAX_STEPS = 1_000_000
 #: Seconds one rendering may take.
 MAX_SECONDS = 5.0
+#: Largest whole number a template may make, in bits (a 3,000-digit number): Python's
+#: integers have no limit, and `(9**999)**999` takes hours to compute.
+MAX_INT_BITS = 10_000
+
+#: The width and precision digits of a %-format ("%03000000000d") and of a format spec
+#: ("{:>3000000000}"), each of which pads a value to that many characters.
+_PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
+_BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 
 
 def _size(value: Any) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple | dict | set) else 0
+
+
+def _bits(value: Any) -> int:
+    """Return the size of a whole number in bits (0 for anything else)."""
+    return value.bit_length() if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def format_width(text: Any) -> int:
+    """Return the widest padding a %-format or str.format string asks for (0 for none)."""
+    if not isinstance(text, str) or ("%" not in text and "{" not in text):
+        return 0
+    widths = [int(d) for m in _PERCENT_WIDTH.finditer(text) for d in m.groups() if d]
+    for spec in _BRACE_SPEC.finditer(text):
+        widths += [int(d) for d in re.findall(r"\d+", spec.group(1))]
+    return max(widths, default=0)
 
 
 class _Bound(NodeTransformer):
@@ -56,7 +83,7 @@ class _Bound(NodeTransformer):
 class BoundedEnvironment(SandboxedEnvironment):
     """A SandboxedEnvironment whose renderings stop at MAX_SECONDS, MAX_STEPS and the sizes."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//", "-", "/"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,17 +105,34 @@ class BoundedEnvironment(SandboxedEnvironment):
                 f"the template takes more than {MAX_STEPS:,} loop steps and calls for one "
                 "letter — simplify its {% for %} loops"
             )
-        if self.steps % 256 == 0 and time.monotonic() > self.deadline:
+        if self.steps % 16 == 0 and time.monotonic() > self.deadline:
             raise SecurityError(
                 f"rendering one letter took more than {MAX_SECONDS:g} seconds — simplify "
                 "the template's loops and macros"
             )
 
     def checked(self, value: Any) -> Any:
-        """Return value; raise SecurityError when it is larger than MAX_VALUE."""
+        """Return value; raise SecurityError when it is larger than MAX_VALUE (or a whole
+        number larger than MAX_INT_BITS)."""
         if _size(value) > MAX_VALUE:
             self.too_big()
+        if _bits(value) > MAX_INT_BITS:
+            self.too_large_number()
         return value
+
+    def too_large_number(self) -> NoReturn:
+        """Raise the SecurityError of a whole number larger than MAX_INT_BITS."""
+        raise SecurityError(
+            f"the template makes a number of more than {MAX_INT_BITS:,} bits — no letter needs one"
+        )
+
+    def check_format(self, text: Any) -> None:
+        """Refuse a format string that pads a value wider than MAX_VALUE characters."""
+        if format_width(text) > MAX_VALUE:
+            raise SecurityError(
+                f"the template formats a value wider than {MAX_VALUE:,} characters — no "
+                "letter needs that much"
+            )
 
     def too_big(self) -> NoReturn:
         """Raise the SecurityError of a value larger than MAX_VALUE."""
@@ -123,6 +167,12 @@ class BoundedEnvironment(SandboxedEnvironment):
         ints = isinstance(left, int) and isinstance(right, int)
         if operator == "**" and ints and abs(right) > 1000 and abs(left) > 1:
             raise SecurityError("the template raises a number to a power above 1000")
+        if operator == "**" and ints and right > 0 and _bits(left) * right > MAX_INT_BITS:
+            self.too_large_number()  # estimated before computing: (9**999)**999 takes hours
+        if operator == "*" and ints and _bits(left) + _bits(right) > MAX_INT_BITS + 1:
+            self.too_large_number()
+        if operator == "%":
+            self.check_format(left)
         if operator == "+" and _size(left) + _size(right) > MAX_VALUE:
             self.too_big()
         return self.checked(super().call_binop(context, operator, left, right))
@@ -136,6 +186,13 @@ class BoundedEnvironment(SandboxedEnvironment):
                     f"the template passes {value:,} to a function; the limit is {MAX_VALUE:,}"
                 )
         return __self.checked(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """Sandbox `"...".format` as Jinja does, once its widths are checked."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            self.check_format(value.__self__)  # "{:>3000000000}".format(1)
+        return wrapped
 
     def concat(self, pieces: Iterable[str]) -> str:
         """Join the rendered pieces, refusing an output larger than MAX_OUTPUT."""
@@ -160,6 +217,8 @@ def _bounded_filter(env: BoundedEnvironment, func: Any) -> Any:
     @functools.wraps(func)  # keeps jinja_pass_arg (context, environment) as Jinja reads it
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         env.tick()
+        for value in args:  # the format filter: "%03000000000d"|format(1)
+            env.check_format(value)
         for value in (*args[1:], *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and value > MAX_VALUE:
                 raise SecurityError(

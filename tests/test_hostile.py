@@ -432,9 +432,17 @@ def _template(folder: Path, *paragraphs: str, name: str = "thank_you_letter.docx
             "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
             "a macro calls itself without end",
         ),
+        ("{{ (((9**999)**999)**999) > 1 }}", "makes a number of more than 10,000 bits"),
+        ("{{ ('%03000000000d' % 1)|length }}", "formats a value wider than 1,000,000 characters"),
+        ("{{ '%03000000000d'|format(1) }}", "formats a value wider than 1,000,000 characters"),
+        ("{{ '{:>3000000000}'.format(1) }}", "formats a value wider than 1,000,000 characters"),
+        ("{{ '<w:p>'|safe }}", "the rendered letter has markup inside a text run"),
+        ("{{ '</w:t><w:p/><w:t>'|safe }}", "the rendered letter has a paragraph inside"),
     ],
-    ids=["repeat", "nested-range", "doubling", "ljust", "center", "power", "recursion"],
-)
+    ids=["repeat", "nested-range", "doubling", "ljust", "center", "power", "recursion",
+         "huge-int", "percent-width", "format-filter", "format-method", "raw-paragraph",
+         "raw-paragraph-closed"],
+)  # fmt: skip
 def test_template_that_would_hang_or_fill_memory_is_refused(
     tmp_path: Path, tag: str, message: str
 ) -> None:

@@ -143,6 +143,8 @@ class CompiledTemplate:
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
+        from ..docxsafe import misplaced_markup
+        from ..errors import TemplateError
         from .render import stamp_properties
 
         self.env.restart()  # the sandbox's time and step limits, per letter
@@ -165,6 +167,10 @@ class CompiledTemplate:
             setattr(props, prop, template.render(ctx))
         stamp_properties(props, today, title, author)
         changed[self._core_member] = serialize_part_xml(core)
+        for element in (tree, *(parse_xml(changed[p.member]) for p in self.parts)):
+            why = misplaced_markup(element)
+            if why is not None:
+                raise TemplateError(f"{self.name}: template error: {why}")
         members = [deflate(m.name, changed[m.name]) if m.name in changed else m
                    for m in self._members]  # fmt: skip
         paragraphs = body_paragraphs(tree)

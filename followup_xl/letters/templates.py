@@ -272,7 +272,24 @@ def _check_one(name: str, path: Traversable, sample: dict[str, Any]) -> list[str
         return [f"{name}: template error: a macro calls itself without end"]
     except Exception as exc:  # docxtpl's XML post-processing of a damaged template
         return [f"{name}: the template does not render: {exc}"]
-    return []
+    return [f"{name}: template error: {why}" for why in _structure_problems(tpl.docx)[:1]]
+
+
+def _structure_problems(document: Any) -> list[str]:
+    """Return what is wrong with the structure of a rendered document's parts (body,
+    headers, footers)."""
+    from ..docxsafe import misplaced_markup
+
+    parts = [p for p in document.part.package.parts if p.content_type in _RENDERED_TYPES]
+    found = [misplaced_markup(p.element) for p in parts if hasattr(p, "element")]
+    return [why for why in found if why]
+
+
+#: The content types of the parts a template's tags render into.
+_RENDERED_TYPES = frozenset(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml." + kind
+    for kind in ("document.main+xml", "header+xml", "footer+xml", "template.main+xml")
+)
 
 
 _CHECKED: set[tuple[tuple[str, str], ...]] = set()
