@@ -59,16 +59,22 @@ def _rel_label(rel_type: str, target: str) -> str:
 
 
 def strip_external(data: bytes) -> Cleaned:
-    """Return the .docx without external relationships, remote fields and file: links."""
+    """Return the .docx without external relationships, remote fields, file: links and
+    macros (a letter saved from Word as .docm and renamed keeps its VBA project, and the
+    content type that makes Word refuse a .docx that holds one)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         members = {i.filename: zf.read(i) for i in infos}
     removed: list[str] = []
     changed: dict[str, bytes] = {}
+    gone = _drop_macros(members, changed)
+    if gone:
+        removed.append("macros (" + ", ".join(sorted(gone)) + ")")
+        infos = [i for i in infos if i.filename not in gone]
     for name, blob in members.items():
-        if not name.endswith(".rels"):
+        if name in gone or not name.endswith(".rels"):
             continue
-        root = etree.fromstring(blob, _PARSER)
+        root = etree.fromstring(changed.get(name, blob), _PARSER)
         dropped: set[str] = set()
         for rel in list(root):
             if rel.get("TargetMode") != "External":
@@ -100,6 +106,47 @@ def strip_external(data: bytes) -> Cleaned:
         for info in infos:
             dst.writestr(info, changed.get(info.filename, members[info.filename]))
     return Cleaned(out.getvalue(), removed)
+
+
+#: Relationship types of the parts that carry macros and Word's macro key bindings.
+_MACRO_RELS = ("/vbaProject", "/keyMapCustomizations", "/wordVbaData", "/vbaProjectSignature")
+_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _drop_macros(members: dict[str, bytes], changed: dict[str, bytes]) -> set[str]:
+    """Remove the macro parts, their relationships and content types (into `changed`) and
+    give the main document its plain .docx type; return the members that go."""
+    gone: set[str] = set()
+    for name, blob in members.items():
+        if not name.endswith(".rels") or b"vbaProject" not in blob and b"keyMap" not in blob:
+            continue
+        root = etree.fromstring(blob, _PARSER)
+        folder = posixpath.dirname(posixpath.dirname(name))
+        for rel in list(root):
+            if rel.get("Type", "").endswith(_MACRO_RELS):
+                target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+                gone.add(target.lstrip("/"))
+                root.remove(rel)
+        changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                       standalone=True)  # fmt: skip
+    gone |= {f"{posixpath.dirname(g)}/_rels/{posixpath.basename(g)}.rels" for g in set(gone)}
+    gone &= set(members)
+    types = members.get("[Content_Types].xml")
+    if types is None or (not gone and b"macroEnabled" not in types):
+        return gone
+    root = etree.fromstring(types, _PARSER)
+    for el in list(root):
+        part = el.get("PartName", "").lstrip("/")
+        kind = el.get("ContentType", "")
+        if part in gone or "vbaProject" in kind:
+            root.remove(el)
+        elif "macroEnabled.main+xml" in kind:
+            el.set("ContentType", _PLAIN_MAIN)
+    changed["[Content_Types].xml"] = etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    return gone
 
 
 def _drop_references(blob: bytes, ids: set[str]) -> bytes:

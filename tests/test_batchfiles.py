@@ -167,3 +167,116 @@ def test_two_workbooks_in_one_folder_keep_their_own_batch_folders(tmp_path: Path
         before = members(book)
         assert run_cli("sent", str(folder), "--date", TODAY, "--today", TODAY).code == 0
         assert members(book) != before
+
+
+# --- letters edited or damaged after the run -------------------------------------------------
+
+_VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+_MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+def edit_letter(path: Path, changes: dict[str, bytes | None]) -> None:
+    """Rewrite members of a letter in place: replace (bytes), drop (None) or add."""
+    old = members(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in {**old, **changes}.items():
+            if data is not None and not (name in changes and changes[name] is None):
+                zf.writestr(name, data)
+
+
+def with_macros_and_links(letter: Path) -> None:
+    """Save a letter as Word would a .docm renamed .docx, with a picture linked from a
+    server and an INCLUDEPICTURE field fetching one."""
+    parts = members(letter)
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    rels = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdVba" Type="{_VBA_REL}" Target="vbaProject.bin"/>'
+        '<Relationship Id="rIdFar" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/image" Target="\\\\server\\share\\logo.png" TargetMode="External"/>'
+        "</Relationships>",
+    )
+    types = (
+        parts["[Content_Types].xml"]
+        .decode()
+        .replace("wordprocessingml.document.main+xml", "MACRO")
+        .replace("application/vnd.openxmlformats-officedocument.MACRO", _MACRO_MAIN)
+    )
+    types = types.replace(
+        "</Types>",
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
+    body = (
+        parts["word/document.xml"]
+        .decode()
+        .replace(
+            "</w:body>",
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+            ' INCLUDEPICTURE "file:///etc/passwd" </w:instrText></w:r><w:r>'
+            '<w:fldChar w:fldCharType="end"/></w:r></w:p></w:body>',
+        )
+    )
+    edit_letter(letter, {"word/_rels/document.xml.rels": rels.encode(),
+                         "[Content_Types].xml": types.encode(),
+                         "word/document.xml": body.encode(),
+                         "word/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"})  # fmt: skip
+
+
+def test_the_print_file_stays_a_plain_docx_whatever_a_letter_carries(tmp_path: Path):
+    """A letter resaved with macros and links to elsewhere: the print file has none of them
+    (Word refuses a macro-enabled .docx), and a note says what was left out."""
+    _, batch = week(tmp_path)
+    letter = next(batch.glob("* Thank-you — *.docx"))
+    with_macros_and_links(letter)
+    result = run_cli("print", str(batch), timeout=SECONDS)
+    assert result.code == 0, result.err
+    assert "left out of the print file (a letter carried them): macros" in result.out
+    print_file = next(batch.glob("* Print all letters*.docx"))
+    parts = members(print_file)
+    assert not any("vba" in n.lower() for n in parts)
+    assert b"macroEnabled" not in parts["[Content_Types].xml"]
+    assert all(b'TargetMode="External"' not in data or b"hyperlink" in data
+               for n, data in parts.items() if n.endswith(".rels"))  # fmt: skip
+    assert b"INCLUDEPICTURE" not in parts["word/document.xml"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [({"word/styles.xml": b"<w:styles"}, "is damaged XML"),
+     ({"word/numbering.xml": b"<?xml version='1.0'?><w:numbering xmlns:w='x'><w:abstractNum>"},
+      "is damaged XML"),
+     ({"word/settings.xml": None}, "its part word/settings.xml is missing")],
+    ids=["styles", "numbering", "missing-part"],
+)  # fmt: skip
+def test_a_damaged_letter_is_refused_by_print_and_left_out_by_a_rerun(
+    tmp_path: Path, change: dict, why: str
+):
+    """`print` names the damaged letter (no traceback); a same-day rerun keeps the user's
+    damaged file, writes today's version beside it and prints that, with a note; `print`
+    then leaves the damaged one out."""
+    book, batch = week(tmp_path)
+    letter = next(batch.glob("* Thank-you — *.docx"))
+    edit_letter(letter, change)
+    damaged = letter.read_bytes()
+    refused(run_cli("print", str(batch), timeout=SECONDS), letter.name, why)
+    again = run_cli("run", str(book), "--today", TODAY, timeout=SECONDS)
+    assert again.code == 0, again.err
+    assert "Traceback" not in again.err
+    fresh = letter.with_name(letter.name.replace(".docx", " (2).docx"))
+    assert f"{letter.name} is not a Word document any more" in again.out, again.out
+    assert f"so the print file uses today's version, {fresh.name}" in again.out
+    assert letter.read_bytes() == damaged and fresh.is_file()  # the user's file is kept
+    joined = next(batch.glob("* Print all letters*.docx"))
+    assert b"Ann Lee" in members(joined)["word/document.xml"]
+    assert run_cli("print", str(batch), timeout=SECONDS).code == 0
+
+
+def test_a_letter_that_unpacks_to_gigabytes_is_refused_in_bounded_memory(tmp_path: Path):
+    """A small letter whose picture inflates a thousandfold: refused before it is read."""
+    _, batch = week(tmp_path)
+    letter = next(batch.glob("* Thank-you — *.docx"))
+    edit_letter(letter, {"word/media/fill.png": b"\0" * (200 * 1024 * 1024)})
+    assert letter.stat().st_size < 1024 * 1024
+    result = run_cli("print", str(batch), timeout=SECONDS)
+    refused(result, letter.name, "times bigger than it is stored")
+    assert result.mib < 300

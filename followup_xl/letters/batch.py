@@ -387,7 +387,13 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     for item in batch.printing:
         base = batch.kept.get(item.file)
         data = (folder / base).read_bytes() if base and (folder / base).is_file() else None
-        if base and data is not None and _edited(data, written.get(base), unreadable):
+        damaged = unreadable(data) if base and data is not None else None
+        if damaged is not None:
+            batch.notes.append(
+                f"{base} is not a Word document any more ({damaged}), so the print file "
+                f"uses today's version, {item.file}"
+            )
+        elif base and data is not None and _edited(data, written.get(base), unreadable):
             batch.notes.append(
                 f"{base} was changed after followup-xl wrote it (your correction?), so the "
                 f"print file uses it as it is; today's version is {item.file}: to print that "
@@ -397,7 +403,7 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
         items.append(item)
     written.update(batch.written)
     try:
-        result = build(folder, items, day=today, previous=previous, pdf=pdf)
+        result = build(folder, items, day=today, previous=previous, pdf=pdf, skip_damaged=True)
     except FollowupError as exc:  # the letters are in place: `followup-xl print` can retry
         batch.print_error = str(exc)
         batch.print_plan = {"order": order_records(items), "written": written}

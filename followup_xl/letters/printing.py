@@ -148,18 +148,49 @@ def _sections(data: bytes) -> int:
 
 
 def unreadable(data: bytes) -> str | None:
-    """Return why data is not a .docx the print file can take, or None when it is."""
+    """Return why data is not a .docx the print file can take, or None when it is.
+
+    Checked as the workbook is: within the unpack limits (a small letter can unpack to
+    gigabytes), every XML part well-formed (styles, numbering, headers), and every part a
+    relationship names present (a picture or header deleted from the zip).
+    """
+    import io
+    import posixpath
     import zipfile
     import zlib
 
     from lxml import etree
 
-    from .compose import Package
+    from ..errors import WorkbookError
+    from ..read.sniff import check_members
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        pkg = Package(data)
-        etree.fromstring(pkg.members[pkg.doc_name])
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_members(zf, "letter", kind="letter")
+            names = set(zf.namelist())
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return "it is not a Word document (an .odt or another file renamed .docx?)"
+            for name in sorted(names):
+                if not name.endswith((".xml", ".rels")):
+                    continue
+                root = etree.fromstring(zf.read(name), parser)
+                if not name.endswith(".rels"):
+                    continue
+                folder = posixpath.dirname(posixpath.dirname(name))
+                for rel in root:
+                    if rel.get("TargetMode") == "External":
+                        continue
+                    target = rel.get("Target", "")
+                    part = target.lstrip("/") if target.startswith("/") else (
+                        posixpath.normpath(posixpath.join(folder, target)))  # fmt: skip
+                    if part not in names:
+                        return f"its part {part} is missing"
+    except WorkbookError as exc:
+        return str(exc).removeprefix("letter: ")
+    except etree.XMLSyntaxError as exc:
+        return f"a part is damaged XML ({exc})"
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as exc:
         return str(exc) or type(exc).__name__
     return None
 
@@ -189,8 +220,14 @@ def build(
     day: date,
     previous: dict[str, Any] | None = None,
     pdf: bool = False,
+    skip_damaged: bool = False,
 ) -> PrintResult:
-    """Join the letters as they are on disk (in print order) and the envelopes; write them."""
+    """Join the letters as they are on disk (in print order) and the envelopes; write them.
+
+    A letter that is no longer a sound .docx stops the print (FollowupError), or with
+    `skip_damaged` is left out with a note. Whatever the letters carry from elsewhere
+    (macros, external links, remote fields) stays out of the print file, with a note.
+    """
     from ..safewrite import read_file
     from .compose import join
 
@@ -206,11 +243,18 @@ def build(
             except OSError as exc:
                 raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
             why = unreadable(data)
-            if why is not None:
+            if why is not None and not skip_damaged:
                 raise FollowupError(
                     f"{path}: is not a Word document any more ({why}): open it in Word and "
                     "save it as .docx, or delete it to leave it out; nothing was printed"
                 )
+            if why is not None:
+                result.notes.append(
+                    f"{item.file} is left out of the print file: it is not a Word document "
+                    f"any more ({why}); open it in Word and save it as .docx, then run "
+                    "followup-xl print"
+                )
+                continue
             present.append((item, data))
         else:
             also = " (and its envelope)" if item.envelope_sections else ""
@@ -223,6 +267,7 @@ def build(
     plan: dict[str, Any] = {"order": order_records(items)}
     if present:
         data, merged = join([d for _, d in present], day)
+        data = _plain(data, "print file", result.notes)
         if merged:
             result.notes.append(
                 f"{merged} letter(s) have styles of their own (edited in Word?); they were "
@@ -237,6 +282,7 @@ def build(
     envelopes = [item.envelope for item in kept if item.envelope is not None]
     if envelopes:
         data, _ = join(envelopes, day)
+        data = _plain(data, "envelopes file", result.notes)
         name = f"{stamp} {ENVELOPES_FILE}"
         result.envelopes, note = put(folder, name, data, ours=_own(previous, "envelopes", name))
         if note:
@@ -257,6 +303,17 @@ def build(
     result.order = order_lines(kept, result.print_file.name if result.print_file else PRINT_FILE,
                                result.envelopes.name if result.envelopes else None)  # fmt: skip
     return result
+
+
+def _plain(data: bytes, what: str, notes: list[str]) -> bytes:
+    """Return a joined file without macros or links to elsewhere; note what was removed."""
+    from ..docxsafe import strip_external
+
+    cleaned = strip_external(data)
+    if cleaned.removed:
+        notes.append(f"left out of the {what} (a letter carried them): "
+                     + "; ".join(cleaned.removed))  # fmt: skip
+    return cleaned.data
 
 
 def _own(previous: dict[str, Any], key: str, name: str) -> str | None:

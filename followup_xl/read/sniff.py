@@ -139,7 +139,7 @@ def ensure_regular_file(path: Path) -> None:
         )
 
 
-def check_members(zf: zipfile.ZipFile, name: str) -> None:
+def check_members(zf: zipfile.ZipFile, name: str, kind: str = "workbook") -> None:
     """Raise WorkbookError when a member would inflate beyond the size or ratio limits."""
     total = 0
     for info in zf.infolist():
@@ -149,19 +149,19 @@ def check_members(zf: zipfile.ZipFile, name: str) -> None:
         if size > MAX_MEMBER_BYTES:
             raise WorkbookError(
                 f"{what} unpacks to {size / _MIB:,.0f} MiB, more than the limit of "
-                f"{MAX_MEMBER_BYTES // _MIB} MiB for one part — this is not a workbook typed "
+                f"{MAX_MEMBER_BYTES // _MIB} MiB for one part — this is not a {kind} typed "
                 "by hand: delete what bloats it (a huge sheet or picture) or restore a backup",
                 file=name,
             )
         if size > RATIO_FLOOR and size / packed > MAX_RATIO:
             raise WorkbookError(
                 f"{what} unpacks {size / packed:,.0f} times bigger than it is stored, more than "
-                f"the limit of {MAX_RATIO} (a zip bomb?) — restore the workbook from a backup",
+                f"the limit of {MAX_RATIO} (a zip bomb?) — restore the {kind} from a backup",
                 file=name,
             )
         if total > MAX_TOTAL_BYTES:
             raise WorkbookError(
                 f"unpacks to more than the limit of {MAX_TOTAL_BYTES // _MIB:,} MiB in all — "
-                "this is not a workbook typed by hand: restore it from a backup",
+                f"this is not a {kind} typed by hand: restore it from a backup",
                 file=name,
             )
