@@ -244,6 +244,29 @@ def write_backup(
     return target
 
 
+def same_backup(path: Path, data: bytes, kind: str = "") -> Path | None:
+    """Return the newest backup of this kind that holds exactly these bytes, or None.
+
+    A run killed after its backup and before its write leaves a backup of the workbook as
+    it still is; the next run's backup would be the same bytes again and push an older,
+    different one out of the rotation. Backups are kept by content instead.
+    """
+    digest = None
+    for found_kind, p in reversed(_backups(path)):
+        if found_kind != kind:
+            continue
+        try:
+            if p.stat().st_size != len(data):
+                continue
+            if digest is None:
+                digest = hashlib.sha256(data).digest()
+            if hashlib.sha256(read_file(p, limit=len(data))).digest() == digest:
+                return p
+        except (OSError, WriteError):
+            continue
+    return None
+
+
 def prune_backups(path: Path, *, keep: int) -> None:
     """Delete the rotating backups beyond the newest `keep` (the kept-apart ones stay)."""
     rotating = [p for k, p in _backups(path) if not k]
@@ -551,7 +574,7 @@ def commit(
     name = path.name
     st = path.stat()
     step("write_temp")
-    backup = None
+    backup = reused = None
     try:
         tmp = write_temp(path, new)
     except OSError as exc:
@@ -561,8 +584,9 @@ def commit(
         note = verify(tmp)
         step("backup")
         kind = "original" if original else ("kept" if note else "")
+        reused = same_backup(path, old, kind)
         try:
-            backup = write_backup(path, old, st, now=now, kind=kind)
+            backup = reused or write_backup(path, old, st, now=now, kind=kind)
         except OSError as exc:
             raise WriteError(f"{name}: cannot keep a backup in {backup_dir(path)} ({exc})") from exc
         step("recheck")
@@ -592,7 +616,8 @@ def commit(
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if backup is not None:  # the workbook stays as it was: so does its backup folder
+        if backup is not None and backup != reused:  # the workbook stays as it was: so
+            # does its backup folder (a backup of these bytes from before is not this run's)
             with contextlib.suppress(OSError):
                 backup.unlink()
             with contextlib.suppress(OSError):

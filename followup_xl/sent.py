@@ -309,6 +309,7 @@ def record_sent(
         )
     safewrite.preflight(workbook, force=force)
     with safewrite.run_lock(workbook):  # one writer at a time, as for the marks
+        safewrite.remove_stale_temps(workbook.resolve())  # left by a killed run or sent
         expected = safewrite.fingerprint(workbook)
         read = read_workbook(workbook)
         _refuse_unknown_ids(present, read.book, workbook, batch_dir)

@@ -11,7 +11,7 @@ import sys
 import textwrap
 import time
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -239,3 +239,43 @@ def test_stale_temporary_files_are_removed(tracker: Path):
 def test_step_names_are_in_order():
     assert STEPS[0] == "preflight" and STEPS[-1] == "replace"
     assert os.path.basename(safewrite.backup_dir(Path("a/tracker.xlsx"))) == "tracker.backups"
+
+
+def test_a_run_killed_after_its_backup_does_not_push_an_older_one_out(tracker: Path, monkeypatch):
+    """Killed between the backup and the replace, then run again: the second backup would be
+    the same bytes; the rotation keeps backups by content, so the older one stays."""
+    from followup_xl.xlsx.duesheet import DueTable
+
+    def mark(version: int, day: int) -> None:
+        """Mark the workbook with a Due sheet of its own for each version."""
+        first = DUE.rows[0]
+        due = DueTable(rows=[(first[0], date(2026, 11, version), *first[2:])])
+        mark_workbook(tracker, due=due, columns=contract_marks(), expected=fingerprint(tracker),
+                      now=datetime(2026, 11, day, 9))  # fmt: skip
+
+    for day in range(1, 5):  # the original, then three versions, each backed up once
+        mark(day, day)
+    rotating = [p for p in list_backups(tracker) if ".original." not in p.name]
+    kept = {p.name: sha(p) for p in list_backups(tracker)}
+    assert len(rotating) == 3
+
+    def killed(name: str) -> None:
+        if name == "recheck":
+            raise Injected(name)
+
+    monkeypatch.setattr(safewrite, "step_hook", killed)
+    for _ in range(2):
+        with pytest.raises(Injected):
+            mark(1, 5)
+    assert {p.name: sha(p) for p in list_backups(tracker)} == kept  # nothing added or lost
+    monkeypatch.setattr(safewrite, "step_hook", None)
+    newest = rotating[-1]
+    assert sha(newest) != sha(tracker)
+    # a version whose backup is already there (the run killed after writing it): the next
+    # write reuses that backup instead of rotating out the oldest
+    same = safewrite.write_backup(tracker, tracker.read_bytes(), tracker.stat(),
+                                  now=datetime(2026, 11, 6, 9))  # fmt: skip
+    mark(2, 7)
+    names = [p.name for p in list_backups(tracker)]
+    assert same.name in names and "tracker.2026-11-07_09-00-00.xlsx" not in names
+    assert rotating[1].name in names  # the rotation dropped one, not two

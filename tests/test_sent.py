@@ -407,3 +407,18 @@ def test_sent_never_writes_under_a_merged_range(tmp_path: Path):
     assert result.exit_code == 1, result.output
     assert "Log!B3:E4 is a merged range where the new rows go (rows 2-3)" in result.output
     assert book.read_bytes() == before
+
+
+def test_sent_removes_what_a_killed_run_left_beside_the_workbook(tmp_path: Path):
+    """A temporary copy of the workbook from a run killed mid-write goes at the next `sent`,
+    under the same lock (it held a full copy of the user's data)."""
+    from followup_xl.safewrite import TEMP_SUFFIX
+
+    book, batch = monday_batch(tmp_path)
+    stale = tmp_path / f".tracker.xlsx.k1ll3d{TEMP_SUFFIX}"
+    stale.write_bytes(book.read_bytes())
+    other = tmp_path / f".other.xlsx.k1ll3d{TEMP_SUFFIX}"
+    other.write_bytes(b"another workbook's")
+    result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and other.exists()
