@@ -17,6 +17,7 @@ from .timing import lap
 if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
     from .letters.batch import LetterBatch
     from .marks import DueTable, MarkResult
+    from .outbox import Outbox
     from .proofread import Finding
 
 
@@ -215,10 +216,10 @@ def run_batch(
     """Run the week's follow-up batch on one workbook; raise FollowupError on user errors.
 
     All or nothing, in this order: read; plan the workbook patch in memory and verify it;
-    render the letters into a staging folder; write the workbook; move the letters into
-    place. A failure at any step leaves the workbook and the output folder as they were.
-    Then the print file is joined from the letters as placed; the PDF comes last, and its
-    failure is only a warning.
+    stage every file of the batch folder in full (letters, print file, envelopes, call
+    sheet, calendar, manifest: outbox.py); write the workbook; move the staged files into
+    place. A failure at any step up to the workbook's write leaves the workbook and the
+    output folder as they were. The PDF comes last, and its failure is only a warning.
     """
     from .read.reader import read_workbook
     from .read.sniff import ensure_regular_file
@@ -260,15 +261,22 @@ def run_batch(
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
         with contextlib.ExitStack() as stack:
+            box = None
+            if options.letters:
+                from .outbox import STALE_SECONDS, Outbox, remove_stale_stages
+
+                # the folder is this workbook's and the lock is held: any other staging
+                # folder in it is a killed run's; older versions staged beside the workbook
+                remove_stale_stages(out_dir)
+                remove_stale_stages(out_dir.parent, min_age=STALE_SECONDS)
+                box = stack.enter_context(Outbox(out_dir))
             batch = None
-            if rendering:
-                from .letters.batch import render_letters
-                from .letters.files import staging
+            if rendering and box is not None:
+                from .letters.batch import print_batch, render_letters
                 from .letters.templates import check_templates
 
                 check_templates(options.template_dir)
                 _external_links(options, result)
-                stage = stack.enter_context(staging(out_dir))
                 batch = render_letters(
                     book,
                     actions,
@@ -277,9 +285,16 @@ def run_batch(
                     template_dir=options.template_dir,
                     words=words,
                     progress=progress,
-                    stage_dir=stage,
+                    box=box,
                 )
-                result.letters = dict(batch.files)
+                print_batch(batch, today=options.today, box=box)
+                lap("print file")
+                _take_batch(result, batch, out_dir, strict=options.strict)
+            if box is not None:
+                write_week_files(book, actions, result, workbook=path, box=box,
+                                 today=options.today)  # fmt: skip
+                lap("call sheet and calendar")
+            # every file is staged in full: the workbook's write is the last step that can fail
             marked = mark_workbook(
                 path,
                 due=_due_table(actions, result.letters),
@@ -289,31 +304,28 @@ def run_batch(
                 take_over=options.take_over,
             )
             lap("marks")
-            if batch is not None:
-                from .letters.batch import print_batch, publish
-
-                batch.notes += publish(batch)
-                print_batch(batch, today=options.today)  # from the letters as placed
-                lap("print file")
-                result.letters = dict(batch.files)
-                result.print_file, result.envelopes = batch.print_file, batch.envelopes
-                result.print_order, result.print_plan = batch.print_order, batch.print_plan
-                result.print_error = batch.print_error
-                result.letters_dir = out_dir
-                result.letter_notes = list(batch.notes)
-                result.skipped_letters = len(batch.skipped)
-                result.findings = list(batch.findings)
-                result.proofreading = batch.proofreading
-                result.strict_failed = options.strict and bool(batch.findings)
-                if options.pdf and batch.print_file:
-                    _pdf(batch, result)
-                    lap("pdf")
-        if options.letters:
-            write_week_files(book, actions, result, workbook=path, out_dir=out_dir,
-                             today=options.today)  # fmt: skip
-            lap("call sheet and calendar")
+            if box is not None:
+                notes = box.publish()
+                result.letter_notes += notes
+        if batch is not None and options.pdf and batch.print_file:
+            _pdf(batch, result)
+            lap("pdf")
     result.marked = marked
     return result
+
+
+def _take_batch(result: RunResult, batch: LetterBatch, out_dir: Path, *, strict: bool) -> None:
+    """Copy what the letters' batch made into the run's result."""
+    result.letters = dict(batch.files)
+    result.print_file, result.envelopes = batch.print_file, batch.envelopes
+    result.print_order, result.print_plan = batch.print_order, batch.print_plan
+    result.print_error = batch.print_error
+    result.letters_dir = out_dir
+    result.letter_notes = list(batch.notes)
+    result.skipped_letters = len(batch.skipped)
+    result.findings = list(batch.findings)
+    result.proofreading = batch.proofreading
+    result.strict_failed = strict and bool(batch.findings)
 
 
 def _pdf(batch: LetterBatch, result: RunResult) -> None:
@@ -328,10 +340,15 @@ def _pdf(batch: LetterBatch, result: RunResult) -> None:
         result.pdf_error = str(exc)
     else:
         from .letters.pagefit import check_pdf
+        from .sent import record_printing
 
         checked = check_pdf(batch.print_file, pdf)  # LibreOffice's count of the pages
         result.pdf, result.pdf_note = pdf, "; ".join(n for n in (note, checked) if n) or None
         record_pdf(result.print_plan, pdf)
+        try:  # so that `print --pdf` may replace it later
+            record_printing(batch.print_file.parent, result.print_plan)
+        except FollowupError as exc:
+            result.pdf_error = f"the PDF was made, but the manifest does not know it: {exc}"
 
 
 def _tool_wrote(data: bytes) -> bool:
@@ -345,18 +362,16 @@ def write_week_files(
     result: RunResult,
     *,
     workbook: Path,
-    out_dir: Path,
+    box: Outbox,
     today: date,
 ) -> None:
-    """Write the call sheet, the calendar and the batch manifest into the output folder.
-
-    Written after the workbook, like the letters; each file appears in one atomic step.
-    """
+    """Stage the call sheet, the calendar and the batch manifest in the run's outbox."""
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
-    from .safewrite import read_file, write_file
+    from .safewrite import read_file
     from .sent import MANIFEST, manifest_bytes
 
+    out_dir = box.folder
     sheet = call_sheet(book, actions, today=today)
     previous_path = ics.find_previous(out_dir, today, workbook=workbook)
     previous = None
@@ -379,13 +394,9 @@ def write_week_files(
     manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
                               day=today, printing=result.print_plan)  # fmt: skip
     files.append((MANIFEST, manifest, True))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FollowupError(f"{out_dir}: cannot write the week's files: {exc}") from exc
     for name, data, own in files:
         # the tool's own record of an earlier run is replaced; a file of the user's is kept
-        got, note = write_file(out_dir / name, data, replace=_tool_wrote if own else None)
+        got, note = box.put(name, data, replace=_tool_wrote if own else None)
         if note:
             result.week_notes.append(note)
         if name == ics.CALENDAR_NAME:

@@ -352,6 +352,14 @@ def remove_stale_temps(path: Path) -> list[Path]:
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+def kind_of(path: Path) -> str:
+    """Return what a path that is no regular file is, in words a user knows."""
+    try:
+        return _kind(os.lstat(path).st_mode)
+    except OSError:
+        return "missing"
+
+
 def _kind(mode: int) -> str:
     """Return what a non-regular file is, in words a user knows."""
     if stat.S_ISDIR(mode):
@@ -393,81 +401,6 @@ def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
             "tool wrote — remove or rename it and run again"
         )
     return data
-
-
-def write_file(
-    target: Path, data: bytes, *, replace: Callable[[bytes], bool] | None = None
-) -> tuple[Path, str | None]:
-    """Write data as `target` in one atomic step; return where it went and a note.
-
-    The bytes go to a new temporary file beside the target (created exclusively, flushed),
-    which is then renamed into place. A regular file already there is replaced only when
-    `replace(its bytes)` says it is the tool's own; otherwise it is kept and the next free
-    name ("name (2).ext") taken. A symbolic link, FIFO or device under the name is never
-    followed or replaced: WriteError.
-    """
-    target = Path(target)
-    stem, dot, ext = target.name.rpartition(".")
-    if not dot:
-        stem, ext = target.name, ""
-    try:
-        tmp = _synced_temp(target.parent, target.name, data)
-    except OSError as exc:
-        raise WriteError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    try:
-        n = 1
-        while True:
-            where = target if n == 1 else target.with_name(f"{stem} ({n}){dot}{ext}")
-            n += 1
-            try:
-                st = os.lstat(where)
-            except FileNotFoundError:
-                st = None
-            if st is not None and not stat.S_ISREG(st.st_mode):
-                raise WriteError(
-                    f"{where}: is {_kind(st.st_mode)}, not a file: the tool does not write "
-                    "through it — remove it and run again"
-                )
-            if st is not None:
-                if replace is None and st.st_size != len(data):
-                    continue
-                try:
-                    old = read_file(where)
-                except WriteError:  # too big to be the tool's
-                    continue
-                if old == data:
-                    tmp.unlink()
-                    return _placed(target, where)
-                if replace is None or not replace(old):
-                    continue
-                os.chmod(tmp, stat.S_IMODE(st.st_mode))
-                os.replace(tmp, where)
-                return _placed(target, where)
-            try:
-                os.link(tmp, where)  # never over a file that appeared meanwhile
-            except FileExistsError:
-                n -= 1  # look at that name again
-                continue
-            except OSError:  # a file system without hard links
-                os.rename(tmp, where)
-                return _placed(target, where)
-            tmp.unlink()
-            return _placed(target, where)
-    except OSError as exc:
-        raise WriteError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _placed(target: Path, where: Path) -> tuple[Path, str | None]:
-    """Return where a file went and, when not under its own name, a note saying why."""
-    if where == target:
-        return where, None
-    return where, (
-        f"{target.name} already exists and was not written by this run; kept it and wrote "
-        f"the new file as {where.name}"
-    )
 
 
 # --- one run at a time --------------------------------------------------------------------

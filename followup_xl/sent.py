@@ -95,10 +95,11 @@ def manifest_bytes(
            "day": day.isoformat(), "letters": letters}  # fmt: skip
     if printing:
         doc["print"] = printing
-    return _dump(doc)
+    return dump(doc)
 
 
-def _dump(doc: dict) -> bytes:
+def dump(doc: dict) -> bytes:
+    """Return a manifest's bytes as the tool writes them."""
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -116,12 +117,14 @@ def is_manifest(data: bytes) -> bool:
     return isinstance(doc, dict) and doc.get("made_by") == "followup-xl"
 
 
-def replace_manifest(batch_dir: Path, doc: dict) -> None:
-    """Write the manifest anew in one atomic step, over the tool's own one only."""
-    from .safewrite import write_file
+def record_printing(batch_dir: Path, plan: dict) -> None:
+    """Write what `plan` says of the print file (order, files, PDF) into the manifest."""
+    from .outbox import write_file
 
     path = Path(batch_dir) / MANIFEST
-    got, _ = write_file(path, _dump(doc), replace=is_manifest)
+    doc = _load(batch_dir)
+    doc["print"] = plan
+    got, _ = write_file(path, dump(doc), replace=is_manifest)
     if got != path:
         got.unlink()
         raise WriteError(f"{path}: is not the manifest the tool wrote; nothing was written")

@@ -447,3 +447,70 @@ def test_a_full_disk_at_the_workbook_write_leaves_no_letters(tmp_path: Path, mon
     )
     assert digest(path) == before
     assert listing(tmp_path) == ["tracker.xlsx"]
+
+
+# --- all or nothing for the whole batch folder (issue 20) ----------------------------------
+
+
+def test_a_full_disk_at_the_call_sheet_leaves_the_workbook_unmarked(tmp_path: Path, monkeypatch):
+    """Everything the folder gets is written before the workbook: a disk that fills up at
+    the call sheet stops the run with the workbook as it was and no folder at all."""
+    import errno
+
+    from followup_xl import callsheet
+    from followup_xl import outbox as outbox_mod
+
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    assert cli("run", str(path), "--today", TODAY).exit_code == 0  # the letters of Monday
+    assert cli("sent", str(tmp_path / OUT), "--date", TODAY, "--today", TODAY).exit_code == 0
+    later = "2026-11-30"  # the R12 calls are due: a call sheet to write
+    before = digest(path)
+
+    def no_space(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if callsheet.CALL_SHEET_NAME in str(file):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return open(file, *args, **kwargs)
+
+    monkeypatch.setattr(outbox_mod, "open", no_space, raising=False)  # the staged files' open
+    result = cli("run", str(path), "--today", later)
+    monkeypatch.delattr(outbox_mod, "open")
+    assert result.exit_code == 1, result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert digest(path) == before
+    assert not (tmp_path / f"followup {later}").exists()
+
+
+@pytest.mark.parametrize("obstacle", ["a file", "a link to nowhere"])
+def test_an_output_folder_that_cannot_be_made_stops_the_run_before_the_workbook(
+    tmp_path: Path, obstacle: str
+):
+    """A file, or a dangling link, where the batch folder goes: refused before the workbook
+    is marked (it used to be marked, then the run failed), and left as it was."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    out = tmp_path / OUT
+    if obstacle == "a file":
+        out.write_text("my notes", encoding="utf-8")
+    else:
+        out.symlink_to(tmp_path / "gone")
+    before = digest(path)
+    result = cli_process("run", str(path), "--today", TODAY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{out}: cannot write the batch's files there" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(path) == before
+    assert not list_backups(path)
+    assert out.is_symlink() or out.read_text(encoding="utf-8") == "my notes"
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path):
+    """A run killed while staging leaves a hidden folder of full letters: the next run of
+    the workbook (under its lock) removes it."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    out = tmp_path / OUT
+    left = out / ".followup-staging-killed"
+    left.mkdir(parents=True)
+    (left / "0-letter.docx").write_bytes(b"a full copy of a letter")
+    result = cli("run", str(path), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert not left.exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

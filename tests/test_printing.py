@@ -465,28 +465,33 @@ def test_print_pdf_replaces_the_runs_own_pdf(tmp_path, soffice):
     assert sorted(p.name for p in folder.glob("*.pdf")) == [pdf.name]
 
 
-def test_print_file_that_cannot_be_written_is_a_warning_and_print_retries(tmp_path, monkeypatch):
-    """A full disk at the print file (after the workbook): a warning, then `print` makes it."""
+def test_a_print_file_that_cannot_be_written_stops_the_run_before_the_workbook(
+    tmp_path, monkeypatch
+):
+    """A full disk at the print file: the run stops before the workbook is marked, and no
+    letter, folder or backup is left (all or nothing); the next run makes everything."""
     from followup_xl.errors import WriteError
-    from followup_xl.letters import printing
+    from followup_xl.outbox import Outbox
 
-    real_put = printing.put
+    real_put = Outbox.put
 
-    def full(folder: Path, name: str, data: bytes, *, ours: str | None) -> Any:
-        raise WriteError(f"{folder / name}: cannot write: [Errno 28] No space left on device")
+    def full(self: Outbox, name: str, data: bytes, **kwargs: Any) -> Any:
+        if name.endswith(PRINT):
+            raise WriteError(f"{self.folder / name}: cannot write: No space left on device")
+        return real_put(self, name, data, **kwargs)
 
-    monkeypatch.setattr(printing, "put", full)
+    monkeypatch.setattr(Outbox, "put", full)
     path = make_book(tmp_path / "tracker.xlsx", interviews=[INTERVIEW], contacts=PEOPLE)
+    before = path.read_bytes()
     result = CliRunner().invoke(main, ["run", str(path), "--today", TODAY])
+    assert result.exit_code == 1, result.output
+    assert "cannot write: No space left on device" in result.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.xlsx"]
+    monkeypatch.setattr(Outbox, "put", real_put)
+    result = cli("run", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
-    folder = tmp_path / OUT
-    assert "warning: no print file was made: " in result.output
-    assert f'run followup-xl print "{folder}"' in result.output
-    assert not (folder / PRINT).exists()
-    monkeypatch.setattr(printing, "put", real_put)
-    result = cli("print", str(folder))
-    assert result.exit_code == 0, result.output
-    assert salutations(folder / PRINT) == [
+    assert salutations(tmp_path / OUT / PRINT) == [
         "Dear Ms. First:", "Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:",
     ]  # fmt: skip
 

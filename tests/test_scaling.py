@@ -375,16 +375,18 @@ def test_letters_of_one_name_take_the_next_free_names_at_linear_cost(tmp_path: P
     bytes reused, even when an earlier letter passed it over; the work grows with the letters,
     not with their square (4,000 letters of one name took 3.3 s)."""
     from followup_xl.letters.files import Writer
+    from followup_xl.outbox import Outbox
 
     counts: dict[int, dict[str, int]] = {}
     for k in (1, 4):
-        out, stage = tmp_path / f"out{k}", tmp_path / f"stage{k}"
+        out = tmp_path / f"out{k}"
         out.mkdir()
-        stage.mkdir()
         (out / "Note.docx").write_bytes(b"letter 2")  # run before; its letter 2 is here
         (out / "Note (3).docx").write_bytes(b"letter 1")
         (out / "Note (4).docx").write_bytes(b"the user's own")
-        writer = Writer(out, stage)
+        box = Outbox(out)
+        stage = box.stage
+        writer = Writer(box)
         paths: list[Path] = []
         n = python_calls(lambda w=writer, p=paths, k=k: p.extend(
             w.write("Note.docx", f"letter {i}".encode()) for i in range(60 * k)))  # fmt: skip

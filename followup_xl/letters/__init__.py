@@ -10,9 +10,9 @@ One module per job, in the order a batch uses them:
 - compiled.py    a template compiled once per batch; each letter written directly
 - zipwrite.py    write a .docx zip from members deflated once
 - compose.py     join .docx files into one directly (the print file), docxcompose as fall-back
-- files.py       safe file names, staging, placing without overwriting
+- files.py       safe, unique file names for the letters (staged in the run's outbox)
 - eml.py         the unsent .eml drafts
-- printing.py    the print file and envelopes from the letters on disk, in print order
+- printing.py    the print file and envelopes from the letters, in print order
 - batch.py       render_letters: the whole batch, envelopes, proofreading
 
 The names below are the ones other modules and scripts use.
@@ -20,9 +20,9 @@ The names below are the ones other modules and scripts use.
 
 from __future__ import annotations
 
-from .batch import LetterBatch, publish, render_letters
+from .batch import LetterBatch, render_letters
 from .context import LetterData, clean, letter_context
-from .files import letter_file_name, place, safe_part, staging
+from .files import letter_file_name, safe_part
 from .render import combine, docx_paragraphs
 from .templates import (
     ENVELOPE,
@@ -63,11 +63,8 @@ __all__ = [
     "docx_paragraphs",
     "letter_context",
     "letter_file_name",
-    "place",
-    "publish",
     "render_letters",
     "safe_part",
-    "staging",
     "template_paths",
     "template_removals",
 ]

@@ -21,6 +21,7 @@ from .. import localize
 from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
+from ..outbox import Outbox
 from ..proofread import (
     Finding,
     LetterText,
@@ -34,36 +35,11 @@ from . import address as postal
 from . import pagefit
 from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
 from .eml import build_eml
-from .files import Writer, letter_file_name, place, staging
+from .files import Writer, letter_file_name
 from .phrasebook import load_phrasebook
 from .printing import PrintItem, envelope_item, paper_of
 from .render import Renderer, combine
 from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
-
-
-def publish(batch: LetterBatch) -> list[str]:
-    """Move a batch's staged files into the output folder; return notes on renamed files."""
-    notes: list[str] = []
-    if not batch.moves:
-        return notes
-    out_dir = batch.moves[0][1].parent
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for staged, final in batch.moves:
-            got, note = place(staged, final)
-            if note:
-                notes.append(note)
-            if got != final:
-                for key, path in batch.files.items():
-                    if path == final:
-                        batch.files[key] = got
-                for attr in ("print_file", "envelopes", "proofreading"):
-                    if getattr(batch, attr) == final:
-                        setattr(batch, attr, got)
-    except OSError as exc:
-        raise WriteError(f"{out_dir}: cannot move the letters into place: {exc}") from exc
-    batch.moves = []
-    return notes
 
 
 @dataclass
@@ -80,8 +56,6 @@ class LetterBatch:
     notes: list[str] = field(default_factory=list)
     #: actions that made no letter because the Log already records them as done
     skipped: list[Action] = field(default_factory=list)
-    #: (staged file, final path) still to move into the output folder (see publish)
-    moves: list[tuple[Path, Path]] = field(default_factory=list)
     #: the output folder, and the printed letters in the Due sheet's order (see print_batch)
     folder: Path | None = None
     printing: list[PrintItem] = field(default_factory=list)
@@ -156,26 +130,26 @@ def render_letters(
     template_dir: Path | None = None,
     words: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
-    stage_dir: Path | None = None,
+    box: Outbox | None = None,
 ) -> LetterBatch:
     """Render one file per due letter, the print file, envelopes and the proofreading report.
 
-    With `stage_dir` the files are only staged there (batch.moves; `publish` puts them in
-    place); without it they are staged privately and put in place at the end.
+    With `box` the files are only staged in it (the caller publishes them); without it they
+    are staged in an outbox of their own and put in place at the end.
     """
-    if stage_dir is None:
-        with staging(Path(out_dir)) as stage:
+    if box is None:
+        with Outbox(Path(out_dir)) as own:
             batch = render_letters(
                 book, actions, today=today, out_dir=out_dir, template_dir=template_dir,
-                words=words, progress=progress, stage_dir=stage,
+                words=words, progress=progress, box=own,
             )  # fmt: skip
-            batch.notes += publish(batch)
-            print_batch(batch, today=today)
+            print_batch(batch, today=today, box=own)
+            batch.notes += own.publish()
         return batch
     renderer = Renderer(template_dir)
     phrases = load_phrasebook(template_dir)  # checked with the templates
-    writer = Writer(Path(out_dir), stage_dir)
-    batch = LetterBatch(folder=Path(out_dir))
+    writer = Writer(box)
+    batch = LetterBatch(folder=box.folder)
     country = localize.country_code(book.profile.country)
     contacts = {c.contact_id: c for c in book.contacts}
     todo = [a for a in actions if a.makes_letter]
@@ -243,7 +217,6 @@ def render_letters(
         batch.proofreading = writer.write(f"{stamp} Proofreading.txt", report.encode("utf-8"))
     lap("proofreading")
     batch.notes += writer.notes
-    batch.moves = list(writer.moves)
     return batch
 
 
@@ -370,8 +343,9 @@ def _address_findings(
                     f"{', '.join(cells)}")]  # fmt: skip
 
 
-def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
-    """Build the print file and envelopes (and PDF) from the letters placed in the folder.
+def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
+    """Build the print file and envelopes from the letters as the outbox will leave the
+    folder, and stage them in it.
 
     A letter whose earlier version of the same name was kept because the user changed it
     is printed as the user left it, and a note says so.
@@ -386,7 +360,7 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
     items = []
     for item in batch.printing:
         base = batch.kept.get(item.file)
-        data = (folder / base).read_bytes() if base and (folder / base).is_file() else None
+        data = box.read(base) if base else None
         damaged = unreadable(data) if base and data is not None else None
         if damaged is not None:
             batch.notes.append(
@@ -403,8 +377,10 @@ def print_batch(batch: LetterBatch, *, today: date, pdf: bool = False) -> None:
         items.append(item)
     written.update(batch.written)
     try:
-        result = build(folder, items, day=today, previous=previous, pdf=pdf, skip_damaged=True)
-    except FollowupError as exc:  # the letters are in place: `followup-xl print` can retry
+        result = build(box, items, day=today, previous=previous, skip_damaged=True)
+    except WriteError:  # the folder cannot take the file: the run stops, nothing written
+        raise
+    except FollowupError as exc:  # the letters are fine: `followup-xl print` can retry
         batch.print_error = str(exc)
         batch.print_plan = {"order": order_records(items), "written": written}
         return

@@ -1,20 +1,16 @@
-"""Name, stage and place the batch's files: safe names, a private staging folder, no overwrite."""
+"""Name the batch's letters: safe names, unique in the folder, never over a file already there."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ..errors import WriteError
 from ..model import Action, Contact, Kind
+from ..outbox import Outbox
 from .templates import KIND_LABELS, is_email
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -58,20 +54,19 @@ def letter_file_name(action: Action, contact: Contact | None, today: date) -> st
 
 
 class Writer:
-    """Chooses file names in the output folder and writes the files into a staging folder.
+    """Chooses the letters' file names in the output folder and stages them in its outbox.
 
     Unique names, never outside the folder, never over a file already there: a file of that
     name with the same bytes is reused, one with other bytes (the user's edit) is kept and the
-    next free name taken. Nothing lands in the output folder until `publish`.
+    next free name taken. Nothing lands in the output folder until the outbox is published.
     """
 
-    def __init__(self, out_dir: Path, stage_dir: Path) -> None:
-        self.out_dir = out_dir
-        self.stage_dir = stage_dir
-        self.root = out_dir.resolve()
+    def __init__(self, box: Outbox) -> None:
+        self.box = box
+        self.out_dir = box.folder
+        self.root = box.folder.resolve()
         self.used: set[str] = set()
         self.notes: list[str] = []
-        self.moves: list[tuple[Path, Path]] = []
         #: by name: the numbers looked at so far, so that many letters of one name do not
         #: each walk every name taken before them
         self.tried: dict[str, _Tried] = {}
@@ -122,16 +117,7 @@ class Writer:
                     "the new version under the next free name"
                 )
                 continue
-            staged = self.stage_dir / candidate
-            try:
-                with open(staged, "xb") as fh:
-                    fh.write(data)
-            except OSError as exc:
-                raise WriteError(
-                    f"{path}: cannot write: {exc.strerror}; nothing was written to "
-                    f"{self.out_dir} or the workbook"
-                ) from exc
-            self.moves.append((staged, path))
+            self.box.adopt(self.box.write_staged(candidate, data), path)
             break
         self.used.add(candidate.casefold())
         return path
@@ -148,57 +134,3 @@ class _Tried:
 def _holds(path: Path, data: bytes) -> bool:
     """Return whether path is a regular file with exactly these bytes."""
     return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
-
-
-def place(staged: Path, target: Path) -> tuple[Path, str | None]:
-    """Move a finished file into place without replacing anything; return where and a note.
-
-    The move is one atomic step (a hard link, else a rename), so no half-written file is ever
-    seen under a letter's name. An existing file with other bytes is kept and the next free
-    name taken.
-    """
-    stem, dot, ext = target.name.rpartition(".")
-    if not dot:
-        stem, ext = target.name, ""
-
-    def done(where: Path) -> tuple[Path, str | None]:
-        if where == target:
-            return where, None
-        return where, (
-            f"{target.name} already exists and was not written by this run; kept it and "
-            f"wrote the new file as {where.name}"
-        )
-
-    n = 1
-    while True:
-        candidate = target if n == 1 else target.with_name(f"{stem} ({n}){dot}{ext}")
-        n += 1
-        try:
-            os.link(staged, candidate)
-        except FileExistsError:
-            if candidate.is_file() and candidate.read_bytes() == staged.read_bytes():
-                staged.unlink()
-                return done(candidate)
-            continue
-        except OSError:  # a file system without hard links: rename, after checking the name
-            if os.path.lexists(candidate):
-                continue
-            os.rename(staged, candidate)
-            return done(candidate)
-        staged.unlink()
-        return done(candidate)
-
-
-@contextlib.contextmanager
-def staging(out_dir: Path) -> Iterator[Path]:
-    """Yield a private folder beside the output folder for files not yet in place."""
-    parent = out_dir.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".followup-staging-", dir=parent))
-    except OSError as exc:
-        raise WriteError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from exc
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)

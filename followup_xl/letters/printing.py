@@ -16,14 +16,17 @@ is kept, and the new file takes the next free name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FollowupError
 from ..model import Kind
+
+if TYPE_CHECKING:
+    from ..outbox import Outbox
 
 PRINT_FILE = "Print all letters.docx"
 ENVELOPES_FILE = "Envelopes.docx"
@@ -200,48 +203,42 @@ def envelope_item(item: PrintItem, envelope: bytes) -> PrintItem:
     return replace(item, envelope=envelope, envelope_sections=_sections(envelope))
 
 
-def put(folder: Path, name: str, data: bytes, *, ours: str | None) -> tuple[Path, str | None]:
-    """Write data as folder/name in one atomic step; return where it went and a note.
-
-    The file there is replaced only when it still has the bytes the tool wrote (`ours`, their
-    SHA-256); a file with other bytes is kept and the next free name taken.
-    """
-    from ..safewrite import write_file
-
-    return write_file(
-        folder / name, data, replace=lambda old: ours is not None and _sha(old) == ours
-    )
+def _ours(sha: str | None) -> Callable[[bytes], bool]:
+    """Return the test of a file being the tool's own: it still has the bytes the tool wrote
+    (their SHA-256 as recorded), so a file the user changed is never replaced."""
+    return lambda old: sha is not None and _sha(old) == sha
 
 
 def build(
-    folder: Path,
+    box: Outbox,
     items: Sequence[PrintItem],
     *,
     day: date,
     previous: dict[str, Any] | None = None,
-    pdf: bool = False,
     skip_damaged: bool = False,
 ) -> PrintResult:
-    """Join the letters as they are on disk (in print order) and the envelopes; write them.
+    """Join the letters (as the outbox will leave the folder, in print order) and their
+    envelopes; stage both in the outbox.
 
     A letter that is no longer a sound .docx stops the print (FollowupError), or with
     `skip_damaged` is left out with a note. Whatever the letters carry from elsewhere
     (macros, external links, remote fields) stays out of the print file, with a note.
     """
-    from ..safewrite import read_file
     from .compose import join
 
+    folder = box.folder
     previous = previous or {}
     result = PrintResult()
     items = print_order(items)
     present = []
     for item in items:
         path = folder / item.file
-        if path.is_file() or path.is_symlink() or path.exists():
-            try:
-                data = read_file(path)  # a FIFO or device there: WriteError, never a hang
-            except OSError as exc:
-                raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
+        try:
+            found = box.read(item.file)  # a FIFO or device there: WriteError, never a hang
+        except OSError as exc:
+            raise FollowupError(f"{path}: cannot be read: {exc.strerror}") from exc
+        if found is not None:
+            data = found
             why = unreadable(data)
             if why is not None and not skip_damaged:
                 raise FollowupError(
@@ -274,7 +271,9 @@ def build(
                 "merged into the print file one by one, which is slower but keeps their look"
             )
         name = f"{stamp} {PRINT_FILE}"
-        result.print_file, note = put(folder, name, data, ours=_own(previous, "print_file", name))
+        result.print_file, note = box.put(
+            name, data, replace=_ours(_own(previous, "print_file", name))
+        )
         if note:
             result.notes.append(note)
         plan["print_file"] = {"name": result.print_file.name, "sha256": _sha(data)}
@@ -284,19 +283,12 @@ def build(
         data, _ = join(envelopes, day)
         data = _plain(data, "envelopes file", result.notes)
         name = f"{stamp} {ENVELOPES_FILE}"
-        result.envelopes, note = put(folder, name, data, ours=_own(previous, "envelopes", name))
+        result.envelopes, note = box.put(
+            name, data, replace=_ours(_own(previous, "envelopes", name))
+        )
         if note:
             result.notes.append(note)
         plan["envelopes"] = {"name": result.envelopes.name, "sha256": _sha(data)}
-    if pdf and result.print_file is not None:
-        try:
-            result.pdf, note = make_pdf(result.print_file, previous)
-        except FollowupError as exc:  # as in the run: the .docx files are there to print
-            result.pdf_error = str(exc)
-        else:
-            if note:
-                result.notes.append(note)
-            record_pdf(plan, result.pdf)
     if "pdf" not in plan and "pdf" in previous:
         plan["pdf"] = previous["pdf"]
     result.plan = plan
@@ -333,17 +325,19 @@ def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
     import tempfile
 
     from ..office import convert
+    from ..outbox import write_file
     from ..safewrite import read_file
 
     ours = _own(plan, "pdf", print_file.with_suffix(".pdf").name)
     with tempfile.TemporaryDirectory(prefix="followup-pdf-") as stage:
         made = read_file(convert(print_file, "pdf", Path(stage)))
-    return put(print_file.parent, print_file.with_suffix(".pdf").name, made, ours=ours)
+    return write_file(print_file.with_suffix(".pdf"), made, replace=_ours(ours))
 
 
 def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     """Rebuild the print file, envelopes (and PDF) of a batch folder from its letters on disk."""
     from .. import sent
+    from ..outbox import Outbox
     from .compose import split_sections
 
     folder = Path(folder)
@@ -399,7 +393,18 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
             items = [replace(i, envelope=envelope_of.get(i.file)) for i in items]
     elif with_env:
         keep_envelopes = True
-    result = build(folder, items, day=day, previous=previous, pdf=pdf)
+    with Outbox(folder) as box:
+        result = build(box, items, day=day, previous=previous)
+        result.notes += box.publish()
+    if pdf and result.print_file is not None:
+        try:
+            result.pdf, note = make_pdf(result.print_file, previous)
+        except FollowupError as exc:  # as in the run: the .docx files are there to print
+            result.pdf_error = str(exc)
+        else:
+            if note:
+                result.notes.append(note)
+            record_pdf(result.plan, result.pdf)
     if keep_envelopes and isinstance(record, dict):
         result.plan["envelopes"] = record
         env = folder / str(record.get("name", ""))
@@ -410,8 +415,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
             result.envelopes.name if result.envelopes else None,
         )
     result.notes = notes + result.notes
-    doc["print"] = result.plan
-    sent.replace_manifest(folder, doc)
+    sent.record_printing(folder, result.plan)
     return result
 
 
