@@ -58,6 +58,24 @@ def _rel_label(rel_type: str, target: str) -> str:
     return f"{labels.get(kind, f'an external {kind} link')} ({_short(target)})"
 
 
+def not_docx(data: bytes) -> str | None:
+    """Return why data is not a Word .docx package (an .odt, .doc or other file renamed),
+    or None when it has the parts one needs."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "it is an old Word 97-2003 (.doc) file renamed .docx"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "it is not a Word document"
+    if b"opendocument" in mimetype:
+        return "it is an OpenDocument (.odt) file renamed .docx"
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        return "it is not a Word document (a zip without Word's parts)"
+    return None
+
+
 def strip_external(data: bytes) -> Cleaned:
     """Return the .docx without external relationships, remote fields, file: links and
     macros (a letter saved from Word as .docm and renamed keeps its VBA project, and the

@@ -127,12 +127,13 @@ def build_calendar(
         day = event_day(action, today, cal_days)
         events.append((day, uid, action))
     notes: list[str] = []
-    cancelled = _cancelled(previous, current, today, stamp, sequence, notes)
+    cancelled, zones = _cancelled(previous, current, today, stamp, sequence, notes)
     head = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
         "X-WR-CALNAME:Follow-ups",
     ]  # fmt: skip
     out = ["".join(f"{_fold(line)}\r\n" for line in head)]
+    out.extend(zone.to_ical().decode("utf-8") for zone in zones)
     stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
     for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
         out.append(_event(action, uid, day, contacts, stamp_text, sequence))
@@ -242,20 +243,24 @@ def _cancelled(
     stamp: datetime,
     sequence: int,
     notes: list[str],
-) -> list[Any]:
-    """Return the previous calendar's events that are gone now, marked CANCELLED."""
+) -> tuple[list[Any], list[Any]]:
+    """Return the previous calendar's events that are gone now, marked CANCELLED, and the
+    time zones (VTIMEZONE) their times name, which the new calendar must carry too: an
+    event whose TZID names no time zone in the file is one a calendar may refuse."""
     from icalendar import Calendar
 
     if not previous:
-        return []
+        return [], []
     if len(previous) > MAX_PREVIOUS:
         notes.append(f"the previous {CALENDAR_NAME} is over {MAX_PREVIOUS:,} bytes; not read")
-        return []
+        return [], []
     try:
         old = Calendar.from_ical(previous)
     except Exception as exc:  # icalendar raises ValueError and friends on damaged files
         notes.append(f"the previous {CALENDAR_NAME} cannot be read ({exc}); no event cancelled")
-        return []
+        return [], []
+    zones = {str(z.get("tzid", "")): z for z in old.walk("VTIMEZONE")}
+    used: set[str] = set()
     out = []
     for event in old.walk("VEVENT"):
         uid = str(event.get("uid", ""))
@@ -272,5 +277,12 @@ def _cancelled(
         event.pop("dtstamp", None)
         event.add("dtstamp", stamp)
         event.subcomponents = []  # no reminder for what is off
+        for name in ("dtstart", "dtend"):
+            prop = event.get(name)
+            tzid = str(prop.params.get("TZID", "")) if prop is not None else ""
+            if tzid and tzid in zones:
+                used.add(tzid)
+            elif tzid:  # a zone the old file did not define: the time as written, floating
+                del prop.params["TZID"]
         out.append(event)
-    return sorted(out, key=lambda e: str(e["uid"]))
+    return sorted(out, key=lambda e: str(e["uid"])), [zones[t] for t in sorted(used)]

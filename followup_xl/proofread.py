@@ -426,9 +426,10 @@ def _direction_controls(letter: LetterText, add: Callable[..., None]) -> None:
         ch = hit.group(0)
         where = next((w for w, t in letter.cells if ch in t), "")
         cell = f"{where}: " if where else ""
+        source = "the workbook cell" if where else "the template or phrasebook it comes from"
         name = unicodedata.name(ch, "direction control").lower()
         add(paragraph.replace(ch, ""), f"{cell}an invisible {name} (U+{ord(ch):04X}) changes "
-            "the order of the text after it in print: delete it from the workbook cell",
+            f"the order of the text after it in print: delete it from {source}",
             "R6", "invisible character")  # fmt: skip
         return
 

@@ -260,9 +260,12 @@ def select(
         names = {Path(n).name for n in only}
         unknown = sorted(names - {e.file for e in entries})
         if unknown:
+            files = [repr(e.file) for e in entries]
+            more = f" and {len(files) - 10} more" if len(files) > 10 else ""
             raise FollowupError(
                 f"{batch_dir}: {unknown[0]!r} is not a letter of this batch; the letters are "
-                + ", ".join(repr(e.file) for e in entries)
+                + ", ".join(files[:10])
+                + more
             )
         chosen = [e for e in entries if e.file in names]
         drafts: list[BatchEntry] = []

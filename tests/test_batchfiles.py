@@ -9,9 +9,12 @@ import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factory import contract_sheets, write_sheets
 from followup_xl.sent import MANIFEST
@@ -280,3 +283,72 @@ def test_a_letter_that_unpacks_to_gigabytes_is_refused_in_bounded_memory(tmp_pat
     result = run_cli("print", str(batch), timeout=SECONDS)
     refused(result, letter.name, "times bigger than it is stored")
     assert result.mib < 300
+
+
+# --- manifests tampered at random ------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+_KEYS = ["made_by", "version", "workbook", "day", "letters", "print", "file", "interview_id",
+         "contact_id", "action", "draft", "order", "paper", "who", "envelope_sections",
+         "alternative", "print_file", "envelopes", "name", "sha256", "written"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def batch_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """One real batch folder and its manifest, made once for all the examples."""
+    folder = tmp_path_factory.mktemp("batch")
+    _, batch = week(folder)
+    return batch, (batch / MANIFEST).read_bytes()
+
+
+def _tamper(doc: Any, path: list[Any], value: Any) -> Any:
+    """Return doc with the value at `path` (keys and indexes, as far as they lead) replaced."""
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if isinstance(doc, dict):
+        return {**doc, key: _tamper(doc.get(key), rest, value)}
+    if isinstance(doc, list) and doc:
+        i = key % len(doc) if isinstance(key, int) else 0
+        return [*doc[:i], _tamper(doc[i], rest, value), *doc[i + 1 :]]
+    return value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=st.lists(st.sampled_from(_KEYS) | st.integers(0, 3), max_size=4), value=_JSON,
+       command=st.sampled_from(["sent", "print"]))  # fmt: skip
+def test_a_manifest_tampered_at_random_is_refused_or_used_never_a_crash(
+    batch_template: tuple[Path, bytes], path: list[Any], value: Any, command: str
+) -> None:
+    """Any value at any place of a real manifest: `sent` and `print` record or print, or
+    refuse with a located message; no traceback, and nothing outside the batch folder and
+    its workbook changes."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    batch, original = batch_template
+    root = batch.parent
+    doc = _tamper(json.loads(original), path, value)
+    (batch / MANIFEST).write_text(json.dumps(doc), encoding="utf-8")
+    outside = {p: p.read_bytes() for p in root.iterdir() if p.is_file()}
+    args = [command, str(batch)] + (["--date", TODAY, "--today", TODAY] if command == "sent"
+                                    else [])  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 1), result.output
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
+    for p, data in outside.items():
+        if p.suffix != ".xlsx":
+            assert p.read_bytes() == data, p
+    assert sorted(p.name for p in root.iterdir() if not p.name.endswith(".backups")) == sorted(
+        [batch.name, *(p.name for p in outside)]
+    )
+    (batch / MANIFEST).write_bytes(original)

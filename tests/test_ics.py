@@ -229,3 +229,41 @@ def test_events_written_as_text_are_icalendars_bytes(text):
     read = {str(e["UID"]): str(e["DESCRIPTION"]) for e in Cal.from_ical(got).walk("VEVENT")}
     meant = f"R12: {text}".replace("\\N", "\n").replace("\r\n", "\n").replace("\r", "\n")
     assert meant in read[ics.action_uid(actions[0])]  # the text reads back as meant
+
+
+def test_a_cancelled_event_keeps_the_time_zone_it_names(tmp_path):
+    """A previous calendar re-saved by a calendar program with TZID times: the cancelled
+    event's zone comes along (a TZID without its VTIMEZONE is one a calendar may refuse),
+    and a TZID the old file never defined becomes the time as written."""
+    book = book_of(tmp_path, MAILED)
+    first, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
+    call = next(a for a in due_actions(book, MON) if a.contact_id == "HL-RD"
+                and a.kind is Kind.PHONE_CALL)  # fmt: skip
+    other = next(a for a in due_actions(book, MON) if a.contact_id == "HL-TO"
+                 and a.kind is Kind.PHONE_CALL)  # fmt: skip
+    zone = "\r\n".join(["BEGIN:VTIMEZONE", "TZID:Custom", "BEGIN:STANDARD",
+                        "DTSTART:19700101T000000", "TZOFFSETFROM:-0500", "TZOFFSETTO:-0500",
+                        "END:STANDARD", "END:VTIMEZONE", ""])  # fmt: skip
+    text = first.decode("utf-8").replace("X-WR-CALNAME:Follow-ups\r\n",
+                                         "X-WR-CALNAME:Follow-ups\r\n" + zone)  # fmt: skip
+    lines = text.split("\r\n")
+    for uid, tzid in ((ics.action_uid(call), "Custom"), (ics.action_uid(other), "Nowhere")):
+        at = lines.index(f"UID:{uid}")
+        begin = max(i for i in range(at) if lines[i] == "BEGIN:VEVENT")
+        end = lines.index("END:VEVENT", at)
+        for i in range(begin, end):
+            if lines[i].startswith(("DTSTART", "DTEND")) and ":" in lines[i]:
+                key, value = lines[i].split(":", 1)
+                lines[i] = f"{key.split(';')[0]};TZID={tzid}:{value}"
+    previous = "\r\n".join(lines).encode("utf-8")
+    tue = MON + timedelta(days=1)
+    logged = [{"Date": date(2026, 11, 24), "Interview ID": "HL-1", "Contact ID": c,
+               "Action": "Phone Call"} for c in ("HL-RD", "HL-TO")]  # fmt: skip
+    done = book_of(tmp_path, MAILED + logged, name="done.xlsx")
+    second, _ = ics.build_calendar(done, due_actions(done, tue), today=tue, previous=previous)
+    cal = Calendar.from_ical(second)
+    assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Custom"]
+    got = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert got[ics.action_uid(call)]["dtstart"].params["TZID"] == "Custom"
+    assert "TZID" not in got[ics.action_uid(other)]["dtstart"].params
+    assert str(got[ics.action_uid(other)]["status"]) == "CANCELLED"

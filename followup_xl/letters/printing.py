@@ -164,16 +164,18 @@ def unreadable(data: bytes) -> str | None:
 
     from lxml import etree
 
+    from ..docxsafe import not_docx
     from ..errors import WorkbookError
     from ..read.sniff import check_members
 
+    wrong = not_docx(data)
+    if wrong is not None:
+        return wrong
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check_members(zf, "letter", kind="letter")
             names = set(zf.namelist())
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-                return "it is not a Word document (an .odt or another file renamed .docx?)"
             for name in sorted(names):
                 if not name.endswith((".xml", ".rels")):
                     continue

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -206,12 +205,18 @@ def sandbox_environment() -> Any:
 def _open_template(path: Traversable) -> Any:
     from docxtpl import DocxTemplate
 
+    from ..docxsafe import not_docx
+
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
-    if not zipfile.is_zipfile(BytesIO(data)):
-        raise TemplateError(f"{path.name}: not a Word .docx file")
+    why = not_docx(data)
+    if why is not None:
+        raise TemplateError(
+            f"{path.name}: {why}: open it in Word or LibreOffice Writer and save it as a Word "
+            "document (.docx)"
+        )
     try:
         tpl = DocxTemplate(BytesIO(data))
         tpl.init_docx()
@@ -297,12 +302,20 @@ _CHECKED: set[tuple[tuple[str, str], ...]] = set()
 
 def cleaned_template(path: Traversable) -> Any:
     """Return a template's bytes with external links and remote fields removed (docxsafe)."""
-    from ..docxsafe import strip_external
+    from ..docxsafe import not_docx, strip_external
 
     try:
-        return strip_external(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
+    why = not_docx(data)
+    if why is not None:
+        raise TemplateError(
+            f"{path.name}: {why}: open it in Word or LibreOffice Writer and save it as a Word "
+            "document (.docx)"
+        )
+    try:
+        return strip_external(data)
     except Exception as exc:  # a damaged package or part
         raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
 
