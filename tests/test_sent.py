@@ -422,3 +422,22 @@ def test_sent_removes_what_a_killed_run_left_beside_the_workbook(tmp_path: Path)
     result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
     assert result.exit_code == 0, result.output
     assert not stale.exists() and other.exists()
+
+
+def test_sent_refuses_to_add_rows_under_a_tables_totals_row(tmp_path: Path):
+    """A Log table with its totals row on: new rows would land under the totals (and a grown
+    table would total the wrong rows), so `sent` says how to make room and writes nothing."""
+    from openpyxl.worksheet.table import Table
+
+    book, batch = monday_batch(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Log"]
+    ws.append([date(2026, 11, 10), "HL-1", None, "Application Sent"])
+    ws.cell(row=3, column=1, value="Total")
+    ws.add_table(Table(displayName="MyLog", ref="A1:E3", totalsRowCount=1))
+    wb.save(book)
+    before = book.read_bytes()
+    result = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert result.exit_code == 1, result.output
+    assert "the table MyLog has a totals row" in result.output
+    assert book.read_bytes() == before

@@ -476,3 +476,53 @@ def test_every_corpus_ods_is_refused_with_how_to_save_it_as_xlsx(
         )
         assert "Traceback" not in result.output and path.read_bytes() == ods.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in odss]
+
+
+def test_a_formula_without_a_saved_result_is_named_not_called_empty(tmp_path: Path) -> None:
+    """A Company typed as a formula by a script (openpyxl saves no results): the message
+    says what the cell holds and how to get its result saved, not "Company is empty"."""
+    import openpyxl
+
+    from factory import make_book
+
+    path = make_book(tmp_path / "t.xlsx", interviews=[{
+        "Interview ID": "A-1", "Company": "Acme", "Position": "Clerk",
+        "Interview Date": date(2026, 11, 24), "Status": "Interviewed"}])  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Interviews"]
+    col = [c.value for c in ws[1]].index("Company") + 1
+    ws.cell(row=2, column=col, value='=UPPER("acme")')
+    wb.save(path)
+    msgs = messages(path)
+    cell = f"{chr(64 + col)}2"
+    assert f"t.xlsx: Interviews!{cell}: Company holds a formula whose result was never saved" in (
+        "\n".join(msgs)
+    ), msgs
+    assert not [m for m in msgs if "is empty" in m]
+
+
+def test_the_totals_row_of_a_log_table_is_not_a_log_row(tmp_path: Path) -> None:
+    """The Log formatted as an Excel table with its totals row on: "Total" in the Date
+    column is the table's, not a row to read (it used to be 'Date "Total" is not a date')."""
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    from factory import make_book
+
+    path = make_book(
+        tmp_path / "t.xlsx",
+        interviews=[{"Interview ID": "A-1", "Company": "Acme", "Position": "Clerk",
+                     "Interview Date": date(2026, 11, 24), "Status": "Interviewed"}],
+        log=[{"Date": date(2026, 11, 20), "Interview ID": "A-1", "Action": "Application Sent"}],
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Log"]
+    width = ws.max_column
+    ws.cell(row=3, column=1, value="Total")
+    ws.cell(row=3, column=width, value="=SUBTOTAL(103,E2:E2)")
+    last = f"{chr(64 + width)}3"
+    ws.add_table(Table(displayName="MyLog", ref=f"A1:{last}", totalsRowCount=1))
+    wb.save(path)
+    assert messages(path) == []
+    book = read_workbook(path).book
+    assert [e.action for e in book.log] == ["Application Sent"]

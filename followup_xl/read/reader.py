@@ -37,7 +37,7 @@ from .cells import (
 )
 from .frames import DEFAULT_ENGINE, Engine, load_frames
 from .sniff import sniff
-from .stream import Grid, read_sheets
+from .stream import Grid, NoResult, read_sheets
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
@@ -246,6 +246,8 @@ class _Reader:
                 if col.kind == C.LIST and (col.choices, text) in self.picked:
                     return self.picked[col.choices, text]
         try:
+            if isinstance(value, NoResult):
+                raise CellError(value.why)
             if is_blank(value):
                 if col.required:
                     raise CellError(f"is empty, but every row needs a {col.name}")
@@ -262,7 +264,8 @@ class _Reader:
                 return parse_email(value)
             return check_encodable(self.text(value, col))
         except CellError as exc:
-            label = col.name if is_blank(value) else f'{col.name} "{excerpt(clean_text(value))}"'
+            plain = is_blank(value) or isinstance(value, NoResult)
+            label = col.name if plain else f'{col.name} "{excerpt(clean_text(value))}"'
             self.problem(f"{label} {exc}", sheet, f"{col_letter(pos + 1)}{row}")
             return None
 

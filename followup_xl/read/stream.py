@@ -46,6 +46,18 @@ class BadSerial:
         return str(int(self.serial)) if self.serial.is_integer() else repr(self.serial)
 
 
+@dataclass(frozen=True)
+class NoResult:
+    """A formula cell without a saved result: what it shows is unknown until a spreadsheet
+    program calculates it (a script such as openpyxl writes formulas so)."""
+
+    why: str = (
+        "holds a formula whose result was never saved (a program wrote it without "
+        "calculating it) — open the workbook in Excel or LibreOffice and save it, or type "
+        "the value"
+    )
+
+
 @dataclass
 class Grid:
     """The cells of one sheet that hold a value: {0-based row: {0-based column: value}}."""
@@ -206,10 +218,26 @@ def _read(pkg: Package, wanted: set[str] | None, match: Any, limits: bool = True
             raise WorkbookError(
                 f"the sheet {sheet!r} is missing from the file ({part})", file=pkg.name
             )
-        book.grids[sheet] = _read_sheet(
-            pkg, part, sheet, styles, strings, date1904, book.problems, limits
-        )
+        grid = _read_sheet(pkg, part, sheet, styles, strings, date1904, book.problems, limits)
+        for r in _totals_rows(pkg, part):
+            grid.cells.pop(r, None)  # a table's totals row sums the rows: it is no record
+        book.grids[sheet] = grid
     return book
+
+
+def _totals_rows(pkg: Package, part: str) -> set[int]:
+    """Return the 0-based rows that Excel tables on a sheet show as their totals rows."""
+    rows: set[int] = set()
+    for typ, target in pkg.rels(part).values():
+        if not typ.endswith("/table") or pkg.member(target) is None:
+            continue
+        table = pkg.xml(target)
+        count = table.get("totalsRowCount") or "0"
+        ref = (table.get("ref") or "").split(":")[-1]
+        end = _ref(ref)
+        if count.isdigit() and int(count) > 0 and end is not None:
+            rows.update(range(end[0] - int(count) + 1, end[0] + 1))
+    return rows
 
 
 #: Column letters -> 0-based column, filled as met (at most 18,278 three-letter names per case).
@@ -473,6 +501,8 @@ def _scan(text: str, root: str, store: _Store, ctx: _Context) -> None:
             value: Any = "" if inline is None else raw
         elif t == "s":
             value = None if raw is None else strings.get(raw)
+        elif not raw and t != "str" and "<f" in m.group(0):
+            value = NoResult()  # a formula never calculated (no result, or an empty one)
         else:
             value = _convert(t or "n", raw, s, styles, strings, date1904)
         if limits and c >= MAX_COLUMNS:
@@ -518,8 +548,17 @@ def _raw_value(el: Any) -> str | None:
 
 
 def _value(el: Any, styles: Styles, strings: SharedStrings, date1904: bool) -> Any:
-    """Return a cell's value as pandas' calamine engine would, or a BadSerial."""
+    """Return a cell's value as pandas' calamine engine would, or a BadSerial (or a NoResult
+    for a formula without a saved result, which calamine reads as empty)."""
     t = el.get("t") or "n"
+    if (
+        t not in ("str", "inlineStr")
+        and not _raw_value(el)
+        and any(
+            type(child.tag) is str and (child.tag[-2:] == "}f" or child.tag == "f") for child in el
+        )
+    ):
+        return NoResult()  # a formula never calculated (no result, or an empty one)
     if t == "inlineStr":
         for child in el:
             tag = child.tag

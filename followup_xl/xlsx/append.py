@@ -114,6 +114,7 @@ def append_rows(
         root = split.tree.getroot()
     first, new_last = last + 1, last + len(rows)
     _refuse_merges(root, first, new_last, owned, f"{name}: {found.name}")
+    _refuse_totals_row(pkg, found, last, f"{name}: {found.name}")
     if owned:
         _grow_ranges(pkg, wb, found, root, last, new_last)
         dim = root.find(q("dimension"))
@@ -258,6 +259,30 @@ def _refuse_merges(
             raise WriteError(
                 f"{where}!{mc.get('ref')} is a merged range where the new rows go (rows "
                 f"{first}-{last}): unmerge it, or move it further down, and run again"
+            )
+
+
+def _refuse_totals_row(pkg: Package, sheet: Sheet, last: int, where: str) -> None:
+    """Raise WriteError when an Excel table with a totals row ends on the last row: new rows
+    below would land under its totals, and growing the table would total the wrong rows."""
+    rels = pkg.xml(Package.rels_part(sheet.part))
+    for rel in [] if rels is None else rels.getroot():
+        if not pkg.rel_type(rel).endswith("/table"):
+            continue
+        table = pkg.xml(Package.resolve(sheet.part, rel.get("Target", "")))
+        if table is None:
+            continue
+        root = table.getroot()
+        count = root.get("totalsRowCount") or "0"
+        try:
+            end = parse_range(root.get("ref", ""))[2]
+        except ValueError:
+            continue
+        if count.isdigit() and int(count) > 0 and end >= last:
+            raise WriteError(
+                f"{where}: the table {root.get('displayName') or root.get('name')} has a "
+                "totals row, and the tool does not add rows above it: turn the totals row off "
+                "(Excel: Table Design > Total Row), run again, and turn it back on"
             )
 
 
