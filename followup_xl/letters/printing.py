@@ -340,6 +340,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     """Rebuild the print file, envelopes (and PDF) of a batch folder from its letters on disk."""
     from .. import sent
     from ..outbox import Outbox
+    from ..safewrite import read_file
     from .compose import split_sections
 
     folder = Path(folder)
@@ -383,7 +384,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
         parts = None
         if env_path.is_file() and Path(str(record.get("name"))).name == record.get("name"):
             counts = [i.envelope_sections for i in with_env]
-            parts = split_sections(env_path.read_bytes(), counts)
+            parts = split_sections(read_file(env_path), counts)
         if parts is None:
             keep_envelopes = True
             notes.append(
@@ -443,4 +444,6 @@ def previous_plan(folder: Path) -> dict[str, Any]:
 
 def record_pdf(plan: dict[str, Any], pdf: Path) -> None:
     """Note in the plan the PDF the tool wrote, so `print --pdf` may replace it later."""
-    plan["pdf"] = {"name": pdf.name, "sha256": _sha(pdf.read_bytes())}
+    from ..safewrite import read_file
+
+    plan["pdf"] = {"name": pdf.name, "sha256": _sha(read_file(pdf))}
