@@ -19,6 +19,7 @@ from .localize import country_code
 from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
     ACCEPTED_STATUSES,
+    TERMINAL_STATUSES,
     Action,
     Book,
     Contact,
@@ -160,6 +161,14 @@ class _Engine:
         for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
             if c.interview_id:
                 self.people[c.interview_id].append(c)
+        # the rounds of each application (same company and position), latest last
+        rounds: dict[tuple[str, str], list[Interview]] = defaultdict(list)
+        for iv in self.interviews.values():
+            rounds[application_key(iv)].append(iv)
+        self.latest: dict[tuple[str, str], Interview] = {
+            key: max(ivs, key=lambda i: (i.interview_date or date.min, i.row, i.interview_id))
+            for key, ivs in rounds.items()
+        }
 
     # helpers ------------------------------------------------------------------------
 
@@ -246,6 +255,20 @@ class _Engine:
 
     # rules --------------------------------------------------------------------------
 
+    def settled(self, iv: Interview) -> str:
+        """Return the status that settles the interview's application, or "".
+
+        A terminal status on any round settles that round; the latest round's Offer or
+        terminal status settles every round of the application (an offer made after the
+        second round ends the calls about the first).
+        """
+        if iv.terminal:
+            return iv.status
+        latest = self.latest[application_key(iv)]
+        if latest.terminal or latest.status == "Offer":
+            return latest.status
+        return ""
+
     def run(self) -> list[Action]:
         for iid in sorted(self.interviews):
             iv = self.interviews[iid]
@@ -253,14 +276,34 @@ class _Engine:
                 continue
             self.record_everyone(iv)
             self.thank_yous(iv)
-            if self.held(iv) and not iv.terminal:
+            if not self.held(iv):
+                continue
+            settled = self.settled(iv)
+            if not settled and iv.want_job == "No":
+                self.not_wanted(iv)
+            elif not settled:
                 calls = self.calls(iv)
                 self.timeline(iv, calls)
-            if self.held(iv) and iv.terminal and iv.status not in ACCEPTED_STATUSES:
-                self.keep_in_touch(iv)
+            if settled in TERMINAL_STATUSES and settled not in ACCEPTED_STATUSES:
+                self.keep_in_touch(iv, settled)
         self.references()
         self.keep_searching()
         return self.out
+
+    def not_wanted(self, iv: Interview) -> None:
+        """R4: the thank-you goes out, but no calls about a job the user does not want;
+        say so once, and how to end it (Withdrawn then starts R14)."""
+        assert iv.interview_date is not None
+        deadline, _ = self.thank_you_deadline(iv)
+        self.add(
+            "R4",
+            Kind.WARNING,
+            max(deadline, self.today),
+            f"Want Job is No (interview {self.d(iv.interview_date)}) → no follow-up calls about "
+            "this position; if you will not take it, tell them you withdraw and set Status to "
+            "Withdrawn (the keep-in-touch letters follow, R14)",
+            iv=iv,
+        )
 
     def thank_you_deadline(self, iv: Interview) -> tuple[date, str]:
         """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
@@ -526,7 +569,7 @@ class _Engine:
             window=(iv.interview_date, deadline),
         )
 
-    def keep_in_touch(self, iv: Interview) -> None:
+    def keep_in_touch(self, iv: Interview, settled: str) -> None:
         """R14: after a no, keep each interviewer as a contact and ask for referrals."""
         assert iv.interview_date is not None
         for c in self.people.get(iv.interview_id, []):
@@ -541,8 +584,8 @@ class _Engine:
                 "R14",
                 Kind.KEEP_IN_TOUCH,
                 self.today,
-                f"status {iv.status} (interview {self.d(iv.interview_date)}) → no more calls "
-                "about this position; keep in touch and ask for referrals",
+                f"{_settled_by(iv, settled)} (interview {self.d(iv.interview_date)}) → no more "
+                "calls about this position; keep in touch and ask for referrals",
                 iv=iv,
                 contact=c,
                 channel=_CHANNEL_KIND[c.preferred_channel][1]
@@ -560,7 +603,7 @@ class _Engine:
         open_ivs = sorted(
             (iv.interview_date, iv.interview_id)
             for iv in self.interviews.values()
-            if iv.interview_date is not None and not iv.terminal
+            if iv.interview_date is not None and self.settled(iv) not in TERMINAL_STATUSES
         )
         open_by_id = {iid: (day, iid) for day, iid in open_ivs}
         for ref in refs:
@@ -619,6 +662,19 @@ class _Engine:
 
     def cal_note(self) -> str:
         return f" [{self.cal.note}]" if self.cal.note else ""
+
+
+def application_key(iv: Interview) -> tuple[str, str]:
+    """Return what makes interviews rounds of one application: the company and position,
+    ignoring case and spacing."""
+    return (" ".join(iv.company.casefold().split()), " ".join(iv.position.casefold().split()))
+
+
+def _settled_by(iv: Interview, settled: str) -> str:
+    """Return how a round's application was settled, for the Why."""
+    if iv.status == settled:
+        return f"status {settled}"
+    return f"status {settled} on a later round of this application"
 
 
 def due_actions(book: Book, today: date, *, quiet_days: int = 7) -> list[Action]:

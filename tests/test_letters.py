@@ -646,7 +646,22 @@ def test_not_a_docx_is_a_clear_error(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "envelope.docx").write_text("hello")
-    with pytest.raises(TemplateError, match=r"envelope\.docx: not a Word \.docx file"):
+    with pytest.raises(TemplateError, match=r"envelope\.docx: it is not a Word document: open"):
+        letters.check_templates(mine)
+
+
+def test_an_odt_renamed_docx_is_named_as_one(tmp_path):
+    """An OpenDocument text saved under a .docx name: said so, with how to save it as Word
+    (it was "There is no item named '[Content_Types].xml'")."""
+    import zipfile
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    with zipfile.ZipFile(mine / "envelope.docx", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(TemplateError, match=r"envelope\.docx: it is an OpenDocument \(\.odt\) file "
+                       r"renamed \.docx: open it in Word or LibreOffice Writer"):  # fmt: skip
         letters.check_templates(mine)
 
 

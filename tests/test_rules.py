@@ -623,3 +623,80 @@ def test_r2_after_a_decision_only_for_people_still_owed_a_letter() -> None:
     assert [a.contact_id for a in pick(acts, "R2")] == ["C1"]
     # Nobody recorded on a decided position is no longer asked for.
     assert not pick(due_actions(book([decided]), D(2026, 12, 2)), "R2")
+
+
+# --- applications: rounds of one company and position ------------------------------------
+#
+# Round 1 on Mon 16 Nov 2026 (thank-you mailed Tue 17 Nov, first call made Thu 19 Nov),
+# round 2 on Mon 23 Nov (thank-you mailed Tue 24 Nov). On Mon 30 Nov round 1's weekly call
+# (R13, a week after Thu 19 Nov) and round 2's first call (R12, 48–72 h after Tue 24 Nov) are
+# due, unless something settled the application.
+
+
+def _two_rounds(status2: str, position: str = "ANALYST") -> Book:
+    """Round 1 (ACME-1, C1) and round 2 (ACME-2, C2) of one application (the company and
+    position typed otherwise), both thanked; round 1's first call made."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 23), status=status2, company=" acme ", position=position)
+    people = [person("C1", "ACME-1"), person("C2", "ACME-2")]
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 19), "Phone Call", "C1", "ACME-1"),
+               log(D(2026, 11, 24), "Thank-You Letter Mailed", "C2", "ACME-2")]  # fmt: skip
+    return book([r1, r2], people, entries)
+
+
+def test_rounds_of_one_application_keep_their_own_calls_while_open() -> None:
+    """Company and position alike (case and spaces aside): still open, each round's
+    interviewer gets their calls (R13 for round 1, R12 for round 2)."""
+    acts = due_actions(_two_rounds("Interviewed"), D(2026, 11, 30))
+    assert one(acts, "R13", cid="C1").kind is Kind.PHONE_CALL
+    assert one(acts, "R12", cid="C2").kind is Kind.PHONE_CALL
+
+
+def test_an_offer_on_the_latest_round_ends_the_calls_of_every_round() -> None:
+    """Offer on round 2: no "until the position is decided" calls to anyone, no R1 ask."""
+    acts = due_actions(_two_rounds("Offer"), D(2026, 11, 30))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL]
+    assert not pick(acts, "R1")
+
+
+def test_hired_on_the_latest_round_settles_every_round_without_keep_in_touch() -> None:
+    """Hired on round 2: round 1's interviewer gets no call and no R14 (the new employer)."""
+    acts = due_actions(_two_rounds("Hired"), D(2026, 11, 30))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL]
+    assert not pick(acts, "R14")
+
+
+def test_a_no_on_the_latest_round_starts_keep_in_touch_for_every_round() -> None:
+    """Not Selected on round 2: R14 for both rounds' interviewers, the Why says which round
+    settled it."""
+    acts = due_actions(_two_rounds("Not Selected"), D(2026, 11, 30))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL]
+    first = one(acts, "R14", cid="C1")
+    assert (first.kind, first.due) == (Kind.KEEP_IN_TOUCH, D(2026, 11, 30))
+    assert "status Not Selected on a later round of this application" in first.why
+    assert "status Not Selected (interview" in one(acts, "R14", cid="C2").why
+
+
+def test_another_position_at_the_same_company_is_another_application() -> None:
+    """An offer for a different position leaves this one's calls as they were."""
+    b = _two_rounds("Offer", position="Senior Analyst")
+    acts = due_actions(b, D(2026, 11, 30))
+    assert one(acts, "R13", cid="C1").kind is Kind.PHONE_CALL
+    assert not pick(acts, "R12", cid="C2")
+
+
+def test_want_job_no_gets_the_thank_you_and_no_calls() -> None:
+    """R4: the thank-you goes out; no R12/R13 calls about a job the user does not want, and
+    one line says how to end it (Withdrawn, which starts R14)."""
+    interview = iv(want_job="No")
+    thanked = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1")]
+    acts = due_actions(book([interview], [person("C1")]), D(2026, 11, 24))
+    assert one(acts, "R4", cid="C1").kind is Kind.THANK_YOU_LETTER
+    acts = due_actions(book([interview], [person("C1")], thanked), D(2026, 11, 30))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL]
+    advice = one(acts, "R4", iid="ACME-1")
+    assert advice.kind is Kind.WARNING and "set Status to Withdrawn" in advice.why
+    withdrawn = iv(want_job="No", status="Withdrawn")
+    acts = due_actions(book([withdrawn], [person("C1")], thanked), D(2026, 11, 30))
+    assert not pick(acts, "R4") and one(acts, "R14", cid="C1").kind is Kind.KEEP_IN_TOUCH
