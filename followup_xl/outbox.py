@@ -17,6 +17,7 @@ as they will be.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import stat
@@ -57,7 +58,11 @@ class Outbox:
         self.moves: list[tuple[Path, Path, bool]] = []
         #: final names (case-folded) taken by this outbox, and where their bytes are staged
         self.staged: dict[str, Path] = {}
-        self.notes: list[str] = []
+        #: every file this outbox leaves in the folder (staged or already there with the same
+        #: bytes): its name and the SHA-256 of its bytes, as the batch manifest records them
+        self.files: dict[str, str] = {}
+        #: the tool's own files from an earlier run that this one no longer makes (retire)
+        self.retired: list[Path] = []
 
     def __enter__(self) -> Outbox:
         return self
@@ -103,7 +108,7 @@ class Outbox:
                 except WriteError:  # too big to be the tool's
                     continue
                 if old == data:
-                    self.staged[candidate.casefold()] = where
+                    self.reuse(where, data)
                     return where, _note(name, candidate)
                 if replace is None or not replace(old):
                     continue
@@ -111,9 +116,15 @@ class Outbox:
             self.adopt(self.write_staged(candidate, data), where, replace=mine)
             return where, _note(name, candidate)
 
+    def reuse(self, path: Path, data: bytes) -> None:
+        """Keep a file already in the folder with exactly these bytes as this run's own."""
+        self.staged[path.name.casefold()] = path
+        self.files[path.name] = _sha(data)
+
     def write_staged(self, name: str, data: bytes) -> Path:
         """Write data to a new file in the staging folder and return it (WriteError when the
         disk is full or the folder cannot be written)."""
+        self.files[name] = _sha(data)
         staged = self.stage / name  # final names are unique in an outbox, case aside
         try:
             with open(staged, "xb") as fh:
@@ -141,6 +152,30 @@ class Outbox:
         except FileNotFoundError:
             return None
 
+    def retire(self, earlier: dict[str, str]) -> list[str]:
+        """Mark for removal the files an earlier run wrote here (name -> SHA-256 as its
+        manifest recorded them) that this run does not make again and that nobody changed
+        since; return notes on those kept because they were changed."""
+        notes = []
+        for name, sha in sorted(earlier.items()):
+            if not isinstance(sha, str) or name != Path(name).name or name in ("", ".", ".."):
+                continue
+            if name.casefold() in self.staged:
+                continue
+            path = self.folder / name
+            try:
+                data = read_file(path)
+            except (FileNotFoundError, WriteError):
+                continue
+            if _sha(data) == sha:
+                self.retired.append(path)
+            else:
+                notes.append(
+                    f"{name} was written by an earlier run and is no longer due, but it was "
+                    "changed since, so it was kept: delete it if it is not needed"
+                )
+        return notes
+
     # --- publishing ------------------------------------------------------------------------
 
     def publish(self) -> list[str]:
@@ -160,7 +195,12 @@ class Outbox:
                     )
         except OSError as exc:
             raise WriteError(f"{self.folder}: cannot put the files in place: {exc}") from exc
+        for path in self.retired:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                notes.append(f"removed {path.name}: an earlier run's file that is no longer due")
         self.moves = []
+        self.retired = []
         self.created = False  # the folder holds what was published: it stays
         return notes
 
@@ -169,12 +209,17 @@ class Outbox:
         is still empty."""
         shutil.rmtree(self.stage, ignore_errors=True)
         self.moves = []
+        self.retired = []
         self._remove_folder()
 
     def _remove_folder(self) -> None:
         if self.created:
             with contextlib.suppress(OSError):
                 self.folder.rmdir()  # only when empty
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _note(wanted: str, got: str) -> str | None:

@@ -305,8 +305,7 @@ def run_batch(
             )
             lap("marks")
             if box is not None:
-                notes = box.publish()
-                result.letter_notes += notes
+                result.week_notes += box.publish()
         if batch is not None and options.pdf and batch.print_file:
             _pdf(batch, result)
             lap("pdf")
@@ -369,9 +368,10 @@ def write_week_files(
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
     from .safewrite import read_file
-    from .sent import MANIFEST, manifest_bytes
+    from .sent import MANIFEST, earlier_files, manifest_bytes
 
     out_dir = box.folder
+    earlier = earlier_files(out_dir, workbook)  # before this run's manifest replaces it
     sheet = call_sheet(book, actions, today=today)
     previous_path = ics.find_previous(out_dir, today, workbook=workbook)
     previous = None
@@ -382,6 +382,7 @@ def write_week_files(
             result.week_notes.append(f"last week's calendar was not read: {exc}")
     events = any(a.kind in ics.calendar_kinds() for a in actions)
     if sheet is None and not events and previous is None and not result.letters:
+        result.week_notes += box.retire(earlier)
         return
     files: list[tuple[str, bytes, bool]] = []  # (name, bytes, replace the tool's own file)
     if sheet is not None:
@@ -390,10 +391,6 @@ def write_week_files(
         data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
         files.append((ics.CALENDAR_NAME, data, True))
         result.week_notes.extend(notes)
-    # the manifest says which workbook the folder is for, with or without letters
-    manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
-                              day=today, printing=result.print_plan)  # fmt: skip
-    files.append((MANIFEST, manifest, True))
     for name, data, own in files:
         # the tool's own record of an earlier run is replaced; a file of the user's is kept
         got, note = box.put(name, data, replace=_tool_wrote if own else None)
@@ -401,6 +398,13 @@ def write_week_files(
             result.week_notes.append(note)
         if name == ics.CALENDAR_NAME:
             result.calendar = got
-        elif name != MANIFEST:
+        else:
             result.call_sheet = got
+    # the manifest says which workbook the folder is for (with or without letters) and
+    # every file the run leaves there; an earlier run's files it no longer makes go
+    manifest = manifest_bytes(actions, result.letters, workbook=workbook, out_dir=out_dir,
+                              day=today, printing=result.print_plan,
+                              written=box.files)  # fmt: skip
+    box.put(MANIFEST, manifest, replace=_tool_wrote)
+    result.week_notes += box.retire(earlier)
     result.out_dir = out_dir

@@ -66,11 +66,14 @@ def manifest_bytes(
     out_dir: Path,
     day: date,
     printing: dict | None = None,
+    written: dict[str, str] | None = None,
 ) -> bytes:
     """Return the batch manifest for the letters written (files: action key -> path).
 
     The workbook is named relative to the batch folder, so moving both together keeps them
     paired. `printing` is what letters/printing.py records: print order and its files.
+    `written` is every file the run left in the folder, with the SHA-256 of its bytes: a
+    rerun on the same day removes those it no longer makes (when nobody changed them).
     """
     letters = []
     for action in actions:
@@ -95,7 +98,27 @@ def manifest_bytes(
            "day": day.isoformat(), "letters": letters}  # fmt: skip
     if printing:
         doc["print"] = printing
+    if written:
+        doc["files"] = dict(sorted(written.items()))
     return dump(doc)
+
+
+def earlier_files(batch_dir: Path, workbook: Path) -> dict[str, str]:
+    """Return the files (name -> SHA-256) an earlier run of this workbook left in the batch
+    folder, as its manifest records them; {} when there is none to trust."""
+    try:
+        doc = _load(batch_dir)
+        if batch_workbook(batch_dir).resolve() != Path(workbook).resolve():
+            return {}
+    except (FollowupError, OSError, RuntimeError):
+        return {}
+    files = doc.get("files")
+    if not isinstance(files, dict):  # an older version's manifest: its letters only
+        plan = doc.get("print")
+        files = plan.get("written") if isinstance(plan, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {str(k): v for k, v in files.items() if isinstance(v, str)}
 
 
 def dump(doc: dict) -> bytes:

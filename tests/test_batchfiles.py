@@ -352,3 +352,44 @@ def test_a_manifest_tampered_at_random_is_refused_or_used_never_a_crash(
         [batch.name, *(p.name for p in outside)]
     )
     (batch / MANIFEST).write_bytes(original)
+
+
+# --- one folder, one truth ---------------------------------------------------------------
+
+
+def test_a_same_day_rerun_removes_its_own_files_that_are_no_longer_due(tmp_path: Path):
+    """Switch a contact from Mail to Fax and run again: the mailed letter and its envelope
+    go (the tool wrote them, nobody changed them), the fax stays; once the fax is logged as
+    sent, the print file goes too, and the fax the user changed stays, with a note."""
+    import openpyxl
+
+    book, batch = week(tmp_path)
+    mailed = next(batch.glob("* Thank-you — Acme — Ann Lee.docx"))
+    assert next(batch.glob("* Envelopes.docx"))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Contacts"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("Preferred Channel") + 1, value="Fax")
+    ws.cell(row=2, column=header.index("Fax") + 1, value="+1 555 0101")
+    wb.save(book)
+    again = run_cli("run", str(book), "--today", TODAY)
+    assert again.code == 0, again.err
+    names = sorted(p.name for p in batch.iterdir() if not p.name.startswith("."))
+    assert mailed.name not in names and not [n for n in names if "Envelopes" in n], names
+    assert [n for n in names if "Thank-you fax" in n], names
+    assert f"removed {mailed.name}: an earlier run's file that is no longer due" in again.out
+    doc = json.loads((batch / MANIFEST).read_text(encoding="utf-8"))
+    assert set(doc["files"]) == set(names) - {MANIFEST}
+    # the user annotates the fax; the thank-you is then logged as sent: nothing is due today
+    fax = next(batch.glob("* Thank-you fax — *.docx"))
+    edit_letter(fax, {"docProps/custom.xml": b"<x/>"})
+    wb = openpyxl.load_workbook(book)
+    wb["Log"].append([datetime(2026, 11, 25), "ACME-1", "C1", "Thank-You Fax Sent"])
+    wb.save(book)
+    third = run_cli("run", str(book), "--today", TODAY)
+    assert third.code == 0, third.err
+    assert fax.is_file()
+    assert f"{fax.name} was written by an earlier run and is no longer due, but it was changed" in (
+        third.out
+    )
+    assert not list(batch.glob("* Print all letters*.docx"))

@@ -95,6 +95,7 @@ class Writer:
             elif _holds(path, data):
                 tried.kept.remove(n)
                 self.used.add(candidate.casefold())
+                self.box.reuse(path, data)
                 return path
         n = tried.top
         while True:
@@ -110,6 +111,7 @@ class Writer:
                 continue
             if path.exists():
                 if _holds(path, data):
+                    self.box.reuse(path, data)
                     break  # a rerun on the same day: the same file is already there
                 tried.kept.append(n)
                 self.notes.append(
