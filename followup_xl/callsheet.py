@@ -23,7 +23,8 @@ CALL_SHEET_NAME = "Call sheet.docx"
 _DOCUMENT = "word/document.xml"
 CALL_KINDS = frozenset({Kind.PHONE_CALL, Kind.REFERENCE_CALL})
 _ANSWER_LINES = 3
-_CALL_LOG = "Phone Call"
+#: Log actions of a conversation on the phone, either way.
+_SPOKEN = frozenset({"Phone Call", "Call Received"})
 
 
 def _question(action: Action, interview: Interview | None) -> str:
@@ -47,7 +48,7 @@ def _question(action: Action, interview: Interview | None) -> str:
 
 def _last_contact(entries: list[LogEntry], country: str, today: date) -> str:
     """Return when you last spoke (or wrote) and what they said, from the Log."""
-    calls = [e for e in entries if e.action == _CALL_LOG]
+    calls = [e for e in entries if e.action in _SPOKEN]
     pick = calls or entries
     if not pick:
         return "nothing logged yet"

@@ -34,6 +34,7 @@ LOG_ACTIONS = (
     "Thank-You Fax Sent",
     "Note Card Mailed",
     "Phone Call",
+    "Call Received",
     "Reference Notified",
     "Referral Requested",
     "Keep-In-Touch Sent",

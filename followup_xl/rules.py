@@ -54,6 +54,8 @@ HORIZON_DAYS = 7
 MIN_CALL_GAP_DAYS = 7
 
 CALL_LOG = "Phone Call"
+#: A call or message from the employer: contact made, but no call of the user's (R13).
+INCOMING_LOG = "Call Received"
 REFERENCE_LOG = "Reference Notified"
 APPLICATION_LOG = "Application Sent"
 
@@ -443,13 +445,15 @@ class _Engine:
             if c.role != "Interviewer":
                 continue
             sent = self.logged(THANK_YOU_LOGS, iv, c)
-            calls = self.logged([CALL_LOG], iv, c)
+            mine = self.logged([CALL_LOG], iv, c)
+            # a call they made counts as the contact it was, never as a call too soon (R13)
+            calls = self.logged([CALL_LOG, INCOMING_LOG], iv, c)
             mailed = sent[0] if sent else None
-            self.too_close(iv, c, calls)
+            self.too_close(iv, c, mine)
             if mailed is not None and not any(day >= mailed for day in calls):
                 made.append(self.first_call(iv, c, mailed, calls))
             elif calls:
-                made.append(self.next_call(iv, c, calls[-1]))
+                made.append(self.next_call(iv, c, calls[-1], incoming=calls[-1] not in mine))
         return made
 
     def first_call(self, iv: Interview, c: Contact, mailed: date, calls: list[date]) -> _Planned:
@@ -486,7 +490,9 @@ class _Engine:
             return 14, f"hiring timeline {days} days → a call every 2 weeks"
         return 28, f"hiring timeline {days} days → a call every 4 weeks"
 
-    def next_call(self, iv: Interview, c: Contact, last: date) -> _Planned:
+    def next_call(
+        self, iv: Interview, c: Contact, last: date, *, incoming: bool = False
+    ) -> _Planned:
         """R13: the next call, spaced from the last one, moved after a promised date near it.
 
         An expected callback or decision date that falls inside the next interval moves the
@@ -496,7 +502,8 @@ class _Engine:
         every, how = self.spacing(iv)
         regular = _later(last, days=every)
         earliest = regular
-        why = f"last call {self.d(last)} → {how} until the position is decided"
+        said = "they called you" if incoming else "last call"
+        why = f"{said} {self.d(last)} → {how} until the position is decided"
         near = [
             (day, label)
             for day, label in (

@@ -700,3 +700,38 @@ def test_want_job_no_gets_the_thank_you_and_no_calls() -> None:
     withdrawn = iv(want_job="No", status="Withdrawn")
     acts = due_actions(book([withdrawn], [person("C1")], thanked), D(2026, 11, 30))
     assert not pick(acts, "R4") and one(acts, "R14", cid="C1").kind is Kind.KEEP_IN_TOUCH
+
+
+# --- calls they made -------------------------------------------------------------------------
+
+
+def test_a_call_they_made_is_no_breach_and_restarts_the_weekly_rhythm() -> None:
+    """Thank-you mailed Tue 24 Nov; the user called Mon 30 Nov; the employer called back Wed
+    2 Dec (Call Received). No "calls 2 days apart" warning (R13 counts the user's calls), and
+    the next call is a week after their call: Wed 9 Dec."""
+    entries = _called(D(2026, 11, 30)) + [log(D(2026, 12, 2), "Call Received", "C1")]
+    acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 12, 3))
+    assert not [a for a in acts if a.kind is Kind.WARNING and a.rule == "R13"]
+    call = one(acts, "R13", cid="C1")
+    assert (call.kind, call.due) == (Kind.PHONE_CALL, D(2026, 12, 9))
+    assert call.why.startswith("they called you Wed 2 Dec → weekly calls")
+
+
+def test_a_call_they_made_after_the_thank_you_answers_the_first_call() -> None:
+    """They phoned on Fri 27 Nov, three days after the thank-you was mailed: the 48-72 h
+    call (R12) is not needed; the next call is a week after theirs, Fri 4 Dec."""
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1"),
+               log(D(2026, 11, 27), "Call Received", "C1")]  # fmt: skip
+    acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 11, 30))
+    assert not pick(acts, "R12")
+    assert one(acts, "R13", cid="C1").due == D(2026, 12, 4)
+
+
+def test_two_calls_of_the_users_own_two_days_apart_are_still_flagged() -> None:
+    """A call received between them changes nothing: the user's own calls were too close."""
+    entries = _called(D(2026, 11, 30), D(2026, 12, 2)) + [
+        log(D(2026, 12, 1), "Call Received", "C1")
+    ]
+    acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 12, 3))
+    flag = [a for a in acts if a.kind is Kind.WARNING and a.rule == "R13"]
+    assert len(flag) == 1 and "2 days apart" in flag[0].why
