@@ -78,9 +78,12 @@ def summary_table(actions: Sequence[Action]) -> str:
 
 def run_lines(result: RunResult) -> list[str]:
     """Return the report of a run below its summary table, line by line, as `run` prints it."""
-    if result.dry_run:
-        return ["Dry run: nothing was written."]
     lines: list[str] = []
+    if result.cadence:
+        lines.append("Thank-yous of the latest interviews (due within 24 hours, R3):")
+        lines.extend(f"  {line}" for line in result.cadence)
+    if result.dry_run:
+        return [*lines, "Dry run: nothing was written."]
     if result.letters_dir is not None:
         lines.append(f"Letters: {len(result.letters)} file(s) in {result.letters_dir}")
         lines.extend(f"  note: {n}" for n in result.letter_notes)

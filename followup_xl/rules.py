@@ -97,6 +97,27 @@ def _fmt_when(day: date, at: time | None, today: date) -> str:
     return f"{text} {at.hour:02d}:{at.minute:02d}" if at is not None else text
 
 
+def held(iv: Interview, today: date) -> bool:
+    """Return True when the interview has taken place (a past date counts as held)."""
+    if iv.interview_date is None:
+        return False
+    if iv.interview_date < today:
+        return True
+    return iv.interview_date == today and iv.status != "Scheduled"
+
+
+def thank_you_deadline(iv: Interview, today: date) -> tuple[date, str]:
+    """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
+    assert iv.interview_date is not None
+    when = _fmt_when(iv.interview_date, iv.interview_time, today)
+    if iv.interview_time is not None:
+        moment = _later(datetime.combine(iv.interview_date, iv.interview_time), hours=24)
+        by = _fmt_when(moment.date(), moment.time(), today)
+        return moment.date(), f"interview {when} → thank-you within 24 h, by {by}"
+    deadline = _later(iv.interview_date, days=1)
+    return deadline, f"interview {when} → thank-you within 24 h, by {fmt_date(deadline, today)}"
+
+
 def who_text(contact: Contact) -> str:
     """Return 'Ms. Renée Dubois-Okafor, Store Manager (C1)', or 'Receptionist (C3)'."""
     name = " ".join(p for p in (contact.honorific, contact.first_name, contact.last_name) if p)
@@ -176,11 +197,7 @@ class _Engine:
 
     def held(self, iv: Interview) -> bool:
         """Return True when the interview has taken place (a past date counts as held)."""
-        if iv.interview_date is None:
-            return False
-        if iv.interview_date < self.today:
-            return True
-        return iv.interview_date == self.today and iv.status != "Scheduled"
+        return held(iv, self.today)
 
     def logged(self, actions: Iterable[str], iv: Interview, contact: Contact) -> list[date]:
         """Return sorted dates of Log rows of these actions for this person and interview.
@@ -309,14 +326,7 @@ class _Engine:
 
     def thank_you_deadline(self, iv: Interview) -> tuple[date, str]:
         """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
-        assert iv.interview_date is not None
-        when = _fmt_when(iv.interview_date, iv.interview_time, self.today)
-        if iv.interview_time is not None:
-            moment = _later(datetime.combine(iv.interview_date, iv.interview_time), hours=24)
-            by = _fmt_when(moment.date(), moment.time(), self.today)
-            return moment.date(), f"interview {when} → thank-you within 24 h, by {by}"
-        deadline = _later(iv.interview_date, days=1)
-        return deadline, f"interview {when} → thank-you within 24 h, by {self.d(deadline)}"
+        return thank_you_deadline(iv, self.today)
 
     def record_everyone(self, iv: Interview) -> None:
         """R2: every interviewer with name, honorific and title; nobody recorded is a gap."""
@@ -669,6 +679,47 @@ class _Engine:
 
     def cal_note(self) -> str:
         return f" [{self.cal.note}]" if self.cal.note else ""
+
+
+#: The thank-you kinds R3, R4 and R8 ask for within 24 hours of an interview.
+_THANK_YOU_KINDS = frozenset(
+    {Kind.THANK_YOU_LETTER, Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_FAX, Kind.NOTE_CARD}
+)
+
+
+def thank_you_cadence(book: Book, actions: Iterable[Action], today: date) -> list[str]:
+    """Return a line per interview of the last two days and today: are its thank-yous on
+    time, late, or sent?
+
+    The 24-hour thank-you (R3) needs a run the evening after each interview; a weekly run
+    alone misses it (a Friday morning's thank-yous are late by Sunday), so every run says
+    where the latest interviews stand.
+    """
+    pending: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.kind in _THANK_YOU_KINDS and action.rule in ("R3", "R4", "R8"):
+            pending[action.interview_id].append(action)
+    lines = []
+    interviews: dict[str, Interview] = {}  # the first row of a duplicated ID, as the rules
+    for iv in sorted(book.interviews, key=lambda i: (i.row, i.interview_id)):
+        interviews.setdefault(iv.interview_id, iv)
+    for iid in sorted(interviews):
+        iv = interviews[iid]
+        if iv.interview_date is None or not held(iv, today):
+            continue
+        if (today - iv.interview_date).days > 2:
+            continue
+        deadline, _ = thank_you_deadline(iv, today)
+        when = _fmt_when(iv.interview_date, iv.interview_time, today)
+        left = pending.get(iid, [])
+        head = f"{iv.company or iid} interview {when}: "
+        if not left:
+            lines.append(head + "every thank-you is sent (or logged as sent)")
+        elif any(a.status is Status.OVERDUE for a in left):
+            lines.append(head + f"{len(left)} thank-you(s) are late: send them today")
+        else:
+            lines.append(head + f"{len(left)} thank-you(s) on time if sent by {fmt_date(deadline)}")
+    return lines
 
 
 def application_key(iv: Interview) -> tuple[str, str]:

@@ -51,6 +51,8 @@ class RunResult:
     #: the folder of the letter batch (None when no letters were due or --no-letters)
     letters_dir: Path | None = None
     letter_notes: list[str] = field(default_factory=list)
+    #: where the thank-yous of the interviews of yesterday and today stand (rules.py)
+    cadence: list[str] = field(default_factory=list)
     #: letters not written because the Log already records them as sent
     skipped_letters: int = 0
     findings: list[Finding] = field(default_factory=list)
@@ -223,7 +225,7 @@ def run_batch(
     """
     from .read.reader import read_workbook
     from .read.sniff import ensure_regular_file
-    from .rules import due_actions
+    from .rules import due_actions, thank_you_cadence
 
     lap("start")
     path = Path(path)
@@ -234,7 +236,9 @@ def run_batch(
         lap("read")
         actions = due_actions(read.book, options.today)
         lap("rules")
-        return RunResult(actions=actions, warnings=list(read.warnings), workbook=path, dry_run=True)
+        cadence = thank_you_cadence(read.book, actions, options.today)
+        return RunResult(actions=actions, warnings=list(read.warnings), workbook=path,
+                         dry_run=True, cadence=cadence)  # fmt: skip
 
     from . import safewrite
     from .marks import mark_workbook, plan_marks, preflight
@@ -249,7 +253,8 @@ def run_batch(
         book = read.book
         actions = due_actions(book, options.today)
         lap("rules")
-        result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path)
+        result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path,
+                           cadence=thank_you_cadence(book, actions, options.today))  # fmt: skip
         columns = column_marks(book, actions)
         # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
         # up here, before any file is written. With letters to render, the Due sheet written

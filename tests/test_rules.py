@@ -735,3 +735,31 @@ def test_two_calls_of_the_users_own_two_days_apart_are_still_flagged() -> None:
     acts = due_actions(book([iv()], [person("C1")], entries), D(2026, 12, 3))
     flag = [a for a in acts if a.kind is Kind.WARNING and a.rule == "R13"]
     assert len(flag) == 1 and "2 days apart" in flag[0].why
+
+
+def test_every_run_says_where_the_latest_interviews_thank_yous_stand() -> None:
+    """The 24-hour thank-you needs a run the evening after each interview: a run lists the
+    interviews of the last two days and today with their thank-yous (on time, late, sent)."""
+    from followup_xl.rules import thank_you_cadence
+
+    morning = iv("ACME-1", D(2026, 11, 26), interview_time=time(9, 30))  # Thu
+    friday = iv("BETA-1", D(2026, 11, 27), interview_time=time(14, 0))  # Fri
+    older = iv("GAMMA-1", D(2026, 11, 23))
+    people = [person("C1", "ACME-1"), person("C2", "BETA-1"), person("C3", "GAMMA-1")]
+    b = book([morning, friday, older], people)
+    on_friday = D(2026, 11, 27)
+    assert thank_you_cadence(b, due_actions(b, on_friday), on_friday) == [
+        "Acme interview Thu 26 Nov 09:30: 1 thank-you(s) on time if sent by Fri 27 Nov",
+        "Beta interview Fri 27 Nov 14:00: 1 thank-you(s) on time if sent by Sat 28 Nov",
+    ]
+    on_saturday = D(2026, 11, 28)  # Thursday's deadline (Fri 09:30) has passed
+    thanked = book([morning, friday, older], people,
+                   [log(D(2026, 11, 27), "Thank-You Letter Mailed", "C2", "BETA-1")])  # fmt: skip
+    assert thank_you_cadence(thanked, due_actions(thanked, on_saturday), on_saturday) == [
+        "Acme interview Thu 26 Nov 09:30: 1 thank-you(s) are late: send them today",
+        "Beta interview Fri 27 Nov 14:00: every thank-you is sent (or logged as sent)",
+    ]
+    on_sunday = D(2026, 11, 29)  # the weekly run alone: Friday's thank-yous are late
+    assert thank_you_cadence(b, due_actions(b, on_sunday), on_sunday) == [
+        "Beta interview Fri 27 Nov 14:00: 1 thank-you(s) are late: send them today"
+    ]
