@@ -16,13 +16,36 @@ from followup_xl.read.frames import load_frames
 from followup_xl.read.stream import BadSerial, Grid, NoResult, read_sheets, serial_value
 
 
+def _totals_rows(path: Path) -> dict[str, set[int]]:
+    """Return the 0-based rows of each sheet that an Excel table shows as its totals row
+    (the reader leaves them out: they sum the records, they are none), read by openpyxl."""
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    out: dict[str, set[int]] = {}
+    try:
+        wb = openpyxl.load_workbook(path)
+    except Exception:  # a file openpyxl cannot open has no tables it could tell of
+        return out
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            count = table.totalsRowCount or 0
+            if count:
+                last = range_boundaries(table.ref)[3]
+                out.setdefault(ws.title, set()).update(range(last - count, last))
+    return out
+
+
 def _differences(path: Path) -> list[tuple]:
     frames, date1904 = load_frames(path, "calamine")
     book = read_sheets(path, set(frames), lambda n: n)
     assert book.date1904 == date1904
+    totals = _totals_rows(path)
     out = []
     for name, frame in frames.items():
         want = Grid.from_frame(frame).cells
+        for r in totals.get(name, set()):
+            want.pop(r, None)
         got = book.grids[name].cells
         for r in set(want) | set(got):
             for c in set(want.get(r, {})) | set(got.get(r, {})):
