@@ -349,7 +349,14 @@ def next_steps(result: RunResult) -> list[str]:
             what += " (load card stock when the first note card comes)"
         if result.envelopes is not None:
             what += f', then "{result.envelopes.name}" (the envelopes in the letters\' order)'
-        steps.append(f"{what}; sign the letters and cards, and mail them")
+        signed = [w for paper, w in (("letter", "the letters"), ("card", "the cards"),
+                                     ("fax", "the fax pages")) if paper in papers]  # fmt: skip
+        mailed = [w for w in signed if w != "the fax pages"]
+        what += f"; sign {' and '.join(signed)}" if signed else ""
+        what += (
+            f", and mail {'them' if mailed == signed else ' and '.join(mailed)}" if mailed else ""
+        )
+        steps.append(what)
     faxes = sorted(p.name for k, p in result.letters.items() if k[1] == "Thank-you fax")
     if faxes:
         steps.append(f"fax: {', '.join(faxes)} (cover sheet first)")
@@ -360,7 +367,8 @@ def next_steps(result: RunResult) -> list[str]:
         steps.append(f'make the calls on "{result.call_sheet.name}", earliest first, and log each')
     if result.out_dir is not None:
         if len(drafts) < len(result.letters):
-            steps.append(f'once mailed, record them: followup-xl sent "{result.out_dir}"')
+            done = "mailed" if len(faxes) < len(result.letters) - len(drafts) else "faxed"
+            steps.append(f'once {done}, record them: followup-xl sent "{result.out_dir}"')
         for name in drafts:
             steps.append(
                 f'once the email is sent: followup-xl sent "{result.out_dir}" --only "{name}"'

@@ -53,6 +53,10 @@ HORIZON_DAYS = 7
 #: Never schedule two calls to one person closer than this (R13).
 MIN_CALL_GAP_DAYS = 7
 
+#: How each kind of logged thank-you went, for the Why of the call after it.
+_SENT_HOW = (("Thank-You Letter Mailed", "mailed"), ("Note Card Mailed", "mailed"),
+             ("Thank-You Email Sent", "emailed"), ("Thank-You Fax Sent", "faxed"))  # fmt: skip
+
 CALL_LOG = "Phone Call"
 #: A call or message from the employer: contact made, but no call of the user's (R13).
 INCOMING_LOG = "Call Received"
@@ -455,19 +459,29 @@ class _Engine:
             if c.role != "Interviewer":
                 continue
             sent = self.logged(THANK_YOU_LOGS, iv, c)
+            how = self.sent_how(iv, c, sent[0]) if sent else "mailed"
             mine = self.logged([CALL_LOG], iv, c)
             # a call they made counts as the contact it was, never as a call too soon (R13)
             calls = self.logged([CALL_LOG, INCOMING_LOG], iv, c)
             mailed = sent[0] if sent else None
             self.too_close(iv, c, mine)
             if mailed is not None and not any(day >= mailed for day in calls):
-                made.append(self.first_call(iv, c, mailed, calls))
+                made.append(self.first_call(iv, c, mailed, calls, how))
             elif calls:
                 made.append(self.next_call(iv, c, calls[-1], incoming=calls[-1] not in mine))
         return made
 
-    def first_call(self, iv: Interview, c: Contact, mailed: date, calls: list[date]) -> _Planned:
-        """R12: phone 48–72 h after the thank-you was mailed, on working days."""
+    def sent_how(self, iv: Interview, c: Contact, day: date) -> str:
+        """Return how the thank-you logged on `day` went: mailed, emailed or faxed."""
+        for action, how in _SENT_HOW:
+            if day in self.logged([action], iv, c):
+                return how
+        return "mailed"
+
+    def first_call(
+        self, iv: Interview, c: Contact, mailed: date, calls: list[date], how: str = "mailed"
+    ) -> _Planned:
+        """R12: phone 48–72 h after the thank-you was mailed (or sent), on working days."""
         theirs = self.their_calendar(c, iv)
         start, moved_start = self.workday(_later(mailed, days=2), theirs)
         end, _ = self.workday(_later(mailed, days=3), theirs)
@@ -477,7 +491,7 @@ class _Engine:
             gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {self.d(calls[-1])}"
         end = max(end, start)
         span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
-        why = f"thank-you mailed {self.d(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
+        why = f"thank-you {how} {self.d(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
         self.add(
             "R12",
             Kind.PHONE_CALL,
@@ -605,9 +619,7 @@ class _Engine:
                 "calls about this position; keep in touch and ask for referrals",
                 iv=iv,
                 contact=c,
-                channel=_CHANNEL_KIND[c.preferred_channel][1]
-                if c.preferred_channel in _CHANNEL_KIND
-                else "Mail",
+                channel="Email" if c.preferred_channel == "Email" else "Mail",  # as written
             )
 
     def references(self) -> None:

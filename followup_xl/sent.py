@@ -343,6 +343,10 @@ def record_sent(
         read = read_workbook(workbook)
         _refuse_unknown_ids(present, read.book, workbook, batch_dir)
         logged = {(e.action, e.interview_id, e.contact_id) for e in read.book.log}
+        # a draft recorded earlier (with --only) is no longer "not recorded"
+        result.drafts = [
+            e for e in result.drafts if (e.action, e.interview_id, e.contact_id) not in logged
+        ]
         for entry in present:
             key = (entry.action, entry.interview_id, entry.contact_id)
             if key in logged:

@@ -763,3 +763,22 @@ def test_every_run_says_where_the_latest_interviews_thank_yous_stand() -> None:
     assert thank_you_cadence(b, due_actions(b, on_sunday), on_sunday) == [
         "Beta interview Fri 27 Nov 14:00: 1 thank-you(s) are late: send them today"
     ]
+
+
+def test_the_call_after_an_emailed_or_faxed_thank_you_says_so() -> None:
+    """The Why names how the thank-you went: "emailed", "faxed", "mailed" (it said
+    "mailed" of an email and of a fax)."""
+    for action, how in (("Thank-You Email Sent", "emailed"), ("Thank-You Fax Sent", "faxed"),
+                        ("Thank-You Letter Mailed", "mailed")):  # fmt: skip
+        entries = [log(D(2026, 11, 24), action, "C1")]
+        call = one(due_actions(book([iv()], [person("C1")], entries), D(2026, 11, 27)), "R12")
+        assert call.why.startswith(f"thank-you {how} Tue 24 Nov → phone 48–72 h later"), how
+
+
+def test_keep_in_touch_channel_is_what_is_written() -> None:
+    """R14 writes a mailed letter (or an email draft): a Fax contact's row says Mail."""
+    entries = _called()
+    acts = due_actions(book([iv(status="Not Selected")],
+                            [person("C1", preferred_channel="Fax", fax="555-0100")], entries),
+                       D(2026, 12, 7))  # fmt: skip
+    assert one(acts, "R14", cid="C1").channel == "Mail"

@@ -351,3 +351,18 @@ def test_a_uk_job_seekers_call_to_boston_skips_us_thanksgiving(tmp_path: Path) -
         assert re.search(r"UPCOMING  2026-11-27  R12   Phone call", result.output), result.output
         assert "(moved past Thanksgiving Day in US)" in result.output
         path.unlink()
+
+
+def test_the_next_list_of_a_fax_only_batch_says_fax_not_mail(tmp_path: Path) -> None:
+    """A batch holding only a fax: sign the fax pages and fax them, then record them as
+    faxed; nothing to mail."""
+    from followup_xl.cli import next_steps
+    from followup_xl.run import RunOptions, run_batch
+
+    people = [{**PEOPLE[0], "Preferred Channel": "Fax", "Fax": "+1 617 555 0100"}]
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=people)
+    result = run_batch(path, RunOptions(today=date.fromisoformat(TODAY)))
+    steps = next_steps(result)
+    assert steps[0].endswith("; sign the fax pages"), steps
+    assert not [s for s in steps if "mail" in s and "email" not in s], steps
+    assert any(s.startswith("once faxed, record them: followup-xl sent") for s in steps), steps

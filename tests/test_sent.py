@@ -441,3 +441,17 @@ def test_sent_refuses_to_add_rows_under_a_tables_totals_row(tmp_path: Path):
     assert result.exit_code == 1, result.output
     assert "the table MyLog has a totals row" in result.output
     assert book.read_bytes() == before
+
+
+def test_a_draft_recorded_with_only_is_not_called_unrecorded_again(tmp_path: Path):
+    """`sent --only draft.eml`, then `sent` for the letters: the draft is in the Log, so the
+    second `sent` no longer says "email draft not recorded"."""
+    book, batch = monday_batch(tmp_path)
+    draft = next(batch.glob("*.eml")).name
+    first = cli("sent", str(batch), "--only", draft, "--date", MON.isoformat(),
+                "--today", MON.isoformat())  # fmt: skip
+    assert first.exit_code == 0, first.output
+    second = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert second.exit_code == 0, second.output
+    assert "email draft not recorded" not in second.output
+    assert second.output.count("recorded: Thank-You Letter Mailed") == 2
