@@ -623,7 +623,12 @@ class _Engine:
             )
 
     def references(self) -> None:
-        """R10: call each reference about the open interviews they have not heard of."""
+        """R10: call each reference about the open applications they have not heard of.
+
+        Once per application (any round told of covers its other rounds); a Reference
+        Notified row without an Interview ID covers the applications with an interview by
+        its date, not the ones that come later.
+        """
         refs = sorted(
             (c for c in self.contacts.values() if c.role == "Reference"),
             key=lambda c: c.contact_id,
@@ -636,20 +641,27 @@ class _Engine:
         )
         open_by_id = {iid: (day, iid) for day, iid in open_ivs}
         for ref in refs:
-            told_all = False
-            told: set[str] = set()
+            told_until = date.min  # the latest day a row without an Interview ID covers
+            told: set[tuple[str, str]] = set()  # the applications they were told of
             for entry in self.by_contact.get((REFERENCE_LOG, ref.contact_id), []):
-                if entry.interview_id:
-                    told.add(entry.interview_id)
-                else:
-                    told_all = True
-            if told_all:
-                continue
+                named = self.interviews.get(entry.interview_id) if entry.interview_id else None
+                if named is not None:
+                    told.add(application_key(named))
+                elif not entry.interview_id:
+                    told_until = max(told_until, entry.date)
             if ref.interview_id:
                 one = open_by_id.get(ref.interview_id)
-                pending = [one] if one is not None and one[1] not in told else []
+                candidates = [one] if one is not None else []
             else:
-                pending = [key for key in open_ivs if key[1] not in told]
+                candidates = open_ivs
+            pending: list[tuple[date, str]] = []
+            seen: set[tuple[str, str]] = set()
+            for day, iid in candidates:
+                key = application_key(self.interviews[iid])
+                if key in told or key in seen or day <= told_until:
+                    continue
+                seen.add(key)  # once per application: its earliest open round
+                pending.append((day, iid))
             if not pending:
                 continue
             first = self.interviews[pending[0][1]]

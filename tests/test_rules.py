@@ -318,7 +318,7 @@ def test_r10_references_told_about_each_open_interview() -> None:
     ]
     entries = [
         log(D(2026, 11, 20), "Reference Notified", "REF1", "ACME-1"),
-        log(D(2026, 11, 1), "Reference Notified", "REF3"),  # once, for the whole search
+        log(D(2026, 11, 24), "Reference Notified", "REF3"),  # for the search so far
     ]
     acts = due_actions(book([acme, globex, gone], refs, entries), D(2026, 11, 25))
     r1 = one(acts, "R10", cid="REF1")
@@ -329,7 +329,11 @@ def test_r10_references_told_about_each_open_interview() -> None:
         Status.UPCOMING,
     )
     assert one(acts, "R10", cid="REF2").interview_id == "GLOBEX-1"
-    assert not pick(acts, "R10", cid="REF3")
+    # REF3's notice without an Interview ID (Tue 24 Nov) covers Acme (Mon 23 Nov), not the
+    # Globex interview that comes after it
+    r3 = one(acts, "R10", cid="REF3")
+    assert (r3.interview_id, r3.due) == ("GLOBEX-1", D(2026, 11, 30))
+    assert "Acme" not in r3.why
     # Without REF1's ACME notice, ACME (Mon 23 Nov) comes first and is overdue.
     acts = due_actions(book([acme, globex, gone], refs, entries[1:]), D(2026, 11, 25))
     first = one(acts, "R10", cid="REF1")
@@ -782,3 +786,20 @@ def test_keep_in_touch_channel_is_what_is_written() -> None:
                             [person("C1", preferred_channel="Fax", fax="555-0100")], entries),
                        D(2026, 12, 7))  # fmt: skip
     assert one(acts, "R14", cid="C1").channel == "Mail"
+
+
+def test_r10_once_per_application_and_a_blank_notice_only_for_what_came_before() -> None:
+    """A reference told of round 1 is not called again about round 2 of the same
+    application; a notice without an Interview ID does not silence later applications."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 23), company="ACME")
+    other = iv("BETA-1", D(2026, 11, 24))
+    ref = person("REF1", iid="", role="Reference", first_name="Ed", last_name="Lo")
+    told = [log(D(2026, 11, 16), "Reference Notified", "REF1", "ACME-1")]
+    acts = due_actions(book([r1, r2, other], [ref], told), D(2026, 11, 25))
+    call = one(acts, "R10", cid="REF1")
+    assert call.interview_id == "BETA-1" and "Acme" not in call.why
+    blank = [log(D(2026, 11, 17), "Reference Notified", "REF1")]
+    acts = due_actions(book([r1, r2, other], [ref], blank), D(2026, 11, 25))
+    call = one(acts, "R10", cid="REF1")
+    assert call.why.startswith("interviews at ACME (Mon 23 Nov), Beta (Tue 24 Nov)")
