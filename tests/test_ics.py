@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -267,3 +267,28 @@ def test_a_cancelled_event_keeps_the_time_zone_it_names(tmp_path):
     assert got[ics.action_uid(call)]["dtstart"].params["TZID"] == "Custom"
     assert "TZID" not in got[ics.action_uid(other)]["dtstart"].params
     assert str(got[ics.action_uid(other)]["status"]) == "CANCELLED"
+
+
+def test_no_call_lands_at_the_hour_of_an_interview_that_day(tmp_path):
+    """The reference call (R10) is due on the interview's own day; with the interview at
+    10:00, the call moves to 14:00, two hours or more from it. Other days keep 10:00."""
+    from followup_xl.ics import call_time
+
+    interview = {**INTERVIEW, "Interview ID": "NEW-1", "Company": "Northwind",
+                 "Interview Date": datetime(2026, 11, 25, 10, 0), "Status": "Scheduled",
+                 "Decision Expected": None, "Callback Expected": None}  # fmt: skip
+    told = {"Date": date(2026, 11, 20), "Interview ID": "HL-1", "Contact ID": "REF-1",
+            "Action": "Reference Notified"}  # so the call left is about Northwind  # fmt: skip
+    path = make_book(tmp_path / "t.xlsx", interviews=[INTERVIEW, interview],
+                     contacts=[RENEE, REFERENCE], log=[*MAILED[:1], told])  # fmt: skip
+    book = read_workbook(path).book
+    today = date(2026, 11, 24)
+    data, _ = ics.build_calendar(book, due_actions(book, today), today=today)
+    ref_call = next(e for e in events(data).values() if "Ada" in str(e["summary"]))
+    start = ref_call.decoded("dtstart")
+    assert start == datetime(2026, 11, 25, 14, 0), start
+    busy = {date(2026, 11, 25): [datetime(2026, 11, 25, 10, 0).time()]}
+    assert call_time(date(2026, 11, 26), busy).hour == 10
+    assert call_time(date(2026, 11, 25), {date(2026, 11, 25): [time(13, 0), time(10, 0)]}) == (
+        time(16, 0)
+    )
