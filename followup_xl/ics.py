@@ -158,8 +158,7 @@ def call_time(day: date, busy: dict[date, list[time]]) -> time:
     def clear(at: time) -> bool:
         start = datetime.combine(day, at)
         return all(
-            abs(start - datetime.combine(day, t)) >= _CLEAR_OF_INTERVIEW
-            for t in busy.get(day, ())
+            abs(start - datetime.combine(day, t)) >= _CLEAR_OF_INTERVIEW for t in busy.get(day, ())
         )
 
     return next((at for at in (CALL_AT, *_OTHER_CALL_HOURS) if clear(at)), CALL_AT)

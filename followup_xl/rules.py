@@ -52,6 +52,8 @@ RULES: dict[str, str] = {
 HORIZON_DAYS = 7
 #: Never schedule two calls to one person closer than this (R13).
 MIN_CALL_GAP_DAYS = 7
+#: Working days a mailed letter takes to arrive, at home and to another country (R5, R8).
+MAIL_DAYS, MAIL_DAYS_ABROAD = 2, 5
 
 #: How each kind of logged thank-you went, for the Why of the call after it.
 _SENT_HOW = (("Thank-You Letter Mailed", "mailed"), ("Note Card Mailed", "mailed"),
@@ -447,6 +449,45 @@ class _Engine:
                 channel=channel,
                 window=window,
             )
+            if kind in (Kind.THANK_YOU_LETTER, Kind.NOTE_CARD):
+                self.fastest(iv, c, deadline, window)
+
+    def mail_arrival(self, sent: date, c: Contact, iv: Interview) -> date:
+        """Return about when a letter mailed on `sent` arrives: MAIL_DAYS working days later
+        at home, MAIL_DAYS_ABROAD to another country (working days of both)."""
+        theirs = self.their_calendar(c, iv)
+        day = sent
+        for _ in range(MAIL_DAYS if theirs is None else MAIL_DAYS_ABROAD):
+            day, _ = self.workday(_later(day, days=1), theirs)
+        return day
+
+    def fastest(self, iv: Interview, c: Contact, deadline: date, window: tuple[date, date]) -> None:
+        """R5/R8: when the decision (or the callback) is due before a mailed thank-you could
+        arrive, the thank-you also goes by email or fax, whichever is on file; with neither,
+        ask for one."""
+        soon = [(d, label) for d, label in ((iv.decision_expected, "decision"),
+                                             (iv.callback_expected, "callback")) if d]  # fmt: skip
+        if not soon:
+            return
+        day, label = min(soon)
+        arrival = self.mail_arrival(deadline, c, iv)
+        if day > arrival:
+            return
+        late = (f"{label} expected {self.d(day)}, before a mailed letter would arrive (about "
+                f"{self.d(arrival)})")  # fmt: skip
+        if c.email or c.fax:
+            kind, channel = (
+                (Kind.THANK_YOU_EMAIL, "Email") if c.email else (Kind.THANK_YOU_FAX, "Fax")
+            )
+            self.add("R8", kind, deadline,
+                     f"{late} → send the thank-you by {channel.lower()} as well, the fastest "
+                     "way that reaches them in time", iv=iv, contact=c, channel=channel,
+                     window=window)  # fmt: skip
+            return
+        self.add("R5", Kind.DATA_GAP, deadline,
+                 f"{late}, and no email or fax on file → ask for an email address (or a fax "
+                 "number) and send the thank-you that way too", iv=iv, contact=c,
+                 window=window)  # fmt: skip
 
     def calls(self, iv: Interview) -> list[_Planned]:
         """R12/R13: the call 48–72 h after mailing, then spaced calls until a decision.

@@ -803,3 +803,51 @@ def test_r10_once_per_application_and_a_blank_notice_only_for_what_came_before()
     acts = due_actions(book([r1, r2, other], [ref], blank), D(2026, 11, 25))
     call = one(acts, "R10", cid="REF1")
     assert call.why.startswith("interviews at ACME (Mon 23 Nov), Beta (Tue 24 Nov)")
+
+
+# --- the fastest channel that arrives in time (R5, R8) ----------------------------------
+#
+# Interview Thu 26 Nov 2026 10:00 (US Thanksgiving, as the tests above use it): thank-you by
+# Fri 27 Nov 10:00. Mailed then, a letter arrives about two US working days later, Tue 1 Dec
+# (Mon 30 Nov, Tue 1 Dec); to Britain about five working days of both countries, Fri 4 Dec.
+
+
+def _imminent(decision: date, **contact: str) -> list[Action]:
+    interview = iv(when=D(2026, 11, 26), interview_time=time(10, 0), decision_expected=decision)
+    return due_actions(book([interview], [person("C1", **contact)]), D(2026, 11, 26))
+
+
+def test_a_decision_before_the_mail_arrives_sends_the_thank_you_by_fax_as_well() -> None:
+    """Decision expected Fri 27 Nov, fax on file: the letter, and the thank-you by fax."""
+    acts = _imminent(D(2026, 11, 27), fax="+1 617 555 0100")
+    assert one(acts, "R3", cid="C1").kind is Kind.THANK_YOU_LETTER
+    fax = one(acts, "R8", cid="C1")
+    assert (fax.kind, fax.channel, fax.due) == (Kind.THANK_YOU_FAX, "Fax", D(2026, 11, 27))
+    assert fax.why.startswith(
+        "decision expected Fri 27 Nov, before a mailed letter would arrive (about Tue 1 Dec) "
+        "→ send the thank-you by fax as well"
+    )
+
+
+def test_email_is_the_fastest_channel_when_both_are_on_file() -> None:
+    acts = _imminent(D(2026, 11, 30), fax="+1 617 555 0100", email="c1@example.com")
+    assert one(acts, "R8", cid="C1").kind is Kind.THANK_YOU_EMAIL
+
+
+def test_with_no_email_or_fax_the_gap_is_asked_about() -> None:
+    """R5: nothing faster on file: ask for an email address."""
+    gap = one(_imminent(D(2026, 11, 27)), "R5", cid="C1")
+    assert gap.kind is Kind.DATA_GAP and "ask for an email address" in gap.why
+
+
+def test_a_decision_after_the_mail_arrives_needs_nothing_more() -> None:
+    """Decision Wed 2 Dec: the letter (arriving about Tue 1 Dec) is in time."""
+    acts = _imminent(D(2026, 12, 2), fax="+1 617 555 0100")
+    assert not pick(acts, "R8") and not pick(acts, "R5")
+
+
+def test_mail_abroad_takes_longer() -> None:
+    """Thu 3 Dec is in time at home (Tue 1 Dec), not to London (about Fri 4 Dec)."""
+    assert not pick(_imminent(D(2026, 12, 3), fax="+44 20 7946 0000"), "R8")
+    abroad = _imminent(D(2026, 12, 3), fax="+44 20 7946 0000", country="GB")
+    assert "(about Fri 4 Dec)" in one(abroad, "R8", cid="C1").why
