@@ -787,6 +787,37 @@ def thank_you_cadence(book: Book, actions: Iterable[Action], today: date) -> lis
     return lines
 
 
+#: How far `today` may lie before the first interview, or after the last thing the
+#: workbook records, before a run says the year may be wrong.
+_EARLY_DAYS, _LATE_DAYS = 60, 365
+
+
+def today_problem(book: Book, today: date) -> str | None:
+    """Return why `today` looks like a mistyped year for this workbook, or None.
+
+    Deterministic (no clock): a day long before every interview, or long after everything
+    the workbook records, is what `--today 2026-01-27` meant as 2027 looks like.
+    """
+    days = [iv.interview_date for iv in book.interviews if iv.interview_date is not None]
+    days += [e.date for e in book.log]
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    if (first - today).days > _EARLY_DAYS:
+        return (
+            f"today is {today.isoformat()}, {(first - today).days} days before anything the "
+            f"workbook records (the first is {first.isoformat()}), so little or nothing is due: "
+            "if --today has the wrong year, run again with the right one"
+        )
+    if (today - last).days > _LATE_DAYS:
+        return (
+            f"today is {today.isoformat()}, {(today - last).days} days after the last thing the "
+            f"workbook records ({last.isoformat()}): if --today has the wrong year, run again "
+            "with the right one"
+        )
+    return None
+
+
 def application_key(iv: Interview) -> tuple[str, str]:
     """Return what makes interviews rounds of one application: the company and position,
     ignoring case and spacing."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep --help fast
     from .marks import DueTable, MarkResult
     from .outbox import Outbox
     from .proofread import Finding
+    from .read.reader import ReadResult
 
 
 @dataclass(frozen=True)
@@ -237,8 +238,8 @@ def run_batch(
         actions = due_actions(read.book, options.today)
         lap("rules")
         cadence = thank_you_cadence(read.book, actions, options.today)
-        return RunResult(actions=actions, warnings=list(read.warnings), workbook=path,
-                         dry_run=True, cadence=cadence)  # fmt: skip
+        return RunResult(actions=actions, warnings=_warnings(read, options.today),
+                         workbook=path, dry_run=True, cadence=cadence)  # fmt: skip
 
     from . import safewrite
     from .marks import mark_workbook, plan_marks, preflight
@@ -253,7 +254,7 @@ def run_batch(
         book = read.book
         actions = due_actions(book, options.today)
         lap("rules")
-        result = RunResult(actions=actions, warnings=list(read.warnings), workbook=path,
+        result = RunResult(actions=actions, warnings=_warnings(read, options.today), workbook=path,
                            cadence=thank_you_cadence(book, actions, options.today))  # fmt: skip
         columns = column_marks(book, actions)
         # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
@@ -316,6 +317,15 @@ def run_batch(
             lap("pdf")
     result.marked = marked
     return result
+
+
+def _warnings(read: ReadResult, today: date) -> list[Problem]:
+    """Return the reader's warnings, and one when `today` looks like a mistyped year."""
+    from .rules import today_problem
+
+    why = today_problem(read.book, today)
+    extra = [Problem(file=Path(read.book.path).name, message=why, blocking=False)] if why else []
+    return [*read.warnings, *extra]
 
 
 def _take_batch(result: RunResult, batch: LetterBatch, out_dir: Path, *, strict: bool) -> None:

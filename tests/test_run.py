@@ -366,3 +366,19 @@ def test_the_next_list_of_a_fax_only_batch_says_fax_not_mail(tmp_path: Path) -> 
     assert steps[0].endswith("; sign the fax pages"), steps
     assert not [s for s in steps if "mail" in s and "email" not in s], steps
     assert any(s.startswith("once faxed, record them: followup-xl sent") for s in steps), steps
+
+
+def test_a_today_in_the_wrong_year_is_warned_about(tmp_path: Path) -> None:
+    """`--today 2026-01-27` meant as 2027 (the interviews are in November 2026): nothing is
+    due, and a warning says the year may be wrong, without looking at the clock."""
+    path = make_book(tmp_path / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    early = run("run", str(path), "--today", "2026-01-27", "--dry-run")
+    assert early.exit_code == 0, early.output
+    # Tue 27 Jan to Tue 24 Nov 2026, the panel's interview: 4 + 273 + 24 = 301 days
+    assert "warning: tracker.xlsx: today is 2026-01-27, 301 days before anything the workbook" in (
+        early.output
+    ), early.output
+    late = run("run", str(path), "--today", "2028-01-27", "--dry-run")
+    assert "429 days after the last thing the workbook records (2026-11-24)" in late.output
+    usual = run("run", str(path), "--today", TODAY, "--dry-run")
+    assert "wrong year" not in usual.output
