@@ -75,6 +75,7 @@ class Contact:
 
     row: int
     contact_id: str
+    #: the first interview the row names (the one its letters default to)
     interview_id: str = ""
     role: str = "Interviewer"
     honorific: str = ""
@@ -93,6 +94,13 @@ class Contact:
     preferred_channel: str = ""
     personal_note: str = ""
     notes: str = ""
+    #: every interview the row names ("BANK-1; BANK-2": one person on two panels)
+    interview_ids: tuple[str, ...] = ()
+
+    @property
+    def interviews(self) -> tuple[str, ...]:
+        """Return the IDs of every interview this person was at (or none)."""
+        return self.interview_ids or ((self.interview_id,) if self.interview_id else ())
 
     @property
     def full_name(self) -> str:

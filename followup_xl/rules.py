@@ -188,8 +188,8 @@ class _Engine:
         self.by_contact = self.log.by_contact
         self.people: dict[str, list[Contact]] = defaultdict(list)
         for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
-            if c.interview_id:
-                self.people[c.interview_id].append(c)
+            for iid in c.interviews:  # one person may sit on several panels
+                self.people[iid].append(c)
         # the rounds of each application (same company and position), latest last
         rounds: dict[tuple[str, str], list[Interview]] = defaultdict(list)
         for iv in self.interviews.values():
@@ -198,6 +198,20 @@ class _Engine:
             key: max(ivs, key=lambda i: (i.interview_date or date.min, i.row, i.interview_id))
             for key, ivs in rounds.items()
         }
+        # each interviewer's rounds of an application, whatever rows they are on (one row
+        # naming two interviews, or a row per round with the same email or name), in order
+        self.rounds_of: dict[tuple, list[tuple[Interview, Contact]]] = defaultdict(list)
+        for iid, panel in self.people.items():
+            found = self.interviews.get(iid)
+            if found is None:
+                continue
+            for c in panel:
+                if c.role == "Interviewer":
+                    key = (application_key(found), person_key(c, found))
+                    self.rounds_of[key].append((found, c))
+        for seen in self.rounds_of.values():
+            seen.sort(key=lambda pair: (pair[0].interview_date or date.min, pair[0].row,
+                                        pair[0].interview_id, pair[1].row))  # fmt: skip
 
     # helpers ------------------------------------------------------------------------
 
@@ -499,11 +513,17 @@ class _Engine:
         for c in self.people.get(iv.interview_id, []):
             if c.role != "Interviewer":
                 continue
+            # one person, one series of calls per application: the latest round they sat on
+            # plans it, and a call logged on any of their rows or rounds counts
+            seen = self.rounds_of[(application_key(iv), person_key(c, iv))]
+            if seen and seen[-1] != (iv, c):
+                continue
             sent = self.logged(THANK_YOU_LOGS, iv, c)
             how = self.sent_how(iv, c, sent[0]) if sent else "mailed"
-            mine = self.logged([CALL_LOG], iv, c)
+            mine = sorted({d for i, p in seen or [(iv, c)] for d in self.logged([CALL_LOG], i, p)})
             # a call they made counts as the contact it was, never as a call too soon (R13)
-            calls = self.logged([CALL_LOG, INCOMING_LOG], iv, c)
+            calls = sorted({d for i, p in seen or [(iv, c)]
+                            for d in self.logged([CALL_LOG, INCOMING_LOG], i, p)})  # fmt: skip
             mailed = sent[0] if sent else None
             self.too_close(iv, c, mine)
             if mailed is not None and not any(day >= mailed for day in calls):
@@ -816,6 +836,20 @@ def today_problem(book: Book, today: date) -> str | None:
             "with the right one"
         )
     return None
+
+
+def person_key(c: Contact, iv: Interview) -> tuple[str, ...]:
+    """Return what makes two Contacts rows one person: the same email, else the same name
+    at the same organization (the interview's company when blank), case and spacing aside."""
+
+    def fold(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    if c.email.strip():
+        return ("email", fold(c.email))
+    if not (c.first_name or c.last_name):
+        return ("row", c.contact_id)  # nothing to tell them by: the row is the person
+    return ("name", fold(c.first_name), fold(c.last_name), fold(c.organization or iv.company))
 
 
 def application_key(iv: Interview) -> tuple[str, str]:

@@ -851,3 +851,44 @@ def test_mail_abroad_takes_longer() -> None:
     assert not pick(_imminent(D(2026, 12, 3), fax="+44 20 7946 0000"), "R8")
     abroad = _imminent(D(2026, 12, 3), fax="+44 20 7946 0000", country="GB")
     assert "(about Fri 4 Dec)" in one(abroad, "R8", cid="C1").why
+
+
+# --- one person on two panels ----------------------------------------------------------------
+
+
+def test_one_row_naming_both_rounds_thanks_her_for_each_and_calls_her_once() -> None:
+    """Ms. Bree sat on both panels; her one Contacts row names both interviews. Each round
+    owes her its own thank-you; the calls are one series, planned from the latest round."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 23), company="Acme")
+    bree = person("C1", "ACME-1", interview_ids=("ACME-1", "ACME-2"))
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 19), "Phone Call", "C1", "ACME-1")]  # fmt: skip
+    acts = due_actions(book([r1, r2], [bree], entries), D(2026, 11, 23))
+    thanks = one(acts, "R3", cid="C1")
+    assert (thanks.interview_id, thanks.due) == ("ACME-2", D(2026, 11, 24))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL and a.interview_id == "ACME-1"]
+    # round 2 thanked Tue 24 Nov: one R12 call, from round 2, at least a week after Thu 19 Nov
+    entries.append(log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1", "ACME-2"))
+    acts = due_actions(book([r1, r2], [bree], entries), D(2026, 11, 27))
+    calls = [a for a in acts if a.kind is Kind.PHONE_CALL]
+    assert [(a.rule, a.interview_id, a.due) for a in calls] == [("R12", "ACME-2", D(2026, 11, 27))]
+
+
+def test_two_rows_of_one_person_share_their_calls() -> None:
+    """A second row for her (same email) on round 2: no R13 from round 1 as well as R12 from
+    round 2, and a call logged under the round-2 row counts for round 1 too."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 23), company="Acme")
+    first = person("C1", "ACME-1", email="bree@acme.example")
+    again = person("C1b", "ACME-2", email="Bree@Acme.example ", last_name="Dubois-C1")
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 19), "Phone Call", "C1", "ACME-1"),
+               log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1b", "ACME-2")]  # fmt: skip
+    acts = due_actions(book([r1, r2], [first, again], entries), D(2026, 11, 27))
+    calls = [(a.rule, a.contact_id) for a in acts if a.kind is Kind.PHONE_CALL]
+    assert calls == [("R12", "C1b")]
+    entries.append(log(D(2026, 11, 27), "Phone Call", "C1b", "ACME-2"))
+    acts = due_actions(book([r1, r2], [first, again], entries), D(2026, 12, 1))
+    calls = [(a.rule, a.contact_id, a.due) for a in acts if a.kind is Kind.PHONE_CALL]
+    assert calls == [("R13", "C1b", D(2026, 12, 4))]  # a week after Fri 27 Nov

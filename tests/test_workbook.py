@@ -274,10 +274,10 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         "unique; rename one",
         't.xlsx: Contacts!C3: Role "Receptionst" is not in the list — did you mean '
         '"Receptionist"? Pick one of: Interviewer, Receptionist, Assistant, Reference, Network',
-        't.xlsx: Log!D3: Action "Called" is not in the list — did you mean "Phone Call"? Pick '
-        "one of: Application Sent, "
+        't.xlsx: Log!D3: Action "Called" is not in the list — did you mean "Call Received"? '
+        "Pick one of: Application Sent, "
         "Thank-You Letter Mailed, Thank-You Email Sent, Thank-You Fax Sent, Note Card Mailed, "
-        "Phone Call, Reference Notified, Referral Requested, Keep-In-Touch Sent",
+        "Phone Call, Call Received, Reference Notified, Referral Requested, Keep-In-Touch Sent",
         't.xlsx: Contacts!B3: Interview ID "ACME-2" is not on the Interviews sheet — did you '
         'mean "ACME-1"? Fix the ID or add that row to Interviews',
         't.xlsx: Log!C2: Contact ID "C11" is not on the Contacts sheet — did you mean "C1"? Fix '
@@ -526,3 +526,28 @@ def test_the_totals_row_of_a_log_table_is_not_a_log_row(tmp_path: Path) -> None:
     assert messages(path) == []
     book = read_workbook(path).book
     assert [e.action for e in book.log] == ["Application Sent"]
+
+
+def test_a_contact_row_may_name_several_interviews(tmp_path: Path) -> None:
+    """One person on two panels: "BANK-1; BANK-2" in Interview ID is both interviews; an ID
+    in the list that is not on Interviews is named like any other."""
+    from factory import make_book
+
+    rounds = [{"Interview ID": f"BANK-{n}", "Company": "Harbour Bank", "Position": "Teller",
+               "Interview Date": date(2026, 11, 9 + 7 * n), "Status": "Interviewed"}
+              for n in (1, 2)]  # fmt: skip
+    people = [{"Contact ID": "C1", "Interview ID": "BANK-1; BANK-2", "Role": "Interviewer",
+               "Honorific": "Ms.", "First Name": "Ana", "Last Name": "Bree",
+               "Job Title": "Branch Manager", "Preferred Channel": "Mail"},
+              {"Contact ID": "C2", "Interview ID": "BANK-2, BANK-9", "Role": "Interviewer",
+               "Honorific": "Mr.", "First Name": "Bo", "Last Name": "Ek",
+               "Job Title": "Teller Lead", "Preferred Channel": "Mail"}]  # fmt: skip
+    path = make_book(tmp_path / "t.xlsx", interviews=rounds, contacts=people)
+    assert messages(path) == [
+        't.xlsx: Contacts!B3: Interview ID "BANK-9" is not on the Interviews sheet — did you '
+        'mean "BANK-2"? Fix the ID or add that row to Interviews'
+    ]
+    people[1]["Interview ID"] = "BANK-2"
+    path = make_book(tmp_path / "t2.xlsx", interviews=rounds, contacts=people)
+    ana = read_workbook(path).book.contacts[0]
+    assert (ana.interview_id, ana.interviews) == ("BANK-1", ("BANK-1", "BANK-2"))

@@ -79,7 +79,8 @@ class _BookIndex:
             self.interviews.setdefault(iv.interview_id, iv)  # the first, as Book.interview
         self.panels: dict[str, list[Contact]] = {}
         for c in book.contacts:
-            self.panels.setdefault(c.interview_id, []).append(c)
+            for iid in c.interviews:
+                self.panels.setdefault(iid, []).append(c)
         #: (interview, contact) -> the contact's first place on the interview's panel
         self.places: dict[tuple[str, str], int] = {}
         for interview_id, panel in self.panels.items():
@@ -99,10 +100,10 @@ class _BookIndex:
         iv = self.interviews.get(action.interview_id or contact.interview_id)
         return done_for(action, contact, iv, self.log)
 
-    def variant(self, contact: Contact) -> int:
+    def variant(self, contact: Contact, interview_id: str) -> int:
         """Return the contact's place on the interview's panel, offset by a stable hash."""
-        place = self.places.get((contact.interview_id, contact.contact_id), 0)
-        return zlib.crc32(contact.interview_id.encode("utf-8")) % 4 + place
+        place = self.places.get((interview_id, contact.contact_id), 0)
+        return zlib.crc32(interview_id.encode("utf-8")) % 4 + place
 
 
 def _workbook_words(book: Book) -> list[str]:
@@ -170,7 +171,13 @@ def render_letters(
             )  # fmt: skip
         else:
             iv = index.interviews.get(action.interview_id or contact.interview_id)
-            data = LetterData(action, book.profile, contact, iv, index.variant(contact))
+            data = LetterData(
+                action,
+                book.profile,
+                contact,
+                iv,
+                index.variant(contact, action.interview_id or contact.interview_id),
+            )
             ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)

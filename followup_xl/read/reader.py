@@ -457,11 +457,16 @@ class _Reader:
         name, frame = found
         out = []
         for row, v in self.typed_rows(C.CONTACTS_SHEET, name, frame, C.CONTACT_COLUMNS):
+            # one person at several interviews: their IDs in one cell, "BANK-1; BANK-2"
+            ids = tuple(dict.fromkeys(
+                i.strip() for i in re.split(r"[;,\n]", v.get("Interview ID") or "") if i.strip()
+            ))  # fmt: skip
             out.append(
                 Contact(
                     row=row,
                     contact_id=v.get("Contact ID") or "",
-                    interview_id=v.get("Interview ID") or "",
+                    interview_id=ids[0] if ids else "",
+                    interview_ids=ids if len(ids) > 1 else (),
                     role=v.get("Role") or "Interviewer",
                     honorific=v.get("Honorific") or "",
                     first_name=v.get("First Name") or "",
@@ -553,9 +558,8 @@ class _Reader:
             )
 
         for c in contacts:
-            check(
-                C.CONTACTS_SHEET, c.row, "Interview ID", c.interview_id, iv_ids, C.INTERVIEWS_SHEET
-            )
+            for iid in c.interviews:
+                check(C.CONTACTS_SHEET, c.row, "Interview ID", iid, iv_ids, C.INTERVIEWS_SHEET)
         for e in log:
             check(C.LOG_SHEET, e.row, "Interview ID", e.interview_id, iv_ids, C.INTERVIEWS_SHEET)
             check(C.LOG_SHEET, e.row, "Contact ID", e.contact_id, ct_ids, C.CONTACTS_SHEET)
