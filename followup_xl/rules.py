@@ -667,7 +667,11 @@ class _Engine:
         for c in self.people.get(iv.interview_id, []):
             if c.role != "Interviewer":
                 continue
-            if self.logged(KEEP_IN_TOUCH_LOGS, iv, c):
+            # one letter per person per application, from the latest round they sat on
+            seen = self.rounds_of[(application_key(iv), person_key(c, iv))]
+            if seen and seen[-1] != (iv, c):
+                continue
+            if any(self.logged(KEEP_IN_TOUCH_LOGS, i, p) for i, p in seen or [(iv, c)]):
                 continue
             if not self.logged(THANK_YOU_LOGS, iv, c):
                 # The thank-you (R4) goes first; two letters in one week would read oddly.

@@ -892,3 +892,17 @@ def test_two_rows_of_one_person_share_their_calls() -> None:
     acts = due_actions(book([r1, r2], [first, again], entries), D(2026, 12, 1))
     calls = [(a.rule, a.contact_id, a.due) for a in acts if a.kind is Kind.PHONE_CALL]
     assert calls == [("R13", "C1b", D(2026, 12, 4))]  # a week after Fri 27 Nov
+
+
+def test_after_a_no_someone_met_twice_gets_one_keep_in_touch_letter() -> None:
+    """Not Selected after round 2: Ms. Bree, on both panels, gets one R14 letter (from round
+    2, once its thank-you is logged), not one per round."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 23), company="Acme", status="Not Selected")
+    bree = person("C1", "ACME-1", interview_ids=("ACME-1", "ACME-2"))
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 24), "Thank-You Letter Mailed", "C1", "ACME-2")]  # fmt: skip
+    acts = due_actions(book([r1, r2], [bree], entries), D(2026, 11, 30))
+    assert [(a.rule, a.interview_id) for a in acts if a.kind is Kind.KEEP_IN_TOUCH] == [
+        ("R14", "ACME-2")
+    ]
