@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -52,6 +53,8 @@ RULES: dict[str, str] = {
 HORIZON_DAYS = 7
 #: Never schedule two calls to one person closer than this (R13).
 MIN_CALL_GAP_DAYS = 7
+#: Calls to one company planned on one day at most; more move to the next working days.
+CALLS_PER_COMPANY_DAY = 2
 #: Working days a mailed letter takes to arrive, at home and to another country (R5, R8).
 MAIL_DAYS, MAIL_DAYS_ABROAD = 2, 5
 
@@ -327,7 +330,37 @@ class _Engine:
                 self.keep_in_touch(iv, settled)
         self.references()
         self.keep_searching()
+        self.spread_calls()
         return self.out
+
+    def spread_calls(self) -> None:
+        """Plan at most CALLS_PER_COMPANY_DAY calls to one company on one day: the others
+        move to the next working days (R13's "persistent, never desperate" for a company too,
+        and a day's calls a person can sensibly make). Overdue calls stay as they are."""
+        count: dict[tuple[str, date], int] = defaultdict(int)
+        order = sorted(
+            (i for i, a in enumerate(self.out) if a.kind is Kind.PHONE_CALL),
+            key=lambda i: (self.out[i].due, self.out[i].rule, self.out[i].contact_id, i),
+        )
+        for i in order:
+            action = self.out[i]
+            company = " ".join(action.company.casefold().split())
+            day = action.due
+            if day < self.today or not company:
+                continue
+            while count[(company, day)] >= CALLS_PER_COMPANY_DAY:
+                day, _ = self.workday(_later(day, days=1))
+            count[(company, day)] += 1
+            if day == action.due:
+                continue
+            end = max(action.window_end or day, day)
+            status = status_for(day, self.today, day if action.window_start else None,
+                                end if action.window_end else None)  # fmt: skip
+            why = (f"{action.why}; moved to {self.d(day)}: at most {CALLS_PER_COMPANY_DAY} "
+                   f"calls to {action.company} a day")  # fmt: skip
+            self.out[i] = replace(action, due=day, why=why, status=status or Status.UPCOMING,
+                                  window_start=day if action.window_start else None,
+                                  window_end=end if action.window_end else None)  # fmt: skip
 
     def not_wanted(self, iv: Interview) -> None:
         """R4: the thank-you goes out, but no calls about a job the user does not want;

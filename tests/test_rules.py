@@ -906,3 +906,17 @@ def test_after_a_no_someone_met_twice_gets_one_keep_in_touch_letter() -> None:
     assert [(a.rule, a.interview_id) for a in acts if a.kind is Kind.KEEP_IN_TOUCH] == [
         ("R14", "ACME-2")
     ]
+
+
+def test_a_days_calls_to_one_company_are_spread_two_a_day() -> None:
+    """Five interviewers at one bank, all thanked Tue 24 Nov: their R12 calls would all start
+    Fri 27 Nov (Thu 26 Nov is Thanksgiving). Two a day: Fri 27 Nov, Mon 30 Nov, Tue 1 Dec."""
+    panel = [person(f"C{n}") for n in range(1, 6)]
+    entries = [log(D(2026, 11, 24), "Thank-You Letter Mailed", c.contact_id) for c in panel]
+    acts = due_actions(book([iv()], panel, entries), D(2026, 11, 25))
+    calls = sorted((a.due, a.contact_id) for a in acts if a.kind is Kind.PHONE_CALL)
+    assert [d for d, _ in calls] == [D(2026, 11, 27), D(2026, 11, 27), D(2026, 11, 30),
+                                     D(2026, 11, 30), D(2026, 12, 1)]  # fmt: skip
+    moved = [a for a in acts if a.kind is Kind.PHONE_CALL and a.due == D(2026, 12, 1)]
+    assert moved[0].why.endswith("; moved to Tue 1 Dec: at most 2 calls to Acme a day")
+    assert moved[0].status is Status.UPCOMING
