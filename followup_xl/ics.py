@@ -114,7 +114,7 @@ def build_calendar(
     The events are written as text (one per action, tens of thousands for a career centre);
     icalendar reads the previous file and writes the events it cancels.
     """
-    cal_days = calendar_for(book.profile.country)
+    cal_days = calendar_for(book.profile.country, book.profile.state)
     contacts = {c.contact_id: c for c in book.contacts}
     stamp = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
     sequence = max((today - _EPOCH).days, 0)

@@ -123,6 +123,14 @@ def contact_country(contact: Contact, interview: Interview | None) -> str:
     return ""
 
 
+def contact_region(contact: Contact, interview: Interview | None) -> str:
+    """Return the state or region a contact is in: their own State when they have an
+    address of their own, else the company's (the interview's Company State)."""
+    if contact.street or contact.city or contact.state or contact.zip:
+        return contact.state
+    return interview.company_state if interview else ""
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One thing the user did; `row` is its Excel row number on the Log sheet."""

@@ -28,6 +28,7 @@ from .model import (
     Kind,
     Status,
     contact_country,
+    contact_region,
 )
 from .workdays import WorkCalendar, calendar_for
 
@@ -176,7 +177,7 @@ class _Engine:
         self.book = book
         self.today = today
         self.quiet_days = quiet_days
-        self.cal: WorkCalendar = calendar_for(book.profile.country)
+        self.cal: WorkCalendar = calendar_for(book.profile.country, book.profile.state)
         self.out: list[Action] = []
         # First row wins for a duplicated ID, in row order, so the result ignores list order.
         self.interviews: dict[str, Interview] = {}
@@ -270,8 +271,7 @@ class _Engine:
 
     def workday(self, day: date, other: WorkCalendar | None = None) -> tuple[date, str]:
         """Move a day onto a working day (of both countries, for a call abroad); say why."""
-        cals = [self.cal] if other is None or other.country == self.cal.country else [
-            self.cal, other]  # fmt: skip
+        cals = [self.cal] if other is None or other == self.cal else [self.cal, other]
         moved = day
         for _ in range(60):  # any real pair of calendars shares a working day within weeks
             if all(cal.is_workday(moved) for cal in cals):
@@ -288,12 +288,14 @@ class _Engine:
         return moved, f" (moved past {', '.join(dict.fromkeys(reasons))})"
 
     def their_calendar(self, c: Contact, iv: Interview | None) -> WorkCalendar | None:
-        """Return the working days of the contact's country when it is not the user's."""
+        """Return the working days of the contact's country (and state or region) when they
+        are not the user's."""
         country = contact_country(c, iv)
         if not country:
             return None
-        code = country_code(country)
-        return None if code == country_code(self.book.profile.country) else calendar_for(code)
+        theirs = calendar_for(country_code(country), contact_region(c, iv))
+        same = (theirs.country, theirs.region) == (self.cal.country, self.cal.region)
+        return None if same else theirs
 
     # rules --------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Working days of the user's country: weekends and public holidays, from the `holidays` package.
+"""Working days of a country (and region): weekends and public holidays, from `holidays`.
 
 Calls and reminders land on working days; a 24-hour deadline stays a calendar deadline and
 does not use this module. An unknown or blank country falls back to Saturday/Sunday
@@ -23,6 +23,8 @@ class WorkCalendar:
     country: str
     weekend: frozenset[int] = _SAT_SUN
     note: str = ""
+    #: the state or region whose holidays count too (the library's code), or ""
+    region: str = ""
     _holidays: holidays.HolidayBase | None = field(default=None, repr=False, compare=False)
 
     def holiday_name(self, day: date) -> str | None:
@@ -59,13 +61,15 @@ class WorkCalendar:
         return list(dict.fromkeys(out))
 
 
-def calendar_for(country: str) -> WorkCalendar:
-    """Return the working-day calendar for an ISO country code such as US, GB or DE."""
-    return _calendar_for(country.strip().upper())
+def calendar_for(country: str, region: str = "") -> WorkCalendar:
+    """Return the working-day calendar for an ISO country code such as US, GB or DE, with
+    the public holidays of a state or region as well ("VIC", "Victoria", "BY", "MA") where
+    the holidays library knows it; a region it does not know is ignored."""
+    return _calendar_for(country.strip().upper(), " ".join(region.split()).casefold())
 
 
-@lru_cache(maxsize=32)
-def _calendar_for(code: str) -> WorkCalendar:
+@lru_cache(maxsize=64)
+def _calendar_for(code: str, region: str = "") -> WorkCalendar:
     if not code:
         return WorkCalendar(
             country="",
@@ -80,5 +84,18 @@ def _calendar_for(code: str) -> WorkCalendar:
             note=f"country {code!r} is not known to the holidays library: only Saturdays "
             "and Sundays are skipped, no public holidays (use an ISO code such as US, GB, DE)",
         )
+    subdiv = _subdivision(table, region)
+    if subdiv:
+        table = holidays.country_holidays(code, subdiv=subdiv)
     weekend = frozenset(getattr(table, "weekend", _SAT_SUN)) or _SAT_SUN
-    return WorkCalendar(country=code, weekend=weekend, _holidays=table)
+    return WorkCalendar(country=code, weekend=weekend, _holidays=table, region=subdiv)
+
+
+def _subdivision(table: holidays.HolidayBase, region: str) -> str:
+    """Return the holidays library's code of a typed state or region ("" when unknown)."""
+    if not region:
+        return ""
+    codes = {str(c).casefold(): str(c) for c in getattr(table, "subdivisions", ())}
+    names = getattr(table, "subdivisions_aliases", {}) or {}
+    codes.update({str(n).casefold(): str(c) for n, c in names.items()})
+    return codes.get(region, "")

@@ -920,3 +920,33 @@ def test_a_days_calls_to_one_company_are_spread_two_a_day() -> None:
     moved = [a for a in acts if a.kind is Kind.PHONE_CALL and a.due == D(2026, 12, 1)]
     assert moved[0].why.endswith("; moved to Tue 1 Dec: at most 2 calls to Acme a day")
     assert moved[0].status is Status.UPCOMING
+
+
+# --- the holidays of a state or region ---------------------------------------------------------
+
+
+def test_a_melbourne_user_skips_melbourne_cup_day() -> None:
+    """Profile VIC, Australia: mailed Sun 1 Nov 2026 → 48 h later is Tue 3 Nov, Melbourne
+    Cup Day (a Victorian holiday only), so the call opens Wed 4 Nov; in NSW it is Tue 3 Nov."""
+    entries = [log(D(2026, 11, 1), "Thank-You Letter Mailed", "C1")]
+    interview = iv(when=D(2026, 10, 30))
+    vic = Book(path="t.xlsx", profile=Profile(name="Pat Doe", country="AU", state="VIC"),
+               interviews=(interview,), contacts=(person("C1"),), log=tuple(entries))  # fmt: skip
+    call = one(due_actions(vic, D(2026, 11, 2)), "R12", cid="C1")
+    assert call.due == D(2026, 11, 4) and "Melbourne Cup" in call.why
+    nsw = Book(path="t.xlsx", profile=Profile(name="Pat Doe", country="AU", state="NSW"),
+               interviews=(interview,), contacts=(person("C1"),), log=tuple(entries))  # fmt: skip
+    assert one(due_actions(nsw, D(2026, 11, 2)), "R12", cid="C1").due == D(2026, 11, 3)
+
+
+def test_a_call_to_bavaria_waits_for_epiphany() -> None:
+    """A US user calling Munich on Tue 5 Jan 2027's R13 rhythm: Wed 6 Jan is Epiphany in
+    Bavaria (not in Berlin), so the call moves to Thu 7 Jan; to Berlin it stays Wed 6 Jan."""
+    entries = _called(D(2026, 12, 30))
+    munich = person("C1", country="DE", state="BY", street="Marienplatz 1", city="München")
+    call = one(due_actions(book([iv()], [munich], entries), D(2027, 1, 5)), "R13", cid="C1")
+    assert call.due == D(2027, 1, 7) and "Epiphany" in call.why
+    berlin = person("C1", country="DE", state="BE", street="Unter den Linden 5", city="Berlin")
+    assert one(due_actions(book([iv()], [berlin], entries), D(2027, 1, 5)), "R13").due == D(
+        2027, 1, 6
+    )
