@@ -18,6 +18,7 @@ from typing import Any
 from . import localize
 from .letters.context import clean
 from .model import Action, Book, Contact, Interview, Kind, LogEntry
+from .timezones import CallTime, busy_hours, call_moment, place_name, their_zone, user_zone
 
 CALL_SHEET_NAME = "Call sheet.docx"
 _DOCUMENT = "word/document.xml"
@@ -90,10 +91,14 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     )
     blocks = _Blocks(document)
     filled = []
+    mine, busy = user_zone(book), busy_hours(book.interviews)
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
-        filled.append(blocks.fill(*_call_rows(action, contact, interview, log, country, today)))
+        moment = call_moment(action.due, mine, their_zone(book, contact, interview), busy)
+        heading, rows = _call_rows(action, contact, interview, log, country, today)
+        rows.insert(2, ("When", clean(_when(moment, country, today))))
+        filled.append(blocks.fill(heading, rows))
     blocks.place(document.element.body[-1])  # before the body's sectPr
     set_properties(document, today, "Call sheet", book.profile.name)
     raw = BytesIO()
@@ -102,6 +107,16 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
         xml = zf.read(_DOCUMENT).decode("utf-8")
     body = blocks.expand(xml, filled).encode("utf-8")
     return bytes(normalize_zip(raw.getvalue(), today, {_DOCUMENT: body}))
+
+
+def _when(moment: CallTime, country: str, today: date) -> str:
+    """Return when to call, in the callee's time and, where it differs, in the user's."""
+    at = f"{moment.theirs:%H:%M}"
+    if not moment.their_zone:
+        return at
+    mine = localize.weekday_date(moment.mine.date(), country, today)
+    text = f"{at} {place_name(moment.their_zone)} time ({mine}, {moment.mine:%H:%M} your time)"
+    return f"{text}; {moment.note}" if moment.note else text
 
 
 def _call_rows(

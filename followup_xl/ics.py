@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
+from .timezones import busy_hours, call_moment, their_zone, user_zone
 from .workdays import WorkCalendar, calendar_for
 
 CALENDAR_NAME = "followup.ics"
@@ -26,10 +27,7 @@ CALL_KINDS = frozenset({Kind.PHONE_CALL, Kind.REFERENCE_CALL})
 #: When events start, and how long they last (minutes).
 CALL_AT, CALL_MINUTES = time(10, 0), 15
 LETTER_AT, LETTER_MINUTES = time(9, 0), 30
-#: Hours a call may take instead of CALL_AT when an interview is near it that day.
-_OTHER_CALL_HOURS = (time(14, 0), time(16, 0), time(11, 30), time(9, 0))
-#: A call is not planned closer than this to an interview's start on the same day.
-_CLEAR_OF_INTERVIEW = timedelta(hours=2)
+
 REMINDER = timedelta(minutes=-15)
 #: How long a cancelled event is carried from one calendar file to the next.
 KEEP_CANCELLED = timedelta(days=28)
@@ -130,10 +128,9 @@ def build_calendar(
         current.add(uid)
         day = event_day(action, today, cal_days)
         events.append((day, uid, action))
-    busy: dict[date, list[time]] = {}  # the interviews' hours, so no call lands on one
-    for iv in book.interviews:
-        if iv.interview_date is not None and iv.interview_time is not None:
-            busy.setdefault(iv.interview_date, []).append(iv.interview_time)
+    mine = user_zone(book)
+    busy = busy_hours(book.interviews)  # so no call lands on an interview
+    interviews = {iv.interview_id: iv for iv in reversed(book.interviews)}  # the first wins
     notes: list[str] = []
     cancelled, zones = _cancelled(previous, current, today, stamp, sequence, notes)
     head = [
@@ -144,36 +141,30 @@ def build_calendar(
     out.extend(zone.to_ical().decode("utf-8") for zone in zones)
     stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
     for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
-        at = call_time(day, busy) if action.kind in CALL_KINDS else LETTER_AT
-        out.append(_event(action, uid, day, at, contacts, stamp_text, sequence))
+        if action.kind in CALL_KINDS:
+            contact = contacts.get(action.contact_id)
+            theirs = their_zone(book, contact, interviews.get(action.interview_id))
+            moment = call_moment(day, mine, theirs, busy)
+            start = (moment.instant.strftime("%Y%m%dT%H%M%SZ") if moment.instant
+                     else moment.mine.strftime("%Y%m%dT%H%M%S"))  # fmt: skip
+        else:
+            start = datetime.combine(day, LETTER_AT).strftime("%Y%m%dT%H%M%S")
+        out.append(_event(action, uid, start, contacts, stamp_text, sequence))
     out.extend(event.to_ical().decode("utf-8") for event in cancelled)
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode("utf-8"), notes
 
 
-def call_time(day: date, busy: dict[date, list[time]]) -> time:
-    """Return the hour of a call on `day`: CALL_AT, or the first other hour at least two
-    hours from every interview of that day (an interview at 10:00 leaves 10:00 free)."""
-
-    def clear(at: time) -> bool:
-        start = datetime.combine(day, at)
-        return all(
-            abs(start - datetime.combine(day, t)) >= _CLEAR_OF_INTERVIEW for t in busy.get(day, ())
-        )
-
-    return next((at for at in (CALL_AT, *_OTHER_CALL_HOURS) if clear(at)), CALL_AT)
-
-
 def _event(
     action: Action,
     uid: str,
-    day: date,
-    at: time,
+    start: str,
     contacts: dict[str, Contact],
     stamp: str,
     sequence: int,
 ) -> str:
-    """Return the VEVENT of one action at `at` that day, with its reminder, as text."""
+    """Return the VEVENT of one action starting at `start` (an iCalendar DATE-TIME: UTC
+    with "Z", or floating), with its reminder, as text."""
     call = action.kind in CALL_KINDS
     minutes = CALL_MINUTES if call else LETTER_MINUTES
     contact = contacts.get(action.contact_id)
@@ -188,7 +179,6 @@ def _event(
         lines.insert(0, f"Phone: {contact.phone}")
     if action.position:
         lines.append(f"Position: {action.position}")
-    start = datetime.combine(day, at).strftime("%Y%m%dT%H%M%S")
     # icalendar's order of a VEVENT's properties, so the bytes stay what they were
     props = [
         f"SUMMARY:{summary}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -71,7 +72,8 @@ def events(data: bytes) -> dict[str, object]:
 
 
 def test_each_call_is_an_event_on_a_working_day_at_ten_with_a_reminder(tmp_path):
-    """The R12 calls land at 10:00 on working days, with the phone number and an alarm."""
+    """The R12 calls land at 10:00 (the user's and the callee's, both in Boston) on working
+    days, written as instants, with the phone number and an alarm."""
     book = book_of(tmp_path, MAILED)
     actions = due_actions(book, MON)
     data, notes = ics.build_calendar(book, actions, today=MON)
@@ -81,8 +83,10 @@ def test_each_call_is_an_event_on_a_working_day_at_ten_with_a_reminder(tmp_path)
     got = events(data)
     for action in calls:
         event = got[ics.action_uid(action)]
-        start = event.decoded("dtstart")
-        assert start.tzinfo is None and start.time() == ics.CALL_AT  # floating local time
+        start = event.decoded("dtstart")  # an instant: 10:00 in Boston, the user's zone
+        assert start.tzinfo is not None
+        start = start.astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None)
+        assert start.time() == ics.CALL_AT
         assert start.date() == action.due and start.weekday() < 5
         assert event.decoded("duration") == timedelta(minutes=15)
         assert str(event["status"]) == "CONFIRMED"
@@ -272,7 +276,7 @@ def test_a_cancelled_event_keeps_the_time_zone_it_names(tmp_path):
 def test_no_call_lands_at_the_hour_of_an_interview_that_day(tmp_path):
     """The reference call (R10) is due on the interview's own day; with the interview at
     10:00, the call moves to 14:00, two hours or more from it. Other days keep 10:00."""
-    from followup_xl.ics import call_time
+    from followup_xl.timezones import call_moment
 
     interview = {**INTERVIEW, "Interview ID": "NEW-1", "Company": "Northwind",
                  "Interview Date": datetime(2026, 11, 25, 10, 0), "Status": "Scheduled",
@@ -285,10 +289,10 @@ def test_no_call_lands_at_the_hour_of_an_interview_that_day(tmp_path):
     today = date(2026, 11, 24)
     data, _ = ics.build_calendar(book, due_actions(book, today), today=today)
     ref_call = next(e for e in events(data).values() if "Ada" in str(e["summary"]))
-    start = ref_call.decoded("dtstart")
-    assert start == datetime(2026, 11, 25, 14, 0), start
-    busy = {date(2026, 11, 25): [datetime(2026, 11, 25, 10, 0).time()]}
-    assert call_time(date(2026, 11, 26), busy).hour == 10
-    assert call_time(date(2026, 11, 25), {date(2026, 11, 25): [time(13, 0), time(10, 0)]}) == (
-        time(16, 0)
-    )
+    start = ref_call.decoded("dtstart").astimezone(ZoneInfo("America/New_York"))
+    assert start.replace(tzinfo=None) == datetime(2026, 11, 25, 14, 0), start
+    boston = "America/New_York"
+    busy = {date(2026, 11, 25): [time(10, 0)]}
+    assert call_moment(date(2026, 11, 26), boston, boston, busy).mine.hour == 10
+    two = {date(2026, 11, 25): [time(13, 0), time(10, 0)]}
+    assert call_moment(date(2026, 11, 25), boston, boston, two).mine.time() == time(15, 0)

@@ -134,7 +134,8 @@ def test_a_phrasebook_missing_from_the_installation_is_a_loud_error(tmp_path: Pa
 
 
 def _imported_distributions() -> set[str]:
-    """Return the distributions whose modules the installed package imports (not stdlib)."""
+    """Return the distributions whose modules the installed package imports, or whose data
+    it reads through importlib.resources' files("…") (not stdlib)."""
     modules: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -142,6 +143,15 @@ def _imported_distributions() -> set[str]:
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "files"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                modules.add(node.args[0].value.split(".")[0])
     modules -= set(sys.stdlib_module_names) | {"followup_xl"}
     owners = metadata.packages_distributions()
     missing = sorted(m for m in modules if m not in owners)
