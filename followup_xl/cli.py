@@ -404,6 +404,11 @@ def next_steps(result: RunResult) -> list[str]:
     "the batch's day or more than a week from today.",
 )
 @TODAY
+@click.option(
+    "--undo",
+    is_flag=True,
+    help="Take back the Log rows `sent` recorded from BATCH_DIR (a wrong date, say).",
+)
 def sent(
     batch_path: Path,
     date_text: str | None,
@@ -411,6 +416,7 @@ def sent(
     workbook_path: Path | None,
     force: bool,
     today_text: str | None,
+    undo: bool,
 ) -> None:
     """Record in the Log that the letters in BATCH_DIR were mailed.
 
@@ -422,9 +428,29 @@ def sent(
       followup-xl sent "followup 2026-11-23"
       followup-xl sent "followup 2026-11-23" --date 2026-11-24
       followup-xl sent "followup 2026-11-23" --only "2026-11-23 Thank-you email — Acme.eml"
+      followup-xl sent "followup 2026-11-23" --undo
     """
-    from .sent import batch_workbook, record_sent
+    from .sent import batch_workbook, record_sent, undo_sent
 
+    if undo and (only or date_text):
+        raise click.UsageError("--undo takes back every row `sent` recorded: no --only or --date")
+    if undo:
+        try:
+            workbook = workbook_path or batch_workbook(batch_path)
+            taken = undo_sent(workbook, batch_path, force=force)
+        except WorkbookError as exc:
+            for p in exc.problems:
+                _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
+            _echo("nothing was written.", err=True)
+            sys.exit(1)
+        except FollowupError as exc:
+            _fail(exc)
+        _echo(
+            f"Took back {len(taken.rows)} Log row(s) of {workbook} (rows "
+            f"{', '.join(map(str, taken.rows))}); previous version kept as "
+            f"{taken.backup.name if taken.backup else '-'}"
+        )
+        return
     today = _today(today_text)
     day = _today(date_text, "--date") if date_text is not None else today
     try:
@@ -445,6 +471,8 @@ def sent(
         _echo(f"not in the folder (deleted or renamed), not recorded: {entry.file}")
     for entry in result.drafts:
         _echo(f"email draft not recorded (name it with --only once sent): {entry.file}")
+    if result.note:
+        _echo(f"warning: {result.note}", err=True)
     if result.recorded:
         _echo(
             f"Added {len(result.recorded)} row(s) to the Log of {workbook} (rows "

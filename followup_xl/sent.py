@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import contract as C
 from .errors import FollowupError, WriteError
@@ -56,6 +56,8 @@ class SentResult:
     drafts: list[BatchEntry] = field(default_factory=list)
     rows: tuple[int, ...] = ()
     backup: Path | None = None
+    #: what the user should know beyond the rows (e.g. the manifest could not be updated)
+    note: str = ""
 
 
 def manifest_bytes(
@@ -380,7 +382,111 @@ def record_sent(
             real, old=old, new=appended.data, expected=expected, verify=verify, now=now
         )
         result.rows = appended.rows
+        result.note = _remember(batch_dir, result.recorded, appended.rows, day)
     return result
+
+
+def _remember(
+    batch_dir: Path, entries: Sequence[BatchEntry], rows: Sequence[int], day: date
+) -> str:
+    """Add the Log rows just written to the manifest, for `sent --undo`; return a note when
+    the manifest could not take them (the Log rows are written all the same)."""
+    doc = _load(batch_dir)
+    earlier = doc.get("recorded")
+    recorded: list[Any] = list(earlier) if isinstance(earlier, list) else []
+    recorded += [{"row": r, "date": day.isoformat(), "file": e.file, "action": e.action,
+                  "interview_id": e.interview_id, "contact_id": e.contact_id}
+                 for e, r in zip(entries, rows, strict=False)]  # fmt: skip
+    try:
+        _save(batch_dir, {**doc, "recorded": recorded})
+    except FollowupError as exc:
+        return f"the rows were recorded, but `sent --undo` will not know them: {exc}"
+    return ""
+
+
+def _save(batch_dir: Path, doc: dict) -> None:
+    """Write the manifest anew, over the tool's own one only."""
+    from .outbox import write_file
+
+    path = Path(batch_dir) / MANIFEST
+    got, _ = write_file(path, dump(doc), replace=is_manifest)
+    if got != path:
+        got.unlink()
+        raise WriteError(f"{path}: is not the manifest the tool wrote; nothing was written")
+
+
+def undo_sent(workbook: Path, batch_dir: Path, *, force: bool = False) -> SentResult:
+    """Take back the Log rows `sent` recorded from this batch folder, through the same safe
+    writer; refuse (listing them) when any of them was changed or moved since."""
+    from . import safewrite
+    from .read.reader import read_workbook
+    from .xlsx.append import clear_rows
+
+    workbook = Path(workbook)
+    doc = _load(batch_dir)
+    recorded = doc.get("recorded")
+    if not isinstance(recorded, list) or not recorded:
+        raise FollowupError(f"{batch_dir}: `sent` recorded nothing from this folder to take back")
+    safewrite.preflight(workbook, force=force)
+    with safewrite.run_lock(workbook):
+        safewrite.remove_stale_temps(workbook.resolve())
+        expected = safewrite.fingerprint(workbook)
+        read = read_workbook(workbook)
+        layout = read.book.layouts.get(C.LOG_SHEET)
+        if layout is None:
+            raise WriteError(f"{workbook.name}: there is no {C.LOG_SHEET} sheet")
+        by_row = {e.row: e for e in read.book.log}
+        wanted: list[dict] = []
+        changed: list[Any] = []
+        for item in recorded:
+            row = item.get("row") if isinstance(item, dict) else None
+            e = by_row.get(row) if isinstance(row, int) else None
+            same = e is not None and (e.date.isoformat(), e.action, e.interview_id,
+                                      e.contact_id) == (item.get("date"), item.get("action"),
+                                                        item.get("interview_id"),
+                                                        item.get("contact_id"))  # fmt: skip
+            (wanted if same else changed).append(item)
+        if changed:
+            listed = ", ".join(str(i.get("row")) if isinstance(i, dict) else "?" for i in changed)
+            raise FollowupError(
+                f"{workbook.name}: {C.LOG_SHEET} row(s) {listed} no longer hold what `sent` "
+                "recorded (changed, moved or deleted since): nothing was taken back; delete "
+                "the rows you want gone by hand"
+            )
+        cols = {layout.columns[n] for n in ("Date", "Interview ID", "Contact ID", "Action")
+                if n in layout.columns}  # fmt: skip
+        cells = {(int(i["row"]), c) for i in wanted for c in cols}
+        real = workbook.resolve()
+        old = real.read_bytes()
+        if not safewrite.fingerprint_bytes(old).same_content(expected):
+            raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
+        cleared = clear_rows(old, sheet=layout.name, cells=cells, name=workbook.name)
+
+        def verify(tmp: Path) -> None:
+            _verify_cleared(old, tmp.read_bytes(), cleared, workbook.name)
+
+        result = SentResult(rows=cleared.rows)
+        result.backup, _ = safewrite.commit(
+            real, old=old, new=cleared.data, expected=expected, verify=verify
+        )
+    _save(batch_dir, {**doc, "recorded": []})
+    return result
+
+
+def _verify_cleared(old: bytes, new: bytes, cleared: AppendResult, name: str) -> None:
+    """Check the file `undo_sent` wrote: the cleared cells are empty, all else as it was."""
+    from .marks import check_package, read_values
+
+    check_package(new, old=old, changed=cleared.changed_members, name=name)
+    before, after = read_values(old), read_values(new)
+    if before is None or after is None:
+        raise WriteError(f"{name}: the new file cannot be read back")
+    sheet = cleared.sheet
+    kept = {k: v for k, v in before.get(sheet, {}).items() if k not in cleared.owned_cells}
+    if after.get(sheet, {}) != kept or {n: v for n, v in after.items() if n != sheet} != {
+        n: v for n, v in before.items() if n != sheet
+    }:
+        raise WriteError(f"{name}: the new file differs outside the rows taken back")
 
 
 def _refuse_unknown_ids(

@@ -455,3 +455,35 @@ def test_a_draft_recorded_with_only_is_not_called_unrecorded_again(tmp_path: Pat
     assert second.exit_code == 0, second.output
     assert "email draft not recorded" not in second.output
     assert second.output.count("recorded: Thank-You Letter Mailed") == 2
+
+
+def test_sent_undo_takes_back_exactly_its_own_rows(tmp_path: Path):
+    """Recorded with the wrong date (forced): `sent --undo` removes those Log rows and only
+    them (another row typed since stays), then the right date can be recorded; a row the
+    user changed meanwhile stops the undo, with the row named."""
+    book, batch = monday_batch(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Log"].append([date(2026, 11, 10), "HL-1", None, "Application Sent"])
+    wb.save(book)
+    wrong = cli("sent", str(batch), "--date", "2026-12-20", "--today", MON.isoformat(), "--force")
+    assert wrong.exit_code == 0, wrong.output
+    before_undo = read_values(book.read_bytes())["Log"]
+    undone = cli("sent", str(batch), "--undo")
+    assert undone.exit_code == 0, undone.output
+    assert "Took back 2 Log row(s)" in undone.output and "(rows 3, 4)" in undone.output
+    log = read_values(book.read_bytes())["Log"]
+    assert {k: v for k, v in before_undo.items() if k[0] <= 2} == log  # the header and row 2
+    right = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
+    assert right.exit_code == 0 and "Added 2 row(s)" in right.output, right.output
+    # the user edits one of the recorded rows: undo refuses, naming it
+    wb = openpyxl.load_workbook(book)
+    wb["Log"]["E3"] = "Mailed with the brochure"
+    wb["Log"]["A3"] = date(2026, 11, 24)
+    wb.save(book)
+    before = book.read_bytes()
+    refused = cli("sent", str(batch), "--undo")
+    assert refused.exit_code == 1
+    assert "Log row(s) 3 no longer hold what `sent` recorded" in refused.output
+    assert book.read_bytes() == before
+    nothing = cli("sent", str(batch), "--undo", "--only", "x.docx")
+    assert nothing.exit_code == 2

@@ -376,3 +376,42 @@ def _grow_ranges(
                     changed = True
         if changed:
             pkg.put(part, pkg.serialize(table))
+
+
+def clear_rows(
+    data: bytes, *, sheet: str, cells: set[tuple[int, int]], name: str = "workbook"
+) -> AppendResult:
+    """Return the package with the given 1-based (row, column) cells of `sheet` removed, and
+    each of those rows left without a cell removed too (`sent --undo`: the rows it added)."""
+    pkg = Package(data, name)
+    wb = WorkbookPart(pkg)
+    found = wb.sheet(sheet)
+    if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
+        raise WriteError(f"{name}: there is no worksheet {sheet!r} to take rows from")
+    locked = wb.protection_problem(found, "the rows it would take back")
+    if locked is not None:
+        raise WriteError(locked)
+    tree = pkg.tree(found.part)
+    sheet_data = tree.getroot().find(q("sheetData"))
+    if sheet_data is None:
+        raise WriteError(f"{name}: {found.name} has no cell table (sheetData)")
+    rows = materialize_rows(sheet_data)
+    for r in sorted({r for r, _ in cells}):
+        row = rows.get(r)
+        if row is None:
+            continue
+        for c, cell in row_cells(row, r).items():
+            if (r, c) in cells:
+                row.remove(cell)
+        if not len(row.findall(q("c"))):
+            sheet_data.remove(row)
+    pkg.put(found.part, pkg.serialize(tree))
+    wb.save()
+    return AppendResult(
+        data=pkg.to_bytes(),
+        sheet=found.name,
+        rows=tuple(sorted({r for r, _ in cells})),
+        owned_cells=set(cells),
+        changed_members=set(pkg.changed),
+        part=pkg.find(found.part) or found.part,
+    )
