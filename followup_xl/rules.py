@@ -202,6 +202,10 @@ class _Engine:
             key: max(ivs, key=lambda i: (i.interview_date or date.min, i.row, i.interview_id))
             for key, ivs in rounds.items()
         }
+        self.first_round: dict[tuple[str, str], date] = {
+            key: min((i.interview_date for i in ivs if i.interview_date), default=date.max)
+            for key, ivs in rounds.items()
+        }
         # each interviewer's rounds of an application, whatever rows they are on (one row
         # naming two interviews, or a row per round with the same email or name), in order
         self.rounds_of: dict[tuple, list[tuple[Interview, Contact]]] = defaultdict(list)
@@ -726,8 +730,8 @@ class _Engine:
         """R10: call each reference about the open applications they have not heard of.
 
         Once per application (any round told of covers its other rounds); a Reference
-        Notified row without an Interview ID covers the applications with an interview by
-        its date, not the ones that come later.
+        Notified row without an Interview ID covers the applications whose first interview
+        was by its date (their later rounds too), not the ones that come later.
         """
         refs = sorted(
             (c for c in self.contacts.values() if c.role == "Reference"),
@@ -758,7 +762,7 @@ class _Engine:
             seen: set[tuple[str, str]] = set()
             for day, iid in candidates:
                 key = application_key(self.interviews[iid])
-                if key in told or key in seen or day <= told_until:
+                if key in told or key in seen or self.first_round[key] <= told_until:
                     continue
                 seen.add(key)  # once per application: its earliest open round
                 pending.append((day, iid))
