@@ -952,3 +952,14 @@ def test_a_call_to_bavaria_waits_for_epiphany() -> None:
     assert one(due_actions(book([iv()], [berlin], entries), D(2027, 1, 5)), "R13").due == D(
         2027, 1, 6
     )
+
+
+def test_a_melbourne_users_weekly_call_over_christmas_waits_for_the_holidays() -> None:
+    """Profile VIC: last call Fri 18 Dec 2026 → a week later is Christmas Day; Sat 26 and
+    Sun 27 are the weekend and Mon 28 Dec is Boxing Day observed: the call is Tue 29 Dec."""
+    entries = _called(D(2026, 12, 18))
+    vic = Book(path="t.xlsx", profile=Profile(name="Pat Doe", country="AU", state="VIC"),
+               interviews=(iv(),), contacts=(person("C1"),), log=tuple(entries))  # fmt: skip
+    call = one(due_actions(vic, D(2026, 12, 23)), "R13", cid="C1")
+    assert call.due == D(2026, 12, 29)
+    assert "Christmas Day" in call.why and "Boxing Day" in call.why
