@@ -27,7 +27,10 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (
         TEXT,
         "Interviews - one row per interview. A second round is a new row with its own ID "
-        "(for example HLB-1, then HLB-2). Write down the dates you were given for the "
+        "(for example HLB-1, then HLB-2) and the same Company and Position: the rows are "
+        "rounds of one application, and the Status of the latest round (Offer, Hired, Not "
+        "Selected...) settles them all. Second Interview on a round means a next round was "
+        "offered; enter it as its own row. Write down the dates you were given for the "
         "decision and for a call about a second interview; if you were told '30 to 60 days', "
         "put 45 in Hiring Timeline Days. Strengths, Forgot To Mention and Enclosures go into "
         "your letters: write Strengths as short phrases separated by ; that finish the "
@@ -40,7 +43,8 @@ GUIDE: tuple[tuple[str, str], ...] = (
         "Contacts - one row per person: everyone who interviewed you, the receptionist or "
         "assistant who looked after you, your references and your network. Copy names and "
         "titles exactly from their business cards. Interview ID links a person to an "
-        "interview; leave it blank for references and network contacts. Leave the address "
+        "interview (someone on two panels: both IDs, as HLB-1; HLB-2); leave it blank for "
+        "references and network contacts. Leave the address "
         "blank to use the company's address from the interview. Personal Note is what you "
         "talked about with this person, so that each letter is their own: a topic that "
         "finishes 'our conversation about ...' (for example: your plans for the spring book "
@@ -49,8 +53,9 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (
         TEXT,
         "Log - one row per thing you did: an application sent, a letter mailed, an email, a "
-        "call (with what you heard under Outcome), a reference told. The tool reads the Log "
-        "to know what is already done, so keep it up to date.",
+        "call (with what you heard under Outcome; Call Received when they called you), a "
+        "reference told. The tool reads the Log to know what is already done, so keep it up "
+        "to date.",
     ),
     (
         TEXT,
