@@ -61,8 +61,11 @@ class Column:
     #: text columns that must keep leading zeros (ZIP codes, phone numbers)
     keep_text: bool = False
     note: str = ""
-    #: the header may be missing: no rule reads the column (README lists these)
+    #: the header may be missing: no rule needs the column (README lists these)
     optional: bool = False
+    #: a missing optional column is said in a warning (not for a column the contract gained
+    #: later, which every older workbook lacks without anything being wrong)
+    warn_missing: bool = True
 
 
 PROFILE_SHEET = "Profile"
@@ -101,6 +104,14 @@ INTERVIEW_COLUMNS = (
     Column("Forgot To Mention", width=40, optional=True),
     Column("Enclosures", width=28, note="separate several with ;"),
     Column("Notes", width=30, optional=True),
+    Column(
+        "Application",
+        width=14,
+        optional=True,
+        warn_missing=False,
+        note="rows with the same text are rounds of one application; blank: same Company "
+        "and Position",
+    ),
 )
 
 CONTACT_COLUMNS = (

@@ -62,6 +62,8 @@ class Interview:
     forgot_to_mention: str = ""
     enclosures: tuple[str, ...] = ()
     notes: str = ""
+    #: what makes rows rounds of one application when typed (else company and position)
+    application: str = ""
 
     @property
     def terminal(self) -> bool:

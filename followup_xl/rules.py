@@ -896,8 +896,10 @@ def person_key(c: Contact, iv: Interview) -> tuple[str, ...]:
 
 
 def application_key(iv: Interview) -> tuple[str, str]:
-    """Return what makes interviews rounds of one application: the company and position,
-    ignoring case and spacing."""
+    """Return what makes interviews rounds of one application: the Application column when
+    the user filled it in, else the company and position, ignoring case and spacing."""
+    if iv.application.strip():
+        return ("application", " ".join(iv.application.casefold().split()))
     return (" ".join(iv.company.casefold().split()), " ".join(iv.position.casefold().split()))
 
 

@@ -89,7 +89,8 @@ def nothing_written(folder: Path, path: Path, before: str) -> None:
 def test_cells_right_of_the_headers_are_never_under_the_tool_columns(tmp_path: Path):
     """A memo, a formula and a number right of the last header survive every run."""
     path = example(tmp_path)
-    typed = {"S2": "my memo", "S3": "=1+2", "T4": 42, "S40": "far below"}
+    # the last header of Interviews is S (Application), of Contacts R
+    typed = {"T2": "my memo", "T3": "=1+2", "U4": 42, "T40": "far below"}
     type_cells(path, "Interviews", typed)
     type_cells(path, "Contacts", {"T2": "call after 5"})
     for day in (TODAY, "2026-11-27"):
@@ -99,23 +100,23 @@ def test_cells_right_of_the_headers_are_never_under_the_tool_columns(tmp_path: P
             assert cell(path, "Interviews", ref) == value, (day, ref)
         assert cell(path, "Contacts", "T2") == "call after 5"
         values = read_values(path.read_bytes())
-        assert values["Interviews"][(4, 20)] == 42  # a number, not turned into a date
-        # the three columns start right after the last column holding anything (T)
-        assert headers(path, "Interviews")[20:23] == ["Next Action", "Next Due", "Follow-up Status"]
+        assert values["Interviews"][(4, 21)] == 42  # a number, not turned into a date
+        # the three columns start right after the last column holding anything (U, T)
+        assert headers(path, "Interviews")[21:24] == ["Next Action", "Next Due", "Follow-up Status"]
         assert headers(path, "Contacts")[20:23] == ["Next Action", "Next Due", "Follow-up Status"]
-        assert cell(path, "Interviews", "U2")  # a mark was written, in its own column
+        assert cell(path, "Interviews", "V2")  # a mark was written, in its own column
 
 
 def test_a_cell_typed_right_of_the_tool_columns_later_is_kept(tmp_path: Path):
     """After the first run the tool's columns stay where they are; a note beside them stays."""
     path = example(tmp_path)
     assert cli("run", str(path), "--today", TODAY).exit_code == 0
-    assert headers(path, "Interviews")[18:21] == ["Next Action", "Next Due", "Follow-up Status"]
-    type_cells(path, "Interviews", {"V2": "beside the marks"})
+    assert headers(path, "Interviews")[19:22] == ["Next Action", "Next Due", "Follow-up Status"]
+    type_cells(path, "Interviews", {"W2": "beside the marks"})
     result = cli("run", str(path), "--today", "2026-11-27")
     assert result.exit_code == 0, result.output
-    assert headers(path, "Interviews")[18:21] == ["Next Action", "Next Due", "Follow-up Status"]
-    assert cell(path, "Interviews", "V2") == "beside the marks"
+    assert headers(path, "Interviews")[19:22] == ["Next Action", "Next Due", "Follow-up Status"]
+    assert cell(path, "Interviews", "W2") == "beside the marks"
     assert headers(path, "Interviews").count("Next Action") == 1
 
 
@@ -126,12 +127,12 @@ def test_a_cell_typed_right_of_the_tool_columns_later_is_kept(tmp_path: Path):
 def test_a_users_own_mark_column_is_refused_then_handed_over(tmp_path: Path, header: str):
     """A column the user headed like a tool column is theirs: refused, located, nothing written."""
     path = example(tmp_path)
-    type_cells(path, "Interviews", {"S1": header, "S2": "ask Dana about it"})
+    type_cells(path, "Interviews", {"T1": header, "T2": "ask Dana about it"})
     before = digest(path)
     result = cli("run", str(path), "--today", TODAY)
     assert result.exit_code == 1
     assert result.output.startswith(
-        f'Error: tracker.xlsx: Interviews!S1: the column "{header.strip()}" was not made by '
+        f'Error: tracker.xlsx: Interviews!T1: the column "{header.strip()}" was not made by '
         "followup-xl, which writes its own "
     )
     assert "rename the header" in result.output and "--take-over" in result.output
@@ -140,13 +141,13 @@ def test_a_users_own_mark_column_is_refused_then_handed_over(tmp_path: Path, hea
     # check says the same, and does not call the workbook ready
     checked = cli("check", str(path))
     assert checked.exit_code == 1
-    assert "Interviews!S1: the column" in checked.output and "ready to run" not in checked.output
+    assert "Interviews!T1: the column" in checked.output and "ready to run" not in checked.output
     # handed over: the tool takes the column and recognises it as its own from then on
     taken = cli("run", str(path), "--today", TODAY, "--take-over")
     assert taken.exit_code == 0, taken.output
     canonical = next(h for h in MARK_COLUMNS if h.casefold() == header.strip().casefold())
-    assert cell(path, "Interviews", "S1") == canonical
-    assert cell(path, "Interviews", "S2") != "ask Dana about it"
+    assert cell(path, "Interviews", "T1") == canonical
+    assert cell(path, "Interviews", "T2") != "ask Dana about it"
     again = cli("run", str(path), "--today", "2026-11-27")
     assert again.exit_code == 0, again.output
 

@@ -963,3 +963,18 @@ def test_a_melbourne_users_weekly_call_over_christmas_waits_for_the_holidays() -
     call = one(due_actions(vic, D(2026, 12, 23)), "R13", cid="C1")
     assert call.due == D(2026, 12, 29)
     assert "Christmas Day" in call.why and "Boxing Day" in call.why
+
+
+def test_the_application_column_says_which_rows_are_rounds_of_one_application() -> None:
+    """Round 2 booked under the recruiter's name: the same Application text makes the rows
+    one application, so the offer on round 2 ends round 1's calls too."""
+    r1 = iv("ACME-1", D(2026, 11, 16), application="Acme analyst")
+    r2 = iv("ACME-2", D(2026, 11, 23), company="Talent Partners", position="Analyst II",
+            status="Offer", application="ACME analyst ")  # fmt: skip
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 19), "Phone Call", "C1", "ACME-1")]  # fmt: skip
+    acts = due_actions(book([r1, r2], [person("C1", "ACME-1")], entries), D(2026, 11, 30))
+    assert not [a for a in acts if a.kind is Kind.PHONE_CALL]
+    apart = iv("ACME-2", D(2026, 11, 23), company="Talent Partners", status="Offer")
+    acts = due_actions(book([r1, apart], [person("C1", "ACME-1")], entries), D(2026, 11, 30))
+    assert one(acts, "R13", cid="C1").kind is Kind.PHONE_CALL

@@ -71,7 +71,7 @@ def test_reads_a_clean_contract_workbook(tmp_path: Path) -> None:
     (entry,) = book.log
     assert entry.action == "Thank-You Letter Mailed"
     assert entry.date == date(2026, 11, 24)
-    assert book.layouts["Interviews"].last_column == 18
+    assert book.layouts["Interviews"].last_column == 19
 
 
 def test_headers_in_any_case_and_spacing_extra_columns_and_sheets(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_headers_in_any_case_and_spacing_extra_columns_and_sheets(tmp_path: Path
     assert book.interviews[0].company == "Acme"
     layout = book.layouts["Interviews"]
     assert layout.name == "interviews"
-    assert layout.last_column == 19  # the user's extra column counts: marks go right of it
+    assert layout.last_column == 20  # the user's extra column counts: marks go right of it
 
 
 def test_blank_rows_in_the_middle_are_skipped(tmp_path: Path) -> None:
@@ -499,6 +499,13 @@ def test_a_formula_without_a_saved_result_is_named_not_called_empty(tmp_path: Pa
         "\n".join(msgs)
     ), msgs
     assert not [m for m in msgs if "is empty" in m]
+    # in a column no rule needs (Notes) it is a warning, and the cell reads as empty
+    ws.cell(row=2, column=col, value="Acme")
+    ws.cell(row=2, column=[c.value for c in ws[1]].index("Notes") + 1, value='=UPPER("x")')
+    wb.save(path)
+    read = read_workbook(path)
+    assert read.book.interviews[0].notes == ""
+    assert [str(w) for w in read.warnings if "Notes holds a formula" in str(w)], read.warnings
 
 
 def test_the_totals_row_of_a_log_table_is_not_a_log_row(tmp_path: Path) -> None:

@@ -211,7 +211,7 @@ class _Reader:
                 "1:1",
             )
         for col in columns:
-            if col.optional and col.name not in positions:
+            if col.optional and col.warn_missing and col.name not in positions:
                 self.problem(
                     f'has no column "{col.name}"; it is treated as empty — add it to use it',
                     sheet,
@@ -246,6 +246,10 @@ class _Reader:
                 if col.kind == C.LIST and (col.choices, text) in self.picked:
                     return self.picked[col.choices, text]
         try:
+            if isinstance(value, NoResult) and not col.required:  # read as empty, said once
+                self.problem(f"{col.name} {value.why}; it is read as empty meanwhile", sheet,
+                             f"{col_letter(pos + 1)}{row}", blocking=False)  # fmt: skip
+                return None
             if isinstance(value, NoResult):
                 raise CellError(value.why)
             if is_blank(value):
@@ -444,6 +448,7 @@ class _Reader:
                     forgot_to_mention=v.get("Forgot To Mention") or "",
                     enclosures=enclosures,
                     notes=v.get("Notes") or "",
+                    application=v.get("Application") or "",
                 )
             )
         self.unique(C.INTERVIEWS_SHEET, [(iv.row, iv.interview_id) for iv in out], "Interview ID")
