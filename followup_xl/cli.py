@@ -339,6 +339,11 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
         _fail(ProofreadError(failure))
 
 
+def _and(items: list[str]) -> str:
+    """Join "a", "b", "c" as "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def next_steps(result: RunResult) -> list[str]:
     """Return what to do after a run, in order: print and mail, email, call, then `sent`."""
     steps = []
@@ -352,10 +357,8 @@ def next_steps(result: RunResult) -> list[str]:
         signed = [w for paper, w in (("letter", "the letters"), ("card", "the cards"),
                                      ("fax", "the fax pages")) if paper in papers]  # fmt: skip
         mailed = [w for w in signed if w != "the fax pages"]
-        what += f"; sign {' and '.join(signed)}" if signed else ""
-        what += (
-            f", and mail {'them' if mailed == signed else ' and '.join(mailed)}" if mailed else ""
-        )
+        what += f"; sign {_and(signed)}" if signed else ""
+        what += f", and mail {'them' if mailed == signed else _and(mailed)}" if mailed else ""
         steps.append(what)
     faxes = sorted(p.name for k, p in result.letters.items() if k[1] == "Thank-you fax")
     if faxes:
