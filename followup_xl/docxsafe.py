@@ -30,6 +30,12 @@ _REMOTE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+#: Parts under this size that hold a field are parsed for remote ones; a larger part (the
+#: print file's body) is parsed only when a field instruction names a remote kind.
+_LOOK_CLOSER = 1 << 20
+#: What a part holding a remote field has in its bytes (a cheap look before parsing it).
+_MAY_FETCH = re.compile(rb"(?i)instr[^>]*>[^<]*(?:INCLUDE|IMPORT|LINK|DDE|\bRD\b)|instr=\"[^\"]*"
+                        rb"(?:INCLUDE|IMPORT|LINK|DDE|\bRD\b)")  # fmt: skip
 
 
 @dataclass
@@ -90,9 +96,10 @@ def strip_external(data: bytes) -> Cleaned:
         removed.append("macros (" + ", ".join(sorted(gone)) + ")")
         infos = [i for i in infos if i.filename not in gone]
     for name, blob in members.items():
-        if name in gone or not name.endswith(".rels"):
+        blob = changed.get(name, blob)
+        if name in gone or not name.endswith(".rels") or b"External" not in blob:
             continue
-        root = etree.fromstring(changed.get(name, blob), _PARSER)
+        root = etree.fromstring(blob, _PARSER)
         dropped: set[str] = set()
         for rel in list(root):
             if rel.get("TargetMode") != "External":
@@ -112,7 +119,8 @@ def strip_external(data: bytes) -> Cleaned:
         if source in members:
             changed[source] = _drop_references(changed.get(source, members[source]), dropped)
     for name, blob in members.items():
-        if name.startswith("word/") and name.endswith(".xml") and b"instr" in blob:
+        may_fetch = len(blob) < _LOOK_CLOSER or _MAY_FETCH.search(blob)  # a big joined file
+        if name.startswith("word/") and name.endswith(".xml") and b"instr" in blob and may_fetch:
             cleaned, fields = _drop_remote_fields(changed.get(name, blob))
             if fields:
                 changed[name] = cleaned

@@ -384,7 +384,8 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
         items.append(item)
     written.update(batch.written)
     try:
-        result = build(box, items, day=today, previous=previous, skip_damaged=True)
+        result = build(box, items, day=today, previous={**previous, "written": written},
+                       skip_damaged=True)  # fmt: skip
     except WriteError:  # the folder cannot take the file: the run stops, nothing written
         raise
     except FollowupError as exc:  # the letters are fine: `followup-xl print` can retry
