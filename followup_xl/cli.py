@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -92,7 +92,7 @@ TAKE_OVER = click.option(
 )
 
 
-def _fail(exc: FollowupError) -> None:
+def _fail(exc: FollowupError) -> NoReturn:
     """Print a user's error on stderr and exit 1."""
     _echo(f"Error: {exc}", err=True)
     sys.exit(1)
@@ -441,13 +441,8 @@ def sent(
         try:
             workbook = workbook_path or batch_workbook(batch_path)
             taken = undo_sent(workbook, batch_path, force=force)
-        except WorkbookError as exc:
-            for p in exc.problems:
-                _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
-            _echo("nothing was written.", err=True)
-            sys.exit(1)
         except FollowupError as exc:
-            _fail(exc)
+            _fail_sent(exc)
         _echo(
             f"Took back {len(taken.rows)} Log row(s) of {workbook} (rows "
             f"{', '.join(map(str, taken.rows))}); previous version kept as "
@@ -459,13 +454,8 @@ def sent(
     try:
         workbook = workbook_path or batch_workbook(batch_path)
         result = record_sent(workbook, batch_path, day=day, today=today, only=only, force=force)
-    except WorkbookError as exc:
-        for p in exc.problems:
-            _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
-        _echo("nothing was written.", err=True)
-        sys.exit(1)
     except FollowupError as exc:
-        _fail(exc)
+        _fail_sent(exc)
     for entry in result.recorded:
         _echo(f"recorded: {entry.action} on {day.isoformat()}: {entry.file}")
     for entry in result.already:
@@ -484,6 +474,16 @@ def sent(
         )
     else:
         _echo(f"Nothing new to record; {workbook} was not changed.")
+
+
+def _fail_sent(exc: FollowupError) -> NoReturn:
+    """Print why `sent` wrote nothing (every problem of an unreadable workbook) and exit 1."""
+    if isinstance(exc, WorkbookError):
+        for p in exc.problems:
+            _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=True)
+        _echo("nothing was written.", err=True)
+        sys.exit(1)
+    _fail(exc)
 
 
 @main.command("print", context_settings=CONTEXT)

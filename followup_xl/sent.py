@@ -144,15 +144,7 @@ def is_manifest(data: bytes) -> bool:
 
 def record_printing(batch_dir: Path, plan: dict) -> None:
     """Write what `plan` says of the print file (order, files, PDF) into the manifest."""
-    from .outbox import write_file
-
-    path = Path(batch_dir) / MANIFEST
-    doc = _load(batch_dir)
-    doc["print"] = plan
-    got, _ = write_file(path, dump(doc), replace=is_manifest)
-    if got != path:
-        got.unlink()
-        raise WriteError(f"{path}: is not the manifest the tool wrote; nothing was written")
+    _save(batch_dir, {**_load(batch_dir), "print": plan})
 
 
 def _no_constant(name: str) -> None:

@@ -202,9 +202,8 @@ def sandbox_environment() -> Any:
     return BoundedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
-def _open_template(path: Traversable) -> Any:
-    from docxtpl import DocxTemplate
-
+def _template_bytes(path: Traversable) -> bytes:
+    """Return a template file's bytes; TemplateError when unreadable or not a Word .docx."""
     from ..docxsafe import not_docx
 
     try:
@@ -217,6 +216,13 @@ def _open_template(path: Traversable) -> Any:
             f"{path.name}: {why}: open it in Word or LibreOffice Writer and save it as a Word "
             "document (.docx)"
         )
+    return data
+
+
+def _open_template(path: Traversable) -> Any:
+    from docxtpl import DocxTemplate
+
+    data = _template_bytes(path)
     try:
         tpl = DocxTemplate(BytesIO(data))
         tpl.init_docx()
@@ -302,18 +308,9 @@ _CHECKED: set[tuple[tuple[str, str], ...]] = set()
 
 def cleaned_template(path: Traversable) -> Any:
     """Return a template's bytes with external links and remote fields removed (docxsafe)."""
-    from ..docxsafe import not_docx, strip_external
+    from ..docxsafe import strip_external
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TemplateError(f"{path.name}: cannot read the template: {exc.strerror}") from exc
-    why = not_docx(data)
-    if why is not None:
-        raise TemplateError(
-            f"{path.name}: {why}: open it in Word or LibreOffice Writer and save it as a Word "
-            "document (.docx)"
-        )
+    data = _template_bytes(path)
     try:
         return strip_external(data)
     except Exception as exc:  # a damaged package or part

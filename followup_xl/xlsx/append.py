@@ -88,14 +88,7 @@ def append_rows(
     The rows go after the last row that holds a value, and never above row `after + 1`
     (the header row, say).
     """
-    pkg = Package(data, name)
-    wb = WorkbookPart(pkg)
-    found = wb.sheet(sheet)
-    if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
-        raise WriteError(f"{name}: there is no worksheet {sheet!r} to add rows to")
-    locked = wb.protection_problem(found, "the new rows")
-    if locked is not None:
-        raise WriteError(locked)
+    pkg, wb, found = _worksheet(data, sheet, name, "the new rows")
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))
     cells = CellWriter(styles, wb.date1904)
@@ -144,6 +137,22 @@ def append_rows(
         changed_members=set(pkg.changed),
         part=pkg.find(found.part) or found.part,
     )
+
+
+def _worksheet(
+    data: bytes, sheet: str, name: str, what: str
+) -> tuple[Package, WorkbookPart, Sheet]:
+    """Open the package and find the worksheet the tool writes `what` into; WriteError when
+    there is none or it is protected."""
+    pkg = Package(data, name)
+    wb = WorkbookPart(pkg)
+    found = wb.sheet(sheet)
+    if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
+        raise WriteError(f"{name}: there is no worksheet {sheet!r} for {what}")
+    locked = wb.protection_problem(found, what)
+    if locked is not None:
+        raise WriteError(locked)
+    return pkg, wb, found
 
 
 def _append_tree(
@@ -383,14 +392,7 @@ def clear_rows(
 ) -> AppendResult:
     """Return the package with the given 1-based (row, column) cells of `sheet` removed, and
     each of those rows left without a cell removed too (`sent --undo`: the rows it added)."""
-    pkg = Package(data, name)
-    wb = WorkbookPart(pkg)
-    found = wb.sheet(sheet)
-    if found is None or found.rel_type != REL_WORKSHEET or pkg.find(found.part) is None:
-        raise WriteError(f"{name}: there is no worksheet {sheet!r} to take rows from")
-    locked = wb.protection_problem(found, "the rows it would take back")
-    if locked is not None:
-        raise WriteError(locked)
+    pkg, wb, found = _worksheet(data, sheet, name, "the rows it would take back")
     tree = pkg.tree(found.part)
     sheet_data = tree.getroot().find(q("sheetData"))
     if sheet_data is None:

@@ -23,7 +23,7 @@ from .cells import CellWriter
 from .columns import ColumnMarks
 from .duesheet import DueTable, due_sheet_xml
 from .package import NS_MAIN, NS_R, REL_WORKSHEET, STRICT_MAIN, STRICT_R, Package
-from .sheetread import SharedStrings
+from .sheetread import SharedStrings, cell_text
 from .styles import Styles
 from .workbook import TAKE_OVER_OPTION, WorkbookPart
 
@@ -62,25 +62,11 @@ def _has_due_header(pkg: Package, part: str, sst: SharedStrings) -> bool:
         return False
     try:
         for _, row in etree.iterparse(io.BytesIO(pkg.members[member]), tag="{*}row"):
-            texts = [_text(c, sst).strip().casefold() for c in row.iterchildren("{*}c")]
+            texts = [cell_text(c, sst).strip().casefold() for c in row.iterchildren("{*}c")]
             return texts[: len(DUE_COLUMNS)] == [c.casefold() for c in DUE_COLUMNS]
     except etree.XMLSyntaxError:
         return False
     return False
-
-
-def _text(c: etree._Element, sst: SharedStrings) -> str:
-    """Return a cell's text in either namespace (the Due sheet of a Strict file is Strict)."""
-    kind = c.get("t")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in c.iter("{*}t"))
-    value = c.findtext("{*}v") or ""
-    if kind == "s":
-        try:
-            return sst[int(value)]
-        except (ValueError, IndexError):
-            return ""
-    return value
 
 
 #: The names of Styles.xf's arguments, in the order of its cache keys.

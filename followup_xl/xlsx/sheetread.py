@@ -29,10 +29,11 @@ class SharedStrings:
 
 
 def cell_text(c: etree._Element, sst: SharedStrings) -> str:
+    """Return a cell's text, in the transitional or the Strict namespace."""
     t = c.get("t")
     if t == "inlineStr":
-        return "".join(x.text or "" for x in c.iter(q("t")))
-    v = c.findtext(q("v")) or ""
+        return "".join(x.text or "" for x in c.iter("{*}t"))
+    v = c.findtext("{*}v") or ""
     if t == "s":
         try:
             return sst[int(v)]
