@@ -123,11 +123,6 @@ def run_lines(result: RunResult) -> list[str]:
                 f"previous version kept as {marked.backup.name}"
                 + (" (as it was before followup-xl first changed it)" if marked.original else "")
             )
-        if marked.verify_note:
-            lines.append(
-                f"  note: {marked.verify_note}; the previous version is kept apart as "
-                f"{marked.backup.name if marked.backup else 'it was'} and is never rotated away"
-            )
     if result.pdf is not None:
         lines.append(f"PDF: {result.pdf}")
         if result.pdf_note:

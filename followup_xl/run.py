@@ -258,12 +258,10 @@ def run_batch(
                            cadence=thank_you_cadence(book, actions, options.today))  # fmt: skip
         columns = column_marks(book, actions)
         # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
-        # up here, before any file is written. With letters to render, the Due sheet written
-        # later lists them, so that patch is verified when written (a failure then still
-        # leaves everything as it was), and this one is not verified twice over.
+        # up here, before any file is written; the patch written last is verified then
         rendering = options.letters and any(a.makes_letter for a in actions)
         plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
-                   take_over=options.take_over, verify=not rendering)  # fmt: skip
+                   take_over=options.take_over)  # fmt: skip
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
         with contextlib.ExitStack() as stack:

@@ -226,7 +226,8 @@ def write_backup(
     """Save the old bytes as a dated backup beside the workbook (prune_backups rotates them).
 
     kind "original" (the workbook before the tool first wrote to it) and "kept" (a version
-    whose write could not be fully verified) are kept apart: the rotation never deletes them.
+    an earlier release kept apart when it could not verify every cell) are kept apart: the
+    rotation never deletes them.
     """
     path = Path(path)
     check_backup_dir(path)
@@ -492,16 +493,16 @@ def commit(
     old: bytes,
     new: bytes,
     expected: Fingerprint,
-    verify: Callable[[Path], str | None],
+    verify: Callable[[Path], None],
     backups: int = 3,
     now: datetime | None = None,
     original: bool = False,
-) -> tuple[Path, str | None]:
-    """Replace `path` (whose bytes were `old`) by `new` safely; return the backup and a note.
+) -> Path:
+    """Replace `path` (whose bytes were `old`) by `new` safely; return the backup.
 
-    `verify` returns None, or a note saying what it could not check: the backup is then kept
-    apart from the rotating ones. `original` marks the old bytes as the workbook from before
-    the tool's first write, kept apart too.
+    `verify` raises WriteError when the temporary file is not right. `original` marks the old
+    bytes as the workbook from before the tool's first write, kept apart from the rotating
+    backups.
     """
     path = Path(path)
     name = path.name
@@ -514,9 +515,9 @@ def commit(
         raise WriteError(f"{name}: cannot write a temporary file beside it ({exc})") from exc
     try:
         step("verify")
-        note = verify(tmp)
+        verify(tmp)
         step("backup")
-        kind = "original" if original else ("kept" if note else "")
+        kind = "original" if original else ""
         reused = same_backup(path, old, kind)
         try:
             backup = reused or write_backup(path, old, st, now=now, kind=kind)
@@ -559,4 +560,4 @@ def commit(
     with contextlib.suppress(OSError):
         _fsync_dir(path.parent)
     prune_backups(path, keep=backups)
-    return backup, note
+    return backup

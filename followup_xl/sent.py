@@ -370,7 +370,7 @@ def record_sent(
         def verify(tmp: Path) -> None:
             verify_append(old, tmp.read_bytes(), appended, workbook.name)
 
-        result.backup, _ = safewrite.commit(
+        result.backup = safewrite.commit(
             real, old=old, new=appended.data, expected=expected, verify=verify, now=now
         )
         result.rows = appended.rows
@@ -458,7 +458,7 @@ def undo_sent(workbook: Path, batch_dir: Path, *, force: bool = False) -> SentRe
             _verify_cleared(old, tmp.read_bytes(), cleared, workbook.name)
 
         result = SentResult(rows=cleared.rows)
-        result.backup, _ = safewrite.commit(
+        result.backup = safewrite.commit(
             real, old=old, new=cleared.data, expected=expected, verify=verify
         )
     _save(batch_dir, {**doc, "recorded": []})
@@ -467,18 +467,11 @@ def undo_sent(workbook: Path, batch_dir: Path, *, force: bool = False) -> SentRe
 
 def _verify_cleared(old: bytes, new: bytes, cleared: AppendResult, name: str) -> None:
     """Check the file `undo_sent` wrote: the cleared cells are empty, all else as it was."""
-    from .marks import check_package, read_values
+    from .writecheck import SheetWrite, check_write
 
-    check_package(new, old=old, changed=cleared.changed_members, name=name)
-    before, after = read_values(old), read_values(new)
-    if before is None or after is None:
-        raise WriteError(f"{name}: the new file cannot be read back")
-    sheet = cleared.sheet
-    kept = {k: v for k, v in before.get(sheet, {}).items() if k not in cleared.owned_cells}
-    if after.get(sheet, {}) != kept or {n: v for n, v in after.items() if n != sheet} != {
-        n: v for n, v in before.items() if n != sheet
-    }:
-        raise WriteError(f"{name}: the new file differs outside the rows taken back")
+    owned = cleared.owned_cells
+    sheet = SheetWrite(cleared.part, cleared.sheet, owned=owned, emptied=owned)
+    check_write(new, old=old, changed=cleared.changed_members, sheets=[sheet], name=name)
 
 
 def _refuse_unknown_ids(
@@ -507,46 +500,10 @@ def _refuse_unknown_ids(
 
 
 def verify_append(old: bytes, new: bytes, appended: AppendResult, name: str) -> None:
-    """Check the file an append wrote; raise WriteError unless every old value reads the same
-    and every new cell reads back.
+    """Check the file an append wrote (writecheck): only the new rows' cells differ from the old
+    file, and each of them holds its value."""
+    from .writecheck import SheetWrite, check_write
 
-    Every member the append did not write must be the old one byte for byte, and what it did
-    write must parse. When only the sheet and parts that hold no values changed, the sheet is
-    compared row by row (read.rowdiff: a Log of 200,000 rows is not read twice over);
-    otherwise every sheet of both files is read and compared.
-    """
-    from .marks import INDEX_PARTS, check_package
-    from .read.rowdiff import compare
-
-    check_package(new, old=old, changed=appended.changed_members, name=name)
-    holds_no_values = all(
-        m.casefold() in INDEX_PARTS or m.endswith(".rels") or m.casefold().startswith("xl/tables/")
-        for m in appended.changed_members - {appended.part}
-    )
-    if holds_no_values:
-        written: dict[tuple[int, int], object] = {}
-        compared = compare(old, new, appended.part, appended.owned_cells, row=0,
-                           written=written)  # fmt: skip
-        if compared is not None and compared[0]:
-            raise WriteError(f"{name}: the new file differs outside the new rows")
-        if compared is not None and appended.owned_cells <= written.keys():
-            return
-    _verify_by_values(old, new, appended, name)
-
-
-def _verify_by_values(old: bytes, new: bytes, appended: AppendResult, name: str) -> None:
-    """verify_append's check by every value of every sheet of both files."""
-    from .marks import read_values
-
-    before, after = read_values(old), read_values(new)
-    if after is None or before is None:
-        raise WriteError(f"{name}: the new file cannot be read back")
-    sheet = appended.sheet
     owned = appended.owned_cells
-    kept = {k: v for k, v in after.get(sheet, {}).items() if k not in owned}
-    if kept != before.get(sheet) or {n: v for n, v in after.items() if n != sheet} != {
-        n: v for n, v in before.items() if n != sheet
-    }:
-        raise WriteError(f"{name}: the new file differs outside the new rows")
-    if not owned <= set(after.get(sheet, {})):
-        raise WriteError(f"{name}: the new Log rows did not read back")
+    sheet = SheetWrite(appended.part, appended.sheet, owned=owned, filled=owned)
+    check_write(new, old=old, changed=appended.changed_members, sheets=[sheet], name=name)

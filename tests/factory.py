@@ -83,3 +83,28 @@ def make_book(path: Path, **kwargs: Any) -> Path:
     """Write a contract workbook from dict rows (see contract_sheets) and return its path."""
     date1904 = kwargs.pop("date1904", False)
     return write_sheets(path, contract_sheets(**kwargs), date1904=date1904)
+
+
+def read_values(data: bytes) -> dict[str, dict[tuple[int, int], Any]] | None:
+    """Return every worksheet's values by 1-based (row, column), read by python-calamine itself
+    (a reader independent of the tool's code), or None when it cannot open the bytes."""
+    import io
+
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        out = {}
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            out[meta.name] = {
+                (r + 1, c + 1): v
+                for r, row in enumerate(rows)
+                for c, v in enumerate(row)
+                if v != ""
+            }
+    except Exception:  # calamine raises its own error types for a damaged package
+        return None
+    return out

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from test_xlsxpatch import DUE, assert_preserved, contract_marks, rich_workbook
 
+from factory import read_values
 from followup_xl import marks as marks_mod
 from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS
 from followup_xl.errors import WriteError
@@ -19,7 +20,6 @@ from followup_xl.marks import (
     fingerprint,
     mark_workbook,
     preflight,
-    read_values,
 )
 from followup_xl.office import convert
 from followup_xl.safewrite import list_backups
@@ -94,7 +94,16 @@ def test_a_file_changed_since_it_was_read_is_not_written(tracker: Path):
     assert not (tracker.parent / "tracker.backups").exists()
 
 
-def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ("xl/worksheets/sheet3.xml", "the write changed xl/worksheets/sheet3.xml, which it never"),
+        ("xl/worksheets/sheet1.xml", r"Interviews would change outside the tool's cells \(\['D"),
+    ],
+    ids=["a sheet it never writes", "a user cell of a marked sheet"],
+)
+def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch, part: str,
+                                              message: str):  # fmt: skip
     """A writer bug that altered a user cell is caught before the file is replaced."""
     real_patch = marks_mod.patch
 
@@ -107,10 +116,10 @@ def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
 
         members = xml_members(result.data)
         serial = b"<v>%d</v>" % date_serial(date(2026, 11, 2), False)
-        log = members["xl/worksheets/sheet3.xml"]
-        assert serial in log
-        members["xl/worksheets/sheet3.xml"] = log.replace(serial, b"<v>1</v>")
-        result.changed_members.add("xl/worksheets/sheet3.xml")  # past the byte-for-byte check
+        xml = members[part]
+        assert serial in xml
+        members[part] = xml.replace(serial, b"<v>1</v>")
+        result.changed_members.add(part)  # past the byte-for-byte check
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zf:
             for name, body in members.items():
@@ -120,7 +129,7 @@ def test_a_failed_verification_writes_nothing(tracker: Path, monkeypatch):
 
     monkeypatch.setattr(marks_mod, "patch", bad_patch)
     old = tracker.read_bytes()
-    with pytest.raises(WriteError, match=r"tracker.xlsx: Log would change outside the tool"):
+    with pytest.raises(WriteError, match=f"tracker.xlsx: {message}"):
         mark(tracker)
     assert tracker.read_bytes() == old
     assert sorted(p.name for p in tracker.parent.iterdir()) == ["tracker.xlsx"]

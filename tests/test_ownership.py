@@ -24,9 +24,9 @@ from click.testing import CliRunner
 from conftest import CORPUS, in_ci
 from test_xlsxpatch import UNMARKABLE, rich_workbook
 
+from factory import read_values
 from followup_xl.cli import main
 from followup_xl.contract import MARK_COLUMNS
-from followup_xl.marks import read_values
 from followup_xl.office import convert
 from followup_xl.xlsx.package import xml_members
 

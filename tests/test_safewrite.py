@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from test_xlsxpatch import DUE, contract_marks, rich_workbook
 
+from factory import read_values
 from followup_xl import safewrite
 from followup_xl.errors import WriteError
-from followup_xl.marks import fingerprint, mark_workbook, preflight, read_values
+from followup_xl.marks import fingerprint, mark_workbook, preflight
 from followup_xl.safewrite import STEPS, TEMP_SUFFIX, list_backups
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,8 +25,8 @@ from test_xlsxpatch import (
     rich_workbook,
 )
 
+from factory import read_values
 from followup_xl.errors import WriteError
-from followup_xl.marks import read_values
 from followup_xl.xlsx import splice
 from followup_xl.xlsx.columns import ColumnMarks
 from followup_xl.xlsx.package import xml_members

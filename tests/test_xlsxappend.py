@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from factory import read_values
 from followup_xl.errors import WriteError
-from followup_xl.marks import read_values
 from followup_xl.template import write_workbook
 from followup_xl.xlsx.append import append_rows
 from followup_xl.xlsx.package import xml_members

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from .. import contract as C
-from ..ooxml import ESCAPED_CHAR, unify_line_breaks
-from .stream import BadSerial
+from ..ooxml import unify_line_breaks
+from .precheck import BadSerial
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SLASH_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:\s+(\d{1,2}):(\d{2}))?$")
@@ -33,6 +33,8 @@ _MONTH_FORMATS = (
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T,]+(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Excel's escape of half a character (a UTF-16 surrogate), which calamine leaves as typed.
+_ESCAPED_HALF = re.compile(r"_x(D[89A-Fa-f][0-9A-Fa-f]{2})_", re.IGNORECASE)
 #: Longer text is not looked at as a typed date (the longest real one has ~30 characters).
 MAX_DATE_TEXT = 64
 
@@ -47,7 +49,11 @@ def is_blank(value: Any) -> bool:
 
 
 def clean_text(value: Any) -> str:
-    """Return a cell as trimmed text, undoing Excel's _xHHHH_ escapes and CR/LF pairs."""
+    """Return a cell as trimmed text, joining escaped emoji halves and CR/LF pairs.
+
+    calamine undoes Excel's _xHHHH_ escapes except those of half a character (a surrogate),
+    which it leaves as typed: two halves in a row make one character again here.
+    """
     if type(value) is str and "_x" not in value and "\r" not in value:
         return value.strip()  # the common case, kept fast for big workbooks
     if is_blank(value):
@@ -59,7 +65,7 @@ def clean_text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date() if value.time() == time(0) else value
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-    text = ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _ESCAPED_HALF.sub(lambda m: chr(int(m.group(1), 16)), text)
     if _SURROGATE.search(text):  # Excel escapes an emoji as two halves: join them again
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     text = unify_line_breaks(text)

@@ -35,9 +35,9 @@ from .cells import (
     parse_email,
     parse_int,
 )
-from .frames import DEFAULT_ENGINE, Engine, load_frames
-from .sniff import sniff
-from .stream import Grid, NoResult, read_sheets
+from .frames import Grid, read_frames
+from .precheck import NoResult, precheck
+from .sniff import MAX_CELL_CHARS, sniff
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
@@ -51,33 +51,28 @@ class ReadResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def read_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> ReadResult:
+def read_workbook(path: Path) -> ReadResult:
     """Read and check a workbook; raise WorkbookError listing every blocking problem."""
     path = Path(path)
     sniff(path)
-    if engine == "stream":
-        wanted = {C.norm_header(s) for s in C.SHEETS}
-        read = read_sheets(path, wanted, C.norm_header)
-        grids, names, date1904 = read.grids, read.sheet_names, read.date1904
-    else:
-        frames, date1904 = load_frames(path, engine)
-        grids = {n: Grid.from_frame(f) for n, f in frames.items()}
-        names = list(frames)
-        read = None
-    reader = _Reader(path.name, grids, names)
-    if read is not None:
-        reader.problems.extend(read.problems)
-    book = reader.build(str(path), date1904)
+    wanted = {C.norm_header(s) for s in C.SHEETS}
+    checked = precheck(path, wanted, C.norm_header)
+    if any(p.blocking for p in checked.problems):
+        raise WorkbookError(checked.problems)
+    grids = read_frames(path, checked)
+    reader = _Reader(path.name, grids, checked.sheet_names)
+    reader.problems.extend(checked.problems)
+    book = reader.build(str(path), checked.date1904)
     blocking = [p for p in reader.problems if p.blocking]
     if blocking:
         raise WorkbookError(reader.problems)
     return ReadResult(book=book, warnings=reader.problems)
 
 
-def check_workbook(path: Path, *, engine: Engine = DEFAULT_ENGINE) -> list[Problem]:
+def check_workbook(path: Path) -> list[Problem]:
     """Return every problem (blocking and warnings) in a workbook; never raise for its content."""
     try:
-        return read_workbook(path, engine=engine).warnings
+        return read_workbook(path).warnings
     except WorkbookError as exc:
         return exc.problems
 
@@ -227,7 +222,7 @@ class _Reader:
     ) -> Iterable[tuple[int, dict[str, Any]]]:
         """Yield (Excel row, {column: raw value}) for each non-blank data row."""
         for r, cells in frame.data_rows():
-            raw = {name: cells.get(i, "") for name, i in positions.items()}
+            raw = {name: cells[i] for name, i in positions.items()}
             if all(is_blank(v) for v in raw.values()):
                 continue
             yield r + 1, raw
@@ -236,6 +231,11 @@ class _Reader:
 
     def convert(self, sheet: str, row: int, pos: int, col: C.Column, value: Any) -> Any:
         """Convert one cell by its contract type, recording a problem when it cannot."""
+        if type(value) is str and len(value) > MAX_CELL_CHARS:  # only a program writes one
+            self.problem(f"holds {len(value):,} characters, more than Excel's limit of "
+                         f"{MAX_CELL_CHARS:,} for one cell — shorten it", sheet,
+                         f"{col_letter(pos + 1)}{row}")  # fmt: skip
+            return None
         if type(value) is str and value.isascii() and "_x" not in value and "\r" not in value:
             # the common case, kept fast for big workbooks: plain text, or a list value seen
             # before (what the general path below returns for them, without its checks)
@@ -319,18 +319,24 @@ class _Reader:
         out = []
         for r, cells in frame.data_rows():
             for i in where:
-                v = cells.get(i)
-                if v is not None and not is_blank(v):
+                v = cells[i]
+                if v != "" and not is_blank(v):
                     break
             else:
                 continue  # a blank row (rows() skips it too)
             row = r + 1
             typed: dict[str, Any] = {}
             for name, i, col, kind in plan:
-                v = cells.get(i, "")
+                v = cells[i]
                 # the common cases inline, as convert returns them: plain text, a list value
                 # met before, a date-time in a date column
-                if type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
+                if (
+                    type(v) is str
+                    and v.isascii()
+                    and "_x" not in v
+                    and "\r" not in v
+                    and len(v) <= MAX_CELL_CHARS
+                ):
                     text = v.strip()
                     if text:
                         if kind == C.TEXT:

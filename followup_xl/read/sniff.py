@@ -1,7 +1,7 @@
 """Check the file before reading it: a real .xlsx, not .xls, .ods, CSV, empty or encrypted.
 
-Also the package limits (member sizes, compression ratio, rows and columns read), each a
-located error that names the limit.
+Also the package limits (member sizes, compression ratio), each a located error that names
+the limit.
 """
 
 from __future__ import annotations
@@ -91,15 +91,10 @@ def _looks_like_text(head: bytes) -> bool:
 
 #: Excel's own limit on the characters in one cell.
 MAX_CELL_CHARS = 32_767
-#: Rows holding data on one contract sheet (a job search has hundreds; a career centre's Log
-#: of 10,000 interviews holds about 200,000).
-MAX_ROWS = 500_000
-#: Columns read on a contract sheet; cells further right are never headers or contract data.
-MAX_COLUMNS = 1_000
-#: Largest member of the package once decompressed.
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
+#: Largest member of the package once decompressed (a Log of a million rows is ~300 MiB).
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
 #: Largest total of all members once decompressed.
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_TOTAL_BYTES = 2048 * 1024 * 1024
 #: Largest compression ratio of a member bigger than RATIO_FLOOR (zip bombs reach ~1000).
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024

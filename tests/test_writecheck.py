@@ -1,7 +1,7 @@
-"""read.rowdiff: two versions of a marked sheet compared by value, reading only what changed.
+"""writecheck: two versions of a marked sheet compared, reading only the rows that changed.
 
 Every expectation is checked two ways: against the cells the test itself changed, and against
-the whole-sheet comparison (both versions read in full by read.stream).
+an oracle written here: both versions parsed whole by lxml, every cell in canonical XML.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import pytest
 from lxml import etree
 from test_xlsxpatch import DUE, contract_marks, rich_workbook
 
-from followup_xl.marks import read_values
-from followup_xl.read.rowdiff import changed_cells, row_values
+from factory import read_values
+from followup_xl.errors import WriteError
+from followup_xl.writecheck import SheetWrite, changed_cells, check_write, styles_grew
 from followup_xl.xlsx.patch import PatchResult, patch
 
 ROWS = 40
@@ -46,31 +47,80 @@ def edited(data: bytes, edit: Callable[[str], str], part: str = PART) -> bytes:
     return out.getvalue()
 
 
-def whole_sheet_diff(old: bytes, new: bytes, sheet: str, skip: set) -> list[tuple[int, int]]:
-    """The oracle: both versions read in full, every cell outside skip compared."""
-    a, b = read_values(old)[sheet], read_values(new)[sheet]  # type: ignore[index]
+def sheet_xml(data: bytes, part: str = PART) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(part)
+
+
+def whole_sheet_diff(old: bytes, new: bytes, skip: set) -> list[tuple[int, int]]:
+    """The oracle: both versions parsed whole, every cell outside skip compared as canonical XML
+    (its reference aside), and each row's attributes (the spans hint aside) as column 0."""
+
+    def cells(data: bytes) -> dict[tuple[int, int], bytes]:
+        root = etree.fromstring(sheet_xml(data))
+        out = {}
+        for r, row in enumerate(root.iter("{*}row"), start=1):
+            r = int(row.get("r", r))
+            attrs = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+            if attrs:
+                out[r, 0] = repr(sorted(attrs.items())).encode()
+            col = 0
+            for c in row.iterchildren("{*}c"):
+                ref = c.get("r")
+                col = _column(ref) if ref else col + 1
+                c.attrib.pop("r", None)
+                out[r, col] = etree.tostring(c, method="c14n", exclusive=True)
+        return out
+
+    a, b = cells(old), cells(new)
     return sorted(k for k in a.keys() | b.keys() if k not in skip and a.get(k) != b.get(k))
+
+
+def _column(ref: str) -> int:
+    col = 0
+    for ch in re.match(r"[A-Z]+", ref)[0]:  # type: ignore[index]
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def found(old: bytes, new: bytes, skip: set) -> list[tuple[int, int]]:
+    return changed_cells(sheet_xml(old), sheet_xml(new), skip)[0]
 
 
 def check(old: bytes, new: bytes, result: PatchResult, expected: list[tuple[int, int]]) -> None:
     skip = result.owned_cells["Interviews"]
-    assert whole_sheet_diff(old, new, "Interviews", skip) == expected  # the test's own claim
-    assert changed_cells(old, new, PART, skip) == expected
+    assert whole_sheet_diff(old, new, skip) == expected  # the test's own claim
+    assert found(old, new, skip) == expected
+    values_before, values_after = read_values(old)["Interviews"], read_values(new)["Interviews"]  # type: ignore[index]
+    by_value = {k for k in values_before.keys() | values_after.keys()
+                if k not in skip and values_before.get(k) != values_after.get(k)}  # fmt: skip
+    assert by_value <= set(expected)  # a change a spreadsheet shows is always found
 
 
 def test_the_tools_own_cells_are_the_only_difference(patched: tuple[bytes, PatchResult]) -> None:
     """Unchanged: nothing differs outside the tool's cells; inside them, only what it wrote."""
     old, result = patched
+    sheets = []
     for sheet, part in result.mark_parts.items():
         owned = result.owned_cells[sheet]
-        assert changed_cells(old, result.data, part, owned) == []
-        written = changed_cells(old, result.data, part, set())
-        assert written and set(written) <= owned
-        assert written == whole_sheet_diff(old, result.data, sheet, set())
-    header = row_values(result.data, PART, 1)
-    assert header is not None and [header[c] for c in (7, 8, 9)] == [
-        "Next Action", "Next Due", "Follow-up Status"
-    ]  # fmt: skip
+        assert found_in(old, result.data, part, owned) == []
+        written = found_in(old, result.data, part, set())
+        assert written and {(r, c) for r, c in written if c} <= owned
+        names = ("Next Action", "Next Due", "Follow-up Status")
+        reads = {(1, c): h for c, h in zip(result.mark_columns[sheet], names, strict=True)}
+        sheets.append(SheetWrite(part, sheet, owned=owned, reads=reads))
+    check_write(result.data, old=old, changed=result.changed_members, sheets=sheets,
+                own={result.due_part}, name="rich.xlsx")  # fmt: skip
+    first = result.mark_columns["Interviews"][0]
+    wrong = [SheetWrite(s.part, s.sheet, owned=s.owned, reads={(1, first): "Next Due"})
+             if s.sheet == "Interviews" else s for s in sheets]  # fmt: skip
+    with pytest.raises(WriteError, match="follow-up columns did not read back"):
+        check_write(result.data, old=old, changed=result.changed_members, sheets=wrong,
+                    own={result.due_part}, name="rich.xlsx")  # fmt: skip
+
+
+def found_in(old: bytes, new: bytes, part: str, skip: set) -> list[tuple[int, int]]:
+    return changed_cells(sheet_xml(old, part), sheet_xml(new, part), skip)[0]
 
 
 def _swap_rows(xml: str) -> str:
@@ -101,8 +151,9 @@ EDITS: dict[str, tuple[Callable[[str], str], list[tuple[int, int]]]] = {
                             "</sheetData>"), [(300, 1)]),
     "a row deleted": (
         lambda x: re.sub(r'<row r="8".*?</row>', "", x, count=1),
-        [(8, c) for c in range(1, 7)]),
-    "two rows swapped": (_swap_rows, [(9, c) for c in (1, 2, 4)] + [(10, c) for c in (1, 2, 4)]),
+        [(8, c) for c in range(0, 7)]),  # column 0: the row's own attributes
+    "two rows swapped": (  # F holds a formula naming its own row
+        _swap_rows, [(9, c) for c in (1, 2, 4, 6)] + [(10, c) for c in (1, 2, 4, 6)]),
 }  # fmt: skip
 
 
@@ -122,8 +173,9 @@ def test_random_changes_are_found_as_a_whole_read_finds_them(
     skip = result.owned_cells["Interviews"]
     rng = random.Random(14)
     xml = zipfile.ZipFile(io.BytesIO(result.data)).read(PART).decode()
+    own = {result.due_part, *result.mark_parts.values()}
     cells = [m for m in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', xml)]
-    found = 0
+    hits = 0
     for _ in range(200):
         m = rng.choice(cells)
         how = rng.randrange(3)
@@ -143,14 +195,17 @@ def test_random_changes_are_found_as_a_whole_read_finds_them(
         if new_xml == xml:
             continue
         new = edited(result.data, lambda _: new_xml)  # noqa: B023 - used at once
-        if read_values(new) is None:  # the edit broke the XML: lxml refuses it either way
-            with pytest.raises(etree.XMLSyntaxError):
-                changed_cells(old, new, PART, skip)
+        try:
+            etree.fromstring(new_xml.encode())
+        except etree.XMLSyntaxError:  # the edit broke the XML: the package check refuses it
+            with pytest.raises(WriteError, match="did not verify"):
+                check_write(new, old=old, changed=result.changed_members, sheets=[],
+                            own=own, name="rich.xlsx")  # fmt: skip
             continue
-        expected = whole_sheet_diff(old, new, "Interviews", skip)
-        assert changed_cells(old, new, PART, skip) == expected, m.group(0)
-        found += bool(expected)
-    assert found > 50
+        expected = whole_sheet_diff(old, new, skip)
+        assert found(old, new, skip) == expected, m.group(0)
+        hits += bool(expected)
+    assert hits > 50
 
 
 @pytest.mark.parametrize(
@@ -158,26 +213,41 @@ def test_random_changes_are_found_as_a_whole_read_finds_them(
     [
         ("rows without numbers", lambda x: re.sub(r'<row r="\d+"', "<row", x)),
         ("two rows with one number", lambda x: x.replace('<row r="12"', '<row r="11"', 1)),
-        ("a row whose cells name another", lambda x: x.replace('<row r="12"', '<row r="99"', 1)),
         ("a comment", lambda x: x.replace("<sheetData>", "<sheetData><!-- mine -->", 1)),
     ],
 )
-def test_xml_it_cannot_pair_is_left_to_the_whole_read(
+def test_xml_written_in_other_ways_is_compared_all_the_same(
     patched: tuple[bytes, PatchResult], label: str, edit: Callable[[str], str]
 ) -> None:
-    """Rows it cannot pair, or XML the scanner does not read: None, so both are read whole."""
+    """Rows without numbers, a duplicated number, a comment: what differs is still found, and
+    XML that only looks different (a comment) is no difference."""
     old, result = patched
-    assert changed_cells(old, edited(result.data, edit), PART, set()) is None, label
+    skip = result.owned_cells["Interviews"]
+    new = edited(result.data, edit)
+    expected = whole_sheet_diff(result.data, new, set())
+    if label == "two rows with one number":  # no spreadsheet writes it: any finding refuses it
+        assert found(result.data, new, set())
+    else:
+        assert found(result.data, new, set()) == expected, label
+    if label == "a comment":
+        assert expected == [] and found(old, new, skip) == []
 
 
-def test_styles_that_changed_rather_than_grew_are_left_to_the_whole_read(
+def test_styles_that_changed_rather_than_grew_are_refused(
     patched: tuple[bytes, PatchResult],
 ) -> None:
-    """A style that now means a date where it meant a number: the row bytes cannot be trusted."""
+    """A style that now means a date where it meant a number: the same cell XML would show
+    another value, so the write is refused."""
     old, result = patched
 
     def date_everywhere(xml: str) -> str:
         return re.sub(r'numFmtId="0"', 'numFmtId="14"', xml)
 
     new = edited(result.data, date_everywhere, "xl/styles.xml")
-    assert changed_cells(old, new, PART, set()) is None
+    styles = "xl/styles.xml"
+    assert styles_grew(sheet_xml(old, styles), sheet_xml(result.data, styles))
+    assert not styles_grew(sheet_xml(old, styles), sheet_xml(new, styles))
+    with pytest.raises(WriteError, match="changed a cell format"):
+        own = {result.due_part, *result.mark_parts.values()}
+        changed = result.changed_members | {styles}
+        check_write(new, old=old, changed=changed, sheets=[], own=own, name="rich.xlsx")
