@@ -28,8 +28,6 @@ def is_utf16(head: bytes) -> bool:
 #: Characters XML 1.0 cannot carry (tab, newline and carriage return it can).
 XML_ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL_CHARS}]")
-#: Excel's escape of a character in cell text: _x000D_ is a carriage return.
-ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 #: Points per line of text in a row (Excel's default row height for Calibri 11).
 ROW_HEIGHT = 15

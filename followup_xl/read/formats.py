@@ -1,11 +1,9 @@
-"""A worksheet's styles and strings: which number formats are dates, shared and rich text."""
+"""A workbook's styles: which number formats are dates, times or durations."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from ..ooxml import ESCAPED_CHAR
 from .parts import Package, local_name
 
 #: Excel's built-in number formats: dates and times (14-22, 45, 47) and durations (46).
@@ -79,67 +77,3 @@ class Styles:
             return None
         i = int(s)
         return self.kinds[i] if i < len(self.kinds) else None
-
-
-class SharedStrings:
-    """The shared strings, parsed on first use."""
-
-    def __init__(self, pkg: Package, rels: dict[str, tuple[str, str]]) -> None:
-        self.pkg = pkg
-        self.part = next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")), None)
-        self.items: list[str] | None = None
-
-    def get(self, index: str) -> str:
-        if self.items is None:
-            self.items = self._load()
-        try:
-            return self.items[int(index)]
-        except (ValueError, IndexError):
-            return ""
-
-    def _load(self) -> list[str]:
-        from lxml import etree
-
-        if self.part is None or self.pkg.member(self.part) is None:
-            return []
-        out: list[str] = []
-        with self.pkg.open(self.part) as fh:
-            for _, el in etree.iterparse(
-                fh, events=("end",), tag="{*}si", resolve_entities=False, no_network=True,
-                load_dtd=False,
-            ):  # fmt: skip
-                out.append(rich_text(el))
-                el.clear(keep_tail=False)
-        return out
-
-
-_SPACE_ATTR = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def _t(el: Any) -> str:
-    text = el.text or ""
-    return text if el.get(_SPACE_ATTR) == "preserve" else text.strip(" \t\r\n")
-
-
-def unescape(text: str) -> str:
-    """Undo Excel's _xHHHH_ escapes, joining the two halves of an escaped emoji."""
-    if "_x" not in text:
-        return text
-    text = ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-
-
-def rich_text(el: Any) -> str:
-    """Return the text of an <si> or <is>: its <t>, or its runs' <t>, phonetic runs left out."""
-    if len(el) == 1:  # the common case: one <t>
-        tag = el[0].tag
-        if type(tag) is str and (tag[-2:] == "}t" or tag == "t"):
-            return unescape(_t(el[0]))
-    parts = []
-    for child in el:
-        tag = local_name(child.tag)
-        if tag == "t":
-            parts.append(_t(child))
-        elif tag == "r":
-            parts.extend(_t(t) for t in child if local_name(t.tag) == "t")
-    return unescape("".join(parts))
