@@ -100,7 +100,7 @@ def test_workbooks_excel_writers_make_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """XlsxWriter's and the tool's own workbooks: the tree's very bytes, first run and rerun."""
-    from followup_xl.template import write_workbook
+    from followup_xl.newbook import write_workbook
 
     rich = rich_workbook(tmp_path / "rich.xlsx", rows=30).read_bytes()
     spliced, tree, n = both(rich, contract_marks(30), monkeypatch)

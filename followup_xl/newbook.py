@@ -303,12 +303,12 @@ def _add_validation(ws: Any, sheet: str, c: int, col: C.Column) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Regenerate the blank template: python -m followup_xl.template workbook_template.xlsx."""
+    """Regenerate the blank template: python -m followup_xl.newbook workbook_template.xlsx."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        sys.stderr.write("usage: python -m followup_xl.template OUT.xlsx (overwrites OUT)\n")
+        sys.stderr.write("usage: python -m followup_xl.newbook OUT.xlsx (overwrites OUT)\n")
         return 2
     out = Path(args[0])
     out.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from followup_xl import contract as C
 from followup_xl.errors import FollowupError
 from followup_xl.example import example_rows
-from followup_xl.template import LAST_ROW, write_workbook
+from followup_xl.newbook import LAST_ROW, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "workbook_template.xlsx"
@@ -202,7 +202,7 @@ def test_template_at_repo_root_is_what_init_writes(blank: Path) -> None:
     """workbook_template.xlsx holds exactly the parts a fresh `init` writes."""
     assert zip_parts(TEMPLATE) == zip_parts(blank), (
         "workbook_template.xlsx is stale: run "
-        "`python -m followup_xl.template workbook_template.xlsx`"
+        "`python -m followup_xl.newbook workbook_template.xlsx`"
     )
 
 
@@ -250,7 +250,7 @@ def test_init_leaves_no_temporary_file(blank: Path) -> None:
 
 def test_importing_the_module_does_not_load_the_writer() -> None:
     """The CLI's --help stays instant: xlsxwriter loads only when a workbook is written."""
-    code = "import sys, followup_xl.template; print('xlsxwriter' in sys.modules)"
+    code = "import sys, followup_xl.newbook; print('xlsxwriter' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
