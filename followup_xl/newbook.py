@@ -1,26 +1,39 @@
-"""Write a new, empty (or example) workbook in the contract: what `followup-xl init` makes.
+"""Write a new workbook in the contract: what `followup-xl init` and `demo` make.
 
-The workbook is built from contract.py alone, so it is exactly the workbook the reader
-expects. Output is deterministic: the same arguments give a byte-identical file (fixed
-creation date, fixed zip timestamps), which lets a test prove that workbook_template.xlsx
-at the repo root is what `init` writes.
+The workbook is built with openpyxl from contract.py alone, so it is exactly the workbook the
+reader expects. Only new files are built this way: the user's own workbook is never loaded and
+saved through openpyxl, whose round trip drops charts, sparklines and extension lists.
+
+Output is deterministic: the same arguments give a byte-identical file (the document's dates
+are the creation date, every zip member is dated 1980-01-01 as Excel dates them), which lets
+a test prove that workbook_template.xlsx at the repo root is what `init` writes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import secrets
+import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from . import contract as C
 from .errors import WriteError
 from .example import example_rows
 from .guide import CODE, GUIDE, HEADING, TEXT, TITLE
 from .ooxml import ROW_HEIGHT, wrapped_lines
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.dimensions import ColumnDimension
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Rows 2..LAST_ROW get the drop-down lists and whole-number checks.
 LAST_ROW = 1000
@@ -31,7 +44,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
 INTEGER_FORMAT = "0"
-HEADER_FILL = "#DCE6F1"
+HEADER_FILL = "FFDCE6F1"  # ARGB, as styles.xml stores it
+#: Every zip member's date, the earliest a zip can hold; Excel dates its members so too.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: Pixels of Calibri 11's widest digit, and of the padding Excel adds to a column's digits.
+_DIGIT_PX, _PADDING_PX = 7, 5
 
 #: Sheets whose first column (the ID) stays in view when scrolling right.
 _FREEZE_FIRST_COLUMN = frozenset({C.INTERVIEWS_SHEET, C.CONTACTS_SHEET})
@@ -93,6 +110,7 @@ def write_workbook(path: Path, *, example: bool = False, today: date | None = No
 
 
 def _refuse_existing(path: Path) -> None:
+    """Raise WriteError if `path` exists: init never replaces a workbook."""
     if path.exists():
         raise WriteError(
             f"{path} already exists: choose another name or delete it first "
@@ -101,56 +119,153 @@ def _refuse_existing(path: Path) -> None:
 
 
 def _build(rows: dict[str, list[dict[str, object]]], created: datetime) -> bytes:
-    """Return the whole workbook as .xlsx bytes (XlsxWriter in memory: fixed zip times)."""
-    import xlsxwriter
+    """Return the whole workbook as .xlsx bytes, built with openpyxl in memory."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.writer.excel import ExcelWriter
 
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_urls": False, "strings_to_numbers": False}
-    )
-    wb.set_properties(
-        {
-            "title": "Job-search follow-up workbook",
-            "subject": "Interviews, contacts and follow-ups",
-            "author": "followup-xl",
-            "comments": "Made by followup-xl init; see the sheet 'How to use'.",
-            "created": created,
-        }
-    )
-    fmt = _Formats(wb)
-    _write_guide(wb, fmt)
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])  # the empty "Sheet" every new workbook starts with
+    props = wb.properties
+    props.title = "Job-search follow-up workbook"
+    props.subject = "Interviews, contacts and follow-ups"
+    props.creator = props.lastModifiedBy = "followup-xl"
+    props.description = "Made by followup-xl init; see the sheet 'How to use'."
+    props.created = props.modified = created
+    styles = _Styles.make()
+    _write_guide(wb.create_sheet(C.GUIDE_SHEET), styles)
+    text_ranges = {}
     for sheet, columns in C.SHEETS.items():
-        _write_table(wb, fmt, sheet, columns, rows.get(sheet, []))
-    wb.close()
-    return buf.getvalue()
+        ws = wb.create_sheet(sheet)
+        text_ranges[sheet] = _write_table(ws, styles, sheet, columns, rows.get(sheet, []))
+    for ws in wb.worksheets:
+        # Excel's "Normal" margins, in inches (openpyxl's own are wider).
+        ws.page_margins = PageMargins(0.7, 0.7, 0.75, 0.75, header=0.3, footer=0.3)
+    wb.active = 0
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        # ExcelWriter, not wb.save: save stamps `modified` with the clock.
+        ExcelWriter(wb, archive).write_data()
+    # A worksheet's part name (xl/worksheets/sheetN.xml) is known once it is written.
+    tails = {wb[sheet].path[1:]: _ignored_errors(r) for sheet, r in text_ranges.items() if r}
+    return _pinned(raw.getvalue(), tails)
 
 
-class _Formats:
-    """The workbook's few cell formats, made once."""
+def _ignored_errors(ranges: list[str]) -> bytes:
+    """Return the element that hides Excel's "number stored as text" triangle on `ranges`."""
+    sqref = " ".join(ranges)
+    return (
+        f'<ignoredErrors><ignoredError sqref="{sqref}" numberStoredAsText="1"/></ignoredErrors>'
+    ).encode()
 
-    def __init__(self, wb: Any) -> None:
-        self.header = wb.add_format(
-            {
-                "bold": True,
-                "bg_color": HEADER_FILL,
-                "bottom": 1,
-                "text_wrap": True,
-                "valign": "top",
-            }
+
+def _pinned(data: bytes, tails: dict[str, bytes]) -> bytes:
+    """Return the .xlsx `data` with every member dated 1980-01-01, each tail added to its part.
+
+    openpyxl dates zip members with the clock and does not write a worksheet's ignoredErrors,
+    so both are done here. The tail goes last in the worksheet, where the schema places it
+    after the page setup (the sheets hold no drawing or table, which would follow it).
+    """
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename in tails:
+                body = body.replace(b"</worksheet>", tails[info.filename] + b"</worksheet>")
+            dst.writestr(zipfile.ZipInfo(info.filename, ZIP_DATE), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _stored_width(chars: float) -> float:
+    """Return the width Excel stores for a column `chars` digits wide (ECMA-376 18.3.1.13).
+
+    Excel adds 5 pixels of padding to the digits (7 pixels each in Calibri 11) and keeps
+    1/256ths of a character; typing 12 in Excel's Column Width box stores 12.7109375.
+    """
+    return math.trunc((chars * _DIGIT_PX + _PADDING_PX) / _DIGIT_PX * 256) / 256
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a cell or a whole column looks: the parts it sets, None keeping the default."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: Border | None = None
+    alignment: Alignment | None = None
+    number_format: str | None = None
+
+    def apply(self, target: Cell | MergedCell | ColumnDimension) -> None:
+        """Give `target` each part this look sets."""
+        if self.font is not None:
+            target.font = self.font
+        if self.fill is not None:
+            target.fill = self.fill
+        if self.border is not None:
+            target.border = self.border
+        if self.alignment is not None:
+            target.alignment = self.alignment
+        if self.number_format is not None:
+            target.number_format = self.number_format
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The workbook's few looks, made once per workbook."""
+
+    header: _Look
+    field: _Look
+    date: _Look
+    datetime: _Look
+    text: _Look
+    integer: _Look
+    title: _Look
+    heading: _Look
+    para: _Look
+    code: _Look
+
+    @classmethod
+    def make(cls) -> _Styles:
+        """Return the looks (openpyxl's style classes load here, not on import)."""
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles.colors import Color
+
+        def font(*, bold: bool = False, size: int = 11, name: str = "Calibri") -> Font:
+            # Every font names its face, size and colour (the theme's text), as Excel's do.
+            scheme: Literal["minor"] | None = "minor" if name == "Calibri" else None
+            return Font(
+                name=name, size=size, bold=bold, family=2, color=Color(theme=1), scheme=scheme
+            )
+
+        fill = PatternFill("solid", fgColor=HEADER_FILL)
+        wrap_top = Alignment(wrap_text=True, vertical="top")
+        return cls(
+            header=_Look(
+                font=font(bold=True),
+                fill=fill,
+                border=Border(bottom=Side(style="thin", color=Color(auto=True))),
+                alignment=wrap_top,
+            ),
+            field=_Look(font=font(bold=True), number_format=TEXT_FORMAT),
+            # Dates keep Excel's right alignment: a typed date that stays left is text, a hint.
+            date=_Look(number_format=DATE_FORMAT),
+            datetime=_Look(number_format=DATETIME_FORMAT),
+            text=_Look(number_format=TEXT_FORMAT),
+            integer=_Look(number_format=INTEGER_FORMAT),
+            title=_Look(font=font(bold=True, size=16)),
+            heading=_Look(font=font(bold=True, size=12), fill=fill),
+            para=_Look(alignment=wrap_top),
+            code=_Look(
+                font=font(name="Courier New"),
+                alignment=Alignment(horizontal="left", indent=2),
+            ),
         )
-        self.field = wb.add_format({"bold": True, "num_format": TEXT_FORMAT})
-        # Dates keep Excel's right alignment: a typed date that stays left is text, a hint.
-        self.date = wb.add_format({"num_format": DATE_FORMAT})
-        self.datetime = wb.add_format({"num_format": DATETIME_FORMAT})
-        self.text = wb.add_format({"num_format": TEXT_FORMAT})
-        self.integer = wb.add_format({"num_format": INTEGER_FORMAT})
-        self.title = wb.add_format({"bold": True, "font_size": 16})
-        self.heading = wb.add_format({"bold": True, "font_size": 12, "bg_color": HEADER_FILL})
-        self.para = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.code = wb.add_format({"font_name": "Courier New", "indent": 2})
 
-    def for_column(self, col: C.Column) -> Any:
-        """Return the number format a column's cells get, or None for General."""
+    def for_column(self, col: C.Column) -> _Look | None:
+        """Return the look a column's cells get, or None for General."""
         if col.kind == C.DATE:
             return self.date
         if col.kind == C.DATETIME:
@@ -162,144 +277,185 @@ class _Formats:
         return None
 
 
-def _write_guide(wb: Any, fmt: _Formats) -> None:
-    ws = wb.add_worksheet(C.GUIDE_SHEET)
-    ws.set_column(0, 0, 100)
-    ws.hide_gridlines(2)
-    ws.fit_to_pages(1, 0)
-    styles = {TITLE: fmt.title, HEADING: fmt.heading, TEXT: fmt.para, CODE: fmt.code}
-    row = 0
+def _write_guide(ws: Worksheet, styles: _Styles) -> None:
+    """Write the "How to use" sheet: one wide column of paragraphs, printed a page wide."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.column_dimensions["A"].width = _stored_width(100)
+    ws.sheet_view.showGridLines = False
+    ws.sheet_view.tabSelected = True  # the sheet in front when the workbook opens
+    # Printed one page wide, as many pages long as it takes.
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    looks = {TITLE: styles.title, HEADING: styles.heading, TEXT: styles.para, CODE: styles.code}
+    row = 1
     for kind, text in GUIDE:
         if kind == HEADING:
             row += 1  # a blank line before each heading
         if kind == TEXT:
             # Give each paragraph its lines rather than rely on the app to grow the row.
-            ws.set_row(row, ROW_HEIGHT * wrapped_lines(text, 95))
-        ws.write_string(row, 0, text, styles[kind])
+            ws.row_dimensions[row].height = ROW_HEIGHT * wrapped_lines(text, 95)
+        _write_text(ws, row, 1, text, looks[kind])
         row += 1
-    ws.activate()
 
 
 def _write_table(
-    wb: Any,
-    fmt: _Formats,
+    ws: Worksheet,
+    styles: _Styles,
     sheet: str,
     columns: tuple[C.Column, ...],
     rows: list[dict[str, object]],
-) -> None:
-    from xlsxwriter.utility import xl_col_to_name
+) -> list[str]:
+    """Write one contract sheet; return its text ranges (no "number stored as text" mark)."""
+    from openpyxl.utils import get_column_letter
 
-    ws = wb.add_worksheet(sheet)
-    ws.set_row(0, 30)
-    ws.freeze_panes(1, 1 if sheet in _FREEZE_FIRST_COLUMN else 0)
-    ws.set_landscape()
-    ws.repeat_rows(0)  # the header row on every printed page
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "B2" if sheet in _FREEZE_FIRST_COLUMN else "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "1:1"  # the header row on every printed page
     text_ranges = []
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, col.width, fmt.for_column(col))
-        ws.write_string(0, c, col.name, fmt.header)
-        _add_validation(ws, sheet, c, col)
+    for c, col in enumerate(columns, start=1):
+        letter = get_column_letter(c)
+        dim = ws.column_dimensions[letter]
+        dim.width = _stored_width(col.width)
+        look = styles.for_column(col)
+        if sheet == C.PROFILE_SHEET:
+            # Field names are labels, every value (ZIP, phones) is text.
+            look = styles.field if c == 1 else styles.text
+        if look is not None:
+            look.apply(dim)
+        _write_text(ws, 1, c, col.name, styles.header)
+        _add_validation(ws, sheet, letter, col)
         if col.keep_text or sheet == C.PROFILE_SHEET:
-            text_ranges.append(f"{xl_col_to_name(c)}2:{xl_col_to_name(c)}{LAST_ROW}")
-    if text_ranges:
-        # No green "number stored as text" triangles on ZIP codes and phone numbers.
-        ws.ignore_errors({"number_stored_as_text": " ".join(text_ranges)})
+            text_ranges.append(f"{letter}2:{letter}{LAST_ROW}")
     if sheet == C.PROFILE_SHEET:
-        # Field names are labels, every value (ZIP, phones) is text.
-        ws.set_column(0, 0, columns[0].width, fmt.field)
-        ws.set_column(1, 1, columns[1].width, fmt.text)
-        ws.data_validation(
-            1 + C.PROFILE_FIELDS.index("Country"),
-            1,
-            1 + C.PROFILE_FIELDS.index("Country"),
-            1,
-            {
-                "validate": "length",
-                "criteria": "==",
-                "value": 2,
-                "input_title": "Country",
-                "input_message": "Two-letter code: US, GB, DE ... (working days, holidays)",
-                "error_title": "Country",
-                "error_message": "Use a two-letter country code such as US, GB or DE.",
-            },
-        )
-    for r, record in enumerate(rows, start=1):
-        for c, col in enumerate(columns):
-            _write_cell(ws, fmt, r, c, col, record.get(col.name), sheet)
+        _add_country_check(ws)
+    for r, record in enumerate(rows, start=2):
+        for c, col in enumerate(columns, start=1):
+            _write_cell(ws, styles, r, c, col, record.get(col.name), sheet)
+    return text_ranges
+
+
+def _write_text(ws: Worksheet, r: int, c: int, text: str, look: _Look | None) -> None:
+    """Write `text` as a string, even one that starts with "=" (never a formula)."""
+    cell = ws.cell(r, c)
+    cell.value = text
+    cell.data_type = "s"
+    if look is not None:
+        look.apply(cell)
 
 
 def _write_cell(
-    ws: Any, fmt: _Formats, r: int, c: int, col: C.Column, value: object, sheet: str
+    ws: Worksheet, styles: _Styles, r: int, c: int, col: C.Column, value: object, sheet: str
 ) -> None:
+    """Write one value of a row with its column's format; leave an empty value blank."""
     if value is None or value == "":
         return
     if isinstance(value, datetime):
         has_time = value.time() != time()
-        ws.write_datetime(r, c, value, fmt.datetime if has_time else fmt.date)
+        cell = ws.cell(r, c, value)
+        (styles.datetime if has_time else styles.date).apply(cell)
     elif isinstance(value, date):
-        ws.write_datetime(r, c, datetime.combine(value, time()), fmt.date)
+        cell = ws.cell(r, c, datetime.combine(value, time()))
+        styles.date.apply(cell)
     elif isinstance(value, int) and not isinstance(value, bool):
-        ws.write_number(r, c, value, fmt.integer)
+        cell = ws.cell(r, c, value)
+        styles.integer.apply(cell)
     else:
         if sheet == C.PROFILE_SHEET:
-            style = fmt.field if c == 0 else fmt.text
+            look: _Look | None = styles.field if c == 1 else styles.text
         else:
-            style = fmt.text if col.keep_text else None
-        ws.write_string(r, c, str(value), style)
+            look = styles.text if col.keep_text else None
+        _write_text(ws, r, c, str(value), look)
 
 
-def _add_validation(ws: Any, sheet: str, c: int, col: C.Column) -> None:
+def _validation(
+    kind: Literal["list", "whole", "textLength"],
+    sqref: str,
+    formula: str,
+    *,
+    title: str,
+    error: str,
+    operator: Literal["equal", "greaterThanOrEqual"] | None = None,
+    warn_only: bool = False,
+    prompt: str | None = None,
+) -> DataValidation:
+    """Return a check on `sqref` that allows blanks and shows its messages, as Excel's do."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(
+        type=kind,
+        formula1=formula,
+        operator=operator,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        # Excel's limits: 32 characters of title, 255 of message.
+        errorTitle=title[:32],
+        error=error[:255],
+        errorStyle="warning" if warn_only else None,
+        promptTitle=title[:32] if prompt else None,
+        prompt=prompt,
+    )
+    dv.add(sqref)
+    return dv
+
+
+def _add_country_check(ws: Worksheet) -> None:
+    """Accept only a two-letter code in Profile's Country value."""
+    row = 2 + C.PROFILE_FIELDS.index("Country")
+    dv = _validation(
+        "textLength",
+        f"B{row}",
+        "2",
+        operator="equal",
+        title="Country",
+        error="Use a two-letter country code such as US, GB or DE.",
+        prompt="Two-letter code: US, GB, DE ... (working days, holidays)",
+    )
+    ws.add_data_validation(dv)
+
+
+def _add_validation(ws: Worksheet, sheet: str, letter: str, col: C.Column) -> None:
     """Add the drop-down list or whole-number check of one column, rows 2..LAST_ROW."""
-    from xlsxwriter.utility import xl_col_to_name
+    from openpyxl.utils import get_column_letter
 
-    first, last = 1, LAST_ROW - 1
+    sqref = f"{letter}2:{letter}{LAST_ROW}"
     if col.kind == C.LIST:
-        allowed = ", ".join(col.choices)
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "list",
-                "source": list(col.choices),
-                "error_title": col.name[:32],
-                "error_message": f"Pick a {col.name} from the drop-down list: {allowed}"[:255],
-            },
+        dv = _validation(
+            "list",
+            sqref,
+            '"{}"'.format(",".join(col.choices)),
+            title=col.name,
+            error=f"Pick a {col.name} from the drop-down list: {', '.join(col.choices)}",
         )
     elif col.kind == C.INTEGER:
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "integer",
-                "criteria": ">=",
-                "value": 0,
-                "error_title": col.name[:32],
-                "error_message": f"{col.name} is a whole number of days, e.g. 45 when told "
-                "'30 to 60 days'.",
-            },
+        dv = _validation(
+            "whole",
+            sqref,
+            "0",
+            operator="greaterThanOrEqual",
+            title=col.name,
+            error=f"{col.name} is a whole number of days, e.g. 45 when told '30 to 60 days'.",
         )
     elif (sheet, col.name) in _ID_LISTS:
         src_sheet, src_col = _ID_LISTS[(sheet, col.name)]
-        letter = xl_col_to_name([other.name for other in C.SHEETS[src_sheet]].index(src_col))
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "list",
-                "source": f"='{src_sheet}'!${letter}$2:${letter}${LAST_ROW}",
-                # A warning, not a stop: the user may type a row here before the other one.
-                "error_type": "warning",
-                "error_title": f"Unknown {col.name}"[:32],
-                "error_message": f"This {col.name} is not on the {src_sheet} sheet yet. "
-                f"Add it there, or leave this cell blank.",
-            },
+        names = [other.name for other in C.SHEETS[src_sheet]]
+        src = get_column_letter(1 + names.index(src_col))
+        dv = _validation(
+            "list",
+            sqref,
+            f"'{src_sheet}'!${src}$2:${src}${LAST_ROW}",
+            title=f"Unknown {col.name}",
+            error=f"This {col.name} is not on the {src_sheet} sheet yet. "
+            "Add it there, or leave this cell blank.",
+            # A warning, not a stop: the user may type a row here before the other one.
+            warn_only=True,
         )
+    else:
+        return
+    ws.add_data_validation(dv)
 
 
 def main(argv: list[str] | None = None) -> int:
