@@ -132,7 +132,7 @@ def _build(rows: dict[str, list[dict[str, object]]], created: datetime) -> bytes
     props.creator = props.lastModifiedBy = "followup-xl"
     props.description = "Made by followup-xl init; see the sheet 'How to use'."
     props.created = props.modified = created
-    styles = _Styles.make()
+    styles = _Styles()
     _write_guide(wb.create_sheet(C.GUIDE_SHEET), styles)
     text_ranges = {}
     for sheet, columns in C.SHEETS.items():
@@ -212,24 +212,10 @@ class _Look:
             target.number_format = self.number_format
 
 
-@dataclass(frozen=True)
 class _Styles:
     """The workbook's few looks, made once per workbook."""
 
-    header: _Look
-    field: _Look
-    date: _Look
-    datetime: _Look
-    text: _Look
-    integer: _Look
-    title: _Look
-    heading: _Look
-    para: _Look
-    code: _Look
-
-    @classmethod
-    def make(cls) -> _Styles:
-        """Return the looks (openpyxl's style classes load here, not on import)."""
+    def __init__(self) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
         from openpyxl.styles.colors import Color
 
@@ -242,26 +228,23 @@ class _Styles:
 
         fill = PatternFill("solid", fgColor=HEADER_FILL)
         wrap_top = Alignment(wrap_text=True, vertical="top")
-        return cls(
-            header=_Look(
-                font=font(bold=True),
-                fill=fill,
-                border=Border(bottom=Side(style="thin", color=Color(auto=True))),
-                alignment=wrap_top,
-            ),
-            field=_Look(font=font(bold=True), number_format=TEXT_FORMAT),
-            # Dates keep Excel's right alignment: a typed date that stays left is text, a hint.
-            date=_Look(number_format=DATE_FORMAT),
-            datetime=_Look(number_format=DATETIME_FORMAT),
-            text=_Look(number_format=TEXT_FORMAT),
-            integer=_Look(number_format=INTEGER_FORMAT),
-            title=_Look(font=font(bold=True, size=16)),
-            heading=_Look(font=font(bold=True, size=12), fill=fill),
-            para=_Look(alignment=wrap_top),
-            code=_Look(
-                font=font(name="Courier New"),
-                alignment=Alignment(horizontal="left", indent=2),
-            ),
+        self.header = _Look(
+            font=font(bold=True),
+            fill=fill,
+            border=Border(bottom=Side(style="thin", color=Color(auto=True))),
+            alignment=wrap_top,
+        )
+        self.field = _Look(font=font(bold=True), number_format=TEXT_FORMAT)
+        # Dates keep Excel's right alignment: a typed date that stays left is text, a hint.
+        self.date = _Look(number_format=DATE_FORMAT)
+        self.datetime = _Look(number_format=DATETIME_FORMAT)
+        self.text = _Look(number_format=TEXT_FORMAT)
+        self.integer = _Look(number_format=INTEGER_FORMAT)
+        self.title = _Look(font=font(bold=True, size=16))
+        self.heading = _Look(font=font(bold=True, size=12), fill=fill)
+        self.para = _Look(alignment=wrap_top)
+        self.code = _Look(
+            font=font(name="Courier New"), alignment=Alignment(horizontal="left", indent=2)
         )
 
     def for_column(self, col: C.Column) -> _Look | None:
