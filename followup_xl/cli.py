@@ -121,7 +121,7 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
       followup-xl init tracker.xlsx
       followup-xl init practice.xlsx --example
     """
-    from .template import write_workbook
+    from .newbook import write_workbook
 
     try:
         write_workbook(path, example=example, today=_today(today_text))
@@ -534,8 +534,8 @@ def demo(dir_path: Path | None, today_text: str | None) -> None:
       followup-xl demo
       followup-xl demo /tmp/try-it --today 2026-11-25
     """
+    from .newbook import write_workbook
     from .run import RunOptions
-    from .template import write_workbook
 
     folder = dir_path or Path("followup-demo")
     today = _today(today_text)

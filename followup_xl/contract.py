@@ -1,6 +1,6 @@
 """The workbook contract (docs/workbook-contract.md) as data: sheets, columns, types, lists.
 
-Both the reader (read/reader.py) and the template writer (template.py) use these names, so the
+Both the reader (read/reader.py) and the new-workbook writer (newbook.py) use these names, so the
 workbook a user gets from `init` is exactly the workbook the tool can read.
 """
 

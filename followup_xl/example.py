@@ -1,6 +1,6 @@
 """The example job search that `followup-xl demo` and `init --example` fill a workbook with.
 
-Data only, dated relative to the day it is asked for; template.py writes it.
+Data only, dated relative to the day it is asked for; newbook.py writes it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The text of the "How to use" sheet that `followup-xl init` puts first in a new workbook.
 
-Data only: template.py lays it out. Each entry is (kind, text), kind one of the constants
+Data only: newbook.py lays it out. Each entry is (kind, text), kind one of the constants
 below.
 """
 

@@ -210,7 +210,7 @@ def test_a_word_list_not_in_utf8_is_a_located_error(tmp_path: Path):
     from click.testing import CliRunner
 
     from followup_xl.cli import main
-    from followup_xl.template import write_workbook
+    from followup_xl.newbook import write_workbook
 
     workbook = tmp_path / "tracker.xlsx"
     write_workbook(workbook, example=True, today=date(2026, 11, 25))

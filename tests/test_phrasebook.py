@@ -34,7 +34,7 @@ from followup_xl.letters.phrasebook import (
     placeholders,
 )
 from followup_xl.model import Kind
-from followup_xl.template import write_workbook
+from followup_xl.newbook import write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 

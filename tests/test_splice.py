@@ -99,8 +99,10 @@ def test_most_of_the_corpus_is_spliced(corpus_dir: Path, monkeypatch: pytest.Mon
 def test_workbooks_excel_writers_make_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """XlsxWriter's and the tool's own workbooks: the tree's very bytes, first run and rerun."""
-    from followup_xl.template import write_workbook
+    """XlsxWriter's workbooks: the tree's very bytes, first run and rerun; the tool's own
+    (openpyxl writes é as &#233;, which the splice keeps and the tree writes as UTF-8): the
+    tree's XML."""
+    from followup_xl.newbook import write_workbook
 
     rich = rich_workbook(tmp_path / "rich.xlsx", rows=30).read_bytes()
     spliced, tree, n = both(rich, contract_marks(30), monkeypatch)
@@ -123,7 +125,7 @@ def test_workbooks_excel_writers_make_are_byte_identical(
     for _ in range(2):
         spliced, tree, n = both(example, column_marks(book, actions), monkeypatch)
         assert n == 2
-        assert_same_workbook(spliced, tree, same_bytes=True)
+        assert_same_workbook(spliced, tree, same_bytes=False)
         example = spliced.data
 
 

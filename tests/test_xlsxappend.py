@@ -11,7 +11,7 @@ import xlsxwriter
 
 from factory import read_values
 from followup_xl.errors import WriteError
-from followup_xl.template import write_workbook
+from followup_xl.newbook import write_workbook
 from followup_xl.xlsx.append import append_rows
 from followup_xl.xlsx.package import xml_members
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from followup_xl import contract as C
 from followup_xl.errors import FollowupError
 from followup_xl.example import example_rows
-from followup_xl.template import LAST_ROW, write_workbook
+from followup_xl.newbook import LAST_ROW, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "workbook_template.xlsx"
@@ -150,6 +150,37 @@ def test_id_columns_offer_the_ids_of_the_other_sheet(blank: Path) -> None:
         assert dv.errorStyle == "warning" and dv.allow_blank
 
 
+def test_the_checks_are_exactly_these_ranges_and_lists(blank: Path) -> None:
+    """Read back, each check covers one column's rows 2..LAST_ROW with the contract's values,
+    allows a blank cell and shows its message; nothing else is checked."""
+    expected = {}
+    for sheet, columns in C.SHEETS.items():
+        for i, col in enumerate(columns, start=1):
+            letter = get_column_letter(i)
+            sqref = f"{letter}2:{letter}{LAST_ROW}"
+            if col.kind == C.LIST:
+                expected[sheet, sqref] = ("list", '"' + ",".join(col.choices) + '"', None)
+            elif col.kind == C.INTEGER:
+                expected[sheet, sqref] = ("whole", "0", "greaterThanOrEqual")
+    interview_ids = ("list", f"'Interviews'!$A$2:$A${LAST_ROW}", None)
+    expected[C.CONTACTS_SHEET, f"B2:B{LAST_ROW}"] = interview_ids
+    expected[C.LOG_SHEET, f"B2:B{LAST_ROW}"] = interview_ids
+    expected[C.LOG_SHEET, f"C2:C{LAST_ROW}"] = ("list", f"'Contacts'!$A$2:$A${LAST_ROW}", None)
+    expected[C.PROFILE_SHEET, "B10"] = ("textLength", "2", "equal")  # Country: two letters
+    wb = openpyxl.load_workbook(blank)
+    found = {}
+    for sheet in C.SHEETS:
+        for dv in wb[sheet].data_validations.dataValidation:
+            found[sheet, str(dv.sqref)] = (dv.type, dv.formula1, dv.operator)
+            assert dv.allow_blank and dv.showErrorMessage and dv.showInputMessage, dv.sqref
+            assert dv.errorTitle and dv.error, (sheet, dv.sqref)
+            assert len(dv.formula1) <= 255  # Excel refuses a longer list
+    assert found == expected
+    assert wb[C.PROFILE_SHEET]["A10"].value == "Country"
+    assert wb[C.INTERVIEWS_SHEET]["A1"].value == wb[C.LOG_SHEET]["B1"].value == "Interview ID"
+    assert wb[C.CONTACTS_SHEET]["A1"].value == wb[C.LOG_SHEET]["C1"].value == "Contact ID"
+
+
 def test_date_and_text_columns_carry_their_formats(blank: Path) -> None:
     """Dates show as yyyy-mm-dd (with hh:mm for the interview), ZIP and phones stay text."""
     wb = openpyxl.load_workbook(blank)
@@ -202,8 +233,19 @@ def test_template_at_repo_root_is_what_init_writes(blank: Path) -> None:
     """workbook_template.xlsx holds exactly the parts a fresh `init` writes."""
     assert zip_parts(TEMPLATE) == zip_parts(blank), (
         "workbook_template.xlsx is stale: run "
-        "`python -m followup_xl.template workbook_template.xlsx`"
+        "`python -m followup_xl.newbook workbook_template.xlsx`"
     )
+
+
+def test_dates_inside_the_file_are_fixed(blank: Path, example: Path) -> None:
+    """The document's dates are the blank's fixed day or the example's day, never the clock,
+    and every zip member is dated 1980-01-01, as Excel dates them."""
+    for path, day in ((blank, datetime(2026, 1, 1)), (example, datetime(2026, 11, 25))):
+        props = openpyxl.load_workbook(path).properties
+        assert (props.created, props.modified) == (day, day), path.name
+        assert (props.creator, props.title) == ("followup-xl", "Job-search follow-up workbook")
+        with zipfile.ZipFile(path) as zf:
+            assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_blank_workbook_is_byte_identical_on_every_write(tmp_path: Path, blank: Path) -> None:
@@ -249,8 +291,8 @@ def test_init_leaves_no_temporary_file(blank: Path) -> None:
 
 
 def test_importing_the_module_does_not_load_the_writer() -> None:
-    """The CLI's --help stays instant: xlsxwriter loads only when a workbook is written."""
-    code = "import sys, followup_xl.template; print('xlsxwriter' in sys.modules)"
+    """The CLI's --help stays instant: openpyxl loads only when a workbook is written."""
+    code = "import sys, followup_xl.newbook; print('openpyxl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
