@@ -433,7 +433,8 @@ def sent(
       followup-xl sent "followup 2026-11-23" --only "2026-11-23 Thank-you email — Acme.eml"
       followup-xl sent "followup 2026-11-23" --undo
     """
-    from .sent import batch_workbook, record_sent, undo_sent
+    from .manifest import batch_workbook
+    from .sent import record_sent, undo_sent
 
     if undo and (only or date_text):
         raise click.UsageError("--undo takes back every row `sent` recorded: no --only or --date")

@@ -82,7 +82,7 @@ def find_previous(out_dir: Path, today: date, *, workbook: Path | None = None) -
     dated sibling folder ("followup YYYY-MM-DD", or "followup YYYY-MM-DD (name)") of an
     earlier day that `workbook`'s runs wrote: another workbook's events are never cancelled.
     """
-    from .sent import folder_workbook
+    from .manifest import folder_workbook
 
     same = out_dir / CALENDAR_NAME
     if same.is_file():

@@ -20,7 +20,7 @@ from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .writecheck import SheetWrite, check_write, due_sheet_rows
+from .writecheck import SheetWrite, check_write, due_sheet_shape
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
 from .xlsx.package import XML_PARSER
@@ -74,7 +74,7 @@ def verify_bytes(data: bytes, *, old: bytes, result: PatchResult, due: DueTable,
     check_write(data, old=old, changed=result.changed_members, removed=result.removed_members,
                 sheets=sheets, own={result.due_part}, name=name)  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
-        rows, header = due_sheet_rows(znew.read(result.due_part))
+        rows, header = due_sheet_shape(znew.read(result.due_part))
         names_new = _sheet_names(znew.read("xl/workbook.xml"))
         names_old = _sheet_names(zold.read("xl/workbook.xml"))
     if rows != len(due.rows) + 1 or header[: len(DUE_COLUMNS)] != list(DUE_COLUMNS):

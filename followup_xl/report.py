@@ -1,11 +1,9 @@
-"""Plain-text views of a run: the summary table, the Due sheet rows, the report lines."""
+"""Plain-text views of a run: the summary table and the report lines."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from datetime import date
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .model import Action, Status
@@ -20,31 +18,6 @@ _WIDTHS = (8, 10, 4, 20, 30, 22, 16)
 def _clip(text: str, width: int) -> str:
     """Cut text to a column width, marking the cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def due_sheet_rows(
-    actions: Sequence[Action], letters: Mapping[tuple, Path] | None = None
-) -> list[tuple[str, date, str, str, str, str, str, str, str, str]]:
-    """Return the Due sheet's rows, one per action, in contract.DUE_COLUMNS order."""
-    letters = letters or {}
-    rows = []
-    for a in actions:
-        letter = letters.get(a.key)
-        rows.append(
-            (
-                a.status.value,
-                a.due,
-                a.kind.value,
-                a.rule,
-                a.who,
-                a.company,
-                a.position,
-                a.channel,
-                letter.name if letter else "",
-                a.why,
-            )
-        )
-    return rows
 
 
 def summary_table(actions: Sequence[Action]) -> str:

@@ -88,7 +88,7 @@ def default_out_dir(workbook: Path, today: date) -> Path:
     import hashlib
 
     from .letters.files import safe_part
-    from .sent import folder_workbook
+    from .manifest import folder_workbook
 
     real = workbook.resolve()
     base = f"followup {today.isoformat()}"
@@ -181,12 +181,16 @@ def _external_links(options: RunOptions, result: RunResult) -> None:
 
 
 def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
-    """Return the Due sheet's rows for these actions and letter files."""
+    """Return the Due sheet's rows (contract.DUE_COLUMNS) for these actions and letter files."""
     from .marks import DueTable
-    from .report import due_sheet_rows
 
+    rows = []
+    for a in actions:
+        letter = letters.get(a.key)
+        rows.append((a.status.value, a.due, a.kind.value, a.rule, a.who, a.company, a.position,
+                     a.channel, letter.name if letter else "", a.why))  # fmt: skip
     return DueTable(
-        rows=due_sheet_rows(actions, letters),
+        rows=rows,
         overdue=frozenset(i for i, a in enumerate(actions) if a.status is Status.OVERDUE),
     )
 
@@ -352,7 +356,7 @@ def _pdf(batch: LetterBatch, result: RunResult) -> None:
         result.pdf_error = str(exc)
     else:
         from .letters.pagefit import check_pdf
-        from .sent import record_printing
+        from .manifest import record_printing
 
         checked = check_pdf(batch.print_file, pdf)  # LibreOffice's count of the pages
         result.pdf, result.pdf_note = pdf, "; ".join(n for n in (note, checked) if n) or None
@@ -380,8 +384,8 @@ def write_week_files(
     """Stage the call sheet, the calendar and the batch manifest in the run's outbox."""
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
+    from .manifest import MANIFEST, earlier_files, manifest_bytes
     from .safewrite import read_file
-    from .sent import MANIFEST, earlier_files, manifest_bytes
 
     out_dir = box.folder
     earlier = earlier_files(out_dir, workbook)  # before this run's manifest replaces it

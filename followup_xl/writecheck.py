@@ -354,7 +354,7 @@ def styles_grew(old: bytes, new: bytes) -> bool:
     return True
 
 
-def due_sheet_rows(xml: bytes) -> tuple[int, list[str]]:
+def due_sheet_shape(xml: bytes) -> tuple[int, list[str]]:
     """Return the number of rows of the tool's Due sheet and its header row's texts."""
     rows = _rows(xml, 0)
     if not rows:

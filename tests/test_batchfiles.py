@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factory import contract_sheets, write_sheets
-from followup_xl.sent import MANIFEST
+from followup_xl.manifest import MANIFEST
 
 TODAY = "2026-11-25"
 IV = {"Interview ID": "ACME-1", "Company": "Acme", "Position": "Clerk",

@@ -352,7 +352,8 @@ def test_calendar_is_linear(books: dict[int, Path]) -> None:
 def test_a_big_sent_batch_is_sorted_in_one_pass(tmp_path: Path) -> None:
     """`sent` sorts a batch's letters into present and missing in one pass (it asked each
     letter whether it was among those present: 8,000 letters took 2.7 s)."""
-    from followup_xl.sent import BatchEntry, select
+    from followup_xl.manifest import BatchEntry
+    from followup_xl.sent import select
 
     counts: dict[int, dict[str, int]] = {}
     for k in (1, 4):

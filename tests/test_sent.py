@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from factory import make_book, read_values
 from followup_xl.cli import main
-from followup_xl.sent import MANIFEST
+from followup_xl.manifest import MANIFEST
 from followup_xl.xlsx.package import xml_members
 
 MON, TUE, THU = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 26)

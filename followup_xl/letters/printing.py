@@ -343,14 +343,14 @@ def make_pdf(print_file: Path, plan: dict[str, Any]) -> tuple[Path, str | None]:
 
 def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     """Rebuild the print file, envelopes (and PDF) of a batch folder from its letters on disk."""
-    from .. import sent
+    from .. import manifest
     from ..outbox import Outbox
     from ..safewrite import read_file
     from .compose import split_sections
 
     folder = Path(folder)
-    doc = sent.manifest(folder)
-    where = folder / sent.MANIFEST
+    doc = manifest.manifest(folder)
+    where = folder / manifest.MANIFEST
     previous = doc.get("print")
     if not isinstance(previous, dict) or not isinstance(previous.get("order"), list):
         raise FollowupError(
@@ -423,7 +423,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
             result.envelopes.name if result.envelopes else None,
         )
     result.notes = notes + result.notes
-    sent.record_printing(folder, result.plan)
+    manifest.record_printing(folder, result.plan)
     return result
 
 
@@ -436,12 +436,12 @@ def _fallback(folder: Path, item: PrintItem) -> PrintItem:
 
 def previous_plan(folder: Path) -> dict[str, Any]:
     """Return what the folder's manifest records about printing ({} when nothing)."""
-    from .. import sent
+    from .. import manifest
 
-    if not (Path(folder) / sent.MANIFEST).is_file():
+    if not (Path(folder) / manifest.MANIFEST).is_file():
         return {}
     try:
-        plan = sent.manifest(folder).get("print")
+        plan = manifest.manifest(folder).get("print")
     except FollowupError:
         return {}
     return plan if isinstance(plan, dict) else {}
