@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from .model import Action, Book, Contact, Interview, Kind, LogEntry
+from .model import Action, Contact, Interview, Kind, LogEntry
 
 THANK_YOU_LOGS = frozenset(
     {"Thank-You Letter Mailed", "Thank-You Email Sent", "Thank-You Fax Sent", "Note Card Mailed"}
@@ -52,38 +52,8 @@ class LogIndex:
         return sorted(dates)
 
 
-class _BookIndex:
-    """One book's contacts and interviews by ID (the first of a duplicated ID) and its Log."""
-
-    def __init__(self, book: Book) -> None:
-        self.book = book
-        self.contacts: dict[str, Contact] = {}
-        for c in book.contacts:
-            self.contacts.setdefault(c.contact_id, c)
-        self.interviews: dict[str, Interview] = {}
-        for iv in book.interviews:
-            self.interviews.setdefault(iv.interview_id, iv)
-        self.log = LogIndex(book.log)
-
-
-#: The index of the book is_done was last asked about: asked once per action, it is built once.
-_last: list[_BookIndex] = []
-
-
-def is_done(book: Book, action: Action, index: LogIndex | None = None) -> bool:
-    """Return True when the Log records this letter's action as done (the rules' answer)."""
-    if not _last or _last[0].book is not book:
-        _last[:] = [_BookIndex(book)]
-    found = _last[0]
-    contact = found.contacts.get(action.contact_id)
-    if contact is None:
-        return False
-    iv = found.interviews.get(action.interview_id or contact.interview_id)
-    return done_for(action, contact, iv, index or found.log)
-
-
 def done_for(action: Action, contact: Contact, iv: Interview | None, index: LogIndex) -> bool:
-    """Return is_done's answer for a contact and interview already looked up (a batch's way)."""
+    """Return True when the Log records this action as done for this contact and interview."""
     wanted = DONE_BY.get(action.kind)
     if wanted is None:
         return False

@@ -193,7 +193,7 @@ class _Engine:
         for c in sorted(book.contacts, key=lambda c: (c.row, c.contact_id)):
             self.contacts.setdefault(c.contact_id, c)
         # Log rows by (action, contact ID), and those without a contact by (action, interview):
-        # the same index answers "is this done?" for the letters (logbook.is_done)
+        # the same index answers "is this done?" for the letters (letters/batch.BookIndex)
         self.log = LogIndex(book.log)
         self.by_contact = self.log.by_contact
         self.people: dict[str, list[Contact]] = defaultdict(list)

@@ -203,8 +203,8 @@ def test_references_are_linear_in_references_and_interviews() -> None:
 
 
 def test_is_done_answers_without_a_scan_per_action(books: dict[int, Path]) -> None:
-    """logbook.is_done, asked for every due letter of one book, visits each record ~once."""
-    from followup_xl.logbook import is_done
+    """The batch's index, asked for every due letter of one book, visits each record ~once."""
+    from followup_xl.letters.batch import BookIndex
     from followup_xl.read.reader import read_workbook
     from followup_xl.rules import due_actions
 
@@ -214,7 +214,8 @@ def test_is_done_answers_without_a_scan_per_action(books: dict[int, Path]) -> No
         letters = [a for a in due_actions(book, TODAY) if a.makes_letter]
         assert letters
         _Seen.visits = 0
-        assert not any(is_done(book, a) for a in letters)
+        index = BookIndex(book)
+        assert not any(index.done(a) for a in letters)
         counts[k] = {"records visited": _Seen.visits}
     assert_linear(counts)
 

@@ -70,7 +70,7 @@ class LetterBatch:
     print_error: str | None = None
 
 
-class _BookIndex:
+class BookIndex:
     """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
 
     def __init__(self, book: Book) -> None:
@@ -89,7 +89,7 @@ class _BookIndex:
                 self.places.setdefault((interview_id, c.contact_id), i)
         self.contacts: dict[str, Contact] = {}
         for c in book.contacts:
-            self.contacts.setdefault(c.contact_id, c)  # the first, as logbook.is_done
+            self.contacts.setdefault(c.contact_id, c)  # the first row of a duplicated ID
         self.log = LogIndex(book.log)
 
     def done(self, action: Action) -> bool:
@@ -157,7 +157,7 @@ def render_letters(
     texts: list[LetterText] = []
     known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
-    index = _BookIndex(book)
+    index = BookIndex(book)
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
