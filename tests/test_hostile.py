@@ -171,7 +171,7 @@ def test_member_that_inflates_to_gigabytes_is_refused(tmp_path: Path) -> None:
     for command in (["check"], ["run", "--today", TODAY]):
         m = run_cli(*command, str(path))
         assert_refused(m, "error: t.xlsx: its part xl/media/big.bin unpacks to 1,024 MiB, more "
-                       "than the limit of 200 MiB for one part", path, before)  # fmt: skip
+                       "than the limit of 512 MiB for one part", path, before)  # fmt: skip
         assert_bounded(m, 15, 200)
     assert not big.exists()
 
