@@ -46,7 +46,7 @@ _MAX_SERIAL_1904 = 2_957_003
 
 #: An optional namespace prefix on an element name (<x:c>, as some generators write).
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_ROW_SIMPLE = re.compile(rb'<row r="([0-9]+)"')
+_ROOT = re.compile(rb"<(" + _P + rb")worksheet[\s>]")
 _ROW_ANY = re.compile(rb"<" + _P + rb"""row(?=[\s/>])([^>]*)>""")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 #: A reference whose column has two or three letters (AA and beyond): the only cells that
@@ -54,17 +54,37 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _WIDE_REF = re.compile(rb"""r=["']([A-Z]{2,3})([0-9]{1,7})["']""")
 #: An empty value: <v/> or <v></v>.
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v\s*(?:/>|></)")
-#: A cell value that may be a serial Excel cannot mean: negative, 0, 0.x, 60, 60.x, seven or
-#: more digits, or an exponent.
-_ODD_NUMBER = re.compile(
-    rb"<" + _P + rb"v>(-[^<]*|0(?:\.[0-9]*)?|60(?:\.[0-9]*)?|[0-9]{7,}(?:\.[0-9]*)?"
-    rb"|[0-9.]*[Ee][^<]*)</" + _P + rb"v>"
-)
-#: A formula whose cell ends with no result, or an empty one.
-_NO_RESULT = re.compile(
-    rb"<" + _P + rb"f(?:\s[^>]*)?(?:/>|>[^<]*</" + _P + rb"f>)(?:<" + _P + rb"v\s*/>|<" + _P
-    + rb"v></" + _P + rb"v>)?</" + _P + rb"c>"
-)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The patterns for one sheet, its elements' prefix written out: a pattern that starts
+    with a literal is searched for at C speed, one that starts with a choice is tried at
+    every "<" of the sheet."""
+
+    row: re.Pattern[bytes]
+    #: a cell value that may be a serial Excel cannot mean: negative, 0, 0.x, 60, 60.x,
+    #: seven or more digits, or an exponent
+    odd_number: re.Pattern[bytes]
+    #: a formula whose cell ends with no result, or an empty one
+    no_result: re.Pattern[bytes]
+
+    @classmethod
+    def of(cls, prefix: bytes) -> _Patterns:
+        p = re.escape(prefix)
+        return cls(
+            row=re.compile(rb"<" + p + rb'row r="([0-9]+)"'),
+            odd_number=re.compile(
+                rb"<" + p + rb"v>(-[^<]*|0(?:\.[0-9]*)?|60(?:\.[0-9]*)?|[0-9]{7,}(?:\.[0-9]*)?"
+                rb"|[0-9.]*[Ee][^<]*)</" + p + rb"v>"
+            ),
+            no_result=re.compile(
+                rb"<" + p + rb"f(?:\s[^>]*)?(?:/>|>[^<]*</" + p + rb"f>)(?:<" + p + rb"v\s*/>|<"
+                + p + rb"v></" + p + rb"v>)?</" + p + rb"c>"
+            ),
+        )  # fmt: skip
+
+
 _CELL_START = re.compile(rb"<" + _P + rb"c(?=[\s>/])([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
@@ -273,7 +293,9 @@ def _scan(
     start = max(data.find(b"sheetData"), 0)
     end = data.rfind(b"sheetData")
     end = len(data) if end <= start else end
-    rows, far_row = _last_row(data, start, end)
+    root = _ROOT.search(data, 0, start or len(data))
+    patterns = _Patterns.of(root[1] if root else b"")
+    rows, far_row = _last_row(data, start, end, patterns, root[1] if root else b"")
     cols, far_col = 26, ""
     for m in _WIDE_REF.finditer(data, start, end):
         at = _ref((m[1] + m[2]).decode("ascii"))
@@ -295,7 +317,7 @@ def _scan(
             "save"
         ), sheet, where or None))  # fmt: skip
         return
-    for m in _ODD_NUMBER.finditer(data, start, end):
+    for m in patterns.odd_number.finditer(data, start, end):
         cell = _cell_at(data, m.start())
         if cell is None or cell[2].get(b"t", b"n") != b"n":
             continue
@@ -309,16 +331,18 @@ def _scan(
         value = serial_value(number, kind, date1904)
         if isinstance(value, BadSerial):
             found.odd[cell[0], cell[1]] = value
-    for m in _NO_RESULT.finditer(data, start, end):
+    for m in patterns.no_result.finditer(data, start, end):
         cell = _cell_at(data, m.start())
         if cell is not None and cell[2].get(b"t") not in (b"str", b"inlineStr"):
             found.odd[cell[0], cell[1]] = NoResult()
 
 
-def _last_row(data: bytes, start: int, end: int) -> tuple[int, str]:
+def _last_row(
+    data: bytes, start: int, end: int, patterns: _Patterns, prefix: bytes
+) -> tuple[int, str]:
     """Return the number of rows up to the last one, and that row's reference ("12:12")."""
-    numbers = _ROW_SIMPLE.findall(data, start, end)
-    count = data.count(b"<row", start, end) + data.count(b":row", start, end)
+    numbers = patterns.row.findall(data, start, end)
+    count = data.count(b"<" + prefix + b"row", start, end)
     if len(numbers) == count:
         last = max(map(int, numbers), default=0)
     else:  # rows with other attributes first, prefixed, or without a number

@@ -77,6 +77,39 @@ def check_workbook(path: Path) -> list[Problem]:
         return exc.problems
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A contract sheet's rows that hold data: their numbers, and each column's typed values."""
+
+    rows: list[int]
+    values: dict[str, list[Any]]
+
+    def raw(self, name: str) -> list[Any]:
+        """Return a column's typed values (None for an empty cell or a missing column)."""
+        got = self.values.get(name)
+        return [None] * len(self.rows) if got is None else got
+
+    def text(self, name: str) -> list[str]:
+        """Return a text column's values, "" for an empty cell or a missing column."""
+        got = self.values.get(name)
+        return [""] * len(self.rows) if got is None else [v or "" for v in got]
+
+
+#: The mark of a cell the fast conversion leaves to `convert`.
+_SLOW = object()
+
+
+def _reading_order(problem: Problem) -> tuple[int, int]:
+    """Return a problem's (row, column) from its cell reference, for sorting."""
+    m = re.fullmatch(r"([A-Z]+)([0-9]+)", problem.cell or "")
+    if m is None:
+        return (0, 0)
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col
+
+
 #: Dangling IDs per column that get a fuzzy "did you mean" (each compares with every ID): when
 #: the IDs were renumbered, every row dangles, and the first few tips say what happened.
 FUZZY_TIPS = 10
@@ -122,8 +155,6 @@ class _Reader:
         self.layouts: dict[str, SheetLayout] = {}
         self.country = "US"
         self.profile_sheet: str | None = None
-        #: (choices, trimmed text) -> the allowed value it picks, for text seen before
-        self.picked: dict[tuple[tuple[str, ...], str], str] = {}
 
     def problem(
         self, message: str, sheet: str | None = None, cell: str | None = None, blocking: bool = True
@@ -236,15 +267,6 @@ class _Reader:
                          f"{MAX_CELL_CHARS:,} for one cell — shorten it", sheet,
                          f"{col_letter(pos + 1)}{row}")  # fmt: skip
             return None
-        if type(value) is str and value.isascii() and "_x" not in value and "\r" not in value:
-            # the common case, kept fast for big workbooks: plain text, or a list value seen
-            # before (what the general path below returns for them, without its checks)
-            text = value.strip()
-            if text:
-                if col.kind == C.TEXT:
-                    return text
-                if col.kind == C.LIST and (col.choices, text) in self.picked:
-                    return self.picked[col.choices, text]
         try:
             if isinstance(value, NoResult) and not col.required:  # read as empty, said once
                 self.problem(f"{col.name} {value.why}; it is read as empty meanwhile", sheet,
@@ -278,7 +300,6 @@ class _Reader:
         text = check_encodable(clean_text(value))
         hit = choice_index(col.choices).get(C.norm_header(text))
         if hit:
-            self.picked[col.choices, text] = hit
             return hit
         near = closest(text, col.choices)
         allowed = ", ".join(col.choices)
@@ -304,58 +325,85 @@ class _Reader:
             text = text.zfill(5)
         return text
 
-    def typed_rows(
+    def typed_columns(
         self, canonical: str, sheet: str, frame: Any, columns: Sequence[C.Column]
-    ) -> list[tuple[int, dict[str, Any]]]:
-        """Return (row, {column: typed value}) for a contract sheet, recording problems."""
+    ) -> _Columns:
+        """Return a contract sheet's rows that hold data, column by column, typed; record
+        every problem."""
         head = self.header(sheet, frame, columns)
         if head is None:
-            return []
+            return _Columns([], {})
         positions, last = head
         by_name = {c.name: c for c in columns}
-        plan = [(name, i, by_name[name], by_name[name].kind) for name, i in positions.items()]
         where = list(positions.values())
-        convert, picked = self.convert, self.picked
-        out = []
-        for r, cells in frame.data_rows():
+        data = frame.rows
+        keep = []  # the 0-based rows below the header that hold a value in a contract column
+        for r in range(1, len(data)):
+            cells = data[r]
             for i in where:
                 v = cells[i]
                 if v != "" and not is_blank(v):
+                    keep.append(r)
                     break
-            else:
-                continue  # a blank row (rows() skips it too)
-            row = r + 1
-            typed: dict[str, Any] = {}
-            for name, i, col, kind in plan:
-                v = cells[i]
-                # the common cases inline, as convert returns them: plain text, a list value
-                # met before, a date-time in a date column
-                if (
-                    type(v) is str
-                    and v.isascii()
-                    and "_x" not in v
-                    and "\r" not in v
-                    and len(v) <= MAX_CELL_CHARS
-                ):
-                    text = v.strip()
-                    if text:
-                        if kind == C.TEXT:
-                            typed[name] = text
-                            continue
-                        if kind == C.LIST and (col.choices, text) in picked:
-                            typed[name] = picked[col.choices, text]
-                            continue
-                elif kind == C.DATE and type(v) is datetime:
-                    typed[name] = v.date()
-                    continue
-                typed[name] = convert(sheet, row, i, col, v)
-            out.append((row, typed))
+        start = len(self.problems)
+        names = list(positions)
+        typed_columns = [
+            self.typed_column(sheet, [data[r][i] for r in keep], keep, i, by_name[name])
+            for name, i in positions.items()
+        ]
+        # the cells' problems in reading order: by row, then by column
+        self.problems[start:] = sorted(self.problems[start:], key=_reading_order)
+        out = _Columns([r + 1 for r in keep], dict(zip(names, typed_columns, strict=True)))
         self.layouts[canonical] = SheetLayout(
             name=sheet,
             columns={name: i + 1 for name, i in positions.items()},
             last_column=last,
-            data_rows=tuple(r for r, _ in out),
+            data_rows=tuple(out.rows),
         )
+        return out
+
+    def typed_column(
+        self, sheet: str, values: list[Any], rows: list[int], pos: int, col: C.Column
+    ) -> list[Any]:
+        """Return one column's cells (of 0-based `rows`) converted by its contract type."""
+        convert, kind = self.convert, col.kind
+        blank = _SLOW if col.required else None  # an empty required cell is an error
+        if kind == C.TEXT:
+            # the common case, as convert returns it: plain short ASCII text
+            out = [
+                v.strip()
+                if type(v) is str
+                and v.isascii()
+                and "_x" not in v
+                and "\r" not in v
+                and len(v) <= MAX_CELL_CHARS
+                and not v.isspace()
+                and v
+                else blank
+                if v == ""
+                else _SLOW
+                for v in values
+            ]
+        elif kind == C.DATE:
+            out = [v.date() if type(v) is datetime else blank if v == "" else _SLOW for v in values]
+        elif kind == C.LIST:
+            # each distinct plain text looked up once: a Log repeats a dozen actions
+            table = choice_index(col.choices)
+            known: dict[str, str] = {}
+            for v in set(values):
+                if type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
+                    hit = table.get(C.norm_header(v.strip()))
+                    if hit:
+                        known[v] = hit
+            out = [
+                known.get(v, _SLOW) if type(v) is str and v else blank if v == "" else _SLOW
+                for v in values
+            ]
+        else:
+            out = [blank if v == "" else _SLOW for v in values]
+        for k, got in enumerate(out):
+            if got is _SLOW:
+                out[k] = convert(sheet, rows[k] + 1, pos, col, values[k])
         return out
 
     # the four sheets
@@ -426,37 +474,50 @@ class _Reader:
         if not found:
             return []
         name, frame = found
-        out = []
-        for row, v in self.typed_rows(C.INTERVIEWS_SHEET, name, frame, C.INTERVIEW_COLUMNS):
-            when = v.get("Interview Date") or (None, None)
-            enclosures = tuple(
-                e.strip() for e in re.split(r"[;\n]", v.get("Enclosures") or "") if e.strip()
+        cols = self.typed_columns(C.INTERVIEWS_SHEET, name, frame, C.INTERVIEW_COLUMNS)
+        text, raw = cols.text, cols.raw
+        when = [w or (None, None) for w in raw("Interview Date")]
+        enclosures = [
+            tuple(e.strip() for e in re.split(r"[;\n]", typed) if e.strip()) if typed else ()
+            for typed in text("Enclosures")
+        ]
+        out = [
+            Interview(
+                row=row,
+                interview_id=iid,
+                company=company,
+                position=position,
+                interview_date=day_time[0],
+                interview_time=day_time[1],
+                status=status or "Scheduled",
+                want_job=want or "Yes",
+                decision_expected=decision,
+                callback_expected=callback,
+                hiring_timeline_days=timeline,
+                company_street=street,
+                company_city=city,
+                company_state=state,
+                company_zip=zip_code,
+                company_country=country,
+                strengths=strengths,
+                forgot_to_mention=forgot,
+                enclosures=enclosed,
+                notes=notes,
+                application=application,
             )
-            out.append(
-                Interview(
-                    row=row,
-                    interview_id=v.get("Interview ID") or "",
-                    company=v.get("Company") or "",
-                    position=v.get("Position") or "",
-                    interview_date=when[0],
-                    interview_time=when[1],
-                    status=v.get("Status") or "Scheduled",
-                    want_job=v.get("Want Job") or "Yes",
-                    decision_expected=v.get("Decision Expected"),
-                    callback_expected=v.get("Callback Expected"),
-                    hiring_timeline_days=v.get("Hiring Timeline Days"),
-                    company_street=v.get("Company Street") or "",
-                    company_city=v.get("Company City") or "",
-                    company_state=v.get("Company State") or "",
-                    company_zip=v.get("Company ZIP") or "",
-                    company_country=v.get("Company Country") or "",
-                    strengths=v.get("Strengths") or "",
-                    forgot_to_mention=v.get("Forgot To Mention") or "",
-                    enclosures=enclosures,
-                    notes=v.get("Notes") or "",
-                    application=v.get("Application") or "",
-                )
+            for (
+                row, iid, company, position, day_time, status, want, decision, callback, timeline,
+                street, city, state, zip_code, country, strengths, forgot, enclosed, notes,
+                application,
+            ) in zip(
+                cols.rows, text("Interview ID"), text("Company"), text("Position"), when,
+                text("Status"), text("Want Job"), raw("Decision Expected"),
+                raw("Callback Expected"), raw("Hiring Timeline Days"), text("Company Street"),
+                text("Company City"), text("Company State"), text("Company ZIP"),
+                text("Company Country"), text("Strengths"), text("Forgot To Mention"),
+                enclosures, text("Notes"), text("Application"), strict=True,
             )
+        ]  # fmt: skip
         self.unique(C.INTERVIEWS_SHEET, [(iv.row, iv.interview_id) for iv in out], "Interview ID")
         return out
 
@@ -466,37 +527,50 @@ class _Reader:
         if not found:
             return []
         name, frame = found
-        out = []
-        for row, v in self.typed_rows(C.CONTACTS_SHEET, name, frame, C.CONTACT_COLUMNS):
-            # one person at several interviews: their IDs in one cell, "BANK-1; BANK-2"
-            ids = tuple(dict.fromkeys(
-                i.strip() for i in re.split(r"[;,\n]", v.get("Interview ID") or "") if i.strip()
-            ))  # fmt: skip
-            out.append(
-                Contact(
-                    row=row,
-                    contact_id=v.get("Contact ID") or "",
-                    interview_id=ids[0] if ids else "",
-                    interview_ids=ids if len(ids) > 1 else (),
-                    role=v.get("Role") or "Interviewer",
-                    honorific=v.get("Honorific") or "",
-                    first_name=v.get("First Name") or "",
-                    last_name=v.get("Last Name") or "",
-                    job_title=v.get("Job Title") or "",
-                    organization=v.get("Organization") or "",
-                    street=v.get("Street") or "",
-                    city=v.get("City") or "",
-                    state=v.get("State") or "",
-                    zip=v.get("ZIP") or "",
-                    country=v.get("Country") or "",
-                    email=v.get("Email") or "",
-                    phone=v.get("Phone") or "",
-                    fax=v.get("Fax") or "",
-                    preferred_channel=v.get("Preferred Channel") or "",
-                    personal_note=v.get("Personal Note") or "",
-                    notes=v.get("Notes") or "",
-                )
+        cols = self.typed_columns(C.CONTACTS_SHEET, name, frame, C.CONTACT_COLUMNS)
+        text = cols.text
+        # one person at several interviews: their IDs in one cell, "BANK-1; BANK-2"
+        ids = [
+            tuple(dict.fromkeys(i.strip() for i in re.split(r"[;,\n]", typed) if i.strip()))
+            if typed
+            else ()
+            for typed in text("Interview ID")
+        ]
+        out = [
+            Contact(
+                row=row,
+                contact_id=cid,
+                interview_id=found[0] if found else "",
+                interview_ids=found if len(found) > 1 else (),
+                role=role or "Interviewer",
+                honorific=honorific,
+                first_name=first,
+                last_name=last,
+                job_title=title,
+                organization=organization,
+                street=street,
+                city=city,
+                state=state,
+                zip=zip_code,
+                country=country,
+                email=email,
+                phone=phone,
+                fax=fax,
+                preferred_channel=channel,
+                personal_note=note,
+                notes=notes,
             )
+            for (
+                row, cid, found, role, honorific, first, last, title, organization, street, city,
+                state, zip_code, country, email, phone, fax, channel, note, notes,
+            ) in zip(
+                cols.rows, text("Contact ID"), ids, text("Role"), text("Honorific"),
+                text("First Name"), text("Last Name"), text("Job Title"), text("Organization"),
+                text("Street"), text("City"), text("State"), text("ZIP"), text("Country"),
+                text("Email"), text("Phone"), text("Fax"), text("Preferred Channel"),
+                text("Personal Note"), text("Notes"), strict=True,
+            )
+        ]  # fmt: skip
         self.unique(C.CONTACTS_SHEET, [(c.row, c.contact_id) for c in out], "Contact ID")
         return out
 
@@ -506,21 +580,23 @@ class _Reader:
         if not found:
             return []
         name, frame = found
-        out = []
-        for row, v in self.typed_rows(C.LOG_SHEET, name, frame, C.LOG_COLUMNS):
-            if v.get("Date") is None or v.get("Action") is None:
-                continue  # already reported
-            out.append(
-                LogEntry(
-                    row=row,
-                    date=v["Date"],
-                    action=v["Action"],
-                    interview_id=v.get("Interview ID") or "",
-                    contact_id=v.get("Contact ID") or "",
-                    outcome=v.get("Outcome") or "",
-                )
-            )
-        return out
+        cols = self.typed_columns(C.LOG_SHEET, name, frame, C.LOG_COLUMNS)
+        text, raw = cols.text, cols.raw
+        return [
+            LogEntry(
+                row=row, date=day, action=action, interview_id=iid, contact_id=cid, outcome=outcome
+            )  # fmt: skip
+            for row, day, action, iid, cid, outcome in zip(
+                cols.rows,
+                raw("Date"),
+                raw("Action"),
+                text("Interview ID"),
+                text("Contact ID"),
+                text("Outcome"),
+                strict=True,
+            )  # fmt: skip
+            if day is not None and action is not None  # else already reported
+        ]
 
     # cross-sheet checks
 
