@@ -1,8 +1,8 @@
 """The `followup-xl` command: a thin Click layer that parses, calls, prints and exits.
 
-Heavy libraries (pandas, openpyxl, docxtpl) are imported inside the commands that need them,
-so `followup-xl --help` answers at once. Just over 400 lines: one Click command per
-subcommand, with its help text and examples; the work is in the modules they call.
+Heavy libraries (pandas, openpyxl, docxtpl) are imported inside the functions that need them,
+so `followup-xl --help` answers at once. One Click command per subcommand, with its help text
+and examples; the work is in the modules they call.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Works on the text read back from the rendered files, so it checks user-edited te
 well as ours. Spelling uses pyspellchecker's English dictionary plus the workbook's own
 names, companies and titles, followup_xl/data/words.txt and the user's word list.
 
-One job, about 500 lines: the checks share the sentence splitting and the findings.
+One job: the checks share the sentence splitting and the findings.
 """
 
 from __future__ import annotations

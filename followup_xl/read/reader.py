@@ -5,9 +5,9 @@ accepts what they really type where the meaning is certain (cells.py converts ea
 and reports everything else as a located, fixable Problem (file, sheet, cell, column, and
 what to do). It never guesses a date.
 
-One job, though about 500 lines: finding each sheet and its header row, building the
-Profile, Interviews, Contacts and Log records from the contract's column table, and
-cross-checking their IDs share one list of problems and one sheet layout per sheet.
+One job: finding each sheet and its header row, building the Profile, Interviews, Contacts
+and Log records column by column from the contract's column table, and cross-checking their
+IDs, sharing one list of problems and one sheet layout per sheet.
 """
 
 from __future__ import annotations
