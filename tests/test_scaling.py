@@ -136,19 +136,20 @@ def assert_linear(counts: dict[int, dict[str, int]]) -> None:
 
 
 def test_reading_is_linear(books: dict[int, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Numbers converted and cells typed grow with the workbook, and the file is read once."""
-    from followup_xl.read import reader, stream
+    """The calls reading makes grow with the workbook; each contract sheet is pre-checked once
+    and pandas reads the file once."""
+    import pandas as pd
+
+    from followup_xl.read import precheck, reader
 
     counts = {}
     for k, path in books.items():
         calls = Calls(monkeypatch)
-        calls.count(stream, "_convert")
-        calls.count(reader._Reader, "convert")
-        calls.count(stream, "_read_sheet")
-        reader.read_workbook(path)
-        counts[k] = dict(calls.n)
+        calls.count(precheck, "_scan")
+        calls.count(pd, "read_excel")
+        counts[k] = {"python calls": python_calls(lambda: reader.read_workbook(path))}  # noqa: B023
+        assert (calls.n["_scan"], calls.n["read_excel"]) == (4, 1)
         monkeypatch.undo()
-    assert counts[1]["_read_sheet"] == counts[4]["_read_sheet"] == 4  # each contract sheet once
     assert_linear(counts)
 
 
@@ -224,9 +225,8 @@ def test_marking_is_linear_and_reads_each_workbook_once(
     books: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Planning, writing and verifying the marks: cells written and read back grow linearly;
-    the original and the new workbook are each read once for the values check."""
-    from followup_xl import marks
-    from followup_xl.read import rowdiff, stream
+    each sheet written is compared with the original once."""
+    from followup_xl import marks, writecheck
     from followup_xl.run import RunOptions, run_batch
     from followup_xl.xlsx import cells, patch, splice
 
@@ -235,20 +235,18 @@ def test_marking_is_linear_and_reads_each_workbook_once(
         path = tmp_path / f"m{k}.xlsx"
         path.write_bytes(source.read_bytes())
         calls = Calls(monkeypatch)
-        calls.count(stream, "_convert")
         calls.count(cells.CellWriter, "xml")
-        calls.count(marks, "_read_named")
         calls.count(patch, "patch")
-        calls.count(rowdiff, "_common_prefix")
+        calls.count(writecheck, "_common_prefix")
+        calls.count(writecheck, "_skeleton")
         calls.count(splice.SpliceMarker, "_splice")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
         result = run_batch(path, RunOptions(today=TODAY, letters=False))
         assert result.marked is not None and result.marked.backup is not None
-        counts[k] = {"numbers read": calls.n["_convert"], "cells written": calls.n["xml"],
-                     "rows compared": calls.n["_common_prefix"],
+        counts[k] = {"cells written": calls.n["xml"], "rows compared": calls.n["_skeleton"],
                      "rows spliced": calls.n["_splice"]}  # fmt: skip
-        assert calls.n["_read_named"] == 2, "the old and the new workbook, each read once"
-        assert calls.n["patch"] == 1, "the patch planned and verified is the one written"
+        assert calls.n["_common_prefix"] == 2, "Interviews and Contacts, each compared once"
+        assert calls.n["patch"] == 2, "planned (the refusals), then written and verified"
         monkeypatch.undo()
     assert_linear(counts)
 
