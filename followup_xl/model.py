@@ -168,13 +168,24 @@ class Book:
     log: tuple[LogEntry, ...] = ()
     layouts: dict[str, SheetLayout] = field(default_factory=dict)
     date1904: bool = False
+    #: the book's one ID index, built with it: the first row of a duplicated ID wins, whatever
+    #: the order of the tuples
+    interviews_by_id: dict[str, Interview] = field(init=False, repr=False, compare=False)
+    contacts_by_id: dict[str, Contact] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        interviews: dict[str, Interview] = {}
+        for iv in sorted(self.interviews, key=lambda i: (i.row, i.interview_id)):
+            interviews.setdefault(iv.interview_id, iv)
+        contacts: dict[str, Contact] = {}
+        for c in sorted(self.contacts, key=lambda c: (c.row, c.contact_id)):
+            contacts.setdefault(c.contact_id, c)
+        object.__setattr__(self, "interviews_by_id", interviews)
+        object.__setattr__(self, "contacts_by_id", contacts)
 
     def interview(self, interview_id: str) -> Interview | None:
         """Return the interview with this ID, or None."""
-        for iv in self.interviews:
-            if iv.interview_id == interview_id:
-                return iv
-        return None
+        return self.interviews_by_id.get(interview_id)
 
 
 # --- actions computed by the rules ---------------------------------------------------------

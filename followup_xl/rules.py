@@ -107,15 +107,6 @@ def _fmt_when(day: date, at: time | None, today: date) -> str:
     return f"{text} {at.hour:02d}:{at.minute:02d}" if at is not None else text
 
 
-def interviews_by_id(book: Book) -> dict[str, Interview]:
-    """Return the interviews by ID: the first row wins for a duplicated ID, in row order, so
-    the result ignores the list's order."""
-    found: dict[str, Interview] = {}
-    for iv in sorted(book.interviews, key=lambda i: (i.row, i.interview_id)):
-        found.setdefault(iv.interview_id, iv)
-    return found
-
-
 def held(iv: Interview, today: date) -> bool:
     """Return True when the interview has taken place (a past date counts as held)."""
     if iv.interview_date is None:
@@ -188,10 +179,8 @@ class _Engine:
         self.quiet_days = quiet_days
         self.cal: WorkCalendar = calendar_for(book.profile.country, book.profile.state)
         self.out: list[Action] = []
-        self.interviews = interviews_by_id(book)
-        self.contacts: dict[str, Contact] = {}
-        for c in sorted(book.contacts, key=lambda c: (c.row, c.contact_id)):
-            self.contacts.setdefault(c.contact_id, c)
+        self.interviews = book.interviews_by_id
+        self.contacts = book.contacts_by_id
         # Log rows by (action, contact ID), and those without a contact by (action, interview):
         # the same index answers "is this done?" for the letters (letters/batch.BookIndex)
         self.log = LogIndex(book.log)
@@ -834,7 +823,7 @@ def thank_you_cadence(book: Book, actions: Iterable[Action], today: date) -> lis
         if action.kind in _THANK_YOU_KINDS and action.rule in ("R3", "R4", "R8"):
             pending[action.interview_id].append(action)
     lines = []
-    interviews = interviews_by_id(book)
+    interviews = book.interviews_by_id
     for iid in sorted(interviews):
         iv = interviews[iid]
         if iv.interview_date is None or not held(iv, today):
