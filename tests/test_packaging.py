@@ -134,8 +134,9 @@ def test_a_phrasebook_missing_from_the_installation_is_a_loud_error(tmp_path: Pa
 
 
 def _imported_distributions() -> set[str]:
-    """Return the distributions whose modules the installed package imports, or whose data
-    it reads through importlib.resources' files("…") (not stdlib)."""
+    """Return the distributions whose modules the installed package imports, whose data it
+    reads through importlib.resources' files("…"), or that pandas loads as the engine it is
+    told to use (engine="calamine": python_calamine); not stdlib."""
     modules: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -152,6 +153,13 @@ def _imported_distributions() -> set[str]:
                 and isinstance(node.args[0].value, str)
             ):
                 modules.add(node.args[0].value.split(".")[0])
+            elif (
+                isinstance(node, ast.keyword)
+                and node.arg == "engine"
+                and isinstance(node.value, ast.Constant)
+                and node.value.value == "calamine"
+            ):
+                modules.add("python_calamine")
     modules -= set(sys.stdlib_module_names) | {"followup_xl"}
     owners = metadata.packages_distributions()
     missing = sorted(m for m in modules if m not in owners)
