@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import FollowupError, ProofreadError, WorkbookError
+from .schedule import DEFAULT_AT, SYSTEMS
 
 if TYPE_CHECKING:  # run.py is imported only by the commands that run the batch
     from .run import RunOptions, RunResult
@@ -247,6 +248,13 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
     "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
 )
 @TAKE_OVER
+@click.option(
+    "--scheduled",
+    is_flag=True,
+    help="Run as `followup-xl schedule` sets it up: write only when something is due that "
+    "the Due sheet does not list yet, print nothing, and note in WORKBOOK_STEM.followup.log "
+    "beside the workbook what was written, or why nothing could be.",
+)
 def run(
     workbook_path: Path,
     today_text: str | None,
@@ -259,6 +267,7 @@ def run(
     strict: bool,
     force: bool,
     take_over: bool,
+    scheduled: bool,
 ) -> None:
     """Work out every follow-up due, mark it in WORKBOOK and write the letters.
 
@@ -271,6 +280,11 @@ def run(
     """
     from .run import RunOptions
 
+    if scheduled and (dry_run or force):
+        raise click.UsageError(
+            "--scheduled writes what is new and never over an open workbook, so --dry-run "
+            "and --force cannot be used with it"
+        )
     if dry_run and (pdf or out_path):
         raise click.UsageError(
             "--dry-run writes nothing, so --pdf and --out cannot be used with it"
@@ -290,8 +304,49 @@ def run(
         strict=strict,
         force=force,
         take_over=take_over,
+        only_new=scheduled,
     )
+    if scheduled:
+        # the log's lines are dated by --today, like everything else the run computes
+        now = datetime.combine(options.today, datetime.now().time())
+        _run_scheduled(workbook_path, options, now)
+        return
     _run(workbook_path, options)
+
+
+def _log(workbook: Path, now: datetime, message: str) -> None:
+    """Add a line to the workbook's log; print it on stderr when the log cannot be written."""
+    from .schedule import append_log, log_line, log_path
+
+    try:
+        append_log(workbook, now, message)
+    except OSError as exc:
+        _echo(f"{log_line(now, message).rstrip()} (not in {log_path(workbook)}: {exc})", err=True)
+
+
+def _run_scheduled(workbook_path: Path, options: RunOptions, now: datetime) -> None:
+    """Run for a scheduler: print nothing; note in the workbook's log what was written, or
+    why nothing could be (then exit 1). Nothing new due: no output, no file, no line."""
+    from .report import proofreading_failure
+    from .run import run_batch
+    from .schedule import ran_message, stopped_message
+
+    workbook = Path(os.path.abspath(workbook_path))
+    try:
+        result = run_batch(workbook, options)
+    except FollowupError as exc:
+        _log(workbook, now, stopped_message(exc))
+        sys.exit(1)
+    except Exception as exc:  # a fault of the tool: say so where the user looks, then raise
+        _log(workbook, now, f"scheduled run failed ({type(exc).__name__}: {exc}): please report it")
+        raise
+    if result.nothing_new:
+        return
+    _log(workbook, now, ran_message(result))
+    failure = proofreading_failure(result)
+    if failure:
+        _log(workbook, now, failure)
+        sys.exit(1)
 
 
 def _run(workbook_path: Path, options: RunOptions) -> None:
@@ -337,6 +392,111 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     failure = proofreading_failure(result)
     if failure:
         _fail(ProofreadError(failure))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument(
+    "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--at", "at_text", metavar="HH:MM", help=f"The time of day (default: {DEFAULT_AT}).")
+@click.option("--daily", is_flag=True, help="Every day (the default).")
+@click.option("--weekly", "weekly_text", metavar="DAY", help="Once a week, on DAY (MON to SUN).")
+@click.option(
+    "--system",
+    type=click.Choice(SYSTEMS),
+    help="The scheduler to print the entry for (default: this computer's: launchd on macOS, "
+    "schtasks on Windows, cron elsewhere).",
+)
+@click.option("--install", "install_", is_flag=True, help="Put the entry in place, for you only.")
+@click.option("--remove", "remove_", is_flag=True, help="Take WORKBOOK's entry away.")
+def schedule(
+    workbook_path: Path,
+    at_text: str | None,
+    daily: bool,
+    weekly_text: str | None,
+    system: str | None,
+    install_: bool,
+    remove_: bool,
+) -> None:
+    """Run WORKBOOK by itself every evening: print the scheduler's entry, or --install it.
+
+    The scheduled `followup-xl run WORKBOOK --scheduled` writes letters and marks only when
+    something is due that the Due sheet does not list yet, and prints nothing; when it
+    cannot run (the workbook is open, missing or has a problem) it says why in
+    WORKBOOK_STEM.followup.log beside the workbook. A second --install replaces the first.
+
+    \b
+    Example:
+      followup-xl schedule tracker.xlsx
+      followup-xl schedule tracker.xlsx --install
+      followup-xl schedule tracker.xlsx --weekly SUN --at 19:30 --install
+      followup-xl schedule tracker.xlsx --remove
+    """
+    from .schedule import (
+        Job,
+        When,
+        entry,
+        install,
+        interpreter,
+        launchd_file,
+        log_path,
+        native_system,
+        parse_at,
+        parse_day,
+        remove,
+    )
+
+    if install_ and remove_:
+        raise click.UsageError("give --install or --remove, not both")
+    if daily and weekly_text:
+        raise click.UsageError("give --daily or --weekly, not both")
+    if remove_ and (at_text or daily or weekly_text):
+        raise click.UsageError("--remove takes WORKBOOK's entry away whatever its time")
+    try:
+        hour, minute = parse_at(at_text or DEFAULT_AT)
+    except FollowupError as exc:
+        raise click.BadParameter(str(exc), param_hint="--at") from None
+    try:
+        weekday = parse_day(weekly_text) if weekly_text else None
+    except FollowupError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weekly") from None
+    system = system or native_system(sys.platform)
+    workbook = os.path.abspath(workbook_path)
+    python = interpreter(os.path.abspath(sys.executable), system)
+    job = Job(python=python, workbook=workbook, when=When(hour, minute, weekday))
+    home = Path.home()
+    try:
+        if remove_:
+            where = remove(workbook, system, home=home, platform=sys.platform)
+            _echo(
+                f"Removed the scheduled run of {workbook} from {where}."
+                if where
+                else f"No scheduled run of {workbook} was found: nothing was removed "
+                "(give the path it was installed with)."
+            )
+            return
+        if not workbook_path.is_file():
+            if install_:
+                raise FollowupError(f"{workbook} does not exist: check the name and folder")
+            _echo(f"warning: {workbook} does not exist yet", err=True)
+        if not install_:
+            _echo(entry(job, system), nl=False)
+            hint = {
+                "cron": "Add this line with `crontab -e`",
+                "launchd": f"Save it as {launchd_file(home, workbook)} and load it with "
+                "`launchctl load`",
+                "schtasks": "Paste it into Command Prompt (cmd)",
+            }[system]
+            _echo(f"{hint}, or run this command again with --install.", err=True)
+            return
+        where = install(job, system, home=home, platform=sys.platform)
+    except FollowupError as exc:
+        _fail(exc)
+    _echo(f"{workbook} runs by itself {job.when}: installed in {where}.")
+    _echo(
+        f"It writes only when something new is due; when it cannot run, it says why in "
+        f"{log_path(Path(workbook))}. --remove takes it away."
+    )
 
 
 def _and(items: list[str]) -> str:

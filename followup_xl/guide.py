@@ -121,7 +121,10 @@ GUIDE: tuple[tuple[str, str], ...] = (
         "Thank every interviewer within 24 hours, each with a letter of their own, and the "
         "receptionist with a handwritten card - even when you no longer want the job. That "
         "cannot wait for Sunday: on the evening after an interview, add it and its people, "
-        "and run followup-xl then too.",
+        "and run followup-xl then too. Once, followup-xl schedule tracker.xlsx --install "
+        "makes that run come by itself every evening at 18:00; it writes only when something "
+        "new is due, and notes in tracker.followup.log beside the workbook when the workbook "
+        "was open or had a problem.",
     ),
     (
         TEXT,

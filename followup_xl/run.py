@@ -36,6 +36,9 @@ class RunOptions:
     strict: bool = False
     force: bool = False
     take_over: bool = False
+    #: write only when something is due that the Due sheet does not already list as due
+    #: (a scheduled run): otherwise read, and leave every file as it is
+    only_new: bool = False
 
 
 @dataclass
@@ -79,6 +82,8 @@ class RunResult:
     pdf_note: str | None = None
     #: why no PDF was made although --pdf was given (only a warning)
     pdf_error: str | None = None
+    #: only_new was asked and nothing new is due: nothing was written
+    nothing_new: bool = False
 
 
 def default_out_dir(workbook: Path, today: date) -> Path:
@@ -195,6 +200,28 @@ def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
     )
 
 
+#: The Due sheet's columns that tell one follow-up from another; its status, date, letter and
+#: why change from day to day for the same follow-up.
+_IDENTITY = tuple(
+    C.DUE_COLUMNS.index(c) for c in ("Rule", "Action", "Who", "Company", "Position", "Channel")
+)
+_STATUS = C.DUE_COLUMNS.index("Status")
+
+
+def new_due(actions: list[Action], listed: list[tuple]) -> list[Action]:
+    """Return the due and overdue actions that the Due sheet's rows do not list as due or
+    overdue (rows as read_due_sheet returns them)."""
+
+    def identity(row: tuple) -> tuple[str, ...]:
+        return tuple(str(row[i]).strip() for i in _IDENTITY)
+
+    urgent = {Status.DUE.value, Status.OVERDUE.value}
+    shown = {identity(row) for row in listed if str(row[_STATUS]).strip().upper() in urgent}
+    rows = _due_table(actions, {}).rows
+    return [a for a, row in zip(actions, rows, strict=True)
+            if a.status.value in urgent and identity(row) not in shown]  # fmt: skip
+
+
 def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[str]:
     """Return why a run could not mark this workbook (as `run` would say it), or []."""
     from .marks import plan_marks
@@ -227,6 +254,8 @@ def run_batch(
     sheet, calendar, manifest: outbox.py); write the workbook; move the staged files into
     place. A failure at any step up to the workbook's write leaves the workbook and the
     output folder as they were. The PDF comes last, and its failure is only a warning.
+    With `only_new`, a run that finds no due follow-up the Due sheet does not already list
+    (new_due) returns after reading, having written nothing.
     """
     from .read.reader import read_workbook
     from .read.sniff import ensure_regular_file
@@ -248,7 +277,8 @@ def run_batch(
     from . import safewrite
     from .marks import mark_workbook, plan_marks, preflight
 
-    preflight(path, force=options.force)
+    if not options.only_new:  # a run for new follow-ups only looks first (below)
+        preflight(path, force=options.force)
     with safewrite.run_lock(path):
         real = path.resolve()
         data = real.read_bytes()
@@ -258,6 +288,14 @@ def run_batch(
         book = read.book
         actions = due_actions(book, options.today)
         lap("rules")
+        if options.only_new:
+            from .read.reader import read_due_sheet
+
+            if not new_due(actions, read_due_sheet(path)):
+                return RunResult(actions=actions, warnings=_warnings(read, options.today),
+                                 workbook=path, nothing_new=True)  # fmt: skip
+            # something to write: an open workbook or a read-only folder stops the run now
+            preflight(path, force=options.force)
         result = RunResult(actions=actions, warnings=_warnings(read, options.today), workbook=path,
                            cadence=thank_you_cadence(book, actions, options.today))  # fmt: skip
         columns = column_marks(book, actions)

@@ -77,6 +77,23 @@ def check_workbook(path: Path) -> list[Problem]:
         return exc.problems
 
 
+def read_due_sheet(path: Path) -> list[tuple[Any, ...]]:
+    """Return the rows of the Due sheet a run wrote, in contract.DUE_COLUMNS order ("" for a
+    column it lacks); [] when there is none, or the pre-check finds it unreadable.
+
+    Read like the contract sheets: the same bounded pre-check, then pandas.
+    """
+    due = C.norm_header(C.DUE_SHEET)
+    checked = precheck(path, {due}, C.norm_header)
+    if not checked.sheets or any(p.blocking for p in checked.problems):
+        return []
+    grid = next(iter(read_frames(path, checked).values()))
+    header = [C.norm_header(h) for h in grid.row(0)]
+    where = [header.index(C.norm_header(c)) if C.norm_header(c) in header else None
+             for c in C.DUE_COLUMNS]  # fmt: skip
+    return [tuple("" if i is None else row[i] for i in where) for _, row in grid.data_rows()]
+
+
 @dataclass(frozen=True)
 class _Columns:
     """A contract sheet's rows that hold data: their numbers, and each column's typed values."""
