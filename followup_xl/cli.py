@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__
-from .errors import FollowupError, ProofreadError, WorkbookError
+from .errors import FollowupError, Interrupted, ProofreadError, WorkbookError
 from .schedule import DEFAULT_AT, SYSTEMS
+from .shell import shell_quote, user_shell
 
 if TYPE_CHECKING:  # run.py is imported only by the commands that run the batch
     from .run import RunOptions, RunResult
@@ -99,7 +100,36 @@ def _fail(exc: FollowupError) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(context_settings=CONTEXT)
+#: Exit codes of Ctrl-C: before the workbook was written, and after it (README, "Exit codes").
+EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED_AFTER_WRITE = 3
+
+
+def _q(text: object) -> str:
+    """Quote a path or name for the shell the user types the printed command in."""
+    return shell_quote(str(text), user_shell(os.name, os.environ))
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C says whether the workbook was written, instead of "Aborted!"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; on Ctrl-C say what was written and exit with its code."""
+        from .report import kept_as
+
+        try:
+            return super().invoke(ctx)
+        except Interrupted as exc:
+            where = f" ({kept_as(exc.backup, exc.path)})" if exc.backup else ""
+            left = f"; {exc.unfinished}" if exc.unfinished else ""
+            _echo(f"\nInterrupted after {exc.path} was written{where}{left}.", err=True)
+            sys.exit(EXIT_INTERRUPTED_AFTER_WRITE)
+        except KeyboardInterrupt:
+            _echo("\nInterrupted: the workbook was not changed.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="followup-xl")
 def main() -> None:
     """Follow up every job interview on time, from one Excel workbook.
@@ -128,7 +158,13 @@ def init(path: Path, example: bool, today_text: str | None) -> None:
         write_workbook(path, example=example, today=_today(today_text))
     except FollowupError as exc:
         _fail(exc)
-    _echo(f"Created {path}. Fill in Profile, then add interviews, contacts and your log.")
+    if example:
+        _echo(
+            f"Created {path} with an example job search: its Profile, interviews, contacts "
+            f"and log are filled in. See what is due: followup-xl run {_q(path)} --dry-run"
+        )
+    else:
+        _echo(f"Created {path}. Fill in Profile, then add interviews, contacts and your log.")
 
 
 @main.command(context_settings=CONTEXT)
@@ -155,7 +191,7 @@ def templates(folder: Path) -> None:
     except OSError as exc:
         _fail(FollowupError(f"{folder}: cannot copy the templates there: {exc.strerror or exc}"))
     _echo(f"Copied {len(written)} files into {folder}: {', '.join(p.name for p in written)}")
-    _echo(f'Edit them, then: followup-xl run WORKBOOK --templates "{folder}"')
+    _echo(f"Edit them, then: followup-xl run WORKBOOK --templates {_q(folder)}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -183,6 +219,7 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
     """
     from .read.reader import check_workbook
     from .run import plan_problems
+    from .safewrite import preflight
 
     try:
         problems = check_workbook(workbook_path)
@@ -192,13 +229,19 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
     for p in problems:
         _echo(f"{'error' if p.blocking else 'warning'}: {p}", err=p.blocking)
     refusals: list[str] = []
+    try:  # open in Excel or LibreOffice, or read-only: `run` would refuse to write it
+        preflight(workbook_path)
+    except FollowupError as exc:
+        refusals.append(str(exc))
+        _echo(f"error: {exc}", err=True)
     if not blocking:
         try:
-            refusals = plan_problems(workbook_path, today=date.today(), take_over=take_over)
+            planned = plan_problems(workbook_path, today=date.today(), take_over=take_over)
         except FollowupError as exc:
-            refusals = [str(exc)]
-        for line in refusals:
+            planned = [str(exc)]
+        for line in planned:
             _echo(f"error: {line}", err=True)
+        refusals += planned
     if templates_path is not None:
         from .letters.phrasebook import capped
         from .letters.templates import template_problems
@@ -305,6 +348,7 @@ def run(
         force=force,
         take_over=take_over,
         only_new=scheduled,
+        now=datetime.now(),
     )
     if scheduled:
         # the log's lines are dated by --today, like everything else the run computes
@@ -379,7 +423,7 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
     if result.print_error:
         _echo(
             f"warning: no print file was made: {result.print_error}; the letters are in "
-            f'place: once fixed, run followup-xl print "{result.letters_dir}"',
+            f"place: once fixed, run followup-xl print {_q(result.letters_dir)}",
             err=True,
         )
     if result.pdf_error:
@@ -509,7 +553,8 @@ def next_steps(result: RunResult) -> list[str]:
     steps = []
     if result.print_file is not None:
         papers = {e.get("paper") for e in result.print_plan.get("order", [])}
-        what = f'print "{result.print_file.name}" in the order above'
+        printed = result.pdf or result.print_file  # the PDF prints as LibreOffice laid it out
+        what = f'print "{printed.name}" in the order above'
         if "card" in papers:
             what += " (load card stock when the first note card comes)"
         if result.envelopes is not None:
@@ -531,10 +576,10 @@ def next_steps(result: RunResult) -> list[str]:
     if result.out_dir is not None:
         if len(drafts) < len(result.letters):
             done = "mailed" if len(faxes) < len(result.letters) - len(drafts) else "faxed"
-            steps.append(f'once {done}, record them: followup-xl sent "{result.out_dir}"')
+            steps.append(f"once {done}, record them: followup-xl sent {_q(result.out_dir)}")
         for name in drafts:
             steps.append(
-                f'once the email is sent: followup-xl sent "{result.out_dir}" --only "{name}"'
+                f"once the email is sent: followup-xl sent {_q(result.out_dir)} --only {_q(name)}"
             )
     return steps
 
@@ -594,6 +639,7 @@ def sent(
       followup-xl sent "followup 2026-11-23" --undo
     """
     from .manifest import batch_workbook
+    from .report import kept_as
     from .sent import record_sent, undo_sent
 
     if undo and (only or date_text):
@@ -601,20 +647,21 @@ def sent(
     if undo:
         try:
             workbook = workbook_path or batch_workbook(batch_path)
-            taken = undo_sent(workbook, batch_path, force=force)
+            taken = undo_sent(workbook, batch_path, now=datetime.now(), force=force)
         except FollowupError as exc:
             _fail_sent(exc)
         _echo(
             f"Took back {len(taken.rows)} Log row(s) of {workbook} (rows "
-            f"{', '.join(map(str, taken.rows))}); previous version kept as "
-            f"{taken.backup.name if taken.backup else '-'}"
+            f"{', '.join(map(str, taken.rows))})"
+            + (f"; {kept_as(taken.backup, workbook)}" if taken.backup else "")
         )
         return
     today = _today(today_text)
     day = _today(date_text, "--date") if date_text is not None else today
     try:
         workbook = workbook_path or batch_workbook(batch_path)
-        result = record_sent(workbook, batch_path, day=day, today=today, only=only, force=force)
+        result = record_sent(workbook, batch_path, day=day, today=today, only=only, force=force,
+                             now=datetime.now())  # fmt: skip
     except FollowupError as exc:
         _fail_sent(exc)
     for entry in result.recorded:
@@ -630,8 +677,8 @@ def sent(
     if result.recorded:
         _echo(
             f"Added {len(result.recorded)} row(s) to the Log of {workbook} (rows "
-            f"{result.rows[0]}-{result.rows[-1]}); previous version kept as "
-            f"{result.backup.name if result.backup else '-'}"
+            f"{result.rows[0]}-{result.rows[-1]})"
+            + (f"; {kept_as(result.backup, workbook)}" if result.backup else "")
         )
     else:
         _echo(f"Nothing new to record; {workbook} was not changed.")
@@ -680,6 +727,54 @@ def print_letters(batch_path: Path, pdf: bool) -> None:
         _echo(line)
     if result.pdf_error:
         _echo(f"warning: no PDF was made: {result.pdf_error}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument(
+    "workbook_path", metavar="WORKBOOK", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.argument("backup", metavar="[BACKUP]", required=False)
+@click.option(
+    "--force", is_flag=True, help="Write even though a lock file says the workbook is open."
+)
+def restore(workbook_path: Path, backup: str | None, force: bool) -> None:
+    """List the backups of WORKBOOK, newest first, or put BACKUP back in its place.
+
+    BACKUP is a file name from the list (or its path in the backups folder). The workbook
+    as it is now is kept as a backup first, so a restore can be undone the same way.
+
+    \b
+    Example:
+      followup-xl restore tracker.xlsx
+      followup-xl restore tracker.xlsx tracker.2026-11-24_20-14-05.xlsx
+    """
+    from .report import backup_lines, backups_folder, kept_as
+    from .restore import restore_backup
+    from .safewrite import list_backups
+
+    if backup is None:
+        found = list_backups(workbook_path.resolve())
+        folder = backups_folder(workbook_path)
+        if not found:
+            _echo(f"No backups of {workbook_path} yet: they are kept in {folder} from the "
+                  "first time followup-xl changes the workbook.")  # fmt: skip
+            return
+        _echo(f"Backups of {workbook_path} in {folder}, newest first:")
+        for line in backup_lines(found):
+            _echo(f"  {line}")
+        _echo("To put one back, close the workbook and run (with the name of the one you want):")
+        _echo(f"  followup-xl restore {_q(workbook_path)} {_q(found[-1].path.name)}")
+        _echo("The workbook as it is then is kept as a backup first.")
+        return
+    try:
+        done = restore_backup(workbook_path, backup, now=datetime.now(), force=force)
+    except FollowupError as exc:
+        _fail(exc)
+    if done.previous is None:
+        _echo(f"{workbook_path} already holds {done.backup.name}: nothing was changed.")
+    else:
+        kept = kept_as(done.previous, workbook_path)
+        _echo(f"Put {done.backup.name} back as {workbook_path}; {kept}.")
 
 
 @main.command(context_settings=CONTEXT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class FollowupError(Exception):
@@ -50,3 +51,15 @@ class TemplateError(FollowupError):
 
 class ProofreadError(FollowupError):
     """Proofreading found problems and --strict was given."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C came after the workbook was replaced: it holds the new version, and the old one
+    is kept as `backup`; `unfinished` says what the command had not done yet ("" for nothing).
+
+    A KeyboardInterrupt still, so that no handler of errors takes it for one.
+    """
+
+    def __init__(self, path: Path, backup: Path | None, unfinished: str = "") -> None:
+        self.path, self.backup, self.unfinished = path, backup, unfinished
+        super().__init__(f"{path} was written" + (f"; {unfinished}" if unfinished else ""))

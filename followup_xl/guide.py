@@ -146,8 +146,17 @@ GUIDE: tuple[tuple[str, str], ...] = (
     (HEADING, "Backups"),
     (
         TEXT,
-        "Keep a copy. Before the weekly run, copy the file (for example "
-        "tracker-2026-11-22.xlsx), or keep it in a synced folder that keeps older versions. "
-        "If something looks wrong after a run, you can always go back to last week's copy.",
+        "Before it changes the workbook, followup-xl keeps the previous version, dated, in "
+        "a folder beside it named after the workbook (tracker.backups for tracker.xlsx): "
+        "every version of the last two weeks, one a week for three months, and the workbook "
+        "as it was before the tool first changed it. If something looks wrong after a run, "
+        "close the workbook and list them:",
     ),
+    (CODE, "followup-xl restore tracker.xlsx"),
+    (
+        TEXT,
+        "then put one back by adding its name from the list (the workbook as it is then is "
+        "kept as a backup too, so this can be undone the same way):",
+    ),
+    (CODE, "followup-xl restore tracker.xlsx tracker.2026-11-22_19-05-12.xlsx"),
 )

@@ -128,14 +128,14 @@ def mark_workbook(
     expected: Fingerprint,
     force: bool = False,
     take_over: bool = False,
-    backups: int = 3,
-    now: datetime | None = None,
+    now: datetime,
 ) -> MarkResult:
     """Write the Due sheet and mark columns into the workbook, keeping a backup; say what was done.
 
     `expected` is the fingerprint taken when the workbook was read: if the file changed since,
     nothing is written. When the new bytes equal the old, nothing is written and no backup
-    made. Raises WriteError (nothing written) for every refusal or failure.
+    made. The backup is dated `now`. Raises WriteError (nothing written) for every refusal
+    or failure.
     """
     path = Path(path)
     name = path.name
@@ -171,7 +171,6 @@ def mark_workbook(
             new=result.data,
             expected=expected,
             verify=lambda tmp: verify_marked(tmp, old=old, result=result, due=due, name=name),
-            backups=backups,
             now=now,
             original=not result.had_owner_marks,
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Action, Status
 
 if TYPE_CHECKING:
     from .run import RunResult
+    from .safewrite import Backup
 
 _HEADER = ("Status", "Due", "Rule", "Action", "Who", "Company", "Channel")
 _WIDTHS = (8, 10, 4, 20, 30, 22, 16)
@@ -93,7 +95,7 @@ def run_lines(result: RunResult) -> list[str]:
         else:
             lines.append(
                 f"Marked {result.workbook} (Due sheet: {marked.due_rows} row(s)); "
-                f"previous version kept as {marked.backup.name}"
+                + kept_as(marked.backup, result.workbook or marked.path)
                 + (" (as it was before followup-xl first changed it)" if marked.original else "")
             )
     if result.pdf is not None:
@@ -111,3 +113,44 @@ def proofreading_failure(result: RunResult) -> str | None:
         f"proofreading found {len(result.findings)} problem(s) and "
         "--strict was given: fix the workbook or the templates"
     )
+
+
+def backups_folder(workbook: Path) -> Path:
+    """Return the workbook's backups folder as the user finds it: beside the workbook as
+    named, or beside its target when the workbook is a symbolic link."""
+    from .safewrite import backup_dir
+
+    folder = backup_dir(workbook)
+    real = backup_dir(Path(workbook).resolve())
+    return folder if folder.resolve() == real.resolve() else real
+
+
+def kept_as(backup: Path, workbook: Path) -> str:
+    """Say where the version of the workbook that a write replaced is kept."""
+    return f"previous version kept as {backup.name} in {backups_folder(workbook)}"
+
+
+#: How the backups' listing calls the kinds kept apart from the dated backups.
+_KINDS = {
+    "original": "the original: as it was before followup-xl first changed it",
+    "kept": "kept apart by an earlier followup-xl",
+}
+
+
+def _size(n: int) -> str:
+    """Return a file size as people read it: 812 bytes, 48.2 KB, 3.1 MB."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def backup_lines(backups: Sequence[Backup]) -> list[str]:
+    """Return one line per backup, newest first: name, when it was made, size, and kind."""
+    width = max(len(b.path.name) for b in backups)
+    return [
+        f"{b.path.name:<{width}}  {b.made:%a %Y-%m-%d %H:%M}  {_size(b.size):>10}"
+        + (f"  {_KINDS[b.kind]}" if b.kind else "")
+        for b in reversed(backups)
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,9 @@ class RunOptions:
     #: write only when something is due that the Due sheet does not already list as due
     #: (a scheduled run): otherwise read, and leave every file as it is
     only_new: bool = False
+    #: when the workbook's backup is dated and the older backups are aged; None: the start
+    #: of `today` (the CLI passes the clock's time)
+    now: datetime | None = None
 
 
 @dataclass
@@ -306,7 +309,9 @@ def run_batch(
                    take_over=options.take_over)  # fmt: skip
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
+        unfinished = ""  # what is not done yet when Ctrl-C comes after the workbook's write
         with contextlib.ExitStack() as stack:
+            stack.enter_context(safewrite.after_write(path, seen, lambda: unfinished))
             box = None
             if options.letters:
                 from .outbox import STALE_SECONDS, Outbox, remove_stale_stages
@@ -341,6 +346,10 @@ def run_batch(
                                  today=options.today)  # fmt: skip
                 lap("call sheet and calendar")
             # every file is staged in full: the workbook's write is the last step that can fail
+            if box is not None:
+                unfinished = (
+                    "the batch folder's files are not all in place: run again to write them"
+                )
             marked = mark_workbook(
                 path,
                 due=_due_table(actions, result.letters),
@@ -348,13 +357,17 @@ def run_batch(
                 expected=seen,
                 force=options.force,
                 take_over=options.take_over,
+                now=options.now or datetime.combine(options.today, datetime.min.time()),
             )
             lap("marks")
             if box is not None:
                 result.week_notes += box.publish()
-        if batch is not None and options.pdf and batch.print_file:
-            _pdf(batch, result)
-            lap("pdf")
+            unfinished = ""
+            if batch is not None and options.pdf and batch.print_file:
+                unfinished = "the PDF was not made: run again to make it"
+                _pdf(batch, result)
+                lap("pdf")
+                unfinished = ""
     result.marked = marked
     return result
 

@@ -7,7 +7,7 @@ the original's permissions; rename it over the original in one atomic step. A cr
 point leaves either the old or the new workbook, never a broken one.
 
 One job, though over 400 lines: each step of that order guards against the others' failure
-(locks, backups and their rotation, temporary files), so they are kept in one place.
+(locks, backups and how long they are kept, temporary files), so they are kept in one place.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from .errors import WriteError
+from .errors import Interrupted, WriteError
 
 #: The named steps of a write, in order; tests inject a failure (or a kill) at each one.
 STEPS = (
@@ -182,8 +182,34 @@ def _backup_pattern(path: Path) -> re.Pattern[str]:
     )
 
 
-def _backups(path: Path) -> list[tuple[str, Path]]:
-    """Return (kind, path) of every backup, oldest first; kind is "", original or kept."""
+#: How a backup's date and time are written in its name.
+STAMP = "%Y-%m-%d_%H-%M-%S"
+#: Every backup younger than this is kept.
+KEEP_EVERY = timedelta(days=14)
+#: Of the backups younger than this (and older than KEEP_EVERY), the newest of each ISO week
+#: is kept; older ones are deleted.
+KEEP_WEEKLY = timedelta(weeks=13)
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup of a workbook, as its name says it."""
+
+    path: Path
+    #: "" for the dated backups that are pruned; "original" (the workbook before the tool
+    #: first changed it) and "kept" (kept apart by an earlier release) are never deleted
+    kind: str
+    #: when the backup was made (the date and time in its name)
+    made: datetime
+    size: int
+
+
+def list_backups(path: Path) -> list[Backup]:
+    """Return the backups of a workbook, oldest first (the kept-apart ones included).
+
+    Only regular files named as the tool names them count: anything else in the folder
+    (a symbolic link, a file of the user's) is neither listed, restored nor deleted.
+    """
     path = Path(path)
     folder = backup_dir(path)
     if not folder.is_dir():
@@ -192,16 +218,20 @@ def _backups(path: Path) -> list[tuple[str, Path]]:
     found = []
     for p in folder.iterdir():
         m = pattern.match(p.name)
-        if m:
-            kind = m.group(1) or ""
-            # within one second the original comes first: it was the older version
-            found.append(((m.group(2), kind != "original", int(m.group(3) or 0), kind), p))
-    return [(key[3], p) for key, p in sorted(found)]
-
-
-def list_backups(path: Path) -> list[Path]:
-    """Return the backups of a workbook, oldest first (the kept-apart ones included)."""
-    return [p for _, p in _backups(path)]
+        if not m:
+            continue
+        try:
+            st = p.lstat()
+            made = datetime.strptime(m.group(2), STAMP)
+        except (OSError, ValueError):  # gone meanwhile, or a date that cannot exist
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        kind = m.group(1) or ""
+        # within one second the original comes first: it was the older version
+        key = (made, kind != "original", int(m.group(3) or 0), p.name)
+        found.append((key, Backup(p, kind, made, st.st_size)))
+    return [b for _, b in sorted(found, key=lambda item: item[0])]
 
 
 def check_backup_dir(path: Path) -> None:
@@ -220,21 +250,20 @@ def write_backup(
     data: bytes,
     st: os.stat_result,
     *,
-    now: datetime | None = None,
+    now: datetime,
     kind: str = "",
 ) -> Path:
-    """Save the old bytes as a dated backup beside the workbook (prune_backups rotates them).
+    """Save the old bytes as a backup dated `now` beside the workbook (prune_backups ages them).
 
     kind "original" (the workbook before the tool first wrote to it) and "kept" (a version
-    an earlier release kept apart when it could not verify every cell) are kept apart: the
-    rotation never deletes them.
+    an earlier release kept apart when it could not verify every cell) are kept apart:
+    pruning never deletes them.
     """
     path = Path(path)
     check_backup_dir(path)
     folder = backup_dir(path)
     folder.mkdir(exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
-    base = f"{_backup_stem(path)}.{kind + '.' if kind else ''}{stamp}"
+    base = f"{_backup_stem(path)}.{kind + '.' if kind else ''}{now.strftime(STAMP)}"
     target = folder / f"{base}{path.suffix}"
     n = 2
     while _exists(target):
@@ -246,34 +275,47 @@ def write_backup(
 
 
 def same_backup(path: Path, data: bytes, kind: str = "") -> Path | None:
-    """Return the newest backup of this kind that holds exactly these bytes, or None.
+    """Return the newest backup of this kind when it holds exactly these bytes, or None.
 
-    A run killed after its backup and before its write leaves a backup of the workbook as
-    it still is; the next run's backup would be the same bytes again and push an older,
-    different one out of the rotation. Backups are kept by content instead.
+    A run killed after its backup and before its write leaves, as the newest backup, the
+    workbook as it still is; the next run reuses it instead of keeping the same bytes twice.
     """
-    digest = None
-    for found_kind, p in reversed(_backups(path)):
-        if found_kind != kind:
-            continue
-        try:
-            if p.stat().st_size != len(data):
-                continue
-            if digest is None:
-                digest = hashlib.sha256(data).digest()
-            if hashlib.sha256(read_file(p, limit=len(data))).digest() == digest:
-                return p
-        except (OSError, WriteError):
-            continue
-    return None
+    of_kind = [b for b in list_backups(path) if b.kind == kind]
+    if not of_kind or of_kind[-1].size != len(data):
+        return None
+    newest = of_kind[-1].path
+    try:
+        held = read_file(newest, limit=len(data))
+    except (OSError, WriteError):
+        return None
+    return newest if held == data else None
 
 
-def prune_backups(path: Path, *, keep: int) -> None:
-    """Delete the rotating backups beyond the newest `keep` (the kept-apart ones stay)."""
-    rotating = [p for k, p in _backups(path) if not k]
-    for old in rotating[: -max(keep, 1)]:
+def _to_prune(backups: list[Backup], *, now: datetime) -> list[Backup]:
+    """Return the dated backups that the keeping rule lets go, as of `now`.
+
+    Kept: every backup of the last KEEP_EVERY (two weeks); of those up to KEEP_WEEKLY old
+    (three months), the newest of each ISO week; always the newest one (the version a
+    write just replaced, however old); and never an original or a kept-apart one.
+    """
+    dated = [b for b in backups if not b.kind]
+    newest_of_week: dict[tuple[int, int], Backup] = {}
+    for b in dated:  # oldest first: the last one seen of a week is its newest
+        newest_of_week[b.made.isocalendar()[:2]] = b
+    weekly = set(newest_of_week.values())
+    keep = set(dated[-1:])
+    for b in dated:
+        age = now - b.made
+        if age < KEEP_EVERY or (age <= KEEP_WEEKLY and b in weekly):
+            keep.add(b)
+    return [b for b in dated if b not in keep]
+
+
+def prune_backups(path: Path, *, now: datetime) -> None:
+    """Delete the dated backups the keeping rule lets go as of `now`."""
+    for b in _to_prune(list_backups(path), now=now):
         with contextlib.suppress(OSError):
-            old.unlink()
+            b.path.unlink()
 
 
 # --- atomic replace -----------------------------------------------------------------------
@@ -494,15 +536,14 @@ def commit(
     new: bytes,
     expected: Fingerprint,
     verify: Callable[[Path], None],
-    backups: int = 3,
-    now: datetime | None = None,
+    now: datetime,
     original: bool = False,
 ) -> Path:
     """Replace `path` (whose bytes were `old`) by `new` safely; return the backup.
 
-    `verify` raises WriteError when the temporary file is not right. `original` marks the old
-    bytes as the workbook from before the tool's first write, kept apart from the rotating
-    backups.
+    `verify` raises WriteError when the temporary file is not right. The backup is dated
+    `now`, and the older ones are pruned as of `now`. `original` marks the old bytes as the
+    workbook from before the tool's first write, kept apart from the dated backups.
     """
     path = Path(path)
     name = path.name
@@ -548,6 +589,8 @@ def commit(
                 "close it and run again"
             ) from exc
     except BaseException:
+        if not _exists(tmp):  # renamed (Ctrl-C right after it): the new file and its backup stay
+            raise
         with contextlib.suppress(OSError):
             tmp.unlink()
         if backup is not None and backup != reused:  # the workbook stays as it was: so
@@ -559,5 +602,37 @@ def commit(
         raise
     with contextlib.suppress(OSError):
         _fsync_dir(path.parent)
-    prune_backups(path, keep=backups)
+    prune_backups(path, now=now)
     return backup
+
+
+@contextlib.contextmanager
+def after_write(path: Path, old: Fingerprint, unfinished: Callable[[], str]) -> Iterator[None]:
+    """Turn Ctrl-C into Interrupted when `path` (as the user named it) no longer holds the
+    `old` bytes.
+
+    The caller holds the run lock, so a changed file is its own write (commit keeps the
+    backup of a rename that an interrupt followed at once); a file as it was lets the
+    KeyboardInterrupt through. `unfinished` says what was left undone at that moment.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        try:
+            unchanged = fingerprint(path).same_content(old)
+        except OSError:  # gone or unreadable: not this command's write
+            unchanged = True
+        if unchanged:
+            raise
+        raise Interrupted(Path(path), _backup_of(Path(path).resolve(), old), unfinished()) from None
+
+
+def _backup_of(path: Path, old: Fingerprint) -> Path | None:
+    """Return the newest backup that holds the bytes `old` describes, or None."""
+    for b in reversed(list_backups(path)):
+        if b.size != old.size:
+            continue
+        with contextlib.suppress(OSError, WriteError):
+            if fingerprint_bytes(read_file(b.path, limit=b.size)).same_content(old):
+                return b.path
+    return None

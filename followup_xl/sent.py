@@ -93,7 +93,7 @@ def record_sent(
     today: date,
     only: Sequence[str] = (),
     force: bool = False,
-    now: datetime | None = None,
+    now: datetime,
 ) -> SentResult:
     """Append one Log row per letter of the batch that was sent; nothing twice.
 
@@ -159,11 +159,16 @@ def record_sent(
         def verify(tmp: Path) -> None:
             verify_append(old, tmp.read_bytes(), appended, workbook.name)
 
-        result.backup = safewrite.commit(
-            real, old=old, new=appended.data, expected=expected, verify=verify, now=now
+        unfinished = (
+            "the batch folder may not know these rows, so `sent --undo` cannot take them back"
         )
-        result.rows = appended.rows
-        result.note = _remember(batch_dir, result.recorded, appended.rows, day)
+        with safewrite.after_write(workbook, expected, lambda: unfinished):
+            result.backup = safewrite.commit(
+                real, old=old, new=appended.data, expected=expected, verify=verify, now=now
+            )
+            result.rows = appended.rows
+            result.note = _remember(batch_dir, result.recorded, appended.rows, day)
+            unfinished = ""
     return result
 
 
@@ -185,7 +190,7 @@ def _remember(
     return ""
 
 
-def undo_sent(workbook: Path, batch_dir: Path, *, force: bool = False) -> SentResult:
+def undo_sent(workbook: Path, batch_dir: Path, *, now: datetime, force: bool = False) -> SentResult:
     """Take back the Log rows `sent` recorded from this batch folder, through the same safe
     writer; refuse (listing them) when any of them was changed or moved since."""
     from . import safewrite
@@ -236,10 +241,13 @@ def undo_sent(workbook: Path, batch_dir: Path, *, force: bool = False) -> SentRe
             _verify_cleared(old, tmp.read_bytes(), cleared, workbook.name)
 
         result = SentResult(rows=cleared.rows)
-        result.backup = safewrite.commit(
-            real, old=old, new=cleared.data, expected=expected, verify=verify
-        )
-    manifest_mod.save(batch_dir, {**doc, "recorded": []})
+        unfinished = "the batch folder still lists these rows as recorded"
+        with safewrite.after_write(workbook, expected, lambda: unfinished):
+            result.backup = safewrite.commit(
+                real, old=old, new=cleared.data, expected=expected, verify=verify, now=now
+            )
+            manifest_mod.save(batch_dir, {**doc, "recorded": []})
+            unfinished = ""
     return result
 
 

@@ -11,7 +11,6 @@ import resource
 import subprocess
 import sys
 import textwrap
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -74,17 +73,17 @@ def test_unchanged_reruns_write_nothing_and_the_original_is_kept_apart(tmp_path:
         assert "nothing changed since the last run, so it was not rewritten" in again.output
         assert path.read_bytes() == marked and path.stat().st_mtime_ns == mtime
     (kept,) = list_backups(path)
-    assert kept.read_bytes() == original and ".original." in kept.name
-    # four runs on later days each change the workbook: three rotating backups, plus the original
+    assert kept.path.read_bytes() == original and kept.kind == "original"
+    # four runs on later days each change the workbook: each keeps the version it replaced
+    # (within one second, the backups' names take -2, -3, ...)
+    versions = []
     for day in ("2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"):
+        versions.append(path.read_bytes())
         result = cli("run", str(path), "--today", day)
         assert result.exit_code == 0, result.output
-        time.sleep(1.01)  # backups are named to the second
     backups = list_backups(path)
-    originals = [b for b in backups if ".original." in b.name]
-    assert [b.read_bytes() for b in originals] == [original]
-    assert len(backups) == 4
-    assert original not in [b.read_bytes() for b in backups if b not in originals]
+    assert [b.kind for b in backups] == ["original", "", "", "", ""]
+    assert [b.path.read_bytes() for b in backups] == [original, *versions]
 
 
 # --- case 5: --pdf never replaces a file -----------------------------------------------------
@@ -303,7 +302,7 @@ def test_a_workbook_with_a_very_long_name_is_marked(tmp_path: Path, length: int)
         assert result.exit_code == 0, result.output
     assert read_values(path.read_bytes())["Due"][(1, 1)] == "Status"
     backups = list_backups(path)
-    assert len(backups) == 2 and backups[0].read_bytes() == original
+    assert len(backups) == 2 and backups[0].path.read_bytes() == original
     assert all(len(p.name.encode()) <= 255 for p in tmp_path.rglob("*"))
 
 

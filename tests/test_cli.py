@@ -129,3 +129,146 @@ def test_bad_today_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert '"25/11" is not a date: use YYYY-MM-DD' in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_init_example_says_its_profile_is_filled(tmp_path: Path) -> None:
+    """`init --example` does not ask to fill in a Profile it filled; it says what to try."""
+    path = tmp_path / "practice.xlsx"
+    result = invoke("init", str(path), "--example", "--today", "2026-11-25")
+    assert result.output == (
+        f"Created {path} with an example job search: its Profile, interviews, contacts and "
+        f"log are filled in. See what is due: followup-xl run '{path}' --dry-run\n"
+    )
+
+
+def test_check_reports_a_lock_file_as_run_refuses_it(tmp_path: Path) -> None:
+    """A workbook open in LibreOffice is not "ready to run": check says what run would say."""
+    path = tmp_path / "tracker.xlsx"
+    invoke("init", str(path), "--example", "--today", "2026-11-25")
+    (tmp_path / ".~lock.tracker.xlsx#").write_text("")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    refusal = (
+        "tracker.xlsx is open in LibreOffice (.~lock.tracker.xlsx# beside it): close it and "
+        "run again, or pass --force if it is not really open"
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        f"error: {refusal}\n1 problem(s) to fix before a run.\n",
+    )
+    ran = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-25"])
+    assert (ran.exit_code, ran.output) == (1, f"Error: {refusal}\n")
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------
+
+
+def example_run(tmp_path: Path, *extra: str) -> tuple[Path, bytes, object]:
+    """Make the example workbook and run the week on it; return it, its bytes before, the result."""
+    path = tmp_path / "tracker.xlsx"
+    invoke("init", str(path), "--example", "--today", "2026-11-20")
+    before = path.read_bytes()
+    return (
+        path,
+        before,
+        CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-23", *extra]),
+    )
+
+
+def interrupt(*_: object, **__: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_before_the_write_exits_130_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    """Interrupted while the workbook's new version is checked: nothing at all is written."""
+    from followup_xl import safewrite
+
+    monkeypatch.setattr(safewrite, "step_hook", lambda step: step == "verify" and interrupt())
+    path, before, result = example_run(tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        130,
+        "\nInterrupted: the workbook was not changed.\n",
+    )
+    assert "Aborted!" not in result.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.xlsx"]
+
+
+def test_ctrl_c_after_the_write_says_what_was_written_and_exits_3(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Interrupted while the letters are put in place: the workbook is marked and its backup
+    kept, the message says so and what is left; running again finishes the batch."""
+    from followup_xl.outbox import Outbox
+
+    monkeypatch.setattr(Outbox, "publish", interrupt)
+    path, before, result = example_run(tmp_path)
+    backup = tmp_path / "tracker.backups" / next((tmp_path / "tracker.backups").iterdir()).name
+    assert (result.exit_code, result.stderr) == (
+        3,
+        f"\nInterrupted after {path} was written (previous version kept as {backup.name} in "
+        f"{backup.parent}); the batch folder's files are not all in place: run again to write "
+        "them.\n",
+    )
+    assert backup.read_bytes() == before and path.read_bytes() != before
+    assert not (tmp_path / "followup 2026-11-23").exists()
+    monkeypatch.undo()
+    again = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-23"])
+    assert again.exit_code == 0, again.output
+    assert list((tmp_path / "followup 2026-11-23").glob("*Print all letters.docx"))
+
+
+def test_ctrl_c_right_after_the_rename_keeps_the_backup(tmp_path: Path, monkeypatch) -> None:
+    """Interrupted the instant the new workbook took the old one's place: the backup stays."""
+    import os
+
+    from followup_xl import safewrite
+
+    replace = os.replace
+
+    def replace_then_interrupt(src: object, dst: object) -> None:
+        replace(src, dst)
+        if Path(str(dst)).name == "tracker.xlsx":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(safewrite.os, "replace", replace_then_interrupt)
+    path, before, result = example_run(tmp_path, "--no-letters")
+    (backup,) = (tmp_path / "tracker.backups").iterdir()
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"\nInterrupted after {path} was written (previous version ")
+    assert backup.read_bytes() == before and path.read_bytes() != before
+
+
+def test_ctrl_c_while_the_pdf_is_made_says_only_the_pdf_is_missing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Interrupted in the PDF step: the workbook and every letter are in place."""
+    from followup_xl import run
+
+    monkeypatch.setattr(run, "_pdf", interrupt)
+    path, before, result = example_run(tmp_path, "--pdf")
+    assert result.exit_code == 3, result.output
+    assert result.stderr.endswith("; the PDF was not made: run again to make it.\n")
+    assert list((tmp_path / "followup 2026-11-23").glob("*Print all letters.docx"))
+
+
+def test_ctrl_c_after_sent_wrote_the_log(tmp_path: Path, monkeypatch) -> None:
+    """Interrupted after the Log rows were written: said so, with what `--undo` cannot do."""
+    from followup_xl import sent
+
+    path, before, result = example_run(tmp_path)
+    batch = tmp_path / "followup 2026-11-23"
+    monkeypatch.setattr(sent, "_remember", interrupt)
+    got = CliRunner().invoke(main, ["sent", str(batch), "--today", "2026-11-23"])
+    assert got.exit_code == 3, got.output
+    assert got.stderr.startswith(f"\nInterrupted after {path} was written (previous version")
+    assert got.stderr.endswith(
+        "; the batch folder may not know these rows, so `sent --undo` cannot take them back.\n"
+    )
+
+
+def test_with_a_pdf_the_next_list_says_to_print_the_pdf(tmp_path: Path, soffice: str) -> None:
+    """`run --pdf` made the PDF: the Next list names it as the thing to print."""
+    path, before, result = example_run(tmp_path, "--pdf")
+    assert result.exit_code == 0, result.output
+    steps = result.output.split("\nNext:\n", 1)[1].splitlines()
+    assert steps[0].startswith('  1. print "2026-11-23 Print all letters.pdf" in the order above')

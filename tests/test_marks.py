@@ -89,7 +89,7 @@ def test_a_file_changed_since_it_was_read_is_not_written(tracker: Path):
     tracker.write_bytes(tracker.read_bytes() + b"\0")
     before = tracker.read_bytes()
     with pytest.raises(WriteError, match=r"tracker.xlsx changed on disk since the tool read it"):
-        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected)
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected, now=NOW)
     assert tracker.read_bytes() == before
     assert not (tracker.parent / "tracker.backups").exists()
 
@@ -156,18 +156,18 @@ def test_permissions_are_kept(tracker: Path):
     assert stat.S_IMODE(tracker.stat().st_mode) == 0o640
 
 
-def test_only_the_newest_backups_are_kept(tracker: Path):
-    """Backups rotate: five changing runs leave the original and the three newest."""
+def test_every_version_of_the_last_two_weeks_is_kept(tracker: Path):
+    """Five changing runs in five days leave the original and each version they replaced."""
     versions = []
     for day in range(1, 6):
         versions.append(tracker.read_bytes())
         rows = [(*DUE.rows[0][:8], f"letter {day}.docx", DUE.rows[0][9])]
-        mark(tracker, due=DueTable(rows=rows), now=datetime(2026, 12, day, 8, 0), backups=3)
+        mark(tracker, due=DueTable(rows=rows), now=datetime(2026, 12, day, 8, 0))
     kept = list_backups(tracker)
-    assert [p.name for p in kept] == ["tracker.original.2026-12-01_08-00-00.xlsx"] + [
-        f"tracker.2026-12-0{d}_08-00-00.xlsx" for d in (3, 4, 5)
+    assert [b.path.name for b in kept] == ["tracker.original.2026-12-01_08-00-00.xlsx"] + [
+        f"tracker.2026-12-0{d}_08-00-00.xlsx" for d in (2, 3, 4, 5)
     ]
-    assert [p.read_bytes() for p in kept] == [versions[0], *versions[2:]]
+    assert [b.path.read_bytes() for b in kept] == versions
 
 
 def test_marked_workbook_opens_in_libreoffice(tracker: Path, soffice: str, tmp_path: Path):

@@ -11,7 +11,7 @@ import sys
 import textwrap
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from followup_xl.marks import fingerprint, mark_workbook, preflight
 from followup_xl.safewrite import STEPS, TEMP_SUFFIX, list_backups
 
 REPO = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 11, 25, 9, 30)
 
 
 @pytest.fixture
@@ -58,7 +59,8 @@ def test_an_open_workbook_is_refused_unless_forced(tracker: Path, lock: str, app
     (tracker.parent / lock).write_text("")
     before = tracker.read_bytes()
     with pytest.raises(WriteError) as err:
-        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker),
+                      now=NOW)  # fmt: skip
     assert str(err.value) == (
         f"tracker.xlsx is open in {app} ({lock} beside it): close it and run again, "
         "or pass --force if it is not really open"
@@ -66,7 +68,7 @@ def test_an_open_workbook_is_refused_unless_forced(tracker: Path, lock: str, app
     assert tracker.read_bytes() == before
     assert sorted(p.name for p in tracker.parent.iterdir()) == sorted([lock, "tracker.xlsx"])
     mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker),
-                  force=True)  # fmt: skip
+                  force=True, now=NOW)  # fmt: skip
     assert tracker.read_bytes() != before
 
 
@@ -99,7 +101,7 @@ def test_an_encrypted_workbook_is_refused(corpus_dir: Path, tmp_path: Path):
     path = tmp_path / "secret.xlsx"
     path.write_bytes((corpus_dir / "calamine_encrypted.xlsx").read_bytes())
     with pytest.raises(WriteError, match=r"secret.xlsx is password-protected"):
-        mark_workbook(path, due=DUE, columns=[], expected=fingerprint(path))
+        mark_workbook(path, due=DUE, columns=[], expected=fingerprint(path), now=NOW)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.xlsx"]
 
 
@@ -107,7 +109,7 @@ def test_a_symbolic_link_stays_a_link(tracker: Path):
     """Marking through a link replaces the target and keeps the link."""
     link = tracker.parent / "link.xlsx"
     link.symlink_to(tracker)
-    mark_workbook(link, due=DUE, columns=contract_marks(), expected=fingerprint(link))
+    mark_workbook(link, due=DUE, columns=contract_marks(), expected=fingerprint(link), now=NOW)
     assert link.is_symlink()
     assert "Due" in read_values(tracker.read_bytes())
 
@@ -130,7 +132,8 @@ def test_a_failure_at_any_step_leaves_the_old_workbook(tracker: Path, monkeypatc
 
     monkeypatch.setattr(safewrite, "step_hook", hook)
     with pytest.raises(Injected):
-        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker),
+                      now=NOW)  # fmt: skip
     assert tracker.read_bytes() == old
     assert not list(tracker.parent.glob(f"*{TEMP_SUFFIX}"))
     # no backup (the workbook did not change), no temporary file, no run lock
@@ -148,7 +151,7 @@ def test_a_file_saved_during_the_write_wins(tracker: Path, monkeypatch):
 
     monkeypatch.setattr(safewrite, "step_hook", hook)
     with pytest.raises(WriteError, match="tracker.xlsx changed on disk while the tool"):
-        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected)
+        mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=expected, now=NOW)
     assert tracker.read_bytes() == users_save + b"\0\0"
     assert not list(tracker.parent.glob(f"*{TEMP_SUFFIX}"))
 
@@ -159,12 +162,14 @@ CHILD = textwrap.dedent(
     """
     import sys
     sys.path[:0] = [{tests!r}]  # the test helpers; followup_xl is the one under test
+    from datetime import datetime
     from pathlib import Path
     from test_xlsxpatch import DUE, contract_marks
     from followup_xl.marks import fingerprint, mark_workbook
     p = Path(sys.argv[1])
     print("ready", flush=True)
-    mark_workbook(p, due=DUE, columns=contract_marks(rows=3000), expected=fingerprint(p))
+    mark_workbook(p, due=DUE, columns=contract_marks(rows=3000), expected=fingerprint(p),
+                  now=datetime(2026, 11, 25, 9))
     print("done", flush=True)
     """
 )
@@ -207,11 +212,11 @@ def test_killed_at_random_moments_the_workbook_is_old_or_new(tmp_path: Path):
         if got == new_sha:
             outcomes["new"] += 1
             backups = list_backups(path)
-            assert backups and backups[-1].read_bytes() == old
+            assert backups and backups[-1].path.read_bytes() == old
         else:
             outcomes["old"] += 1
         for b in list_backups(path):  # a backup is never half-written either
-            assert b.read_bytes() == old
+            assert b.path.read_bytes() == old
         # the next run cleans up after the killed one and succeeds
         mark_workbook(path, due=DUE, columns=contract_marks(rows=3000),
                       expected=fingerprint(path), now=datetime(2030, 1, 1))  # fmt: skip
@@ -232,7 +237,8 @@ def test_stale_temporary_files_are_removed(tracker: Path):
     stale_backup.write_bytes(b"half")
     other = tracker.parent / f".other.xlsx.abc123{TEMP_SUFFIX}"
     other.write_bytes(b"not ours")
-    mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker))
+    mark_workbook(tracker, due=DUE, columns=contract_marks(), expected=fingerprint(tracker),
+                  now=NOW)  # fmt: skip
     assert not stale.exists() and not stale_backup.exists()
     assert other.exists()
 
@@ -242,9 +248,9 @@ def test_step_names_are_in_order():
     assert os.path.basename(safewrite.backup_dir(Path("a/tracker.xlsx"))) == "tracker.backups"
 
 
-def test_a_run_killed_after_its_backup_does_not_push_an_older_one_out(tracker: Path, monkeypatch):
-    """Killed between the backup and the replace, then run again: the second backup would be
-    the same bytes; the rotation keeps backups by content, so the older one stays."""
+def test_a_run_killed_after_its_backup_leaves_it_for_the_next_run(tracker: Path, monkeypatch):
+    """Killed between the backup and the replace, then run again: the next run's backup would
+    be the same bytes as the newest one, so it reuses that one and every older one stays."""
     from followup_xl.xlsx.duesheet import DueTable
 
     def mark(version: int, day: int) -> None:
@@ -256,9 +262,8 @@ def test_a_run_killed_after_its_backup_does_not_push_an_older_one_out(tracker: P
 
     for day in range(1, 5):  # the original, then three versions, each backed up once
         mark(day, day)
-    rotating = [p for p in list_backups(tracker) if ".original." not in p.name]
-    kept = {p.name: sha(p) for p in list_backups(tracker)}
-    assert len(rotating) == 3
+    kept = {b.path.name: sha(b.path) for b in list_backups(tracker)}
+    assert len(kept) == 4
 
     def killed(name: str) -> None:
         if name == "recheck":
@@ -268,15 +273,97 @@ def test_a_run_killed_after_its_backup_does_not_push_an_older_one_out(tracker: P
     for _ in range(2):
         with pytest.raises(Injected):
             mark(1, 5)
-    assert {p.name: sha(p) for p in list_backups(tracker)} == kept  # nothing added or lost
+    assert {b.path.name: sha(b.path) for b in list_backups(tracker)} == kept  # nothing added
     monkeypatch.setattr(safewrite, "step_hook", None)
-    newest = rotating[-1]
-    assert sha(newest) != sha(tracker)
-    # a version whose backup is already there (the run killed after writing it): the next
-    # write reuses that backup instead of rotating out the oldest
-    same = safewrite.write_backup(tracker, tracker.read_bytes(), tracker.stat(),
+    # a killed run that got as far as its backup left the workbook as it is as the newest one
+    left = safewrite.write_backup(tracker, tracker.read_bytes(), tracker.stat(),
                                   now=datetime(2026, 11, 6, 9))  # fmt: skip
     mark(2, 7)
-    names = [p.name for p in list_backups(tracker)]
-    assert same.name in names and "tracker.2026-11-07_09-00-00.xlsx" not in names
-    assert rotating[1].name in names  # the rotation dropped one, not two
+    names = [b.path.name for b in list_backups(tracker)]
+    assert names == [*kept, left.name]  # reused: no backup of 7 November
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour)
+
+
+def commit_version(path: Path, now: datetime, *, original: bool = False) -> Path:
+    """Replace the workbook by a new version made at `now`, as a run does; return the backup."""
+    old = path.read_bytes()
+    return safewrite.commit(path, old=old, new=f"version of {now}".encode(),
+                            expected=fingerprint(path), verify=lambda tmp: None, now=now,
+                            original=original)  # fmt: skip
+
+
+def stamps(path: Path) -> list[str]:
+    """Return the month, day and hour in the names of the dated backups, oldest first."""
+    return [b.made.strftime("%m-%d %H") for b in list_backups(path) if not b.kind]
+
+
+def test_backups_over_four_months_of_daily_and_weekly_runs(tmp_path: Path):
+    """Every backup of the last two weeks stays, then the newest of each week for 13 weeks;
+    the original and a backup an earlier release kept apart are never deleted."""
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(b"as the user made it")
+    folder = tmp_path / "tracker.backups"
+    folder.mkdir()
+    kept_apart = folder / "tracker.kept.2026-08-05_10-00-00.xlsx"
+    kept_apart.write_bytes(b"kept by an earlier release")
+    users = folder / "notes.txt"
+    users.write_text("the user's own file")
+    commit_version(path, datetime(2026, 8, 3, 9), original=True)
+    day = date(2026, 8, 4)
+    while day <= date(2026, 9, 13):  # six weeks of a run every evening
+        commit_version(path, at(day, 20))
+        day += timedelta(days=1)
+    assert stamps(path) == [
+        *(f"08-{d:02} 20" for d in (9, 16, 23, 30)),  # the Sundays: the newest of each week
+        "08-31 20",  # and every evening of the two weeks up to 13 September
+        *(f"09-{d:02} 20" for d in range(1, 14)),
+    ]
+    day = date(2026, 9, 20)
+    while day <= date(2026, 11, 29):  # then one run every Sunday
+        commit_version(path, at(day, 19))
+        day += timedelta(days=7)
+    day = date(2026, 11, 30)
+    while day <= date(2026, 12, 3):  # and every evening again, to Thursday 3 December
+        commit_version(path, at(day, 20))
+        day += timedelta(days=1)
+    sundays = [(9, 20), (9, 27), (10, 4), (10, 11), (10, 18), (10, 25), (11, 1), (11, 8),
+               (11, 15), (11, 22), (11, 29)]  # fmt: skip
+    assert stamps(path) == [
+        "09-06 20", "09-13 20",  # the daily runs' Sundays that are not yet 13 weeks old
+        *(f"{m:02}-{d:02} 19" for m, d in sundays),
+        "11-30 20", "12-01 20", "12-02 20", "12-03 20",
+    ]  # fmt: skip
+    backups = list_backups(path)
+    assert [(b.path.name, b.kind) for b in backups if b.kind] == [
+        ("tracker.original.2026-08-03_09-00-00.xlsx", "original"),
+        (kept_apart.name, "kept"),
+    ]
+    assert backups[0].path.read_bytes() == b"as the user made it"
+    # each dated backup holds the version its run replaced: the one the run before made
+    dated = [b for b in backups if not b.kind]
+    assert dated[-1].path.read_bytes() == b"version of 2026-12-02 20:00:00"
+    assert dated[2].path.read_bytes() == b"version of 2026-09-13 20:00:00"  # 20 September's
+    assert kept_apart.read_bytes() == b"kept by an earlier release"
+    assert users.read_text() == "the user's own file"
+
+
+def test_the_version_a_write_replaced_is_kept_however_old(tmp_path: Path):
+    """A workbook unchanged for months: a backup of it that a killed run left then is reused
+    by the next write and kept, though older than three months."""
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(b"first")
+    commit_version(path, datetime(2026, 1, 5, 9), original=True)
+    commit_version(path, datetime(2026, 1, 6, 9))
+    left = safewrite.write_backup(path, path.read_bytes(), path.stat(),
+                                  now=datetime(2026, 1, 7, 9))  # fmt: skip
+    backup = commit_version(path, datetime(2026, 7, 1, 9))
+    assert backup == left and backup.read_bytes() == b"version of 2026-01-06 09:00:00"
+    assert [b.path.name for b in list_backups(path)] == [
+        "tracker.original.2026-01-05_09-00-00.xlsx",
+        "tracker.2026-01-07_09-00-00.xlsx",
+    ]
+    commit_version(path, datetime(2026, 7, 2, 9))  # the next write: that one goes now
+    assert stamps(path) == ["07-02 09"]

@@ -57,9 +57,9 @@ def test_the_whole_week_run_mail_sent_run_call(tmp_path: Path):
     assert monday.exit_code == 0, monday.output
     batch = tmp_path / "followup 2026-11-23"
     assert (batch / MANIFEST).is_file()
-    assert f'once mailed, record them: followup-xl sent "{batch}"' in monday.output
+    assert f"once mailed, record them: followup-xl sent '{batch}'" in monday.output
     draft = next(batch.glob("*.eml")).name
-    assert f'once the email is sent: followup-xl sent "{batch}" --only "{draft}"' in monday.output
+    assert f"once the email is sent: followup-xl sent '{batch}' --only '{draft}'" in monday.output
     letters = sorted(p.name for p in batch.glob("* Thank-you — *.docx"))
     assert len(letters) == 2
 
