@@ -292,6 +292,13 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
 )
 @TAKE_OVER
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Print every row of the summary, however long (by default a table longer than the "
+    "screen shows the most pressing rows and the counts).",
+)
+@click.option(
     "--scheduled",
     is_flag=True,
     help="Run as `followup-xl schedule` sets it up: write only when something is due that "
@@ -310,6 +317,7 @@ def run(
     strict: bool,
     force: bool,
     take_over: bool,
+    show_all: bool,
     scheduled: bool,
 ) -> None:
     """Work out every follow-up due, mark it in WORKBOOK and write the letters.
@@ -355,7 +363,7 @@ def run(
         now = datetime.combine(options.today, datetime.now().time())
         _run_scheduled(workbook_path, options, now)
         return
-    _run(workbook_path, options)
+    _run(workbook_path, options, show_all=show_all)
 
 
 def _log(workbook: Path, now: datetime, message: str) -> None:
@@ -393,7 +401,20 @@ def _run_scheduled(workbook_path: Path, options: RunOptions, now: datetime) -> N
         sys.exit(1)
 
 
-def _run(workbook_path: Path, options: RunOptions) -> None:
+def _console() -> tuple[int, int | None]:
+    """Return the console's width and height: the terminal's own, else COLUMNS and LINES
+    when set; output sent to a file or pipe has no height (every row is printed)."""
+    import shutil
+
+    from .report import WIDE
+
+    size = shutil.get_terminal_size((WIDE, 0))
+    tty = sys.stdout.isatty()
+    height = size.lines if tty or os.environ.get("LINES") else 0
+    return size.columns, height or None
+
+
+def _run(workbook_path: Path, options: RunOptions, *, show_all: bool = False) -> None:
     """Run the batch and print its report; exit 1 on a user's error."""
     from .report import proofreading_failure, run_lines, summary_table
     from .run import run_batch
@@ -417,7 +438,9 @@ def _run(workbook_path: Path, options: RunOptions) -> None:
         _fail(exc)
     for w in result.warnings:
         _echo(f"warning: {w}", err=True)
-    _echo(summary_table(result.actions), nl=False)
+    width, height = _console()
+    _echo(summary_table(result.actions, width=width, height=None if show_all else height),
+          nl=False)  # fmt: skip
     for line in run_lines(result):
         _echo(line)
     if result.print_error:

@@ -14,7 +14,16 @@ if TYPE_CHECKING:
     from .safewrite import Backup
 
 _HEADER = ("Status", "Due", "Rule", "Action", "Who", "Company", "Channel")
+#: The columns' widths on a console of WIDE characters or more; a narrower one narrows the last
+#: four (never below MIN_WIDTHS), and the Why under each row wraps at the console's width.
 _WIDTHS = (8, 10, 4, 20, 30, 22, 16)
+_MIN_WIDTHS = (8, 10, 4, 10, 14, 10, 8)
+WIDE = sum(_WIDTHS) + 2 * (len(_WIDTHS) - 1)
+#: The narrowest console the table is fitted to (a narrower one gets lines this long).
+NARROW = 60
+#: Rows shown at least when the table would not fit the screen and --all is not given (more
+#: when the screen has room for them).
+PRESSING = 3
 
 
 def _clip(text: str, width: int) -> str:
@@ -22,33 +31,83 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def summary_table(actions: Sequence[Action]) -> str:
-    """Return the run's summary: overdue first, then due, then upcoming; counts at the end."""
+def _clip_name(text: str, width: int) -> str:
+    """Cut a "Name, Title (ID)" to a width, keeping the bracketed ID at its end: two people
+    whose names start alike still read apart."""
+    if len(text) <= width:
+        return text
+    name, bracket, rest = text.rpartition(" (")
+    suffix = bracket + rest
+    if not name or not text.endswith(")") or len(suffix) > width // 2:
+        return _clip(text, width)
+    return name[: width - len(suffix) - 1] + "…" + suffix
+
+
+def _widths(width: int) -> tuple[int, ...]:
+    """Return the columns' widths for a console `width` characters wide."""
+    if width >= WIDE:
+        return _WIDTHS
+    spare = max(width, NARROW) - (sum(_MIN_WIDTHS) + 2 * (len(_WIDTHS) - 1))
+    grow = [w - m for w, m in zip(_WIDTHS, _MIN_WIDTHS, strict=True)]
+    total = sum(grow)
+    out = [m + (g * max(spare, 0)) // total for m, g in zip(_MIN_WIDTHS, grow, strict=True)]
+    return tuple(out)
+
+
+def summary_table(
+    actions: Sequence[Action], *, width: int = WIDE, height: int | None = None
+) -> str:
+    """Return the run's summary, fitted to a console `width` wide: overdue first, then due,
+    then upcoming, each Why wrapped under its row; counts at the end.
+
+    With a `height`, a table longer than the screen shows the most pressing rows only, then
+    the counts and where the rest are (the Due sheet, or `--all`).
+    """
+    import textwrap
+
     if not actions:
         return "Nothing is due: every follow-up is done or not yet in reach.\n"
-    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADER, _WIDTHS, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in _WIDTHS))
+    widths = _widths(width)
+    indent = " " * (widths[0] + 2)
+    why_width = max(max(width, NARROW) - len(indent) - len("why: "), 20)
+    rows: list[list[str]] = []
     for a in actions:
-        cells = (
-            a.status.value,
-            a.due.isoformat(),
-            a.rule,
-            a.kind.value,
-            a.who,
-            a.company,
-            a.channel,
+        cells = (a.status.value, a.due.isoformat(), a.rule, a.kind.value)
+        line = [_clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=False)]
+        line.append(_clip_name(a.who, widths[4]).ljust(widths[4]))
+        line.append(_clip(a.company, widths[5]).ljust(widths[5]))
+        line.append(_clip(a.channel, widths[6]))
+        why = textwrap.wrap(a.why, why_width, break_long_words=True) or [""]
+        rows.append(
+            ["  ".join(line).rstrip(), f"{indent}why: {why[0]}"]
+            + [f"{indent}     {more}" for more in why[1:]]
         )
-        lines.append(
-            "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, _WIDTHS, strict=True)).rstrip()
-        )
-        lines.append(f"{'':>{_WIDTHS[0]}}  why: {a.why}")
     counts = Counter(a.status for a in actions)
-    lines.append("")
-    lines.append(
+    total = (
         f"{counts[Status.OVERDUE]} overdue, {counts[Status.DUE]} due, "
         f"{counts[Status.UPCOMING]} upcoming ({len(actions)} in all)"
     )
-    return "\n".join(lines) + "\n"
+    header = [
+        "  ".join(h.ljust(w) for h, w in zip(_HEADER, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines = header + [line for row in rows for line in row]
+    if height is not None and len(lines) + 2 > height:
+        # the most pressing rows (they come first) that fill the screen, at least PRESSING;
+        # below them a blank line, where the rest are (two lines at most) and the counts
+        shown: list[str] = []
+        count = 0
+        for row in rows:
+            if count >= PRESSING and len(header) + len(shown) + len(row) + 5 > height:
+                break
+            shown += row
+            count += 1
+        more = (
+            f"… and {len(actions) - count} more: every row is on the Due sheet of the "
+            "workbook; `run --all` prints them here"
+        )
+        lines = header + shown + ["", *textwrap.wrap(more, max(width, NARROW))]
+    return "\n".join([*lines, "", total]) + "\n"
 
 
 def run_lines(result: RunResult) -> list[str]:
