@@ -401,7 +401,7 @@ def test_a_sheet_too_large_to_compare_by_value_is_compared_in_the_xml(tmp_path: 
 
 def test_the_xml_comparison_reads_positional_cells(monkeypatch):
     """Cells without references are compared by position; a changed one is caught."""
-    from test_xlsxpatch import DUE, POSITIONAL_SHEET, hand_package
+    from test_xlsx_patch import DUE, POSITIONAL_SHEET, hand_package
 
     from followup_xl.errors import WriteError
     from followup_xl.xlsx.columns import ColumnMarks

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from test_xlsxpatch import DUE, assert_preserved, contract_marks, rich_workbook
+from test_xlsx_patch import DUE, assert_preserved, contract_marks, rich_workbook
 
 from followup_xl import marks as marks_mod
 from followup_xl.contract import DUE_COLUMNS, MARK_COLUMNS

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from test_xlsxpatch import DUE, contract_marks, rich_workbook
+from test_xlsx_patch import DUE, contract_marks, rich_workbook
 
 from followup_xl import safewrite
 from followup_xl.errors import WriteError
@@ -159,7 +159,7 @@ CHILD = textwrap.dedent(
     import sys
     sys.path[:0] = [{tests!r}]  # the test helpers; followup_xl is the one under test
     from pathlib import Path
-    from test_xlsxpatch import DUE, contract_marks
+    from test_xlsx_patch import DUE, contract_marks
     from followup_xl.marks import fingerprint, mark_workbook
     p = Path(sys.argv[1])
     print("ready", flush=True)

@@ -128,7 +128,7 @@ TOTALS_ROW = {"php_table.xlsx": "the table SalesData has a totals row"}
 
 def test_a_totals_row_is_refused(corpus_dir: Path):
     """Rows are never added under a table's totals row: refused, with how to make room."""
-    from test_xlsxpatch import first_sheet_marks
+    from test_xlsx_patch import first_sheet_marks
 
     for name, why in TOTALS_ROW.items():
         old = (corpus_dir / name).read_bytes()
@@ -138,7 +138,7 @@ def test_a_totals_row_is_refused(corpus_dir: Path):
 
 def test_corpus_workbooks_keep_every_other_part(corpus_dir: Path):
     """Rows appended to the first sheet of each real workbook change that sheet only."""
-    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
+    from test_xlsx_patch import UNMARKABLE, first_sheet_marks
 
     done = 0
     for path in sorted(corpus_dir.glob("*.xlsx")):
@@ -241,7 +241,7 @@ def test_corpus_rows_appended_as_text_make_the_workbook_the_tree_makes(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each real workbook, rows appended to its first sheet both ways: the same workbook."""
-    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
+    from test_xlsx_patch import UNMARKABLE, first_sheet_marks
 
     done = as_text = 0
     for path in sorted(corpus_dir.glob("*.xlsx")):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from test_xlsxpatch import (
+from test_xlsx_patch import (
     CORPUS_XLSX,
     DUE,
     NS_MAIN,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_xlsxpatch import REFUSED
+from test_xlsx_patch import REFUSED
 
 from factory import make_book, write_sheets
 from followup_xl.contract import col_letter
