@@ -27,7 +27,7 @@ from .safewrite import Fingerprint, fingerprint, preflight, step
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
 from .xlsx.package import XML_PARSER
-from .xlsx.patch import PatchResult, patch
+from .xlsx.patch import MarkedSheets, PatchResult, patch
 
 __all__ = [
     "ColumnMarks",
@@ -86,6 +86,8 @@ class _Memo:
     verified: tuple[bytes, bytes, DueTable, str | None] | None = None
     #: (old, sheets) -> what _read_named returned for them
     old_values: tuple[bytes, frozenset[str] | None, Any] | None = None
+    #: the sheets an unverified plan marked, for the patch that writes them
+    marked: MarkedSheets | None = None
 
 
 _memo = _Memo()
@@ -386,6 +388,7 @@ def plan_marks(
     safewrite.check_backup_dir(path)
     result = patch(old, due=due, columns=columns, name=name, take_over=take_over,
                    remember=not verify)  # fmt: skip
+    _memo.marked = result.marked
     if verify:
         verify_bytes(result.data, old=old, result=result, due=due, name=name)
         _memo.plan = (old, due, list(columns), take_over, result)
@@ -398,7 +401,8 @@ def _patch(old: bytes, *, due: DueTable, columns: list[ColumnMarks], name: str,
     plan = _memo.plan
     if plan is not None and plan[1:4] == (due, columns, take_over) and plan[0] == old:
         return plan[4]
-    return patch(old, due=due, columns=columns, name=name, take_over=take_over)
+    marked, _memo.marked = _memo.marked, None
+    return patch(old, due=due, columns=columns, name=name, take_over=take_over, marked=marked)
 
 
 def mark_workbook(

@@ -60,28 +60,11 @@ class _Nothing:
         return None
 
 
-#: SHA-256 digests of the parts this process found well-formed: a run checks a big sheet
-#: when it reads it, splices it and verifies it, and hashing is ten times faster than parsing.
-_WELL_FORMED: set[tuple[bytes, bool]] = set()
-
-
 def check_well_formed(data: bytes, *, huge_tree: bool = False) -> None:
     """Raise lxml's XMLSyntaxError unless data is well-formed XML; no tree is built.
 
     No entity is resolved and nothing fetched; `huge_tree` lifts libxml2's size limits.
     """
-    import hashlib
-
-    key = (hashlib.sha256(data).digest(), huge_tree)
-    if key in _WELL_FORMED:
-        return
-    _parse_nothing(data, huge_tree)
-    if len(_WELL_FORMED) >= 64:
-        _WELL_FORMED.clear()
-    _WELL_FORMED.add(key)
-
-
-def _parse_nothing(data: bytes, huge_tree: bool) -> None:
     from lxml import etree
 
     parser = etree.XMLParser(
