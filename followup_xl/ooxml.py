@@ -21,7 +21,7 @@ _UTF16 = re.compile(rb"^(\xff\xfe|\xfe\xff|<\?xml[^>]*encoding=[\"']utf-16)", re
 
 def is_utf16(head: bytes) -> bool:
     """Return True when an XML part's first bytes say it is UTF-16 (Excel Mobile writes every
-    part so; calamine, which reads the workbook, and the marks' splicer read UTF-8 only)."""
+    part so; calamine, which reads the workbook, reads UTF-8 only)."""
     return _UTF16.match(head) is not None
 
 

@@ -18,9 +18,8 @@ from lxml import etree
 
 from ..contract import DUE_COLUMNS, DUE_SHEET
 from ..errors import WriteError
-from . import splice
 from .cells import CellWriter
-from .columns import ColumnMarks
+from .columns import ColumnMarks, SheetMarker
 from .duesheet import DueTable, due_sheet_xml
 from .package import NS_MAIN, NS_R, REL_WORKSHEET, STRICT_MAIN, STRICT_R, Package
 from .sheetread import SharedStrings, cell_text
@@ -174,7 +173,7 @@ def patch(
         result.mark_parts = dict(marked.mark_parts)
         headers = dict(marked.headers)
     else:
-        markers = [splice.marker(pkg, wb, cells, marks) for marks in columns]
+        markers = [SheetMarker(pkg, wb, cells, marks) for marks in columns]
         for marker in markers:
             problems += marker.plan(sst, take_over=take_over)
         if problems:
