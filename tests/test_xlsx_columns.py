@@ -32,17 +32,23 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 ROW = re.compile(r"<((?:\w+:)?)row[\s>/](?:[^>]*/>|.*?</\1row>)", re.DOTALL)
 
 
-def rows_by_number(xml: str) -> dict[int, str]:
-    """Return a sheet's row elements by number, as text (rows without r follow the last)."""
+def numbered_rows(xml: str) -> list[tuple[int, str]]:
+    """Return a sheet's row elements with their numbers, in order (rows without r follow the
+    one before)."""
     hidden = re.sub(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", lambda m: "_" * len(m[0]), xml,
                     flags=re.DOTALL)  # fmt: skip
-    out: dict[int, str] = {}
+    out = []
     last = 0
     for m in ROW.finditer(hidden):
         number = re.match(r"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d+)", m[0])
         last = int(number[1]) if number else last + 1
-        out[last] = xml[m.start() : m.end()]
+        out.append((last, xml[m.start() : m.end()]))
     return out
+
+
+def rows_by_number(xml: str) -> dict[int, str]:
+    """Return a sheet's row elements by number, as text."""
+    return dict(numbered_rows(xml))
 
 
 def assert_other_rows_kept(old: bytes, new: bytes, part: str, written: set[int]) -> None:
@@ -84,7 +90,7 @@ def _prefixed(xml: str, prefix: str = "x") -> str:
 _HEAD = ('<row r="1" spans="1:2"><c r="A1" t="inlineStr"><is><t>Interview ID</t></is></c>'
          '<c r="B1" t="inlineStr"><is><t>Company</t></is></c></row>')  # fmt: skip
 _A2 = '<row r="2" spans="1:2"><c r="A2" t="inlineStr"><is><t>A-1</t></is></c></row>'
-#: Sheets as other programs write them; each has Interview IDs in column A of rows 2 and 6.
+#: Rows as other programs write them.
 ODD = {
     "a user's cell right of the marks": _HEAD + (
         '<row r="2" spans="1:8"><c r="A2" t="inlineStr"><is><t>A-1</t></is></c>'
@@ -110,6 +116,9 @@ ODD = {
         '<![CDATA[<row r="9"><c r="C9">]]></t></is></c></row>',
     "rows out of order": _A2 + _HEAD,
     "a reference after a style": _HEAD + '<row r="2"><c s="0" r="A2"><v>1</v></c></row>',
+    "rich text in colour, an end tag with a space": _HEAD + (
+        '<row r="2"><c r="A2" s="0"><v>2</v></c\n><c r="B2" t="inlineStr"><is><r><rPr>'
+        '<color rgb="FFFF0000"></color></rPr><t>Acme</t></r></is></c ></row>'),
     "single quotes and spaces in tags": _HEAD + (
         "<row spans = '1:2' r = '2' ><c t='inlineStr' r='A2' ><is><t>A-1</t></is></c ></row >"),
 }  # fmt: skip
@@ -170,6 +179,8 @@ def test_odd_xml_is_marked_and_its_other_rows_keep_their_bytes(label: str, root:
         assert_other_rows_kept(old, result.data, part, {r for r, _ in owned})
     new = xml_members(result.data)[part]
     assert (b"purl.oclc.org" in new) == (root == "Strict")
+    numbers = [r for r, _ in numbered_rows(new.decode())]
+    assert numbers == sorted(set(numbers)), "rows doubled or out of order"
     # marking again changes nothing
     again = patch(result.data, due=DUE, columns=marks, name="book.xlsx")
     assert xml_members(again.data) == xml_members(result.data)

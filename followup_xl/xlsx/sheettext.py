@@ -154,8 +154,9 @@ class _Patterns:
         self.row_close = [f"</{p}row" for p in prefixes]
         self.extension = [f"<{p}extLst" for p in prefixes]
         self.new_tag = re.compile(r"<(/?)(c|v|is|t)(?=[\s/>])")
-        #: with one prefix: how a cell written with its reference first starts
+        #: with one prefix: how a cell written with its reference first starts, and ends
         self.referenced = f'<{self.prefix}c r="' if len(prefixes) == 1 else None
+        self.closing = f"</{self.prefix}c"
 
     def rfind_cell(self, text: str, lo: int, hi: int) -> int:
         """Return where the last thing named like a cell starts in text[lo:hi], or -1."""
@@ -173,10 +174,11 @@ class _Patterns:
             gt = opened.end() - 1
         if text[gt - 1] == "/":
             return gt + 1, True
-        close = text.find(self.row_close[0][:-3] + "c", gt, hi) if self.referenced else -1
-        if close >= 0 and text.startswith(">", close + len(self.prefix) + 3):
-            return close + len(self.prefix) + 4, False
-        closed = self.cell_close.search(text, gt, hi)  # </c >, or prefixes
+        if self.referenced is not None:
+            close = text.find(self.closing, gt, hi) + len(self.closing)
+            if close >= len(self.closing) and text.startswith(">", close):
+                return close + 1, False
+        closed = self.cell_close.search(text, gt, hi)  # </c >, </color>, or prefixes
         if closed is None:
             raise AssertionError("a cell of a well-formed sheet has no end tag")
         return closed.end(), False
