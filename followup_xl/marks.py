@@ -24,7 +24,7 @@ from .writecheck import SheetWrite, check_write, due_sheet_shape
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
 from .xlsx.package import XML_PARSER
-from .xlsx.patch import PatchResult, patch
+from .xlsx.patch import MarkedSheets, PatchResult, patch
 
 __all__ = [
     "ColumnMarks",
@@ -110,10 +110,12 @@ def plan_marks(
     columns: list[ColumnMarks],
     take_over: bool = False,
 ) -> PatchResult:
-    """Build the workbook patch in memory; raise WriteError for every refusal.
+    """Mark the sheets in memory; raise WriteError for every refusal.
 
-    Nothing is verified here: mark_workbook verifies what it writes, before the workbook is
-    replaced, so a failure there still leaves everything as it was.
+    The result holds the marked sheets (`marked`) and no workbook: pass them to mark_workbook
+    with the same bytes and columns, and the sheets are not marked twice. Nothing is verified
+    here: mark_workbook verifies what it writes, before the workbook is replaced, so a
+    failure there still leaves everything as it was.
     """
     name = Path(path).name
     safewrite.check_backup_dir(path)
@@ -129,13 +131,14 @@ def mark_workbook(
     force: bool = False,
     take_over: bool = False,
     now: datetime,
+    marked: MarkedSheets | None = None,
 ) -> MarkResult:
     """Write the Due sheet and mark columns into the workbook, keeping a backup; say what was done.
 
     `expected` is the fingerprint taken when the workbook was read: if the file changed since,
     nothing is written. When the new bytes equal the old, nothing is written and no backup
-    made. The backup is dated `now`. Raises WriteError (nothing written) for every refusal
-    or failure.
+    made. The backup is dated `now`. `marked` are the sheets plan_marks marked for these
+    bytes and columns. Raises WriteError (nothing written) for every refusal or failure.
     """
     path = Path(path)
     name = path.name
@@ -156,7 +159,8 @@ def mark_workbook(
         safewrite.remove_stale_temps(real)
         step("patch")
         safewrite.check_backup_dir(real)
-        result = patch(old, due=due, columns=list(columns), name=name, take_over=take_over)
+        result = patch(old, due=due, columns=list(columns), name=name, take_over=take_over,
+                       marked=marked)  # fmt: skip
         if result.data == old:
             return MarkResult(
                 path=path,

@@ -21,7 +21,7 @@ _UTF16 = re.compile(rb"^(\xff\xfe|\xfe\xff|<\?xml[^>]*encoding=[\"']utf-16)", re
 
 def is_utf16(head: bytes) -> bool:
     """Return True when an XML part's first bytes say it is UTF-16 (Excel Mobile writes every
-    part so; calamine, which reads the workbook, and the marks' splicer read UTF-8 only)."""
+    part so; calamine, which reads the workbook, reads UTF-8 only)."""
     return _UTF16.match(head) is not None
 
 
@@ -58,28 +58,11 @@ class _Nothing:
         return None
 
 
-#: SHA-256 digests of the parts this process found well-formed: a run checks a big sheet
-#: when it reads it, splices it and verifies it, and hashing is ten times faster than parsing.
-_WELL_FORMED: set[tuple[bytes, bool]] = set()
-
-
 def check_well_formed(data: bytes, *, huge_tree: bool = False) -> None:
     """Raise lxml's XMLSyntaxError unless data is well-formed XML; no tree is built.
 
     No entity is resolved and nothing fetched; `huge_tree` lifts libxml2's size limits.
     """
-    import hashlib
-
-    key = (hashlib.sha256(data).digest(), huge_tree)
-    if key in _WELL_FORMED:
-        return
-    _parse_nothing(data, huge_tree)
-    if len(_WELL_FORMED) >= 64:
-        _WELL_FORMED.clear()
-    _WELL_FORMED.add(key)
-
-
-def _parse_nothing(data: bytes, huge_tree: bool) -> None:
     from lxml import etree
 
     parser = etree.XMLParser(
@@ -97,36 +80,3 @@ MAIN_NAMESPACES = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
-_ATTRS = r"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
-#: A worksheet's root start tag; group 1 is its attributes.
-WORKSHEET_ROOT = re.compile(rf"<worksheet({_ATTRS})>")
-#: Where a cell starts (any such string is one: XML text and attributes hold no "<").
-ANY_CELL = re.compile(r"<c[\s/>]")
-_DEFAULT_NS = re.compile(r"""xmlns\s*=\s*["']([^"']*)["']""")
-#: A row or cell with a prefix: lxml reads it as one, a pattern for plain XML would not.
-_PREFIXED = re.compile(r"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
-_DECLARED_ENCODING = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
-
-
-def plain_worksheet(text: str, namespaces: tuple[str, ...]) -> re.Match[str] | None:
-    """Return the root tag of a worksheet's XML text when patterns can read it, else None.
-
-    Plain means: UTF-8 as declared; no DTD, comment, CDATA section or processing
-    instruction; one of `namespaces` declared once, as the default namespace of the root,
-    and the main namespace named nowhere else; no row or cell with a prefix. The text must
-    still be checked to be well-formed.
-    """
-    declared = _DECLARED_ENCODING.match(text)
-    if declared and declared[1].lower().replace("-", "").replace("_", "") != "utf8":
-        return None
-    if "<!" in text or text.find("<?", 1) != -1:
-        return None
-    root = WORKSHEET_ROOT.search(text)
-    defaults = _DEFAULT_NS.findall(text)
-    if root is None or len(defaults) != 1 or defaults[0] not in namespaces:
-        return None
-    if _DEFAULT_NS.search(root[1]) is None:
-        return None
-    if sum(text.count(n) for n in MAIN_NAMESPACES) != 1 or _PREFIXED.search(text):
-        return None  # a prefix for the main namespace, or a row or cell in another one
-    return root

@@ -305,8 +305,8 @@ def run_batch(
         # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
         # up here, before any file is written; the patch written last is verified then
         rendering = options.letters and any(a.makes_letter for a in actions)
-        plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
-                   take_over=options.take_over)  # fmt: skip
+        plan = plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
+                          take_over=options.take_over)  # fmt: skip
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
         unfinished = ""  # what is not done yet when Ctrl-C comes after the workbook's write
@@ -358,6 +358,7 @@ def run_batch(
                 force=options.force,
                 take_over=options.take_over,
                 now=options.now or datetime.combine(options.today, datetime.min.time()),
+                marked=plan.marked,
             )
             lap("marks")
             if box is not None:

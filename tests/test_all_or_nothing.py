@@ -371,7 +371,7 @@ def test_a_user_cell_the_writer_changed_is_caught_by_the_run(tmp_path: Path, mon
 
 def test_the_write_check_reads_positional_cells():
     """Cells without references are compared by position; a changed one is caught."""
-    from test_xlsxpatch import DUE, POSITIONAL_SHEET, hand_package
+    from test_xlsx_patch import DUE, POSITIONAL_SHEET, hand_package
 
     from followup_xl.errors import WriteError
     from followup_xl.xlsx.columns import ColumnMarks

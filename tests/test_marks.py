@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from test_xlsxpatch import DUE, assert_preserved, contract_marks, rich_workbook
+from test_xlsx_patch import DUE, assert_preserved, contract_marks, rich_workbook
 
 from factory import read_values
 from followup_xl import marks as marks_mod
@@ -202,3 +202,30 @@ def test_the_planned_patch_is_written_byte_for_byte(tmp_path: Path):
     other = replace(DUE, rows=DUE.rows[:1])
     mark(later, due=other)
     assert later.read_bytes() == patch(old, due=other, columns=contract_marks()).data != fresh
+
+
+def test_an_unverified_plan_hands_its_marked_sheets_to_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that renders letters plans without verifying, then writes a Due sheet listing
+    them: the write marks no sheet again, writes what a fresh patch writes, and a plan of one
+    workbook is never used for another."""
+    from dataclasses import replace
+
+    from followup_xl.marks import plan_marks
+    from followup_xl.xlsx import patch as patch_mod
+
+    made = []
+    real = patch_mod.SheetMarker
+    monkeypatch.setattr(patch_mod, "SheetMarker", lambda *a: made.append(1) or real(*a))
+    planned, other = rich_workbook(tmp_path / "p.xlsx"), rich_workbook(tmp_path / "o.xlsx", rows=7)
+    old = planned.read_bytes()
+    listed = replace(DUE, rows=DUE.rows[:1])
+    plan_marks(planned, old, due=DUE, columns=contract_marks(), verify=False)
+    assert len(made) == 2
+    mark(planned, due=listed)
+    assert len(made) == 2, "the write marked the sheets again"
+    assert planned.read_bytes() == patch(old, due=listed, columns=contract_marks()).data
+    plan_marks(planned, old, due=DUE, columns=contract_marks(), verify=False)
+    mark(other, due=listed)  # another workbook: marked afresh
+    assert len(made) == 2 + 2 + 2 + 2

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, in_ci
-from test_xlsxpatch import UNMARKABLE, rich_workbook
+from test_xlsx_patch import UNMARKABLE, rich_workbook
 
 from factory import read_values
 from followup_xl.cli import main

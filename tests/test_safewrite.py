@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_xlsxpatch import DUE, contract_marks, rich_workbook
+from test_xlsx_patch import DUE, contract_marks, rich_workbook
 
 from factory import read_values
 from followup_xl import safewrite
@@ -164,7 +164,7 @@ CHILD = textwrap.dedent(
     sys.path[:0] = [{tests!r}]  # the test helpers; followup_xl is the one under test
     from datetime import datetime
     from pathlib import Path
-    from test_xlsxpatch import DUE, contract_marks
+    from test_xlsx_patch import DUE, contract_marks
     from followup_xl.marks import fingerprint, mark_workbook
     p = Path(sys.argv[1])
     print("ready", flush=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 from lxml import etree
-from test_xlsxpatch import DUE, contract_marks, rich_workbook
+from test_xlsx_patch import DUE, contract_marks, rich_workbook
 
 from factory import read_values
 from followup_xl.errors import WriteError

@@ -6,7 +6,8 @@ One module per part of the job (import from the module; this package re-exports 
 - workbook.py   workbook.xml, its relationships, content types, the owner marks (defined names)
 - styles.py     styles.xml: append the tool's cell formats, never renumber
 - cells.py      one cell's XML: values, date serials, the tool's styles
-- sheetread.py  read the cells already on a worksheet (shared strings, rows)
+- sheetread.py  read the cells already on a worksheet (shared strings, a parsed row's cells)
+- sheettext.py  a worksheet as text: rows kept as the user's bytes, cells written into them
 - duesheet.py   the tool-owned Due sheet
 - columns.py    the three tool-owned mark columns on a user's sheet
 - patch.py      patch(): the whole write of the Due sheet and the mark columns

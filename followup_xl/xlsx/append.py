@@ -4,14 +4,14 @@ Used by `followup-xl sent` to record mailed letters in the Log. The new rows go 
 last row that holds a value; each new cell takes the style of the cell above it in the same
 column (else the column's own style), so dates stay dates in the Log's own format. Ranges
 that end on the old last row (tables, data validations, conditional formats, the filter)
-grow to cover the new rows; every other part of the package is copied byte for byte
-(package.Package). Nothing here touches disk.
+grow to cover the new rows. The rows are written into the sheet's text
+(sheettext.SheetText): every old row keeps its bytes, and every other part of the package is
+copied byte for byte (package.Package). Nothing here touches disk.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,16 +19,14 @@ from lxml import etree
 
 from ..contract import col_letter
 from ..errors import WriteError
-from . import splice
 from .cells import CellWriter, Value
-from .package import MAX_ROW, NS_MAIN, REL_WORKSHEET, Package, parse_range, parse_ref, q
-from .sheetread import materialize_rows, row_cells
-from .splice import NotSpliceable, SplitSheet, row_has_value
+from .package import MAX_ROW, REL_WORKSHEET, Package, parse_range, q
+from .sheetread import row_cells
+from .sheettext import Cell, SheetText
 from .styles import Styles
 from .workbook import Sheet, WorkbookPart
 
 NS_XM = "http://schemas.microsoft.com/office/excel/2006/main"
-_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
 @dataclass
@@ -45,15 +43,10 @@ class AppendResult:
     part: str = ""
 
 
-def _has_value(c: etree._Element) -> bool:
-    """Return True for a cell holding a value or formula (a styled empty cell holds nothing)."""
-    return any(child.tag in (q("v"), q("f"), q("is")) for child in c)
-
-
-def last_value_row(rows: Mapping[int, etree._Element]) -> int:
-    """Return the last row number with a value in any cell, or 0."""
-    for r in sorted(rows, reverse=True):
-        if any(_has_value(c) for c in rows[r].iterchildren(q("c"))):
+def last_value_row(text: SheetText) -> int:
+    """Return the number of the last row with a value in any cell, or 0."""
+    for r in sorted(text.numbers(), reverse=True):
+        if any(cell.holds_value() for cell in text.cells_from_right(r)):
             return r
     return 0
 
@@ -62,14 +55,13 @@ def _grow(ref: str, last: int, new_last: int) -> str:
     """Return a range list with each range that ends on or covers `last` grown to `new_last`."""
     out = []
     for part in ref.split():
-        m = _RANGE.match(part)
-        if not m:
+        try:
+            r1, c1, r2, c2 = parse_range(part)
+        except ValueError:
             out.append(part)
             continue
-        c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3) or m.group(1), m.group(4)
-        r2n = int(r2) if r2 else r1
-        if r1 <= last <= r2n < new_last:
-            out.append(f"{c1}{r1}:{c2}{new_last}")
+        if r1 <= last <= r2 < new_last:
+            out.append(f"{col_letter(c1)}{r1}:{col_letter(c2)}{new_last}")
         else:
             out.append(part)
     return " ".join(out)
@@ -92,19 +84,9 @@ def append_rows(
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))
     cells = CellWriter(styles, wb.date1904)
-    split: SplitSheet | None = None
-    if splice.SPLICE:
-        try:
-            split = SplitSheet.load(pkg, found.part)
-            last, owned = _append_text(split, rows, after, cells, f"{name}: {found.name}")
-        except NotSpliceable:
-            split = None
-    if split is None:
-        tree = pkg.tree(found.part)
-        last, owned = _append_tree(tree, rows, after, cells, f"{name}: {found.name}")
-        root = tree.getroot()
-    else:
-        root = split.tree.getroot()
+    text = SheetText(pkg, found.part, f"{name}: {found.name}")
+    last, owned = _append(text, rows, after, cells, f"{name}: {found.name}")
+    root = text.root
     first, new_last = last + 1, last + len(rows)
     _refuse_merges(root, first, new_last, owned, f"{name}: {found.name}")
     _refuse_totals_row(pkg, found, last, f"{name}: {found.name}")
@@ -122,10 +104,7 @@ def append_rows(
                 dim.set("ref", ref)
             except ValueError:
                 pass
-        if split is not None:
-            split.save(pkg, found.part)
-        else:
-            pkg.put(found.part, pkg.serialize(tree))
+        text.save()
         if styles.appended or styles.created:
             pkg.put(styles_part, pkg.serialize(styles.tree))
         wb.save()
@@ -155,99 +134,45 @@ def _worksheet(
     return pkg, wb, found
 
 
-def _append_tree(
-    tree: etree._ElementTree,
+def _append(
+    text: SheetText,
     rows: Sequence[Mapping[int, Value]],
     after: int,
     cells: CellWriter,
     where: str,
 ) -> tuple[int, set[tuple[int, int]]]:
-    """Add the rows to a parsed sheet; return the last old row and the cells written."""
-    root = tree.getroot()
-    sheet_data = root.find(q("sheetData"))
-    if sheet_data is None:
-        raise WriteError(f"{where} has no cell table (sheetData)")
-    existing = materialize_rows(sheet_data)
-    last = _room(max(last_value_row(existing), after), len(rows), where)
-    col_styles = _column_styles(root)
-    above = existing.get(last) if last > after else None  # never the header's style
+    """Add the rows after the last row holding a value (a row formatted ahead is filled, not
+    doubled); return that last old row and the cells written."""
+    last = _room(max(last_value_row(text), after), len(rows), where)
+    col_styles = _column_styles(text.root)
+    above = text.element(last) if last > after else None  # never the header's style
     above_cells = row_cells(above, last) if above is not None else {}
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
         r = last + 1 + i
-        row = existing.get(r)
-        if row is None:
-            row = etree.Element(q("row"))
-            row.set("r", str(r))
-            before = existing.get(r - 1)
-            if before is not None and before.getparent() is sheet_data:
-                before.addnext(row)  # rows are in order: the next one is past r
-            else:
-                _insert_row(sheet_data, row, r)  # the first new row: found once
-            existing[r] = row
-        current = row_cells(row, r)
-        written: list[int] = []
+        ahead = text.element(r)
+        current = row_cells(ahead, r) if ahead is not None else {}
+        new: list[tuple[int, str]] = []
         for c, value in sorted(values.items()):
             if value is None or value == "":
                 continue
-            old = current.get(c)
-            style = _style_for(value, old, above_cells.get(c), col_styles.get(c), cells)
+            style = _style_for(value, current.get(c), above_cells.get(c), col_styles.get(c), cells)
             xml = cells.xml(f"{col_letter(c)}{r}", value, style)
             if xml is None:
                 continue
-            new = etree.fromstring(f'<x xmlns="{NS_MAIN}">{xml}</x>'.encode())[0]
-            if old is not None:
-                old.addprevious(new)
-                row.remove(old)
-            else:
-                _insert_cell(row, new, c)
-            current[c] = new
+            new.append((c, xml))
             owned.add((r, c))
-            written.append(c)
-        spans = row.get("spans")
-        if spans and written:
-            nums = [int(x) for x in re.findall(r"\d+", spans)] + written
-            row.set("spans", f"{min(nums)}:{max(nums)}")
+        if ahead is None:
+            text.add(r, new)
+        elif new:
+            written = {c for c, _ in new}
+            text.edit(r, first=min(written), new=new, drop=_in_columns(written))
     return last, owned
 
 
-def _append_text(
-    split: SplitSheet,
-    rows: Sequence[Mapping[int, Value]],
-    after: int,
-    cells: CellWriter,
-    where: str,
-) -> tuple[int, set[tuple[int, int]]]:
-    """_append_tree on a sheet kept as text: the new rows are written as text after the last
-    one, and no other row is parsed or rewritten. NotSpliceable when a row is already where a
-    new one goes (rows formatted ahead) or the row above is missing: the tree does those."""
-    texts = split.texts
-    last_value = 0
-    for r in reversed(texts):  # the rows are in ascending order (SplitSheet)
-        if row_has_value(texts[r]):
-            last_value = r
-            break
-    last = _room(max(last_value, after), len(rows), where)
-    above = texts.get(last)
-    if above is None or any(last + 1 + i in texts for i in range(len(rows))):
-        raise NotSpliceable
-    above_cells = row_cells(split.parse(above), last) if last > after else {}
-    col_styles = _column_styles(split.tree.getroot())
-    owned: set[tuple[int, int]] = set()
-    for i, values in enumerate(rows):
-        r = last + 1 + i
-        markup = []
-        for c, value in sorted(values.items()):
-            if value is None or value == "":
-                continue
-            style = _style_for(value, None, above_cells.get(c), col_styles.get(c), cells)
-            xml = cells.xml(f"{col_letter(c)}{r}", value, style)
-            if xml is None:
-                continue
-            markup.append(xml)
-            owned.add((r, c))
-        texts[r] = f'<row r="{r}">{"".join(markup)}</row>' if markup else f'<row r="{r}"/>'
-    return last, owned
+def _in_columns(cols: set[int]) -> Callable[[Cell], bool]:
+    """Return a test that a cell is in one of `cols` (the cells a row edit takes out)."""
+    return lambda cell: cell.col in cols
 
 
 def _refuse_merges(
@@ -332,24 +257,6 @@ def _style_for(
     return found[0] if found else 0
 
 
-def _insert_row(sheet_data: etree._Element, row: etree._Element, r: int) -> None:
-    """Insert a row element in row order."""
-    for i, other in enumerate(sheet_data.iterchildren(q("row"))):
-        if int(other.get("r", "0")) > r:
-            sheet_data.insert(i, row)
-            return
-    sheet_data.append(row)
-
-
-def _insert_cell(row: etree._Element, cell: etree._Element, c: int) -> None:
-    """Insert a cell in column order."""
-    for other in row.iterchildren(q("c")):
-        if parse_ref(other.get("r", "A1"))[1] > c:
-            other.addprevious(cell)
-            return
-    row.append(cell)
-
-
 def _grow_ranges(
     pkg: Package, wb: WorkbookPart, sheet: Sheet, root: etree._Element, last: int, new_last: int
 ) -> None:
@@ -393,21 +300,15 @@ def clear_rows(
     """Return the package with the given 1-based (row, column) cells of `sheet` removed, and
     each of those rows left without a cell removed too (`sent --undo`: the rows it added)."""
     pkg, wb, found = _worksheet(data, sheet, name, "the rows it would take back")
-    tree = pkg.tree(found.part)
-    sheet_data = tree.getroot().find(q("sheetData"))
-    if sheet_data is None:
-        raise WriteError(f"{name}: {found.name} has no cell table (sheetData)")
-    rows = materialize_rows(sheet_data)
+    text = SheetText(pkg, found.part, f"{name}: {found.name}")
     for r in sorted({r for r, _ in cells}):
-        row = rows.get(r)
-        if row is None:
+        if not text.has(r):
             continue
-        for c, cell in row_cells(row, r).items():
-            if (r, c) in cells:
-                row.remove(cell)
-        if not len(row.findall(q("c"))):
-            sheet_data.remove(row)
-    pkg.put(found.part, pkg.serialize(tree))
+        cols = {c for rr, c in cells if rr == r}
+        text.edit(r, first=min(cols), new=[], drop=_in_columns(cols))
+        if next(text.cells_from_right(r), None) is None:
+            text.remove(r)
+    text.save()
     wb.save()
     return AppendResult(
         data=pkg.to_bytes(),

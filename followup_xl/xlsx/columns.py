@@ -1,35 +1,25 @@
 """The three tool-owned mark columns on a user's sheet, written cell by cell.
 
 The marker plans first (refusing to overwrite the user's cells, tables and merges) and then
-writes only the cells it owns, keeping every other cell, row and column as it was. One class
-of about 360 lines: planning and writing must agree cell for cell, so they stay together.
+writes only the cells it owns into the rows' text (sheettext.SheetText), keeping every other
+cell, row and byte of the sheet as it was. Planning and writing must agree cell for cell, so
+they are one class.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from lxml import etree
 
 from ..contract import MARK_COLUMNS, col_letter, norm_header
 from ..errors import WriteError
 from .cells import CellWriter
-from .package import (
-    MAX_COL,
-    MAX_ROW,
-    NS_MAIN,
-    REL_WORKSHEET,
-    XML_PARSER,
-    Package,
-    parse_range,
-    parse_ref,
-    q,
-)
-from .sheetread import SharedStrings, cell_text, has_content, materialize_rows, row_cells
+from .package import MAX_COL, MAX_ROW, REL_WORKSHEET, Package, parse_range, q
+from .sheetread import SharedStrings, cell_text, row_cells
+from .sheettext import Cell, SheetText
 from .styles import HEADER_FILL
 from .workbook import TAKE_OVER_OPTION, WorkbookPart
 
@@ -59,25 +49,10 @@ class SheetMarker:
         if sheet.rel_type != REL_WORKSHEET or pkg.find(sheet.part) is None:
             raise WriteError(f"{pkg.name}: {sheet.name} is not a worksheet, so it cannot be marked")
         self.sheet = sheet
-        self.tree = self._load()
-        self.root = self.tree.getroot()
-        sheet_data = self.root.find(q("sheetData"))
-        if sheet_data is None:
-            raise WriteError(f"{pkg.name}: {sheet.name} has no cell table (sheetData)")
-        self.sheet_data = sheet_data
+        self.text = SheetText(pkg, sheet.part, f"{pkg.name}: {sheet.name}")
+        self.root = self.text.root
         self.had_formula = False
-
-    def _load(self) -> etree._ElementTree:
-        """Return the worksheet part parsed whole."""
-        return self.pkg.tree(self.sheet.part)
-
-    def _rows(self) -> dict[int, Any]:
-        """Return the sheet's rows by number."""
-        return materialize_rows(self.sheet_data)
-
-    def _row(self, r: int) -> etree._Element | None:
-        """Return row r as an element (it may be changed), or None when the sheet has none."""
-        return self.rows.get(r)
+        self.reused: set[int] = set()
 
     def plan(self, sst: SharedStrings, *, take_over: bool = False) -> list[str]:
         """Choose the three columns; return the user's columns in the way (nothing changed).
@@ -87,11 +62,9 @@ class SheetMarker:
         in any row, so no cell the user typed, with or without a header, is under them.
         """
         m = self.marks
-        rows = self._rows()
-        self.rows = rows
         headed: dict[str, list[int]] = {}
         texts: dict[int, str] = {}
-        header = self._row(m.header_row)
+        header = self.text.element(m.header_row)
         if header is not None:
             wanted = {norm_header(n): n for n in MARK_COLUMNS}
             for col, c in sorted(row_cells(header, m.header_row).items()):
@@ -121,7 +94,7 @@ class SheetMarker:
                         "hand the column over to the tool"
                     )
         self.reused = set(found.values())
-        last = max(m.last_user_column, self._last_used_column(rows, self.reused))
+        last = max(m.last_user_column, self._last_used_column(self.reused))
         nxt = max([last, *found.values()]) + 1
         out = []
         for name in MARK_COLUMNS:
@@ -139,27 +112,23 @@ class SheetMarker:
         self.cols = (out[0], out[1], out[2])
         return conflicts
 
-    def _last_used_column(self, rows: dict[int, Any], skip: set[int]) -> int:
-        """Return the last column holding a value or formula in any row (`skip` aside)."""
+    def _last_used_column(self, skip: set[int]) -> int:
+        """Return the last column holding a value in any row (`skip` aside)."""
         last = 0
-        for r, row in rows.items():
-            cells = list(row.iterchildren(q("c")))
-            if any(c.get("r") is None for c in cells):
-                row_cells(row, r)
-            for c in reversed(cells):
-                try:
-                    col = parse_ref(c.get("r", ""))[1]
-                except ValueError:
-                    continue
-                if col <= last:
+        for r in self.text.numbers():
+            if self.text.last_column(r) <= last:
+                continue  # nothing right of the last column found
+            for cell in self.text.cells_from_right(r):
+                if cell.col <= last:
                     break
-                if col in skip or not has_content(c):
+                if cell.col in skip or not cell.holds_value():
                     continue
-                last = col
+                last = cell.col
                 break
         return last
 
     def apply(self, sst: SharedStrings) -> tuple[tuple[int, int, int], set[tuple[int, int]]]:
+        """Write the planned columns; return them and every (row, column) cell now the tool's."""
         m = self.marks
         name = f"{self.pkg.name}: {self.sheet.name}"
         targets = {m.header_row, *m.data_rows, *m.values}
@@ -201,98 +170,44 @@ class SheetMarker:
         self._write(planned, markup, cols)
         self._dimension(owned)
         self._widths(cols)
-        self._save()
+        self.text.save()
         return cols, owned
 
     def _write(self, planned: list[tuple[int, list[int]]], markup: list[str],
                cols: tuple[int, int, int]) -> None:  # fmt: skip
-        """Put the new cells (`markup`, in `planned` order) into their rows, old marks out."""
-        rows = self.rows
-        new_rows: list[etree._Element] = []
-        # one parse for all new cells, rather than one per row
-        parsed = iter(
-            etree.fromstring(f'<row xmlns="{NS_MAIN}">{"".join(markup)}</row>', XML_PARSER)
-            if markup
-            else ()
-        )
-        for r, written in planned:
-            xml_cells = [(col, next(parsed)) for col in written]
-            row = rows.get(r)
-            if row is None:
-                if not xml_cells:
-                    continue
-                row = etree.Element(q("row"))
-                row.set("r", str(r))
-                rows[r] = row
-                new_rows.append(row)
-            self._put_cells(row, r, cols, xml_cells)
-        if new_rows:
-            ordered = sorted(rows.items())
-            others = [c for c in self.sheet_data if c.tag != q("row")]
-            self.sheet_data[:] = [row for _, row in ordered] + others
+        """Put the new cells (`markup`, in `planned` order) into their rows, old marks out.
 
-    def _save(self) -> None:
-        """Put the changed worksheet part into the package."""
-        self.pkg.put(self.sheet.part, self.pkg.serialize(self.tree))
-
-    def _put_cells(
-        self, row: etree._Element, r: int, cols: tuple[int, ...], xml_cells: list
-    ) -> None:
-        # Only the cells from the first mark column on are looked at: the user's cells to the
-        # left (nearly all of a row) are neither parsed nor moved.
+        A styled empty cell in a mark column is the user's formatting, not an old mark: it
+        stays unless a new mark takes its place.
+        """
+        given = iter(markup)
         first = min(cols)
-        tail: list[tuple[int, etree._Element]] = []
-        cells = list(row.iterchildren(q("c")))
-        if any(c.get("r") is None for c in cells):
-            row_cells(row, r)  # positional cells: give them explicit references first
-        anchor = None
-        for c in reversed(cells):
-            try:
-                col = parse_ref(c.get("r", ""))[1]
-            except ValueError as exc:
-                raise WriteError(
-                    f"{self.pkg.name}: {self.sheet.name} row {r} has a damaged cell reference "
-                    f"{c.get('r')!r}: open the workbook in Excel, save it, and run again"
-                ) from exc
-            if col < first:
-                anchor = c
-                break
-            tail.append((col, c))
-        new: list[tuple[int, etree._Element]] = list(xml_cells)
-        # A styled empty cell in a mark column is the user's formatting, not an old mark:
-        # it stays unless a new mark takes its place.
-        written = {col for col, _ in new}
-        keep = [(col, c) for col, c in tail
-                if col not in cols or (col not in written and not has_content(c))]  # fmt: skip
-        for col, old in tail:
-            if col in cols:
-                self._check_replaced(old, col, r)
-            row.remove(old)
-        merged = [c for _, c in sorted(keep + new, key=lambda item: item[0])]
-        if anchor is not None:
-            for c in reversed(merged):
-                anchor.addnext(c)
-        else:
-            for i, c in enumerate(merged):
-                row.insert(i, c)
-        spans = row.get("spans")
-        if spans and new:
-            nums = [int(x) for x in re.findall(r"\d+", spans)]
-            added = [col for col, _ in new]
-            lo, hi = min(nums + added), max(nums + added)
-            if f"{lo}:{hi}" != spans:
-                row.set("spans", f"{lo}:{hi}")
+        for r, written in planned:
+            new = [(col, next(given)) for col in written]
+            if not self.text.has(r):
+                if new:
+                    self.text.add(r, new)
+                continue
 
-    def _check_replaced(self, old: etree._Element, col: int, r: int) -> None:
-        f = old.find(q("f"))
-        if f is None:
+            def replaced(cell: Cell, r: int = r, written: list[int] = written) -> bool:
+                if cell.col not in cols:
+                    return False
+                self._check_replaced(cell, r)
+                return cell.col in written or cell.holds_value()
+
+            self.text.edit(r, first=first, new=new, drop=replaced)
+
+    def _check_replaced(self, old: Cell, r: int) -> None:
+        """Refuse to replace one cell of a shared or array formula; note any formula replaced."""
+        if not old.has_formula():
             return
-        ref = f.get("ref")
-        if ref and f.get("t") in ("shared", "array", "dataTable"):
+        f = self.text.parse(old.xml).find(q("f"))
+        ref = None if f is None else f.get("ref")
+        if f is not None and ref and f.get("t") in ("shared", "array", "dataTable"):
             r1, c1, r2, c2 = parse_range(ref)
             if (r1, c1) != (r2, c2):
                 raise WriteError(
-                    f"{self.pkg.name}: {self.sheet.name}!{col_letter(col)}{r} holds a "
+                    f"{self.pkg.name}: {self.sheet.name}!{col_letter(old.col)}{r} holds a "
                     f"formula shared with {ref}, in a column the tool writes: move "
                     "that formula elsewhere and run again"
                 )
@@ -305,19 +220,14 @@ class SheetMarker:
             return set()
         first = min(cols)
         found = set()
-        for r, row in self.rows.items():
+        for r in self.text.numbers():
             if r <= below:
                 continue
-            for c in row.iterchildren(q("c"), reversed=True):
-                ref = c.get("r")
-                try:
-                    col = parse_ref(ref)[1] if ref else first  # positional: look closer later
-                except ValueError:
-                    col = first
-                if (col in cols and has_content(c)) or ref is None:
+            for cell in self.text.cells_from_right(r):
+                if cell.col in cols and cell.holds_value():
                     found.add(r)
                     break
-                if col < first:
+                if cell.col < first:
                     break
         return found
 
@@ -391,7 +301,7 @@ class SheetMarker:
         cols_el = root.find(q("cols"))
         if cols_el is None:
             cols_el = etree.Element(q("cols"))
-            self.sheet_data.addprevious(cols_el)
+            self.text.sheet_data.addprevious(cols_el)
         for col, width in zip(cols, MARK_WIDTHS, strict=True):
             items = list(cols_el.findall(q("col")))
             cover = None

@@ -236,7 +236,12 @@ class Package:
         data = self.read(part)
         if data is None:
             return None
-        tree = _parse(data, f"{self.name}: {part}")
+        return self.parse(data, f"{self.name}: {part}")
+
+    def parse(self, data: bytes, where: str) -> etree._ElementTree:
+        """Return XML of this package parsed, Strict names read as Transitional; `where`
+        names it when it is not well-formed."""
+        tree = _parse(data, where)
         if self.strict:
             _rename_namespaces(tree, {STRICT_MAIN: NS_MAIN, STRICT_R: NS_R})
         return tree

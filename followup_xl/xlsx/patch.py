@@ -18,9 +18,8 @@ from lxml import etree
 
 from ..contract import DUE_COLUMNS, DUE_SHEET
 from ..errors import WriteError
-from . import splice
 from .cells import CellWriter
-from .columns import ColumnMarks
+from .columns import ColumnMarks, SheetMarker
 from .duesheet import DueTable, due_sheet_xml
 from .package import NS_MAIN, NS_R, REL_WORKSHEET, STRICT_MAIN, STRICT_R, Package
 from .sheetread import SharedStrings, cell_text
@@ -49,6 +48,8 @@ class PatchResult:
     dropped_calc_chain: bool = False
     #: the workbook already carried the tool's markers (it has written to it before)
     had_owner_marks: bool = False
+    #: with `remember`: the marked sheets, for the patch that writes the Due sheet
+    marked: MarkedSheets | None = None
 
 
 def _has_due_header(pkg: Package, part: str, sst: SharedStrings) -> bool:
@@ -74,10 +75,10 @@ _XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "to
 
 
 @dataclass
-class _Marked:
-    """The marked sheets of the last patch, for the next one that differs only in its Due
-    sheet (a run plans its patch, renders the letters, then writes the Due sheet listing
-    them): their parts, and the styles their cells asked for, in order."""
+class MarkedSheets:
+    """The sheets one patch marked, for a second patch that differs only in its Due sheet
+    (a run plans its patch, renders the letters, then writes the Due sheet listing them):
+    their parts, and the styles their cells asked for, in order."""
 
     data: bytes
     columns: list[ColumnMarks]
@@ -91,10 +92,8 @@ class _Marked:
     headers: dict[str, int]
 
     def same(self, data: bytes, columns: list[ColumnMarks], take_over: bool) -> bool:
+        """Return True when these are the workbook and marks the sheets were marked from."""
         return self.take_over == take_over and self.columns == columns and self.data == data
-
-
-_last: _Marked | None = None
 
 
 def patch(
@@ -105,13 +104,15 @@ def patch(
     name: str = "workbook",
     take_over: bool = False,
     remember: bool = False,
+    marked: MarkedSheets | None = None,
 ) -> PatchResult:
     """Return the workbook with the Due sheet and the mark columns written, all else kept.
 
     A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
-    WriteError lists every one, unless `take_over` hands them over. `remember` keeps the
-    marked sheets for the next patch, when only its Due sheet will differ, and stops there:
-    the result says what would be marked, and its `data` is empty.
+    WriteError lists every one, unless `take_over` hands them over. `remember` stops once the
+    sheets are marked: the result says what would be marked, holds the marked sheets
+    (`marked`) and its `data` is empty. Passing those as `marked` to the patch that writes
+    the Due sheet of the same workbook and marks saves marking them again.
     """
     pkg = Package(data, name)
     wb = WorkbookPart(pkg)
@@ -156,25 +157,23 @@ def patch(
     if sheet is not None and sheet.rel_type == REL_WORKSHEET:
         problems += filter(None, [wb.protection_problem(sheet, "its list of due follow-ups")])
     for marks in columns:
-        marked = wb.sheet(marks.sheet)
-        if marked is not None:
-            problems += filter(None, [wb.protection_problem(marked, "its follow-up columns")])
-    global _last
-    last, _last = _last, None
-    if last is not None and last.same(data, columns, take_over) and not problems:
+        target = wb.sheet(marks.sheet)
+        if target is not None:
+            problems += filter(None, [wb.protection_problem(target, "its follow-up columns")])
+    if marked is not None and marked.same(data, columns, take_over) and not problems:
         # the same sheets marked the same way a moment ago (only the Due sheet differs): the
         # same styles, asked for in the same order, get the same numbers
-        for want in last.styles:
+        for want in marked.styles:
             styles.xf(**dict(zip(_XF_ARGS, want, strict=True)))
-        for part, body in last.parts.items():
+        for part, body in marked.parts.items():
             pkg.put(part, body)
-        had_formula = last.had_formula
-        result.owned_cells = dict(last.owned_cells)
-        result.mark_columns = dict(last.mark_columns)
-        result.mark_parts = dict(last.mark_parts)
-        headers = dict(last.headers)
+        had_formula = marked.had_formula
+        result.owned_cells = dict(marked.owned_cells)
+        result.mark_columns = dict(marked.mark_columns)
+        result.mark_parts = dict(marked.mark_parts)
+        headers = dict(marked.headers)
     else:
-        markers = [splice.marker(pkg, wb, cells, marks) for marks in columns]
+        markers = [SheetMarker(pkg, wb, cells, marks) for marks in columns]
         for marker in markers:
             problems += marker.plan(sst, take_over=take_over)
         if problems:
@@ -187,10 +186,11 @@ def patch(
             result.mark_parts[marker.sheet.name] = marker.sheet.part
         headers = {m.sheet.name: m.marks.header_row for m in markers}
     if remember:
-        _last = _Marked(data, list(columns), take_over, list(styles.cache),
-                        {p: pkg.members[pkg.find(p) or p] for p in result.mark_parts.values()},
-                        had_formula, dict(result.owned_cells), dict(result.mark_columns),
-                        dict(result.mark_parts), headers)  # fmt: skip
+        result.marked = MarkedSheets(
+            data, list(columns), take_over, list(styles.cache),
+            {p: pkg.members[pkg.find(p) or p] for p in result.mark_parts.values()},
+            had_formula, dict(result.owned_cells), dict(result.mark_columns),
+            dict(result.mark_parts), headers)  # fmt: skip
         return result  # the next patch writes the Due sheet: building one here is wasted
 
     if sheet is None:

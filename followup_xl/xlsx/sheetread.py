@@ -42,19 +42,6 @@ def cell_text(c: etree._Element, sst: SharedStrings) -> str:
     return v
 
 
-def materialize_rows(sheet_data: etree._Element) -> dict[int, etree._Element]:
-    rows: dict[int, etree._Element] = {}
-    prev = 0
-    for row in sheet_data.iterchildren(q("row")):
-        r = row.get("r")
-        num = int(r) if r else prev + 1
-        if not r:
-            row.set("r", str(num))
-        rows[num] = row
-        prev = num
-    return rows
-
-
 def _in_phonetic(t: etree._Element) -> bool:
     """Return True for the text of a phonetic reading (rPh), which is not the cell's value."""
     parent = t.getparent()
@@ -62,6 +49,7 @@ def _in_phonetic(t: etree._Element) -> bool:
 
 
 def row_cells(row: etree._Element, r: int) -> dict[int, etree._Element]:
+    """Return a parsed row's cells by 1-based column, each given its reference if it had none."""
     cells: dict[int, etree._Element] = {}
     prev = 0
     missing = False
@@ -75,16 +63,3 @@ def row_cells(row: etree._Element, r: int) -> dict[int, etree._Element]:
         for col, c in cells.items():
             c.set("r", f"{col_letter(col)}{r}")
     return cells
-
-
-def has_content(c: etree._Element) -> bool:
-    """Return True when a cell holds a value or a formula (not just a style)."""
-    for child in c:
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
-        if local == "f" or local == "is":
-            return True
-        if local == "v" and (child.text or "") != "":
-            return True
-    return False

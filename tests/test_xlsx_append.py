@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -128,7 +130,7 @@ TOTALS_ROW = {"php_table.xlsx": "the table SalesData has a totals row"}
 
 def test_a_totals_row_is_refused(corpus_dir: Path):
     """Rows are never added under a table's totals row: refused, with how to make room."""
-    from test_xlsxpatch import first_sheet_marks
+    from test_xlsx_patch import first_sheet_marks
 
     for name, why in TOTALS_ROW.items():
         old = (corpus_dir / name).read_bytes()
@@ -138,7 +140,7 @@ def test_a_totals_row_is_refused(corpus_dir: Path):
 
 def test_corpus_workbooks_keep_every_other_part(corpus_dir: Path):
     """Rows appended to the first sheet of each real workbook change that sheet only."""
-    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
+    from test_xlsx_patch import UNMARKABLE, first_sheet_marks
 
     done = 0
     for path in sorted(corpus_dir.glob("*.xlsx")):
@@ -161,97 +163,73 @@ def test_corpus_workbooks_keep_every_other_part(corpus_dir: Path):
     assert done >= 20
 
 
-def _both_ways(old: bytes, sheet: str, monkeypatch: pytest.MonkeyPatch, **kw):
-    """Append as text (as `sent` does) and through the tree; return both and whether the
-    text way was taken."""
-    from followup_xl.xlsx import append as append_mod
-    from followup_xl.xlsx import splice
-
-    taken = []
-    real = append_mod._append_text
-
-    def counted(*args):
-        done = real(*args)  # raises NotSpliceable when the tree must do it
-        taken.append(1)
-        return done
-
-    monkeypatch.setattr(append_mod, "_append_text", counted)
-    out = []
-    for on in (True, False):
-        monkeypatch.setattr(splice, "SPLICE", on)
-        out.append(append_rows(old, sheet=sheet, rows=ROWS, **kw))
-    monkeypatch.setattr(splice, "SPLICE", True)
-    return out[0], out[1], bool(taken)
-
-
-def _same_workbook(text, tree) -> None:
-    """The same values, cells and parts; the sheet's XML the same once canonical."""
-    from lxml import etree
-
-    def canonical(xml: bytes) -> bytes:
-        return etree.tostring(etree.fromstring(xml), method="c14n")
-
-    assert (text.rows, text.owned_cells, text.sheet, text.part) == (
-        tree.rows, tree.owned_cells, tree.sheet, tree.part)  # fmt: skip
-    assert read_values(text.data) == read_values(tree.data)
-    a, b = xml_members(text.data), xml_members(tree.data)
-    assert a.keys() == b.keys()
-    for name in a:
-        if name == text.part:
-            assert canonical(a[name]) == canonical(b[name])
-        else:
-            assert a[name] == b[name], name
-
-
-def test_rows_appended_as_text_make_the_workbook_the_tree_makes(tmp_path, monkeypatch):
-    """The Log's new rows are written into its text (a 200,000-row Log is not parsed into a
-    tree of ten times its size): the same workbook as through the tree, every old row its
-    own bytes; rows formatted ahead, where the new ones go, are filled through the tree."""
-    import re
-
+def test_old_rows_keep_their_bytes_and_new_rows_follow_them(tmp_path: Path):
+    """The Log's new rows are written into its text after the last row: every old row keeps
+    the bytes it was written with, the new ones come after, and rows formatted ahead where
+    they go are filled, not doubled."""
     example = tmp_path / "example.xlsx"
     write_workbook(example, example=True, today=TODAY)
-    cases = {
-        "example": (example.read_bytes(), True),
-        "table": (_log_with_table(tmp_path / "t.xlsx", rows=3).read_bytes(), True),
-        "1904": (_log_with_table(tmp_path / "u.xlsx", rows=2, date1904=True).read_bytes(), True),
-    }
     ahead = tmp_path / "ahead.xlsx"
     wb = xlsxwriter.Workbook(str(ahead))
     ws = wb.add_worksheet("Log")
     ws.write_row(0, 0, ["Date", "Interview ID", "Contact ID", "Action", "Outcome"])
     ws.write_row(1, 1, ["HL-1", "HL-RD", "Phone Call"])
+    yellow = wb.add_format({"bg_color": "#FFFF00"})
     for r in range(2, 6):
-        ws.write_blank(r, 0, None, wb.add_format({"bg_color": "#FFFF00"}))
+        ws.write_blank(r, 0, None, yellow)
     wb.close()
-    cases["formatted ahead"] = (ahead.read_bytes(), False)
-    for label, (old, as_text) in cases.items():
-        text, tree, taken = _both_ways(old, "Log", monkeypatch, after=1, name="t.xlsx")
-        _same_workbook(text, tree)
-        assert taken == as_text, label
-        if as_text:  # every old row kept as it was written, up to the new ones
-            before = xml_members(old)[text.part].decode()
-            after = xml_members(text.data)[text.part].decode()
-            rows = re.findall(r"<row[ >].*?</row>", before, re.DOTALL)
-            assert rows and "".join(rows) in after, label
-            assert after.index("".join(rows)) < after.index(f'<row r="{text.rows[0]}"')
+    cases = {
+        "example": example.read_bytes(),
+        "table": _log_with_table(tmp_path / "t.xlsx", rows=3).read_bytes(),
+        "1904": _log_with_table(tmp_path / "u.xlsx", rows=2, date1904=True).read_bytes(),
+        "formatted ahead": ahead.read_bytes(),
+    }
+    for label, old in cases.items():
+        result = append_rows(old, sheet="Log", rows=ROWS, after=1, name="t.xlsx")
+        before = xml_members(old)[result.part].decode()
+        after = xml_members(result.data)[result.part].decode()
+        rows = {int(m[1]): m[0] for m in re.finditer(r'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)',
+                                                       before, re.DOTALL)}  # fmt: skip
+        for r, text in rows.items():
+            if r not in result.rows:
+                assert text in after, (label, r)
+        numbers = [int(x) for x in re.findall(r'<row r="(\d+)"', after)]
+        assert numbers == sorted(set(numbers)), label
+        values = read_values(result.data)["Log"]
+        assert values[(result.rows[0], 2)] == "HL-1" and values[(result.rows[1], 3)] == "HL-TO"
+        if label == "formatted ahead":
+            assert result.rows == (3, 4)
 
 
-def test_corpus_rows_appended_as_text_make_the_workbook_the_tree_makes(
-    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each real workbook, rows appended to its first sheet both ways: the same workbook."""
-    from test_xlsxpatch import UNMARKABLE, first_sheet_marks
+def test_an_empty_value_is_no_value(tmp_path: Path):
+    """A cell with an empty <v/> holds nothing, as Excel, LibreOffice and calamine read it:
+    the new rows go right after the last row with a value, into the row of empty cells."""
+    import python_calamine
+    from test_xlsx_patch import hand_package
 
-    done = as_text = 0
-    for path in sorted(corpus_dir.glob("*.xlsx")):
-        if path.name in UNMARKABLE or path.name in TOTALS_ROW:
-            continue
-        old = path.read_bytes()
-        sheet = first_sheet_marks(old).sheet
-        text, tree, taken = _both_ways(old, sheet, monkeypatch, name=path.name)
-        _same_workbook(text, tree)
-        done += 1
-        as_text += taken
-    print(f"{as_text} of {done} appended as text")
-    assert done >= 20 and as_text >= 10, (done, as_text)
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row>'
+        '<row r="2"><c r="A2"><v>46000</v></c></row><row r="3"><c r="A3" s="0"><v/></c>'
+        '<c r="B3"><v></v></c></row></sheetData></worksheet>'
+    )
+    old = hand_package(sheet)
+    read = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(old))
+    assert read.get_sheet_by_name("Interviews").to_python() == [["Date"], [46000.0]]
+    result = append_rows(old, sheet="Interviews", rows=ROWS[:1], after=1, name="t.xlsx")
+    assert result.rows == (3,)
+    after = xml_members(result.data)[result.part].decode()
+    assert after.count('<row r="3"') == 1 and "<v/>" not in after
+    assert read_values(result.data)["Interviews"][(3, 2)] == "HL-1"
+
+
+def test_rows_taken_back_leave_the_others_as_they_were(tmp_path: Path):
+    """`sent --undo` removes exactly the cells it added, and a row left empty goes with them."""
+    from followup_xl.xlsx.append import clear_rows
+
+    path = _log_with_table(tmp_path / "t.xlsx", rows=3)
+    old = path.read_bytes()
+    added = append_rows(old, sheet="Log", rows=ROWS, after=1, name="t.xlsx")
+    back = clear_rows(added.data, sheet="Log", cells=added.owned_cells, name="t.xlsx")
+    assert read_values(back.data)["Log"] == read_values(old)["Log"]
+    assert xml_members(back.data)[back.part].count(b"<row ") == 4

@@ -926,3 +926,38 @@ def test_a_column_range_covering_the_marks_is_split_not_lost():
     assert_preserved(old, result.data, result)
     again = patch(result.data, due=DUE, columns=[marks], name="h")
     assert xml_members(again.data) == xml_members(result.data)
+
+
+def test_a_patch_that_differs_only_in_its_due_sheet_reuses_the_marked_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run plans its patch, renders the letters, then writes a Due sheet that lists them:
+    the marked sheets handed over are not made twice, and the workbook is the one made from
+    scratch; sheets marked from another workbook or other marks are never used."""
+    from followup_xl.xlsx import patch as patch_mod
+
+    old = rich_workbook(tmp_path / "rich.xlsx", rows=30).read_bytes()
+    marks = contract_marks(30)
+    made = []
+    real = patch_mod.SheetMarker
+    monkeypatch.setattr(patch_mod, "SheetMarker", lambda *a: made.append(1) or real(*a))
+    planned = patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
+    assert len(made) == 2
+    # the plan says what will be marked but builds no Due sheet and no file: the write does
+    assert planned.data == b"" and not planned.due_part and planned.marked is not None
+    assert set(planned.mark_parts) == {"Interviews", "Contacts"} and planned.owned_cells
+    listed = DueTable(rows=[(*row[:8], "2026-11-25 Thank-you letter to Pat Lee.docx", row[9])
+                            for row in DUE.rows], overdue=DUE.overdue)  # fmt: skip
+    reused = patch(old, due=listed, columns=marks, name="book.xlsx", marked=planned.marked)
+    assert len(made) == 2, "the marked sheets were made again"
+    fresh = patch(old, due=listed, columns=marks, name="book.xlsx")
+    assert len(made) == 4
+    assert reused.data == fresh.data
+    assert (reused.owned_cells, reused.mark_columns) == (fresh.owned_cells, fresh.mark_columns)
+    other = contract_marks(29)
+    assert patch(old, due=listed, columns=other, name="book.xlsx", marked=planned.marked).data == (
+        patch(old, due=listed, columns=other, name="book.xlsx").data)  # fmt: skip
+    assert len(made) == 8
+    changed = rich_workbook(tmp_path / "other.xlsx", rows=31).read_bytes()
+    patch(changed, due=listed, columns=marks, name="book.xlsx", marked=planned.marked)
+    assert len(made) == 10
