@@ -32,14 +32,22 @@ from ..proofread import (
 )
 from ..timing import lap
 from . import address as postal
-from . import pagefit
+from .compose import join
 from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name
-from .phrasebook import load_phrasebook
+from .pagefit import PageFit, overflow
 from .printing import PrintItem, envelope_item, paper_of
-from .render import Renderer, combine
-from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
+from .render import Renderer
+from .templates import (
+    ENVELOPE,
+    ENVELOPE_KINDS,
+    KIND_LABELS,
+    Templates,
+    check_templates,
+    is_email,
+    templates_for,
+)
 
 
 @dataclass
@@ -71,7 +79,8 @@ class LetterBatch:
 
 
 class _BookIndex:
-    """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
+    """The look-ups a batch makes per letter, built once per batch as dictionaries, so that
+    a letter's look-ups cost the same whatever the size of the workbook."""
 
     def __init__(self, book: Book) -> None:
         self.interviews: dict[str, Interview] = {}
@@ -132,23 +141,29 @@ def render_letters(
     words: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     box: Outbox | None = None,
+    templates: Templates | None = None,
 ) -> LetterBatch:
     """Render one file per due letter, the print file, envelopes and the proofreading report.
 
     With `box` the files are only staged in it (the caller publishes them); without it they
-    are staged in an outbox of their own and put in place at the end.
+    are staged in an outbox of their own and put in place at the end. `templates` are those
+    of `template_dir` as check_templates returned them (a run checks them before anything
+    else); without them they are checked here, before the first letter.
     """
+    if templates is None:
+        templates = check_templates(template_dir)
     if box is None:
         with Outbox(Path(out_dir)) as own:
             batch = render_letters(
                 book, actions, today=today, out_dir=out_dir, template_dir=template_dir,
-                words=words, progress=progress, box=own,
+                words=words, progress=progress, box=own, templates=templates,
             )  # fmt: skip
             print_batch(batch, today=today, box=own)
             batch.notes += own.publish()
         return batch
-    renderer = Renderer(template_dir)
-    phrases = load_phrasebook(template_dir)  # checked with the templates
+    renderer = Renderer(templates)
+    phrases = templates.phrases
+    pages = PageFit()  # measures what the batch's letters share once
     writer = Writer(box)
     batch = LetterBatch(folder=box.folder)
     country = localize.country_code(book.profile.country)
@@ -182,7 +197,7 @@ def render_letters(
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
-            fitted = pagefit.fit(letter.data) if not is_email(action) else None
+            fitted = pages.fit(letter.data) if not is_email(action) else None
             ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
             docs = [*(renderer.letter(n, ctx, today, country, title) for n in covers), letter]
             lap("letters")
@@ -191,7 +206,7 @@ def render_letters(
                 paragraphs = docs[0].paragraphs
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
-                doc = docs[0].data if len(docs) == 1 else combine([d.data for d in docs], today)
+                doc = docs[0].data if len(docs) == 1 else join([d.data for d in docs], today)[0]
                 path = writer.write(name, doc)
                 batch.written[path.name] = hashlib.sha256(doc).hexdigest()
                 if path.name != name and (Path(out_dir) / name).is_file():
@@ -205,7 +220,7 @@ def render_letters(
                 batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
-            batch.findings += pagefit.overflow(path.name, fitted, _in_letter(cells, paragraphs))
+            batch.findings += overflow(path.name, fitted, _in_letter(cells, paragraphs))
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
