@@ -37,7 +37,15 @@ from .context import LetterData, clean, fax_pages, letter_context, recipient_add
 from .eml import build_eml
 from .files import Writer, letter_file_name
 from .pagefit import PageFit, overflow
-from .printing import PrintItem, envelope_item, paper_of
+from .printing import (
+    PrintItem,
+    build,
+    envelope_item,
+    order_records,
+    paper_of,
+    previous_plan,
+    unreadable,
+)
 from .render import Renderer
 from .templates import (
     ENVELOPE,
@@ -372,8 +380,6 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
     A letter whose earlier version of the same name was kept because the user changed it
     is printed as the user left it, and a note says so.
     """
-    from .printing import build, order_records, previous_plan, unreadable
-
     folder = batch.folder
     if folder is None or not batch.printing:
         return
@@ -389,7 +395,7 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
                 f"{base} is not a Word document any more ({damaged}), so the print file "
                 f"uses today's version, {item.file}"
             )
-        elif base and data is not None and _edited(data, written.get(base), unreadable):
+        elif base and data is not None and _edited(data, written.get(base)):
             batch.notes.append(
                 f"{base} was changed after followup-xl wrote it (your correction?), so the "
                 f"print file uses it as it is; today's version is {item.file}: to print that "
@@ -413,6 +419,6 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
     batch.print_plan = {**result.plan, "written": written}
 
 
-def _edited(data: bytes, written: str | None, unreadable: Callable[[bytes], str | None]) -> bool:
+def _edited(data: bytes, written: str | None) -> bool:
     """Return True when a kept letter is a readable .docx other than what the tool wrote."""
     return written != hashlib.sha256(data).hexdigest() and unreadable(data) is None
