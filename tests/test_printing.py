@@ -509,6 +509,27 @@ def test_join_keeps_each_letters_header_logo_and_footnotes():
     assert len(set(refs)) == 2
 
 
+def test_join_keeps_each_letters_comments_on_its_own_text():
+    """A comment in each letter (one the user left in Word): the print file has both, and
+    each is anchored on its own letter's text."""
+    parts = []
+    for name in ("Ann", "Bo"):
+        doc = Document()
+        para = doc.add_paragraph(f"Dear {name}:")
+        doc.add_comment(para.runs, text=f"check {name}'s title", author="Me")
+        buf = BytesIO()
+        doc.save(buf)
+        parts.append(buf.getvalue())
+    doc = Document(BytesIO(join(parts, DAY)[0]))
+    comments = {c.comment_id: c.text for c in doc.comments}
+    anchored = [
+        (p.text, comments[int(ref.get(qn_w("id")))])
+        for p in doc.paragraphs
+        for ref in p._p.iter(qn_w("commentReference"))
+    ]
+    assert anchored == [("Dear Ann:", "check Ann's title"), ("Dear Bo:", "check Bo's title")]
+
+
 def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
     """No LibreOffice: `print --pdf` still rebuilds the print file, warns, and exits 0."""
     from followup_xl import office

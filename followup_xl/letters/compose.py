@@ -608,17 +608,15 @@ class _Transfer:
         return found
 
     def own_styles(self) -> _StyleSheet:
+        """Return the letter's own style sheet (read when a letter first needs it)."""
         if self._own_styles is None:
             name = self.letter.related(RT + "styles")
-            root = (
-                parse(self.letter.members[name])
-                if name
-                else parse(f'<w:styles xmlns:w="{W}"/>'.encode())
-            )
-            self._own_styles = _StyleSheet(root)
+            data = self.letter.members[name] if name else f'<w:styles xmlns:w="{W}"/>'.encode()
+            self._own_styles = _StyleSheet(parse(data))
         return self._own_styles
 
     def own_numbering(self) -> Any:
+        """Return the letter's own numbering part, parsed (an empty one when it has none)."""
         if self._own_numbering is None:
             name = self.letter.related(RT + "numbering")
             self._own_numbering = parse(
@@ -627,6 +625,7 @@ class _Transfer:
         return self._own_numbering
 
     def joined_styles(self) -> _StyleSheet:
+        """Return the joined document's style sheet, to be written back on save."""
         joined = self.joined
         if joined.styles is None:
             name = joined.pkg.related(RT + "styles")
@@ -640,6 +639,8 @@ class _Transfer:
         return joined.styles
 
     def joined_numbering(self) -> _Numbering:
+        """Return the joined document's numbering part (a new one when the skeleton has
+        none), to be written back on save."""
         joined = self.joined
         if joined.numbering is None:
             name = joined.pkg.related(RT + "numbering")
