@@ -820,6 +820,9 @@ def section_carrier(body: Any, last: Any) -> Any:
 
 def _relative(name: str, folder: str) -> str:
     """Return a relationship target: the member's name relative to its source part's folder."""
+    inside = f"{folder}/" if folder else ""
+    if name.startswith(inside):  # the usual case, without relpath's work
+        return name[len(inside) :]
     return posixpath.relpath(name, folder or ".")
 
 
