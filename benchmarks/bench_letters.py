@@ -36,8 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from followup_xl.letters import render_letters  # noqa: E402
 from followup_xl.letters.batch import _letter_text, _workbook_words  # noqa: E402
 from followup_xl.letters.context import LetterData, letter_context  # noqa: E402
-from followup_xl.letters.render import Renderer, docx_paragraphs  # noqa: E402
-from followup_xl.letters.templates import THANK_YOU_LETTER, default_template_dir  # noqa: E402
+from followup_xl.letters.render import Renderer  # noqa: E402
+from followup_xl.letters.shipped import default_template_dir  # noqa: E402
+from followup_xl.letters.templates import THANK_YOU_LETTER, check_templates  # noqa: E402
+from followup_xl.letters.text import docx_paragraphs  # noqa: E402
 from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, Status  # noqa: E402
 from followup_xl.proofread import Vocabulary, check_panels, proofread_letter  # noqa: E402
 
@@ -108,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         c = contacts[a.contact_id]
         ctxs.append(letter_context(LetterData(a, book.profile, c, interviews[a.interview_id]),
                                    TODAY))  # fmt: skip
-    renderer = Renderer(None)  # checks the templates once, as a batch does
+    templates = check_templates(None)  # once, as a batch does
+    renderer = Renderer(templates)
 
     def before(out: Path) -> None:
         for k, ctx in enumerate(ctxs):
@@ -119,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = []
 
     def after(out: Path) -> None:
-        fresh = Renderer(None)  # compiled again: a batch compiles once
+        fresh = Renderer(templates)  # compiled again: a batch compiles once
         texts.clear()
         for k, (a, ctx) in enumerate(zip(actions, ctxs, strict=True)):
             got = fresh.letter(THANK_YOU_LETTER, ctx, TODAY, "US", "t")

@@ -71,7 +71,8 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     from docx import Document
     from docx.shared import Pt
 
-    from .letters.render import fit_paper, normalize_zip, set_properties  # the letters' ways
+    from .letters.render import fit_paper, set_properties  # the letters' ways
+    from .letters.zipwrite import normalize_zip
 
     country = book.profile.country
     contacts = {c.contact_id: c for c in book.contacts}

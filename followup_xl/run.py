@@ -326,7 +326,7 @@ def run_batch(
                 from .letters.batch import print_batch, render_letters
                 from .letters.templates import check_templates
 
-                check_templates(options.template_dir)
+                templates = check_templates(options.template_dir)
                 _external_links(options, result)
                 batch = render_letters(
                     book,
@@ -337,6 +337,7 @@ def run_batch(
                     words=words,
                     progress=progress,
                     box=box,
+                    templates=templates,
                 )
                 print_batch(batch, today=options.today, box=box)
                 lap("print file")

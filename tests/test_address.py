@@ -219,7 +219,8 @@ def test_envelope_mailed_abroad_names_both_countries(tmp_path):
     act = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=TODAY,
                  why="thank-you", contact_id="C-1", interview_id="IV-1")  # fmt: skip
     ctx = letters.letter_context(letters.LetterData(act, GB_SENDER, contact, INTERVIEW), TODAY)
-    data = Renderer(None).render(letters.ENVELOPE, ctx, TODAY, "GB", "Envelope")
+    renderer = Renderer(letters.check_templates(None))
+    data = renderer.render(letters.ENVELOPE, ctx, TODAY, "GB", "Envelope")
     (tmp_path / "envelope.docx").write_bytes(data)
     doc = Document(str(tmp_path / "envelope.docx"))
     blocks = [p.text.split("\n") for p in doc.paragraphs if p.text.strip()]

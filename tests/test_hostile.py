@@ -712,11 +712,11 @@ def test_readme_lists_exactly_the_optional_columns() -> None:
 
 
 def test_joining_letters_grows_about_linearly() -> None:
-    """Four times the letters cost at most about four times the work to join (it was n²).
+    """Four times the letters cost at most about four times the work to join.
 
-    Work is the Python and C function calls made while joining, counted, not timed (a timed
-    ratio was here before). A C function's own loop counts as one call, which is why the join
-    appends to the body's end and never inserts at an index (lxml walks the body for that).
+    Work is the Python and C function calls made while joining, counted, not timed. A C
+    function's own loop counts as one call, which is why the join appends to the body's end
+    and never inserts at an index (lxml walks the body for that).
     """
     import sys
 
@@ -732,7 +732,8 @@ def test_joining_letters_grows_about_linearly() -> None:
     act = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=day, why="",
                  interview_id="A-1", contact_id="C1")  # fmt: skip
     ctx = letter_context(LetterData(act, Profile(name="Alex Rivera"), contact, iv), day)
-    part = Renderer(None).render("thank_you_letter.docx", ctx, day, "US", "t")
+    renderer = Renderer(letters.check_templates(None))
+    part = renderer.render("thank_you_letter.docx", ctx, day, "US", "t")
 
     def calls(n: int) -> int:
         count = 0
@@ -743,13 +744,13 @@ def test_joining_letters_grows_about_linearly() -> None:
 
         sys.setprofile(profile)
         try:
-            letters.combine([part] * n, day)
+            letters.join([part] * n, day)
         finally:
             sys.setprofile(None)
         return count
 
     small, large = calls(64), calls(256)
-    assert large <= 4.5 * small, (small, large)  # docxcompose's merges were n²: above 15
+    assert large <= 4.5 * small, (small, large)  # a join growing as n² would be near 16
 
 
 def test_huge_numbers_and_ids_are_short_located_errors(tmp_path: Path) -> None:

@@ -449,7 +449,8 @@ def test_same_day_rerun_gives_the_same_files(tmp_path):
 
 
 def test_core_properties_stay_in_their_namespace(tmp_path):
-    """docxcompose's global "cp" prefix must not leak into the letters' docProps/core.xml."""
+    """Word reads a letter's "last modified by" in the core properties' namespace: docxtpl's
+    import of docxcompose must not move it into the custom properties' one."""
     acts = [action(RENEE), action(ANA, Kind.NOTE_CARD)]
     batch = render(tmp_path, make_book(RENEE, ANA), *acts)
     for path in [*batch.files.values(), batch.print_file]:
@@ -502,7 +503,7 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     assert blocks[0] == "Jordan Ellis\n42 Maple Street\nSpringfield, IL 62704"
 
 
-def test_combine_copes_with_documents_without_page_setup():
+def test_join_copes_with_documents_without_page_setup():
     """A hand-made template with no section properties still joins, one page each."""
     from io import BytesIO
 
@@ -516,7 +517,7 @@ def test_combine_copes_with_documents_without_page_setup():
         buf = BytesIO()
         doc.save(buf)
         parts.append(buf.getvalue())
-    joined = Document(BytesIO(letters.combine(parts, TODAY)))
+    joined = Document(BytesIO(letters.join(parts, TODAY)[0]))
     assert [p.text for p in joined.paragraphs if p.text] == ["one", "two", "three"]
     assert len(joined.sections) == 3
 
@@ -1011,7 +1012,7 @@ def test_templates_command_copies_a_set_that_renders_as_the_shipped_one(tmp_path
     from click.testing import CliRunner
 
     from followup_xl.cli import main
-    from followup_xl.letters.templates import default_template_dir
+    from followup_xl.letters.shipped import default_template_dir
 
     folder = tmp_path / "my templates"
     result = CliRunner().invoke(main, ["templates", str(folder)])

@@ -17,6 +17,7 @@ from typing import Any
 
 from click.testing import CliRunner
 from docx import Document
+from lxml import etree
 
 from factory import make_book
 from followup_xl.cli import main
@@ -348,18 +349,22 @@ def test_join_carries_each_letters_header_and_no_other(tmp_path):
     assert [p.text for p in doc.paragraphs if p.text] == ["one", "two", "three"]
 
 
-def test_join_merges_a_letter_with_other_styles_and_keeps_page_sizes():
-    """A letter with styles of its own (saved by another program) is merged, in its place."""
+def test_join_takes_a_letter_with_other_styles_in_its_place_and_keeps_page_sizes():
+    """A letter with a style sheet of its own (saved by another program) joins in its place;
+    it is counted, as its styles of a name the others have now look as theirs do."""
     ours = [_doc("one"), _doc("three", landscape=True)]
     other = Document()
     other.styles["Normal"].font.size = 2 * 127000  # 20 pt: another style sheet
     other.add_paragraph("two")
+    other.add_paragraph("a quote", style="Intense Quote")  # a style the others lack
     buf = BytesIO()
     other.save(buf)
-    data, merged = join([ours[0], buf.getvalue(), ours[1]], DAY)
-    assert merged == 1
+    data, restyled = join([ours[0], buf.getvalue(), ours[1]], DAY)
+    assert restyled == 1
     doc = Document(BytesIO(data))
-    assert [p.text for p in doc.paragraphs if p.text] == ["one", "two", "three"]
+    assert [p.text for p in doc.paragraphs if p.text] == ["one", "two", "a quote", "three"]
+    assert doc.paragraphs[2].style.name == "Intense Quote"
+    assert doc.styles["Intense Quote"].base_style.name == "Normal"
     widths = [round(s.page_width.inches, 1) for s in doc.sections]
     assert widths == [8.5, 8.5, 11.0]
     assert join([ours[0], buf.getvalue(), ours[1]], DAY)[0] == data  # deterministic
@@ -367,54 +372,162 @@ def test_join_merges_a_letter_with_other_styles_and_keeps_page_sizes():
         assert zf.testzip() is None
 
 
-def _bulleted(text: str) -> bytes:
-    """A letter with a list as Word writes one (w:numPr on the paragraph: docxcompose's)."""
+def _listed(text: str, style: str = "") -> bytes:
+    """A letter with a two-item numbered list: Word's numPr on each item, or the list style's
+    (python-docx's List Number numbers its paragraphs, as Word's does)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     doc = Document()
     doc.add_paragraph(f"Dear {text}:")
-    ppr = doc.add_paragraph(f"{text}'s references")._p.get_or_add_pPr()
-    num = OxmlElement("w:numPr")
-    for tag, value in (("w:ilvl", "0"), ("w:numId", "1")):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), value)
-        num.append(el)
-    ppr.append(num)
+    for item in (f"{text}'s references", f"{text}'s samples"):
+        para = doc.add_paragraph(item, style=style or None)
+        if not style:
+            numpr = OxmlElement("w:numPr")
+            for tag, value in (("w:ilvl", "0"), ("w:numId", "5")):  # 5: a decimal list
+                el = OxmlElement(tag)
+                el.set(qn("w:val"), value)
+                numpr.append(el)
+            para._p.get_or_add_pPr().append(numpr)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def test_letters_with_lists_are_merged_in_runs_the_same_way_every_time(monkeypatch):
-    """Letters with Word lists take docxcompose's merge: the letters of a run of them are
-    merged in one go (the document so far is not saved and parsed again per letter), in
-    their places between letters joined directly, and the file is the same bytes every time
-    (docxcompose draws each list's nsid at random), each list keeping an nsid of its own."""
-    from followup_xl.letters import render
-
-    firsts = []
-    real = render._combine_flat
-
-    def counted(parts: list[bytes], day: date) -> bytes:
-        firsts.append(len(parts))
-        return real(parts, day)
-
-    monkeypatch.setattr(render, "_combine_flat", counted)
-    names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]
-    plain = ("Di", "Gus")
-    parts = [_doc(n) if n in plain else _bulleted(n) for n in names]
-    data, merged = join(parts, DAY)
-    assert merged == 5
-    assert firsts == [4, 3], "one merge per run of letters with lists, not one per letter"
+def _list_numbers(data: bytes) -> list[list[str]]:
+    """Return, per letter (section), the numIds of its list items."""
     doc = Document(BytesIO(data))
-    texts = [[n] if n in plain else [f"Dear {n}:", f"{n}'s references"] for n in names]
+    out: list[list[str]] = [[]]
+    for p in doc.element.body.iter(qn_w("p")):
+        num = p.find(f"{qn_w('pPr')}/{qn_w('numPr')}/{qn_w('numId')}")
+        if num is not None:
+            out[-1].append(num.get(qn_w("val")))
+        if p.find(f"{qn_w('pPr')}/{qn_w('sectPr')}") is not None:
+            out.append([])
+    return out
+
+
+def qn_w(tag: str) -> str:
+    return f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag}"
+
+
+def test_each_letters_lists_are_its_own_and_the_file_the_same_every_time():
+    """A list in each letter, as Word writes one on the items or as the list's style says:
+    every letter's list is a list of its own (so it starts at 1 there), the items of one
+    list stay one list, every list definition has an nsid of its own (Word tells lists apart
+    by it), and the same letters make the same bytes."""
+    names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]
+    parts = [_doc(n) if n in ("Di", "Gus") else _listed(n) for n in names]
+    parts[4] = _listed("Ed", style="List Number")
+    data, restyled = join(parts, DAY)
+    assert restyled == 0
+    doc = Document(BytesIO(data))
+    texts = [[n] if n in ("Di", "Gus") else [f"Dear {n}:", f"{n}'s references", f"{n}'s samples"]
+             for n in names]  # fmt: skip
     assert [p.text for p in doc.paragraphs if p.text] == [t for ts in texts for t in ts]
+    lists = _list_numbers(data)
+    assert [len(ids) for ids in lists] == [2, 2, 2, 0, 2, 2, 0]
+    assert all(len(set(ids)) == 1 for ids in lists if ids)  # one list per letter …
+    firsts = [ids[0] for ids in lists if ids]
+    assert len(set(firsts)) == len(firsts)  # … and each letter's its own
     assert join(parts, DAY)[0] == data
     with zipfile.ZipFile(BytesIO(data)) as zf:
         numbering = zf.read("word/numbering.xml").decode()
     nsids = re.findall(r'<w:nsid w:val="([0-9A-F]{8})"', numbering)
     assert len(nsids) == len(set(nsids)) > 5
+
+
+def test_numbered_lists_count_from_1_in_every_letter_of_the_print_file(tmp_path, soffice):
+    """Numbered lists (the List Number style, or Word's numbering on the items) count from 1
+    in every letter of the print file as LibreOffice prints it, not on from the letter
+    before."""
+    from followup_xl.office import convert
+
+    names = ["Ann", "Bo", "Cy"]
+    parts = [_listed("Ann", style="List Number"), _listed("Bo"), _listed("Cy", "List Number")]
+    joined = tmp_path / "joined.docx"
+    joined.write_bytes(join(parts, DAY)[0])
+    text = convert(joined, "txt:Text (encoded):UTF8", tmp_path / "txt").read_text("utf-8-sig")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines == [line for n in names for line in (f"Dear {n}:", f"1. {n}'s references",
+                                                      f"2. {n}'s samples")]  # fmt: skip
+
+
+def _noted(name: str, note: str) -> bytes:
+    """A letter with a logo in its header and a footnote saying `note`, as Word saves them."""
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].add_run().add_picture(BytesIO(_png()))
+    doc.add_paragraph(f"Dear {name}:")
+    run = doc.add_paragraph("See the note.").add_run()._r
+    ref = run.makeelement(qn_w("footnoteReference"), {qn_w("id"): "1"})
+    run.append(ref)
+    buf = BytesIO()
+    doc.save(buf)
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+    footnotes = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="'
+        'http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote '
+        'w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="1"><w:p><w:r><w:t>{note}</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    out = BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument'
+                                    b'.wordprocessingml.footnotes+xml"/></Types>')  # fmt: skip
+            if info.filename == "word/_rels/document.xml.rels":
+                rel = f'<Relationship Id="rIdF1" Target="footnotes.xml" Type="{kind}"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            dst.writestr(info, data)
+        dst.writestr("word/footnotes.xml", footnotes)
+    return out.getvalue()
+
+
+def test_join_keeps_each_letters_header_logo_and_footnotes():
+    """Letters with a logo in the header and a footnote: every letter's header shows the
+    logo (one copy of the image), and each footnote reference reads its own letter's note."""
+    data, _ = join([_noted("Ann", "Ann's note"), _noted("Bo", "Bo's note")], DAY)
+    doc = Document(BytesIO(data))
+    for section in doc.sections:
+        header = section.header
+        blips = header._element.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/"
+                                        "main}blip")  # fmt: skip
+        assert len(blips) == 1
+        rid = blips[0].get("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                           "relationships}embed")  # fmt: skip
+        assert header.part.related_parts[rid].blob == _png()
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        images = [n for n in zf.namelist() if n.startswith("word/media/")]
+        notes = {n.get(qn_w("id")): "".join(n.itertext())
+                 for n in etree.fromstring(zf.read("word/footnotes.xml"))}  # fmt: skip
+    assert len(images) == 1
+    refs = [r.get(qn_w("id")) for r in doc.element.body.iter(qn_w("footnoteReference"))]
+    assert [notes[r] for r in refs] == ["Ann's note", "Bo's note"]
+    assert len(set(refs)) == 2
+
+
+def test_join_keeps_each_letters_comments_on_its_own_text():
+    """A comment in each letter (one the user left in Word): the print file has both, and
+    each is anchored on its own letter's text."""
+    parts = []
+    for name in ("Ann", "Bo"):
+        doc = Document()
+        para = doc.add_paragraph(f"Dear {name}:")
+        doc.add_comment(para.runs, text=f"check {name}'s title", author="Me")
+        buf = BytesIO()
+        doc.save(buf)
+        parts.append(buf.getvalue())
+    doc = Document(BytesIO(join(parts, DAY)[0]))
+    comments = {c.comment_id: c.text for c in doc.comments}
+    anchored = [
+        (p.text, comments[int(ref.get(qn_w("id")))])
+        for p in doc.paragraphs
+        for ref in p._p.iter(qn_w("commentReference"))
+    ]
+    assert anchored == [("Dear Ann:", "check Ann's title"), ("Dear Bo:", "check Bo's title")]
 
 
 def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
@@ -433,7 +546,7 @@ def test_print_pdf_without_libreoffice_is_a_warning(tmp_path, monkeypatch):
 
 
 def test_letter_saved_by_another_program_prints_in_its_place(tmp_path, soffice):
-    """The first letter saved again by LibreOffice (its own style sheet) is merged, in order."""
+    """The first letter saved again by LibreOffice (its own style sheet) prints in its place."""
     import subprocess
 
     folder = week(tmp_path)

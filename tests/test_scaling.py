@@ -283,7 +283,7 @@ def test_letters_lookups_and_proofreading_words_are_linear(
 def test_print_file_is_linear(books: dict[int, Path], tmp_path: Path) -> None:
     """Joining 4x the letters into the print file makes at most ~4.5x the calls."""
     from followup_xl.letters.batch import render_letters
-    from followup_xl.letters.render import combine
+    from followup_xl.letters.compose import join as join_letters
     from followup_xl.read.reader import read_workbook
     from followup_xl.rules import due_actions
 
@@ -296,7 +296,7 @@ def test_print_file_is_linear(books: dict[int, Path], tmp_path: Path) -> None:
         got = render_letters(book, due_actions(book, TODAY), today=TODAY, out_dir=folder)
         docs = [p.read_bytes() for p in got.files.values() if p.suffix == ".docx"]
         assert len(docs) >= 3 * k
-        join = lambda docs=docs: combine(docs, TODAY)  # noqa: E731
+        join = lambda docs=docs: join_letters(docs, TODAY)  # noqa: E731
         counts[k] = {"calls joining the letters": python_calls(join)}
     assert_linear(counts)
 
@@ -405,7 +405,7 @@ def test_cutting_the_envelopes_file_back_copies_each_envelope_once(
 ) -> None:
     """`print` after a letter was deleted cuts the envelopes file back into its envelopes:
     each piece copies its own sections and a body-less shell, never the whole document
-    (800 envelopes took 65 s)."""
+    (a copy of the whole per piece would copy n² elements)."""
     import io
 
     from docx import Document
@@ -420,8 +420,8 @@ def test_cutting_the_envelopes_file_back_copies_each_envelope_once(
         return buf.getvalue()
 
     copied = [0]
-    real = compose._copy
-    monkeypatch.setattr(compose, "_copy",
+    real = compose.deepcopy
+    monkeypatch.setattr(compose, "deepcopy",
                         lambda el: copied.__setitem__(0, copied[0] + sum(1 for _ in el.iter()))
                         or real(el))  # fmt: skip
     counts: dict[int, dict[str, int]] = {}
@@ -429,7 +429,7 @@ def test_cutting_the_envelopes_file_back_copies_each_envelope_once(
         n = 20 * k
         joined, _ = compose.join([envelope(i) for i in range(n)], TODAY)
         copied[0] = 0
-        parts = compose.split_sections(joined, [1] * n)
+        parts = compose.split_sections(joined, [1] * n, TODAY)
         assert parts is not None and len(parts) == n
         assert f"Ms. Ann Lee {n - 1}".encode() in zipfile_member(parts[-1], "word/document.xml")
         counts[k] = {"elements copied": copied[0]}

@@ -2,14 +2,19 @@
 
 One module per job, in the order a batch uses them:
 
+- shipped.py     where the templates and phrasebook are installed
 - templates.py   find the templates, check them before rendering, the Jinja sandbox
 - phrasebook.py  read and check the phrasebook file (our words, or the user's)
+- address.py     postal addresses in the destination country's format
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
-- render.py      fill a .docx template, fit the paper, stamp, combine into one file
 - paper.py       paper, envelope and card by country; the address at the envelope window
+- package.py     read a .docx's parts and relationships
+- zipwrite.py    write every .docx the letters make (members deflated once, dated the day)
+- text.py        the text of a .docx's paragraphs
 - compiled.py    a template compiled once per batch; each letter written directly
-- zipwrite.py    write a .docx zip from members deflated once
-- compose.py     join .docx files into one directly (the print file), docxcompose as fall-back
+- render.py      render letters: fill a template, fit the paper and language, stamp
+- compose.py     join .docx files into one (the print file, envelopes, a fax)
+- pagefit.py     estimate a letter's pages; the page-fit warning
 - files.py       safe, unique file names for the letters (staged in the run's outbox)
 - eml.py         the unsent .eml drafts
 - printing.py    the print file and envelopes from the letters, in print order
@@ -21,9 +26,10 @@ The names below are the ones other modules and scripts use.
 from __future__ import annotations
 
 from .batch import LetterBatch, render_letters
+from .compose import join
 from .context import LetterData, clean, letter_context
 from .files import letter_file_name, safe_part
-from .render import combine, docx_paragraphs
+from .shipped import default_template_dir
 from .templates import (
     ENVELOPE,
     FAX_COVER,
@@ -37,10 +43,10 @@ from .templates import (
     THANK_YOU_LETTER,
     VARIABLES,
     check_templates,
-    default_template_dir,
     template_paths,
     template_removals,
 )
+from .text import docx_paragraphs
 
 __all__ = [
     "ENVELOPE",
@@ -58,9 +64,9 @@ __all__ = [
     "LetterData",
     "check_templates",
     "clean",
-    "combine",
     "default_template_dir",
     "docx_paragraphs",
+    "join",
     "letter_context",
     "letter_file_name",
     "render_letters",

@@ -32,14 +32,30 @@ from ..proofread import (
 )
 from ..timing import lap
 from . import address as postal
-from . import pagefit
+from .compose import join
 from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name
-from .phrasebook import load_phrasebook
-from .printing import PrintItem, envelope_item, paper_of
-from .render import Renderer, combine
-from .templates import ENVELOPE, ENVELOPE_KINDS, KIND_LABELS, is_email, templates_for
+from .pagefit import PageFit, overflow
+from .printing import (
+    PrintItem,
+    build,
+    envelope_item,
+    order_records,
+    paper_of,
+    previous_plan,
+    unreadable,
+)
+from .render import Renderer
+from .templates import (
+    ENVELOPE,
+    ENVELOPE_KINDS,
+    KIND_LABELS,
+    Templates,
+    check_templates,
+    is_email,
+    templates_for,
+)
 
 
 @dataclass
@@ -71,12 +87,11 @@ class LetterBatch:
 
 
 class BookIndex:
-    """The look-ups a batch makes per letter, built once (a scan per letter made them n²)."""
+    """The look-ups a batch makes per letter, built once per batch as dictionaries, so that
+    a letter's look-ups cost the same whatever the size of the workbook."""
 
     def __init__(self, book: Book) -> None:
-        self.interviews: dict[str, Interview] = {}
-        for iv in book.interviews:
-            self.interviews.setdefault(iv.interview_id, iv)  # the first, as Book.interview
+        self.interviews = book.interviews_by_id
         self.panels: dict[str, list[Contact]] = {}
         for c in book.contacts:
             for iid in c.interviews:
@@ -87,9 +102,7 @@ class BookIndex:
             panel.sort(key=lambda c: (c.row, c.contact_id))
             for i, c in enumerate(panel):
                 self.places.setdefault((interview_id, c.contact_id), i)
-        self.contacts: dict[str, Contact] = {}
-        for c in book.contacts:
-            self.contacts.setdefault(c.contact_id, c)  # the first row of a duplicated ID
+        self.contacts = book.contacts_by_id
         self.log = LogIndex(book.log)
 
     def done(self, action: Action) -> bool:
@@ -132,23 +145,29 @@ def render_letters(
     words: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     box: Outbox | None = None,
+    templates: Templates | None = None,
 ) -> LetterBatch:
     """Render one file per due letter, the print file, envelopes and the proofreading report.
 
     With `box` the files are only staged in it (the caller publishes them); without it they
-    are staged in an outbox of their own and put in place at the end.
+    are staged in an outbox of their own and put in place at the end. `templates` are those
+    of `template_dir` as check_templates returned them (a run checks them before anything
+    else); without them they are checked here, before the first letter.
     """
+    if templates is None:
+        templates = check_templates(template_dir)
     if box is None:
         with Outbox(Path(out_dir)) as own:
             batch = render_letters(
                 book, actions, today=today, out_dir=out_dir, template_dir=template_dir,
-                words=words, progress=progress, box=own,
+                words=words, progress=progress, box=own, templates=templates,
             )  # fmt: skip
             print_batch(batch, today=today, box=own)
             batch.notes += own.publish()
         return batch
-    renderer = Renderer(template_dir)
-    phrases = load_phrasebook(template_dir)  # checked with the templates
+    renderer = Renderer(templates)
+    phrases = templates.phrases
+    pages = PageFit()  # measures what the batch's letters share once
     writer = Writer(box)
     batch = LetterBatch(folder=box.folder)
     country = localize.country_code(book.profile.country)
@@ -182,7 +201,7 @@ def render_letters(
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
-            fitted = pagefit.fit(letter.data) if not is_email(action) else None
+            fitted = pages.fit(letter.data) if not is_email(action) else None
             ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
             docs = [*(renderer.letter(n, ctx, today, country, title) for n in covers), letter]
             lap("letters")
@@ -191,7 +210,7 @@ def render_letters(
                 paragraphs = docs[0].paragraphs
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
-                doc = docs[0].data if len(docs) == 1 else combine([d.data for d in docs], today)
+                doc = docs[0].data if len(docs) == 1 else join([d.data for d in docs], today)[0]
                 path = writer.write(name, doc)
                 batch.written[path.name] = hashlib.sha256(doc).hexdigest()
                 if path.name != name and (Path(out_dir) / name).is_file():
@@ -205,7 +224,7 @@ def render_letters(
                 batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
-            batch.findings += pagefit.overflow(path.name, fitted, _in_letter(cells, paragraphs))
+            batch.findings += overflow(path.name, fitted, _in_letter(cells, paragraphs))
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
@@ -357,8 +376,6 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
     A letter whose earlier version of the same name was kept because the user changed it
     is printed as the user left it, and a note says so.
     """
-    from .printing import build, order_records, previous_plan, unreadable
-
     folder = batch.folder
     if folder is None or not batch.printing:
         return
@@ -374,7 +391,7 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
                 f"{base} is not a Word document any more ({damaged}), so the print file "
                 f"uses today's version, {item.file}"
             )
-        elif base and data is not None and _edited(data, written.get(base), unreadable):
+        elif base and data is not None and _edited(data, written.get(base)):
             batch.notes.append(
                 f"{base} was changed after followup-xl wrote it (your correction?), so the "
                 f"print file uses it as it is; today's version is {item.file}: to print that "
@@ -398,6 +415,6 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
     batch.print_plan = {**result.plan, "written": written}
 
 
-def _edited(data: bytes, written: str | None, unreadable: Callable[[bytes], str | None]) -> bool:
+def _edited(data: bytes, written: str | None) -> bool:
     """Return True when a kept letter is a readable .docx other than what the tool wrote."""
     return written != hashlib.sha256(data).hexdigest() and unreadable(data) is None

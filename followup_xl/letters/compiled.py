@@ -15,10 +15,15 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
+from ..docxsafe import misplaced_markup
+from ..errors import TemplateError
+from .package import Package
+from .templates import docx_template, sandbox_environment
+from .text import body_paragraphs, document_paragraphs, docx_paragraphs
 from .zipwrite import Member, deflate, write_zip
 
 #: The core properties docxtpl renders as templates, in its order (render_properties).
@@ -48,8 +53,6 @@ class Rendered:
     def paragraphs(self) -> list[str]:
         """Return the body paragraphs' text in reading order (tables cell by cell)."""
         if self._paragraphs is None:
-            from .render import docx_paragraphs
-
             self._paragraphs = docx_paragraphs(self.data)
         return self._paragraphs
 
@@ -69,12 +72,8 @@ class CompiledTemplate:
 
         Raises Refused when docxtpl's result cannot be reproduced exactly.
         """
-        from docxtpl import DocxTemplate
-
-        from .templates import sandbox_environment
-
         self.name = name
-        tpl = DocxTemplate(BytesIO(data))
+        tpl = docx_template(data)
         tpl.render_init()
         self._tpl = tpl
         document = tpl.docx
@@ -143,10 +142,6 @@ class CompiledTemplate:
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
-        from ..docxsafe import misplaced_markup
-        from ..errors import TemplateError
-        from .render import stamp_properties
-
         self.env.restart()  # the sandbox's time and step limits, per letter
         tpl = self._tpl
         tree = tpl.fix_tables(self._text(self.body, ctx))
@@ -195,62 +190,19 @@ def _shell(root: Any) -> tuple[Any, int]:
 
 def _members(data: bytes, rendered: set[str]) -> list[Member]:
     """Return a saved package's members in order, deflating once those no letter changes."""
-    import zipfile
-
-    out: list[Member] = []
-    with zipfile.ZipFile(BytesIO(data)) as zf:
-        for info in zf.infolist():
-            if info.filename in rendered:
-                out.append(Member(info.filename, 0, 0, b""))  # a placeholder, named only
-            else:
-                out.append(deflate(info.filename, zf.read(info)))
-    return out
+    members = Package(data).members
+    return [
+        Member(name, 0, 0, b"") if name in rendered else deflate(name, members[name])
+        for name in members
+    ]  # a rendered member is a placeholder, named only
 
 
-def document_paragraphs(document: bytes) -> list[str]:
-    """Return the text of a document part's paragraphs as docx_paragraphs reads them."""
-    from docx.document import _Body
-    from docx.oxml.parser import parse_xml
-
-    from .render import walk_paragraphs
-
-    root: Any = parse_xml(document)
-    no_part: Any = None  # the text needs no part (styles, images)
-    return walk_paragraphs(_Body(root.body, no_part))
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-#: python-docx's text of a run's children (CT_R.text), apart from w:t and w:br
-_RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
-
-
-def _run_text(run: Any) -> str:
-    out = []
-    for child in run:
-        tag = child.tag
-        if tag == f"{_W}t":
-            out.append(child.text or "")
-        elif tag == f"{_W}br":  # a line break; page and column breaks have no text
-            out.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
-        elif tag in _RUN_CHARS:
-            out.append(_RUN_CHARS[tag])
-    return "".join(out)
-
-
-def body_paragraphs(body: Any) -> list[str] | None:
-    """Return the text of a w:body's paragraphs as python-docx reads them (CT_P.text: runs
-    and hyperlinks' runs), or None for a body with tables (their merged cells need
-    python-docx's own walk: document_paragraphs)."""
-    out = []
-    for child in body:
-        if child.tag == f"{_W}p":
-            text = []
-            for item in child:
-                if item.tag == f"{_W}r":
-                    text.append(_run_text(item))
-                elif item.tag == f"{_W}hyperlink":
-                    text += [_run_text(r) for r in item if r.tag == f"{_W}r"]
-            out.append("".join(text))
-        elif child.tag == f"{_W}tbl":
-            return None
-    return out
+def stamp_properties(props: Any, today: date, title: str, author: str) -> None:
+    """Stamp python-docx CoreProperties: title, author, created and modified on today."""
+    stamp = datetime(today.year, today.month, today.day)
+    props.created = stamp
+    props.modified = stamp
+    props.last_modified_by = author[:200]
+    props.author = author[:200]
+    props.title = title[:200]  # the core properties hold at most 255 characters
+    props.revision = 1

@@ -22,13 +22,12 @@ from __future__ import annotations
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from io import BytesIO
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..proofread import Finding
+from .package import RT, Package, parse
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -65,25 +64,32 @@ class Fit:
         return max(1, round(self.over / self.line + 0.49)) if self.line else 1
 
 
-def fit(docx: bytes) -> Fit:
-    """Estimate the pages of a rendered .docx (a header taller than its margin pushes text down)."""
-    from lxml import etree
+class PageFit:
+    """Estimates the pages of one batch's letters.
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    with zipfile.ZipFile(BytesIO(docx)) as z:
-        names = set(z.namelist())
-        document = z.read("word/document.xml")
-        styles = z.read("word/styles.xml") if "word/styles.xml" in names else b""
-        theme = z.read("word/theme/theme1.xml") if "word/theme/theme1.xml" in names else b""
-        rels = "word/_rels/document.xml.rels"
+    Each style sheet is read once, and each distinct paragraph measured once, per batch:
+    the letters share their letter head, date, closing and the empty lines between. Nothing
+    is kept past the batch.
+    """
+
+    def __init__(self) -> None:
+        self.fonts = _Fonts()
+        self.sheets: dict[tuple[bytes, bytes], _Sheet] = {}
+
+    def fit(self, docx: bytes) -> Fit:
+        """Estimate the pages of a rendered .docx (a header taller than its margin pushes
+        text down)."""
+        pkg = Package(docx)
+        parts = [pkg.related(RT + kind) for kind in ("styles", "theme")]
+        styles, theme = (pkg.members[name] if name else b"" for name in parts)
         margins: dict[str, Any] = {}  # rId -> a header's or footer's root element
-        if rels in names:
-            for rel in etree.fromstring(z.read(rels), parser):
-                target = "word/" + rel.get("Target", "").lstrip("/").removeprefix("word/")
-                if rel.get("Type", "").endswith(("/header", "/footer")) and target in names:
-                    margins[rel.get("Id", "")] = etree.fromstring(z.read(target), parser)
-    root = etree.fromstring(document, parser)
-    return _fit(root, margins, _styles(styles, theme))
+        for rid, rel in pkg.rels.items():
+            if rel.type in (RT + "header", RT + "footer") and rel.target in pkg.members:
+                margins[rid] = parse(pkg.members[rel.target])
+        root = parse(pkg.members[pkg.doc_name])
+        if (styles, theme) not in self.sheets:
+            self.sheets[(styles, theme)] = _styles(styles, theme, self.fonts)
+        return _fit(root, margins, self.sheets[(styles, theme)])
 
 
 def _fit(root: Any, margins: dict[str, Any], sheet: _Sheet) -> Fit:
@@ -101,7 +107,8 @@ def _fit(root: Any, margins: dict[str, Any], sheet: _Sheet) -> Fit:
         if i == 0:
             over = spill
     size, font, _ = sheet.run({}, {})
-    return Fit(pages=max(tight, nominal), nominal=nominal, over=over, line=size * _height(font))
+    return Fit(pages=max(tight, nominal), nominal=nominal, over=over,
+               line=size * sheet.fonts.height(font))  # fmt: skip
 
 
 def overflow(file: str, fitted: Fit | None, cells: Sequence[tuple[str, str]]) -> list[Finding]:
@@ -144,7 +151,7 @@ def check_pdf(docx: Path, pdf: Path) -> str | None:
     """
     try:
         made = pdf_page_count(pdf.read_bytes())
-        estimated = fit(docx.read_bytes()).nominal
+        estimated = PageFit().fit(docx.read_bytes()).nominal
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     if made == estimated:
@@ -170,20 +177,37 @@ _CHARS = "".join(chr(c) for c in range(32, 127)) + "".join(chr(c) for c in range
 _CHARS += _EXTRA
 
 
-@lru_cache(maxsize=1)
-def _font_table() -> dict[tuple[str, bool], tuple[float, dict[str, float]]]:
-    """Return (family, bold) -> (line height per em, widths per em by character)."""
-    from importlib.resources import files
+class _Fonts:
+    """The character widths of the measured families (data/fontwidths.txt), read once per
+    batch: (family, bold) -> (line height per em, widths per em by character)."""
 
-    text = files("followup_xl").joinpath("data/fontwidths.txt").read_text(encoding="utf-8")
-    table = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        family, style, height, *widths = line.split()
-        chars = dict(zip(_CHARS, (int(w) / 2048 for w in widths), strict=True))
-        table[(family, style == "bold")] = (float(height), chars)
-    return table
+    def __init__(self) -> None:
+        from importlib.resources import files
+
+        text = files("followup_xl").joinpath("data/fontwidths.txt").read_text(encoding="utf-8")
+        self.table: dict[tuple[str, bool], tuple[float, dict[str, float]]] = {}
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            family, style, height, *widths = line.split()
+            chars = dict(zip(_CHARS, (int(w) / 2048 for w in widths), strict=True))
+            self.table[(family, style == "bold")] = (float(height), chars)
+        self.families: dict[str, str] = {}  # font name -> its family, as found
+
+    def family(self, font: str) -> str:
+        """Return the measured family standing in for a font name (serif, sans or mono)."""
+        found = self.families.get(font)
+        if found is None:
+            found = self.families[font] = _family(font)
+        return found
+
+    def height(self, font: str) -> float:
+        """Return a font's line height per em."""
+        return self.table[(self.family(font), False)][0]
+
+    def widths(self, font: str, bold: bool) -> dict[str, float]:
+        """Return a font's character widths per em."""
+        return self.table[(self.family(font), bold)][1]
 
 
 def _family(font: str) -> str:
@@ -195,15 +219,6 @@ def _family(font: str) -> str:
                                "palatino", "roman", "caladea")) and "sans" not in name:  # fmt: skip
         return "serif"
     return "sans"
-
-
-def _height(font: str) -> float:
-    return _font_table()[(_family(font), False)][0]
-
-
-@lru_cache(maxsize=64)
-def _widths(font: str, bold: bool) -> dict[str, float]:
-    return _font_table()[(_family(font), bold)][1]
 
 
 def _char_width(ch: str, widths: dict[str, float]) -> float:
@@ -294,6 +309,11 @@ class _Sheet:
     paragraph: dict[str | None, tuple[dict[str, Any], dict[str, Any]]]
     character: dict[str | None, dict[str, Any]]
     theme: dict[str, str]
+    fonts: _Fonts
+    #: paragraphs measured with these styles in this batch: (XML, width, widening) -> blocks
+    measured: dict[tuple[bytes, float, float], list[_Block]] = field(
+        default_factory=dict, compare=False
+    )
 
     def para(self, direct: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Return a paragraph's (pPr, rPr) from its style and its own pPr."""
@@ -312,15 +332,11 @@ class _Sheet:
         )
 
 
-@lru_cache(maxsize=16)
-def _styles(styles: bytes, theme_xml: bytes) -> _Sheet:
-    """Read a document's styles once per distinct styles part (a batch shares a few)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+def _styles(styles: bytes, theme_xml: bytes, fonts: _Fonts) -> _Sheet:
+    """Read a document's styles, resolved along their basedOn chains."""
     theme: dict[str, str] = {}
     if theme_xml:
-        troot = etree.fromstring(theme_xml, parser)
+        troot = parse(theme_xml)
         for kind in ("major", "minor"):
             latin = troot.find(f".//{_A}{kind}Font/{_A}latin")
             face = latin.get("typeface") if latin is not None else None
@@ -331,7 +347,7 @@ def _styles(styles: bytes, theme_xml: bytes) -> _Sheet:
     raw: dict[str, tuple[str, str | None, dict[str, Any], dict[str, Any]]] = {}
     default_para = None
     if styles:
-        root = etree.fromstring(styles, parser)
+        root = parse(styles)
         dd = root.find(f"{_W}docDefaults")
         if dd is not None:
             defaults_p |= _ppr(dd.find(f"{_W}pPrDefault/{_W}pPr"))
@@ -362,7 +378,7 @@ def _styles(styles: bytes, theme_xml: bytes) -> _Sheet:
     character: dict[str | None, dict[str, Any]] = {
         sid: resolve(sid)[1] for sid, (kind, *_) in raw.items() if kind == "character"
     }
-    return _Sheet(paragraph, character, theme)
+    return _Sheet(paragraph, character, theme, fonts)
 
 
 # --- layout -------------------------------------------------------------------------------
@@ -551,9 +567,9 @@ def _frame(
     return [_Block(before=0.0, lines=(), after=0.0, frame=(top, top + height))]
 
 
-#: Paragraphs measured, by the styles they were measured with: the letters of a batch share
-#: most of theirs (the letter head, the date, the closing, the empty lines between).
-_MEASURED: dict[int, tuple[_Sheet, dict[tuple[bytes, float, float], list[_Block]]]] = {}
+#: Paragraphs kept measured per style sheet in a batch: the ones letters share (letter head,
+#: date, closing) come first, so a bound keeps the memory of a very large batch in check.
+_MEASURED_MAX = 50_000
 
 
 def _paragraph(
@@ -562,18 +578,12 @@ def _paragraph(
     """Return a paragraph as blocks (_measure), measured once per batch."""
     from lxml import etree
 
-    entry = _MEASURED.get(id(sheet))
-    if entry is None or entry[0] is not sheet:  # (the entry keeps its sheet, so its id)
-        if len(_MEASURED) >= 16:
-            _MEASURED.clear()
-        entry = _MEASURED[id(sheet)] = (sheet, {})
-    measured = entry[1]
     key = (etree.tostring(p), width, widen)
-    found = measured.get(key)
+    found = sheet.measured.get(key)
     if found is None:
-        if len(measured) >= 50_000:
-            measured.clear()
-        found = measured[key] = _measure(p, width, sheet, widen, memo)
+        if len(sheet.measured) >= _MEASURED_MAX:
+            sheet.measured.clear()
+        found = sheet.measured[key] = _measure(p, width, sheet, widen, memo)
     return list(found)
 
 
@@ -598,12 +608,12 @@ def _measure(
     per_piece: list[list[float]] = []
     for i, piece in enumerate(pieces):
         wrapped = _wrap(piece, first if i == 0 else rest, rest) or [(mark_size, 0.0)]
-        per_piece.append([max(_line_height(size or mark_size, font, ppr), picture)
+        per_piece.append([max(_line_height(size or mark_size, font, ppr, sheet.fonts), picture)
                           for size, picture in wrapped])  # fmt: skip
     heights = tuple(h for piece_lines in per_piece for h in piece_lines)
     block = _Block(
         before=ppr.get("before", 0) / 20,
-        lines=heights or (_line_height(mark_size, mark_font, ppr),),
+        lines=heights or (_line_height(mark_size, mark_font, ppr, sheet.fonts),),
         after=ppr.get("after", 0) / 20,
         keep_next=bool(ppr.get("keep_next")),
         split=not ppr.get("keep_lines"),
@@ -635,7 +645,7 @@ def _runs(p: Any, sheet: _Sheet, para_rpr: dict[str, Any]) -> _Pieces:
         if direct.get("hidden"):
             continue
         size, font, bold = sheet.run(para_rpr, direct)
-        widths = _widths(font, bold)
+        widths = sheet.fonts.widths(font, bold)
         known = widths.get
         for item in run:
             tag = item.tag
@@ -706,8 +716,8 @@ def _wrap(
     return out
 
 
-def _line_height(size: float, font: str, ppr: dict[str, Any]) -> float:
-    natural = size * _height(font)
+def _line_height(size: float, font: str, ppr: dict[str, Any], fonts: _Fonts) -> float:
+    natural = size * fonts.height(font)
     line, rule = ppr.get("line"), ppr.get("rule", "auto")
     if line is None:
         return natural

@@ -10,14 +10,13 @@ eight people shares no sentence apart from the salutation, the close and the sha
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import TemplateError
+from .shipped import default_template_dir
 
 PHRASEBOOK = "phrasebook.txt"
 #: Largest phrasebook file read (the shipped one is about 20 KB).
@@ -254,15 +253,11 @@ def misnamed_phrasebooks(template_dir: Path) -> list[str]:
     ]
 
 
-@functools.cache
-def _shipped() -> tuple[bytes, str]:
-    """Return the shipped phrasebook's bytes and their digest (read once per process)."""
-    from .templates import default_template_dir
-
+def _shipped() -> bytes:
+    """Return the shipped phrasebook's bytes."""
     path = default_template_dir() / PHRASEBOOK
     try:
-        data = path.read_bytes()
-        return data, hashlib.sha256(data).hexdigest()
+        return path.read_bytes()
     except OSError:  # a broken install: never guess another file
         raise TemplateError(
             f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is missing from its "
@@ -279,35 +274,27 @@ def _user_bytes(path: Path) -> bytes:
         raise TemplateError(f"{path}: cannot read the phrasebook: {exc.strerror}") from exc
 
 
-_LOADED: dict[tuple[str, str], Phrasebook | list[str]] = {}
-
-
-def _load(template_dir: Path | None) -> Phrasebook | list[str]:
-    """Return the phrasebook of a --templates folder (shipped slots for any left out) or its
-    problems; each distinct file is read and checked once per process."""
-    shipped, digest = _shipped()
+def read_phrasebook(template_dir: Path | None = None) -> Phrasebook | list[str]:
+    """Return the phrasebook of a --templates folder (shipped slots for any it leaves out),
+    or its problems, each located."""
     user = user_phrasebook(template_dir)
     if template_dir is not None and user is None:
         misnamed = misnamed_phrasebooks(template_dir)
         if misnamed:
             return misnamed
-    mine = _user_bytes(user) if user else b""
-    key = (digest, hashlib.sha256(mine).hexdigest() if user else "")
-    if key not in _LOADED:
-        text, problems = _decode(shipped, PHRASEBOOK)
-        slots, problems = parse(text) if not problems else ({}, problems)
-        if problems or slots.keys() != SLOTS.keys():
-            raise TemplateError(
-                f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is damaged; reinstall "
-                "followup-xl"
-            )
-        if user:
-            text, problems = _decode(mine, PHRASEBOOK)
-            theirs, more = parse(text) if not problems else ({}, [])
-            problems += more
-            slots |= theirs
-        _LOADED[key] = problems or Phrasebook(slots)
-    return _LOADED[key]
+    text, problems = _decode(_shipped(), PHRASEBOOK)
+    slots, problems = parse(text) if not problems else ({}, problems)
+    if problems or slots.keys() != SLOTS.keys():
+        raise TemplateError(
+            f"{PHRASEBOOK}: the phrasebook shipped with followup-xl is damaged; reinstall "
+            "followup-xl"
+        )
+    if user:
+        text, problems = _decode(_user_bytes(user), PHRASEBOOK)
+        theirs, more = parse(text) if not problems else ({}, [])
+        problems += more
+        slots |= theirs
+    return problems or Phrasebook(slots)
 
 
 def capped(problems: list[str]) -> list[str]:
@@ -317,15 +304,9 @@ def capped(problems: list[str]) -> list[str]:
     return [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS} more problem(s)"]
 
 
-def phrasebook_problems(template_dir: Path | None = None) -> list[str]:
-    """Return every problem of the user's phrasebook in a --templates folder, each located."""
-    loaded = _load(template_dir)
-    return list(loaded) if isinstance(loaded, list) else []
-
-
 def load_phrasebook(template_dir: Path | None = None) -> Phrasebook:
-    """Return the phrasebook a batch uses; raise TemplateError listing its problems."""
-    loaded = _load(template_dir)
+    """Return the phrasebook of a --templates folder; raise TemplateError listing its problems."""
+    loaded = read_phrasebook(template_dir)
     if isinstance(loaded, list):
         raise TemplateError(
             f"the phrasebook {Path(template_dir or '') / PHRASEBOOK} has problems:\n"

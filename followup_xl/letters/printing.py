@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FollowupError
 from ..model import Kind
+from .compose import join, split_sections
+from .package import Package, W, parse
 
 if TYPE_CHECKING:
     from ..outbox import Outbox
@@ -138,16 +140,9 @@ def _sha(data: bytes) -> str:
 
 def _sections(data: bytes) -> int:
     """Return how many sections a .docx has (each ends in a sectPr)."""
-    from lxml import etree
-
-    from .compose import Package
-
     pkg = Package(data)
-    root = etree.fromstring(pkg.members[pkg.doc_name])
-    n = sum(
-        1 for _ in root.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
-    )
-    return max(n, 1)
+    root = parse(pkg.members[pkg.doc_name])
+    return max(sum(1 for _ in root.iter(f"{{{W}}}sectPr")), 1)
 
 
 def unreadable(data: bytes) -> str | None:
@@ -228,8 +223,6 @@ def build(
     letters carry from elsewhere (macros, external links, remote fields) stays out of the
     print file, with a note.
     """
-    from .compose import join
-
     folder = box.folder
     previous = previous or {}
     written = previous.get("written")
@@ -270,12 +263,13 @@ def build(
     stamp = day.isoformat()
     plan: dict[str, Any] = {"order": order_records(items)}
     if present:
-        data, merged = join([d for _, d in present], day)
+        data, restyled = join([d for _, d in present], day)
         data = _plain(data, "print file", result.notes)
-        if merged:
+        if restyled:
             result.notes.append(
-                f"{merged} letter(s) have styles of their own (edited in Word?); they were "
-                "merged into the print file one by one, which is slower but keeps their look"
+                f"{restyled} letter(s) have styles of their own (edited in Word?): in the print "
+                "file a style the other letters also have (Normal, say) looks as theirs does, "
+                "so look through those letters before printing"
             )
         name = f"{stamp} {PRINT_FILE}"
         result.print_file, note = box.put(
@@ -346,7 +340,6 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     from .. import manifest
     from ..outbox import Outbox
     from ..safewrite import read_file
-    from .compose import split_sections
 
     folder = Path(folder)
     doc = manifest.manifest(folder)
@@ -389,7 +382,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
         parts = None
         if env_path.is_file() and Path(str(record.get("name"))).name == record.get("name"):
             counts = [i.envelope_sections for i in with_env]
-            parts = split_sections(read_file(env_path), counts)
+            parts = split_sections(read_file(env_path), counts, day)
         if parts is None:
             keep_envelopes = True
             notes.append(

@@ -6,8 +6,8 @@ here; a user's folder overrides the shipped templates file by file.
 
 from __future__ import annotations
 
-import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -18,11 +18,13 @@ from ..model import Action, Contact, Interview, Kind, Profile, Status
 from .context import LetterData, letter_context
 from .phrasebook import (
     PHRASEBOOK,
+    Phrasebook,
     capped,
     misnamed_phrasebooks,
-    phrasebook_problems,
+    read_phrasebook,
     user_phrasebook,
 )
+from .shipped import default_template_dir
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -146,13 +148,6 @@ VARIABLES: dict[str, str] = {
 }
 
 
-def default_template_dir() -> Traversable:
-    """Return the folder of the templates installed with followup_xl (a path or a zip entry)."""
-    from importlib.resources import files
-
-    return files("followup_xl.letter_templates")
-
-
 def template_paths(template_dir: Path | None = None) -> dict[str, Traversable]:
     """Return each template's file: the user's folder first, the shipped template otherwise."""
     paths: dict[str, Traversable] = {}
@@ -219,12 +214,27 @@ def _template_bytes(path: Traversable) -> bytes:
     return data
 
 
-def _open_template(path: Traversable) -> Any:
+_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def docx_template(data: bytes) -> Any:
+    """Return docxtpl's DocxTemplate of a template's bytes: the one way letters open docxtpl.
+
+    Importing docxtpl imports docxcompose, which binds python-docx's global "cp" prefix to
+    the custom-properties namespace; python-docx would then write a letter's lastModifiedBy
+    and revision there, where Word does not read them. The prefix is bound back here.
+    """
+    from docx.oxml.ns import nsmap
     from docxtpl import DocxTemplate
 
+    nsmap["cp"] = _CORE_PROPERTIES
+    return DocxTemplate(BytesIO(data))
+
+
+def _open_template(path: Traversable) -> Any:
     data = _template_bytes(path)
     try:
-        tpl = DocxTemplate(BytesIO(data))
+        tpl = docx_template(data)
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several kinds on a damaged package
         raise TemplateError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
@@ -303,7 +313,15 @@ _RENDERED_TYPES = frozenset(
 )
 
 
-_CHECKED: set[tuple[tuple[str, str], ...]] = set()
+@dataclass(frozen=True)
+class Templates:
+    """One run's letter templates and phrasebook, checked and read once: what a batch uses."""
+
+    #: template name -> its file (the user's, else the shipped one)
+    paths: dict[str, Traversable]
+    #: template name -> its bytes without external links and remote fields (docxsafe)
+    data: dict[str, bytes]
+    phrases: Phrasebook
 
 
 def cleaned_template(path: Traversable) -> Any:
@@ -327,26 +345,14 @@ def template_removals(template_dir: Path | None = None) -> list[tuple[str, str]]
 
 def template_problems(template_dir: Path | None = None) -> list[str]:
     """Return every problem of the phrasebook and the templates, each naming its file."""
-    paths = template_paths(template_dir)
-    problems = phrasebook_problems(template_dir)  # read and checked once per distinct file
-    try:
-        key = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths.values())
-    except OSError:
-        key = ()
-    if key and key in _CHECKED:
-        return problems  # the same templates passed already (run.py checks, then renders)
-    sample = _sample_context()
-    found = [p for name, path in paths.items() for p in _check_one(name, path, sample)]
-    if not found:
-        _CHECKED.add(key)
-    return problems + found
+    return _checked(template_dir)[2]
 
 
-def check_templates(template_dir: Path | None = None) -> None:
-    """Check every template and the phrasebook before rendering; raise one TemplateError
-    listing all problems."""
-    problems = template_problems(template_dir)
-    if problems:
+def check_templates(template_dir: Path | None = None) -> Templates:
+    """Check every template and the phrasebook before rendering and return them, read once
+    for the batch; raise one TemplateError listing all problems."""
+    paths, phrases, problems = _checked(template_dir)
+    if problems or phrases is None:
         where = f" in {template_dir}" if template_dir else ""
         only_phrasebook = all(p.lower().startswith("phrasebook") for p in problems)
         what = (
@@ -355,6 +361,21 @@ def check_templates(template_dir: Path | None = None) -> None:
             else ("letter templates" + where + " have")
         )
         raise TemplateError(f"{what} problems:\n" + "\n".join(capped(problems)))
+    data = {name: cleaned_template(path).data for name, path in paths.items()}
+    return Templates(paths, data, phrases)
+
+
+def _checked(
+    template_dir: Path | None,
+) -> tuple[dict[str, Traversable], Phrasebook | None, list[str]]:
+    """Return the templates' files, the phrasebook (None when it has problems) and every
+    problem of either."""
+    paths = template_paths(template_dir)
+    phrases = read_phrasebook(template_dir)
+    problems = list(phrases) if isinstance(phrases, list) else []
+    sample = _sample_context()
+    problems += [p for name, path in paths.items() for p in _check_one(name, path, sample)]
+    return paths, None if isinstance(phrases, list) else phrases, problems
 
 
 def _sample_context() -> dict[str, Any]:
@@ -377,8 +398,6 @@ def copy_templates(dest: Path) -> list[Path]:
     `dest` may exist but must not hold any of those files: nothing is overwritten, and on a
     clash nothing is copied. Returns the files written.
     """
-    from .phrasebook import PHRASEBOOK
-
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise TemplateError(f"{dest}: is a file; give a folder to copy the templates into")

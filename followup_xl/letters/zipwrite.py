@@ -1,8 +1,10 @@
-"""Write a .docx zip from members deflated once: a letter reuses its template's members.
+"""Write every .docx the letters make: members deflated once, dated the run's day.
 
-zipfile cannot add data it did not compress itself, so the few records of the zip format a
-.docx needs (local headers, central directory, end record) are written here, with the values
-zipfile writes for `normalize_zip`: the same members give the same bytes either way.
+zipfile cannot add data it did not compress itself, and a letter reuses its template's
+members as deflated bytes (compiled.py), so the few records of the zip format a .docx needs
+(local headers, central directory, end record) are written here, with the values zipfile
+itself writes for a deflated member: any zip reader reads them, and the same members on the
+same day give the same bytes.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 
 #: What zipfile records as the system that made the zip (3 = Unix, 0 = Windows).
 _CREATE_SYSTEM = zipfile.ZipInfo().create_system
@@ -38,13 +42,13 @@ def deflate(name: str, data: bytes) -> Member:
     return Member(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
-def write_zip(members: list[Member], day: date) -> bytes:
+def write_zip(members: Iterable[Member], day: date) -> bytes:
     """Return a zip of these members, each dated `day` at midnight (ZIP years 1980-2107)."""
     year = min(max(day.year, 1980), 2107)
     dos_date = (year - 1980) << 9 | day.month << 5 | day.day
     out: list[bytes] = []
     central: list[bytes] = []
-    offset = 0
+    offset = count = 0
     for m in members:
         try:
             name, flags = m.name.encode("ascii"), 0
@@ -60,6 +64,24 @@ def write_zip(members: list[Member], day: date) -> bytes:
             name,
         ]  # fmt: skip
         offset += _LOCAL.size + len(name) + len(m.deflated)
+        count += 1
     directory = b"".join(central)
-    end = _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0)
+    end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
     return b"".join(out) + directory + end
+
+
+def zip_members(members: Mapping[str, bytes], day: date) -> bytes:
+    """Return a zip of these members in their order, deflated and dated `day`."""
+    return write_zip((deflate(name, data) for name, data in members.items()), day)
+
+
+def normalize_zip(data: bytes, day: date, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Return a .docx written again dated `day`, so the same document on the same day is
+    byte-identical (python-docx dates each member now); `replace` gives members new bytes."""
+    replace = replace or {}
+    with zipfile.ZipFile(BytesIO(data)) as src:
+        members = [
+            deflate(i.filename, src.read(i) if i.filename not in replace else replace[i.filename])
+            for i in src.infolist()
+        ]
+    return write_zip(members, day)

@@ -1,4 +1,4 @@
-"""The fast letter path (letters/compiled.py) writes what docxtpl writes, once compiled per batch.
+"""A template compiled once per batch (letters/compiled.py) writes what docxtpl writes.
 
 The oracle is docxtpl itself, called here on the same template and context, then given the
 same country transforms; its text is read back with python-docx by this file's own walk.
@@ -19,15 +19,10 @@ from docxtpl import DocxTemplate
 from followup_xl import localize
 from followup_xl.errors import TemplateError
 from followup_xl.letters import render_letters
-from followup_xl.letters import templates as templates_mod
 from followup_xl.letters.context import LetterData, letter_context
-from followup_xl.letters.render import Renderer, fit_country, normalize_zip, set_properties
-from followup_xl.letters.templates import (
-    TEMPLATE_NAMES,
-    default_template_dir,
-    sandbox_environment,
-)
-from followup_xl.letters.zipwrite import deflate, write_zip
+from followup_xl.letters.render import Renderer, fit_country, set_properties
+from followup_xl.letters.shipped import default_template_dir
+from followup_xl.letters.templates import TEMPLATE_NAMES, check_templates, sandbox_environment
 from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, Status
 from followup_xl.templatelimits import BoundedEnvironment
 
@@ -194,7 +189,7 @@ def oracle(template: bytes, ctx: dict, country: str, name: str, title: str = "t"
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    return Renderer(None)
+    return Renderer(check_templates(None))
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -230,23 +225,12 @@ def test_escaped_characters_and_line_breaks_read_as_typed(renderer) -> None:
 def test_same_day_same_bytes_and_another_day_other_bytes() -> None:
     """Two batches render the same letter byte for byte; the date is in the file."""
     ctx, country = context("us")
-    first = Renderer(None).render("thank_you_letter.docx", ctx, TODAY, country, "t")
-    again = Renderer(None).render("thank_you_letter.docx", ctx, TODAY, country, "t")
-    later = Renderer(None).render("thank_you_letter.docx", ctx, date(2026, 11, 26), country, "t")
+    name = "thank_you_letter.docx"
+    first = Renderer(check_templates(None)).render(name, ctx, TODAY, country, "t")
+    again = Renderer(check_templates(None)).render(name, ctx, TODAY, country, "t")
+    later = Renderer(check_templates(None)).render(name, ctx, date(2026, 11, 26), country, "t")
     assert first == again != later
     assert zipfile.ZipFile(BytesIO(first)).testzip() is None
-
-
-def test_zip_writer_writes_what_zipfile_writes() -> None:
-    """The same members give the same bytes as normalize_zip (zipfile), and zipfile reads them."""
-    data = shipped("fax_cover.docx")
-    with zipfile.ZipFile(BytesIO(data)) as zf:
-        members = [deflate(i.filename, zf.read(i)) for i in zf.infolist()]
-    made = write_zip(members, TODAY)
-    assert made == normalize_zip(data, TODAY)
-    with zipfile.ZipFile(BytesIO(made)) as zf:
-        assert zf.testzip() is None
-        assert {i.date_time for i in zf.infolist()} == {(2026, 11, 25, 0, 0, 0)}
 
 
 # --- user templates: docxtpl's tags, headers and footers, and what falls back ------------------
@@ -291,7 +275,7 @@ def test_docxtpl_tags_headers_and_footers_render_as_docxtpl_does(tmp_path: Path)
             ["{%tr endfor %}", ""],
         ],  # fmt: skip
     )
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     for case in ("newlines", "xml-escaping", "gb", "us"):
         ctx, country = context(case)
         expected = oracle((mine / "thank_you_letter.docx").read_bytes(), ctx, country,
@@ -311,7 +295,7 @@ def test_a_template_writing_raw_xml_is_rendered_by_docxtpl(tmp_path: Path) -> No
     """|safe could write any XML, even a language tag the country transform must see: such a
     template is rendered by docxtpl letter by letter, decided once, with the same text."""
     mine = user_template(tmp_path / "mine", "{{ salutation|safe }}", "{{ opening }}")
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     ctx, country = context("us")
     got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
     assert renderer.refused == {"thank_you_letter.docx": "thank_you_letter.docx marks text as "
@@ -335,7 +319,7 @@ LOOP = (
 
 def test_the_step_limit_holds_for_each_letter_and_restarts_for_the_next(tmp_path: Path) -> None:
     mine = user_template(tmp_path / "mine", LOOP)
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     profile, iv, _ = CASES["us"]
     for first in ("Amy", "Bob", "Cy"):  # 450,000 steps each: fine one by one
         lee = Contact(row=2, contact_id="C-1", interview_id="BN-1", honorific="Ms.",
@@ -380,7 +364,6 @@ def test_templates_compile_once_per_batch_whatever_the_letter_count(tmp_path, mo
     monkeypatch.setattr(BoundedEnvironment, "_parse", counting)
     counts = []
     for n in (3, 12):
-        monkeypatch.setattr(templates_mod, "_CHECKED", set())  # the check runs in both
         parsed.clear()
         book, actions = _book(n)
         batch = render_letters(book, actions, today=TODAY, out_dir=tmp_path / f"out{n}")
@@ -500,7 +483,7 @@ def test_footnotes_render_as_docxtpl_renders_them(tmp_path: Path, sections: int)
         doc.add_paragraph("{{ closing }}")
         doc.save(str(path))
     _with_footnotes(path, "Written by {{ sender_name }} &amp; sent to {{ company }}")
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     ctx, country = context("xml-escaping")
     got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
     expected = oracle(path.read_bytes(), ctx, country, "thank_you_letter.docx")
@@ -528,7 +511,7 @@ def test_templates_saved_by_libreoffice_render_as_docxtpl_does(tmp_path: Path, s
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                     "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(mine), *names],
                    check=True, capture_output=True, timeout=300)  # fmt: skip
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     for case in ("gb", "newlines"):
         ctx, country = context(case)
         for name in TEMPLATE_NAMES:
@@ -587,7 +570,7 @@ def test_core_properties_render_as_docxtpl_renders_them(tmp_path: Path) -> None:
     doc.core_properties.subject = "For {{ company }} <w:p> {{ position }}"
     doc.core_properties.comments = "{% if wants_job %}keen{% endif %}"
     doc.save(str(path))
-    renderer = Renderer(mine)
+    renderer = Renderer(check_templates(mine))
     ctx, country = context("xml-escaping")
     got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
     assert renderer.refused == {}
