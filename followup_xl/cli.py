@@ -401,17 +401,24 @@ def _run_scheduled(workbook_path: Path, options: RunOptions, now: datetime) -> N
         sys.exit(1)
 
 
-def _console() -> tuple[int, int | None]:
-    """Return the console's width and height: the terminal's own, else COLUMNS and LINES
-    when set; output sent to a file or pipe has no height (every row is printed)."""
+def stdout_is_terminal() -> bool:
+    """Return True when the output goes to a terminal (not to a file or a pipe)."""
+    return sys.stdout.isatty()
+
+
+def console_size() -> tuple[int, int | None]:
+    """Return the width and height the summary is fitted to: the terminal's (COLUMNS and
+    LINES override it, as everywhere); output to a file or a pipe gets every row at full
+    width, whatever the environment says (an interactive Python exports LINES and COLUMNS
+    to every process it starts)."""
     import shutil
 
     from .report import WIDE
 
+    if not stdout_is_terminal():
+        return WIDE, None
     size = shutil.get_terminal_size((WIDE, 0))
-    tty = sys.stdout.isatty()
-    height = size.lines if tty or os.environ.get("LINES") else 0
-    return size.columns, height or None
+    return size.columns, size.lines or None
 
 
 def _run(workbook_path: Path, options: RunOptions, *, show_all: bool = False) -> None:
@@ -438,7 +445,7 @@ def _run(workbook_path: Path, options: RunOptions, *, show_all: bool = False) ->
         _fail(exc)
     for w in result.warnings:
         _echo(f"warning: {w}", err=True)
-    width, height = _console()
+    width, height = console_size()
     _echo(summary_table(result.actions, width=width, height=None if show_all else height),
           nl=False)  # fmt: skip
     for line in run_lines(result):

@@ -204,12 +204,12 @@ def test_the_planned_patch_is_written_byte_for_byte(tmp_path: Path):
     assert later.read_bytes() == patch(old, due=other, columns=contract_marks()).data != fresh
 
 
-def test_an_unverified_plan_hands_its_marked_sheets_to_the_write(
+def test_the_plan_hands_its_marked_sheets_to_the_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run that renders letters plans without verifying, then writes a Due sheet listing
-    them: the write marks no sheet again, writes what a fresh patch writes, and a plan of one
-    workbook is never used for another."""
+    """A run plans (the refusals), then writes a Due sheet listing its letters: given the
+    plan's marked sheets, the write marks no sheet again and writes what a fresh patch
+    writes; without them, a workbook is marked afresh."""
     from dataclasses import replace
 
     from followup_xl.marks import plan_marks
@@ -221,11 +221,11 @@ def test_an_unverified_plan_hands_its_marked_sheets_to_the_write(
     planned, other = rich_workbook(tmp_path / "p.xlsx"), rich_workbook(tmp_path / "o.xlsx", rows=7)
     old = planned.read_bytes()
     listed = replace(DUE, rows=DUE.rows[:1])
-    plan_marks(planned, old, due=DUE, columns=contract_marks(), verify=False)
-    assert len(made) == 2
-    mark(planned, due=listed)
+    plan = plan_marks(planned, old, due=DUE, columns=contract_marks())
+    assert len(made) == 2 and plan.data == b"" and plan.marked is not None
+    mark(planned, due=listed, marked=plan.marked)
     assert len(made) == 2, "the write marked the sheets again"
     assert planned.read_bytes() == patch(old, due=listed, columns=contract_marks()).data
-    plan_marks(planned, old, due=DUE, columns=contract_marks(), verify=False)
+    plan_marks(planned, old, due=DUE, columns=contract_marks())
     mark(other, due=listed)  # another workbook: marked afresh
-    assert len(made) == 2 + 2 + 2 + 2
+    assert len(made) == 2 + 2 + 2 + 2  # the plan, the fresh patch above, a plan, the other

@@ -53,6 +53,15 @@ def table(output: str) -> list[str]:
     return lines[: end + 1]
 
 
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output goes to a terminal (CliRunner's is a buffer); its size from COLUMNS, LINES."""
+    from followup_xl import cli
+
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+
+
+@pytest.mark.usefixtures("terminal")
 def test_the_table_fits_an_80_column_screen(busy: Path) -> None:
     """COLUMNS=80, LINES=24: no line of the table is wider than 80, it is one screenful, and
     it says how many more rows there are and where."""
@@ -67,6 +76,7 @@ def test_the_table_fits_an_80_column_screen(busy: Path) -> None:
     assert lines[-1] == "0 overdue, 80 due, 0 upcoming (80 in all)"  # a thank-you and a data gap
 
 
+@pytest.mark.usefixtures("terminal")
 def test_all_prints_every_row_and_each_person_reads_apart(busy: Path) -> None:
     """--all lists all eighty rows; forty people whose names start alike keep their IDs."""
     got = CliRunner().invoke(main, ["run", str(busy), "--today", TODAY, "--dry-run", "--all"],
@@ -83,9 +93,10 @@ def test_all_prints_every_row_and_each_person_reads_apart(busy: Path) -> None:
 
 
 def test_output_to_a_file_prints_every_row_at_full_width(busy: Path) -> None:
-    """Without a terminal, COLUMNS or LINES, every row is printed at the table's full width."""
+    """Output to a file or pipe: every row at the table's full width, whatever COLUMNS and
+    LINES say."""
     got = CliRunner().invoke(main, ["run", str(busy), "--today", TODAY, "--dry-run"], env={
-        "COLUMNS": None, "LINES": None})  # fmt: skip
+        "COLUMNS": "80", "LINES": "24"})  # fmt: skip
     assert got.exit_code == 0, got.output
     rows = [line for line in table(got.output) if line.startswith("DUE ")]
     assert len(rows) == 80
