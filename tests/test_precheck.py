@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from test_xlsxpatch import REFUSED
+from test_xlsx_patch import REFUSED
 
 from factory import write_sheets
 from followup_xl.read.formats import format_kind
