@@ -29,6 +29,7 @@ from lxml import etree
 from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
+from .xlsx.package import col_index
 
 #: Parts a write may change besides the sheets it writes: none of them holds a value (shared
 #: strings are never rewritten, styles only grow).
@@ -243,26 +244,32 @@ def _cells(row: bytes, r: int, root: tuple[bytes, bytes]) -> dict[int, bytes]:
     """Return a row's cells by 1-based column as canonical XML, its attributes as column 0."""
     if not row:
         return {}
-    el = etree.fromstring(root[0] + row + root[1], _PARSER)[0]
+    el = _row_element(row, root)
     attrs = {k: v for k, v in sorted(el.attrib.items()) if k not in ("spans", "r")}
     out: dict[int, bytes] = {0: repr(attrs).encode()} if attrs else {}
-    col = 0
-    for c in el:
-        if not isinstance(c.tag, str) or etree.QName(c).localname != "c":
-            continue
-        ref = _REF.match(c.get("r") or "")
-        col = _column(ref[1]) if ref else col + 1
+    for col, c in _by_column(el).items():
         if "r" in c.attrib:
             del c.attrib["r"]
         out[col] = etree.tostring(c, method="c14n", exclusive=True)
     return out
 
 
-def _column(letters: str) -> int:
+def _row_element(row: bytes, root: tuple[bytes, bytes]) -> etree._Element:
+    """Parse one row's XML in the namespaces of its sheet's root."""
+    return etree.fromstring(root[0] + row + root[1], _PARSER)[0]
+
+
+def _by_column(row: etree._Element) -> dict[int, etree._Element]:
+    """Return a parsed row's cell elements by 1-based column (a cell without r follows)."""
+    out: dict[int, etree._Element] = {}
     col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return col
+    for c in row:
+        if not isinstance(c.tag, str) or etree.QName(c).localname != "c":
+            continue
+        ref = _REF.match(c.get("r") or "")
+        col = col_index(ref[1]) if ref else col + 1
+        out[col] = c
+    return out
 
 
 def _read_back(xml: bytes, rows: dict[int, bytes], sheet: SheetWrite, name: str) -> None:
@@ -315,18 +322,7 @@ def _some_rows(xml: bytes, wanted: set[tuple[int, int]]) -> dict[int, bytes]:
 
 def _elements(row: bytes, root: tuple[bytes, bytes]) -> dict[int, etree._Element]:
     """Return a row's cell elements by 1-based column."""
-    if not row:
-        return {}
-    el = etree.fromstring(root[0] + row + root[1], _PARSER)[0]
-    out: dict[int, etree._Element] = {}
-    col = 0
-    for c in el:
-        if not isinstance(c.tag, str) or etree.QName(c).localname != "c":
-            continue
-        ref = _REF.match(c.get("r") or "")
-        col = _column(ref[1]) if ref else col + 1
-        out[col] = c
-    return out
+    return _by_column(_row_element(row, root)) if row else {}
 
 
 def _text(c: etree._Element) -> str:

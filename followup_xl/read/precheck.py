@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import Problem, WorkbookError
 from ..ooxml import check_well_formed, is_date1904
+from ..xlsx.package import parse_ref
 from .formats import DURATION, TIME, Styles
 from .parts import Package, local_name
 from .sniff import check_members
@@ -87,7 +88,6 @@ class _Patterns:
 
 _CELL_START = re.compile(rb"<" + _P + rb"c(?=[\s>/])([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -217,13 +217,11 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
 
 def _ref(ref: str) -> tuple[int, int] | None:
     """Return a cell reference as 0-based (row, column), or None."""
-    m = _REF.match(ref)
-    if not m:
+    try:
+        row, col = parse_ref(ref)
+    except ValueError:
         return None
-    col = 0
-    for ch in m[1].upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]) - 1, col - 1
+    return row - 1, col - 1
 
 
 def _totals_rows(pkg: Package, part: str) -> set[int]:

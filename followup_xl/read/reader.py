@@ -23,6 +23,7 @@ from .. import contract as C
 from ..contract import col_letter
 from ..errors import Problem, WorkbookError
 from ..model import Book, Contact, Interview, LogEntry, Profile, SheetLayout
+from ..xlsx.package import parse_ref
 from .cells import (
     CellError,
     check_encodable,
@@ -118,13 +119,10 @@ _SLOW = object()
 
 def _reading_order(problem: Problem) -> tuple[int, int]:
     """Return a problem's (row, column) from its cell reference, for sorting."""
-    m = re.fullmatch(r"([A-Z]+)([0-9]+)", problem.cell or "")
-    if m is None:
+    try:
+        return parse_ref(problem.cell or "")
+    except ValueError:
         return (0, 0)
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]), col
 
 
 #: Dangling IDs per column that get a fuzzy "did you mean" (each compares with every ID): when
