@@ -272,3 +272,24 @@ def test_with_a_pdf_the_next_list_says_to_print_the_pdf(tmp_path: Path, soffice:
     assert result.exit_code == 0, result.output
     steps = result.output.split("\nNext:\n", 1)[1].splitlines()
     assert steps[0].startswith('  1. print "2026-11-23 Print all letters.pdf" in the order above')
+
+
+def test_a_newer_sibling_in_the_other_format_is_warned_about(tmp_path: Path) -> None:
+    """tracker.ods saved after tracker.xlsx: check and run on the .xlsx warn about it."""
+    import os
+
+    path = tmp_path / "tracker.xlsx"
+    assert invoke("init", str(path), "--example", "--today", "2026-11-25").exit_code == 0
+    sibling = tmp_path / "tracker.ods"
+    sibling.write_bytes(b"the user's Calc copy")
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    os.utime(sibling, (1_700_000_600, 1_700_000_600))
+    warning = "warning: tracker.ods beside tracker.xlsx was saved later"
+    checked = invoke("check", str(path))
+    assert checked.exit_code == 0 and warning in checked.stderr
+    ran = invoke("run", str(path), "--today", "2026-11-25", "--dry-run")
+    assert ran.exit_code == 0 and warning in ran.stderr
+    assert "run the tool on tracker.ods instead" in ran.stderr
+    # the older sibling is not worth a word, nor is the file itself
+    os.utime(sibling, (1_600_000_000, 1_600_000_000))
+    assert "tracker.ods" not in invoke("check", str(path)).stderr

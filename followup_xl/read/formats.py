@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .parts import Package, local_name
 
 #: Excel's built-in number formats: dates and times (14-22, 45, 47) and durations (46).
-_BUILTIN_DATE = {14, 15, 16, 17, 22}
-_BUILTIN_TIME = {18, 19, 20, 21, 45, 47}
-_BUILTIN_DURATION = {46}
-
-
 DATE, TIME, DURATION = "date", "time", "duration"
+_BUILTIN = {
+    **dict.fromkeys((14, 15, 16, 17, 22), DATE),
+    **dict.fromkeys((18, 19, 20, 21, 45, 47), TIME),
+    46: DURATION,
+}
 
 
 def format_kind(code: str) -> str | None:
@@ -34,46 +35,40 @@ def format_kind(code: str) -> str | None:
     return DATE if "m" in plain else None
 
 
-class Styles:
-    """The date kind (or None) of each cell format index."""
+def xf_kinds(root: Any) -> list[str | None]:
+    """Return DATE, TIME, DURATION or None for each cell format (cellXfs) of a styles root."""
+    custom: dict[int, str] = {}
+    kinds: list[str | None] = []
+    for el in root:
+        tag = local_name(el.tag)
+        if tag == "numFmts":
+            for f in el:
+                if local_name(f.tag) == "numFmt" and (f.get("numFmtId") or "").isdigit():
+                    custom[int(f.get("numFmtId"))] = f.get("formatCode", "")
+        elif tag == "cellXfs":
+            for xf in el:
+                if local_name(xf.tag) != "xf":
+                    continue
+                raw = xf.get("numFmtId") or "0"
+                fid = int(raw) if raw.isdigit() else 0
+                if fid in custom:
+                    kinds.append(format_kind(custom[fid]))
+                else:
+                    kinds.append(_BUILTIN.get(fid))
+    return kinds
 
-    def __init__(self, kinds: list[str | None]) -> None:
-        self.kinds = kinds
 
-    @classmethod
-    def load(cls, pkg: Package, rels: dict[str, tuple[str, str]]) -> Styles:
-        part = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
-        if part is None or pkg.member(part) is None:
-            return cls([])
-        root = pkg.xml(part)
-        custom: dict[int, str] = {}
-        kinds: list[str | None] = []
-        for el in root:
-            tag = local_name(el.tag)
-            if tag == "numFmts":
-                for f in el:
-                    if local_name(f.tag) == "numFmt" and (f.get("numFmtId") or "").isdigit():
-                        custom[int(f.get("numFmtId"))] = f.get("formatCode", "")
-            elif tag == "cellXfs":
-                for xf in el:
-                    if local_name(xf.tag) != "xf":
-                        continue
-                    raw = xf.get("numFmtId") or "0"
-                    fid = int(raw) if raw.isdigit() else 0
-                    if fid in custom:
-                        kinds.append(format_kind(custom[fid]))
-                    elif fid in _BUILTIN_DATE:
-                        kinds.append(DATE)
-                    elif fid in _BUILTIN_TIME:
-                        kinds.append(TIME)
-                    elif fid in _BUILTIN_DURATION:
-                        kinds.append(DURATION)
-                    else:
-                        kinds.append(None)
-        return cls(kinds)
+def load_kinds(pkg: Package, rels: dict[str, tuple[str, str]]) -> list[str | None]:
+    """Return the kind of each cell format of the workbook's styles part (none: empty)."""
+    part = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
+    if part is None or pkg.member(part) is None:
+        return []
+    return xf_kinds(pkg.xml(part))
 
-    def kind(self, s: str | None) -> str | None:
-        if not s or not s.isdigit():
-            return None
-        i = int(s)
-        return self.kinds[i] if i < len(self.kinds) else None
+
+def style_kind(kinds: list[str | None], s: str | None) -> str | None:
+    """Return the kind of a cell's style index attribute `s` (absent or unknown: None)."""
+    if not s or not s.isdigit():
+        return None
+    i = int(s)
+    return kinds[i] if i < len(kinds) else None

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import Problem, WorkbookError
 from ..ooxml import check_well_formed, is_date1904
 from ..xlsx.package import parse_ref
-from .formats import DURATION, TIME, Styles
+from .formats import DURATION, TIME, load_kinds, style_kind
 from .parts import Package, local_name
 from .sniff import check_members
 
@@ -200,7 +200,7 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
     for typ, part in rels.values():
         if typ.endswith(("/styles", "/sharedStrings")) and pkg.member(part) is not None:
             pkg.open(part).close()
-    styles = Styles.load(pkg, rels)
+    kinds = load_kinds(pkg, rels)
     for sheet, part in chosen:
         if pkg.member(part) is None:
             raise WorkbookError(
@@ -210,7 +210,7 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
             data = fh.read()
         held = well_formed(data, sheet, part, pkg.name) // 2
         found = SheetCheck(part, totals=_totals_rows(pkg, part))
-        _scan(data, sheet, pkg.name, found, styles, date1904, held, checked.problems)
+        _scan(data, sheet, pkg.name, found, kinds, date1904, held, checked.problems)
         checked.sheets[sheet] = found
     return checked
 
@@ -281,7 +281,7 @@ def _scan(
     sheet: str,
     book: str,
     found: SheetCheck,
-    styles: Styles,
+    kinds: list[str | None],
     date1904: bool,
     held: int,
     problems: list[Problem],
@@ -319,7 +319,7 @@ def _scan(
         cell = _cell_at(data, m.start())
         if cell is None or cell[2].get(b"t", b"n") != b"n":
             continue
-        kind = styles.kind(cell[2].get(b"s", b"").decode("ascii", "replace"))
+        kind = style_kind(kinds, cell[2].get(b"s", b"").decode("ascii", "replace"))
         if kind is None:
             continue
         try:

@@ -7,6 +7,7 @@ the limit.
 from __future__ import annotations
 
 import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -160,3 +161,38 @@ def check_members(zf: zipfile.ZipFile, name: str, kind: str = "workbook") -> Non
                 f"this is not a {kind} typed by hand: restore it from a backup",
                 file=name,
             )
+
+
+#: The workbook formats a user may keep side by side (Excel's and LibreOffice's own).
+SIBLING_SUFFIXES = (".xlsx", ".ods")
+
+
+def newer_sibling(path: Path) -> str | None:
+    """Return a warning when the same workbook in the other format beside it was saved later.
+
+    A LibreOffice user who once saved tracker.xlsx as tracker.ods (Calc's default) may go on
+    editing one file and run the tool on the other; the run would then plan from stale data.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SIBLING_SUFFIXES:
+        return None
+    try:
+        mine = path.stat().st_mtime
+    except OSError:
+        return None
+    for other in SIBLING_SUFFIXES:
+        if other == suffix:
+            continue
+        for spelled in dict.fromkeys((other, other.upper())):
+            sibling = path.with_suffix(spelled)
+            try:
+                theirs = sibling.stat().st_mtime
+            except OSError:
+                continue
+            if theirs > mine:
+                saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(theirs))
+                return (
+                    f"{sibling.name} beside {path.name} was saved later ({saved}): if that is "
+                    f"the copy you keep up to date, run the tool on {sibling.name} instead"
+                )
+    return None

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..read.formats import DATE, format_kind
+from ..read.formats import DATE, xf_kinds
 from .package import NS_MAIN, element_key, q
 
 OVERDUE_FILL = "FFFFC7CE"  # Excel's "Bad" cell style: light red fill, dark red text
 OVERDUE_FONT = "FF9C0006"
 HEADER_FILL = "FFD9E1F2"
-
-
-#: Excel's built-in number formats that show a date (with or without the time of day).
-_BUILTIN_DATES = frozenset({14, 15, 16, 17, 22})
 
 _FONT_ORDER = (
     "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
@@ -50,19 +46,15 @@ class Styles:
         self.root = tree.getroot()
         self.appended = 0
         self.cache: dict[tuple, int] = {}
+        self.kinds: list[str | None] | None = None
 
     def shows_date(self, index: int) -> bool:
         """Return True when cell format `index` shows a number as a date (so a date written
         with it reads back as a date, not as a plain number or text)."""
-        xfs = [c for c in self._section("cellXfs") if isinstance(c.tag, str)]
-        if not 0 <= index < len(xfs):
-            return False
-        raw = xfs[index].get("numFmtId") or "0"
-        fmt = int(raw) if raw.isdigit() else 0
-        for custom in self._section("numFmts"):
-            if isinstance(custom.tag, str) and custom.get("numFmtId") == str(fmt):
-                return format_kind(custom.get("formatCode", "")) == DATE
-        return fmt in _BUILTIN_DATES
+        kinds = self.kinds
+        if kinds is None or index >= len(kinds):  # read again once formats were appended
+            kinds = self.kinds = xf_kinds(self.root)
+        return 0 <= index < len(kinds) and kinds[index] == DATE
 
     def _section(self, tag: str) -> etree._Element:
         el = self.root.find(q(tag))
