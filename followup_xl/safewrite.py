@@ -458,7 +458,8 @@ def lock_path(path: Path) -> Path:
 
 
 def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - Windows
+    """Take an exclusive lock on an open file without waiting; False when another holds it."""
+    if sys.platform == "win32":  # msvcrt.locking locks the first byte for this handle
         import msvcrt
 
         try:

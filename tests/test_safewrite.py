@@ -367,3 +367,53 @@ def test_the_version_a_write_replaced_is_kept_however_old(tmp_path: Path):
     ]
     commit_version(path, datetime(2026, 7, 2, 9))  # the next write: that one goes now
     assert stamps(path) == ["07-02 09"]
+
+
+#: A stand-in for Windows' msvcrt module on this machine: msvcrt.locking(fd, LK_NBLCK, 1)
+#: raises OSError while another handle holds the lock, as flock does for another open file.
+MSVCRT_STAND_IN = """
+import fcntl, sys, types
+msvcrt = types.ModuleType("msvcrt")
+msvcrt.LK_UNLCK, msvcrt.LK_NBLCK = 0, 2
+msvcrt.calls = []
+def locking(fd, mode, nbytes):
+    msvcrt.calls.append((mode, nbytes))
+    if mode != msvcrt.LK_NBLCK or nbytes != 1:
+        raise ValueError(f"mode {mode}, {nbytes} bytes: not what the tool asks for")
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+msvcrt.locking = locking
+sys.modules["msvcrt"] = msvcrt
+sys.platform = "win32"
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="tests the Windows branch through a stand-in")
+def test_run_lock_on_windows_uses_msvcrt_and_keeps_a_second_run_out(tmp_path: Path) -> None:
+    """The Windows branch of the run lock, run here with a stand-in for msvcrt: a second
+    process is refused while the first holds the lock, and gets it once the first lets go."""
+    workbook = tmp_path / "tracker.xlsx"
+    workbook.write_bytes(b"x")
+    second = MSVCRT_STAND_IN + textwrap.dedent(f"""
+        from pathlib import Path
+        from followup_xl.errors import WriteError
+        from followup_xl.safewrite import run_lock
+        try:
+            with run_lock(Path({str(workbook)!r}), wait=0):
+                print("locked", msvcrt.calls)
+        except WriteError as exc:
+            print("refused:", exc, msvcrt.calls)
+    """)
+    scope: dict = {}
+    exec(MSVCRT_STAND_IN.replace("sys.platform = ", "platform = "), scope)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, "msvcrt", scope["msvcrt"])
+        mp.setattr(sys, "platform", "win32")
+        with safewrite.run_lock(workbook, wait=0):
+            inside = subprocess.run([sys.executable, "-c", second], capture_output=True,
+                                    text=True, check=True, cwd=tmp_path).stdout  # fmt: skip
+        assert scope["msvcrt"].calls == [(2, 1)]
+    assert inside.startswith("refused: tracker.xlsx: another followup-xl run is working on it")
+    assert inside.rstrip().endswith("[(2, 1)]")  # the stand-in, not flock, was asked
+    after = subprocess.run([sys.executable, "-c", second], capture_output=True, text=True,
+                           check=True, cwd=tmp_path).stdout  # fmt: skip
+    assert after == "locked [(2, 1)]\n"
