@@ -72,7 +72,7 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     from docx.shared import Pt
 
     from .letters.render import fit_paper, set_properties  # the letters' ways
-    from .letters.zipwrite import normalize_zip
+    from .zipwrite import normalize_zip
 
     country = book.profile.country
     contacts = {c.contact_id: c for c in book.contacts}

@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from lxml import etree
-
 from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS
 from .errors import WriteError
+from .opc import parse
 from .safewrite import Fingerprint, fingerprint, preflight, step
 from .writecheck import SheetWrite, check_write, due_sheet_shape
 from .xlsx.columns import ColumnMarks
 from .xlsx.duesheet import DueTable
-from .xlsx.package import XML_PARSER
 from .xlsx.patch import MarkedSheets, PatchResult, patch
 
 __all__ = [
@@ -85,7 +83,7 @@ def verify_bytes(data: bytes, *, old: bytes, result: PatchResult, due: DueTable,
 
 def _sheet_names(workbook_xml: bytes) -> list[str]:
     """Return the sheet names a workbook part lists, in order."""
-    root = etree.fromstring(workbook_xml, XML_PARSER)
+    root = parse(workbook_xml)
     return [el.get("name", "") for el in root.iter("{*}sheet")]
 
 

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from followup_xl.letters import paper  # noqa: E402
-from followup_xl.letters.zipwrite import normalize_zip  # noqa: E402
+from followup_xl.zipwrite import normalize_zip  # noqa: E402
 
 OUT = REPO / "letter_templates"
 STAMP = date(2026, 1, 1)

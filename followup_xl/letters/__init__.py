@@ -9,7 +9,6 @@ One module per job, in the order a batch uses them:
 - context.py     one letter's context: sender, recipient, the phrasebook's sentences
 - paper.py       paper, envelope and card by country; the address at the envelope window
 - package.py     read a .docx's parts and relationships
-- zipwrite.py    write every .docx the letters make (members deflated once, dated the day)
 - text.py        the text of a .docx's paragraphs
 - compiled.py    a template compiled once per batch; each letter written directly
 - render.py      render letters: fill a template, fit the paper and language, stamp

@@ -21,10 +21,10 @@ from typing import Any
 
 from ..docxsafe import misplaced_markup
 from ..errors import TemplateError
+from ..zipwrite import Member, deflate, write_zip
 from .package import Package
 from .templates import docx_template, sandbox_environment
 from .text import body_paragraphs, document_paragraphs, docx_paragraphs
-from .zipwrite import Member, deflate, write_zip
 
 #: The core properties docxtpl renders as templates, in its order (render_properties).
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..opc import Rel, parse, rels_part, resolve
+from ..zipwrite import zip_members
 from .package import (
     CONTENT_TYPES,
     CT,
@@ -37,14 +39,9 @@ from .package import (
     RT,
     Package,
     R,
-    Rel,
     W,
-    parse,
-    rels_name,
-    resolve,
     serialize,
 )
-from .zipwrite import zip_members
 
 _RID = f"{{{R}}}"  # the namespace of every attribute that names a relationship
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -168,7 +165,7 @@ class Joined:
             self.rels.root.remove(rel)
             self.rels.ids.discard(rid)
             self.members.pop(name, None)
-            self.members.pop(rels_name(name), None)
+            self.members.pop(rels_part(name), None)
             for el in list(self.types):
                 if el.get("PartName", "").lstrip("/") == name:
                     self.types.remove(el)
@@ -193,16 +190,16 @@ class Joined:
             if part == self.pkg.doc_name:
                 rels = self.rels.root
             else:
-                name = rels_name(part) if part else "_rels/.rels"
+                name = rels_part(part)
                 rels = parse(self.members[name]) if name in self.members else ()
             for rel in rels:
                 if rel.get("TargetMode") == "External":
                     continue
-                target = resolve(posixpath.dirname(part), rel.get("Target", ""))
+                target = resolve(part, rel.get("Target", ""))
                 if target in self.members and target not in reached:
                     reached.add(target)
                     todo.append(target)
-        kept = reached | {CONTENT_TYPES} | {rels_name(p) if p else "_rels/.rels" for p in reached}
+        kept = reached | {CONTENT_TYPES} | {rels_part(p) for p in reached}
         for name in [n for n in self.members if n not in kept]:
             del self.members[name]
             for el in list(self.types):
@@ -274,7 +271,7 @@ class Joined:
             new = self._free_name(pattern)
             self._add_part(new, data, letter.content_type(name), default=kind == "image")
             if rels:
-                self.members[rels_name(new)] = rels
+                self.members[rels_part(new)] = rels
             if kind in ("header", "footer"):
                 self.uses_headers = True
             self.copies[key] = new
@@ -394,7 +391,7 @@ class Joined:
             self.members[name] = serialize(root)
         for notes in self.notes.values():
             if len(notes.rels.root):
-                self.members[rels_name(notes.name)] = serialize(notes.rels.root)
+                self.members[rels_part(notes.name)] = serialize(notes.rels.root)
         return zip_members(self.members, today)
 
 
@@ -689,8 +686,8 @@ class _Transfer:
                 root = joined.changed.get(name)
                 if root is None:
                     root = joined.changed[name] = parse(joined.members[name])
-                rels_root = (parse(joined.members[rels_name(name)])
-                             if rels_name(name) in joined.members
+                rels_root = (parse(joined.members[rels_part(name)])
+                             if rels_part(name) in joined.members
                              else parse(f'<Relationships xmlns="{PKG}"/>'.encode()))  # fmt: skip
             else:
                 root = parse(f'<w:{kind.part} xmlns:w="{W}"/>'.encode())

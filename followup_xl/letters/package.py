@@ -1,5 +1,4 @@
-"""Read a .docx's parts: members decompressed when first asked for, the main document part,
-each part's relationships and content type.
+"""A .docx's package: its main document part, that part's relationships, content types.
 
 The one reader of a letter's package in letters/: the joiner (compose.py), the page-fit
 estimate (pagefit.py), the print file's section count (printing.py) and the template's
@@ -9,13 +8,13 @@ members a compiled letter reuses (compiled.py) all read through it.
 from __future__ import annotations
 
 import posixpath
-import zipfile
-from collections.abc import Iterator, Mapping
 from functools import cached_property
-from io import BytesIO
-from typing import Any, NamedTuple
+from typing import Any
 
 from lxml import etree
+
+from ..opc import Package as OpcPackage
+from ..opc import parse, rels_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,86 +25,23 @@ RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 CONTENT_TYPES = "[Content_Types].xml"
 
 
-def rels_name(part: str) -> str:
-    """Return the name of a part's relationships part (word/_rels/document.xml.rels)."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-#: The parser of every part the letters read: no entities, no network, no DTD. A parser
-#: holds only these settings between parses; one made per part costs more than the parse.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def parse(data: bytes) -> Any:
-    """Parse an XML part: no entities, no network, no DTD."""
-    return etree.fromstring(data, _PARSER)
-
-
 def serialize(root: Any) -> bytes:
     """Return an XML part as Word writes one: UTF-8 with a standalone declaration."""
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-class Rel(NamedTuple):
-    """One relationship: its type, its target (a member name, or a URL when external)."""
-
-    type: str
-    target: str
-    external: bool = False
-
-
-class Members(Mapping[str, bytes]):
-    """A .docx's members by name, in the zip's order, each decompressed when first asked for."""
-
-    def __init__(self, data: bytes) -> None:
-        self.zf = zipfile.ZipFile(BytesIO(data))
-        self.infos = {info.filename: info for info in self.zf.infolist()}
-        self.cache: dict[str, bytes] = {}
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self.cache:
-            self.cache[name] = self.zf.read(self.infos[name])
-        return self.cache[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.infos  # without reading the member, as Mapping's own would
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.infos)
-
-    def __len__(self) -> int:
-        return len(self.infos)
-
-
-class Package:
+class Package(OpcPackage):
     """One .docx: its members (read when needed), main document part and relationships."""
 
     def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.members = Members(data)
+        super().__init__(data)
         package_rels = self.relationships("")
         main = next((r for r in package_rels.values() if r.type == RT + "officeDocument"), None)
         self.doc_name = main.target if main is not None else "word/document.xml"
         self.folder = posixpath.dirname(self.doc_name)
-        self.rels_name = rels_name(self.doc_name)
+        self.rels_name = rels_part(self.doc_name)
         self.rels = self.relationships(self.doc_name)
         self._types: tuple[dict[str, str], dict[str, str]] | None = None
-
-    def relationships(self, part: str) -> dict[str, Rel]:
-        """Return a part's relationships by id ("" for the package's own), targets resolved."""
-        name = posixpath.join("_rels", ".rels") if not part else rels_name(part)
-        if name not in self.members:
-            return {}
-        folder = posixpath.dirname(part)
-        out = {}
-        for el in parse(self.members[name]):
-            external = el.get("TargetMode") == "External"
-            target = el.get("Target", "")
-            out[el.get("Id", "")] = Rel(el.get("Type", ""),
-                                        target if external else resolve(folder, target),
-                                        external)  # fmt: skip
-        return out
 
     def related(self, reltype: str) -> str | None:
         """Return the member the main document relates to by this type (its styles, say)."""
@@ -145,12 +81,3 @@ class Package:
         overrides, defaults = self._types
         found = overrides.get(name) or defaults.get(name.rpartition(".")[2].lower())
         return found or "application/octet-stream"
-
-
-def resolve(folder: str, target: str) -> str:
-    """Return the member a relationship target names, from the folder of its source part."""
-    if target.startswith("/"):
-        return target[1:]
-    if "." in target.rpartition("/")[0] or "//" in target:  # "../media/a.png" and the like
-        return posixpath.normpath(posixpath.join(folder, target))
-    return f"{folder}/{target}" if folder else target

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FollowupError
 from ..model import Kind
+from ..opc import parse
 from .compose import join, split_sections
-from .package import Package, W, parse
+from .package import Package, W
 
 if TYPE_CHECKING:
     from ..outbox import Outbox

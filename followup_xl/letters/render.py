@@ -11,10 +11,10 @@ from typing import Any
 
 from .. import localize
 from ..errors import TemplateError
+from ..zipwrite import normalize_zip
 from .compiled import CompiledTemplate, Refused, Rendered, stamp_properties
 from .paper import fit_document
 from .templates import Templates, docx_template, sandbox_environment
-from .zipwrite import normalize_zip
 
 
 def fit_paper(document: Any, country: str) -> None:

@@ -3,7 +3,6 @@
 One module per step (import from the module; this package re-exports nothing):
 
 - sniff.py    the file before it is opened: a real .xlsx, package limits
-- parts.py    open the package's parts (no DTDs, relationships)
 - formats.py  number formats that mean dates
 - precheck.py one pass over the contract sheets' XML: grid size, cells calamine reads otherwise
 - frames.py   pandas (calamine engine) reads the contract sheets into grids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .parts import Package, local_name
+from ..opc import Package, Rel, local_name, parse
 
 #: Excel's built-in number formats: dates and times (14-22, 45, 47) and durations (46).
 DATE, TIME, DURATION = "date", "time", "duration"
@@ -58,12 +58,11 @@ def xf_kinds(root: Any) -> list[str | None]:
     return kinds
 
 
-def load_kinds(pkg: Package, rels: dict[str, tuple[str, str]]) -> list[str | None]:
+def load_kinds(pkg: Package, rels: dict[str, Rel]) -> list[str | None]:
     """Return the kind of each cell format of the workbook's styles part (none: empty)."""
-    part = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
-    if part is None or pkg.member(part) is None:
-        return []
-    return xf_kinds(pkg.xml(part))
+    part = next((r.target for r in rels.values() if r.type.endswith("/styles")), None)
+    data = None if part is None else pkg.read(part)
+    return [] if data is None else xf_kinds(parse(data))
 
 
 def style_kind(kinds: list[str | None], s: str | None) -> str | None:

@@ -29,9 +29,9 @@ from typing import Any
 
 from ..errors import Problem, WorkbookError
 from ..ooxml import check_well_formed, is_date1904
+from ..opc import Package, Rel, local_name, parse
 from ..xlsx.package import parse_ref
 from .formats import DURATION, TIME, load_kinds, style_kind
-from .parts import Package, local_name
 from .sniff import check_members
 
 #: Excel's sheet size: the last row and column any workbook can hold.
@@ -144,7 +144,7 @@ def precheck(path: Path, wanted: Iterable[str], match: Any) -> Checked:
     try:
         with zipfile.ZipFile(path) as zf:
             check_members(zf, name)
-            return _check(Package(zf, name), wanted, match)
+        return _check(Package(path.read_bytes(), name), wanted, match)
     except WorkbookError:
         raise
     except Exception as exc:  # zipfile, lxml and int() raise many types on a damaged package
@@ -162,21 +162,21 @@ def unreadable(exc: BaseException) -> str:
     )
 
 
-def workbook_parts(pkg: Package) -> tuple[list[tuple[str, str, str]], dict, bool]:
+def workbook_parts(pkg: Package) -> tuple[list[tuple[str, str, str]], dict[str, Rel], bool]:
     """Return the sheets (name, relationship type, part), the workbook's relationships and
     whether it counts dates from 1904; raise WorkbookError when the zip is no workbook."""
-    root_rels = pkg.rels("")
+    root_rels = pkg.relationships("")
     wb_part = next(
-        (t for typ, t in root_rels.values() if typ.endswith("/officeDocument")), None
-    ) or next((n for n in pkg.zf.namelist() if n.endswith("workbook.xml")), None)
-    if wb_part is None or pkg.member(wb_part) is None:
+        (r.target for r in root_rels.values() if r.type.endswith("/officeDocument")), None
+    ) or next((n for n in pkg.members.infos if n.endswith("workbook.xml")), None)
+    if wb_part is None or pkg.find(wb_part) is None:
         raise WorkbookError(
             "is a ZIP file but not an Excel workbook: open it in Excel or LibreOffice Calc and "
             "use File > Save As > Excel Workbook (.xlsx)",
             file=pkg.name,
         )
-    wb = pkg.xml(wb_part)
-    rels = pkg.rels(wb_part)
+    wb = parse(_without_dtd(pkg, wb_part))
+    rels = {k: r for k, r in pkg.relationships(wb_part).items() if not r.external}
     date1904 = False
     sheets: list[tuple[str, str, str]] = []  # name, rel type, part
     for el in wb.iter():
@@ -185,8 +185,8 @@ def workbook_parts(pkg: Package) -> tuple[list[tuple[str, str, str]], dict, bool
             date1904 = is_date1904(el.get("date1904"))
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), "")
-            typ, part = rels.get(rid, ("", ""))
-            sheets.append((el.get("name", ""), typ, part))
+            rel = rels.get(rid, Rel("", ""))
+            sheets.append((el.get("name", ""), rel.type, rel.target))
     return sheets, rels, date1904
 
 
@@ -197,22 +197,35 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
     if not chosen:
         return checked
     # the parts calamine reads besides the sheets: each refused if it declares a DTD
-    for typ, part in rels.values():
-        if typ.endswith(("/styles", "/sharedStrings")) and pkg.member(part) is not None:
-            pkg.open(part).close()
+    for rel in rels.values():
+        if rel.type.endswith(("/styles", "/sharedStrings")) and pkg.find(rel.target) is not None:
+            _without_dtd(pkg, rel.target)
     kinds = load_kinds(pkg, rels)
     for sheet, part in chosen:
-        if pkg.member(part) is None:
+        if pkg.find(part) is None:
             raise WorkbookError(
                 f"the sheet {sheet!r} is missing from the file ({part})", file=pkg.name
             )
-        with pkg.open(part) as fh:  # refuses a DTD
-            data = fh.read()
+        data = _without_dtd(pkg, part)
         held = well_formed(data, sheet, part, pkg.name) // 2
         found = SheetCheck(part, totals=_totals_rows(pkg, part))
         _scan(data, sheet, pkg.name, found, kinds, date1904, held, checked.problems)
         checked.sheets[sheet] = found
     return checked
+
+
+def _without_dtd(pkg: Package, part: str) -> bytes:
+    """Return a part's bytes; refuse it when it declares a DTD, which Excel never writes."""
+    data = pkg.read(part) or b""
+    head = data[:2048].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise WorkbookError(
+            f"its part {pkg.find(part)} declares a DTD (<!DOCTYPE>), which Excel never writes "
+            "— the file was made by another program or tampered with: open it in Excel or "
+            "LibreOffice Calc and save it again",
+            file=pkg.name,
+        )
+    return data
 
 
 def _ref(ref: str) -> tuple[int, int] | None:
@@ -227,10 +240,10 @@ def _ref(ref: str) -> tuple[int, int] | None:
 def _totals_rows(pkg: Package, part: str) -> set[int]:
     """Return the 0-based rows that Excel tables on a sheet show as their totals rows."""
     rows: set[int] = set()
-    for typ, target in pkg.rels(part).values():
-        if not typ.endswith("/table") or pkg.member(target) is None:
+    for rel in pkg.relationships(part).values():
+        if rel.external or not rel.type.endswith("/table") or pkg.find(rel.target) is None:
             continue
-        table = pkg.xml(target)
+        table = parse(_without_dtd(pkg, rel.target))
         count = table.get("totalsRowCount") or "0"
         end = _ref((table.get("ref") or "").split(":")[-1])
         if count.isdigit() and int(count) > 0 and end is not None:

@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..contract import col_letter
 from ..errors import WriteError
+from ..opc import rels_part, resolve
 from .cells import CellWriter, Value
 from .package import MAX_ROW, REL_WORKSHEET, Package, parse_range, q
 from .sheetread import row_cells
@@ -199,11 +200,11 @@ def _refuse_merges(
 def _refuse_totals_row(pkg: Package, sheet: Sheet, last: int, where: str) -> None:
     """Raise WriteError when an Excel table with a totals row ends on the last row: new rows
     below would land under its totals, and growing the table would total the wrong rows."""
-    rels = pkg.xml(Package.rels_part(sheet.part))
+    rels = pkg.xml(rels_part(sheet.part))
     for rel in [] if rels is None else rels.getroot():
         if not pkg.rel_type(rel).endswith("/table"):
             continue
-        table = pkg.xml(Package.resolve(sheet.part, rel.get("Target", "")))
+        table = pkg.xml(resolve(sheet.part, rel.get("Target", "")))
         if table is None:
             continue
         root = table.getroot()
@@ -274,11 +275,11 @@ def _grow_ranges(
         if grown != auto.get("ref"):
             auto.set("ref", grown)
             wb.set_filter_name(sheet, grown)
-    rels = pkg.xml(Package.rels_part(sheet.part))
+    rels = pkg.xml(rels_part(sheet.part))
     for rel in [] if rels is None else rels.getroot():
         if not pkg.rel_type(rel).endswith("/table"):
             continue
-        part = Package.resolve(sheet.part, rel.get("Target", ""))
+        part = resolve(sheet.part, rel.get("Target", ""))
         table = pkg.xml(part)
         if table is None:
             continue

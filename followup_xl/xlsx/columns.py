@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..contract import MARK_COLUMNS, col_letter, norm_header
 from ..errors import WriteError
+from ..opc import rels_part, resolve
 from .cells import CellWriter
 from .package import MAX_COL, MAX_ROW, REL_WORKSHEET, Package, parse_range, q
 from .sheetread import SharedStrings, cell_text, row_cells
@@ -233,14 +234,14 @@ class SheetMarker:
 
     def _check_tables(self, cols: tuple[int, ...]) -> None:
         """Refuse to retitle a column of an Excel table: its name must match its header."""
-        rels = self.pkg.xml(Package.rels_part(self.sheet.part))
+        rels = self.pkg.xml(rels_part(self.sheet.part))
         if rels is None:
             return
         r = self.marks.header_row
         for rel in rels.getroot():
             if not rel.get("Type", "").endswith("/table") or rel.get("TargetMode") == "External":
                 continue
-            table = self.pkg.xml(Package.resolve(self.sheet.part, rel.get("Target", "")))
+            table = self.pkg.xml(resolve(self.sheet.part, rel.get("Target", "")))
             if table is None:
                 continue
             root = table.getroot()

@@ -7,17 +7,18 @@ a member it creates gets a fixed timestamp, so a second run gives the same bytes
 from __future__ import annotations
 
 import io
-import posixpath
 import re
-import struct
 import zipfile
+import zlib
 from datetime import date, datetime
-from urllib.parse import unquote
 
 from lxml import etree
 
 from ..errors import WriteError
 from ..ooxml import OLE_SIGNATURE, RESAVE, XML_ILLEGAL_CHARS, is_utf16
+from ..opc import PARSER
+from ..opc import Package as OpcPackage
+from ..zipwrite import Member, deflate, stored, write_zip
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -39,11 +40,7 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 #: Fixed zip timestamp of members this module creates, so a second run gives the same bytes.
 NEW_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
-)
+_OWNER_READ_WRITE = 0o600 << 16
 
 
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -118,7 +115,7 @@ def num_text(x: float) -> str:
 
 def _parse(data: bytes, where: str) -> etree._ElementTree:
     try:
-        return etree.ElementTree(etree.fromstring(data, XML_PARSER))
+        return etree.ElementTree(etree.fromstring(data, PARSER))
     except etree.XMLSyntaxError as exc:
         raise WriteError(f"{where} is not well-formed XML ({exc}); nothing was written") from exc
 
@@ -140,12 +137,6 @@ def element_key(el: etree._Element) -> tuple:
     )
 
 
-#: The zip format's local file header (APPNOTE.TXT 4.3.7): size, signature and layout.
-_LOCAL_HEADER_SIZE = 30
-_LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
-_LOCAL_HEADER_STRUCT = "<4s2B4HL2L2H"
-
-
 def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> None:
     """Move element and attribute names from one namespace to another, in place."""
     prefixes = {f"{{{a}}}": f"{{{b}}}" for a, b in mapping.items()}
@@ -164,25 +155,12 @@ def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> Non
 
 
 #: Members up to this size stay decompressed in memory; bigger ones are read again when used.
-KEEP_BYTES = 1024 * 1024
 
 
-class _Members(dict):
-    """Member bytes by name; a member not kept is decompressed again when asked for."""
-
-    def __init__(self, zf: zipfile.ZipFile) -> None:
-        super().__init__()
-        self.zf = zf
-
-    def __missing__(self, name: str) -> bytes:
-        return self.zf.read(name)
-
-
-class Package:
-    """The members of an .xlsx zip, in their order, with their bytes."""
+class Package(OpcPackage):
+    """The members of an .xlsx zip, in their order, with their bytes; written parts tracked."""
 
     def __init__(self, data: bytes, name: str) -> None:
-        self.name = name
         if data[:8] == OLE_SIGNATURE:
             raise WriteError(
                 f"{name} is password-protected (encrypted) or an old .xls file, so the tool "
@@ -190,22 +168,19 @@ class Package:
                 "or save it as .xlsx, then run again"
             )
         try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
-            self.comment = zf.comment
-            self.infos = zf.infolist()
-            self.members: dict[str, bytes] = _Members(zf)
+            super().__init__(data, name)
+            self.comment = self.zf.comment
+            self.infos = self.zf.infolist()
             for info in self.infos:
-                data_ = zf.read(info)  # every member must decompress: a damaged one is refused
-                if len(data_) <= KEEP_BYTES:  # a big sheet is not held twice in memory
-                    self.members[info.filename] = data_
+                self.members[
+                    info.filename
+                ]  # every member must decompress: a damaged one is refused
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise WriteError(
                 f"{name} is not a readable .xlsx file ({exc}): open it in Excel or LibreOffice "
                 "and save it as an Excel workbook (.xlsx)"
             ) from exc
-        self.source = data
         self.strict = False
-        self._lower = {i.filename.lower(): i.filename for i in self.infos}
         book = self.find("xl/workbook.xml")
         if book is not None and is_utf16(self.members[book][:100]):
             raise WriteError(
@@ -214,15 +189,6 @@ class Package:
             )
         self.changed: set[str] = set()
         self.removed: set[str] = set()
-
-    def find(self, part: str) -> str | None:
-        """Return the member name of a part name (OPC names ignore case), or None."""
-        return self._lower.get(part.lstrip("/").lower())
-
-    def read(self, part: str) -> bytes | None:
-        """Return the bytes of a part, or None when absent."""
-        name = self.find(part)
-        return None if name is None else self.members[name]
 
     def tree(self, part: str) -> etree._ElementTree:
         """Return a part that must exist, parsed as XML; a missing one is a damaged package."""
@@ -276,10 +242,10 @@ class Package:
         name = self.find(part)
         if name is None:
             name = part.lstrip("/")
-            self._lower[name.lower()] = name
+            self.lower[name.lower()] = name
             info = zipfile.ZipInfo(name, date_time=NEW_MEMBER_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
+            info.external_attr = _OWNER_READ_WRITE
             self.infos.append(info)
         self.members[name] = data
         self.changed.add(name)
@@ -289,8 +255,9 @@ class Package:
         name = self.find(part)
         if name is None:
             return
-        self.members.pop(name, None)
-        del self._lower[name.lower()]
+        if name in self.members:
+            del self.members[name]
+        del self.lower[name.lower()]
         self.infos = [i for i in self.infos if i.filename != name]
         self.removed.add(name)
         self.changed.discard(name)
@@ -301,75 +268,25 @@ class Package:
         A member the patch did not change is copied as its original compressed bytes, so even
         its compression stays as it was; changed and new members are compressed afresh.
         """
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as zf:
-            zf.comment = self.comment
-            for old in self.infos:
-                if old.filename not in self.changed and self._copy_raw(zf, old):
-                    continue
-                info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
-                info.compress_type = old.compress_type
-                info.external_attr = old.external_attr
-                info.create_system = old.create_system
-                info.comment = old.comment
-                zf.writestr(info, self.members[old.filename])
-        return out.getvalue()
-
-    def _copy_raw(self, zf: zipfile.ZipFile, old: zipfile.ZipInfo) -> bool:
-        """Append a member's original local header fields and compressed data; False if not."""
-        if old.file_size >= zipfile.ZIP64_LIMIT or old.compress_size >= zipfile.ZIP64_LIMIT:
-            return False
-        start = old.header_offset
-        header = self.source[start : start + _LOCAL_HEADER_SIZE]
-        if len(header) < _LOCAL_HEADER_SIZE or header[:4] != _LOCAL_HEADER_SIGNATURE:
-            return False
-        fields = struct.unpack(_LOCAL_HEADER_STRUCT, header)
-        begin = start + _LOCAL_HEADER_SIZE + fields[10] + fields[11]
-        raw = self.source[begin : begin + old.compress_size]
-        if len(raw) != old.compress_size:
-            return False
+        members = []
+        for old in self.infos:
+            kept = None if old.filename in self.changed else stored(self.source, old)
+            if kept is None:
+                data = self.members[old.filename]
+                # a member with no permissions gets read-write for its owner, as zipfile gives it
+                fields = {"date_time": old.date_time,
+                          "external_attr": old.external_attr or _OWNER_READ_WRITE,
+                          "create_system": old.create_system, "comment": old.comment}  # fmt: skip
+                if old.compress_type == zipfile.ZIP_STORED:
+                    kept = Member(old.filename, zlib.crc32(data), len(data), data,
+                                  zipfile.ZIP_STORED, **fields)  # type: ignore[arg-type]  # fmt: skip
+                else:
+                    kept = deflate(old.filename, data, **fields)
+            members.append(kept)
         try:
-            info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
-            info.compress_type = old.compress_type
-            info.external_attr = old.external_attr
-            info.create_system = old.create_system
-            info.comment = old.comment
-            info.flag_bits = old.flag_bits & ~0x08  # sizes go in the header, not a descriptor
-            info.CRC, info.compress_size, info.file_size = (
-                old.CRC,
-                old.compress_size,
-                old.file_size,
-            )
-            # zipfile has no public call to add already-compressed data: this mirrors what
-            # ZipFile.writestr does, minus the compression (checked by the package tests).
-            fp = zf.fp
-            if fp is None:  # a closed archive
-                return False
-            fp.seek(zf.start_dir)
-            info.header_offset = fp.tell()
-            fp.write(info.FileHeader(False))
-            fp.write(raw)
-            zf.start_dir = fp.tell()
-            zf.filelist.append(info)
-            zf.NameToInfo[info.filename] = info
-            zf._didModify = True  # type: ignore[attr-defined]  # private; writestr sets it too
-        except AttributeError:  # a Python whose zipfile differs: compress afresh instead
-            return False
-        return True
-
-    @staticmethod
-    def rels_part(part: str) -> str:
-        """Return the relationships part of a part (xl/workbook.xml -> xl/_rels/...rels)."""
-        folder, base = posixpath.split(part.lstrip("/"))
-        return posixpath.join(folder, "_rels", base + ".rels")
-
-    @staticmethod
-    def resolve(source: str, target: str) -> str:
-        """Return the part name a relationship target points to, from its source part."""
-        target = unquote(target)
-        if target.startswith("/"):
-            return posixpath.normpath(target.lstrip("/"))
-        return posixpath.normpath(posixpath.join(posixpath.dirname(source.lstrip("/")), target))
+            return write_zip(members, comment=self.comment)
+        except ValueError as exc:
+            raise WriteError(f"{self.name}: {exc}; nothing was written") from exc
 
 
 def xml_members(data: bytes) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..contract import DUE_COLUMNS, DUE_SHEET
 from ..errors import WriteError
+from ..opc import rels_part
 from .cells import CellWriter
 from .columns import ColumnMarks, SheetMarker
 from .duesheet import DueTable, due_sheet_xml
@@ -200,7 +201,7 @@ def patch(
         old = pkg.read(sheet.part)
         if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
             had_formula = True
-        pkg.remove(Package.rels_part(sheet.part))
+        pkg.remove(rels_part(sheet.part))
     xml, ref = due_sheet_xml(due, cells)
     if pkg.strict:
         xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(

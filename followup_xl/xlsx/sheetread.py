@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..contract import col_letter
+from ..opc import resolve
 from .package import NS_R, Package, parse_ref, q
 from .workbook import WorkbookPart
 
@@ -21,7 +22,7 @@ class SharedStrings:
             self.items = []
             for r in self.wb.rels.getroot():
                 if self.pkg.rel_type(r) == NS_R + "/sharedStrings":
-                    tree = self.pkg.xml(Package.resolve(self.wb.part, r.get("Target", "")))
+                    tree = self.pkg.xml(resolve(self.wb.part, r.get("Target", "")))
                     if tree is not None:
                         self.items = tree.getroot().findall(q("si"))
         si = self.items[index]

@@ -15,6 +15,7 @@ from lxml import etree
 from ..contract import col_letter
 from ..errors import WriteError
 from ..ooxml import is_date1904
+from ..opc import rels_part, resolve
 from .package import (
     CELL_REF,
     CONTENT_TYPES,
@@ -109,7 +110,7 @@ class WorkbookPart:
             if rtype == STRICT_R + "/officeDocument":
                 pkg.strict = True
             if pkg.rel_type(rel) == REL_OFFICE_DOCUMENT:
-                self.part = Package.resolve("", rel.get("Target", ""))
+                self.part = resolve("", rel.get("Target", ""))
         if not self.part or pkg.find(self.part) is None:
             raise WriteError(f"{pkg.name} is not an Excel workbook (no workbook part)")
         self.part = pkg.find(self.part) or self.part
@@ -117,7 +118,7 @@ class WorkbookPart:
         root = self.tree.getroot()
         if root.tag != q("workbook"):
             raise WriteError(f"{pkg.name} is not an Excel workbook (its main part is {root.tag})")
-        self.rels_part = Package.rels_part(self.part)
+        self.rels_part = rels_part(self.part)
         rels = pkg.xml(self.rels_part)
         if rels is None:
             raise WriteError(f"{pkg.name} is damaged: {self.rels_part} is missing")
@@ -166,7 +167,7 @@ class WorkbookPart:
         for el in [] if sheets_el is None else sheets_el.findall(q("sheet")):
             rid = el.get(f"{{{NS_R}}}id", "")
             rel = by_id.get(rid)
-            part = Package.resolve(self.part, rel.get("Target", "")) if rel is not None else ""
+            part = resolve(self.part, rel.get("Target", "")) if rel is not None else ""
             out.append(
                 Sheet(
                     name=el.get("name", ""),
@@ -236,7 +237,7 @@ class WorkbookPart:
         """Return the styles part, creating an empty registration for it when absent."""
         for r in self.rels.getroot():
             if self.pkg.rel_type(r) == REL_STYLES:
-                return Package.resolve(self.part, r.get("Target", ""))
+                return resolve(self.part, r.get("Target", ""))
         folder = posixpath.dirname(self.part)
         part = posixpath.join(folder, "styles.xml")
         ids = set(self._rel_by_id())
@@ -256,7 +257,7 @@ class WorkbookPart:
         dropped = False
         for r in list(self.rels.getroot()):
             if self.pkg.rel_type(r) == REL_CALC_CHAIN:
-                part = Package.resolve(self.part, r.get("Target", ""))
+                part = resolve(self.part, r.get("Target", ""))
                 self.rels.getroot().remove(r)
                 self.pkg.remove(part)
                 for o in self.types.getroot().findall(f"{{{NS_CT}}}Override"):
