@@ -1,6 +1,6 @@
 """followup_xl: the week after a job interview, as a weekly batch run over one Excel workbook.
 
-The library API a script needs, typed (see README.md, "Use as a library"):
+The library API a script needs, typed (see docs/library.md):
 
 - read_workbook(path) -> ReadResult: the workbook's records (.book) and warnings
 - due_actions(book, today) -> list[Action]: the follow-ups open on a day, most urgent first

@@ -100,7 +100,7 @@ def _fail(exc: FollowupError) -> NoReturn:
     sys.exit(1)
 
 
-#: Exit codes of Ctrl-C: before the workbook was written, and after it (README, "Exit codes").
+#: Exit codes of Ctrl-C: before the workbook was written, and after it (docs/commands.md).
 EXIT_INTERRUPTED = 130
 EXIT_INTERRUPTED_AFTER_WRITE = 3
 

@@ -61,7 +61,7 @@ class Column:
     #: text columns that must keep leading zeros (ZIP codes, phone numbers)
     keep_text: bool = False
     note: str = ""
-    #: the header may be missing: no rule needs the column (README lists these)
+    #: the header may be missing: no rule needs the column (docs/workbook.md lists these)
     optional: bool = False
     #: a missing optional column is said in a warning (not for a column the contract gained
     #: later, which every older workbook lacks without anything being wrong)

@@ -7,6 +7,8 @@ checkout, and the corpus and LibreOffice must be present: a missing one fails, n
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,16 @@ def in_ci() -> bool:
 def imported_from_checkout() -> bool:
     """Return True when followup_xl was imported from this checkout instead of an install."""
     return PACKAGE.is_relative_to(REPO)
+
+
+def console_script() -> str:
+    """Return the installed `followup-xl` script beside this Python; fail under CI if absent."""
+    found = shutil.which("followup-xl", path=str(Path(sys.executable).parent))
+    if found is None:
+        if in_ci():
+            pytest.fail("the followup-xl console script is not installed beside this Python")
+        pytest.skip("followup-xl is not installed in this environment")
+    return found
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -1,4 +1,4 @@
-"""The library API: the README's example runs as written, and the exports are lazy."""
+"""The library API: the example in docs/library.md runs as written, and the exports are lazy."""
 
 from __future__ import annotations
 
@@ -14,19 +14,18 @@ import followup_xl
 REPO = Path(__file__).resolve().parents[1]
 
 
-def readme_example() -> str:
-    """Return the Python block of the README's "Use as a library" section."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Use as a library", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, "README.md: no python example under 'Use as a library'"
+def library_example() -> str:
+    """Return the Python block of docs/library.md."""
+    text = (REPO / "docs" / "library.md").read_text(encoding="utf-8")
+    match = re.search(r"```python\n(.*?)```", text, re.DOTALL)
+    assert match, "docs/library.md: no python example"
     return match.group(1)
 
 
-def test_the_readme_library_example_runs_as_written(tmp_path: Path) -> None:
-    """The README's example marks the example workbook and writes its letters."""
+def test_the_library_example_runs_as_written(tmp_path: Path) -> None:
+    """The library example marks the example workbook and writes its letters."""
     out = subprocess.run(
-        [sys.executable, "-c", readme_example()],
+        [sys.executable, "-c", library_example()],
         cwd=tmp_path,
         capture_output=True,
         text=True,

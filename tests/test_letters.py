@@ -599,7 +599,8 @@ def test_unknown_variables_are_all_reported_at_once(tmp_path):
     msg = str(err.value)
     assert (
         "thank_you_letter.docx: unknown variables {{ compnay }} (did you mean {{ company }}?), "
-        "{{ nmae }}; the variables a template can use are listed in README.md (Template variables)"
+        "{{ nmae }}; the variables a template can use are listed in docs/templates.md "
+        "(Template variables)"
     ) in msg
     assert (
         "note_card.docx: unknown variables {{ card_mesage }} (did you mean {{ card_message }}?), "
@@ -708,8 +709,8 @@ def test_context_has_exactly_the_documented_variables():
 
 
 def test_every_template_variable_is_documented():
-    """The README lists every variable a template can use."""
-    doc = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    """docs/templates.md lists every variable a template can use."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "templates.md").read_text("utf-8")
     missing = [v for v in letters.VARIABLES if f"`{v}`" not in doc]
     assert missing == []
 

@@ -19,23 +19,13 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from conftest import PACKAGE, REPO, imported_from_checkout, in_ci
+from conftest import PACKAGE, REPO, console_script, imported_from_checkout
 
 import followup_xl
 from followup_xl import letters
 from followup_xl.letters.phrasebook import PHRASEBOOK, SLOTS, load_phrasebook
 
 DIST = "followup-xl"
-
-
-def console_script() -> str:
-    """Return the installed `followup-xl` script beside this Python; fail under CI if absent."""
-    found = shutil.which("followup-xl", path=str(Path(sys.executable).parent))
-    if found is None:
-        if in_ci():
-            pytest.fail("the followup-xl console script is not installed beside this Python")
-        pytest.skip("followup-xl is not installed in this environment")
-    return found
 
 
 def _norm(name: str) -> str:

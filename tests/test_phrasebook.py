@@ -415,7 +415,7 @@ BROKEN = [
      "one per line, or delete the heading to keep the shipped wording"),
     (b"\n[apreciation]\nThanks for meeting me.\n",
      "phrasebook.txt line 2: unknown slot [apreciation] (did you mean [appreciation]?); the "
-     "slots are listed in README.md (Your own phrasebook)"),
+     "slots are listed in docs/templates.md (Your own phrasebook)"),
     (b"Thanks for meeting me.\n[appreciation]\nThanks for meeting me.\n",
      "phrasebook.txt line 1: a phrasing before any [slot] heading; put it under the heading "
      "of its slot, such as [appreciation]"),
@@ -602,9 +602,9 @@ def test_eight_keep_in_touch_letters_ask_for_referrals_in_eight_ways(tmp_path):
 # --- documented and shipped ------------------------------------------------------------------
 
 
-def test_readme_documents_every_slot_and_placeholder():
+def test_the_docs_document_every_slot_and_placeholder():
     """The letters guide lists every slot with its placeholders, as the code knows them."""
-    doc = (REPO / "README.md").read_text("utf-8")
+    doc = (REPO / "docs" / "templates.md").read_text("utf-8")
     for slot in SLOTS:
         assert f"`[{slot}]`" in doc, slot
         line = next(ln for ln in doc.splitlines() if ln.startswith(f"| `[{slot}]`"))

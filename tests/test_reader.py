@@ -121,7 +121,7 @@ def test_missing_required_column_lists_what_was_found(tmp_path: Path) -> None:
         "Log": [["Date", "Action"]],
     }
     msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
-    # every column a rule reads is required (issue 11); the README lists the optional ones
+    # every column a rule reads is required (issue 11); docs/workbook.md lists the optional ones
     assert msgs == [
         't.xlsx: Interviews!1:1: has no columns "Interview ID", "Interview Date", "Status", '
         '"Want Job", "Decision Expected", "Callback Expected", "Hiring Timeline Days", '

@@ -2,7 +2,7 @@
 
 Run `python tools/make_letter_templates.py` after changing this file and commit both. The
 templates are ordinary Word documents with docxtpl/Jinja tags ({{ variable }}, and {%p if %}
-paragraphs that disappear when empty); the README lists every variable. The output is
+paragraphs that disappear when empty); docs/templates.md lists every variable. The output is
 byte-identical on every run (fixed dates and zip timestamps).
 """
 

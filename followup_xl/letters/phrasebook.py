@@ -26,7 +26,7 @@ MAX_LINE = 1_000
 #: Problems listed in one error; the rest are counted.
 MAX_PROBLEMS = 20
 
-#: What each placeholder stands for; the README and the file's comments say the same.
+#: What each placeholder stands for; docs/templates.md and the file's comments say the same.
 PLACEHOLDERS: dict[str, str] = {
     "team": 'the Company of the interview ("Barnes & Noble"), or "your team"',
     "the_position": '"the Store Manager position" (or "the position" when Position is empty)',
@@ -168,7 +168,8 @@ def _heading(
     key = match[1].strip().lower()
     if key not in SLOTS:
         problems.append(f"{at}: unknown slot [{match[1].strip()}]{_did_you_mean(key, SLOTS, '[]')}"
-                        "; the slots are listed in README.md (Your own phrasebook)")  # fmt: skip
+                        "; the slots are listed in docs/templates.md "
+                        "(Your own phrasebook)")  # fmt: skip
         return None, True
     if key in where:
         problems.append(f"{at}: [{key}] appears a second time (first on line "

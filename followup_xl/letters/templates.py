@@ -84,7 +84,7 @@ LOG_ACTION = {
     Kind.KEEP_IN_TOUCH: "Keep-In-Touch Sent",
 }
 
-#: Every variable a template may use, with its meaning (the README lists the same).
+#: Every variable a template may use, with its meaning (docs/templates.md lists the same).
 VARIABLES: dict[str, str] = {
     "date": 'the run day in the style of the Profile Country ("November 25, 2026")',
     "sender_name": "Profile Name",
@@ -283,7 +283,7 @@ def _check_one(name: str, path: Traversable, sample: dict[str, Any]) -> list[str
         listed = ", ".join(f"{{{{ {v} }}}}{_did_you_mean(v)}" for v in unknown)
         return [
             f"{name}: unknown variable{'s' if len(unknown) > 1 else ''} {listed}; "
-            "the variables a template can use are listed in README.md (Template variables)"
+            "the variables a template can use are listed in docs/templates.md (Template variables)"
         ]
     try:
         tpl.render(sample, env, autoescape=True)

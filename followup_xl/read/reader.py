@@ -237,7 +237,8 @@ class _Reader:
                     continue
                 positions[name] = i
         found = ", ".join(excerpt(clean_text(v), 40) for v in frame.row(0) if not is_blank(v))
-        # Every column a rule reads must be there; an optional one (README) reads as empty.
+        # Every column a rule reads must be there; an optional one (docs/workbook.md) reads as
+        # empty.
         missing = [c.name for c in columns if c.name not in positions and not c.optional]
         if len(missing) == 1:
             self.problem(
