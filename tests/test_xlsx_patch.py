@@ -857,7 +857,8 @@ def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path
     assert (pane.get("state"), pane.get("ySplit"), pane.get("topLeftCell")) == ("frozen", "1", "A2")
     assert sheet.find(f"{M}autoFilter").get("ref") == "A1:J4"
     widths = [float(c.get("width")) for c in sheet.find(f"{M}cols")]
-    assert len(widths) == 10 and min(widths) >= 7 and widths[-1] >= 40
+    # each column as wide as its longest value or header (with the filter button) and a margin
+    assert widths == [9, 11, 21, 7, 16, 12, 11, 10, 21, 32]
     styles = parse(new["xl/styles.xml"])
     xfs = styles.find(f"{M}cellXfs").findall(f"{M}xf")
     fills = styles.find(f"{M}fills").findall(f"{M}fill")
@@ -875,6 +876,28 @@ def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path
     assert status == {"I2": "FFFFC7CE", "I3": None}
     cols = {c.get("min"): c.get("width") for c in iv.find(f"{M}cols")}
     assert cols["7"] == "22" and cols["9"] == "16"
+
+
+def test_due_columns_fit_their_values_within_limits_and_long_values_wrap(tmp_path):
+    """A long Why and a long name wrap inside a column of at most its limit, with the row
+    tall enough for the wrapped lines; wide (CJK) characters count double."""
+    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
+    why = "interview Wed 2 Dec 2026 15:00 → thank-you within 24 h " * 4
+    row = ("DUE", date(2026, 12, 7), "Thank-you letter", "R3", "山田太郎 (Yamada Taro)",
+           "Co", "P" * 50, "Mail", "x.docx", why)  # fmt: skip
+    result = patch(old, due=DueTable(rows=[row]), columns=contract_marks(), name="r")
+    new = xml_members(result.data)
+    sheet = parse(new[result.due_part])
+    widths = [float(c.get("width")) for c in sheet.find(f"{M}cols")]
+    # Who: 4 wide characters (8) and 14 more, a margin; Position: 50 cut to its limit 32
+    assert widths[4] == 23 and widths[6] == 32 and widths[9] == 60
+    styles = parse(new["xl/styles.xml"]).find(f"{M}cellXfs").findall(f"{M}xf")
+    data = sheet.find(f"{M}sheetData").findall(f"{M}row")[1]
+    wraps = [styles[int(c.get("s", "0"))].find(f"{M}alignment") for c in data]
+    wrapped = [a is not None and a.get("wrapText") == "1" for a in wraps]
+    assert wrapped == [False] * 6 + [True, False, False, True]
+    # the Why's 220 characters in lines of 54: five lines of 15 points
+    assert data.get("ht") == "75" and data.get("customHeight") == "1"
 
 
 def test_strict_open_xml_is_marked_in_its_own_namespaces(corpus_dir: Path):

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..contract import DUE_COLUMNS, col_letter
-from ..ooxml import ROW_HEIGHT, wrapped_lines
-from .cells import CellWriter
+from ..ooxml import ROW_HEIGHT, text_width, wrapped_lines
+from .cells import CellWriter, Value
 from .package import NS_MAIN, NS_R
 from .styles import HEADER_FILL
 
-DUE_WIDTHS = (11, 12, 22, 7, 24, 22, 22, 14, 30, 60)
+#: Each column's narrowest and widest width, in characters (contract.DUE_COLUMNS order): a
+#: column is as wide as its longest value within these; a longer value wraps.
+DUE_WIDTH_LIMITS = ((8, 12), (11, 14), (10, 24), (6, 8), (12, 40), (10, 32), (10, 32),
+                    (9, 18), (12, 80), (30, 60))  # fmt: skip
+#: Characters a date takes in the user's short date format ("1/25/2027", "25.01.2027").
+DATE_WIDTH = 10
+#: Characters the autofilter's button takes beside a header.
+FILTER_BUTTON = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,8 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
-    for i, width in enumerate(DUE_WIDTHS[:ncols], start=1):
+    widths = column_widths(due.rows)
+    for i, width in enumerate(widths, start=1):
         out.append(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
     out.append("</cols><sheetData>")
     header = cells.styles.xf(bold=True, fill=HEADER_FILL)
@@ -52,13 +61,19 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
     for i, row in enumerate(due.rows):
         r = i + 2
         overdue = i in due.overdue
-        # Spreadsheets do not grow a row for wrapped text on opening: size it for the Why.
-        lines = wrapped_lines(str(row[-1] or ""), int(DUE_WIDTHS[ncols - 1] * 0.9))
+        # A value wider than its column wraps inside it (the Why, a long name), so the sheet
+        # prints one page wide; spreadsheets do not grow a row for wrapped text on opening,
+        # so the row is sized for its longest wrapped value.
+        long = [shown_width(v) >= widths[c] for c, v in enumerate(row)]
+        wrap = [c == ncols - 1 or long[c] for c in range(ncols)]
+        # a wrapped line breaks between words, so it holds fewer characters than the column
+        lines = max(
+            wrapped_lines(str(v), int(widths[c] * 0.9)) if long[c] else 1 for c, v in enumerate(row)
+        )
         height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
         for c, value in enumerate(row, start=1):
-            # The long Why text wraps inside its column, so the sheet prints one page wide.
-            style = cells.style(value, overdue=overdue, wrap=c == ncols, top=lines > 1)
+            style = cells.style(value, overdue=overdue, wrap=wrap[c - 1], top=lines > 1)
             xml = cells.xml(f"{col_letter(c)}{r}", value, style)
             if xml is None and overdue:  # keep the highlight across the whole row
                 xml = f'<c r="{col_letter(c)}{r}" s="{cells.style(None, overdue=True)}"/>'
@@ -71,3 +86,22 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
     )
     out.append("</worksheet>")
     return "".join(out).encode("utf-8"), ref
+
+
+def shown_width(value: Value) -> int:
+    """Return how many characters a cell shows for value (a date in a short date format)."""
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return DATE_WIDTH
+    return text_width(str(value))
+
+
+def column_widths(rows: list[tuple]) -> list[int]:
+    """Return each Due column's width: its longest value or header (with the filter's
+    button), and a character's margin, within DUE_WIDTH_LIMITS."""
+    out = []
+    for c, (name, (lo, hi)) in enumerate(zip(DUE_COLUMNS, DUE_WIDTH_LIMITS, strict=True)):
+        longest = max([text_width(name) + FILTER_BUTTON, *(shown_width(row[c]) for row in rows)])
+        out.append(min(max(longest + 1, lo), hi))
+    return out
