@@ -670,6 +670,7 @@ def sent(
     """
     from .manifest import batch_workbook
     from .report import kept_as
+    from .rules import fmt_date
     from .sent import record_sent, undo_sent
 
     if undo and (only or date_text):
@@ -695,7 +696,7 @@ def sent(
     except FollowupError as exc:
         _fail_sent(exc)
     for entry in result.recorded:
-        _echo(f"recorded: {entry.action} on {day.isoformat()}: {entry.file}")
+        _echo(f"recorded: {entry.action} on {fmt_date(day)}: {entry.file}")
     for entry in result.already:
         _echo(f"already in the Log: {entry.file}")
     for entry in result.missing:
