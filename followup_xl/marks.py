@@ -17,12 +17,12 @@ from pathlib import Path
 from lxml import etree
 
 from . import safewrite
-from .contract import DUE_COLUMNS, MARK_COLUMNS
+from .contract import DUE_COLUMNS, MARK_COLUMNS, col_letter
 from .errors import WriteError
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .writecheck import SheetWrite, check_write, due_sheet_shape
+from .writecheck import SheetWrite, check_write, due_sheet_links, due_sheet_shape
 from .xlsx.columns import ColumnMarks
-from .xlsx.duesheet import DueTable
+from .xlsx.duesheet import LETTER, DueTable, letter_link
 from .xlsx.package import XML_PARSER
 from .xlsx.patch import MarkedSheets, PatchResult, patch
 
@@ -32,6 +32,7 @@ __all__ = [
     "Fingerprint",
     "MarkResult",
     "fingerprint",
+    "letter_link",
     "mark_workbook",
     "plan_marks",
     "preflight",
@@ -72,13 +73,19 @@ def verify_bytes(data: bytes, *, old: bytes, result: PatchResult, due: DueTable,
         for sheet, part in result.mark_parts.items()
     ]
     check_write(data, old=old, changed=result.changed_members, removed=result.removed_members,
-                sheets=sheets, own={result.due_part}, name=name)  # fmt: skip
+                sheets=sheets, own={result.due_part, result.due_rels_part}, name=name)  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
-        rows, header = due_sheet_shape(znew.read(result.due_part))
+        sheet_xml = znew.read(result.due_part)
+        rows, header = due_sheet_shape(sheet_xml)
+        rels = result.due_rels_part
+        links = due_sheet_links(sheet_xml, znew.read(rels) if rels in znew.namelist() else None)
         names_new = _sheet_names(znew.read("xl/workbook.xml"))
         names_old = _sheet_names(zold.read("xl/workbook.xml"))
     if rows != len(due.rows) + 1 or header[: len(DUE_COLUMNS)] != list(DUE_COLUMNS):
         raise WriteError(f"{name}: the Due sheet did not read back; nothing was written")
+    wanted = {f"{col_letter(LETTER + 1)}{i + 2}": due.links[i] for i in due.linked()}
+    if links != wanted:
+        raise WriteError(f"{name}: the Due sheet's links did not read back; nothing was written")
     if names_new != names_old + ([result.due_sheet] if result.created_due_sheet else []):
         raise WriteError(f"{name}: the new file's sheets differ from the old; nothing was written")
 

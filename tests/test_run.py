@@ -382,3 +382,91 @@ def test_a_today_in_the_wrong_year_is_warned_about(tmp_path: Path) -> None:
     assert "429 days after the last thing the workbook records (Tue 24 Nov 2026)" in late.output
     usual = run("run", str(path), "--today", TODAY, "--dry-run")
     assert "wrong year" not in usual.output
+
+
+def linked_files(workbook: Path) -> dict[str, Path]:
+    """Return each linked Letter's name on the Due sheet -> the file its link opens, read
+    with openpyxl and resolved against the workbook's folder as a spreadsheet does."""
+    from urllib.parse import unquote
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workbook)["Due"]
+    return {
+        c.value: (workbook.parent / unquote(c.hyperlink.target)).resolve()
+        for c in ws["I"][1:]
+        if c.hyperlink is not None
+    }
+
+
+def test_each_letter_on_the_due_sheet_opens_its_file(workbook: Path) -> None:
+    """The Letter names are links relative to the workbook, blue and underlined, each to the
+    letter it names; moving the folder with its letters keeps them working."""
+    import openpyxl
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    folder = workbook.parent / f"followup {TODAY}"
+    links = linked_files(workbook)
+    assert links == {name: folder / name for name in links}
+    assert len(links) == 2 and all(path.is_file() for path in links.values())
+    ws = openpyxl.load_workbook(workbook)["Due"]
+    target = ws["I2"].hyperlink.target
+    assert target.startswith("followup%202026-11-25/") and "%E2%80%94" in target  # "—"
+    assert (ws["I2"].font.u, ws["I2"].font.color.rgb) == ("single", "FF0563C1")
+    moved = workbook.parent / "moved"
+    moved.mkdir()
+    workbook.rename(moved / workbook.name)
+    folder.rename(moved / folder.name)
+    assert all(path.is_file() for path in linked_files(moved / workbook.name).values())
+
+
+def test_letters_written_elsewhere_are_linked_by_a_relative_path(tmp_path: Path) -> None:
+    """--out beside the workbook's folder: the links climb out of it ("../")."""
+    (tmp_path / "book").mkdir()
+    path = make_book(tmp_path / "book" / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    out = tmp_path / "letters"
+    assert run("run", str(path), "--today", TODAY, "--out", str(out)).exit_code == 0
+    links = linked_files(path)
+    assert len(links) == 2 and links == {name: out / name for name in links}
+    import openpyxl
+
+    assert openpyxl.load_workbook(path)["Due"]["I2"].hyperlink.target.startswith("../letters/")
+
+
+def test_a_run_without_letters_leaves_no_links_behind(workbook: Path) -> None:
+    """The next run writes the Due sheet's links whole: without letters there are none, and
+    its relationships part is gone, every other part as the first run left it."""
+    import zipfile
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    with zipfile.ZipFile(workbook) as z:
+        rels = [n for n in z.namelist() if n.startswith("xl/worksheets/_rels/")]
+    assert len(rels) == 1
+    assert run("run", str(workbook), "--today", TODAY, "--no-letters").exit_code == 0
+    assert linked_files(workbook) == {}
+    with zipfile.ZipFile(workbook) as z:
+        assert not [n for n in z.namelist() if n.startswith("xl/worksheets/_rels/")]
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    assert len(linked_files(workbook)) == 2
+
+
+def test_libreoffice_follows_the_due_sheets_links(workbook: Path, soffice: str) -> None:
+    """LibreOffice opens the marked workbook and keeps each link; saved as .ods, every link
+    resolves, from the workbook's folder, to the letter it names."""
+    import subprocess
+    import zipfile
+    from urllib.parse import unquote, urljoin, urlparse
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    profile = (workbook.parent / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(workbook.parent), str(workbook)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    ods = workbook.with_suffix(".ods")
+    content = zipfile.ZipFile(ods).read("content.xml").decode()
+    hrefs = re.findall(r'xlink:href="([^"]*)"', content)
+    # an .ods names a file relative to the package's inside, hence its leading "../"
+    found = {Path(unquote(urlparse(urljoin(ods.as_uri() + "/", h)).path)) for h in hrefs}
+    folder = workbook.parent / f"followup {TODAY}"
+    assert found == {folder / name for name in linked_files(workbook)}
+    assert len(found) == 2 and all(path.is_file() for path in found)

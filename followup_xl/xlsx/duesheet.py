@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ntpath
+import posixpath
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath, PureWindowsPath
+from urllib.parse import quote
+from xml.sax.saxutils import quoteattr
 
 from ..contract import DUE_COLUMNS, col_letter
 from ..ooxml import ROW_HEIGHT, text_width, wrapped_lines
 from .cells import CellWriter, Value
-from .package import NS_MAIN, NS_R
+from .package import NS_MAIN, NS_PKG_REL, NS_R
 from .styles import HEADER_FILL
 
 #: Each column's narrowest and widest width, in characters (contract.DUE_COLUMNS order): a
@@ -19,6 +24,9 @@ DUE_WIDTH_LIMITS = ((8, 12), (11, 14), (10, 24), (6, 8), (12, 40), (10, 32), (10
 DATE_WIDTH = 10
 #: Characters the autofilter's button takes beside a header.
 FILTER_BUTTON = 2
+#: The column whose values link to the files they name.
+LETTER = DUE_COLUMNS.index("Letter")
+REL_HYPERLINK = NS_R + "/hyperlink"
 
 
 @dataclass(frozen=True)
@@ -27,10 +35,29 @@ class DueTable:
 
     rows: list[tuple]
     overdue: frozenset[int] = frozenset()
+    #: row index -> the link its Letter opens (letter_link)
+    links: dict[int, str] = field(default_factory=dict)
+
+    def linked(self) -> list[int]:
+        """Return the rows whose Letter is a link, in order."""
+        return sorted(i for i in self.links if 0 <= i < len(self.rows) and self.rows[i][LETTER])
 
 
-def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
-    """Return the whole Due worksheet and its autofilter range."""
+def letter_link(letter: PurePath, folder: PurePath) -> str:
+    """Return the hyperlink target of a letter for a workbook in `folder` (both absolute):
+    its path relative to the folder, URL-encoded with forward slashes, so the link still
+    opens when the folder moves with its letters; a file:// URL on another Windows drive."""
+    paths = ntpath if isinstance(letter, PureWindowsPath) else posixpath
+    try:
+        relative = paths.relpath(str(letter), str(folder))
+    except ValueError:  # no relative path from one Windows drive to another
+        return letter.as_uri()
+    return quote(relative.replace(paths.sep, "/"))
+
+
+def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str, bytes | None]:
+    """Return the whole Due worksheet, its autofilter range and its relationships part (the
+    Letter column's hyperlinks; None without any)."""
     ncols = len(DUE_COLUMNS)
     for i, row in enumerate(due.rows):
         if len(row) != ncols:
@@ -50,6 +77,7 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
     widths = column_widths(due.rows)
+    linked = due.linked()
     for i, width in enumerate(widths, start=1):
         out.append(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
     out.append("</cols><sheetData>")
@@ -73,19 +101,42 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str]:
         height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
         for c, value in enumerate(row, start=1):
-            style = cells.style(value, overdue=overdue, wrap=wrap[c - 1], top=lines > 1)
+            link = c - 1 == LETTER and i in linked
+            style = cells.style(value, overdue=overdue, wrap=wrap[c - 1], top=lines > 1, link=link)
             xml = cells.xml(f"{col_letter(c)}{r}", value, style)
             if xml is None and overdue:  # keep the highlight across the whole row
                 xml = f'<c r="{col_letter(c)}{r}" s="{cells.style(None, overdue=True)}"/>'
             out.append(xml or "")
         out.append("</row>")
     out.append(f'</sheetData><autoFilter ref="{ref}"/>')
+    if linked:
+        out.append("<hyperlinks>")
+        for n, i in enumerate(linked, start=1):
+            out.append(f'<hyperlink ref="{col_letter(LETTER + 1)}{i + 2}" r:id="rId{n}"/>')
+        out.append("</hyperlinks>")
     out.append(
         '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
         '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
     )
     out.append("</worksheet>")
-    return "".join(out).encode("utf-8"), ref
+    return "".join(out).encode("utf-8"), ref, _links_part(due, linked)
+
+
+def _links_part(due: DueTable, linked: list[int]) -> bytes | None:
+    """Return the Due sheet's relationships part: one external hyperlink per linked row."""
+    if not linked:
+        return None
+    out = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<Relationships xmlns="{NS_PKG_REL}">',
+    ]
+    for n, i in enumerate(linked, start=1):
+        out.append(
+            f'<Relationship Id="rId{n}" Type="{REL_HYPERLINK}" '
+            f'Target={quoteattr(due.links[i])} TargetMode="External"/>'
+        )
+    out.append("</Relationships>")
+    return "".join(out).encode("utf-8")
 
 
 def shown_width(value: Value) -> int:

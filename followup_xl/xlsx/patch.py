@@ -37,6 +37,8 @@ class PatchResult:
     removed_members: set[str] = field(default_factory=set)
     due_sheet: str = DUE_SHEET
     due_part: str = ""
+    #: the Due sheet's relationships part (its hyperlinks), the tool's like the sheet
+    due_rels_part: str = ""
     created_due_sheet: bool = False
     #: sheet name -> 1-based (row, column) cells the tool wrote or cleared
     owned_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
@@ -71,7 +73,7 @@ def _has_due_header(pkg: Package, part: str, sst: SharedStrings) -> bool:
 
 
 #: The names of Styles.xf's arguments, in the order of its cache keys.
-_XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "top")
+_XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "top", "underline")
 
 
 @dataclass
@@ -200,18 +202,26 @@ def patch(
         old = pkg.read(sheet.part)
         if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
             had_formula = True
-        pkg.remove(Package.rels_part(sheet.part))
-    xml, ref = due_sheet_xml(due, cells)
+    xml, ref, links = due_sheet_xml(due, cells)
     if pkg.strict:
         xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(
             NS_R.encode(), STRICT_R.encode()
         )
+        links = links and links.replace(NS_R.encode(), STRICT_R.encode())
     pkg.put(sheet.part, xml)
+    # the sheet's relationships are its hyperlinks alone: written whole, or gone without any
+    rels_part = Package.rels_part(sheet.part)
+    if links:
+        wb.register_rels()
+        pkg.put(rels_part, links)
+    else:
+        pkg.remove(rels_part)
     wb.set_filter_name(sheet, ref)
     wb.set_owner_marks(
         sheet, {name: (row, result.mark_columns[name]) for name, row in headers.items()}
     )
     result.due_sheet, result.due_part = sheet.name, sheet.part
+    result.due_rels_part = pkg.find(rels_part) or rels_part
     if had_formula:
         result.dropped_calc_chain = wb.drop_calc_chain()
     if styles.appended or styles.created:

@@ -18,6 +18,7 @@ from ..ooxml import is_date1904
 from .package import (
     CELL_REF,
     CONTENT_TYPES,
+    CT_RELATIONSHIPS,
     CT_STYLES,
     CT_WORKSHEET,
     NS_CT,
@@ -220,6 +221,18 @@ class WorkbookPart:
         sheet = Sheet(name, sheet_id, rid, part, REL_WORKSHEET, el)
         self.sheets.append(sheet)
         return sheet
+
+    def register_rels(self) -> None:
+        """Give relationships parts their content type, when the package names none for them."""
+        root = self.types.getroot()
+        for d in root.findall(f"{{{NS_CT}}}Default"):
+            if d.get("Extension", "").lower() == "rels":
+                return
+        d = etree.Element(f"{{{NS_CT}}}Default")
+        d.set("Extension", "rels")
+        d.set("ContentType", CT_RELATIONSHIPS)
+        root.insert(0, d)
+        self.dirty.add(CONTENT_TYPES)
 
     def _add_override(self, part: str, content_type: str) -> None:
         root = self.types.getroot()
