@@ -30,6 +30,7 @@ from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
 from .xlsx.package import col_index
+from .xlsx.workbook import unselect_tabs
 
 #: Parts a write may change besides the sheets it writes: none of them holds a value (shared
 #: strings are never rewritten, styles only grow).
@@ -103,23 +104,28 @@ def check_write(
     removed: AbstractSet[str] = frozenset(),
     sheets: list[SheetWrite],
     own: AbstractSet[str] = frozenset(),
+    unselected: AbstractSet[str] = frozenset(),
     name: str,
 ) -> None:
     """Raise WriteError unless the new bytes pass every check of this module.
 
     `own` are the parts that are the tool's alone (its Due sheet and the sheet's
-    relationships part, which holds its hyperlinks), which the caller checks.
+    relationships part, which holds its hyperlinks), which the caller checks. `unselected`
+    are sheet parts that must be the old ones with their tab no longer selected, nothing else.
     """
     check_package(data, old=old, changed=changed, removed=removed, name=name)
     written = {s.part for s in sheets} | set(own)
     for member in changed | removed:
         folded = member.casefold()
-        if member in written or folded in INDEX_PARTS:
+        if member in written or folded in INDEX_PARTS or member in unselected:
             continue
         if folded.startswith("xl/tables/"):
             continue  # a table's range grows with the rows added to it
         raise WriteError(f"{name}: the write changed {member}, which it never writes")
     with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(data)) as znew:
+        for member in sorted(set(unselected) - written):
+            if znew.read(member) != unselect_tabs(zold.read(member)):
+                raise WriteError(f"{name}: the new file changed {member}; nothing was written")
         styles = next((m for m in changed if m.casefold() == "xl/styles.xml"), None)
         kept = styles is not None and styles in zold.namelist()
         if styles is not None and kept and not styles_grew(zold.read(styles), znew.read(styles)):

@@ -470,3 +470,94 @@ def test_libreoffice_follows_the_due_sheets_links(workbook: Path, soffice: str) 
     folder = workbook.parent / f"followup {TODAY}"
     assert found == {folder / name for name in linked_files(workbook)}
     assert len(found) == 2 and all(path.is_file() for path in found)
+
+
+def book_with_local_names(path: Path) -> Path:
+    """A workbook whose sheets carry names of their own: a print area on Contacts, a filter on
+    Interviews (Excel's hidden _xlnm._FilterDatabase), a name local to Log; it opens on Log."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    make_book(path, interviews=PANEL, contacts=PEOPLE)
+    wb = openpyxl.load_workbook(path)
+    wb["Contacts"].print_area = "A1:D3"
+    wb["Interviews"].auto_filter.ref = "A1:F2"
+    wb["Log"].defined_names["Mailed"] = DefinedName("Mailed", attr_text="Log!$A$1:$A$9")
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Log"
+    wb.active = wb.sheetnames.index("Log")
+    wb.save(path)
+    return path
+
+
+def test_a_new_due_sheet_comes_first_and_the_workbook_opens_on_it(tmp_path: Path) -> None:
+    """The Due sheet is made first in the tab order and selected alone; the user's sheets
+    keep their order, and every name of one sheet (print area, filter) stays on it."""
+    import openpyxl
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    before = openpyxl.load_workbook(path).sheetnames
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Due", *before]
+    assert wb.active.title == "Due"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Due"]
+    assert wb["Contacts"].print_area == "'Contacts'!$A$1:$D$3"
+    assert wb["Interviews"].auto_filter.ref == "A1:F2"
+    assert wb["Log"].defined_names["Mailed"].attr_text == "Log!$A$1:$A$9"
+    # openpyxl keeps _FilterDatabase apart: the workbook's own text says where each one is
+    import zipfile
+
+    book = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    filters = re.findall(r'name="_xlnm._FilterDatabase" localSheetId="(\d+)"[^>]*>([^<]*)<', book)
+    assert {(wb.sheetnames[int(i)], text) for i, text in filters} == {
+        ("Interviews", "'Interviews'!$A$1:$F$2"), ("Due", "Due!$A$1:$J$3")}  # fmt: skip
+
+
+def test_a_due_sheet_moved_by_the_user_stays_where_it_is(tmp_path: Path) -> None:
+    """The next run rewrites the Due sheet where the user put it, the workbook still opening
+    on the sheet the user left it on."""
+    import openpyxl
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    wb.move_sheet("Due", offset=len(wb.sheetnames) - 1)  # to the end
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Contacts"
+    wb.active = wb.sheetnames.index("Contacts")
+    wb.save(path)
+    order = wb.sheetnames
+    assert order[-1] == "Due"
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == order and wb.active.title == "Contacts"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Contacts"]
+    assert wb["Contacts"].print_area == "'Contacts'!$A$1:$D$3"
+
+
+def test_libreoffice_opens_on_the_due_sheet_with_every_name_on_its_sheet(
+    tmp_path: Path, soffice: str
+) -> None:
+    """LibreOffice reads the marked workbook: Due is its first sheet, the others in their
+    order; the print area is Contacts', the filter Interviews', the local name Log's. (A
+    headless conversion keeps no view, so which tab it opens on is read with openpyxl above.)"""
+    import subprocess
+    import zipfile
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    assert run("run", str(path), "--today", TODAY, "--no-letters").exit_code == 0
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    content = zipfile.ZipFile(path.with_suffix(".ods")).read("content.xml").decode()
+    tables = re.findall(r"<table:table table:name=\"([^\"]*)\"([^>]*)>", content)
+    assert [name for name, _ in tables] == ["Due", "Profile", "Interviews", "Contacts", "Log"]
+    attrs = dict(tables)
+    assert 'table:print-ranges="Contacts.A1:Contacts.D3"' in attrs["Contacts"]
+    assert all("print-ranges" not in a for name, a in tables if name != "Contacts")
+    ranges = re.findall(r'table:target-range-address="([^"]*)"', content)
+    assert "Interviews.A1:Interviews.F2" in ranges
+    local = re.search(r'table:name="Log".*?</table:table>', content, re.S)
+    assert local is not None and 'table:name="Mailed"' in local.group(0)

@@ -110,9 +110,16 @@ def ns(root: etree._Element) -> str:
     return f"{{{etree.QName(root).namespace}}}"
 
 
+def unselected(root: etree._Element) -> etree._Element:
+    """Return a sheet's tree with no tab selected (the tool selects its new Due sheet's)."""
+    for view in root.iter(f"{ns(root)}sheetView"):
+        view.attrib.pop("tabSelected", None)
+    return root
+
+
 def normalised_sheet(data: bytes, owned: set[tuple[int, int]], mark_cols: set[int]) -> bytes:
     """Return a worksheet without the tool-owned cells and bookkeeping, as canonical XML."""
-    root = parse(data)
+    root = unselected(parse(data))
     M = ns(root)
     sheet_data = root.find(f"{M}sheetData")
     prev_row = 0
@@ -182,6 +189,10 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
     for name in kept:
         if name in owned or name in INDEX_PARTS or name == "xl/styles.xml":
             continue
+        if name in result.unselected:  # only its tab selection may differ
+            assert canonical(unselected(parse(old_m[name]))) == canonical(parse(new_m[name]))
+            assert b"tabSelected" in old_m[name], name
+            continue
         assert new_m[name] == old_m[name], f"{name} changed"
         assert raw_member(new, new_infos[name]) == raw_member(old, old_infos[name]), name
         assert new_infos[name].compress_type == old_infos[name].compress_type, name
@@ -194,16 +205,32 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
             sheets = n.find(f"{M}sheets")
             due_index = [s.get("name") for s in sheets].index(result.due_sheet)
             had_names = o.find(f"{M}definedNames") is not None
+            # a sheet-local name names the same sheet as before, wherever it now is
+            for tree in (o, n):
+                order = [s.get("name") for s in tree.find(f"{M}sheets")]
+                for dn in tree.iter(f"{M}definedName"):
+                    if dn.get("localSheetId") is not None:
+                        dn.set("localSheetId", order[int(dn.get("localSheetId"))])
             for tree in (o, n):  # the Due sheet's filter range is the tool's to change
                 for dn in list(tree.iter(f"{M}definedName")):
                     if (
                         dn.get("name") == "_xlnm._FilterDatabase"
-                        and dn.get("localSheetId") == str(due_index)
+                        and dn.get("localSheetId") == result.due_sheet
                         or dn.get("name", "").startswith(OWNER_PREFIX)
                     ):
                         dn.getparent().remove(dn)
+            # the workbook opens on a new Due sheet, first in the tab order; else as it did
+            tabs = []
+            for tree in (o, n):
+                order = [s.get("name") for s in tree.find(f"{M}sheets")]
+                for view in tree.iter(f"{M}workbookView"):
+                    tabs.append(order[int(view.attrib.pop("activeTab", "0"))])
+                    view.attrib.pop("firstSheet", None)
             if result.created_due_sheet:
+                assert due_index == 0 and set(tabs[len(tabs) // 2 :]) <= {result.due_sheet}
                 sheets.remove(sheets[due_index])
+            else:
+                assert tabs[: len(tabs) // 2] == tabs[len(tabs) // 2 :]
             names = n.find(f"{M}definedNames")
             if names is not None and not len(names) and not had_names:
                 n.remove(names)
@@ -512,7 +539,9 @@ def test_xlsxwriter_workbook_keeps_charts_images_comments_tables_and_formulas(tm
     wb = parse(xml_members(again.data)["xl/workbook.xml"])
     assert [s.get("name") for s in wb.iter(f"{M}sheet")].count("Due") == 1
     filters = [d for d in wb.iter(f"{M}definedName") if d.get("name") == "_xlnm._FilterDatabase"]
-    assert sorted(d.get("localSheetId") for d in filters) == ["1", "4"]
+    order = [s.get("name") for s in wb.iter(f"{M}sheet")]
+    assert order[0] == "Due"  # put first when it was made; the user's sheets in their order
+    assert sorted(order[int(d.get("localSheetId"))] for d in filters) == ["Contacts", "Due"]
 
 
 def test_marks_reuse_the_columns_already_headed_next_action(tmp_path):
@@ -774,7 +803,7 @@ def test_prefixed_positional_pretty_printed_sheet(styles: bool, absolute: bool):
     assert ("xl/styles.xml" in new) and (styles or b"styles" in new["[Content_Types].xml"])
     wb = parse(new["xl/workbook.xml"])
     assert [(s.get("name"), s.get("sheetId")) for s in wb.iter(f"{M}sheet")] == [
-        ("Interviews", "7"), ("Due", "8")
+        ("Due", "8"), ("Interviews", "7")
     ]  # fmt: skip
     again = patch(result.data, due=DUE, columns=[marks], name="hand.xlsx")
     assert xml_members(again.data) == new

@@ -27,6 +27,7 @@ FILTER_BUTTON = 2
 #: The column whose values link to the files they name.
 LETTER = DUE_COLUMNS.index("Letter")
 REL_HYPERLINK = NS_R + "/hyperlink"
+TAB_SELECTED = ' tabSelected="1"'
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,12 @@ def letter_link(letter: PurePath, folder: PurePath) -> str:
     return quote(relative.replace(paths.sep, "/"))
 
 
-def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str, bytes | None]:
-    """Return the whole Due worksheet, its autofilter range and its relationships part (the
-    Letter column's hyperlinks; None without any)."""
+def due_sheet_xml(
+    due: DueTable, cells: CellWriter, *, selected: bool = False
+) -> tuple[bytes, str, bytes | None]:
+    """Return the whole Due worksheet (its tab `selected` when the workbook opens on it), its
+    autofilter range and its relationships part (the Letter column's hyperlinks; None without
+    any)."""
     ncols = len(DUE_COLUMNS)
     for i, row in enumerate(due.rows):
         if len(row) != ncols:
@@ -71,7 +75,7 @@ def due_sheet_xml(due: DueTable, cells: CellWriter) -> tuple[bytes, str, bytes |
         # Printed landscape, one page wide, so the list reads on paper without cut columns.
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="{ref}"/>',
-        '<sheetViews><sheetView workbookViewId="0">'
+        f'<sheetViews><sheetView{TAB_SELECTED if selected else ""} workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',

@@ -39,6 +39,8 @@ class PatchResult:
     due_part: str = ""
     #: the Due sheet's relationships part (its hyperlinks), the tool's like the sheet
     due_rels_part: str = ""
+    #: sheet parts whose only change is their tab no longer selected (the new Due sheet's is)
+    unselected: set[str] = field(default_factory=set)
     created_due_sheet: bool = False
     #: sheet name -> 1-based (row, column) cells the tool wrote or cleared
     owned_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
@@ -196,13 +198,17 @@ def patch(
         return result  # the next patch writes the Due sheet: building one here is wasted
 
     if sheet is None:
-        sheet = wb.add_sheet(DUE_SHEET)
+        # a new Due sheet comes first and the workbook opens on it; one the user has moved
+        # since stays where it is
+        sheet = wb.add_sheet(DUE_SHEET, first=True)
+        result.unselected = wb.activate(sheet)
         result.created_due_sheet = True
     else:
         old = pkg.read(sheet.part)
         if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
             had_formula = True
-    xml, ref, links = due_sheet_xml(due, cells)
+    selected = wb.active_index() == wb.sheets.index(sheet)
+    xml, ref, links = due_sheet_xml(due, cells, selected=selected)
     if pkg.strict:
         xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(
             NS_R.encode(), STRICT_R.encode()

@@ -51,6 +51,20 @@ _MARKER_AREA = re.compile(
 
 
 _PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
+_SHEET_VIEW = re.compile(rb"<(?:[\w.-]+:)?sheetView\b[^>]*>")
+_TAB_SELECTED = re.compile(rb"""\s+tabSelected\s*=\s*["'](?:1|true)["']""")
+
+
+def unselect_tabs(xml: bytes) -> bytes:
+    """Return a sheet part with its tab no longer selected (the sheetView's tabSelected
+    dropped): a workbook opens with every selected tab grouped, so one edit would change them
+    all, and the tool selects its new Due sheet."""
+    end = xml.find(b"sheetData")  # the views come before the cells: never scan a big sheet
+    head = xml if end < 0 else xml[:end]
+    if b"tabSelected" not in head:
+        return xml
+    new = _SHEET_VIEW.sub(lambda m: _TAB_SELECTED.sub(b"", m.group(0)), head)
+    return new + (b"" if end < 0 else xml[end:])
 
 
 def _on(value: str | bytes | None) -> bool:
@@ -187,8 +201,9 @@ class WorkbookPart:
                 return s
         return None
 
-    def add_sheet(self, name: str) -> Sheet:
-        """Append a new worksheet to <sheets>, the workbook rels and the content types."""
+    def add_sheet(self, name: str, *, first: bool = False) -> Sheet:
+        """Add a new worksheet to <sheets> (at the end, or `first` in the tab order), the
+        workbook rels and the content types."""
         folder = posixpath.dirname(self.part)
         n = 1
         while self.pkg.find(posixpath.join(folder, f"worksheets/sheet{n}.xml")):
@@ -219,8 +234,56 @@ class WorkbookPart:
         el.set(f"{{{NS_R}}}id", rid)
         self.dirty |= {self.part, self.rels_part, CONTENT_TYPES}
         sheet = Sheet(name, sheet_id, rid, part, REL_WORKSHEET, el)
-        self.sheets.append(sheet)
+        if first and self.sheets:
+            self.sheets[0].element.addprevious(el)
+            self._shift_sheet_indices()
+            self.sheets.insert(0, sheet)
+        else:
+            self.sheets.append(sheet)
         return sheet
+
+    def _shift_sheet_indices(self) -> None:
+        """Count every sheet position one further, after a sheet was put first: each
+        sheet-local name (print areas, filters) and each view's tabs stay on their sheet."""
+        root = self.tree.getroot()
+        names = root.find(q("definedNames"))
+        for dn in [] if names is None else names.findall(q("definedName")):
+            local = dn.get("localSheetId")
+            if local is not None and local.strip().isdigit():
+                dn.set("localSheetId", str(int(local) + 1))
+        for view in root.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
+            for attr in ("activeTab", "firstSheet"):
+                value = view.get(attr)
+                if value is not None and value.strip().isdigit():
+                    view.set(attr, str(int(value) + 1))
+
+    def active_index(self) -> int:
+        """Return the position of the sheet the workbook opens on (its first view's tab)."""
+        view = self.tree.getroot().find(f"{q('bookViews')}/{q('workbookView')}")
+        value = "0" if view is None else (view.get("activeTab") or "0").strip()
+        return int(value) if value.isdigit() else 0
+
+    def activate(self, sheet: Sheet) -> set[str]:
+        """Open the workbook on `sheet`: every view's active tab, its tab strip scrolled to
+        show it, and no other tab selected. Return the sheet parts that were unselected."""
+        index = self.sheets.index(sheet)
+        for view in self.tree.getroot().iterfind(f"{q('bookViews')}/{q('workbookView')}"):
+            view.set("activeTab", str(index))
+            first = (view.get("firstSheet") or "0").strip()
+            if first.isdigit() and int(first) > index:
+                view.set("firstSheet", str(index))
+        self.dirty.add(self.part)
+        unselected = set()
+        for other in self.sheets:
+            member = self.pkg.find(other.part) if other is not sheet else None
+            if member is None:
+                continue
+            data = self.pkg.members[member]
+            new = unselect_tabs(data)
+            if new != data:
+                self.pkg.put(member, new)
+                unselected.add(member)
+        return unselected
 
     def register_rels(self) -> None:
         """Give relationships parts their content type, when the package names none for them."""
