@@ -668,9 +668,9 @@ def sent(
       followup-xl sent "followup 2026-11-23" --only "2026-11-23 Thank-you email — Acme.eml"
       followup-xl sent "followup 2026-11-23" --undo
     """
+    from .localize import fmt_date
     from .manifest import batch_workbook
     from .report import kept_as
-    from .rules import fmt_date
     from .sent import record_sent, undo_sent
 
     if undo and (only or date_text):

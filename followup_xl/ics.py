@@ -24,8 +24,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from .localize import fmt_date
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
-from .rules import fmt_date
 from .timezones import busy_hours, call_moment, their_zone, user_zone
 from .workdays import WorkCalendar, calendar_for
 

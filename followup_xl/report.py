@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .localize import fmt_date
 from .model import Action, Status
-from .rules import fmt_date
 
 if TYPE_CHECKING:
     from .run import RunResult

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
-from .localize import country_code
+from .localize import country_code, fmt_date
 from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
     ACCEPTED_STATUSES,
@@ -76,8 +76,6 @@ _CHANNEL_KIND = {
     "Handwritten Card": (Kind.NOTE_CARD, "Handwritten Card"),
 }
 _FRONT_DESK = frozenset({"Receptionist", "Assistant"})
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -92,12 +90,6 @@ def _later(when: _T, **delta: int) -> _T:
         return when + timedelta(**delta)
     except OverflowError:
         return datetime.max if isinstance(when, datetime) else date.max
-
-
-def fmt_date(day: date) -> str:
-    """Format a date as every text of the tool writes it, 'Mon 23 Nov 2026': the same in any
-    locale, with no day and month to mistake for each other."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _fmt_when(day: date, at: time | None) -> str:

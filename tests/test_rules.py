@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
+from followup_xl.localize import fmt_date
 from followup_xl.model import Action, Book, Contact, Interview, Kind, LogEntry, Profile, Status
-from followup_xl.rules import RULES, due_actions, fmt_date, next_marks, status_for
+from followup_xl.rules import RULES, due_actions, next_marks, status_for
 
 D = date
 

@@ -89,7 +89,7 @@ def test_run_prints_the_table_marks_the_workbook_and_writes_letters(workbook: Pa
     assert f"{TODAY} Note card — Hart & Lowe -Books — Sam Ng.docx" in letters
 
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames[-1] == "Due"
+    assert wb.sheetnames[0] == "Due"
     due = [r for r in wb["Due"].iter_rows(values_only=True)]
     assert due[0] == (
         "Status",
