@@ -44,14 +44,20 @@ def unify_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def text_width(text: str) -> int:
     """Return how many character columns text takes: a wide (CJK) character counts two, a
     combining mark none."""
-    width = 0
-    for ch in text:
+    width = len(text)
+    if text.isascii():
+        return width
+    for ch in _NON_ASCII.findall(text):  # ASCII is one column each: look at the rest only
         if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+            width -= 1
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 1
     return width
 
 

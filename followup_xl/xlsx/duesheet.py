@@ -80,8 +80,10 @@ def due_sheet_xml(
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
-    widths = column_widths(due.rows)
+    shown = [list(map(shown_width, row)) for row in due.rows]
+    widths = column_widths(shown)
     linked = due.linked()
+    is_link = set(linked)
     for i, width in enumerate(widths, start=1):
         out.append(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
     out.append("</cols><sheetData>")
@@ -96,7 +98,7 @@ def due_sheet_xml(
         # A value wider than its column wraps inside it (the Why, a long name), so the sheet
         # prints one page wide; spreadsheets do not grow a row for wrapped text on opening,
         # so the row is sized for its longest wrapped value.
-        long = [shown_width(v) >= widths[c] for c, v in enumerate(row)]
+        long = [w >= widths[c] for c, w in enumerate(shown[i])]
         wrap = [c == ncols - 1 or long[c] for c in range(ncols)]
         # a wrapped line breaks between words, so it holds fewer characters than the column
         lines = max(
@@ -105,7 +107,7 @@ def due_sheet_xml(
         height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
         for c, value in enumerate(row, start=1):
-            link = c - 1 == LETTER and i in linked
+            link = c - 1 == LETTER and i in is_link
             style = cells.style(value, overdue=overdue, wrap=wrap[c - 1], top=lines > 1, link=link)
             xml = cells.xml(f"{col_letter(c)}{r}", value, style)
             if xml is None and overdue:  # keep the highlight across the whole row
@@ -145,6 +147,8 @@ def _links_part(due: DueTable, linked: list[int]) -> bytes | None:
 
 def shown_width(value: Value) -> int:
     """Return how many characters a cell shows for value (a date in a short date format)."""
+    if isinstance(value, str):
+        return text_width(value)
     if value is None:
         return 0
     if isinstance(value, date):
@@ -152,11 +156,12 @@ def shown_width(value: Value) -> int:
     return text_width(str(value))
 
 
-def column_widths(rows: list[tuple]) -> list[int]:
-    """Return each Due column's width: its longest value or header (with the filter's
-    button), and a character's margin, within DUE_WIDTH_LIMITS."""
+def column_widths(shown: list[list[int]]) -> list[int]:
+    """Return each Due column's width from its rows' shown widths (shown_width): its longest
+    value or header (with the filter's button), and a character's margin, within
+    DUE_WIDTH_LIMITS."""
     out = []
     for c, (name, (lo, hi)) in enumerate(zip(DUE_COLUMNS, DUE_WIDTH_LIMITS, strict=True)):
-        longest = max([text_width(name) + FILTER_BUTTON, *(shown_width(row[c]) for row in rows)])
+        longest = max([text_width(name) + FILTER_BUTTON, *(row[c] for row in shown)])
         out.append(min(max(longest + 1, lo), hi))
     return out
