@@ -683,6 +683,7 @@ def sent(
       followup-xl sent "followup 2026-11-23" --only "2026-11-23 Thank-you email — Acme.eml"
       followup-xl sent "followup 2026-11-23" --undo
     """
+    from .localize import fmt_date
     from .manifest import batch_workbook
     from .report import kept_as
     from .sent import record_sent, undo_sent
@@ -711,7 +712,7 @@ def sent(
     except FollowupError as exc:
         _fail_sent(exc)
     for entry in result.recorded:
-        _echo(f"recorded: {entry.action} on {day.isoformat()}: {entry.file}")
+        _echo(f"recorded: {entry.action} on {fmt_date(day)}: {entry.file}")
     for entry in result.already:
         _echo(f"already in the Log: {entry.file}")
     for entry in result.missing:

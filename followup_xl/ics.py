@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from .localize import fmt_date
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
 from .timezones import busy_hours, call_moment, their_zone, user_zone
 from .workdays import WorkCalendar, calendar_for
@@ -180,7 +181,7 @@ def _event(
     summary = _text(f"{_VERBS.get(action.kind, action.kind.value)} {who}{where}")
     lines = [
         f"{action.rule}: {action.why}",
-        f"Due: {action.due.isoformat()} ({action.status.value})",
+        f"Due: {fmt_date(action.due)} ({action.status.value})",
     ]
     if call and contact is not None and contact.phone:
         lines.insert(0, f"Phone: {contact.phone}")

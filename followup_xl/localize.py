@@ -3,6 +3,7 @@
 Letters are written in English; only the order of the parts follows the country: Babel's
 English locale for that country ("en_US", "en_GB", "en_DE", …) gives the date and list style,
 falling back to international English ("en_001") for countries Babel has no English locale for.
+The tool's own texts (the Why, the console) write dates one way in every country (fmt_date).
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ import re
 from datetime import date
 from functools import lru_cache
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 #: Countries that print on US Letter paper (with #10 envelopes and US cards: letters/paper.py);
 #: everyone else uses A4 (with DL envelopes and A6 cards).
 LETTER_PAPER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR"})
+
+
+def fmt_date(day: date) -> str:
+    """Format a date as the tool's own texts write it (the Why, the console, the calendar's
+    notes), 'Mon 23 Nov 2026': the same in every locale, no day and month to mistake."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def country_code(country: str) -> str:

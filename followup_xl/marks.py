@@ -15,13 +15,13 @@ from datetime import datetime
 from pathlib import Path
 
 from . import safewrite
-from .contract import DUE_COLUMNS, MARK_COLUMNS
+from .contract import DUE_COLUMNS, MARK_COLUMNS, col_letter
 from .errors import WriteError
 from .opc import parse
 from .safewrite import Fingerprint, fingerprint, preflight, step
-from .writecheck import SheetWrite, check_write, due_sheet_shape
+from .writecheck import SheetWrite, check_write, due_sheet_links, due_sheet_shape
 from .xlsx.columns import ColumnMarks
-from .xlsx.duesheet import DueTable
+from .xlsx.duesheet import LETTER, DueTable, letter_link
 from .xlsx.patch import MarkedSheets, PatchResult, patch
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Fingerprint",
     "MarkResult",
     "fingerprint",
+    "letter_link",
     "mark_workbook",
     "plan_marks",
     "preflight",
@@ -70,21 +71,49 @@ def verify_bytes(data: bytes, *, old: bytes, result: PatchResult, due: DueTable,
         for sheet, part in result.mark_parts.items()
     ]
     check_write(data, old=old, changed=result.changed_members, removed=result.removed_members,
-                sheets=sheets, own={result.due_part}, name=name)  # fmt: skip
+                sheets=sheets, own={result.due_part, result.due_rels_part}, name=name)  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
-        rows, header = due_sheet_shape(znew.read(result.due_part))
-        names_new = _sheet_names(znew.read("xl/workbook.xml"))
-        names_old = _sheet_names(zold.read("xl/workbook.xml"))
+        sheet_xml = znew.read(result.due_part)
+        rows, header = due_sheet_shape(sheet_xml)
+        rels = result.due_rels_part
+        links = due_sheet_links(sheet_xml, znew.read(rels) if rels in znew.namelist() else None)
+        book_new, book_old = znew.read("xl/workbook.xml"), zold.read("xl/workbook.xml")
+    names_new, names_old = _sheet_names(book_new), _sheet_names(book_old)
     if rows != len(due.rows) + 1 or header[: len(DUE_COLUMNS)] != list(DUE_COLUMNS):
         raise WriteError(f"{name}: the Due sheet did not read back; nothing was written")
-    if names_new != names_old + ([result.due_sheet] if result.created_due_sheet else []):
+    wanted = {f"{col_letter(LETTER + 1)}{i + 2}": due.links[i] for i in due.linked()}
+    if links != wanted:
+        raise WriteError(f"{name}: the Due sheet's links did not read back; nothing was written")
+    if names_new != ([result.due_sheet] if result.created_due_sheet else []) + names_old:
         raise WriteError(f"{name}: the new file's sheets differ from the old; nothing was written")
+    if _local_names(book_new, result.due_sheet) != _local_names(book_old, result.due_sheet):
+        raise WriteError(
+            f"{name}: a name of one sheet (a print area, a filter) would move to another; "
+            "nothing was written"
+        )
 
 
 def _sheet_names(workbook_xml: bytes) -> list[str]:
     """Return the sheet names a workbook part lists, in order."""
     root = parse(workbook_xml)
     return [el.get("name", "") for el in root.iter("{*}sheet")]
+
+
+def _local_names(workbook_xml: bytes, due_sheet: str) -> list[tuple[str, str, str]]:
+    """Return the workbook's sheet-local defined names as (name, its sheet's name, formula),
+    the Due sheet's own aside (its filter's range follows its rows)."""
+    root = parse(workbook_xml)
+    sheets = [el.get("name", "") for el in root.iter("{*}sheet")]
+    out = []
+    for dn in root.iter("{*}definedName"):
+        local = dn.get("localSheetId")
+        if local is None:
+            continue
+        index = int(local) if local.strip().isdigit() else -1
+        sheet = sheets[index] if 0 <= index < len(sheets) else ""
+        if sheet != due_sheet:
+            out.append((dn.get("name", ""), sheet, dn.text or ""))
+    return sorted(out)
 
 
 def verify_marked(

@@ -1,13 +1,14 @@
 """Facts of the .xlsx and .docx formats that the reader, the writers and the letters share.
 
 One definition each: the signature of an old or encrypted Office file, the 1904 date flag,
-the characters XML cannot carry, Excel's _xHHHH_ escape, line breaks, and the height of a
-row of wrapped text.
+the characters XML cannot carry, Excel's _xHHHH_ escape, line breaks, the width of text in
+character columns and the height of a row of wrapped text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: The first bytes of an OLE compound file: an old .xls, or an encrypted .xlsx.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -43,12 +44,29 @@ def unify_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def text_width(text: str) -> int:
+    """Return how many character columns text takes: a wide (CJK) character counts two, a
+    combining mark none."""
+    width = len(text)
+    if text.isascii():
+        return width
+    for ch in _NON_ASCII.findall(text):  # ASCII is one column each: look at the rest only
+        if unicodedata.combining(ch):
+            width -= 1
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 1
+    return width
+
+
 def wrapped_lines(text: str, chars_per_line: int) -> int:
     """Return how many lines text takes when wrapped at chars_per_line (at least 1).
 
     Spreadsheets do not grow a row for wrapped text on opening, so the writer sizes it.
     """
-    return max(1, -(-len(text) // chars_per_line))
+    return max(1, -(-text_width(text) // chars_per_line))
 
 
 class _Nothing:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .localize import fmt_date
 from .model import Action, Status
 
 if TYPE_CHECKING:
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 _HEADER = ("Status", "Due", "Rule", "Action", "Who", "Company", "Channel")
 #: The columns' widths on a console of WIDE characters or more; a narrower one narrows the last
 #: four (never below MIN_WIDTHS), and the Why under each row wraps at the console's width.
-_WIDTHS = (8, 10, 4, 20, 30, 22, 16)
-_MIN_WIDTHS = (8, 10, 4, 10, 14, 10, 8)
+_WIDTHS = (8, 15, 4, 20, 30, 22, 16)
+_MIN_WIDTHS = (8, 15, 4, 9, 14, 8, 7)
 WIDE = sum(_WIDTHS) + 2 * (len(_WIDTHS) - 1)
 #: The narrowest console the table is fitted to (a narrower one gets lines this long).
 NARROW = 60
@@ -72,7 +73,7 @@ def summary_table(
     why_width = max(max(width, NARROW) - len(indent) - len("why: "), 20)
     rows: list[list[str]] = []
     for a in actions:
-        cells = (a.status.value, a.due.isoformat(), a.rule, a.kind.value)
+        cells = (a.status.value, fmt_date(a.due), a.rule, a.kind.value)
         line = [_clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=False)]
         line.append(_clip_name(a.who, widths[4]).ljust(widths[4]))
         line.append(_clip(a.company, widths[5]).ljust(widths[5]))

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
-from .localize import country_code
+from .localize import country_code, fmt_date
 from .logbook import KEEP_IN_TOUCH_LOGS, THANK_YOU_LOGS, LogIndex
 from .model import (
     ACCEPTED_STATUSES,
@@ -76,8 +76,6 @@ _CHANNEL_KIND = {
     "Handwritten Card": (Kind.NOTE_CARD, "Handwritten Card"),
 }
 _FRONT_DESK = frozenset({"Receptionist", "Assistant"})
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -94,16 +92,8 @@ def _later(when: _T, **delta: int) -> _T:
         return datetime.max if isinstance(when, datetime) else date.max
 
 
-def fmt_date(day: date, today: date | None = None) -> str:
-    """Format 'Mon 23 Nov' (plus the year when it is not today's year), locale-free."""
-    text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    if today is not None and day.year != today.year:
-        text += f" {day.year}"
-    return text
-
-
-def _fmt_when(day: date, at: time | None, today: date) -> str:
-    text = fmt_date(day, today)
+def _fmt_when(day: date, at: time | None) -> str:
+    text = fmt_date(day)
     return f"{text} {at.hour:02d}:{at.minute:02d}" if at is not None else text
 
 
@@ -116,16 +106,16 @@ def held(iv: Interview, today: date) -> bool:
     return iv.interview_date == today and iv.status != "Scheduled"
 
 
-def thank_you_deadline(iv: Interview, today: date) -> tuple[date, str]:
+def thank_you_deadline(iv: Interview) -> tuple[date, str]:
     """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
     assert iv.interview_date is not None
-    when = _fmt_when(iv.interview_date, iv.interview_time, today)
+    when = _fmt_when(iv.interview_date, iv.interview_time)
     if iv.interview_time is not None:
         moment = _later(datetime.combine(iv.interview_date, iv.interview_time), hours=24)
-        by = _fmt_when(moment.date(), moment.time(), today)
+        by = _fmt_when(moment.date(), moment.time())
         return moment.date(), f"interview {when} → thank-you within 24 h, by {by}"
     deadline = _later(iv.interview_date, days=1)
-    return deadline, f"interview {when} → thank-you within 24 h, by {fmt_date(deadline, today)}"
+    return deadline, f"interview {when} → thank-you within 24 h, by {fmt_date(deadline)}"
 
 
 def who_text(contact: Contact) -> str:
@@ -265,9 +255,6 @@ class _Engine:
         self.out.append(action)
         return action
 
-    def d(self, day: date) -> str:
-        return fmt_date(day, self.today)
-
     def workday(self, day: date, other: WorkCalendar | None = None) -> tuple[date, str]:
         """Move a day onto a working day (of both countries, for a call abroad); say why."""
         cals = [self.cal] if other is None or other == self.cal else [self.cal, other]
@@ -357,7 +344,7 @@ class _Engine:
             end = max(action.window_end or day, day)
             status = status_for(day, self.today, day if action.window_start else None,
                                 end if action.window_end else None)  # fmt: skip
-            why = (f"{action.why}; moved to {self.d(day)}: at most {CALLS_PER_COMPANY_DAY} "
+            why = (f"{action.why}; moved to {fmt_date(day)}: at most {CALLS_PER_COMPANY_DAY} "
                    f"calls to {action.company} a day")  # fmt: skip
             self.out[i] = replace(action, due=day, why=why, status=status or Status.UPCOMING,
                                   window_start=day if action.window_start else None,
@@ -367,27 +354,23 @@ class _Engine:
         """R4: the thank-you goes out, but no calls about a job the user does not want;
         say so once, and how to end it (Withdrawn then starts R14)."""
         assert iv.interview_date is not None
-        deadline, _ = self.thank_you_deadline(iv)
+        deadline, _ = thank_you_deadline(iv)
         self.add(
             "R4",
             Kind.WARNING,
             max(deadline, self.today),
-            f"Want Job is No (interview {self.d(iv.interview_date)}) → no follow-up calls about "
+            f"Want Job is No (interview {fmt_date(iv.interview_date)}) → no follow-up calls about "
             "this position; if you will not take it, tell them you withdraw and set Status to "
             "Withdrawn (the keep-in-touch letters follow, R14)",
             iv=iv,
         )
 
-    def thank_you_deadline(self, iv: Interview) -> tuple[date, str]:
-        """Return the 24-hour deadline's date (a calendar day) and the 'interview …' text."""
-        return thank_you_deadline(iv, self.today)
-
     def record_everyone(self, iv: Interview) -> None:
         """R2: every interviewer with name, honorific and title; nobody recorded is a gap."""
         assert iv.interview_date is not None
-        deadline, _ = self.thank_you_deadline(iv)
+        deadline, _ = thank_you_deadline(iv)
         window = (iv.interview_date, deadline)
-        when = self.d(iv.interview_date)
+        when = fmt_date(iv.interview_date)
         people = self.people.get(iv.interview_id, [])
         if iv.terminal:
             # A decided position only needs the names of people still owed a letter.
@@ -425,7 +408,7 @@ class _Engine:
                     deadline,
                     f"interview {when}: {c.role.lower()} without {', '.join(missing)} → "
                     f"record it (business card, website, receptionist) before the "
-                    f"thank-you, due {self.d(deadline)}",
+                    f"thank-you, due {fmt_date(deadline)}",
                     iv=iv,
                     contact=c,
                     window=window,
@@ -444,7 +427,7 @@ class _Engine:
     def thank_yous(self, iv: Interview) -> None:
         """R3/R4/R5/R8: one thank-you per interviewer, a note card to the front desk."""
         assert iv.interview_date is not None
-        deadline, base = self.thank_you_deadline(iv)
+        deadline, base = thank_you_deadline(iv)
         window = (iv.interview_date, deadline)
         enclose = f"; enclose: {', '.join(iv.enclosures)}" if iv.enclosures else ""
         for c in self.people.get(iv.interview_id, []):
@@ -458,7 +441,7 @@ class _Engine:
                     "R5",
                     Kind.DATA_GAP,
                     deadline,
-                    f"interview {self.d(iv.interview_date)}: no preferred channel → ask the "
+                    f"interview {fmt_date(iv.interview_date)}: no preferred channel → ask the "
                     "receptionist whether mail, email or fax reaches this person best; "
                     "the letter goes by mail meanwhile",
                     iv=iv,
@@ -521,8 +504,8 @@ class _Engine:
         arrival = self.mail_arrival(deadline, c, iv)
         if day > arrival:
             return
-        late = (f"{label} expected {self.d(day)}, before a mailed letter would arrive (about "
-                f"{self.d(arrival)})")  # fmt: skip
+        late = (f"{label} expected {fmt_date(day)}, before a mailed letter would arrive (about "
+                f"{fmt_date(arrival)})")  # fmt: skip
         if c.email or c.fax:
             kind, channel = (
                 (Kind.THANK_YOU_EMAIL, "Email") if c.email else (Kind.THANK_YOU_FAX, "Fax")
@@ -583,10 +566,10 @@ class _Engine:
         gap = ""
         if calls and start < _later(calls[-1], days=MIN_CALL_GAP_DAYS):
             start, _ = self.workday(_later(calls[-1], days=MIN_CALL_GAP_DAYS), theirs)
-            gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {self.d(calls[-1])}"
+            gap = f", and at least {MIN_CALL_GAP_DAYS} days after the call on {fmt_date(calls[-1])}"
         end = max(end, start)
-        span = self.d(start) if start == end else f"{self.d(start)}–{self.d(end)}"
-        why = f"thank-you {how} {self.d(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
+        span = fmt_date(start) if start == end else f"{fmt_date(start)}–{fmt_date(end)}"
+        why = f"thank-you {how} {fmt_date(mailed)} → phone 48–72 h later: {span}{moved_start}{gap}"
         self.add(
             "R12",
             Kind.PHONE_CALL,
@@ -622,7 +605,7 @@ class _Engine:
         regular = _later(last, days=every)
         earliest = regular
         said = "they called you" if incoming else "last call"
-        why = f"{said} {self.d(last)} → {how} until the position is decided"
+        why = f"{said} {fmt_date(last)} → {how} until the position is decided"
         near = [
             (day, label)
             for day, label in (
@@ -634,9 +617,9 @@ class _Engine:
         if near:
             day, label = min(near)
             earliest = _later(day, days=1)
-            why += f"; {label} {self.d(day)} → call the day after it"
+            why += f"; {label} {fmt_date(day)} → call the day after it"
         due, moved = self.workday(earliest, self.their_calendar(c, iv))
-        why += f": next call {self.d(due)}{moved}"
+        why += f": next call {fmt_date(due)}{moved}"
         self.add(
             "R13",
             Kind.PHONE_CALL,
@@ -661,7 +644,7 @@ class _Engine:
             "R13",
             Kind.WARNING,
             self.today,
-            f"calls on {self.d(before)} and {self.d(last)} were {apart} → leave at least "
+            f"calls on {fmt_date(before)} and {fmt_date(last)} were {apart} → leave at least "
             f"{MIN_CALL_GAP_DAYS} days between calls: persistent, never desperate",
             iv=iv,
             contact=c,
@@ -672,7 +655,7 @@ class _Engine:
         if iv.decision_expected or iv.callback_expected or iv.hiring_timeline_days:
             return
         assert iv.interview_date is not None
-        when = self.d(iv.interview_date)
+        when = fmt_date(iv.interview_date)
         why = f"interview {when}: no decision or callback date recorded → ask when they "
         if calls:
             due, window = min(calls, key=lambda p: (p[0], p[1] or (p[0], p[0])))
@@ -680,12 +663,12 @@ class _Engine:
                 "R1",
                 Kind.DATA_GAP,
                 due,
-                why + f"will decide, during the call on {self.d(due)}",
+                why + f"will decide, during the call on {fmt_date(due)}",
                 iv=iv,
                 window=window,
             )
             return
-        deadline, _ = self.thank_you_deadline(iv)
+        deadline, _ = thank_you_deadline(iv)
         self.add(
             "R1",
             Kind.DATA_GAP,
@@ -714,7 +697,7 @@ class _Engine:
                 "R14",
                 Kind.KEEP_IN_TOUCH,
                 self.today,
-                f"{_settled_by(iv, settled)} (interview {self.d(iv.interview_date)}) → no more "
+                f"{_settled_by(iv, settled)} (interview {fmt_date(iv.interview_date)}) → no more "
                 "calls about this position; keep in touch and ask for referrals",
                 iv=iv,
                 contact=c,
@@ -767,14 +750,14 @@ class _Engine:
             assert first.interview_date is not None
             due, moved = self.workday(first.interview_date, self.their_calendar(ref, None))
             names = ", ".join(
-                f"{self.interviews[iid].company or iid} ({self.d(day)})" for day, iid in pending
+                f"{self.interviews[iid].company or iid} ({fmt_date(day)})" for day, iid in pending
             )
             self.add(
                 "R10",
                 Kind.REFERENCE_CALL,
                 due,
                 f"interview{'s' if len(pending) > 1 else ''} at {names} → call this reference "
-                f"by {self.d(due)}{moved} and tell them they may be contacted" + self.cal_note(),
+                f"by {fmt_date(due)}{moved} and tell them they may be contacted" + self.cal_note(),
                 iv=first,
                 contact=ref,
                 channel="Phone",
@@ -796,7 +779,7 @@ class _Engine:
             "R11",
             Kind.WARNING,
             quiet_since,
-            f"last application or interview {self.d(last)}, nothing new for "
+            f"last application or interview {fmt_date(last)}, nothing new for "
             f"{(self.today - last).days} days → keep applying and interviewing while you wait",
         )
 
@@ -830,8 +813,8 @@ def thank_you_cadence(book: Book, actions: Iterable[Action], today: date) -> lis
             continue
         if (today - iv.interview_date).days > 2:
             continue
-        deadline, _ = thank_you_deadline(iv, today)
-        when = _fmt_when(iv.interview_date, iv.interview_time, today)
+        deadline, _ = thank_you_deadline(iv)
+        when = _fmt_when(iv.interview_date, iv.interview_time)
         left = pending.get(iid, [])
         head = f"{iv.company or iid} interview {when}: "
         if not left:
@@ -861,14 +844,14 @@ def today_problem(book: Book, today: date) -> str | None:
     first, last = min(days), max(days)
     if (first - today).days > _EARLY_DAYS:
         return (
-            f"today is {today.isoformat()}, {(first - today).days} days before anything the "
-            f"workbook records (the first is {first.isoformat()}), so little or nothing is due: "
+            f"today is {fmt_date(today)}, {(first - today).days} days before anything the "
+            f"workbook records (the first is {fmt_date(first)}), so little or nothing is due: "
             "if --today has the wrong year, run again with the right one"
         )
     if (today - last).days > _LATE_DAYS:
         return (
-            f"today is {today.isoformat()}, {(today - last).days} days after the last thing the "
-            f"workbook records ({last.isoformat()}): if --today has the wrong year, run again "
+            f"today is {fmt_date(today)}, {(today - last).days} days after the last thing the "
+            f"workbook records ({fmt_date(last)}): if --today has the wrong year, run again "
             "with the right one"
         )
     return None

@@ -188,18 +188,26 @@ def _external_links(options: RunOptions, result: RunResult) -> None:
     ]
 
 
-def _due_table(actions: list[Action], letters: dict[tuple, Path]) -> DueTable:
-    """Return the Due sheet's rows (contract.DUE_COLUMNS) for these actions and letter files."""
-    from .marks import DueTable
+def _due_table(
+    actions: list[Action], letters: dict[tuple, Path], workbook: Path | None = None
+) -> DueTable:
+    """Return the Due sheet's rows (contract.DUE_COLUMNS) for these actions and letter files;
+    with the `workbook`, each letter's name links to its file."""
+    from .marks import DueTable, letter_link
 
     rows = []
-    for a in actions:
+    links = {}
+    folder = workbook.resolve().parent if workbook is not None else None
+    for i, a in enumerate(actions):
         letter = letters.get(a.key)
         rows.append((a.status.value, a.due, a.kind.value, a.rule, a.who, a.company, a.position,
                      a.channel, letter.name if letter else "", a.why))  # fmt: skip
+        if letter is not None and folder is not None:
+            links[i] = letter_link(letter.resolve(), folder)
     return DueTable(
         rows=rows,
         overdue=frozenset(i for i, a in enumerate(actions) if a.status is Status.OVERDUE),
+        links=links,
     )
 
 
@@ -353,7 +361,7 @@ def run_batch(
                 )
             marked = mark_workbook(
                 path,
-                due=_due_table(actions, result.letters),
+                due=_due_table(actions, result.letters, path),
                 columns=columns,
                 expected=seen,
                 force=options.force,

@@ -107,13 +107,14 @@ def check_write(
 ) -> None:
     """Raise WriteError unless the new bytes pass every check of this module.
 
-    `own` are the parts that are the tool's alone (its Due sheet), which the caller checks.
+    `own` are the parts that are the tool's alone (its Due sheet and the sheet's
+    relationships part, which holds its hyperlinks), which the caller checks.
     """
     check_package(data, old=old, changed=changed, removed=removed, name=name)
     written = {s.part for s in sheets} | set(own)
     for member in changed | removed:
         folded = member.casefold()
-        if member in written or folded in INDEX_PARTS or folded.endswith(".rels"):
+        if member in written or folded in INDEX_PARTS:
             continue
         if folded.startswith("xl/tables/"):
             continue  # a table's range grows with the rows added to it
@@ -358,3 +359,19 @@ def due_sheet_shape(xml: bytes) -> tuple[int, list[str]]:
     header = _elements(rows.get(1, b""), _root(xml))
     texts = [_text(header[c]) if c in header else "" for c in range(1, max(header, default=0) + 1)]
     return max(rows), texts
+
+
+def due_sheet_links(xml: bytes, rels: bytes | None) -> dict[str, str]:
+    """Return the Due sheet's hyperlinks as cell reference -> target, read through its
+    relationships part (a link naming no relationship has the target "")."""
+    root = etree.fromstring(xml, _PARSER)
+    targets = {}
+    if rels is not None:
+        for rel in etree.fromstring(rels, _PARSER):
+            if rel.get("TargetMode") == "External" and rel.get("Type", "").endswith("/hyperlink"):
+                targets[rel.get("Id", "")] = rel.get("Target", "")
+    out = {}
+    for link in root.iterfind("{*}hyperlinks/{*}hyperlink"):
+        rid = next((v for k, v in link.attrib.items() if etree.QName(k).localname == "id"), "")
+        out[link.get("ref", "")] = targets.get(rid, "")
+    return out

@@ -75,7 +75,7 @@ def test_second_run_replaces_the_first_runs_marks(tracker: Path):
                   now=datetime(2026, 12, 2, 9, 0))  # fmt: skip
     assert not result.created_due_sheet and result.appended_styles == 0
     values = read_values(tracker.read_bytes())
-    assert list(values) == ["Interviews", "Contacts", "Log", "Lists", "Due"]
+    assert list(values) == ["Due", "Interviews", "Contacts", "Log", "Lists"]
     assert max(r for r, _ in values["Due"]) == 2
     iv = values["Interviews"]
     assert [c for (r, c), v in iv.items() if r == 1 and v in MARK_COLUMNS] == [7, 8, 9]

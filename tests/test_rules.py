@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
+from followup_xl.localize import fmt_date
 from followup_xl.model import Action, Book, Contact, Interview, Kind, LogEntry, Profile, Status
-from followup_xl.rules import RULES, due_actions, fmt_date, next_marks, status_for
+from followup_xl.rules import RULES, due_actions, next_marks, status_for
 
 D = date
 
@@ -88,9 +89,9 @@ def test_status_overdue_due_upcoming_and_horizon() -> None:
 
 
 def test_dates_are_formatted_without_locale() -> None:
-    """'Mon 23 Nov', with the year only when it differs from today's."""
-    assert fmt_date(D(2026, 11, 23), D(2026, 11, 25)) == "Mon 23 Nov"
-    assert fmt_date(D(2026, 12, 31), D(2027, 1, 2)) == "Thu 31 Dec 2026"
+    """'Mon 23 Nov 2026': weekday, day, month's name and year, the same in every locale."""
+    assert fmt_date(D(2026, 11, 23)) == "Mon 23 Nov 2026"
+    assert fmt_date(D(2027, 1, 1)) == "Fri 1 Jan 2027"
 
 
 def test_rules_table_lists_r1_to_r14() -> None:
@@ -192,7 +193,7 @@ def test_r3_late_evening_interview_at_year_end_is_a_calendar_deadline() -> None:
     assert (letter.kind, letter.channel) == (Kind.THANK_YOU_LETTER, "Mail")
     assert (letter.due, letter.status) == (D(2027, 1, 1), Status.DUE)
     assert (letter.window_start, letter.window_end) == (D(2026, 12, 31), D(2027, 1, 1))
-    assert "Thu 31 Dec 2026 21:30" in letter.why and "Fri 1 Jan 21:30" in letter.why
+    assert "Thu 31 Dec 2026 21:30" in letter.why and "Fri 1 Jan 2027 21:30" in letter.why
     email = one(acts, "R3", cid="C2")
     assert (email.kind, email.channel) == (Kind.THANK_YOU_EMAIL, "Email")
     # One day later both are overdue.
@@ -717,7 +718,7 @@ def test_a_call_they_made_is_no_breach_and_restarts_the_weekly_rhythm() -> None:
     assert not [a for a in acts if a.kind is Kind.WARNING and a.rule == "R13"]
     call = one(acts, "R13", cid="C1")
     assert (call.kind, call.due) == (Kind.PHONE_CALL, D(2026, 12, 9))
-    assert call.why.startswith("they called you Wed 2 Dec → weekly calls")
+    assert call.why.startswith("they called you Wed 2 Dec 2026 → weekly calls")
 
 
 def test_a_call_they_made_after_the_thank_you_answers_the_first_call() -> None:
@@ -752,19 +753,19 @@ def test_every_run_says_where_the_latest_interviews_thank_yous_stand() -> None:
     b = book([morning, friday, older], people)
     on_friday = D(2026, 11, 27)
     assert thank_you_cadence(b, due_actions(b, on_friday), on_friday) == [
-        "Acme interview Thu 26 Nov 09:30: 1 thank-you(s) on time if sent by Fri 27 Nov",
-        "Beta interview Fri 27 Nov 14:00: 1 thank-you(s) on time if sent by Sat 28 Nov",
+        "Acme interview Thu 26 Nov 2026 09:30: 1 thank-you(s) on time if sent by Fri 27 Nov 2026",
+        "Beta interview Fri 27 Nov 2026 14:00: 1 thank-you(s) on time if sent by Sat 28 Nov 2026",
     ]
     on_saturday = D(2026, 11, 28)  # Thursday's deadline (Fri 09:30) has passed
     thanked = book([morning, friday, older], people,
                    [log(D(2026, 11, 27), "Thank-You Letter Mailed", "C2", "BETA-1")])  # fmt: skip
     assert thank_you_cadence(thanked, due_actions(thanked, on_saturday), on_saturday) == [
-        "Acme interview Thu 26 Nov 09:30: 1 thank-you(s) are late: send them today",
-        "Beta interview Fri 27 Nov 14:00: every thank-you is sent (or logged as sent)",
+        "Acme interview Thu 26 Nov 2026 09:30: 1 thank-you(s) are late: send them today",
+        "Beta interview Fri 27 Nov 2026 14:00: every thank-you is sent (or logged as sent)",
     ]
     on_sunday = D(2026, 11, 29)  # the weekly run alone: Friday's thank-yous are late
     assert thank_you_cadence(b, due_actions(b, on_sunday), on_sunday) == [
-        "Beta interview Fri 27 Nov 14:00: 1 thank-you(s) are late: send them today"
+        "Beta interview Fri 27 Nov 2026 14:00: 1 thank-you(s) are late: send them today"
     ]
 
 
@@ -775,7 +776,7 @@ def test_the_call_after_an_emailed_or_faxed_thank_you_says_so() -> None:
                         ("Thank-You Letter Mailed", "mailed")):  # fmt: skip
         entries = [log(D(2026, 11, 24), action, "C1")]
         call = one(due_actions(book([iv()], [person("C1")], entries), D(2026, 11, 27)), "R12")
-        assert call.why.startswith(f"thank-you {how} Tue 24 Nov → phone 48–72 h later"), how
+        assert call.why.startswith(f"thank-you {how} Tue 24 Nov 2026 → phone 48–72 h later"), how
 
 
 def test_keep_in_touch_channel_is_what_is_written() -> None:
@@ -803,7 +804,7 @@ def test_r10_once_per_application_and_a_blank_notice_only_for_what_came_before()
     blank = [log(D(2026, 11, 17), "Reference Notified", "REF1")]
     acts = due_actions(book([r1, r2, other], [ref], blank), D(2026, 11, 25))
     call = one(acts, "R10", cid="REF1")
-    assert call.why.startswith("interview at Beta (Tue 24 Nov) →"), call.why
+    assert call.why.startswith("interview at Beta (Tue 24 Nov 2026) →"), call.why
 
 
 # --- the fastest channel that arrives in time (R5, R8) ----------------------------------
@@ -825,8 +826,8 @@ def test_a_decision_before_the_mail_arrives_sends_the_thank_you_by_fax_as_well()
     fax = one(acts, "R8", cid="C1")
     assert (fax.kind, fax.channel, fax.due) == (Kind.THANK_YOU_FAX, "Fax", D(2026, 11, 27))
     assert fax.why.startswith(
-        "decision expected Fri 27 Nov, before a mailed letter would arrive (about Tue 1 Dec) "
-        "→ send the thank-you by fax as well"
+        "decision expected Fri 27 Nov 2026, before a mailed letter would arrive (about Tue 1 Dec "
+        "2026) → send the thank-you by fax as well"
     )
 
 
@@ -851,7 +852,7 @@ def test_mail_abroad_takes_longer() -> None:
     """Thu 3 Dec is in time at home (Tue 1 Dec), not to London (about Fri 4 Dec)."""
     assert not pick(_imminent(D(2026, 12, 3), fax="+44 20 7946 0000"), "R8")
     abroad = _imminent(D(2026, 12, 3), fax="+44 20 7946 0000", country="GB")
-    assert "(about Fri 4 Dec)" in one(abroad, "R8", cid="C1").why
+    assert "(about Fri 4 Dec 2026)" in one(abroad, "R8", cid="C1").why
 
 
 # --- one person on two panels ----------------------------------------------------------------
@@ -919,7 +920,7 @@ def test_a_days_calls_to_one_company_are_spread_two_a_day() -> None:
     assert [d for d, _ in calls] == [D(2026, 11, 27), D(2026, 11, 27), D(2026, 11, 30),
                                      D(2026, 11, 30), D(2026, 12, 1)]  # fmt: skip
     moved = [a for a in acts if a.kind is Kind.PHONE_CALL and a.due == D(2026, 12, 1)]
-    assert moved[0].why.endswith("; moved to Tue 1 Dec: at most 2 calls to Acme a day")
+    assert moved[0].why.endswith("; moved to Tue 1 Dec 2026: at most 2 calls to Acme a day")
     assert moved[0].status is Status.UPCOMING
 
 

@@ -89,7 +89,7 @@ def test_run_prints_the_table_marks_the_workbook_and_writes_letters(workbook: Pa
     assert f"{TODAY} Note card — Hart & Lowe -Books — Sam Ng.docx" in letters
 
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames[-1] == "Due"
+    assert wb.sheetnames[0] == "Due"
     due = [r for r in wb["Due"].iter_rows(values_only=True)]
     assert due[0] == (
         "Status",
@@ -269,15 +269,15 @@ def test_printed_table_lists_each_action_in_order(workbook: Path) -> None:
     lines = result.output.splitlines()
     rows = [line for line in lines[2:] if line.startswith(("OVERDUE", "DUE", "UPCOMING"))]
     # Same status and day: ordered by company, then by who ("Mr." sorts before "Ms.").
-    assert [r.split()[:4] for r in rows] == [
-        ["DUE", "2026-11-25", "R8", "Note"],
-        ["DUE", "2026-11-25", "R3", "Thank-you"],
+    assert [r.split()[:7] for r in rows] == [
+        ["DUE", "Wed", "25", "Nov", "2026", "R8", "Note"],
+        ["DUE", "Wed", "25", "Nov", "2026", "R3", "Thank-you"],
     ]
     assert "Mr. Sam Ng" in rows[0] and "Handwritten Card" in rows[0]
     assert "Ms. Renée Dubois-Okafor" in rows[1] and rows[1].rstrip().endswith("Mail")
     whys = [line.strip() for line in lines if line.strip().startswith("why:")]
     assert len(whys) == 2
-    assert all("Tue 24 Nov 10:30" in w and "Wed 25 Nov 10:30" in w for w in whys)
+    assert all("Tue 24 Nov 2026 10:30" in w and "Wed 25 Nov 2026 10:30" in w for w in whys)
     assert "0 overdue, 2 due, 0 upcoming (2 in all)" in lines
 
 
@@ -348,7 +348,8 @@ def test_a_uk_job_seekers_call_to_boston_skips_us_thanksgiving(tmp_path: Path) -
                          interviews=interviews, contacts=people, log=log)  # fmt: skip
         result = run("run", str(path), "--today", TODAY, "--dry-run")
         assert result.exit_code == 0, result.output
-        assert re.search(r"UPCOMING  2026-11-27  R12   Phone call", result.output), result.output
+        row = r"UPCOMING  Fri 27 Nov 2026  R12   Phone call"
+        assert re.search(row, result.output), result.output
         assert "(moved past Thanksgiving Day in US)" in result.output
         path.unlink()
 
@@ -375,10 +376,191 @@ def test_a_today_in_the_wrong_year_is_warned_about(tmp_path: Path) -> None:
     early = run("run", str(path), "--today", "2026-01-27", "--dry-run")
     assert early.exit_code == 0, early.output
     # Tue 27 Jan to Tue 24 Nov 2026, the panel's interview: 4 + 273 + 24 = 301 days
-    assert "warning: tracker.xlsx: today is 2026-01-27, 301 days before anything the workbook" in (
-        early.output
-    ), early.output
+    warning = "warning: tracker.xlsx: today is Tue 27 Jan 2026, 301 days before anything the"
+    assert warning in early.output, early.output
     late = run("run", str(path), "--today", "2028-01-27", "--dry-run")
-    assert "429 days after the last thing the workbook records (2026-11-24)" in late.output
+    assert "429 days after the last thing the workbook records (Tue 24 Nov 2026)" in late.output
     usual = run("run", str(path), "--today", TODAY, "--dry-run")
     assert "wrong year" not in usual.output
+
+
+def linked_files(workbook: Path) -> dict[str, Path]:
+    """Return each linked Letter's name on the Due sheet -> the file its link opens, read
+    with openpyxl and resolved against the workbook's folder as a spreadsheet does."""
+    from urllib.parse import unquote
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workbook)["Due"]
+    return {
+        c.value: (workbook.parent / unquote(c.hyperlink.target)).resolve()
+        for c in ws["I"][1:]
+        if c.hyperlink is not None
+    }
+
+
+def test_each_letter_on_the_due_sheet_opens_its_file(workbook: Path) -> None:
+    """The Letter names are links relative to the workbook, blue and underlined, each to the
+    letter it names; moving the folder with its letters keeps them working."""
+    import openpyxl
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    folder = workbook.parent / f"followup {TODAY}"
+    links = linked_files(workbook)
+    assert links == {name: folder / name for name in links}
+    assert len(links) == 2 and all(path.is_file() for path in links.values())
+    ws = openpyxl.load_workbook(workbook)["Due"]
+    target = ws["I2"].hyperlink.target
+    assert target.startswith("followup%202026-11-25/") and "%E2%80%94" in target  # "—"
+    assert (ws["I2"].font.u, ws["I2"].font.color.rgb) == ("single", "FF0563C1")
+    moved = workbook.parent / "moved"
+    moved.mkdir()
+    workbook.rename(moved / workbook.name)
+    folder.rename(moved / folder.name)
+    assert all(path.is_file() for path in linked_files(moved / workbook.name).values())
+
+
+def test_letters_written_elsewhere_are_linked_by_a_relative_path(tmp_path: Path) -> None:
+    """--out beside the workbook's folder: the links climb out of it ("../")."""
+    (tmp_path / "book").mkdir()
+    path = make_book(tmp_path / "book" / "tracker.xlsx", interviews=PANEL, contacts=PEOPLE)
+    out = tmp_path / "letters"
+    assert run("run", str(path), "--today", TODAY, "--out", str(out)).exit_code == 0
+    links = linked_files(path)
+    assert len(links) == 2 and links == {name: out / name for name in links}
+    import openpyxl
+
+    assert openpyxl.load_workbook(path)["Due"]["I2"].hyperlink.target.startswith("../letters/")
+
+
+def test_a_run_without_letters_leaves_no_links_behind(workbook: Path) -> None:
+    """The next run writes the Due sheet's links whole: without letters there are none, and
+    its relationships part is gone, every other part as the first run left it."""
+    import zipfile
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    with zipfile.ZipFile(workbook) as z:
+        rels = [n for n in z.namelist() if n.startswith("xl/worksheets/_rels/")]
+    assert len(rels) == 1
+    assert run("run", str(workbook), "--today", TODAY, "--no-letters").exit_code == 0
+    assert linked_files(workbook) == {}
+    with zipfile.ZipFile(workbook) as z:
+        assert not [n for n in z.namelist() if n.startswith("xl/worksheets/_rels/")]
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    assert len(linked_files(workbook)) == 2
+
+
+def test_libreoffice_follows_the_due_sheets_links(workbook: Path, soffice: str) -> None:
+    """LibreOffice opens the marked workbook and keeps each link; saved as .ods, every link
+    resolves, from the workbook's folder, to the letter it names."""
+    import subprocess
+    import zipfile
+    from urllib.parse import unquote, urljoin, urlparse
+
+    assert run("run", str(workbook), "--today", TODAY).exit_code == 0
+    profile = (workbook.parent / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(workbook.parent), str(workbook)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    ods = workbook.with_suffix(".ods")
+    content = zipfile.ZipFile(ods).read("content.xml").decode()
+    hrefs = re.findall(r'xlink:href="([^"]*)"', content)
+    # an .ods names a file relative to the package's inside, hence its leading "../"
+    found = {Path(unquote(urlparse(urljoin(ods.as_uri() + "/", h)).path)) for h in hrefs}
+    folder = workbook.parent / f"followup {TODAY}"
+    assert found == {folder / name for name in linked_files(workbook)}
+    assert len(found) == 2 and all(path.is_file() for path in found)
+
+
+def book_with_local_names(path: Path) -> Path:
+    """A workbook whose sheets carry names of their own: a print area on Contacts, a filter on
+    Interviews (Excel's hidden _xlnm._FilterDatabase), a name local to Log; it opens on Log."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    make_book(path, interviews=PANEL, contacts=PEOPLE)
+    wb = openpyxl.load_workbook(path)
+    wb["Contacts"].print_area = "A1:D3"
+    wb["Interviews"].auto_filter.ref = "A1:F2"
+    wb["Log"].defined_names["Mailed"] = DefinedName("Mailed", attr_text="Log!$A$1:$A$9")
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Log"
+    wb.active = wb.sheetnames.index("Log")
+    wb.save(path)
+    return path
+
+
+def test_a_new_due_sheet_comes_first_and_the_users_sheets_stay_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """The Due sheet is made first in the tab order; the user's sheets keep their order, the
+    workbook opens on the tab the user left it on (no sheet of theirs is touched to change
+    the selection), and every name of one sheet (print area, filter) stays on it."""
+    import openpyxl
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    before = openpyxl.load_workbook(path).sheetnames
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Due", *before]
+    assert wb.active.title == "Log"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Log"]
+    assert wb["Contacts"].print_area == "'Contacts'!$A$1:$D$3"
+    assert wb["Interviews"].auto_filter.ref == "A1:F2"
+    assert wb["Log"].defined_names["Mailed"].attr_text == "Log!$A$1:$A$9"
+    # openpyxl keeps _FilterDatabase apart: the workbook's own text says where each one is
+    import zipfile
+
+    book = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    filters = re.findall(r'name="_xlnm._FilterDatabase" localSheetId="(\d+)"[^>]*>([^<]*)<', book)
+    assert {(wb.sheetnames[int(i)], text) for i, text in filters} == {
+        ("Interviews", "'Interviews'!$A$1:$F$2"), ("Due", "Due!$A$1:$J$3")}  # fmt: skip
+
+
+def test_a_due_sheet_moved_by_the_user_stays_where_it_is(tmp_path: Path) -> None:
+    """The next run rewrites the Due sheet where the user put it, the workbook still opening
+    on the sheet the user left it on."""
+    import openpyxl
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    wb.move_sheet("Due", offset=len(wb.sheetnames) - 1)  # to the end
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Contacts"
+    wb.active = wb.sheetnames.index("Contacts")
+    wb.save(path)
+    order = wb.sheetnames
+    assert order[-1] == "Due"
+    assert run("run", str(path), "--today", TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == order and wb.active.title == "Contacts"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Contacts"]
+    assert wb["Contacts"].print_area == "'Contacts'!$A$1:$D$3"
+
+
+def test_libreoffice_reads_the_due_sheet_first_with_every_name_on_its_sheet(
+    tmp_path: Path, soffice: str
+) -> None:
+    """LibreOffice reads the marked workbook: Due is its first sheet, the others in their
+    order; the print area is Contacts', the filter Interviews', the local name Log's. (A
+    headless conversion keeps no view, so which tab it opens on is read with openpyxl above.)"""
+    import subprocess
+    import zipfile
+
+    path = book_with_local_names(tmp_path / "tracker.xlsx")
+    assert run("run", str(path), "--today", TODAY, "--no-letters").exit_code == 0
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", "ods", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    content = zipfile.ZipFile(path.with_suffix(".ods")).read("content.xml").decode()
+    tables = re.findall(r"<table:table table:name=\"([^\"]*)\"([^>]*)>", content)
+    assert [name for name, _ in tables] == ["Due", "Profile", "Interviews", "Contacts", "Log"]
+    attrs = dict(tables)
+    assert 'table:print-ranges="Contacts.A1:Contacts.D3"' in attrs["Contacts"]
+    assert all("print-ranges" not in a for name, a in tables if name != "Contacts")
+    ranges = re.findall(r'table:target-range-address="([^"]*)"', content)
+    assert "Interviews.A1:Interviews.F2" in ranges
+    local = re.search(r'table:name="Log".*?</table:table>', content, re.S)
+    assert local is not None and 'table:name="Mailed"' in local.group(0)

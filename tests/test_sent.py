@@ -66,7 +66,7 @@ def test_the_whole_week_run_mail_sent_run_call(tmp_path: Path):
     before = book.read_bytes()
     sent = cli("sent", str(batch), "--date", MON.isoformat(), "--today", MON.isoformat())
     assert sent.exit_code == 0, sent.output
-    assert sent.output.count("recorded: Thank-You Letter Mailed on 2026-11-23") == 2
+    assert sent.output.count("recorded: Thank-You Letter Mailed on Mon 23 Nov 2026") == 2
     assert "email draft not recorded" in sent.output
     # only the Log changed: every other part byte for byte, every old value as it was
     old_m, new_m = xml_members(before), xml_members(book.read_bytes())
@@ -125,7 +125,8 @@ def test_sent_records_only_what_is_in_the_folder_and_drafts_when_named(tmp_path:
     draft = next(batch.glob("*.eml"))
     result = cli("sent", str(batch), "--only", draft.name)
     assert result.exit_code == 0
-    assert f"recorded: Thank-You Email Sent on {date.today().isoformat()}" in result.output
+    day = date.today()
+    assert f"recorded: Thank-You Email Sent on {day:%a} {day.day} {day:%b %Y}" in result.output
     actions = [r[3].value for r in openpyxl.load_workbook(book)["Log"].iter_rows(min_row=2)]
     assert sorted(actions) == ["Thank-You Email Sent", "Thank-You Letter Mailed"]
 
@@ -344,7 +345,7 @@ def test_a_mailing_day_in_the_wrong_year_is_refused_until_forced(tmp_path: Path)
     forced = cli("sent", str(batch), "--date", "2026-12-20", "--today", TUE.isoformat(),
                  "--force")  # fmt: skip
     assert forced.exit_code == 0, forced.output
-    assert "recorded: Thank-You Letter Mailed on 2026-12-20" in forced.output
+    assert "recorded: Thank-You Letter Mailed on Sun 20 Dec 2026" in forced.output
 
 
 def test_letters_whose_ids_the_workbook_no_longer_has_are_refused(tmp_path: Path):

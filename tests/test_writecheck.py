@@ -251,3 +251,19 @@ def test_styles_that_changed_rather_than_grew_are_refused(
         own = {result.due_part, *result.mark_parts.values()}
         changed = result.changed_members | {styles}
         check_write(new, old=old, changed=changed, sheets=[], own=own, name="rich.xlsx")
+
+
+def test_a_changed_relationships_part_of_the_users_is_refused(
+    patched: tuple[bytes, PatchResult],
+) -> None:
+    """Only the Due sheet's relationships part is the tool's: a change to Interviews' (its
+    drawing's link) is refused like any part the write never writes."""
+    old, result = patched
+    part = "xl/worksheets/_rels/sheet1.xml.rels"
+    new = edited(result.data, lambda x: x.replace("drawing1.xml", "drawing9.xml"), part)
+    own = {result.due_part, result.due_rels_part, *result.mark_parts.values()}
+    check_write(result.data, old=old, changed=result.changed_members, sheets=[], own=own,
+                name="rich.xlsx")  # fmt: skip
+    with pytest.raises(WriteError, match=f"changed {part}, which it never writes"):
+        check_write(new, old=old, changed=result.changed_members | {part}, sheets=[], own=own,
+                    name="rich.xlsx")  # fmt: skip

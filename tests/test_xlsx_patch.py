@@ -194,16 +194,32 @@ def assert_preserved(old: bytes, new: bytes, result: PatchResult) -> None:
             sheets = n.find(f"{M}sheets")
             due_index = [s.get("name") for s in sheets].index(result.due_sheet)
             had_names = o.find(f"{M}definedNames") is not None
+            # a sheet-local name names the same sheet as before, wherever it now is
+            for tree in (o, n):
+                order = [s.get("name") for s in tree.find(f"{M}sheets")]
+                for dn in tree.iter(f"{M}definedName"):
+                    if dn.get("localSheetId") is not None:
+                        dn.set("localSheetId", order[int(dn.get("localSheetId"))])
             for tree in (o, n):  # the Due sheet's filter range is the tool's to change
                 for dn in list(tree.iter(f"{M}definedName")):
                     if (
                         dn.get("name") == "_xlnm._FilterDatabase"
-                        and dn.get("localSheetId") == str(due_index)
+                        and dn.get("localSheetId") == result.due_sheet
                         or dn.get("name", "").startswith(OWNER_PREFIX)
                     ):
                         dn.getparent().remove(dn)
+            # the workbook opens on a new Due sheet, first in the tab order; else as it did
+            tabs = []
+            for tree in (o, n):
+                order = [s.get("name") for s in tree.find(f"{M}sheets")]
+                for view in tree.iter(f"{M}workbookView"):
+                    tabs.append(order[int(view.attrib.pop("activeTab", "0"))])
+                    view.attrib.pop("firstSheet", None)
             if result.created_due_sheet:
+                assert due_index == 0 and set(tabs[len(tabs) // 2 :]) <= {result.due_sheet}
                 sheets.remove(sheets[due_index])
+            else:
+                assert tabs[: len(tabs) // 2] == tabs[len(tabs) // 2 :]
             names = n.find(f"{M}definedNames")
             if names is not None and not len(names) and not had_names:
                 n.remove(names)
@@ -512,7 +528,9 @@ def test_xlsxwriter_workbook_keeps_charts_images_comments_tables_and_formulas(tm
     wb = parse(xml_members(again.data)["xl/workbook.xml"])
     assert [s.get("name") for s in wb.iter(f"{M}sheet")].count("Due") == 1
     filters = [d for d in wb.iter(f"{M}definedName") if d.get("name") == "_xlnm._FilterDatabase"]
-    assert sorted(d.get("localSheetId") for d in filters) == ["1", "4"]
+    order = [s.get("name") for s in wb.iter(f"{M}sheet")]
+    assert order[0] == "Due"  # put first when it was made; the user's sheets in their order
+    assert sorted(order[int(d.get("localSheetId"))] for d in filters) == ["Contacts", "Due"]
 
 
 def test_marks_reuse_the_columns_already_headed_next_action(tmp_path):
@@ -774,7 +792,7 @@ def test_prefixed_positional_pretty_printed_sheet(styles: bool, absolute: bool):
     assert ("xl/styles.xml" in new) and (styles or b"styles" in new["[Content_Types].xml"])
     wb = parse(new["xl/workbook.xml"])
     assert [(s.get("name"), s.get("sheetId")) for s in wb.iter(f"{M}sheet")] == [
-        ("Interviews", "7"), ("Due", "8")
+        ("Due", "8"), ("Interviews", "7")
     ]  # fmt: skip
     again = patch(result.data, due=DUE, columns=[marks], name="hand.xlsx")
     assert xml_members(again.data) == new
@@ -857,7 +875,8 @@ def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path
     assert (pane.get("state"), pane.get("ySplit"), pane.get("topLeftCell")) == ("frozen", "1", "A2")
     assert sheet.find(f"{M}autoFilter").get("ref") == "A1:J4"
     widths = [float(c.get("width")) for c in sheet.find(f"{M}cols")]
-    assert len(widths) == 10 and min(widths) >= 7 and widths[-1] >= 40
+    # each column as wide as its longest value or header (with the filter button) and a margin
+    assert widths == [9, 11, 21, 7, 16, 12, 11, 10, 21, 32]
     styles = parse(new["xl/styles.xml"])
     xfs = styles.find(f"{M}cellXfs").findall(f"{M}xf")
     fills = styles.find(f"{M}fills").findall(f"{M}fill")
@@ -875,6 +894,28 @@ def test_due_sheet_has_frozen_header_filter_widths_and_red_overdue_rows(tmp_path
     assert status == {"I2": "FFFFC7CE", "I3": None}
     cols = {c.get("min"): c.get("width") for c in iv.find(f"{M}cols")}
     assert cols["7"] == "22" and cols["9"] == "16"
+
+
+def test_due_columns_fit_their_values_within_limits_and_long_values_wrap(tmp_path):
+    """A long Why and a long name wrap inside a column of at most its limit, with the row
+    tall enough for the wrapped lines; wide (CJK) characters count double."""
+    old = rich_workbook(tmp_path / "rich.xlsx").read_bytes()
+    why = "interview Wed 2 Dec 2026 15:00 → thank-you within 24 h " * 4
+    row = ("DUE", date(2026, 12, 7), "Thank-you letter", "R3", "山田太郎 (Yamada Taro)",
+           "Co", "P" * 50, "Mail", "x.docx", why)  # fmt: skip
+    result = patch(old, due=DueTable(rows=[row]), columns=contract_marks(), name="r")
+    new = xml_members(result.data)
+    sheet = parse(new[result.due_part])
+    widths = [float(c.get("width")) for c in sheet.find(f"{M}cols")]
+    # Who: 4 wide characters (8) and 14 more, a margin; Position: 50 cut to its limit 32
+    assert widths[4] == 23 and widths[6] == 32 and widths[9] == 60
+    styles = parse(new["xl/styles.xml"]).find(f"{M}cellXfs").findall(f"{M}xf")
+    data = sheet.find(f"{M}sheetData").findall(f"{M}row")[1]
+    wraps = [styles[int(c.get("s", "0"))].find(f"{M}alignment") for c in data]
+    wrapped = [a is not None and a.get("wrapText") == "1" for a in wraps]
+    assert wrapped == [False] * 6 + [True, False, False, True]
+    # the Why's 220 characters in lines of 54: five lines of 15 points
+    assert data.get("ht") == "75" and data.get("customHeight") == "1"
 
 
 def test_strict_open_xml_is_marked_in_its_own_namespaces(corpus_dir: Path):

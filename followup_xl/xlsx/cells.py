@@ -6,7 +6,7 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from .package import date_serial, num_text, ooxml_text
-from .styles import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, Styles
+from .styles import HEADER_FILL, LINK_FONT, OVERDUE_FILL, OVERDUE_FONT, Styles
 
 #: Text starting with one of these is a formula when typed; it is stored as text and shown
 #: with Excel's quote prefix so that editing the cell later does not turn it into one.
@@ -21,7 +21,7 @@ class CellWriter:
     def __init__(self, styles: Styles, date1904: bool) -> None:
         self.styles = styles
         self.date1904 = date1904
-        #: (kind of value, bold, overdue, wrap, top) -> style, for values alike (_kind)
+        #: (kind of value, bold, overdue, wrap, top, link) -> style, for values alike (_kind)
         self.known: dict[tuple, int] = {}
 
     def style(
@@ -32,12 +32,14 @@ class CellWriter:
         overdue: bool = False,
         wrap: bool = False,
         top: bool = False,
+        link: bool = False,
     ) -> int:
-        """Return the style of a cell holding value (the same for every value of its kind)."""
-        key = (self._kind(value), bold, overdue, wrap, top)
+        """Return the style of a cell holding value (the same for every value of its kind);
+        a `link` is blue and underlined, as spreadsheets show a hyperlink."""
+        key = (self._kind(value), bold, overdue, wrap, top, link)
         found = self.known.get(key)
         if found is None:
-            found = self.known[key] = self._style(value, bold, overdue, wrap, top)
+            found = self.known[key] = self._style(value, bold, overdue, wrap, top, link)
         return found
 
     def _kind(self, value: Value) -> object:
@@ -52,24 +54,29 @@ class CellWriter:
             return (datetime if isinstance(value, datetime) else date) if shown else "unshown"
         return "number"
 
-    def _style(self, value: Value, bold: bool, overdue: bool, wrap: bool, top: bool) -> int:
+    def _style(
+        self, value: Value, bold: bool, overdue: bool, wrap: bool, top: bool, link: bool
+    ) -> int:
+        color = LINK_FONT if link else OVERDUE_FONT if overdue else None
         if value is None or (isinstance(value, str) and not value.startswith(FORMULA_START)):
             return self.styles.xf(
                 bold=bold,
-                font_color=OVERDUE_FONT if overdue else None,
+                font_color=color,
                 fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
                 wrap=wrap,
                 top=top,
+                underline=link,
             )
         is_date = isinstance(value, date) and date_serial(value, self.date1904) is not None
         return self.styles.xf(
             bold=bold,
-            font_color=OVERDUE_FONT if overdue else None,
+            font_color=color,
             fill=OVERDUE_FILL if overdue else (HEADER_FILL if bold else None),
             num_fmt=(22 if isinstance(value, datetime) else 14) if is_date else 0,
             quote_prefix=isinstance(value, str) and value.startswith(FORMULA_START),
             wrap=wrap,
             top=top,
+            underline=link,
         )
 
     def xml(self, ref: str, value: Value, style: int) -> str | None:

@@ -33,6 +33,7 @@ REL_STYLES = NS_R + "/styles"
 REL_CALC_CHAIN = NS_R + "/calcChain"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_RELATIONSHIPS = "application/vnd.openxmlformats-package.relationships+xml"
 CONTENT_TYPES = "[Content_Types].xml"
 
 

@@ -38,6 +38,9 @@ class PatchResult:
     removed_members: set[str] = field(default_factory=set)
     due_sheet: str = DUE_SHEET
     due_part: str = ""
+    #: the Due sheet's relationships part (its hyperlinks), the tool's like the sheet
+    due_rels_part: str = ""
+    #: sheet parts whose only change is their tab no longer selected (the new Due sheet's is)
     created_due_sheet: bool = False
     #: sheet name -> 1-based (row, column) cells the tool wrote or cleared
     owned_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
@@ -72,7 +75,7 @@ def _has_due_header(pkg: Package, part: str, sst: SharedStrings) -> bool:
 
 
 #: The names of Styles.xf's arguments, in the order of its cache keys.
-_XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "top")
+_XF_ARGS = ("bold", "font_color", "fill", "num_fmt", "quote_prefix", "wrap", "top", "underline")
 
 
 @dataclass
@@ -195,24 +198,36 @@ def patch(
         return result  # the next patch writes the Due sheet: building one here is wasted
 
     if sheet is None:
-        sheet = wb.add_sheet(DUE_SHEET)
+        # a new Due sheet comes first in the tab order, where the user looks first; the
+        # workbook still opens on the sheet the user left it on, and a Due sheet the user has
+        # moved since stays where it is
+        sheet = wb.add_sheet(DUE_SHEET, first=True)
         result.created_due_sheet = True
     else:
         old = pkg.read(sheet.part)
         if old is not None and b"<f" in old and re.search(rb"<(\w+:)?f[ >/]", old):
             had_formula = True
-        pkg.remove(rels_part(sheet.part))
-    xml, ref = due_sheet_xml(due, cells)
+    selected = wb.active_index() == wb.sheets.index(sheet)
+    xml, ref, links = due_sheet_xml(due, cells, selected=selected)
     if pkg.strict:
         xml = xml.replace(NS_MAIN.encode(), STRICT_MAIN.encode()).replace(
             NS_R.encode(), STRICT_R.encode()
         )
+        links = links and links.replace(NS_R.encode(), STRICT_R.encode())
     pkg.put(sheet.part, xml)
+    # the sheet's relationships are its hyperlinks alone: written whole, or gone without any
+    links_part = rels_part(sheet.part)
+    if links:
+        wb.register_rels()
+        pkg.put(links_part, links)
+    else:
+        pkg.remove(links_part)
     wb.set_filter_name(sheet, ref)
     wb.set_owner_marks(
         sheet, {name: (row, result.mark_columns[name]) for name, row in headers.items()}
     )
     result.due_sheet, result.due_part = sheet.name, sheet.part
+    result.due_rels_part = pkg.find(links_part) or links_part
     if had_formula:
         result.dropped_calc_chain = wb.drop_calc_chain()
     if styles.appended or styles.created:

@@ -10,6 +10,7 @@ from .package import NS_MAIN, element_key, q
 OVERDUE_FILL = "FFFFC7CE"  # Excel's "Bad" cell style: light red fill, dark red text
 OVERDUE_FONT = "FF9C0006"
 HEADER_FILL = "FFD9E1F2"
+LINK_FONT = "FF0563C1"  # Excel's and LibreOffice's blue of a hyperlink, underlined
 
 _FONT_ORDER = (
     "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
@@ -82,7 +83,7 @@ class Styles:
         self.appended += 1
         return len(items)
 
-    def _font(self, bold: bool, color: str | None) -> int:
+    def _font(self, bold: bool, color: str | None, underline: bool) -> int:
         fonts = [c for c in self._section("fonts") if isinstance(c.tag, str)]
         base = fonts[0] if fonts else etree.fromstring(f'<font xmlns="{NS_MAIN}"/>')
         children = {etree.QName(c).localname: c for c in base if isinstance(c.tag, str)}
@@ -90,11 +91,13 @@ class Styles:
         for name in _FONT_ORDER:
             if name == "b" and bold:
                 etree.SubElement(font, q("b"))
+            elif name == "u" and underline:
+                etree.SubElement(font, q("u"))
             elif name == "color" and color:
                 etree.SubElement(font, q("color")).set("rgb", color)
-            elif name in children and name not in ("b", "color"):
+            elif name in children and name not in ("b", "u", "color"):
                 font.append(etree.fromstring(etree.tostring(children[name])))
-        if not bold and not color:
+        if not bold and not color and not underline:
             return 0
         return self._find_or_append("fonts", font)
 
@@ -117,15 +120,16 @@ class Styles:
         quote_prefix: bool = False,
         wrap: bool = False,
         top: bool = False,
+        underline: bool = False,
     ) -> int:
         """Return the index of a cell format with these properties, appending it if new."""
-        want = (bold, font_color, fill, num_fmt, quote_prefix, wrap, top)
+        want = (bold, font_color, fill, num_fmt, quote_prefix, wrap, top, underline)
         if want in self.cache:
             return self.cache[want]
-        if want == (False, None, None, 0, False, False, False):
+        if want == (False, None, None, 0, False, False, False, False):
             self.cache[want] = 0
             return 0
-        font_id = self._font(bold, font_color)
+        font_id = self._font(bold, font_color, underline)
         fill_id = self._fill(fill)
         xf = etree.Element(q("xf"))
         xf.set("numFmtId", str(num_fmt))

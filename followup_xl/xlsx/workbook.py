@@ -19,6 +19,7 @@ from ..opc import rels_part, resolve
 from .package import (
     CELL_REF,
     CONTENT_TYPES,
+    CT_RELATIONSHIPS,
     CT_STYLES,
     CT_WORKSHEET,
     NS_CT,
@@ -187,8 +188,9 @@ class WorkbookPart:
                 return s
         return None
 
-    def add_sheet(self, name: str) -> Sheet:
-        """Append a new worksheet to <sheets>, the workbook rels and the content types."""
+    def add_sheet(self, name: str, *, first: bool = False) -> Sheet:
+        """Add a new worksheet to <sheets> (at the end, or `first` in the tab order), the
+        workbook rels and the content types."""
         folder = posixpath.dirname(self.part)
         n = 1
         while self.pkg.find(posixpath.join(folder, f"worksheets/sheet{n}.xml")):
@@ -219,8 +221,46 @@ class WorkbookPart:
         el.set(f"{{{NS_R}}}id", rid)
         self.dirty |= {self.part, self.rels_part, CONTENT_TYPES}
         sheet = Sheet(name, sheet_id, rid, part, REL_WORKSHEET, el)
-        self.sheets.append(sheet)
+        if first and self.sheets:
+            self.sheets[0].element.addprevious(el)
+            self._shift_sheet_indices()
+            self.sheets.insert(0, sheet)
+        else:
+            self.sheets.append(sheet)
         return sheet
+
+    def _shift_sheet_indices(self) -> None:
+        """Count every sheet position one further, after a sheet was put first: each
+        sheet-local name (print areas, filters) and each view's tabs stay on their sheet."""
+        root = self.tree.getroot()
+        names = root.find(q("definedNames"))
+        for dn in [] if names is None else names.findall(q("definedName")):
+            local = dn.get("localSheetId")
+            if local is not None and local.strip().isdigit():
+                dn.set("localSheetId", str(int(local) + 1))
+        for view in root.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
+            for attr in ("activeTab", "firstSheet"):
+                value = view.get(attr)
+                if value is not None and value.strip().isdigit():
+                    view.set(attr, str(int(value) + 1))
+
+    def active_index(self) -> int:
+        """Return the position of the sheet the workbook opens on (its first view's tab)."""
+        view = self.tree.getroot().find(f"{q('bookViews')}/{q('workbookView')}")
+        value = "0" if view is None else (view.get("activeTab") or "0").strip()
+        return int(value) if value.isdigit() else 0
+
+    def register_rels(self) -> None:
+        """Give relationships parts their content type, when the package names none for them."""
+        root = self.types.getroot()
+        for d in root.findall(f"{{{NS_CT}}}Default"):
+            if d.get("Extension", "").lower() == "rels":
+                return
+        d = etree.Element(f"{{{NS_CT}}}Default")
+        d.set("Extension", "rels")
+        d.set("ContentType", CT_RELATIONSHIPS)
+        root.insert(0, d)
+        self.dirty.add(CONTENT_TYPES)
 
     def _add_override(self, part: str, content_type: str) -> None:
         root = self.types.getroot()
