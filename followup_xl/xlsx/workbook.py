@@ -239,8 +239,9 @@ class WorkbookPart:
             if local is not None and local.strip().isdigit():
                 dn.set("localSheetId", str(int(local) + 1))
         for view in root.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
-            for attr in ("activeTab", "firstSheet"):
-                value = view.get(attr)
+            # a view without an active tab opened on the first sheet: it still opens on it
+            for attr, default in (("activeTab", "0"), ("firstSheet", None)):
+                value = view.get(attr, default)
                 if value is not None and value.strip().isdigit():
                     view.set(attr, str(int(value) + 1))
 
