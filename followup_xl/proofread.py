@@ -122,6 +122,19 @@ _STRONG_INTEREST = (
 #: Three or more words in capitals in a row ("I AM SO EXCITED" without its "I").
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[^\w&]+[A-Z]{2,}\b){2,}(?![&\w])")
 _DOUBLE_OK = {"had", "that"}
+#: Two full stops in a row ("B.V.."), or one after "!" or "?"; an ellipsis ("...") is not one.
+_DOUBLE_STOP = re.compile(r"(?<![.…])(?:\.\.|[!?]\.)(?![.…])")
+#: An article and the word after it ("a apple", "an SQL report").
+_ARTICLE = re.compile(r"(?<![\w&'’.-])(a|an|A|An)\s+([^\W_][\w'’-]*)")
+#: Words spelled with a vowel but said with a consonant first ("a unit", "a one-off").
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ura", "ure", "uro", "ubi", "uku", "eu", "ewe",
+                    "one", "once")  # fmt: skip
+#: Words spelled with "u" and said with a vowel first ("an unusual", "an upper").
+_VOWEL_SOUND_U = ("un", "up", "ug", "umb", "ult", "utt", "ush")
+#: Words spelled with "h" and said with a vowel first ("an hour", "an honest").
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+#: Letters whose names start with a vowel sound ("an MBA", "an HR team"), read out one by one.
+_VOWEL_LETTERS = "AEFHILMNORSX"
 
 
 @dataclass(frozen=True)
@@ -321,6 +334,35 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def article_for(word: str) -> str:
+    """Return the article a word takes ("a" or "an"), or "" when its sound is unclear (an
+    acronym said as a word, such as NATO, or a symbol)."""
+    if word[:1].isdigit():
+        digits = re.match(r"[\d,]*", word)[0].replace(",", "")  # type: ignore[index]
+        eleven = digits[:2] in ("11", "18") and len(digits) % 3 == 2
+        return "an" if digits.startswith("8") or eleven else "a"
+    letters = word.split("-")[0]
+    if len(letters) > 1 and letters.isupper():
+        # an acronym with no vowel is read out letter by letter ("an HR", "a CV")
+        if any(c in "AEIOUY" for c in letters) or letters == "SQL":
+            return ""
+        return "an" if letters[0] in _VOWEL_LETTERS else "a"
+    if len(letters) == 1:  # a letter said by its name ("an X-ray", "a U-turn")
+        return "an" if letters.upper() in _VOWEL_LETTERS else "a"
+    low = word.lower()
+    if low.startswith(_CONSONANT_SOUND):
+        return "a"
+    if low[0] == "u":
+        return "an" if low.startswith(_VOWEL_SOUND_U) else ""
+    if low[0] in "aeio":
+        return "an"
+    if low.startswith(_SILENT_H):
+        return "an"
+    if low[0] == "h":  # "a historic" and "an historic" are both written
+        return "" if low.startswith(("historic", "hotel", "herb")) else "a"
+    return "a" if "a" <= low[0] <= "z" else ""
+
+
 def _norm_space(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).casefold()
 
@@ -396,6 +438,15 @@ def proofread_letter(
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
+        if stop := _DOUBLE_STOP.search(sentence):
+            add(sentence, f'a doubled full stop "{stop.group(0)}": keep one (a name that ends '
+                'in "." ends the sentence too)', "R6", "punctuation", stop.group(0))  # fmt: skip
+    for sentence in (s for p in _body(letter) for s in sentences(p)):
+        for m in _ARTICLE.finditer(sentence):
+            want = article_for(m.group(2))
+            if want and want != m.group(1).lower():
+                add(sentence, f'"{m.group(0)}" should read "{want} {m.group(2)}"', "R6",
+                    "article", m.group(0))  # fmt: skip
         for hit, why, rule, check in _tone(sentence, known, letter):
             if not any(hit.casefold() in t for t in toned):  # else reported at its cell
                 add(sentence, why, rule, check, hit)

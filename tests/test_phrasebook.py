@@ -628,3 +628,21 @@ def test_a_phrasebook_full_of_mistakes_lists_the_first_twenty(tmp_path):
     assert len(lines) == 22
     assert lines[19].startswith(f"error: {folder}{os.sep}phrasebook.txt line 21: unknown ")
     assert lines[20:] == ["error: … and 10 more problem(s)", "30 problem(s) to fix before a run."]
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once():
+    """ "…position at Van der Berg Logistiek B.V." takes no second full stop, in any slot."""
+    from followup_xl.letters.phrasebook import fill
+
+    values = {"at_company": " at Van der Berg Logistiek B.V.", "on_day": "", "team": "Yahoo!"}
+    assert fill("Thank you for meeting me{at_company}{on_day}.", values) == (
+        "Thank you for meeting me at Van der Berg Logistiek B.V."
+    )
+    assert fill("I am keen to join {team}.", values) == "I am keen to join Yahoo!"
+    assert fill("I met you{on_day}.", values) == "I met you."
+    iv = replace(INTERVIEW, company="Van der Berg Logistiek B.V.", decision_expected=None)
+    for variant in range(8):
+        data = LetterData(action(RENEE, iv=iv), PROFILE, RENEE, iv, variant)
+        ctx = letter_context(data, TODAY)
+        texts = [v for v in ctx.values() if isinstance(v, str)]
+        assert not [t for t in texts if "B.V.." in t], variant

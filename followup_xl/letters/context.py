@@ -382,7 +382,7 @@ def letter_context(
         "referral": referral,
         # the cover sheet and a one-page letter; batch.py puts in the letter's real count
         "fax_pages": fax_pages(1),
-        "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
-        f"page is missing or hard to read, please call me{at_phone}.",
+        "fax_message": _sentence(f"Please deliver the following letter to {ctx['recipient_name']}")
+        + f" If any page is missing or hard to read, please call me{at_phone}.",
     }
     return ctx

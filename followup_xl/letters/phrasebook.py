@@ -106,8 +106,23 @@ class Phrasebook:
         slots of one letter from all taking the same position in their lists.
         """
         options = self.slots[slot]
-        text = options[(variant + offset) % len(options)]
-        return _PLACEHOLDER.sub(lambda m: values[m[1].strip()], text)
+        return fill(options[(variant + offset) % len(options)], values)
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Return a phrasing with its placeholders filled in; a value ending in a full stop
+    ("Van der Berg Logistiek B.V.") takes the place of the phrasing's own full stop after it."""
+    out: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(text[pos : match.start()])
+        out.append(values[match[1].strip()])
+        pos = match.end()
+        written = "".join(out).rstrip("\"'”’)»")
+        if text.startswith(".", pos) and written.endswith((".", "!", "?", "…")):
+            pos += 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse(text: str, name: str = PHRASEBOOK) -> tuple[dict[str, tuple[str, ...]], list[str]]:
