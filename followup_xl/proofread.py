@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .contract import HONORIFICS
+from .names import SALUTATION_WORDS
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -543,8 +543,7 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
         if not salutation.endswith(ends):
             want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        honorifics = HONORIFICS + tuple(h.rstrip(".") for h in HONORIFICS)
-        if not any(f" {h} " in f" {salutation} " for h in honorifics):
+        if not any(f" {h} " in f" {salutation} " for h in SALUTATION_WORDS):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
         if letter.last_name and letter.last_name not in salutation:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import localize
+from .. import localize, names
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
 from ..ooxml import XML_ILLEGAL, unify_line_breaks
 from . import address as postal
@@ -178,10 +178,6 @@ def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
     }
 
 
-#: Honorifics written without a full stop in British letters ("Dr Lee", "Ms Lee").
-_SHORT_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."})
-
-
 def _recipient(
     contact: Contact, interview: Interview | None, country: str, to: str
 ) -> dict[str, str]:
@@ -190,9 +186,8 @@ def _recipient(
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
     british = localize.british(country)
-    if british and honorific in _SHORT_HONORIFICS:
-        honorific = honorific[:-1]
-    name = " ".join(p for p in (honorific, first, last) if p) or _one_line(contact.contact_id)
+    called = names.naming(honorific, first, last, country=country)
+    name = called.name or _one_line(contact.contact_id)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
     )
@@ -203,14 +198,9 @@ def _recipient(
     abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []
-    if honorific and last:
-        addressee = f"{honorific} {last}"
-    elif first or last:
-        addressee = " ".join(p for p in (first, last) if p)
-    else:
-        addressee = "Sir or Madam"
+    addressee = called.addressee
     return {
-        "recipient_honorific": honorific,
+        "recipient_honorific": called.honorific,
         "recipient_first_name": first,
         "recipient_last_name": last,
         "recipient_name": name,
@@ -224,7 +214,7 @@ def _recipient(
         # R9: "Dear Dr. Lee:" in the US; "Dear Dr Lee," in British letters
         "salutation": f"Dear {addressee}{',' if british else ':'}",
         "card_salutation": f"Dear {addressee},",
-        "complimentary_close": _close(british, named=addressee != "Sir or Madam"),
+        "complimentary_close": _close(british, named=called.named),
     }
 
 

@@ -1,0 +1,115 @@
+"""Names: honorifics as people write them, each with its salutation, through the real CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from factory import make_book
+from followup_xl.cli import main
+from followup_xl.names import naming
+
+TODAY = "2026-11-25"
+
+#: (typed, sender country, name line, salutation greeting)
+TABLE = [
+    ("Mr", "US", "Mr. Anthony Blackwood", "Mr. Blackwood"),
+    ("Mr.", "GB", "Mr Anthony Blackwood", "Mr Blackwood"),
+    ("Mrs", "US", "Mrs. Judith Ellis", "Mrs. Ellis"),
+    ("Mrs.", "GB", "Mrs Judith Ellis", "Mrs Ellis"),
+    ("Ms", "GB", "Ms Judith Ellis", "Ms Ellis"),
+    ("Miss", "US", "Miss Judith Ellis", "Miss Ellis"),
+    ("Mx", "US", "Mx. Sam Ellis", "Mx. Ellis"),
+    ("Mx.", "GB", "Mx Sam Ellis", "Mx Ellis"),
+    ("Dr", "US", "Dr. Amara Lee", "Dr. Lee"),
+    ("Dr.", "GB", "Dr Amara Lee", "Dr Lee"),
+    ("Prof", "US", "Prof. Amara Lee", "Professor Lee"),
+    ("Prof.", "GB", "Professor Amara Lee", "Professor Lee"),
+    ("Professor", "AU", "Professor Amara Lee", "Professor Lee"),
+    ("Prof. Dr.", "GB", "Prof. Dr. Hans Müller", "Professor Müller"),
+    ("Prof Dr", "US", "Prof. Dr. Hans Müller", "Professor Müller"),
+    ("Rev", "US", "The Reverend Grace Okoro", "Reverend Okoro"),
+    ("Rev.", "GB", "The Reverend Grace Okoro", "Reverend Okoro"),
+    ("Sir", "GB", "Sir Anthony Blackwood", "Sir Anthony"),
+    ("sir", "US", "Sir Anthony Blackwood", "Sir Anthony"),
+    ("Dame", "GB", "Dame Judith Ellis", "Dame Judith"),
+    ("Lord", "GB", "Lord Sugar", "Lord Sugar"),
+    ("Lady", "GB", "Lady Hale", "Lady Hale"),
+]
+FIRST = {"Blackwood": "Anthony", "Ellis": "Judith", "Lee": "Amara", "Müller": "Hans",
+         "Okoro": "Grace", "Sugar": "Alan", "Hale": "Brenda"}  # fmt: skip
+
+
+def _person(line: str) -> tuple[str, str]:
+    """Return the (first, last) name a table row is about."""
+    last = line.split()[-1]
+    return ("Sam" if "Sam" in line else FIRST[last]), last
+
+
+@pytest.mark.parametrize(("typed", "country", "line", "greeting"), TABLE)
+def test_every_honorific_is_read_and_greets_by_its_own_rule(
+    tmp_path: Path, typed: str, country: str, line: str, greeting: str
+) -> None:
+    """Typed with or without its dot, each honorific stops nothing and reads as its owner
+    expects: "Dear Sir Anthony", never "Dear Sir Anthony Blackwood"."""
+    first, last = _person(line)
+    profile = {"Country": country} | (
+        {"Street": "1 High Street", "City": "London", "State": "", "ZIP": "EC1A 1BB"}
+        if country == "GB"
+        else {}
+    )
+    path = make_book(
+        tmp_path / "tracker.xlsx",
+        profile=profile,
+        interviews=[
+            {
+                "Interview ID": "X-1",
+                "Company": "Acme",
+                "Position": "Analyst",
+                "Interview Date": datetime(2026, 11, 24, 10),
+                "Status": "Interviewed",
+                "Want Job": "Yes",
+                "Company Street": "1 Main St",
+                "Company City": "Boston",
+                "Company State": "MA",
+                "Company ZIP": "02110",
+                "Company Country": "US",
+                "Strengths": "ten years of audit work",
+            }
+        ],  # fmt: skip
+        contacts=[
+            {
+                "Contact ID": "C1",
+                "Interview ID": "X-1",
+                "Role": "Interviewer",
+                "Honorific": typed,
+                "First Name": first,
+                "Last Name": last,
+                "Job Title": "Partner",
+                "Preferred Channel": "Mail",
+                "Personal Note": "the audit calendar",
+            }
+        ],  # fmt: skip
+    )
+    result = CliRunner().invoke(main, ["run", str(path), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / f"followup {TODAY}"
+    (letter,) = [p for p in folder.glob("*Thank-you*.docx")]
+    text = [p.text for p in Document(str(letter)).paragraphs]
+    block = next(p for p in text if "Partner" in p)
+    assert block.splitlines()[0] == line
+    punctuation = ":" if country == "US" else ","
+    assert f"Dear {greeting}{punctuation}" in text
+    report = (folder / f"{TODAY} Proofreading.txt").read_text("utf-8")
+    assert "honorific" not in report
+
+
+def test_a_knight_without_a_first_name_is_greeted_formally() -> None:
+    """ "Dear Sir," and "Yours faithfully": never "Dear Sir Blackwood"."""
+    called = naming("Sir", "", "Blackwood", country="GB")
+    assert (called.name, called.addressee, called.named) == ("Sir Blackwood", "Sir", False)
+    assert naming("Dame", "", "Ellis", country="GB").addressee == "Madam"
