@@ -60,7 +60,8 @@ class Naming:
 
     #: the honorific as the salutation writes it ("Dr", "Professor"), or ""
     honorific: str
-    #: the name line of the address ("Dr Amara Lee", "Lord Sugar")
+    #: the name line of the address ("Dr Amara Lee", "Lord Sugar"; the job title of a
+    #: contact without a name)
     name: str
     #: who the salutation greets ("Dr Lee", "Sir Anthony"); "Sir or Madam" when nobody
     addressee: str
@@ -68,25 +69,28 @@ class Naming:
     named: bool
 
 
-def naming(honorific: str, first: str, last: str, *, country: str) -> Naming:
-    """Return how a letter from a sender in `country` names a person (cells on one line)."""
+def naming(honorific: str, first: str, last: str, *, title: str = "", country: str) -> Naming:
+    """Return how a letter from a sender in `country` names a person (cells on one line).
+
+    A contact without a name (a "Hiring Committee" row) is named by its job title: "Dear
+    Hiring Committee,"; with no title either, "Dear Sir or Madam,".
+    """
+    if not first and not last:
+        return Naming("", title, title or "Sir or Madam", False)
     british = localize.british(country)
     style = HONORIFICS.get(honorific)
     if not honorific or style is None:  # none, or one a library caller typed themselves
         name = " ".join(p for p in (honorific, first, last) if p)
         addressee = f"{honorific} {last}" if honorific and last else " ".join(
             p for p in (first, last) if p)  # fmt: skip
-        return Naming(honorific, name, addressee or "Sir or Madam", bool(addressee))
+        return Naming(honorific, name, addressee, True)
     line = style.line_gb if british else style.line_us
     greet = style.greet_gb if british else style.greet_us
     if style.by == "peer":
-        name = f"{line} {last or first}".strip()
-        return Naming(greet, name, f"{greet} {last or first}".strip(), bool(last or first))
+        return Naming(greet, f"{line} {last or first}", f"{greet} {last or first}", True)
     name = " ".join(p for p in (line, first, last) if p)
     if style.by == "first":
         if first:
             return Naming(greet, name, f"{greet} {first}", True)
         return Naming(greet, name, _FORMAL[honorific], False)
-    if last:
-        return Naming(greet, name, f"{greet} {last}", True)
-    return Naming(greet, name, first or "Sir or Madam", bool(first))
+    return Naming(greet, name, f"{greet} {last}" if last else first, True)

@@ -543,7 +543,8 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
         if not salutation.endswith(ends):
             want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        if not any(f" {h} " in f" {salutation} " for h in SALUTATION_WORDS):
+        named = any(letter.names[1:])  # "Dear Hiring Committee," greets no person
+        if named and not any(f" {h} " in f" {salutation} " for h in SALUTATION_WORDS):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
         if letter.last_name and letter.last_name not in salutation:

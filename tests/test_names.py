@@ -113,3 +113,49 @@ def test_a_knight_without_a_first_name_is_greeted_formally() -> None:
     called = naming("Sir", "", "Blackwood", country="GB")
     assert (called.name, called.addressee, called.named) == ("Sir Blackwood", "Sir", False)
     assert naming("Dame", "", "Ellis", country="GB").addressee == "Madam"
+
+
+def _docx_text(path: Path) -> str:
+    """Return a .docx's paragraphs and table cells, one per line."""
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("country", ["US", "GB"])
+def test_a_contact_without_a_name_is_addressed_by_title_never_by_its_id(
+    tmp_path: Path, country: str
+) -> None:
+    """A "Hiring Committee" row: "Dear Hiring Committee" in the letter, its title and
+    organisation on the envelope, in the file name and the calendar; "SPR-HR" nowhere."""
+    path = make_book(
+        tmp_path / "tracker.xlsx",
+        profile={"Country": country},
+        interviews=[{"Interview ID": "SPR-1", "Company": "Spruce Analytics",
+                     "Position": "Data Analyst", "Interview Date": datetime(2026, 11, 24, 10),
+                     "Status": "Interviewed", "Want Job": "Yes", "Company Street": "8 Pine Road",
+                     "Company City": "Boston", "Company State": "MA", "Company ZIP": "02110",
+                     "Company Country": "US", "Strengths": "SQL; Power BI",
+                     "Hiring Timeline Days": 30}],  # fmt: skip
+        contacts=[{"Contact ID": "SPR-HR", "Interview ID": "SPR-1", "Role": "Interviewer",
+                   "Job Title": "Hiring Committee", "Organization": "Spruce Analytics",
+                   "Preferred Channel": "Mail", "Personal Note": "the quarterly dashboards"}],
+    )  # fmt: skip
+    result = CliRunner().invoke(main, ["run", str(path), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / f"followup {TODAY}"
+    names = sorted(p.name for p in folder.iterdir())
+    assert f"{TODAY} Thank-you — Spruce Analytics — Hiring Committee.docx" in names
+    assert not [n for n in names if "SPR-HR" in n]
+    letter = _docx_text(folder / f"{TODAY} Thank-you — Spruce Analytics — Hiring Committee.docx")
+    assert f"Dear Hiring Committee{':' if country == 'US' else ','}" in letter.splitlines()
+    assert "Hiring Committee\nSpruce Analytics\n8 Pine Road" in letter
+    assert ("Sincerely," if country == "US" else "Yours faithfully,") in letter.splitlines()
+    envelopes = _docx_text(folder / f"{TODAY} Envelopes.docx")
+    assert "Hiring Committee\nSpruce Analytics\n8 Pine Road" in envelopes
+    calendar = (folder / "followup.ics").read_text("utf-8")
+    assert "Hiring Committee" in calendar
+    for text in (letter, envelopes, calendar, result.output.split("Letters:")[1]):
+        assert "SPR-HR" not in text
+    report = (folder / f"{TODAY} Proofreading.txt").read_text("utf-8")
+    assert "honorific" not in report and "SPR-HR" not in report

@@ -186,14 +186,16 @@ def _recipient(
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
     british = localize.british(country)
-    called = names.naming(honorific, first, last, country=country)
-    name = called.name or _one_line(contact.contact_id)
+    title = _one_line(contact.job_title)
+    called = names.naming(honorific, first, last, title=title, country=country)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
     )
-    title = _one_line(contact.job_title)
+    # a contact without a name is named by its title, else by its organisation
+    name = called.name or organization
     where = recipient_address(contact, interview)
-    block = postal.lines(where, to, name=[name, title], organization=organization)
+    lines = [called.name, title] if first or last else [title]
+    block = postal.lines(where, to, name=lines, organization=organization)
     address = postal.lines(where, to)
     abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []

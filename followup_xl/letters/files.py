@@ -42,7 +42,8 @@ def safe_part(text: str, max_bytes: int = 80) -> str:
 def letter_file_name(action: Action, contact: Contact | None, today: date) -> str:
     """Return the file name a person finds the letter by (without a uniqueness suffix)."""
     company = action.company or (contact.organization if contact else "")
-    person = (contact.full_name if contact else "") or action.who or action.contact_id
+    # a contact without a name goes by its title ("Hiring Committee"), never by its ID
+    person = (contact.full_name or contact.display_name) if contact else action.who
     email = is_email(action)
     ext = ".eml" if email else ".docx"
     label = KIND_LABELS[action.kind]
