@@ -3,10 +3,17 @@
 Honorifics are read as people write them (contract.HONORIFICS and its aliases); each has its
 own salutation ("Dear Sir Anthony", "Dear Professor Müller", "Dear Lord Sugar") and is
 written the British way (Dr Lee) or the American way (Dr. Lee) by the sender's country.
+
+A name typed in Japanese, Chinese or Korean characters is printed family name first, with the
+honorific the script's readers put after a name (佐藤 花子 様, 王伟女士, 김민준 님). An English
+salutation cannot be made from those characters: until the workbook records the name in Latin
+letters, the letter greets the contact by job title ("Dear Hiring Manager,") and the batch
+reports an R2 finding asking for the Latin form.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import localize
@@ -54,6 +61,47 @@ SALUTATION_WORDS = frozenset(
 ) | {"Madam"}
 
 
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: Chinese address honorifics by the contact's honorific; 收 ("to be received by") when the
+#: workbook says nothing of gender or title: 先生 would call every woman "Mr".
+_CHINESE = {"Mr.": "先生", "Ms.": "女士", "Mrs.": "女士", "Miss": "女士", "Dr.": "博士",
+            "Prof.": "教授", "Prof. Dr.": "教授"}  # fmt: skip
+_KOREAN = {"Dr.": "박사님", "Prof.": "교수님", "Prof. Dr.": "교수님"}
+
+
+def family_first(text: str, to: str = "") -> str:
+    """Return the script of a name written family name first ("ja", "zh" or "ko"), or "".
+
+    Kana is Japanese and Hangul Korean; Chinese characters alone are read by the country the
+    letter goes to (Japanese in JP, Korean in KR, else Chinese).
+    """
+    if _HANGUL.search(text):
+        return "ko"
+    if _KANA.search(text):
+        return "ja"
+    if _HAN.search(text):
+        return {"JP": "ja", "KR": "ko"}.get(to, "zh")
+    return ""
+
+
+def plain_name(first: str, last: str) -> str:
+    """Return a name without honorific as its owner orders it: "Renée Dubois", "佐藤 花子"."""
+    order = (last, first) if family_first(first + last) else (first, last)
+    return " ".join(p for p in order if p)
+
+
+def native_name(honorific: str, first: str, last: str, script: str) -> str:
+    """Return a name in its own order with its script's honorific (佐藤 花子 様, 王伟女士)."""
+    if script == "ja":
+        return f"{' '.join(p for p in (last, first) if p)} 様"
+    if script == "ko":
+        return f"{last}{first} {_KOREAN.get(honorific, '님')}"
+    title = _CHINESE.get(honorific)
+    return f"{last}{first}{title}" if title else f"{last}{first} 收"
+
+
 @dataclass(frozen=True)
 class Naming:
     """How one letter names its recipient."""
@@ -69,14 +117,23 @@ class Naming:
     named: bool
 
 
-def naming(honorific: str, first: str, last: str, *, title: str = "", country: str) -> Naming:
-    """Return how a letter from a sender in `country` names a person (cells on one line).
+def naming(
+    honorific: str, first: str, last: str, *, title: str = "", country: str, to: str = ""
+) -> Naming:
+    """Return how a letter from a sender in `country` to a contact in `to` names a person
+    (cells on one line).
 
     A contact without a name (a "Hiring Committee" row) is named by its job title: "Dear
-    Hiring Committee,"; with no title either, "Dear Sir or Madam,".
+    Hiring Committee,"; with no title either, "Dear Sir or Madam,". So is one whose name is
+    written in Chinese, Japanese or Korean characters in the salutation, with the name itself
+    in the name line.
     """
     if not first and not last:
         return Naming("", title, title or "Sir or Madam", False)
+    script = family_first(first + last, localize.country_code(to) if to else "")
+    if script:
+        return Naming("", native_name(honorific, first, last, script),
+                      title or "Sir or Madam", False)  # fmt: skip
     british = localize.british(country)
     style = HONORIFICS.get(honorific)
     if not honorific or style is None:  # none, or one a library caller typed themselves

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .names import SALUTATION_WORDS
+from .names import SALUTATION_WORDS, family_first
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -543,11 +543,14 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
         if not salutation.endswith(ends):
             want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        named = any(letter.names[1:])  # "Dear Hiring Committee," greets no person
+        # "Dear Hiring Committee," greets no person; nor does a letter to a name written in
+        # Chinese, Japanese or Korean characters (R2 asks for its Latin form)
+        native = family_first(" ".join(letter.names))
+        named = any(letter.names[1:]) and not native
         if named and not any(f" {h} " in f" {salutation} " for h in SALUTATION_WORDS):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
-        if letter.last_name and letter.last_name not in salutation:
+        if letter.last_name and not native and letter.last_name not in salutation:
             add(salutation, f'the salutation does not spell the name as recorded '
                 f'("{letter.last_name}")', "R6", "name")  # fmt: skip
     closes = CLOSINGS + (CARD_CLOSINGS if not business else ())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from docx import Document
 
 from factory import make_book
 from followup_xl.cli import main
+from followup_xl.model import Contact
 from followup_xl.names import naming
 
 TODAY = "2026-11-25"
@@ -159,3 +162,52 @@ def test_a_contact_without_a_name_is_addressed_by_title_never_by_its_id(
         assert "SPR-HR" not in text
     report = (folder / f"{TODAY} Proofreading.txt").read_text("utf-8")
     assert "honorific" not in report and "SPR-HR" not in report
+
+
+@pytest.mark.parametrize(
+    ("honorific", "first", "last", "country", "line"),
+    [
+        ("Ms.", "花子", "佐藤", "JP", "佐藤 花子 様"),
+        ("Mr.", "太郎", "山田", "JP", "山田 太郎 様"),
+        ("", "伟", "王", "CN", "王伟 收"),
+        ("Ms.", "丽", "李", "CN", "李丽女士"),
+        ("Mr.", "伟", "王", "CN", "王伟先生"),
+        ("Prof.", "伟", "王", "CN", "王伟教授"),
+        ("", "민준", "김", "KR", "김민준 님"),
+        ("Dr.", "민준", "김", "KR", "김민준 박사님"),
+    ],
+)
+def test_a_name_in_family_name_first_script_keeps_its_order_and_its_honorific(
+    tmp_path: Path, honorific: str, first: str, last: str, country: str, line: str
+) -> None:
+    """ "Ms. 花子 佐藤" and "Dear Mr. 王:" never: the address prints the name as its owner
+    writes it; the salutation greets by title, and R2 asks for the name in Latin letters."""
+    path = make_book(
+        tmp_path / "tracker.xlsx",
+        profile={"Country": "GB", "Street": "1 High Street", "City": "London", "State": "",
+                 "ZIP": "EC1A 1BB"},  # fmt: skip
+        interviews=[{"Interview ID": "X-1", "Company": "Kaisha", "Position": "Analyst",
+                     "Interview Date": datetime(2026, 11, 24, 10), "Status": "Interviewed",
+                     "Want Job": "Yes", "Company Country": country,
+                     "Strengths": "ten years of audit work"}],  # fmt: skip
+        contacts=[{"Contact ID": "C1", "Interview ID": "X-1", "Role": "Interviewer",
+                   "Honorific": honorific, "First Name": first, "Last Name": last,
+                   "Job Title": "Hiring Manager", "Preferred Channel": "Email",
+                   "Email": "c1@example.com", "Personal Note": "the audit calendar"}],
+    )  # fmt: skip
+    result = CliRunner().invoke(main, ["run", str(path), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / f"followup {TODAY}"
+    report = (folder / f"{TODAY} Proofreading.txt").read_text("utf-8")
+    assert ("R2 name: the name in Contacts!E2 (First Name), Contacts!F2 (Last Name) is written "
+            "in") in report  # fmt: skip
+    assert (folder / f"{TODAY} Thank-you email — Kaisha — {last} {first}.eml").is_file()
+    assert "not in the dictionary" not in report and "honorific" not in report
+    (draft,) = folder.glob("*.eml")
+    text = draft.read_text("utf-8")
+    assert "Dear Hiring Manager," in text and "Dear Ms" not in text and "Dear Mr" not in text
+    message = email.message_from_string(text, policy=email.policy.default)
+    assert str(message["To"]).startswith(f"{last} {first}")
+    contact = Contact(row=2, contact_id="C1", honorific=honorific, first_name=first,
+                      last_name=last)  # fmt: skip
+    assert naming(contact.honorific, first, last, title="", country="GB", to=country).name == line

@@ -21,6 +21,7 @@ from .. import localize
 from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
+from ..names import family_first
 from ..outbox import Outbox
 from ..proofread import (
     Finding,
@@ -229,6 +230,7 @@ def render_letters(
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
             batch.findings += _address_findings(path.name, action, book, contact, iv, ctx)
+            batch.findings += _name_findings(path.name, book, contact, iv)
         if progress is not None:
             progress(i, len(todo))
         lap("letters")
@@ -326,6 +328,26 @@ def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Fi
                         message=f"no Fax number for {ctx['recipient_name']} on the Contacts "
                         "sheet")]  # fmt: skip
     return []
+
+
+def _name_findings(name: str, book: Book, contact: Contact, iv: Interview | None) -> list[Finding]:
+    """R2: a name written in Chinese, Japanese or Korean characters gives the English
+    salutation nothing to greet by; ask for it in Latin letters."""
+    from ..contract import CONTACTS_SHEET
+
+    to = localize.country_code(postal.destination(contact, iv, book.profile))
+    script = family_first(contact.first_name + contact.last_name, to)
+    if not script:
+        return []
+    cells = ", ".join(_where(book, CONTACTS_SHEET, col, contact.row, contact.contact_id)
+                      for col in ("First Name", "Last Name"))  # fmt: skip
+    language = {"ja": "Japanese", "zh": "Chinese", "ko": "Korean"}[script]
+    return [Finding(file=name, sentence="", rule="R2", check="name",
+                    message=f"the name in {cells} is written in {language} characters: the "
+                    "address prints it so, but an English salutation needs it in Latin letters, "
+                    "which the workbook has no column for, so the letter greets the contact by "
+                    "job title; if you know how they write their name in English, change the "
+                    "salutation by hand")]  # fmt: skip
 
 
 #: Kinds that go by post, so need an address the destination's post can deliver to.

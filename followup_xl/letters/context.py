@@ -187,7 +187,7 @@ def _recipient(
                                                      contact.last_name))  # fmt: skip
     british = localize.british(country)
     title = _one_line(contact.job_title)
-    called = names.naming(honorific, first, last, title=title, country=country)
+    called = names.naming(honorific, first, last, title=title, country=country, to=to)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
     )
