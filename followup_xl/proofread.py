@@ -107,6 +107,8 @@ _INTEREST = re.compile(
     r"|\bkeen\b",
     re.IGNORECASE,
 )
+#: A letter of the Latin script (English, and the accented letters of names like Renée).
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(]?[A-Z0-9])")
 # a word, then the same word again; "at AT&T" is not one (AT is part of a longer token)
@@ -303,8 +305,10 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
         seen.add(w)
         if word.isupper() or any(c.isupper() for c in word[1:]):
             continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if _unknown(w):
-            out.append(word)
+        if not _LATIN.search(word):
+            continue  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
+        if _unknown(w) and not (w.endswith("s") and len(w) > 3 and not _unknown(w[:-1])):
+            out.append(word)  # a plural of a known word (podcasts, dashboards) is known
     return out
 
 

@@ -414,3 +414,17 @@ def test_right_articles_are_not_flagged():
     letter = with_paragraph(CLEAN, 6, f"As we discussed, I bring ten years of retail management. "
                             f"{text}")  # fmt: skip
     assert not [f for f in proofread_letter(letter, words=WORDS) if f.check == "article"]
+
+
+def test_everyday_job_words_and_other_scripts_are_not_misspellings():
+    """ "app", "roadmaps", plurals of known words and an address in Chinese characters pass;
+    a real misspelling next to them is still found."""
+    letter = with_paragraph(
+        CLEAN,
+        6,
+        "As we discussed, I bring ten years of retail management. "
+        "I built the store's app, wrote our roadmaps and ran podcasts and "
+        "webinars from our office at 北京市朝阳区 and Москва; I recieve praise.",
+    )
+    found = [f.message for f in proofread_letter(letter, words=WORDS) if f.check == "spelling"]
+    assert len(found) == 1 and found[0].startswith('"recieve" is not in the dictionary')
