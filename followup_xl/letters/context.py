@@ -15,6 +15,7 @@ from typing import Any
 from .. import localize, names
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
 from ..ooxml import XML_ILLEGAL, unify_line_breaks
+from ..proofread import article_for
 from . import address as postal
 from .phrasebook import OUTCOME_SLOTS, Phrasebook, load_phrasebook
 
@@ -42,8 +43,87 @@ def _sentence(text: str) -> str:
 
 
 def split_items(text: str) -> list[str]:
-    """Split a list cell on semicolons and line breaks."""
-    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+    """Split a list cell on semicolons and line breaks; a cell without either that is a list
+    of three or more short phrases by commas ("SQL, Power BI, stakeholder reporting"), or of
+    two ending in "and …", is split on its commas."""
+    items = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+    if len(items) != 1:
+        return items
+    parts = [p.strip() for p in items[0].split(",")]
+    if len(parts) > 1:
+        parts[-1] = re.sub(r"^(?:and|&)\s+", "", parts[-1])
+    ends_with_and = re.search(r",\s*(?:and|&)\s", items[0]) is not None
+    listed = len(parts) >= 3 or (len(parts) == 2 and ends_with_and)
+    if not listed or not all(parts) or any(len(p.split()) > MAX_LIST_PHRASE for p in parts):
+        return items
+    if any(re.search(r"[.!?]\s", p) or re.search(r"\d$", p) for p in parts[:-1]):
+        return items  # sentences, or a number written with commas (2,300)
+    return parts
+
+
+#: Longest phrase, in words, of a comma list split_items splits.
+MAX_LIST_PHRASE = 6
+
+
+def join_items(items: Sequence[str], country: str) -> str:
+    """Join list items as a sentence names them ("SQL, Power BI and reporting"; the comma
+    before "and" as the sender's country writes it), with the serial comma whatever the
+    country when an earlier item has its own "and" ("SQL and Power BI, and reporting")."""
+    items = [i for i in items if i]
+    if len(items) > 1 and any(re.search(r"\s(?:and|&)\s", i) for i in items[:-1]):
+        return f"{', '.join(items[:-1])}, and {items[-1]}"
+    return localize.join_list(items, country)
+
+
+def fragment(text: str) -> str:
+    """Return a list item as a phrase inside a sentence: first word as mid_sentence has it,
+    and its closing full stop dropped ("reporting." -> "reporting") unless an abbreviation
+    ends it ("Van der Berg B.V.")."""
+    text = mid_sentence(text.strip())
+    last = text.rsplit(" ", 1)[-1]
+    if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION.fullmatch(last):
+        text = text[:-1]
+    return text
+
+
+#: A last word whose full stop is its own: "Inc.", "Ltd.", "Jr.", "B.V.", "U.S.".
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,}")
+
+
+#: Last words of a Strengths item naming one credential ("ACCA qualification"): without an
+#: article it reads as a form, so it is "my ACCA qualification".
+_CREDENTIALS = frozenset(
+    re.split(
+        r"\s+",
+        """qualification certificate certification licence license diploma degree accreditation
+        award endorsement belt registration membership""",
+    )
+)
+#: Last words of an item naming what the user is ("certified forklift operator"): "experience
+#: as a certified forklift operator".
+_ROLES = frozenset(
+    re.split(
+        r"\s+",
+        """operator instructor examiner electrician technician nurse chef driver teacher
+        specialist engineer analyst accountant mechanic plumber carpenter welder cashier
+        supervisor consultant lifeguard paralegal bookkeeper tutor interpreter translator""",
+    )
+)
+
+
+def noun_phrase(item: str) -> str:
+    """Return a Strengths item as a noun phrase a sentence can hold: a bare credential takes
+    "my" ("my ACCA qualification"), a bare role "experience as a" ("… as a certified forklift
+    operator"); anything else as fragment() has it."""
+    words = item.split()
+    if not words or words[0].lower() in _DETERMINERS or words[0].lower() in _ARTICLES:
+        return item
+    last = words[-1].lower()
+    if last in _CREDENTIALS:
+        return f"my {item}"
+    if last in _ROLES:
+        return f"experience as {article_for(words[0]) or 'a'} {item}"
+    return item
 
 
 #: Ordinary words a cell fragment may start with; capitalized in the cell ("Writing samples",
@@ -79,7 +159,7 @@ _ORDINARY_WORDS = frozenset(
         posters proposal proposals essay essays memo memos newsletter newsletters map maps chart
         charts slides slide deck drawings drawing sketches sketch menu menus press clippings
         clipping website websites video videos recording recordings licence license licences
-        licenses award awards""",
+        licenses award awards certified licensed qualified registered accredited""",
     )
 )
 
@@ -87,10 +167,46 @@ _ORDINARY_WORDS = frozenset(
 def mid_sentence(text: str) -> str:
     """Return a cell fragment as it reads inside a sentence ("The new cover sheets" -> "the
     new cover sheets"); proper nouns and acronyms (AT&T, CV, Python) are left as typed."""
-    first = text.split(" ", 1)[0].rstrip(",;:")
-    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ORDINARY_WORDS:
-        return text[:1].lower() + text[1:]
-    return text
+    first, _, rest = text.partition(" ")
+    first = first.rstrip(",;:")
+    if not (first[:1].isupper() and first[1:] == first[1:].lower()):
+        return text
+    if first.lower() not in _ORDINARY_WORDS:
+        return text
+    # "Six Sigma Black Belt", "New York office": a capitalized word after the first makes the
+    # first part of a name, unless the first is an article ("The Hague office" -> "the …")
+    if rest[:1].isupper() and first.lower() not in _ARTICLES:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+#: Words before a name that are not part of it ("the New York office").
+_ARTICLES = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "its",
+                       "this", "that", "these", "those"})  # fmt: skip
+
+
+#: Verbs a Strengths item may start with to say what the user did ("grew sales 12%"): such
+#: an item is a deed, not a noun phrase, and goes into a sentence of its own.
+_DEEDS = frozenset(
+    re.split(
+        r"\s+",
+        """managed led ran built trained grew launched designed developed created improved cut
+        reduced increased opened supervised oversaw handled delivered coordinated organized
+        organised taught sold won raised saved negotiated drove wrote edited produced
+        implemented established founded doubled tripled halved streamlined automated migrated
+        mentored coached hired recruited planned restructured expanded boosted earned""",
+    )
+)
+
+
+def is_deed(phrase: str) -> bool:
+    """Return True for a Strengths item that says what the user did ("Grew sales 12%")."""
+    return phrase.split(" ", 1)[0].lower() in _DEEDS
+
+
+def deed(phrase: str) -> str:
+    """Return a deed as it reads after "I": its verb in lower case ("Grew" -> "grew")."""
+    return phrase[:1].lower() + phrase[1:]
 
 
 #: First words after which an enclosure needs no "my" ("the list", "two samples", "my CV").
@@ -105,9 +221,18 @@ _DETERMINERS = frozenset(
 
 def _one_enclosure(item: str) -> str:
     """Return a single enclosure as a sentence names it: "CV" -> "my CV"."""
-    item = mid_sentence(item)
+    item = fragment(item)
     first = item.split(" ", 1)[0].lower()
     return item if first in _DETERMINERS else f"my {item}"
+
+
+def enclosure_list(items: Sequence[str], country: str) -> str:
+    """Return enclosures as a sentence lists them: "my references, writing samples and
+    portfolio" (one "my" for the run of items that take it), "the list and my CV"."""
+    named = [_one_enclosure(e) for e in items]
+    if all(item.startswith("my ") for item in named):  # "my a, my b" reads as a form
+        named = [named[0], *(item[3:] for item in named[1:])]
+    return join_items(named, country)
 
 
 #: Longest Strengths list a referral request names; a longer one is left out of it.
@@ -119,10 +244,10 @@ def referral_strengths(items: Sequence[str], country: str) -> str:
     they do not fit one: a whole sentence, several sentences, or a long paragraph."""
     if not items or (len(items) == 1 and _is_sentence(items[0])):
         return ""
-    parts = [mid_sentence(x.rstrip(" .!?,;:")) for x in items]
-    if any(re.search(r"[.!?]\s", p) for p in parts) or not all(parts):
-        return ""  # several sentences in one item
-    text = localize.join_list(parts, country)
+    parts = [fragment(x.rstrip(" !?,;:")) for x in items]
+    if any(re.search(r"[.!?]\s", p) or is_deed(p) for p in parts) or not all(parts):
+        return ""  # several sentences in one item, or what the user did
+    text = join_items(parts, country)
     return text if len(text.split()) <= MAX_REFERRAL_WORDS else ""
 
 
@@ -279,10 +404,12 @@ def letter_context(
 
     strength_items = split_items(strengths)
     sentence_like = len(strength_items) == 1 and _is_sentence(strength_items[0])
-    strengths_list = (
-        "" if sentence_like else localize.join_list([mid_sentence(x) for x in strength_items],
-                                                    country)
-    )  # fmt: skip
+    parts = [] if sentence_like else [fragment(x) for x in strength_items]
+    strengths_list = join_items(parts, country)
+    # the strengths slots take a noun phrase ("I bring SQL"); what the user did ("grew sales
+    # 12%") is said in a sentence of its own ("I also grew sales 12%.")
+    nouns = join_items([noun_phrase(p) for p in parts if not is_deed(p)], country)
+    deeds = join_items([deed(p) for p in parts if is_deed(p)], country)
     fill = {
         "on_day": f" on {day}" if day else "",
         "the_position": _the_position(position),
@@ -301,15 +428,16 @@ def letter_context(
     unsure = want_job.strip().lower() == "unsure"
     interest = say(("interest_unsure" if unsure else "interest") if wants else "no_interest", 2)
     qualifications = ""
-    if sentence_like:
+    if sentence_like or (deeds and not nouns):
         lead = say("strengths_sentence" if wants else "strengths_sentence_no", 3)
-        qualifications = f"{lead} {strength_items[0]}"
-    elif strengths_list:
-        qualifications = say("strengths" if wants else "strengths_no", 3, strengths=strengths_list)
+        qualifications = f"{lead} {strength_items[0] if sentence_like else f'I {deeds}.'}"
+    elif nouns:
+        qualifications = say("strengths" if wants else "strengths_no", 3, strengths=nouns)
+        qualifications += f" I also {deeds}." if deeds else ""
     if forgot:
         extra = say("forgot", 0, forgot=_sentence(forgot))
         qualifications = f"{qualifications} {extra}".strip()
-    enclosures_text = localize.join_list([mid_sentence(e) for e in enclosures], country)
+    enclosures_text = join_items([fragment(e) for e in enclosures], country)
     enclosure_sentence = ""
     enclosures_line = ""
     if enclosures:
@@ -318,7 +446,8 @@ def letter_context(
             one = _one_enclosure(enclosures[0])
             enclosure_sentence = say("enclosed_one", 1, enclosed=word, item=one)
         else:
-            enclosure_sentence = say("enclosed", 1, enclosed=word, items=enclosures_text)
+            items = enclosure_list(enclosures, country)
+            enclosure_sentence = say("enclosed", 1, enclosed=word, items=items)
         label = "Attachment" if email else "Enclosure"
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
     closing = say("closing" if wants else "closing_no", 2)

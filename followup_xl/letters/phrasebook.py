@@ -33,14 +33,17 @@ PLACEHOLDERS: dict[str, str] = {
     "at_company": '" at Barnes & Noble" with its leading space, or nothing',
     "on_day": '" on Tuesday, November 24" with its leading space, or nothing',
     "note": 'the Personal Note as a phrase ("the children\'s reading hour")',
-    "strengths": 'the Strengths as a list ("ten years of retail management and fluent Spanish")',
+    "strengths": 'the Strengths as a list of noun phrases ("ten years of retail management and '
+    'fluent Spanish"); what the user did ("grew sales 12%") follows in a sentence of its own',
     "forgot": "Forgot To Mention as a sentence, with its full stop",
     "enclosed": '"enclosed" in letters, "attached" in emails',
-    "items": 'the Enclosures as a list ("references and writing samples")',
+    "items": 'the Enclosures as a list ("my references and writing samples")',
     "item": 'the one Enclosure ("my CV")',
     "decision": 'the Decision Expected day ("Friday, December 4")',
     "although": "the clause of the matching [outcome_...] slot",
 }
+#: Placeholders holding a day: "Friday, December 4" is set off by commas mid-sentence.
+DATES = frozenset({"on_day", "decision"})
 #: Placeholders every slot may use: facts of the interview, always filled in.
 COMMON = ("team", "the_position", "at_company", "on_day")
 #: Every slot, in the file's order, with the placeholders of its own (besides COMMON).
@@ -110,17 +113,24 @@ class Phrasebook:
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Return a phrasing with its placeholders filled in; a value ending in a full stop
-    ("Van der Berg Logistiek B.V.") takes the place of the phrasing's own full stop after it."""
+    """Return a phrasing with its placeholders filled in.
+
+    A value ending in a full stop ("Van der Berg Logistiek B.V.") takes the place of the
+    phrasing's own full stop after it; a date with a comma inside ("Friday, December 4") takes
+    its closing comma when the sentence goes on ("on Friday, December 4, to talk").
+    """
     out: list[str] = []
     pos = 0
     for match in _PLACEHOLDER.finditer(text):
         out.append(text[pos : match.start()])
-        out.append(values[match[1].strip()])
+        name = match[1].strip()
+        out.append(values[name])
         pos = match.end()
         written = "".join(out).rstrip("\"'”’)»")
         if text.startswith(".", pos) and written.endswith((".", "!", "?", "…")):
             pos += 1
+        if name in DATES and "," in values[name] and re.match(r" [\w(]", text[pos:]):
+            out.append(",")
     out.append(text[pos:])
     return "".join(out)
 
