@@ -882,9 +882,34 @@ def test_british_spelling_is_not_flagged_for_a_british_sender():
 
 def _panel(n: int) -> list[Contact]:
     """Return n interviewers of one panel, each with a Personal Note."""
-    names = ["Adams", "Baker", "Clark", "Diaz", "Evans", "Fox", "Gray", "Hill"]
+    names = [
+        "Adams",
+        "Baker",
+        "Clark",
+        "Diaz",
+        "Evans",
+        "Fox",
+        "Gray",
+        "Hill",
+        "Ito",
+        "Jones",
+        "King",
+        "Lopez",
+        "Moore",
+        "Nash",
+        "Owens",
+        "Park",
+        "Quinn",
+        "Reyes",
+        "Shaw",
+        "Tran",
+    ]
     notes = ["inventory software", "the staff rota", "weekend events", "the loyalty scheme",
-             "the reading corner", "store layouts", "the café menu", "author signings"]  # fmt: skip
+             "the reading corner", "store layouts", "the café menu", "author signings",
+             "the school visits", "the returns desk", "gift wrapping", "the poetry shelf",
+             "late openings", "the window displays", "the book club", "used books",
+             "the children's corner", "staff training", "the online shop",
+             "local authors"]  # fmt: skip
     return [replace(RENEE, contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
                     last_name=names[i], personal_note=notes[i]) for i in range(n)]  # fmt: skip
 
@@ -916,6 +941,38 @@ def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
         for b in bodies[i + 1 :]:
             assert a & b == set()
     assert batch.findings == []
+
+
+@pytest.mark.parametrize("want, notes, facts", [
+    ("Yes", True, True),
+    ("Unsure", True, True),
+    ("No", True, True),
+    ("Yes", False, True),   # the thanks alone in its paragraph
+    ("Yes", False, False),  # no Strengths, Forgot To Mention, enclosures or decision: one
+                            # sentence in each paragraph
+])  # fmt: skip
+def test_twenty_person_panel_shares_no_sentence(tmp_path, want, notes, facts):
+    """R3 with any panel size: past the phrasebook's eight phrasings a letter joins its
+    sentences in pairs, so no two of twenty letters share a sentence, pair by pair."""
+    iv = replace(INTERVIEW, want_job=want, decision_expected=date(2026, 12, 4))
+    if not facts:
+        iv = replace(iv, strengths="", forgot_to_mention="", enclosures=(), decision_expected=None)
+    members = [m if notes else replace(m, personal_note="") for m in _panel(20)]
+    acts = [action(c, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    bodies = [_body_sentences(batch.files[a.key]) for a in acts]
+    for i, a in enumerate(bodies):
+        for j in range(i + 1, len(bodies)):
+            assert a & bodies[j] == set(), (i, j, a & bodies[j])
+    for body in bodies:
+        for sentence in body:
+            assert sentence[:1].isupper() and sentence.endswith("."), sentence
+            assert not re.search(r"; [A-Z][a-z]+ ", sentence.replace("; I ", "; i ")), sentence
+    # nothing but what the cells lack (no Personal Note, no Strengths); no two letters alike
+    expected = {"no Personal Note", "no qualifications restated"}
+    assert [f for f in batch.findings if not f.message.startswith(tuple(expected))] == []
+    if notes and facts:
+        assert batch.findings == []
 
 
 def test_first_and_fifth_letter_of_a_five_person_panel_differ(tmp_path):

@@ -114,10 +114,13 @@ class BookIndex:
         iv = self.interviews.get(action.interview_id or contact.interview_id)
         return done_for(action, contact, iv, self.log)
 
+    def place(self, contact: Contact, interview_id: str) -> int:
+        """Return the contact's place on the interview's panel, from 0."""
+        return self.places.get((interview_id, contact.contact_id), 0)
+
     def variant(self, contact: Contact, interview_id: str) -> int:
         """Return the contact's place on the interview's panel, offset by a stable hash."""
-        place = self.places.get((interview_id, contact.contact_id), 0)
-        return zlib.crc32(interview_id.encode("utf-8")) % 4 + place
+        return zlib.crc32(interview_id.encode("utf-8")) % 4 + self.place(contact, interview_id)
 
 
 def _workbook_words(book: Book) -> list[str]:
@@ -197,6 +200,7 @@ def render_letters(
                 contact,
                 iv,
                 index.variant(contact, action.interview_id or contact.interview_id),
+                index.place(contact, action.interview_id or contact.interview_id),
             )
             ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"

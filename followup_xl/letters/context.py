@@ -7,7 +7,7 @@ here clean XML-illegal characters and turn a cell's line breaks into sentences o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -252,6 +252,65 @@ def referral_strengths(items: Sequence[str], country: str) -> str:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One sentence of a letter, worded by its phrasing's shift in a joined sentence."""
+
+    make: Callable[[int], str]
+    #: the sentence may be joined with another phrasing of its own slot when it stands alone
+    #: in its paragraph (a second way of closing reads well; a second thanks does not)
+    alone: bool = False
+
+
+def joined(parts: Sequence[str], heads: frozenset[str]) -> str:
+    """Return sentences as one, joined by semicolons ("A; b."); a word in `heads` that starts
+    a later sentence is lower-cased, names and "I" are not."""
+    from ..proofread import sentences
+
+    pieces = [x for part in parts for x in sentences(part)]
+    out = []
+    for i, piece in enumerate(pieces):
+        first = piece.split(" ", 1)[0]
+        if i and first in heads:
+            piece = piece[:1].lower() + piece[1:]
+        last = piece.rsplit(" ", 1)[-1]
+        if i < len(pieces) - 1 and piece.endswith(".") and not _ABBREVIATION.fullmatch(last):
+            piece = piece[:-1]
+        out.append(piece)
+    return "; ".join(out)
+
+
+def _panel_paragraphs(
+    paragraphs: list[list[Unit]], rounds: int, heads: frozenset[str]
+) -> list[list[str]]:
+    """Return the sentences of each paragraph.
+
+    The first `width` members of a panel (rounds 0) take one phrasing per slot, each its own.
+    Later members join the sentences of each paragraph in twos (threes at an odd end), the
+    second phrasing shifted by the round, so each joined sentence is one no other letter of
+    the panel has; a sentence alone in its paragraph is joined with another phrasing of its
+    slot, or, for the thanks, with the interest sentence that follows it.
+    """
+    if not rounds:
+        return [[u.make(0) for u in units] for units in paragraphs]
+    paragraphs = [list(units) for units in paragraphs]
+    opening, middle = paragraphs[0], paragraphs[1]
+    if len(opening) == 1 and len(middle) >= 3:  # "Thank you …; I remain very interested …"
+        opening.append(middle.pop(0))
+    out = []
+    for units in paragraphs:
+        if len(units) == 1:
+            only = units[0]
+            second = only if only.alone or units is opening else None
+            groups = [[only, second]] if second else [[only]]
+        else:
+            groups = [units[i : i + 2] for i in range(0, len(units) - len(units) % 2, 2)]
+            if len(units) % 2:
+                groups[-1].append(units[-1])
+        out.append([joined([u.make(rounds * k) for k, u in enumerate(g)], heads) for g in groups])
+    return out
+
+
+@dataclass(frozen=True)
 class LetterData:
     """The records behind one letter."""
 
@@ -261,6 +320,8 @@ class LetterData:
     interview: Interview | None
     #: position of the contact among the interview's contacts: picks the R3 phrasing
     variant: int = 0
+    #: the contact's place on the panel, from 0: past the phrasebook's width, sentences join
+    place: int = 0
 
 
 def _the_position(position: str) -> str:
@@ -421,45 +482,65 @@ def letter_context(
     def say(slot: str, offset: int, **values: str) -> str:
         return book.say(slot, v, offset, fill | values)
 
-    appreciation = say("appreciation", 0)
-    personal = ""
+    # Each sentence is a unit: a function of the shift its place in a joined sentence gives
+    # its phrasing. A panel larger than the phrasebook's width joins units with semicolons
+    # (see _panel_paragraphs), so that no two letters of the panel share a sentence.
+    def unit(slot: str, offset: int, **values: str) -> Unit:
+        return Unit(lambda shift: say(slot, offset + shift, **values), alone=False)
+
+    opening_units = [unit("appreciation", 0)]
     if note:
-        personal = note if _is_sentence(note) else say("personal", 1)
+        opening_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("personal", 1))
     unsure = want_job.strip().lower() == "unsure"
-    interest = say(("interest_unsure" if unsure else "interest") if wants else "no_interest", 2)
-    qualifications = ""
+    interest_slot = ("interest_unsure" if unsure else "interest") if wants else "no_interest"
+    middle_units = [Unit(unit(interest_slot, 2).make, alone=True)]
     if sentence_like or (deeds and not nouns):
-        lead = say("strengths_sentence" if wants else "strengths_sentence_no", 3)
-        qualifications = f"{lead} {strength_items[0] if sentence_like else f'I {deeds}.'}"
+        lead_slot = "strengths_sentence" if wants else "strengths_sentence_no"
+        told = strength_items[0] if sentence_like else f"I {deeds}."
+        middle_units.append(Unit(lambda shift: f"{say(lead_slot, 3 + shift)} {told}"))
     elif nouns:
-        qualifications = say("strengths" if wants else "strengths_no", 3, strengths=nouns)
-        qualifications += f" I also {deeds}." if deeds else ""
+        strengths_slot = "strengths" if wants else "strengths_no"
+        also = [f"I also {deeds}."] if deeds else []
+        middle_units.append(Unit(lambda shift: joined(
+            [say(strengths_slot, 3 + shift, strengths=nouns), *also], book.heads)))  # fmt: skip
     if forgot:
-        extra = say("forgot", 0, forgot=_sentence(forgot))
-        qualifications = f"{qualifications} {extra}".strip()
+        middle_units.append(unit("forgot", 0, forgot=_sentence(forgot)))
     enclosures_text = join_items([fragment(e) for e in enclosures], country)
-    enclosure_sentence = ""
+    closing_units: list[Unit] = []
     enclosures_line = ""
     if enclosures:
         word = "attached" if email else "enclosed"
         if len(enclosures) == 1:
             one = _one_enclosure(enclosures[0])
-            enclosure_sentence = say("enclosed_one", 1, enclosed=word, item=one)
+            closing_units.append(unit("enclosed_one", 1, enclosed=word, item=one))
         else:
             items = enclosure_list(enclosures, country)
-            enclosure_sentence = say("enclosed", 1, enclosed=word, items=items)
+            closing_units.append(unit("enclosed", 1, enclosed=word, items=items))
         label = "Attachment" if email else "Enclosure"
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
-    closing = say("closing" if wants else "closing_no", 2)
     if decision and wants:
-        closing = f"{say('decision', 3, decision=decision)} {closing}"
+        closing_units.append(unit("decision", 3, decision=decision))
+    closing_units.append(Unit(unit("closing" if wants else "closing_no", 2).make, alone=True))
+    card_units = [unit("card_thanks", 0)]
+    if note:
+        card_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("card_personal", 1))
+    card_units.append(Unit(unit("card_end", 2).make, alone=True))
 
-    card_personal = say("card_personal", 1) if note else ""
-    if note and _is_sentence(note):
-        card_personal = note
-    card_message = " ".join(
-        p for p in (say("card_thanks", 0), card_personal, say("card_end", 2)) if p
+    # a slot with one phrasing cannot make two letters differ, joined or not: the user chose
+    # the repetition, and proofreading's sameness check names the letters that read alike
+    rounds = data.place // book.width if book.width > 1 else 0
+    opening, middle, last, card = _panel_paragraphs(
+        [opening_units, middle_units, closing_units, card_units], rounds, book.heads
     )
+    appreciation, personal = (opening[0], " ".join(opening[1:])) if not rounds else (
+        " ".join(opening), "")  # fmt: skip
+    interest, qualifications = middle[0], " ".join(middle[1:])
+    if rounds:  # the decision's day joins the enclosures, or the closing when none
+        enclosure_sentence, closing = " ".join(last[:-1]), last[-1]
+    else:
+        enclosure_sentence = last[0] if enclosures else ""
+        closing = " ".join(last[1:] if enclosures else last)
+    card_message = " ".join(card)
     outcome_slot = OUTCOME_SLOTS.get(iv.status if iv else "")
     outcome = ""
     if outcome_slot:

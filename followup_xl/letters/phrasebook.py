@@ -5,7 +5,9 @@ The wording lives in `letter_templates/phrasebook.txt`, shipped beside the templ
 A file of the same name in the user's --templates folder replaces the slots it has; the slots
 it leaves out keep the shipped wording. The shipped file has eight phrasings in every slot, and
 the letters to one panel take different ones in every slot (context.py), so a panel of up to
-eight people shares no sentence apart from the salutation, the close and the shared facts.
+eight people shares no sentence apart from the salutation and the close; past eight, a letter
+joins its sentences in pairs with semicolons, a different pair of phrasings for each member,
+so a panel of up to 64 shares none either.
 """
 
 from __future__ import annotations
@@ -101,6 +103,19 @@ class Phrasebook:
     """Every slot's phrasings, checked: placeholders known, braces balanced, none empty."""
 
     slots: Mapping[str, tuple[str, ...]]
+
+    @property
+    def width(self) -> int:
+        """Return the fewest phrasings a panel's slot has: the panel size whose letters each
+        take a phrasing of their own in every slot (larger panels join sentences)."""
+        return min(len(v) for k, v in self.slots.items() if k not in OUTCOME_SLOTS.values())
+
+    @property
+    def heads(self) -> frozenset[str]:
+        """Return the first words of the phrasings ("Thank", "Our"): words that start a
+        sentence only because they come first, so lower-cased after a semicolon."""
+        words = (text.split(" ", 1)[0] for v in self.slots.values() for text in v)
+        return frozenset(w for w in words if w.isalpha() and w != "I")
 
     def say(self, slot: str, variant: int, offset: int, values: Mapping[str, str]) -> str:
         """Return one phrasing of a slot with its placeholders filled in.
