@@ -944,6 +944,7 @@ def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
 
 
 @pytest.mark.parametrize("want, notes, facts", [
+    ("Keep in touch", True, True),
     ("Yes", True, True),
     ("Unsure", True, True),
     ("No", True, True),
@@ -954,11 +955,14 @@ def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
 def test_twenty_person_panel_shares_no_sentence(tmp_path, want, notes, facts):
     """R3 with any panel size: past the phrasebook's eight phrasings a letter joins its
     sentences in pairs, so no two of twenty letters share a sentence, pair by pair."""
-    iv = replace(INTERVIEW, want_job=want, decision_expected=date(2026, 12, 4))
+    kind = Kind.KEEP_IN_TOUCH if want == "Keep in touch" else Kind.THANK_YOU_LETTER
+    iv = replace(INTERVIEW, want_job="Yes" if kind is Kind.KEEP_IN_TOUCH else want,
+                 status="Not Selected" if kind is Kind.KEEP_IN_TOUCH else "Interviewed",
+                 decision_expected=date(2026, 12, 4))  # fmt: skip
     if not facts:
         iv = replace(iv, strengths="", forgot_to_mention="", enclosures=(), decision_expected=None)
     members = [m if notes else replace(m, personal_note="") for m in _panel(20)]
-    acts = [action(c, iv=iv) for c in members]
+    acts = [action(c, kind, iv=iv) for c in members]
     batch = render(tmp_path, make_book(*members, interview=iv), *acts)
     bodies = [_body_sentences(batch.files[a.key]) for a in acts]
     for i, a in enumerate(bodies):

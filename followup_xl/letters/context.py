@@ -256,9 +256,9 @@ class Unit:
     """One sentence of a letter, worded by its phrasing's shift in a joined sentence."""
 
     make: Callable[[int], str]
-    #: the sentence may be joined with another phrasing of its own slot when it stands alone
-    #: in its paragraph (a second way of closing reads well; a second thanks does not)
-    alone: bool = False
+    #: the sentence joined to this one when it stands alone in its paragraph: another way of
+    #: closing or of restating interest reads well after the first; a second thanks does not
+    partner: Callable[[int], str] | None = None
 
 
 def joined(parts: Sequence[str], heads: frozenset[str]) -> str:
@@ -300,12 +300,13 @@ def _panel_paragraphs(
     for units in paragraphs:
         if len(units) == 1:
             only = units[0]
-            second = only if only.alone or units is opening else None
-            groups = [[only, second]] if second else [[only]]
-        else:
-            groups = [units[i : i + 2] for i in range(0, len(units) - len(units) % 2, 2)]
-            if len(units) % 2:
-                groups[-1].append(units[-1])
+            partner = only.partner or (only.make if units is opening else None)
+            parts = [only.make(0), *([partner(rounds)] if partner else [])]
+            out.append([joined(parts, heads)])
+            continue
+        groups = [units[i : i + 2] for i in range(0, len(units) - len(units) % 2, 2)]
+        if len(units) % 2:
+            groups[-1].append(units[-1])
         out.append([joined([u.make(rounds * k) for k, u in enumerate(g)], heads) for g in groups])
     return out
 
@@ -485,15 +486,16 @@ def letter_context(
     # Each sentence is a unit: a function of the shift its place in a joined sentence gives
     # its phrasing. A panel larger than the phrasebook's width joins units with semicolons
     # (see _panel_paragraphs), so that no two letters of the panel share a sentence.
-    def unit(slot: str, offset: int, **values: str) -> Unit:
-        return Unit(lambda shift: say(slot, offset + shift, **values), alone=False)
+    def unit(slot: str, offset: int, partner: str = "", **values: str) -> Unit:
+        other = (lambda shift: say(partner, offset + shift, **values)) if partner else None
+        return Unit(lambda shift: say(slot, offset + shift, **values), other)
 
     opening_units = [unit("appreciation", 0)]
     if note:
         opening_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("personal", 1))
     unsure = want_job.strip().lower() == "unsure"
     interest_slot = ("interest_unsure" if unsure else "interest") if wants else "no_interest"
-    middle_units = [Unit(unit(interest_slot, 2).make, alone=True)]
+    middle_units = [unit(interest_slot, 2, partner=interest_slot)]
     if sentence_like or (deeds and not nouns):
         lead_slot = "strengths_sentence" if wants else "strengths_sentence_no"
         told = strength_items[0] if sentence_like else f"I {deeds}."
@@ -520,11 +522,12 @@ def letter_context(
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
     if decision and wants:
         closing_units.append(unit("decision", 3, decision=decision))
-    closing_units.append(Unit(unit("closing" if wants else "closing_no", 2).make, alone=True))
+    closing_slot = "closing" if wants else "closing_no"
+    closing_units.append(unit(closing_slot, 2, partner=closing_slot))
     card_units = [unit("card_thanks", 0)]
     if note:
         card_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("card_personal", 1))
-    card_units.append(Unit(unit("card_end", 2).make, alone=True))
+    card_units.append(unit("card_end", 2, partner="card_end"))
 
     # a slot with one phrasing cannot make two letters differ, joined or not: the user chose
     # the repetition, and proofreading's sameness check names the letters that read alike
@@ -542,15 +545,24 @@ def letter_context(
         closing = " ".join(last[1:] if enclosures else last)
     card_message = " ".join(card)
     outcome_slot = OUTCOME_SLOTS.get(iv.status if iv else "")
-    outcome = ""
-    if outcome_slot:
-        outcome = say("outcome_rest", 1, although=say(outcome_slot, 1))
-    if kind is Kind.KEEP_IN_TOUCH:
-        appreciation = say("keep_open", 0)
-        personal = outcome
-        closing = say("keep_close", 3)
     named = referral_strengths(strength_items, country)
-    referral = say("referral", 2, strengths=named) if named else say("referral_plain", 2)
+    referral_unit = (
+        unit("referral", 2, partner="referral_plain", strengths=named)
+        if named
+        else unit("referral_plain", 2, partner="referral_plain")
+    )
+    kept = [unit("keep_open", 0)]
+    if outcome_slot:
+        kept.append(Unit(lambda shift: say("outcome_rest", 1 + shift,
+                                           although=say(outcome_slot, 1))))  # fmt: skip
+    opened, network, asked, closed = _panel_paragraphs(
+        [kept, [unit("network", 4, partner="network")], [referral_unit],
+         [unit("keep_close", 3, partner="keep_close")]], rounds, book.heads)  # fmt: skip
+    referral = asked[0]
+    if kind is Kind.KEEP_IN_TOUCH:
+        appreciation, personal = (opened[0], " ".join(opened[1:])) if not rounds else (
+            " ".join(opened), "")  # fmt: skip
+        closing = closed[0]
     subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
     if kind is Kind.KEEP_IN_TOUCH:
         subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
@@ -580,7 +592,7 @@ def letter_context(
         "enclosure_sentence": enclosure_sentence,
         "closing": closing,
         "card_message": card_message,
-        "network": say("network", 4),
+        "network": network[0],
         "referral": referral,
         # the cover sheet and a one-page letter; batch.py puts in the letter's real count
         "fax_pages": fax_pages(1),
