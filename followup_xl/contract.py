@@ -25,7 +25,12 @@ INTERVIEW_STATUSES = (
 )
 WANT_JOB = ("Yes", "No", "Unsure")
 ROLES = ("Interviewer", "Receptionist", "Assistant", "Reference", "Network")
-HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.")
+HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Miss", "Mx.", "Dr.", "Prof.", "Prof. Dr.", "Rev.", "Sir",
+              "Dame", "Lord", "Lady")  # fmt: skip
+#: Honorifics written out, read as the list's value (full stops never matter: "Dr" is "Dr.").
+HONORIFIC_ALIASES = (("Professor", "Prof."), ("Professor Dr.", "Prof. Dr."), ("Doctor", "Dr."),
+                     ("Reverend", "Rev."), ("The Reverend", "Rev."), ("Revd", "Rev."),
+                     ("The Rev.", "Rev."), ("Mister", "Mr."))  # fmt: skip
 CHANNELS = ("Mail", "Email", "Fax", "Handwritten Card")
 LOG_ACTIONS = (
     "Application Sent",
@@ -66,6 +71,8 @@ class Column:
     #: a missing optional column is said in a warning (not for a column the contract gained
     #: later, which every older workbook lacks without anything being wrong)
     warn_missing: bool = True
+    #: (other spelling, list value) pairs a list column also accepts; Excel only warns on them
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 PROFILE_SHEET = "Profile"
@@ -118,7 +125,7 @@ CONTACT_COLUMNS = (
     Column("Contact ID", required=True, width=12),
     Column("Interview ID", width=14),
     Column("Role", LIST, ROLES, width=13),
-    Column("Honorific", LIST, HONORIFICS, width=10),
+    Column("Honorific", LIST, HONORIFICS, width=10, aliases=HONORIFIC_ALIASES),
     Column("First Name", width=14),
     Column("Last Name", width=16),
     Column("Job Title", width=24),
@@ -176,6 +183,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 def norm_header(text: object) -> str:
     """Return a header as matched: case-folded, trimmed, inner spaces collapsed."""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def choice_key(text: object) -> str:
+    """Return a list value as matched: a header's form, full stops read as spaces ("Dr" is
+    "Dr.", "Prof.Dr." is "Prof. Dr.")."""
+    return norm_header(str(text).replace(".", " "))
 
 
 @functools.lru_cache(maxsize=1 << 15)

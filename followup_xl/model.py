@@ -111,9 +111,11 @@ class Contact:
 
     @property
     def display_name(self) -> str:
-        """Return 'Ms. First Last', or the contact ID when no name is recorded."""
-        name = " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
-        return name or self.contact_id
+        """Return 'Ms. First Last'; without a name, the job title ("Hiring Committee"), else
+        the organisation, else the role: never the contact ID, which is not a name."""
+        if self.full_name:
+            return " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
+        return self.job_title or self.organization or self.role
 
 
 def contact_country(contact: Contact, interview: Interview | None) -> str:

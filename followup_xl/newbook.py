@@ -412,6 +412,7 @@ def _add_validation(ws: Worksheet, sheet: str, letter: str, col: C.Column) -> No
             '"{}"'.format(",".join(col.choices)),
             title=col.name,
             error=f"Pick a {col.name} from the drop-down list: {', '.join(col.choices)}",
+            warn_only=bool(col.aliases),
         )
     elif col.kind == C.INTEGER:
         dv = _validation(

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .contract import HONORIFICS
+from .names import SALUTATION_WORDS, family_first
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -107,6 +107,8 @@ _INTEREST = re.compile(
     r"|\bkeen\b",
     re.IGNORECASE,
 )
+#: A letter of the Latin script (English, and the accented letters of names like Renée).
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(]?[A-Z0-9])")
 # a word, then the same word again; "at AT&T" is not one (AT is part of a longer token)
@@ -122,6 +124,19 @@ _STRONG_INTEREST = (
 #: Three or more words in capitals in a row ("I AM SO EXCITED" without its "I").
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[^\w&]+[A-Z]{2,}\b){2,}(?![&\w])")
 _DOUBLE_OK = {"had", "that"}
+#: Two full stops in a row ("B.V.."), or one after "!" or "?"; an ellipsis ("...") is not one.
+_DOUBLE_STOP = re.compile(r"(?<![.…])(?:\.\.|[!?]\.)(?![.…])")
+#: An article and the word after it ("a apple", "an SQL report").
+_ARTICLE = re.compile(r"(?<![\w&'’.-])(a|an|A|An)\s+([^\W_][\w'’-]*)")
+#: Words spelled with a vowel but said with a consonant first ("a unit", "a one-off").
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ura", "ure", "uro", "ubi", "uku", "eu", "ewe",
+                    "one", "once")  # fmt: skip
+#: Words spelled with "u" and said with a vowel first ("an unusual", "an upper").
+_VOWEL_SOUND_U = ("un", "up", "ug", "umb", "ult", "utt", "ush")
+#: Words spelled with "h" and said with a vowel first ("an hour", "an honest").
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+#: Letters whose names start with a vowel sound ("an MBA", "an HR team"), read out one by one.
+_VOWEL_LETTERS = "AEFHILMNORSX"
 
 
 @dataclass(frozen=True)
@@ -290,8 +305,10 @@ def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
         seen.add(w)
         if word.isupper() or any(c.isupper() for c in word[1:]):
             continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if _unknown(w):
-            out.append(word)
+        if not _LATIN.search(word):
+            continue  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
+        if _unknown(w) and not (w.endswith("s") and len(w) > 3 and not _unknown(w[:-1])):
+            out.append(word)  # a plural of a known word (podcasts, dashboards) is known
     return out
 
 
@@ -319,6 +336,35 @@ def sentences(text: str) -> list[str]:
     for line in text.splitlines():
         out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
     return out
+
+
+def article_for(word: str) -> str:
+    """Return the article a word takes ("a" or "an"), or "" when its sound is unclear (an
+    acronym said as a word, such as NATO, or a symbol)."""
+    if word[:1].isdigit():
+        digits = re.match(r"[\d,]*", word)[0].replace(",", "")  # type: ignore[index]
+        eleven = digits[:2] in ("11", "18") and len(digits) % 3 == 2
+        return "an" if digits.startswith("8") or eleven else "a"
+    letters = word.split("-")[0]
+    if len(letters) > 1 and letters.isupper():
+        # an acronym with no vowel is read out letter by letter ("an HR", "a CV")
+        if any(c in "AEIOUY" for c in letters) or letters == "SQL":
+            return ""
+        return "an" if letters[0] in _VOWEL_LETTERS else "a"
+    if len(letters) == 1:  # a letter said by its name ("an X-ray", "a U-turn")
+        return "an" if letters.upper() in _VOWEL_LETTERS else "a"
+    low = word.lower()
+    if low.startswith(_CONSONANT_SOUND):
+        return "a"
+    if low[0] == "u":
+        return "an" if low.startswith(_VOWEL_SOUND_U) else ""
+    if low[0] in "aeio":
+        return "an"
+    if low.startswith(_SILENT_H):
+        return "an"
+    if low[0] == "h":  # "a historic" and "an historic" are both written
+        return "" if low.startswith(("historic", "hotel", "herb")) else "a"
+    return "a" if "a" <= low[0] <= "z" else ""
 
 
 def _norm_space(text: str) -> str:
@@ -396,6 +442,15 @@ def proofread_letter(
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
+        if stop := _DOUBLE_STOP.search(sentence):
+            add(sentence, f'a doubled full stop "{stop.group(0)}": keep one (a name that ends '
+                'in "." ends the sentence too)', "R6", "punctuation", stop.group(0))  # fmt: skip
+    for sentence in (s for p in _body(letter) for s in sentences(p)):
+        for m in _ARTICLE.finditer(sentence):
+            want = article_for(m.group(2))
+            if want and want != m.group(1).lower():
+                add(sentence, f'"{m.group(0)}" should read "{want} {m.group(2)}"', "R6",
+                    "article", m.group(0))  # fmt: skip
         for hit, why, rule, check in _tone(sentence, known, letter):
             if not any(hit.casefold() in t for t in toned):  # else reported at its cell
                 add(sentence, why, rule, check, hit)
@@ -492,11 +547,14 @@ def _form(letter: LetterText, add) -> None:  # noqa: ANN001 - local callback
         if not salutation.endswith(ends):
             want = 'a colon ("Dear Ms. Lee:")' if business and not british else "a comma or a colon"
             add(salutation, f"the salutation should end with {want}", "R9", "salutation")
-        honorifics = HONORIFICS + tuple(h.rstrip(".") for h in HONORIFICS)
-        if not any(f" {h} " in f" {salutation} " for h in honorifics):
+        # "Dear Hiring Committee," greets no person; nor does a letter to a name written in
+        # Chinese, Japanese or Korean characters (R2 asks for its Latin form)
+        native = family_first(" ".join(letter.names))
+        named = any(letter.names[1:]) and not native
+        if named and not any(f" {h} " in f" {salutation} " for h in SALUTATION_WORDS):
             add(salutation, f"no honorific (Mr., Ms., Dr., …) for {letter.person}: fill in "
                 "Honorific on the Contacts sheet", "R6", "honorific")  # fmt: skip
-        if letter.last_name and letter.last_name not in salutation:
+        if letter.last_name and not native and letter.last_name not in salutation:
             add(salutation, f'the salutation does not spell the name as recorded '
                 f'("{letter.last_name}")', "R6", "name")  # fmt: skip
     closes = CLOSINGS + (CARD_CLOSINGS if not business else ())

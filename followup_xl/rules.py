@@ -119,11 +119,14 @@ def thank_you_deadline(iv: Interview) -> tuple[date, str]:
 
 
 def who_text(contact: Contact) -> str:
-    """Return 'Ms. Renée Dubois-Okafor, Store Manager (C1)', or 'Receptionist (C3)'."""
-    name = " ".join(p for p in (contact.honorific, contact.first_name, contact.last_name) if p)
-    if not contact.first_name and not contact.last_name:
-        name = contact.role or "Contact"
-    if contact.job_title:
+    """Return 'Ms. Renée Dubois-Okafor, Store Manager (C1)', or 'Receptionist (C3)' and
+    'Hiring Committee (C4)' for contacts without a name."""
+    name = (
+        contact.display_name
+        if contact.full_name
+        else contact.job_title or contact.role or "Contact"
+    )
+    if contact.full_name and contact.job_title:
         name += f", {contact.job_title}"
     return f"{name} ({contact.contact_id})"
 

@@ -155,7 +155,7 @@ def test_thank_you_letter_has_the_business_layout_in_order(tmp_path):
     assert re.search(r"\binterest(ed)?\b", text[5])
     assert "ten years of retail management and fluent Spanish" in text[5]
     assert text[5].endswith(": I ran the holiday pop-up store in 2024.")
-    assert ": list of references and writing sample." in text[6]
+    assert ": my list of references and writing sample." in text[6]
     assert text[-5:] == [
         text[-5],  # the closing sentence
         "Sincerely,",
@@ -210,7 +210,8 @@ def test_cells_come_out_exactly_as_typed(tmp_path):
     assert text[3] == "Dear Dr. O'Brien-Müller:"
     body = "\n".join(text)
     assert "the 'Tom & Jerry' <remake> {_{ x }_} {_% y %_} &amp;" in body
-    assert "C++ & Rust and {{ not a tag }} and {% raw %}" in body
+    # the serial comma keeps "C++ & Rust" one item: never "… and … and …"
+    assert "C++ & Rust, and {{ not a tag }} and {% raw %}" in body
     assert "the R&D Engineer position at AT&T <Labs> & Co's" in body
 
 
@@ -273,7 +274,9 @@ def test_enclosures_read_as_a_sentence_but_the_line_keeps_them_as_typed(tmp_path
                                         "Python code sample"))  # fmt: skip
     batch = render(tmp_path, make_book(RENEE, interview=iv), action(RENEE, iv=iv))
     text = paragraphs(batch.files[action(RENEE, iv=iv).key])
-    assert ": references, a copy of my license, SQL report, and Python code sample." in text[6]
+    # "my" for each item without an article, since one of them has its own ("a copy")
+    assert (": my references, a copy of my license, my SQL report, and my Python code sample."
+            in text[6])  # fmt: skip
     assert "Enclosures: References; A copy of my license; SQL report; Python code sample" in text
 
 
@@ -880,9 +883,34 @@ def test_british_spelling_is_not_flagged_for_a_british_sender():
 
 def _panel(n: int) -> list[Contact]:
     """Return n interviewers of one panel, each with a Personal Note."""
-    names = ["Adams", "Baker", "Clark", "Diaz", "Evans", "Fox", "Gray", "Hill"]
+    names = [
+        "Adams",
+        "Baker",
+        "Clark",
+        "Diaz",
+        "Evans",
+        "Fox",
+        "Gray",
+        "Hill",
+        "Ito",
+        "Jones",
+        "King",
+        "Lopez",
+        "Moore",
+        "Nash",
+        "Owens",
+        "Park",
+        "Quinn",
+        "Reyes",
+        "Shaw",
+        "Tran",
+    ]
     notes = ["inventory software", "the staff rota", "weekend events", "the loyalty scheme",
-             "the reading corner", "store layouts", "the café menu", "author signings"]  # fmt: skip
+             "the reading corner", "store layouts", "the café menu", "author signings",
+             "the school visits", "the returns desk", "gift wrapping", "the poetry shelf",
+             "late openings", "the window displays", "the book club", "used books",
+             "the children's corner", "staff training", "the online shop",
+             "local authors"]  # fmt: skip
     return [replace(RENEE, contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
                     last_name=names[i], personal_note=notes[i]) for i in range(n)]  # fmt: skip
 
@@ -914,6 +942,42 @@ def test_eight_person_panel_shares_no_sentence(tmp_path, kind, status, want):
         for b in bodies[i + 1 :]:
             assert a & b == set()
     assert batch.findings == []
+
+
+@pytest.mark.parametrize("want, notes, facts", [
+    ("Keep in touch", True, True),
+    ("Yes", True, True),
+    ("Unsure", True, True),
+    ("No", True, True),
+    ("Yes", False, True),   # the thanks alone in its paragraph
+    ("Yes", False, False),  # no Strengths, Forgot To Mention, enclosures or decision: one
+                            # sentence in each paragraph
+])  # fmt: skip
+def test_twenty_person_panel_shares_no_sentence(tmp_path, want, notes, facts):
+    """R3 with any panel size: past the phrasebook's eight phrasings a letter joins its
+    sentences in pairs, so no two of twenty letters share a sentence, pair by pair."""
+    kind = Kind.KEEP_IN_TOUCH if want == "Keep in touch" else Kind.THANK_YOU_LETTER
+    iv = replace(INTERVIEW, want_job="Yes" if kind is Kind.KEEP_IN_TOUCH else want,
+                 status="Not Selected" if kind is Kind.KEEP_IN_TOUCH else "Interviewed",
+                 decision_expected=date(2026, 12, 4))  # fmt: skip
+    if not facts:
+        iv = replace(iv, strengths="", forgot_to_mention="", enclosures=(), decision_expected=None)
+    members = [m if notes else replace(m, personal_note="") for m in _panel(20)]
+    acts = [action(c, kind, iv=iv) for c in members]
+    batch = render(tmp_path, make_book(*members, interview=iv), *acts)
+    bodies = [_body_sentences(batch.files[a.key]) for a in acts]
+    for i, a in enumerate(bodies):
+        for j in range(i + 1, len(bodies)):
+            assert a & bodies[j] == set(), (i, j, a & bodies[j])
+    for body in bodies:
+        for sentence in body:
+            assert sentence[:1].isupper() and sentence.endswith("."), sentence
+            assert not re.search(r"; [A-Z][a-z]+ ", sentence.replace("; I ", "; i ")), sentence
+    # nothing but what the cells lack (no Personal Note, no Strengths); no two letters alike
+    expected = {"no Personal Note", "no qualifications restated"}
+    assert [f for f in batch.findings if not f.message.startswith(tuple(expected))] == []
+    if notes and facts:
+        assert batch.findings == []
 
 
 def test_first_and_fifth_letter_of_a_five_person_panel_differ(tmp_path):
@@ -952,8 +1016,8 @@ def test_cell_fragments_are_lower_cased_mid_sentence_but_names_are_not(tmp_path)
     batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
     body = " ".join(paragraphs(batch.files[action(c, iv=iv).key]))
     assert (
-        ": two sample edits, degree certificate, rights database report, book fair flyer, CV, "
-        "and Python notebook." in body
+        ": two sample edits, my degree certificate, my rights database report, my book fair "
+        "flyer, my CV, and my Python notebook." in body
     )
     assert "ten years of retail management and AT&T billing systems" in body
     assert "the new cover sheets" in body and "The new cover" not in body
@@ -1045,3 +1109,128 @@ def test_templates_command_never_overwrites(tmp_path):
     assert "already holds phrasebook.txt; nothing was copied" in result.output
     assert [p.name for p in folder.iterdir()] == ["phrasebook.txt"]
     assert (folder / "phrasebook.txt").read_text(encoding="utf-8") == "[closing]\nMy own words.\n"
+
+
+# --- sentences grammatical whatever the cells hold ----------------------------------------------
+
+#: Twenty Strengths cells from different trades, as people type them.
+TRADES = [
+    "SQL, Power BI, stakeholder reporting",
+    "Six Sigma Black Belt; lean audits on three production lines",
+    "ACCA qualification; five years of month-end close in SAP",
+    "CDL Class A with HazMat endorsement; 500,000 accident-free miles",
+    "Journeyman electrician licence\nNEC code knowledge\nsolar PV installs",
+    "Grew branch deposits 18%; trained 12 tellers; member service",
+    "fluent Spanish and Portuguese; ten years of ICU nursing",
+    "Red Seal chef certification, farm-to-table menus, and a food cost under 28%",
+    "Managed a 40-bed ward; cut agency spend by a third",
+    "Adobe InDesign; Illustrator; brand guidelines for 30 clients",
+    "Certified forklift operator; inventory accuracy of 99.8%.",
+    "I rebuilt the dispatch schedule so that drivers lost no hours to overlaps.",
+    "Python and Django; AWS; an app with 50,000 users",
+    "Montessori diploma; eight years teaching ages 3 to 6",
+    "HVAC EPA 608 Universal certification; commercial rooftop units",
+    "Paralegal certificate; e-discovery in Relativity; Bluebook citations",
+    "The Gold Award for visual merchandising; store openings in Leeds and York",
+    "CPR and First Aid instructor; lifeguard training",
+    "Launched the loyalty app; doubled weekday covers",
+    "IELTS examiner accreditation; curriculum design for adult learners; an MA in TESOL",
+]
+GB_PROFILE = replace(PROFILE, country="GB", street="1 High Street", city="London", state="",
+                     zip="EC1A 1BB")  # fmt: skip
+
+
+def _sentences_of(text: str) -> list[str]:
+    from followup_xl.proofread import sentences
+
+    return sentences(text)
+
+
+@pytest.mark.parametrize("cell", TRADES)
+def test_strengths_of_any_trade_read_as_grammatical_sentences(cell: str) -> None:
+    """Every phrasing, both senders' styles, wanted or not: one full stop, a capital first,
+    names and acronyms as typed, a proper list, deeds after "I", articles that fit."""
+    from followup_xl.letters.context import split_items
+    from followup_xl.proofread import article_for
+
+    capitals = {w.strip(".,;") for w in cell.split() if any(c.isupper() for c in w[1:])}
+    capitals |= {w.strip(".,;") for w in cell.split()[1:] if w[:1].isupper()}
+    for profile in (PROFILE, GB_PROFILE):
+        for want, kind in (("Yes", Kind.THANK_YOU_LETTER), ("No", Kind.THANK_YOU_LETTER),
+                           ("Yes", Kind.KEEP_IN_TOUCH)):  # fmt: skip
+            status = "Not Selected" if kind is Kind.KEEP_IN_TOUCH else "Interviewed"
+            iv = replace(INTERVIEW, strengths=cell, want_job=want, status=status)
+            for variant in range(8):
+                data = letters.LetterData(action(RENEE, kind, iv=iv), profile, RENEE, iv, variant)
+                ctx = letters.letter_context(data, TODAY)
+                text = ctx["referral"] if kind is Kind.KEEP_IN_TOUCH else ctx["qualifications"]
+                for sentence in _sentences_of(text):
+                    where = (cell, profile.country, want, variant, sentence)
+                    assert sentence[:1].isupper() and sentence.endswith("."), where
+                    assert not re.search(r"(?<!\.)\.\.(?!\.)", sentence), where
+                    assert not re.search(r"gives me|confident that", sentence), where
+                    for m in re.finditer(r"\b(a|an)\s+([^\W_][\w'’-]*)", sentence):
+                        assert article_for(m[2]) in ("", m[1]), where
+                if kind is Kind.KEEP_IN_TOUCH and not text.rstrip(".").endswith(
+                    tuple(split_items(cell)[-1:])
+                ):
+                    continue  # the plain referral, without the list
+                for word in capitals:
+                    assert word in text, (word, text)
+                items = split_items(cell)
+                deeds = any(re.match(r"(?i)(grew|trained|managed|cut|launched|doubled)\b", i)
+                            for i in items)  # fmt: skip
+                if len(items) >= 3 and " and " not in " ".join(items[:-1]) and not deeds:
+                    serial = ", and " in text
+                    assert serial == (profile.country == "US"), text
+                if re.search(r"\sand\s", " ".join(items[:-1])) and len(items) > 1:
+                    assert ", and " in text, text  # "SQL and Power BI, and reporting"
+
+
+def test_deeds_and_nouns_each_read_in_their_own_sentence() -> None:
+    """ "Grew branch deposits 18%" is what the user did: never "I bring grew …"."""
+    iv = replace(
+        INTERVIEW, strengths="Grew branch deposits 18%; trained 12 tellers; member service"
+    )
+    for variant in range(8):
+        data = letters.LetterData(action(RENEE, iv=iv), PROFILE, RENEE, iv, variant)
+        text = letters.letter_context(data, TODAY)["qualifications"]
+        assert "member service" in text and "I also grew branch deposits 18% and trained 12 " \
+            "tellers." in text, text  # fmt: skip
+    iv = replace(INTERVIEW, strengths="Launched the loyalty app; doubled weekday covers")
+    text = letters.letter_context(letters.LetterData(action(RENEE, iv=iv), PROFILE, RENEE, iv),
+                                  TODAY)["qualifications"]  # fmt: skip
+    assert ": I launched the loyalty app and doubled weekday covers." in text, text
+
+
+def test_a_weekday_date_mid_sentence_takes_its_closing_comma() -> None:
+    """US: "on Tuesday, November 24, to talk"; at a sentence's end, no comma."""
+    for variant in range(8):
+        data = letters.LetterData(action(RENEE), PROFILE, RENEE, INTERVIEW, variant)
+        ctx = letters.letter_context(data, TODAY)
+        for key in ("appreciation", "card_message"):
+            for m in re.finditer(r"November 24(.)", ctx[key]):
+                assert m[1] in ",.", ctx[key]
+    data = letters.LetterData(action(RENEE), GB_PROFILE, RENEE, INTERVIEW, 4)
+    assert "on Tuesday, 24 November, to talk" in letters.letter_context(data, TODAY)["appreciation"]
+    data = letters.LetterData(action(RENEE), PROFILE, RENEE, INTERVIEW, 4)
+    assert "on Tuesday, November 24, to talk" in letters.letter_context(data, TODAY)["appreciation"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "enclosures", "listed"),
+    [
+        (GB_PROFILE, ("References", "Writing samples", "Portfolio"),
+         "my references, writing samples and portfolio"),
+        (PROFILE, ("References", "Writing samples", "Portfolio"),
+         "my references, writing samples, and portfolio"),
+        (PROFILE, ("The client list", "CV"), "the client list and my CV"),
+    ],
+)  # fmt: skip
+def test_the_enclosure_list_reads_naturally(profile, enclosures, listed) -> None:
+    """One "my" for a run of enclosures that take it; "the …" keeps its own article."""
+    iv = replace(INTERVIEW, enclosures=enclosures)
+    for variant in range(8):
+        data = letters.LetterData(action(RENEE, iv=iv), profile, RENEE, iv, variant)
+        ctx = letters.letter_context(data, TODAY)
+        assert listed in ctx["enclosure_sentence"], ctx["enclosure_sentence"]

@@ -377,3 +377,54 @@ def test_one_search_finds_every_sentence_a_tone_pattern_finds() -> None:
     for t in texts:
         hit = any(re.search(p, t, re.IGNORECASE) for p in patterns)
         assert (_ANY_TONE.search(t) is not None) == hit, t
+
+
+def test_a_doubled_full_stop_is_found_wherever_it_comes_from():
+    """A name ending in "." before the sentence's own full stop reads "B.V..": R6 says so."""
+    letter = with_paragraph(CLEAN, 5, "Our conversation confirmed my interest in the work of "
+                            "Van der Berg Logistiek B.V.. I look forward to more.")  # fmt: skip
+    found = [f for f in proofread_letter(letter, words=WORDS) if f.check == "punctuation"]
+    assert [f.message.split(":")[0] for f in found] == ['a doubled full stop ".."']
+    ellipsis = with_paragraph(CLEAN, 5, "Our conversation confirmed my interest... truly.")
+    assert not [f for f in proofread_letter(ellipsis, words=WORDS) if f.check == "punctuation"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "wrong"),
+    [
+        ("I bring a extensive background in retail.", '"a extensive" should read "an extensive"'),
+        ("I led an team of twelve.", '"an team" should read "a team"'),
+        ("I hold a MSc in logistics and a HR certificate.", '"a HR" should read "an HR"'),
+        ("I worked a 8-hour shift.", '"a 8-hour" should read "an 8-hour"'),
+        ("It was an unique chance.", '"an unique" should read "a unique"'),
+    ],
+)
+def test_a_wrong_article_is_found(sentence, wrong):
+    """ "a" before a vowel sound and "an" before a consonant sound are R6 findings."""
+    letter = with_paragraph(CLEAN, 6, f"As we discussed, I bring ten years of retail management. "
+                            f"{sentence}")  # fmt: skip
+    found = [f.message for f in proofread_letter(letter, words=WORDS) if f.check == "article"]
+    assert wrong in found
+
+
+def test_right_articles_are_not_flagged():
+    """An hour, a unit, an MBA-free CV, a one-off, an X-ray, a European role: all correct."""
+    text = ("I spent an hour on a unit plan, a CV, an HR review, a one-off event, an X-ray "
+            "scan, a European role, an 11-hour day and a university course.")  # fmt: skip
+    letter = with_paragraph(CLEAN, 6, f"As we discussed, I bring ten years of retail management. "
+                            f"{text}")  # fmt: skip
+    assert not [f for f in proofread_letter(letter, words=WORDS) if f.check == "article"]
+
+
+def test_everyday_job_words_and_other_scripts_are_not_misspellings():
+    """ "app", "roadmaps", plurals of known words and an address in Chinese characters pass;
+    a real misspelling next to them is still found."""
+    letter = with_paragraph(
+        CLEAN,
+        6,
+        "As we discussed, I bring ten years of retail management. "
+        "I built the store's app, wrote our roadmaps and ran podcasts and "
+        "webinars from our office at 北京市朝阳区 and Москва; I recieve praise.",
+    )
+    found = [f.message for f in proofread_letter(letter, words=WORDS) if f.check == "spelling"]
+    assert len(found) == 1 and found[0].startswith('"recieve" is not in the dictionary')

@@ -21,6 +21,7 @@ from .. import localize
 from ..errors import FollowupError, WriteError
 from ..logbook import LogIndex, done_for
 from ..model import Action, Book, Contact, Interview, Kind
+from ..names import family_first
 from ..outbox import Outbox
 from ..proofread import (
     Finding,
@@ -113,10 +114,13 @@ class BookIndex:
         iv = self.interviews.get(action.interview_id or contact.interview_id)
         return done_for(action, contact, iv, self.log)
 
+    def place(self, contact: Contact, interview_id: str) -> int:
+        """Return the contact's place on the interview's panel, from 0."""
+        return self.places.get((interview_id, contact.contact_id), 0)
+
     def variant(self, contact: Contact, interview_id: str) -> int:
         """Return the contact's place on the interview's panel, offset by a stable hash."""
-        place = self.places.get((interview_id, contact.contact_id), 0)
-        return zlib.crc32(interview_id.encode("utf-8")) % 4 + place
+        return zlib.crc32(interview_id.encode("utf-8")) % 4 + self.place(contact, interview_id)
 
 
 def _workbook_words(book: Book) -> list[str]:
@@ -196,6 +200,7 @@ def render_letters(
                 contact,
                 iv,
                 index.variant(contact, action.interview_id or contact.interview_id),
+                index.place(contact, action.interview_id or contact.interview_id),
             )
             ctx = letter_context(data, today, phrases)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
@@ -229,6 +234,7 @@ def render_letters(
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
             batch.findings += _address_findings(path.name, action, book, contact, iv, ctx)
+            batch.findings += _name_findings(path.name, book, contact, iv)
         if progress is not None:
             progress(i, len(todo))
         lap("letters")
@@ -326,6 +332,26 @@ def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Fi
                         message=f"no Fax number for {ctx['recipient_name']} on the Contacts "
                         "sheet")]  # fmt: skip
     return []
+
+
+def _name_findings(name: str, book: Book, contact: Contact, iv: Interview | None) -> list[Finding]:
+    """R2: a name written in Chinese, Japanese or Korean characters gives the English
+    salutation nothing to greet by; ask for it in Latin letters."""
+    from ..contract import CONTACTS_SHEET
+
+    to = localize.country_code(postal.destination(contact, iv, book.profile))
+    script = family_first(contact.first_name + contact.last_name, to)
+    if not script:
+        return []
+    cells = ", ".join(_where(book, CONTACTS_SHEET, col, contact.row, contact.contact_id)
+                      for col in ("First Name", "Last Name"))  # fmt: skip
+    language = {"ja": "Japanese", "zh": "Chinese", "ko": "Korean"}[script]
+    return [Finding(file=name, sentence="", rule="R2", check="name",
+                    message=f"the name in {cells} is written in {language} characters: the "
+                    "address prints it so, but an English salutation needs it in Latin letters, "
+                    "which the workbook has no column for, so the letter greets the contact by "
+                    "job title; if you know how they write their name in English, change the "
+                    "salutation by hand")]  # fmt: skip
 
 
 #: Kinds that go by post, so need an address the destination's post can deliver to.

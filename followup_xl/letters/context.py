@@ -7,14 +7,15 @@ here clean XML-illegal characters and turn a cell's line breaks into sentences o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import localize
+from .. import localize, names
 from ..model import ACCEPTED_STATUSES, Action, Contact, Interview, Kind, Profile
 from ..ooxml import XML_ILLEGAL, unify_line_breaks
+from ..proofread import article_for
 from . import address as postal
 from .phrasebook import OUTCOME_SLOTS, Phrasebook, load_phrasebook
 
@@ -42,8 +43,87 @@ def _sentence(text: str) -> str:
 
 
 def split_items(text: str) -> list[str]:
-    """Split a list cell on semicolons and line breaks."""
-    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+    """Split a list cell on semicolons and line breaks; a cell without either that is a list
+    of three or more short phrases by commas ("SQL, Power BI, stakeholder reporting"), or of
+    two ending in "and …", is split on its commas."""
+    items = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+    if len(items) != 1:
+        return items
+    parts = [p.strip() for p in items[0].split(",")]
+    if len(parts) > 1:
+        parts[-1] = re.sub(r"^(?:and|&)\s+", "", parts[-1])
+    ends_with_and = re.search(r",\s*(?:and|&)\s", items[0]) is not None
+    listed = len(parts) >= 3 or (len(parts) == 2 and ends_with_and)
+    if not listed or not all(parts) or any(len(p.split()) > MAX_LIST_PHRASE for p in parts):
+        return items
+    if any(re.search(r"[.!?]\s", p) or re.search(r"\d$", p) for p in parts[:-1]):
+        return items  # sentences, or a number written with commas (2,300)
+    return parts
+
+
+#: Longest phrase, in words, of a comma list split_items splits.
+MAX_LIST_PHRASE = 6
+
+
+def join_items(items: Sequence[str], country: str) -> str:
+    """Join list items as a sentence names them ("SQL, Power BI and reporting"; the comma
+    before "and" as the sender's country writes it), with the serial comma whatever the
+    country when an earlier item has its own "and" ("SQL and Power BI, and reporting")."""
+    items = [i for i in items if i]
+    if len(items) > 1 and any(re.search(r"\s(?:and|&)\s", i) for i in items[:-1]):
+        return f"{', '.join(items[:-1])}, and {items[-1]}"
+    return localize.join_list(items, country)
+
+
+def fragment(text: str) -> str:
+    """Return a list item as a phrase inside a sentence: first word as mid_sentence has it,
+    and its closing full stop dropped ("reporting." -> "reporting") unless an abbreviation
+    ends it ("Van der Berg B.V.")."""
+    text = mid_sentence(text.strip())
+    last = text.rsplit(" ", 1)[-1]
+    if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION.fullmatch(last):
+        text = text[:-1]
+    return text
+
+
+#: A last word whose full stop is its own: "Inc.", "Ltd.", "Jr.", "B.V.", "U.S.".
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,}")
+
+
+#: Last words of a Strengths item naming one credential ("ACCA qualification"): without an
+#: article it reads as a form, so it is "my ACCA qualification".
+_CREDENTIALS = frozenset(
+    re.split(
+        r"\s+",
+        """qualification certificate certification licence license diploma degree accreditation
+        award endorsement belt registration membership""",
+    )
+)
+#: Last words of an item naming what the user is ("certified forklift operator"): "experience
+#: as a certified forklift operator".
+_ROLES = frozenset(
+    re.split(
+        r"\s+",
+        """operator instructor examiner electrician technician nurse chef driver teacher
+        specialist engineer analyst accountant mechanic plumber carpenter welder cashier
+        supervisor consultant lifeguard paralegal bookkeeper tutor interpreter translator""",
+    )
+)
+
+
+def noun_phrase(item: str) -> str:
+    """Return a Strengths item as a noun phrase a sentence can hold: a bare credential takes
+    "my" ("my ACCA qualification"), a bare role "experience as a" ("… as a certified forklift
+    operator"); anything else as fragment() has it."""
+    words = item.split()
+    if not words or words[0].lower() in _DETERMINERS or words[0].lower() in _ARTICLES:
+        return item
+    last = words[-1].lower()
+    if last in _CREDENTIALS:
+        return f"my {item}"
+    if last in _ROLES:
+        return f"experience as {article_for(words[0]) or 'a'} {item}"
+    return item
 
 
 #: Ordinary words a cell fragment may start with; capitalized in the cell ("Writing samples",
@@ -79,7 +159,7 @@ _ORDINARY_WORDS = frozenset(
         posters proposal proposals essay essays memo memos newsletter newsletters map maps chart
         charts slides slide deck drawings drawing sketches sketch menu menus press clippings
         clipping website websites video videos recording recordings licence license licences
-        licenses award awards""",
+        licenses award awards certified licensed qualified registered accredited""",
     )
 )
 
@@ -87,10 +167,46 @@ _ORDINARY_WORDS = frozenset(
 def mid_sentence(text: str) -> str:
     """Return a cell fragment as it reads inside a sentence ("The new cover sheets" -> "the
     new cover sheets"); proper nouns and acronyms (AT&T, CV, Python) are left as typed."""
-    first = text.split(" ", 1)[0].rstrip(",;:")
-    if first[:1].isupper() and first[1:] == first[1:].lower() and first.lower() in _ORDINARY_WORDS:
-        return text[:1].lower() + text[1:]
-    return text
+    first, _, rest = text.partition(" ")
+    first = first.rstrip(",;:")
+    if not (first[:1].isupper() and first[1:] == first[1:].lower()):
+        return text
+    if first.lower() not in _ORDINARY_WORDS:
+        return text
+    # "Six Sigma Black Belt", "New York office": a capitalized word after the first makes the
+    # first part of a name, unless the first is an article ("The Hague office" -> "the …")
+    if rest[:1].isupper() and first.lower() not in _ARTICLES:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+#: Words before a name that are not part of it ("the New York office").
+_ARTICLES = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their", "its",
+                       "this", "that", "these", "those"})  # fmt: skip
+
+
+#: Verbs a Strengths item may start with to say what the user did ("grew sales 12%"): such
+#: an item is a deed, not a noun phrase, and goes into a sentence of its own.
+_DEEDS = frozenset(
+    re.split(
+        r"\s+",
+        """managed led ran built trained grew launched designed developed created improved cut
+        reduced increased opened supervised oversaw handled delivered coordinated organized
+        organised taught sold won raised saved negotiated drove wrote edited produced
+        implemented established founded doubled tripled halved streamlined automated migrated
+        mentored coached hired recruited planned restructured expanded boosted earned""",
+    )
+)
+
+
+def is_deed(phrase: str) -> bool:
+    """Return True for a Strengths item that says what the user did ("Grew sales 12%")."""
+    return phrase.split(" ", 1)[0].lower() in _DEEDS
+
+
+def deed(phrase: str) -> str:
+    """Return a deed as it reads after "I": its verb in lower case ("Grew" -> "grew")."""
+    return phrase[:1].lower() + phrase[1:]
 
 
 #: First words after which an enclosure needs no "my" ("the list", "two samples", "my CV").
@@ -105,9 +221,18 @@ _DETERMINERS = frozenset(
 
 def _one_enclosure(item: str) -> str:
     """Return a single enclosure as a sentence names it: "CV" -> "my CV"."""
-    item = mid_sentence(item)
+    item = fragment(item)
     first = item.split(" ", 1)[0].lower()
     return item if first in _DETERMINERS else f"my {item}"
+
+
+def enclosure_list(items: Sequence[str], country: str) -> str:
+    """Return enclosures as a sentence lists them: "my references, writing samples and
+    portfolio" (one "my" for the run of items that take it), "the list and my CV"."""
+    named = [_one_enclosure(e) for e in items]
+    if all(item.startswith("my ") for item in named):  # "my a, my b" reads as a form
+        named = [named[0], *(item[3:] for item in named[1:])]
+    return join_items(named, country)
 
 
 #: Longest Strengths list a referral request names; a longer one is left out of it.
@@ -119,11 +244,71 @@ def referral_strengths(items: Sequence[str], country: str) -> str:
     they do not fit one: a whole sentence, several sentences, or a long paragraph."""
     if not items or (len(items) == 1 and _is_sentence(items[0])):
         return ""
-    parts = [mid_sentence(x.rstrip(" .!?,;:")) for x in items]
-    if any(re.search(r"[.!?]\s", p) for p in parts) or not all(parts):
-        return ""  # several sentences in one item
-    text = localize.join_list(parts, country)
+    parts = [fragment(x.rstrip(" !?,;:")) for x in items]
+    if any(re.search(r"[.!?]\s", p) or is_deed(p) for p in parts) or not all(parts):
+        return ""  # several sentences in one item, or what the user did
+    text = join_items(parts, country)
     return text if len(text.split()) <= MAX_REFERRAL_WORDS else ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a letter, worded by its phrasing's shift in a joined sentence."""
+
+    make: Callable[[int], str]
+    #: the sentence joined to this one when it stands alone in its paragraph: another way of
+    #: closing or of restating interest reads well after the first; a second thanks does not
+    partner: Callable[[int], str] | None = None
+
+
+def joined(parts: Sequence[str], heads: frozenset[str]) -> str:
+    """Return sentences as one, joined by semicolons ("A; b."); a word in `heads` that starts
+    a later sentence is lower-cased, names and "I" are not."""
+    from ..proofread import sentences
+
+    pieces = [x for part in parts for x in sentences(part)]
+    out = []
+    for i, piece in enumerate(pieces):
+        first = piece.split(" ", 1)[0]
+        if i and first in heads:
+            piece = piece[:1].lower() + piece[1:]
+        last = piece.rsplit(" ", 1)[-1]
+        if i < len(pieces) - 1 and piece.endswith(".") and not _ABBREVIATION.fullmatch(last):
+            piece = piece[:-1]
+        out.append(piece)
+    return "; ".join(out)
+
+
+def _panel_paragraphs(
+    paragraphs: list[list[Unit]], rounds: int, heads: frozenset[str]
+) -> list[list[str]]:
+    """Return the sentences of each paragraph.
+
+    The first `width` members of a panel (rounds 0) take one phrasing per slot, each its own.
+    Later members join the sentences of each paragraph in twos (threes at an odd end), the
+    second phrasing shifted by the round, so each joined sentence is one no other letter of
+    the panel has; a sentence alone in its paragraph is joined with another phrasing of its
+    slot, or, for the thanks, with the interest sentence that follows it.
+    """
+    if not rounds:
+        return [[u.make(0) for u in units] for units in paragraphs]
+    paragraphs = [list(units) for units in paragraphs]
+    opening, middle = paragraphs[0], paragraphs[1]
+    if len(opening) == 1 and len(middle) >= 3:  # "Thank you …; I remain very interested …"
+        opening.append(middle.pop(0))
+    out = []
+    for units in paragraphs:
+        if len(units) == 1:
+            only = units[0]
+            partner = only.partner or (only.make if units is opening else None)
+            parts = [only.make(0), *([partner(rounds)] if partner else [])]
+            out.append([joined(parts, heads)])
+            continue
+        groups = [units[i : i + 2] for i in range(0, len(units) - len(units) % 2, 2)]
+        if len(units) % 2:
+            groups[-1].append(units[-1])
+        out.append([joined([u.make(rounds * k) for k, u in enumerate(g)], heads) for g in groups])
+    return out
 
 
 @dataclass(frozen=True)
@@ -136,6 +321,8 @@ class LetterData:
     interview: Interview | None
     #: position of the contact among the interview's contacts: picks the R3 phrasing
     variant: int = 0
+    #: the contact's place on the panel, from 0: past the phrasebook's width, sentences join
+    place: int = 0
 
 
 def _the_position(position: str) -> str:
@@ -178,10 +365,6 @@ def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
     }
 
 
-#: Honorifics written without a full stop in British letters ("Dr Lee", "Ms Lee").
-_SHORT_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."})
-
-
 def _recipient(
     contact: Contact, interview: Interview | None, country: str, to: str
 ) -> dict[str, str]:
@@ -190,27 +373,23 @@ def _recipient(
     honorific, first, last = (_one_line(x) for x in (contact.honorific, contact.first_name,
                                                      contact.last_name))  # fmt: skip
     british = localize.british(country)
-    if british and honorific in _SHORT_HONORIFICS:
-        honorific = honorific[:-1]
-    name = " ".join(p for p in (honorific, first, last) if p) or _one_line(contact.contact_id)
+    title = _one_line(contact.job_title)
+    called = names.naming(honorific, first, last, title=title, country=country, to=to)
     organization = _one_line(contact.organization) or (
         _one_line(interview.company) if interview else ""
     )
-    title = _one_line(contact.job_title)
+    # a contact without a name is named by its title, else by its organisation
+    name = called.name or organization
     where = recipient_address(contact, interview)
-    block = postal.lines(where, to, name=[name, title], organization=organization)
+    lines = [called.name, title] if first or last else [title]
+    block = postal.lines(where, to, name=lines, organization=organization)
     address = postal.lines(where, to)
     abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []
-    if honorific and last:
-        addressee = f"{honorific} {last}"
-    elif first or last:
-        addressee = " ".join(p for p in (first, last) if p)
-    else:
-        addressee = "Sir or Madam"
+    addressee = called.addressee
     return {
-        "recipient_honorific": honorific,
+        "recipient_honorific": called.honorific,
         "recipient_first_name": first,
         "recipient_last_name": last,
         "recipient_name": name,
@@ -224,7 +403,7 @@ def _recipient(
         # R9: "Dear Dr. Lee:" in the US; "Dear Dr Lee," in British letters
         "salutation": f"Dear {addressee}{',' if british else ':'}",
         "card_salutation": f"Dear {addressee},",
-        "complimentary_close": _close(british, named=addressee != "Sir or Madam"),
+        "complimentary_close": _close(british, named=called.named),
     }
 
 
@@ -287,10 +466,12 @@ def letter_context(
 
     strength_items = split_items(strengths)
     sentence_like = len(strength_items) == 1 and _is_sentence(strength_items[0])
-    strengths_list = (
-        "" if sentence_like else localize.join_list([mid_sentence(x) for x in strength_items],
-                                                    country)
-    )  # fmt: skip
+    parts = [] if sentence_like else [fragment(x) for x in strength_items]
+    strengths_list = join_items(parts, country)
+    # the strengths slots take a noun phrase ("I bring SQL"); what the user did ("grew sales
+    # 12%") is said in a sentence of its own ("I also grew sales 12%.")
+    nouns = join_items([noun_phrase(p) for p in parts if not is_deed(p)], country)
+    deeds = join_items([deed(p) for p in parts if is_deed(p)], country)
     fill = {
         "on_day": f" on {day}" if day else "",
         "the_position": _the_position(position),
@@ -302,53 +483,86 @@ def letter_context(
     def say(slot: str, offset: int, **values: str) -> str:
         return book.say(slot, v, offset, fill | values)
 
-    appreciation = say("appreciation", 0)
-    personal = ""
+    # Each sentence is a unit: a function of the shift its place in a joined sentence gives
+    # its phrasing. A panel larger than the phrasebook's width joins units with semicolons
+    # (see _panel_paragraphs), so that no two letters of the panel share a sentence.
+    def unit(slot: str, offset: int, partner: str = "", **values: str) -> Unit:
+        other = (lambda shift: say(partner, offset + shift, **values)) if partner else None
+        return Unit(lambda shift: say(slot, offset + shift, **values), other)
+
+    opening_units = [unit("appreciation", 0)]
     if note:
-        personal = note if _is_sentence(note) else say("personal", 1)
+        opening_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("personal", 1))
     unsure = want_job.strip().lower() == "unsure"
-    interest = say(("interest_unsure" if unsure else "interest") if wants else "no_interest", 2)
-    qualifications = ""
-    if sentence_like:
-        lead = say("strengths_sentence" if wants else "strengths_sentence_no", 3)
-        qualifications = f"{lead} {strength_items[0]}"
-    elif strengths_list:
-        qualifications = say("strengths" if wants else "strengths_no", 3, strengths=strengths_list)
+    interest_slot = ("interest_unsure" if unsure else "interest") if wants else "no_interest"
+    middle_units = [unit(interest_slot, 2, partner=interest_slot)]
+    if sentence_like or (deeds and not nouns):
+        lead_slot = "strengths_sentence" if wants else "strengths_sentence_no"
+        told = strength_items[0] if sentence_like else f"I {deeds}."
+        middle_units.append(Unit(lambda shift: f"{say(lead_slot, 3 + shift)} {told}"))
+    elif nouns:
+        strengths_slot = "strengths" if wants else "strengths_no"
+        also = [f"I also {deeds}."] if deeds else []
+        middle_units.append(Unit(lambda shift: joined(
+            [say(strengths_slot, 3 + shift, strengths=nouns), *also], book.heads)))  # fmt: skip
     if forgot:
-        extra = say("forgot", 0, forgot=_sentence(forgot))
-        qualifications = f"{qualifications} {extra}".strip()
-    enclosures_text = localize.join_list([mid_sentence(e) for e in enclosures], country)
-    enclosure_sentence = ""
+        middle_units.append(unit("forgot", 0, forgot=_sentence(forgot)))
+    enclosures_text = join_items([fragment(e) for e in enclosures], country)
+    closing_units: list[Unit] = []
     enclosures_line = ""
     if enclosures:
         word = "attached" if email else "enclosed"
         if len(enclosures) == 1:
             one = _one_enclosure(enclosures[0])
-            enclosure_sentence = say("enclosed_one", 1, enclosed=word, item=one)
+            closing_units.append(unit("enclosed_one", 1, enclosed=word, item=one))
         else:
-            enclosure_sentence = say("enclosed", 1, enclosed=word, items=enclosures_text)
+            items = enclosure_list(enclosures, country)
+            closing_units.append(unit("enclosed", 1, enclosed=word, items=items))
         label = "Attachment" if email else "Enclosure"
         enclosures_line = f"{label}{'s' if len(enclosures) > 1 else ''}: " + "; ".join(enclosures)
-    closing = say("closing" if wants else "closing_no", 2)
     if decision and wants:
-        closing = f"{say('decision', 3, decision=decision)} {closing}"
+        closing_units.append(unit("decision", 3, decision=decision))
+    closing_slot = "closing" if wants else "closing_no"
+    closing_units.append(unit(closing_slot, 2, partner=closing_slot))
+    card_units = [unit("card_thanks", 0)]
+    if note:
+        card_units.append(Unit(lambda _: note) if _is_sentence(note) else unit("card_personal", 1))
+    card_units.append(unit("card_end", 2, partner="card_end"))
 
-    card_personal = say("card_personal", 1) if note else ""
-    if note and _is_sentence(note):
-        card_personal = note
-    card_message = " ".join(
-        p for p in (say("card_thanks", 0), card_personal, say("card_end", 2)) if p
+    # a slot with one phrasing cannot make two letters differ, joined or not: the user chose
+    # the repetition, and proofreading's sameness check names the letters that read alike
+    rounds = data.place // book.width if book.width > 1 else 0
+    opening, middle, last, card = _panel_paragraphs(
+        [opening_units, middle_units, closing_units, card_units], rounds, book.heads
     )
+    appreciation, personal = (opening[0], " ".join(opening[1:])) if not rounds else (
+        " ".join(opening), "")  # fmt: skip
+    interest, qualifications = middle[0], " ".join(middle[1:])
+    if rounds:  # the decision's day joins the enclosures, or the closing when none
+        enclosure_sentence, closing = " ".join(last[:-1]), last[-1]
+    else:
+        enclosure_sentence = last[0] if enclosures else ""
+        closing = " ".join(last[1:] if enclosures else last)
+    card_message = " ".join(card)
     outcome_slot = OUTCOME_SLOTS.get(iv.status if iv else "")
-    outcome = ""
-    if outcome_slot:
-        outcome = say("outcome_rest", 1, although=say(outcome_slot, 1))
-    if kind is Kind.KEEP_IN_TOUCH:
-        appreciation = say("keep_open", 0)
-        personal = outcome
-        closing = say("keep_close", 3)
     named = referral_strengths(strength_items, country)
-    referral = say("referral", 2, strengths=named) if named else say("referral_plain", 2)
+    referral_unit = (
+        unit("referral", 2, partner="referral_plain", strengths=named)
+        if named
+        else unit("referral_plain", 2, partner="referral_plain")
+    )
+    kept = [unit("keep_open", 0)]
+    if outcome_slot:
+        kept.append(Unit(lambda shift: say("outcome_rest", 1 + shift,
+                                           although=say(outcome_slot, 1))))  # fmt: skip
+    opened, network, asked, closed = _panel_paragraphs(
+        [kept, [unit("network", 4, partner="network")], [referral_unit],
+         [unit("keep_close", 3, partner="keep_close")]], rounds, book.heads)  # fmt: skip
+    referral = asked[0]
+    if kind is Kind.KEEP_IN_TOUCH:
+        appreciation, personal = (opened[0], " ".join(opened[1:])) if not rounds else (
+            " ".join(opened), "")  # fmt: skip
+        closing = closed[0]
     subject = f"Thank you — {position} interview" if position else "Thank you for the interview"
     if kind is Kind.KEEP_IN_TOUCH:
         subject = f"Keeping in touch — {company}" if company else "Keeping in touch"
@@ -378,11 +592,11 @@ def letter_context(
         "enclosure_sentence": enclosure_sentence,
         "closing": closing,
         "card_message": card_message,
-        "network": say("network", 4),
+        "network": network[0],
         "referral": referral,
         # the cover sheet and a one-page letter; batch.py puts in the letter's real count
         "fax_pages": fax_pages(1),
-        "fax_message": f"Please deliver the following letter to {ctx['recipient_name']}. If any "
-        f"page is missing or hard to read, please call me{at_phone}.",
+        "fax_message": _sentence(f"Please deliver the following letter to {ctx['recipient_name']}")
+        + f" If any page is missing or hard to read, please call me{at_phone}.",
     }
     return ctx

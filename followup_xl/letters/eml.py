@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..names import plain_name
+
 
 def build_eml(ctx: dict[str, Any], paragraphs: list[str]) -> bytes:
     """Return an unsent email draft (RFC 5322, UTF-8) built from the rendered email template."""
@@ -25,7 +27,7 @@ def build_eml(ctx: dict[str, Any], paragraphs: list[str]) -> bytes:
     text = "\n\n".join(p for p in body if p) + "\n"
     msg = EmailMessage(policy=SMTP)
     if ctx["recipient_email"]:
-        person = " ".join(p for p in (ctx["recipient_first_name"], ctx["recipient_last_name"]) if p)
+        person = plain_name(ctx["recipient_first_name"], ctx["recipient_last_name"])
         msg["To"] = _address(Address, person, ctx["recipient_email"])
     if ctx["sender_email"]:
         msg["From"] = _address(Address, ctx["sender_name"], ctx["sender_email"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import WriteError
 from ..model import Action, Contact, Kind
+from ..names import plain_name
 from ..outbox import Outbox
 from .templates import KIND_LABELS, is_email
 
@@ -42,7 +43,12 @@ def safe_part(text: str, max_bytes: int = 80) -> str:
 def letter_file_name(action: Action, contact: Contact | None, today: date) -> str:
     """Return the file name a person finds the letter by (without a uniqueness suffix)."""
     company = action.company or (contact.organization if contact else "")
-    person = (contact.full_name if contact else "") or action.who or action.contact_id
+    # a contact without a name goes by its title ("Hiring Committee"), never by its ID; a
+    # name in Chinese, Japanese or Korean characters keeps its order (family name first)
+    person = action.who
+    if contact is not None:
+        person = plain_name(contact.first_name, contact.last_name)
+        person = person or contact.display_name
     email = is_email(action)
     ext = ".eml" if email else ".docx"
     label = KIND_LABELS[action.kind]

@@ -5,7 +5,9 @@ The wording lives in `letter_templates/phrasebook.txt`, shipped beside the templ
 A file of the same name in the user's --templates folder replaces the slots it has; the slots
 it leaves out keep the shipped wording. The shipped file has eight phrasings in every slot, and
 the letters to one panel take different ones in every slot (context.py), so a panel of up to
-eight people shares no sentence apart from the salutation, the close and the shared facts.
+eight people shares no sentence apart from the salutation and the close; past eight, a letter
+joins its sentences in pairs with semicolons, a different pair of phrasings for each member,
+so a panel of up to 64 shares none either.
 """
 
 from __future__ import annotations
@@ -33,14 +35,17 @@ PLACEHOLDERS: dict[str, str] = {
     "at_company": '" at Barnes & Noble" with its leading space, or nothing',
     "on_day": '" on Tuesday, November 24" with its leading space, or nothing',
     "note": 'the Personal Note as a phrase ("the children\'s reading hour")',
-    "strengths": 'the Strengths as a list ("ten years of retail management and fluent Spanish")',
+    "strengths": 'the Strengths as a list of noun phrases ("ten years of retail management and '
+    'fluent Spanish"); what the user did ("grew sales 12%") follows in a sentence of its own',
     "forgot": "Forgot To Mention as a sentence, with its full stop",
     "enclosed": '"enclosed" in letters, "attached" in emails',
-    "items": 'the Enclosures as a list ("references and writing samples")',
+    "items": 'the Enclosures as a list ("my references and writing samples")',
     "item": 'the one Enclosure ("my CV")',
     "decision": 'the Decision Expected day ("Friday, December 4")',
     "although": "the clause of the matching [outcome_...] slot",
 }
+#: Placeholders holding a day: "Friday, December 4" is set off by commas mid-sentence.
+DATES = frozenset({"on_day", "decision"})
 #: Placeholders every slot may use: facts of the interview, always filled in.
 COMMON = ("team", "the_position", "at_company", "on_day")
 #: Every slot, in the file's order, with the placeholders of its own (besides COMMON).
@@ -99,6 +104,19 @@ class Phrasebook:
 
     slots: Mapping[str, tuple[str, ...]]
 
+    @property
+    def width(self) -> int:
+        """Return the fewest phrasings a panel's slot has: the panel size whose letters each
+        take a phrasing of their own in every slot (larger panels join sentences)."""
+        return min(len(v) for k, v in self.slots.items() if k not in OUTCOME_SLOTS.values())
+
+    @property
+    def heads(self) -> frozenset[str]:
+        """Return the first words of the phrasings ("Thank", "Our"): words that start a
+        sentence only because they come first, so lower-cased after a semicolon."""
+        words = (text.split(" ", 1)[0] for v in self.slots.values() for text in v)
+        return frozenset(w for w in words if w.isalpha() and w != "I")
+
     def say(self, slot: str, variant: int, offset: int, values: Mapping[str, str]) -> str:
         """Return one phrasing of a slot with its placeholders filled in.
 
@@ -106,8 +124,30 @@ class Phrasebook:
         slots of one letter from all taking the same position in their lists.
         """
         options = self.slots[slot]
-        text = options[(variant + offset) % len(options)]
-        return _PLACEHOLDER.sub(lambda m: values[m[1].strip()], text)
+        return fill(options[(variant + offset) % len(options)], values)
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Return a phrasing with its placeholders filled in.
+
+    A value ending in a full stop ("Van der Berg Logistiek B.V.") takes the place of the
+    phrasing's own full stop after it; a date with a comma inside ("Friday, December 4") takes
+    its closing comma when the sentence goes on ("on Friday, December 4, to talk").
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(text[pos : match.start()])
+        name = match[1].strip()
+        out.append(values[name])
+        pos = match.end()
+        written = "".join(out).rstrip("\"'”’)»")
+        if text.startswith(".", pos) and written.endswith((".", "!", "?", "…")):
+            pos += 1
+        if name in DATES and "," in values[name] and re.match(r" [\w(]", text[pos:]):
+            out.append(",")
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse(text: str, name: str = PHRASEBOOK) -> tuple[dict[str, tuple[str, ...]], list[str]]:

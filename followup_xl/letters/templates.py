@@ -100,10 +100,12 @@ VARIABLES: dict[str, str] = {
     "sender_block": "the sender block of a letter: name, address, phone and cell, email",
     "sender_return_address": "name and address (the envelope's return address)",
     "email_signature": "name, phone and email, one per line (emails)",
-    "recipient_honorific": "Honorific of the contact (Mr., Ms., Dr., …)",
+    "recipient_honorific": "Honorific of the contact as the salutation writes it (Mr., Dr, "
+    "Professor, Sir, …); empty for a contact greeted by job title",
     "recipient_first_name": "First Name of the contact",
     "recipient_last_name": "Last Name of the contact",
-    "recipient_name": 'honorific, first and last name ("Ms. Renée Dubois-Okafor")',
+    "recipient_name": 'the name line: honorific, first and last name ("Ms. Renée Dubois-Okafor", '
+    '"Lord Sugar", "佐藤 花子 様"); the job title, else the organization, of one with no name',
     "recipient_title": "Job Title of the contact",
     "recipient_organization": "Organization of the contact, else the interview's Company",
     "recipient_address": "the contact's address lines, else the interview's company address, "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -258,7 +257,6 @@ def closest(value: str, choices: Sequence[str]) -> str | None:
     return None
 
 
-@functools.cache
-def choice_index(choices: tuple[str, ...]) -> dict[str, str]:
-    """Return {normalised value: allowed value} for a list column."""
-    return {C.norm_header(c): c for c in choices}
+def choice_index(col: C.Column) -> dict[str, str]:
+    """Return {normalised value: allowed value} for a list column, its aliases included."""
+    return {C.choice_key(k): c for k, c in (*col.aliases, *((c, c) for c in col.choices))}

@@ -314,7 +314,7 @@ class _Reader:
     def choice(self, value: Any, col: C.Column) -> str:
         """Return the allowed value typed (any case), or raise CellError with a suggestion."""
         text = check_encodable(clean_text(value))
-        hit = choice_index(col.choices).get(C.norm_header(text))
+        hit = choice_index(col).get(C.choice_key(text))
         if hit:
             return hit
         near = closest(text, col.choices)
@@ -404,11 +404,11 @@ class _Reader:
             out = [v.date() if type(v) is datetime else blank if v == "" else _SLOW for v in values]
         elif kind == C.LIST:
             # each distinct plain text looked up once: a Log repeats a dozen actions
-            table = choice_index(col.choices)
+            table = choice_index(col)
             known: dict[str, str] = {}
             for v in set(values):
                 if type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
-                    hit = table.get(C.norm_header(v.strip()))
+                    hit = table.get(C.choice_key(v))
                     if hit:
                         known[v] = hit
             out = [
