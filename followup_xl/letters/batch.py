@@ -363,7 +363,8 @@ def _address_findings(
         cells = [_where(book, INTERVIEWS_SHEET, f"Company {col}", iv.row, iv.interview_id)
                  for col in gaps]  # fmt: skip
     country = localize.country_code(to)
-    what = "no postal address" if where.blank() else f"no {', '.join(gaps)} in the address"
+    words = ", ".join(postal.column_word(col, to) for col in gaps)
+    what = "no postal address" if where.blank() else f"no {words} in the address"
     return [Finding(file=name, sentence="", rule="R9", check="address",
                     message=f"{what} for {ctx['recipient_name']} ({country}): fill in "
                     f"{', '.join(cells)}")]  # fmt: skip

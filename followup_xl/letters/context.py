@@ -198,8 +198,8 @@ def _recipient(
     )
     title = _one_line(contact.job_title)
     where = recipient_address(contact, interview)
-    block = postal.lines(where, to, name=[name, title], organization=organization)
-    address = postal.lines(where, to)
+    block = postal.lines(where, to, name=[name, title], organization=organization, capitals=True)
+    address = postal.lines(where, to, capitals=True)
     abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []
