@@ -156,6 +156,8 @@ POST_EXAMPLES = [
      ["Ms Jane Citizen", "1 George Street", "SYDNEY NSW 2000", "AUSTRALIA"]),
     ("GB", "US", ["Ms Amy Lee"], "", ("1600 Pennsylvania Ave NW", "Washington", "DC", "20500"),
      ["Ms Amy Lee", "1600 Pennsylvania Ave NW", "WASHINGTON, DC 20500", "UNITED STATES"]),
+    ("GB", "US", ["Mr Ben Ross"], "", ("350 Fifth Avenue", "New York", "New York", "10118"),
+     ["Mr Ben Ross", "350 Fifth Avenue", "NEW YORK, NEW YORK 10118", "UNITED STATES"]),
 ]  # fmt: skip
 
 

@@ -184,7 +184,9 @@ def lines(
     fields = set(re.findall(r"%([A-Z])", fmt))
     big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
     # a region the layout has no place for, or one that repeats the town, says nothing new
-    if (layout.known and "S" not in fields) or state.casefold() == city.casefold():
+    # ("28014 Madrid Madrid"); a US-style "%C, %S" keeps the state the post sorts by
+    doubled = state.casefold() == city.casefold() and not re.search(r"%C,\s*%S", fmt)
+    if (layout.known and "S" not in fields) or doubled:
         state = ""
     if city and "C" not in fields:
         street = [city, *street] if big_to_small else [*street, city]
