@@ -196,7 +196,10 @@ def _fit(p: Any, style: str, room: Room, fonts: Fonts, joinable: Sequence[str]) 
 def _fit_sender(sender: Any, date: Any, layout: Stationery, fonts: Fonts) -> bool:
     """Set the sender block so it stays out of the window and within its frame (the inside
     address starts below the frame); False when it cannot."""
-    top, bottom, right = window_on_sheet(layout)
+    top, bottom, _right = window_on_sheet(layout)
+    # the sheet slid to the envelope's left edge: the farthest right the window reaches
+    window_left, _, window_width, _ = layout.envelope.window
+    reach = window_left + window_width
     start = layout.letterhead_top / 20
     if date is not None:
         after = date.find(f"{_W}pPr/{_W}spacing")
@@ -209,7 +212,7 @@ def _fit_sender(sender: Any, date: Any, layout: Stationery, fonts: Fonts) -> boo
     frame_end = layout.address_top / 20 - _CLEAR
     right_aligned = layout.letterhead_align == "right"
     # a right-aligned line beside the window keeps out of it when it ends short of its edge
-    beside = (layout.width - layout.right_margin - right) / 20 - 3 * _CLEAR
+    beside = (layout.width - layout.right_margin - reach) / 20 - 3 * _CLEAR
     width = (layout.width - layout.left_margin - layout.right_margin) / 20
     lines = _lines(sender)
     room = Room(width, frame_end - start)
