@@ -187,6 +187,7 @@ class _Blocks:
             cells[0].paragraphs[0].runs[0].bold = True
             cells[0].width, cells[1].width = Inches(1.5), Inches(4.9)
         table.columns[0].width, table.columns[1].width = Inches(1.5), Inches(4.9)
+        _keep_together(table)
         runs += [tr.tc_lst[1].p_lst[0].r_lst[0] for tr in table._tbl.tr_lst]
         for i, run in enumerate(runs):
             _add_text(run, _slot(i), SubElement)
@@ -240,6 +241,22 @@ class _Blocks:
             out.append(pieces[-1])
         out.append(xml[spots[-1][1] :])
         return "".join(out)
+
+
+def _keep_together(table: Any) -> None:
+    """Keep a call's table on one page with its heading: no row splits (w:cantSplit), and
+    each row's paragraphs keep with the next row (Word and LibreOffice move the whole table
+    to the next page rather than break it)."""
+    from docx.oxml.ns import qn
+
+    rows = table.rows
+    for n, row in enumerate(rows, 1):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+        if n < len(rows):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _slot(i: int) -> str:

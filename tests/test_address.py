@@ -66,18 +66,19 @@ def _blocks(tmp_path: Path, profile: Profile, **where: str) -> tuple[list[str], 
 
 
 def test_us_sender_to_berlin_writes_postcode_before_city_then_germany(tmp_path):
-    """US → DE: "10435 Berlin" (Deutsche Post), then GERMANY; the sender names the US."""
+    """US → DE: "10435 BERLIN" (the town in the post's capitals), then GERMANY; the sender
+    names the US, its own town as typed."""
     sender, recipient = _blocks(tmp_path, US_SENDER, **BERLIN, country="Germany")
     assert recipient == ["Ms. Amy Lee", "Head of People", "Northwind", "Kastanienallee 12",
-                         "10435 Berlin", "GERMANY"]  # fmt: skip
+                         "10435 BERLIN", "GERMANY"]  # fmt: skip
     assert sender[:5] == ["Jordan Ellis", "42 Maple Street", "Springfield, IL 62704",
                           "UNITED STATES", "jordan@example.com"]  # fmt: skip
 
 
 def test_gb_sender_to_boston_writes_the_us_city_line_then_united_states(tmp_path):
-    """GB → US: "Boston, MA 02110" on one line (USPS), then UNITED STATES."""
+    """GB → US: "BOSTON, MA 02110" on one line (USPS), then UNITED STATES."""
     sender, recipient = _blocks(tmp_path, GB_SENDER, **BOSTON, country="US")
-    assert recipient[-3:] == ["1 Federal Street", "Boston, MA 02110", "UNITED STATES"]
+    assert recipient[-3:] == ["1 Federal Street", "BOSTON, MA 02110", "UNITED STATES"]
     assert recipient[0] == "Ms Amy Lee"  # a British letter
     assert sender[1:4] == ["3 Clerkenwell Road", "London", "EC1M 5RN"]
     assert sender[4] == "UNITED KINGDOM"
@@ -86,15 +87,15 @@ def test_gb_sender_to_boston_writes_the_us_city_line_then_united_states(tmp_path
 def test_de_sender_to_london_puts_the_postcode_on_its_own_line(tmp_path):
     """DE → GB: post town, then the postcode on a line of its own (Royal Mail), then UK."""
     sender, recipient = _blocks(tmp_path, DE_SENDER, **LONDON, country="United Kingdom")
-    assert recipient[-4:] == ["3 Clerkenwell Road", "London", "EC1M 5RN", "UNITED KINGDOM"]
+    assert recipient[-4:] == ["3 Clerkenwell Road", "LONDON", "EC1M 5RN", "UNITED KINGDOM"]
     assert sender[1:4] == ["Kastanienallee 12", "10435 Berlin", "GERMANY"]
 
 
 def test_us_sender_to_paris_writes_the_company_first_and_france(tmp_path):
-    """US → FR: company name above the person (NF Z 10-011), "75001 Paris", then FRANCE."""
+    """US → FR: company name above the person (NF Z 10-011), "75001 PARIS", then FRANCE."""
     _, recipient = _blocks(tmp_path, US_SENDER, **PARIS, country="FR")
     assert recipient == ["Northwind", "Ms. Amy Lee", "Head of People", "12 rue de Rivoli",
-                         "75001 Paris", "FRANCE"]  # fmt: skip
+                         "75001 PARIS", "FRANCE"]  # fmt: skip
 
 
 def test_japan_in_english_goes_from_street_to_ward_and_prefecture_then_postcode():
@@ -113,15 +114,73 @@ def test_japan_in_japanese_script_goes_from_postcode_down_to_the_name():
     assert lines(Address(**TOKYO), "JP", name=["佐藤 健"])[0] == "佐藤 健"
 
 
+#: Addresses as each post's addressing guide prints them (the post's own example where it
+#: publishes one), from GB and US senders: the sender's country, the destination, the cells
+#: as a user types them (Street, City, State, ZIP) with the name and organisation, and the
+#: lines the post wants, country line included.
+POST_EXAMPLES = [
+    ("GB", "FR", ["Mme Claire Martin"], "Société Durand",
+     ("25 rue de l'Église", "Mios", "Nouvelle-Aquitaine", "33380"),
+     ["Société Durand", "Mme Claire Martin", "25 rue de l'Église", "33380 MIOS", "FRANCE"]),
+    ("GB", "ES", ["Sr. D. Miguel Ruiz"], "",
+     ("Calle de Alcalá 48", "Madrid", "Madrid", "28014"),
+     ["Sr. D. Miguel Ruiz", "Calle de Alcalá 48", "28014 MADRID", "SPAIN"]),
+    ("GB", "ES", ["Sra. Lucía Gómez"], "",
+     ("Avenida Ricardo Soriano 12", "Marbella", "Málaga", "29601"),
+     ["Sra. Lucía Gómez", "Avenida Ricardo Soriano 12", "29601 MARBELLA MÁLAGA", "SPAIN"]),
+    ("GB", "DE", [], "Deutsche Post AG", ("Charles-de-Gaulle-Str. 20", "Bonn", "NRW", "53113"),
+     ["Deutsche Post AG", "Charles-de-Gaulle-Str. 20", "53113 BONN", "GERMANY"]),
+    ("GB", "CH", ["Herr Hans Muster"], "", ("Musterstrasse 12", "Bern", "BE", "3000"),
+     ["Herr Hans Muster", "Musterstrasse 12", "CH-3000 Bern", "SWITZERLAND"]),
+    ("GB", "JP", ["Mr Taro Yamada"], "", ("1-3-2 Kasumigaseki", "Chiyoda-ku", "Tokyo", "100-8994"),
+     ["Mr Taro Yamada", "1-3-2 Kasumigaseki", "Chiyoda-ku, TOKYO", "100-8994", "JAPAN"]),
+    ("GB", "JP", ["山田 太郎"], "日本郵便株式会社",
+     ("霞が関1-3-2", "千代田区", "東京都", "100-8994"),
+     ["〒100-8994", "東京都", "千代田区", "霞が関1-3-2", "日本郵便株式会社", "山田 太郎", "JAPAN"]),
+    ("GB", "CN", ["Ms Li Na"], "", ("88 Tianhe Road, Tianhe District", "Guangzhou", "Guangdong",
+                                    "510620"),
+     ["Ms Li Na", "88 Tianhe Road, Tianhe District", "Guangzhou", "GUANGDONG, 510620", "CHINA"]),
+    ("GB", "KR", ["Mr Hong Gildong"], "", ("209 Sejong-daero, Jongno-gu", "Seoul", "Seoul",
+                                           "03154"),
+     ["Mr Hong Gildong", "209 Sejong-daero, Jongno-gu", "Seoul", "03154", "SOUTH KOREA"]),
+    ("GB", "IE", ["Ms Mary Murphy"], "", ("1 Merrion Square", "Dublin 2", "", "d02 p820"),
+     ["Ms Mary Murphy", "1 Merrion Square", "DUBLIN 2", "D02 P820", "IRELAND"]),
+    ("US", "GB", ["Mr A Smith"], "", ("3 High Street\nHedle End", "Southampton", "Hampshire",
+                                      "so31 4ng"),
+     ["Mr A Smith", "3 High Street", "Hedle End", "SOUTHAMPTON", "SO31 4NG", "UNITED KINGDOM"]),
+    ("US", "BR", ["Sra. Ana Souza"], "", ("Rua Teodoro Sampaio, 417\nPinheiros", "São Paulo",
+                                          "SP", "05405-000"),
+     ["Sra. Ana Souza", "Rua Teodoro Sampaio, 417", "Pinheiros", "SÃO PAULO-SP", "05405-000",
+      "BRAZIL"]),
+    ("US", "AU", ["Ms Jane Citizen"], "", ("1 George Street", "Sydney", "NSW", "2000"),
+     ["Ms Jane Citizen", "1 George Street", "SYDNEY NSW 2000", "AUSTRALIA"]),
+    ("GB", "US", ["Ms Amy Lee"], "", ("1600 Pennsylvania Ave NW", "Washington", "DC", "20500"),
+     ["Ms Amy Lee", "1600 Pennsylvania Ave NW", "WASHINGTON, DC 20500", "UNITED STATES"]),
+    ("GB", "US", ["Mr Ben Ross"], "", ("350 Fifth Avenue", "New York", "New York", "10118"),
+     ["Mr Ben Ross", "350 Fifth Avenue", "NEW YORK, NEW YORK 10118", "UNITED STATES"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "home, to, name, organization, typed, expected", POST_EXAMPLES,
+    ids=[f"{home}-{to}-{i}" for i, (home, to, *_) in enumerate(POST_EXAMPLES)],
+)  # fmt: skip
+def test_each_address_reads_as_its_post_prints_it(home, to, name, organization, typed, expected):
+    """The post's capitals for town, region and postcode (a lowercase postcode too), no region
+    the layout has no place for, no town printed twice, then the country line."""
+    got = lines(Address(*typed), to, name=name, organization=organization, capitals=True)
+    assert [*got, country_line(to, home)] == expected
+
+
 # --- at home: the own format and no country line -------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "profile, where, tail",
     [
-        (US_SENDER, BOSTON, ["1 Federal Street", "Boston, MA 02110"]),
-        (GB_SENDER, LONDON, ["3 Clerkenwell Road", "London", "EC1M 5RN"]),
-        (DE_SENDER, BERLIN, ["Kastanienallee 12", "10435 Berlin"]),
+        (US_SENDER, BOSTON, ["1 Federal Street", "BOSTON, MA 02110"]),
+        (GB_SENDER, LONDON, ["3 Clerkenwell Road", "LONDON", "EC1M 5RN"]),
+        (DE_SENDER, BERLIN, ["Kastanienallee 12", "10435 BERLIN"]),
     ],
 )
 def test_a_domestic_letter_has_no_country_line(tmp_path, profile, where, tail):
@@ -139,7 +198,7 @@ def test_a_multi_line_street_keeps_its_lines(tmp_path):
     """Each line of a multi-line Street cell is a line of the address, in the street's place."""
     where = {**BOSTON, "street": "Floor 3\nOne Federal Street"}
     _, recipient = _blocks(tmp_path, GB_SENDER, **where, country="US")
-    assert recipient[-4:] == ["Floor 3", "One Federal Street", "Boston, MA 02110",
+    assert recipient[-4:] == ["Floor 3", "One Federal Street", "BOSTON, MA 02110",
                               "UNITED STATES"]  # fmt: skip
 
 
@@ -163,10 +222,22 @@ def test_a_blank_address_prints_the_name_alone_and_no_country_line(tmp_path):
     assert recipient == ["Ms. Amy Lee", "Head of People", "Northwind"]
 
 
-def test_a_state_the_country_has_no_place_for_still_prints_after_the_town():
-    """A county typed for a UK address sits after the post town, before the postcode."""
-    got = lines(Address("1 High Street", "Canterbury", "Kent", "CT1 2AB"), "GB")
-    assert got == ["1 High Street", "Canterbury", "Kent", "CT1 2AB"]
+@pytest.mark.parametrize(
+    "country, where, last",
+    [
+        ("GB", Address("1 High Street", "Canterbury", "Kent", "CT1 2AB"), "CT1 2AB"),
+        ("FR", Address("5 rue Gallieni", "Boulogne-Billancourt", "Île-de-France", "92100"),
+         "92100 Boulogne-Billancourt"),
+        ("DE", Address("Unter den Linden 5", "Berlin", "BE", "10117"), "10117 Berlin"),
+        ("NL", Address("Damrak 1", "Amsterdam", "Noord-Holland", "1012 LG"), "1012 LG Amsterdam"),
+        ("CH", Address("Bahnhofstrasse 1", "Zürich", "ZH", "8001"), "CH-8001 Zürich"),
+    ],
+)  # fmt: skip
+def test_a_region_the_country_has_no_place_for_is_left_out(country, where, last):
+    """A county in the UK, a région, Land, provincie or canton: no line of their own after the
+    postcode and town, which stays the last line before the country."""
+    got = lines(where, country)
+    assert got[-1] == last and where.state not in "\n".join(got)
 
 
 def test_a_zip_that_does_not_fit_the_country_prints_as_typed():
@@ -227,7 +298,7 @@ def test_envelope_mailed_abroad_names_both_countries(tmp_path):
     assert blocks[0] == ["Priya Shah", "3 Clerkenwell Road", "London", "EC1M 5RN",
                          "UNITED KINGDOM"]  # fmt: skip
     assert blocks[1] == ["Ms Amy Lee", "Head of People", "Northwind", "1 Federal Street",
-                         "Boston, MA 02110", "UNITED STATES"]  # fmt: skip
+                         "BOSTON, MA 02110", "UNITED STATES"]  # fmt: skip
 
 
 def test_run_addresses_a_letter_to_the_companys_country(tmp_path):
@@ -252,7 +323,7 @@ def test_run_addresses_a_letter_to_the_companys_country(tmp_path):
     (letter,) = [p for p in out.rglob("*Thank-you —*.docx")]
     text = [p.text for p in Document(str(letter)).paragraphs if p.text.strip()]
     assert text[1].startswith("Alex Rivera\n3 Clerkenwell Road\nLondon\nEC1M 5RN\nUNITED KINGDOM\n")
-    assert text[2] == "Dr Amy Lee\nHart & Lowe\n1 Federal Street\nBoston, MA 02110\nUNITED STATES"
+    assert text[2] == "Dr Amy Lee\nHart & Lowe\n1 Federal Street\nBOSTON, MA 02110\nUNITED STATES"
 
 
 def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
@@ -288,7 +359,9 @@ def test_a_missing_postal_part_is_one_finding_naming_the_cell(tmp_path):
     found = [ln for ln in report.splitlines() if "R9 address" in ln]
     assert len(found) == 3, report
     assert "Amy Lee (DE)" in found[0] and found[0].endswith("Contacts!L2 (ZIP)")
+    assert "no postcode in the address for Amy Lee" in found[0]  # the country's word, no "ZIP"
     assert "Bo Ek (US)" in found[1] and found[1].endswith("Interviews!L2 (Company State)")
+    assert "no state in the address for Bo Ek" in found[1]
     # a country typed in its own language is not guessed at: the cell to retype is named
     assert 'Country "Österreich" for Di Fox is not a country' in found[2]
     assert found[2].endswith("Contacts!M5 (Country)")
@@ -340,6 +413,6 @@ def test_the_posts_own_words_in_an_address_are_not_shouting(tmp_path):
     assert result.exit_code == 0, result.output
     (letter,) = out.glob("*Eva Lind.docx")
     text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
-    assert "Mariehamn" in text and "ÅLAND" in text
+    assert "MARIEHAMN" in text and "ÅLAND" in text
     report = (out / "2026-11-25 Proofreading.txt").read_text(encoding="utf-8")
     assert "shouting" not in report and "R9 address" not in report, report

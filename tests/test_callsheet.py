@@ -115,3 +115,26 @@ def test_what_a_user_typed_reads_back_from_the_call_sheet(tmp_path):
     restate = [b["Restate"] for b in blocks if "Restate" in b]
     assert restate and all(r == odd.strip() for r in restate)
     assert any("said: a > b & c" in b["Last contact"] for b in blocks)
+
+
+def test_no_call_block_is_split_across_pages(tmp_path, soffice):
+    """Eighteen calls on several pages of LibreOffice's PDF: each block, from its heading to
+    its answer lines, is on one page."""
+    from test_paper import pdf_pages
+
+    from followup_xl.office import convert
+
+    book = book_of(tmp_path, MAILED + [CALL_LOG])
+    calls = [a for a in due_actions(book, MON) if a.kind in callsheet.CALL_KINDS]
+    data = callsheet.call_sheet(book, calls * 6, today=MON)
+    path = tmp_path / "Call sheet.docx"
+    path.write_bytes(data)
+    pages = pdf_pages(convert(path, "pdf", tmp_path / "pdf"))
+    assert len(pages) > 2
+    seen = [(n, ln.text) for n, (_, _, lines) in enumerate(pages) for ln in lines]
+    starts = [i for i, (_, text) in enumerate(seen) if re.search(r"\((due|overdue)\):", text, re.I)]
+    assert len(starts) == 18
+    for i, end in zip(starts, [*starts[1:], len(seen)], strict=True):
+        block = seen[i:end]
+        assert sum(text.startswith("Their answer") for _, text in block) == 1
+        assert {n for n, _ in block} == {block[0][0]}, block[0]

@@ -20,9 +20,11 @@ from followup_xl import localize
 from followup_xl.errors import TemplateError
 from followup_xl.letters import render_letters
 from followup_xl.letters.context import LetterData, letter_context
+from followup_xl.letters.pagefit import Fonts
 from followup_xl.letters.render import Renderer, fit_country, set_properties
 from followup_xl.letters.shipped import default_template_dir
 from followup_xl.letters.templates import TEMPLATE_NAMES, check_templates, sandbox_environment
+from followup_xl.letters.window import fit_blocks
 from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, Status
 from followup_xl.templatelimits import BoundedEnvironment
 
@@ -181,6 +183,8 @@ def oracle(template: bytes, ctx: dict, country: str, name: str, title: str = "t"
     tpl = DocxTemplate(BytesIO(template))
     tpl.render(ctx, sandbox_environment(), autoescape=True)
     fit_country(tpl.docx, country, name)
+    joinable = (ctx.get("recipient_title", ""), ctx.get("recipient_organization", ""))
+    fit_blocks(tpl.docx.element.body, country, Fonts(), joinable)
     set_properties(tpl.docx, TODAY, title, ctx["sender_name"])
     buf = BytesIO()
     tpl.save(buf)
@@ -204,7 +208,8 @@ def test_every_shipped_template_renders_as_docxtpl_does(renderer, name: str, cas
     assert text_of(got.data) == text_of(expected)
     assert got.paragraphs == text_of(expected)[0]
     assert len(got.data) <= len(expected)
-    assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "Thank-you to Ms. Lee")
+    title = "Thank-you to Ms. Lee"
+    assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, title).data
     props = Document(BytesIO(got.data)).core_properties
     assert (props.title, props.author, props.created.date()) == (
         "Thank-you to Ms. Lee", ctx["sender_name"], TODAY)  # fmt: skip
@@ -285,7 +290,7 @@ def test_docxtpl_tags_headers_and_footers_render_as_docxtpl_does(tmp_path: Path)
         assert text_of(got.data) == text_of(expected), case
         assert got.paragraphs == text_of(expected)[0]
         assert got.data == renderer.render_docxtpl("thank_you_letter.docx", ctx, TODAY, country,
-                                                   "t")  # fmt: skip
+                                                   "t").data  # fmt: skip
     body, margins = text_of(got.data)
     assert margins[0] == f"{ctx['sender_name']} to {ctx['company']}"
     assert "List of references" in body and "2" in body
@@ -494,7 +499,7 @@ def test_footnotes_render_as_docxtpl_renders_them(tmp_path: Path, sections: int)
     if sections == 1:
         assert renderer.refused == {}
         assert got.data == renderer.render_docxtpl("thank_you_letter.docx", ctx, TODAY, country,
-                                                   "t")  # fmt: skip
+                                                   "t").data  # fmt: skip
     else:
         assert renderer.refused == {"thank_you_letter.docx": "footnotes in a template of "
                                     "several sections"}  # fmt: skip
@@ -519,7 +524,7 @@ def test_templates_saved_by_libreoffice_render_as_docxtpl_does(tmp_path: Path, s
             expected = oracle((mine / name).read_bytes(), ctx, country, name)
             assert text_of(got.data) == text_of(expected), name
             assert got.paragraphs == text_of(expected)[0], name
-            assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "t"), name
+            assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "t").data, name
     assert renderer.refused == {}
 
 
@@ -574,7 +579,8 @@ def test_core_properties_render_as_docxtpl_renders_them(tmp_path: Path) -> None:
     ctx, country = context("xml-escaping")
     got = renderer.letter("thank_you_letter.docx", ctx, TODAY, country, "t")
     assert renderer.refused == {}
-    assert got.data == renderer.render_docxtpl("thank_you_letter.docx", ctx, TODAY, country, "t")
+    name = "thank_you_letter.docx"
+    assert got.data == renderer.render_docxtpl(name, ctx, TODAY, country, "t").data
     props = Document(BytesIO(got.data)).core_properties
     assert (
         props.subject

@@ -609,16 +609,90 @@ def test_a_print_file_that_cannot_be_written_stops_the_run_before_the_workbook(
     ]  # fmt: skip
 
 
-def test_envelopes_changed_beyond_recognition_are_left_as_they_are(tmp_path):
-    """A deleted letter, but an envelopes file that no longer splits: kept, with a note."""
+def test_envelopes_changed_beyond_recognition_stop_the_print(tmp_path):
+    """A deleted letter, but an envelopes file that no longer cuts back: `print` says why."""
     folder = week(tmp_path)
     letter(folder, "First").unlink()
     mine = Document()
     mine.add_paragraph("my own envelopes")
     mine.save(str(folder / ENVELOPES))
+    before = listing(folder)
+    result = cli("print", str(folder))
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert (
+        f"{folder / ENVELOPES}: no longer holds the 2 envelopes followup-xl wrote (changed in "
+        "Word?), so its envelopes cannot be matched to the letters left: put it back as it "
+        "was, or delete it to print without envelopes; nothing was printed"
+    ) in said
+    assert listing(folder) == before
+    (folder / ENVELOPES).unlink()
+    result = cli("print", str(folder))
+    assert result.exit_code == 0, result.output
+    assert f"{ENVELOPES} is no longer in the folder, so there are no envelopes" in result.output
+    assert "envelope 1" not in result.output
+    assert salutations(folder / PRINT) == ["Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:"]
+
+
+def test_envelopes_the_user_changed_are_kept_while_they_match(tmp_path):
+    """An edited envelopes file and no letter deleted: kept as it is, the order still said."""
+    folder = week(tmp_path)
+    doc = Document(str(folder / ENVELOPES))
+    doc.add_paragraph("Fragile")
+    doc.save(str(folder / ENVELOPES))
     kept = (folder / ENVELOPES).read_bytes()
     result = cli("print", str(folder))
     assert result.exit_code == 0, result.output
-    assert f"note: {ENVELOPES} could not be cut back into its envelopes" in result.output
     assert (folder / ENVELOPES).read_bytes() == kept
-    assert salutations(folder / PRINT) == ["Dear Ms. Second:", "Dear Ms. Card,", "Dear Ms. Fax:"]
+    said = " ".join(result.output.split())
+    assert f"{ENVELOPES} was changed after followup-xl wrote it, so it is left as it is" in said
+    assert "2 envelopes in the same order as their letters" in said
+
+
+def _envelope_names(path: Path) -> list[str]:
+    """Return the recipient's last name on each envelope of an envelopes file, in its order."""
+    return [p.text.split("\n")[0].split()[-1] for p in Document(str(path)).paragraphs
+            if p.text.startswith("Ms.")]  # fmt: skip
+
+
+def _letter_names(path: Path) -> list[str]:
+    """Return whom each mailed letter of the print file greets, in print order."""
+    return [s.split()[-1].rstrip(":") for s in salutations(path) if "Mail" in s]
+
+
+def test_envelopes_match_the_letters_after_every_print(tmp_path):
+    """Three rounds of delete-and-print, one with nothing deleted and one with a letter back:
+    each time the n-th envelope is for the n-th letter and the summary says so."""
+    mailed = [person(f"M{n}", name, f"Mail{n}") for n, name in enumerate("ABCDEFG", 1)]
+    folder = week(tmp_path, people=[PEOPLE[0], *mailed, PEOPLE[2]])
+    everyone = [f"Mail{i}" for i in range(1, 8)]
+    assert _envelope_names(folder / ENVELOPES) == _letter_names(folder / PRINT) == everyone
+    backup = {}
+    for last in ("Mail2", "Mail5", "Mail7"):
+        gone = letter(folder, last)
+        backup[last] = (gone, gone.read_bytes())
+        gone.unlink()
+        result = cli("print", str(folder))
+        assert result.exit_code == 0, result.output
+        left = [w for w in everyone if w not in backup]
+        assert _letter_names(folder / PRINT) == left
+        assert _envelope_names(folder / ENVELOPES) == left
+        said = " ".join(result.output.split())
+        assert (
+            f'then "{ENVELOPES}": {len(left)} envelopes in the same order as their letters, '
+            f"envelope 1 for Ms. A Mail1, the last for Ms. {'ABCDEFG'[int(left[-1][4:]) - 1]} "
+            f"{left[-1]}"
+        ) in said
+        assert "could not" not in said and "left as it is" not in said
+    again = cli("print", str(folder))  # nothing deleted this time
+    assert again.exit_code == 0, again.output
+    assert _envelope_names(folder / ENVELOPES) == _letter_names(folder / PRINT) == left
+    path, data = backup["Mail5"]
+    path.write_bytes(data)  # the user puts a letter back: it prints, its envelope is gone
+    result = cli("print", str(folder))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"{path.name} is back, but its envelope left the envelopes file" in said
+    assert _letter_names(folder / PRINT) == sorted([*left, "Mail5"])
+    assert _envelope_names(folder / ENVELOPES) == left
+    assert f"{len(left)} envelopes in the same order as their letters" in said

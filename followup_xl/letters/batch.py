@@ -57,6 +57,7 @@ from .templates import (
     is_email,
     templates_for,
 )
+from .window import LEGIBLE_MIN
 
 
 @dataclass
@@ -222,10 +223,13 @@ def render_letters(
                     batch.kept[path.name] = name
                 item = PrintItem(path.name, paper_of(action.kind), ctx["recipient_name"])
                 paragraphs = docs[-1].paragraphs
+                unfit = [u for d in docs for u in d.unfit]
                 if action.kind in ENVELOPE_KINDS:
-                    envelope = renderer.render(ENVELOPE, ctx, today, country, title)
-                    item = envelope_item(item, envelope)
+                    envelope = renderer.letter(ENVELOPE, ctx, today, country, title)
+                    item = envelope_item(item, envelope.data)
+                    unfit += envelope.unfit
                     lap("envelopes")
+                batch.findings += _window_findings(path.name, unfit, book, contact, iv, ctx)
                 batch.printing.append(item)
             batch.files[action.key] = path
             cells = _cells(book, contact, iv)
@@ -322,6 +326,57 @@ def _in_letter(
     return tuple((w, t) for w, t in cells if " ".join(t.split())[:40] in whole)
 
 
+def _window_findings(
+    name: str, unfit: Sequence[str], book: Book, contact: Contact, iv: Interview | None,
+    ctx: dict[str, Any],
+) -> list[Finding]:  # fmt: skip
+    """R9: one finding for each block that fits its place on no setting (window.py), naming
+    the longest cells behind it."""
+    from ..contract import CONTACTS_SHEET, INTERVIEWS_SHEET, PROFILE_SHEET
+
+    out = []
+    for block in dict.fromkeys(unfit):
+        if block == "sender block":
+            profile = book.profile
+            cells = [(f"{PROFILE_SHEET} {field}", value) for field, value in (
+                ("Street", profile.street), ("Phone", profile.phone), ("Cell", profile.cell),
+                ("Email", profile.email)) if value]  # fmt: skip
+            where = "stays out of the envelope window"
+        else:
+            own = not postal.Address(contact.street, contact.city, contact.state,
+                                     contact.zip).blank()  # fmt: skip
+            cells = [(_where(book, CONTACTS_SHEET, col, contact.row, contact.contact_id), value)
+                     for col, value in (("Job Title", contact.job_title),
+                                        ("Organization", contact.organization))]  # fmt: skip
+            for col, value in (
+                ("Street", contact.street if own else iv and iv.company_street),
+                ("City", contact.city if own else iv and iv.company_city),
+            ):
+                if own or iv is None:
+                    cells.append((_where(book, CONTACTS_SHEET, col, contact.row,
+                                         contact.contact_id), value or ""))  # fmt: skip
+                else:
+                    cells.append((_where(book, INTERVIEWS_SHEET, f"Company {col}", iv.row,
+                                         iv.interview_id), value or ""))  # fmt: skip
+            where = "fits the envelope window" if block == "inside address" else (
+                "fits the envelope's address zone")  # fmt: skip
+        ranked = sorted(((w, t) for w, t in cells if t and t.strip()), key=lambda c: -len(c[1]))
+        shorten = " or ".join(f"{w} ({len(' '.join(t.split()))} characters)"
+                              for w, t in ranked[:2])  # fmt: skip
+        out.append(
+            Finding(
+                file=name,
+                sentence="",
+                rule="R9",
+                check="window",
+                message=f"the {block} for {ctx['recipient_name']} has more lines "
+                f"than {where} holds, even set in {LEGIBLE_MIN:g} pt with the job "
+                f"title and organisation on one line: shorten {shorten or 'it'}",
+            )
+        )
+    return out
+
+
 def _channel_findings(name: str, action: Action, ctx: dict[str, Any]) -> list[Finding]:
     if is_email(action) and not ctx["recipient_email"]:
         return [Finding(file=name, sentence="", rule="R5", check="channel",
@@ -389,7 +444,8 @@ def _address_findings(
         cells = [_where(book, INTERVIEWS_SHEET, f"Company {col}", iv.row, iv.interview_id)
                  for col in gaps]  # fmt: skip
     country = localize.country_code(to)
-    what = "no postal address" if where.blank() else f"no {', '.join(gaps)} in the address"
+    words = ", ".join(postal.column_word(col, to) for col in gaps)
+    what = "no postal address" if where.blank() else f"no {words} in the address"
     return [Finding(file=name, sentence="", rule="R9", check="address",
                     message=f"{what} for {ctx['recipient_name']} ({country}): fill in "
                     f"{', '.join(cells)}")]  # fmt: skip

@@ -48,6 +48,8 @@ class Rendered:
 
     data: bytes
     _paragraphs: list[str] | None = field(default=None, repr=False)
+    #: the blocks that do not fit their place on the paper or envelope (window.fit_blocks)
+    unfit: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -136,8 +138,19 @@ class CompiledTemplate:
             return xml  # resolve_listing only turns these four into tabs, breaks, paragraphs
         return self._tpl.resolve_listing(xml)
 
-    def render(self, ctx: dict[str, Any], today: date, title: str, author: str) -> Rendered:
-        """Render one letter: the .docx bytes and its paragraphs' text."""
+    def render(
+        self,
+        ctx: dict[str, Any],
+        today: date,
+        title: str,
+        author: str,
+        finish: Callable[[Any], list[str]] | None = None,
+    ) -> Rendered:
+        """Render one letter: the .docx bytes and its paragraphs' text.
+
+        `finish` sets the rendered body's blocks to fit (window.fit_blocks) and returns
+        those that cannot.
+        """
         from docx.opc.coreprops import CoreProperties
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
@@ -147,6 +160,7 @@ class CompiledTemplate:
         tree = tpl.fix_tables(self._text(self.body, ctx))
         tpl.docx_ids_index = 1000
         tpl.fix_docpr_ids(tree)
+        unfit = finish(tree) if finish is not None else []
         shell = deepcopy(self._shell)  # the document element without its body: small
         shell.replace(shell[self._body_at], tree)  # as docxtpl's map_tree
         document = serialize_part_xml(shell)
@@ -171,7 +185,7 @@ class CompiledTemplate:
         paragraphs = body_paragraphs(tree)
         if paragraphs is None:
             paragraphs = document_paragraphs(document)
-        return Rendered(write_zip(members, today), paragraphs)
+        return Rendered(write_zip(members, today), paragraphs, unfit)
 
 
 def _shell(root: Any) -> tuple[Any, int]:

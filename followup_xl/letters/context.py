@@ -382,8 +382,8 @@ def _recipient(
     name = called.name or organization
     where = recipient_address(contact, interview)
     lines = [called.name, title] if first or last else [title]
-    block = postal.lines(where, to, name=lines, organization=organization)
-    address = postal.lines(where, to)
+    block = postal.lines(where, to, name=lines, organization=organization, capitals=True)
+    address = postal.lines(where, to, capitals=True)
     abroad = "" if where.blank() else postal.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []

@@ -74,7 +74,7 @@ class PageFit:
     """
 
     def __init__(self) -> None:
-        self.fonts = _Fonts()
+        self.fonts = Fonts()
         self.sheets: dict[tuple[bytes, bytes], _Sheet] = {}
 
     def fit(self, docx: bytes) -> Fit:
@@ -178,7 +178,7 @@ _CHARS = "".join(chr(c) for c in range(32, 127)) + "".join(chr(c) for c in range
 _CHARS += _EXTRA
 
 
-class _Fonts:
+class Fonts:
     """The character widths of the measured families (data/fontwidths.txt), read once per
     batch: (family, bold) -> (line height per em, widths per em by character)."""
 
@@ -209,6 +209,11 @@ class _Fonts:
     def widths(self, font: str, bold: bool) -> dict[str, float]:
         """Return a font's character widths per em."""
         return self.table[(self.family(font), bold)][1]
+
+    def width(self, text: str, font: str, size: float) -> float:
+        """Return the width of a text in a font (regular) and size, in points."""
+        widths = self.widths(font, False)
+        return sum(_char_width(ch, widths) for ch in text) * size
 
 
 def _family(font: str) -> str:
@@ -310,7 +315,7 @@ class _Sheet:
     paragraph: dict[str | None, tuple[dict[str, Any], dict[str, Any]]]
     character: dict[str | None, dict[str, Any]]
     theme: dict[str, str]
-    fonts: _Fonts
+    fonts: Fonts
     #: paragraphs measured with these styles in this batch: (XML, width, widening) -> blocks
     measured: dict[tuple[bytes, float, float], list[_Block]] = field(
         default_factory=dict, compare=False
@@ -333,7 +338,7 @@ class _Sheet:
         )
 
 
-def _styles(styles: bytes, theme_xml: bytes, fonts: _Fonts) -> _Sheet:
+def _styles(styles: bytes, theme_xml: bytes, fonts: Fonts) -> _Sheet:
     """Read a document's styles, resolved along their basedOn chains."""
     theme: dict[str, str] = {}
     if theme_xml:
@@ -717,7 +722,7 @@ def _wrap(
     return out
 
 
-def _line_height(size: float, font: str, ppr: dict[str, Any], fonts: _Fonts) -> float:
+def _line_height(size: float, font: str, ppr: dict[str, Any], fonts: Fonts) -> float:
     natural = size * fonts.height(font)
     line, rule = ppr.get("line"), ppr.get("rule", "auto")
     if line is None:

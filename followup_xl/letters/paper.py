@@ -43,6 +43,8 @@ class Envelope:
     window: tuple[int, int, int, int]
     #: a printed recipient block: left edge, top edge, width (inside the post's reading zone)
     address: tuple[int, int, int]
+    #: how far above the bottom edge the printed recipient block ends at the lowest
+    clear_bottom: int
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,13 @@ class Stationery:
 #: left and 1/2 in from the bottom. Printed, the address goes in the USPS OCR read area (at least
 #: 1 in from the sides and 5/8 in from the bottom, its top at most 2 3/4 in above the bottom).
 NUMBER_10 = Envelope("#10", _in(9.5), _in(4.125), (_in(0.875), _in(0.5), _in(4.5), _in(1.125)),
-                     (_in(4), _in(1.75), _in(4.5)))  # fmt: skip
+                     (_in(4), _in(1.75), _in(4.5)), _in(0.625))  # fmt: skip
 #: A DL envelope (220 × 110 mm) with the DIN 680 window: 90 × 45 mm, 20 mm from the left and
 #: 15 mm from the bottom. Printed, the address goes bottom right, at least 15 mm from the left,
 #: right and bottom edges and 40 mm from the top (Deutsche Post's reading zone; the stamp takes
 #: 74 × 40 mm top right).
 DL = Envelope("DL", _mm(220), _mm(110), (_mm(20), _mm(15), _mm(90), _mm(45)),
-              (_mm(100), _mm(50), _mm(105)))  # fmt: skip
+              (_mm(100), _mm(50), _mm(105)), _mm(15))  # fmt: skip
 
 #: Lines of the inside address the window must hold: name, job title, organization, street,
 #: city line and a country line.
@@ -121,6 +123,17 @@ SENDER_STYLE = "SenderAddress"
 INSIDE_ADDRESS_STYLE = "InsideAddress"
 ENVELOPE_ADDRESS_STYLE = "EnvelopeAddress"
 LETTERHEAD_STYLES = frozenset({DATE_STYLE, SENDER_STYLE})
+
+
+def window_on_sheet(layout: Stationery) -> tuple[int, int, int]:
+    """Return where the envelope's window lies on the folded sheet: its top and bottom (from
+    the sheet's top edge, the fold resting on the envelope's bottom) and its right edge (from
+    the sheet's left edge, wherever the sheet slides sideways in the envelope)."""
+    env = layout.envelope
+    left, bottom, width, height = env.window
+    window_bottom = layout.folds[0] - bottom
+    right = left + width - (env.width - layout.width)
+    return window_bottom - height, window_bottom, right
 
 
 def stationery(country: str) -> Stationery:

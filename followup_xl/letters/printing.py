@@ -4,7 +4,11 @@ Print order, for one pass at a home printer: the letters on plain paper first, t
 cards (card stock: the printer asks for it once, at the first card), then the fax pages (cover
 sheet and letter, plain paper, for the fax machine). Within each group the Due sheet's order.
 The envelopes file holds the envelopes in the same order as the letters they belong to, so
-the n-th envelope goes with the n-th letter that has one; the summary numbers both.
+the n-th envelope goes with the n-th letter that has one; the summary numbers both. The
+manifest records which letters' envelopes the file holds ("holds"), so `print` cuts the file
+back into those envelopes and writes it again for the letters still there, however many times
+it runs; an envelopes file that no longer cuts back is only kept while it still matches the
+letters, otherwise `print` stops and says why.
 
 `build` is called by the run once the letters are in place; `reprint` (the `print` command)
 rebuilds the same files from the folder after the user edited letters, using the folder's
@@ -57,7 +61,7 @@ class PrintItem:
     who: str
     #: the envelope's .docx (the run only; `reprint` takes envelopes from the envelopes file)
     envelope: bytes | None = field(default=None, repr=False)
-    #: how many sections the envelope's document has (to find it again in the envelopes file)
+    #: how many sections the run's envelope for it has (0: the run made it none)
     envelope_sections: int = 0
     #: the run's own new version of a letter the user had changed: printed once `file` is gone
     alternative: str = ""
@@ -84,9 +88,15 @@ def print_order(items: Sequence[PrintItem]) -> list[PrintItem]:
 
 
 def order_lines(
-    items: Sequence[PrintItem], print_name: str, envelopes_name: str | None
+    items: Sequence[PrintItem],
+    print_name: str,
+    envelopes_name: str | None,
+    with_envelopes: Sequence[PrintItem],
 ) -> list[str]:
-    """Return the print order as the summary and the `print` command say it."""
+    """Return the print order as the summary and the `print` command say it.
+
+    `with_envelopes` are the items whose envelopes the envelopes file holds, in its order.
+    """
     lines = [f'Print order of "{print_name}", one letter after the other:']
     n = 0
     for paper in PAPERS:
@@ -97,7 +107,6 @@ def order_lines(
         first, n = n + 1, n + len(group)
         span = f"{first}" if first == n else f"{first}-{n}"
         lines.append(f"  {span}. {stock}: {_count(len(group), noun)} to {_names(group)}")
-    with_envelopes = [item for item in items if item.envelope_sections]
     if envelopes_name and with_envelopes:
         lines.append(
             f'  then "{envelopes_name}": {_count(len(with_envelopes), "envelope")} in the same '
@@ -255,7 +264,7 @@ def build(
                 continue
             present.append((item, data))
         else:
-            also = " (and its envelope)" if item.envelope_sections else ""
+            also = " (and its envelope)" if item.envelope is not None else ""
             result.notes.append(
                 f"{item.file} is no longer in the folder, so it{also} is left out of the print file"
             )
@@ -280,8 +289,8 @@ def build(
             result.notes.append(note)
         plan["print_file"] = {"name": result.print_file.name, "sha256": _sha(data)}
     kept = [item for item, _ in present]
-    envelopes = [item.envelope for item in kept if item.envelope is not None]
-    if envelopes:
+    enveloped = [item for item in kept if item.envelope is not None]
+    if envelopes := [item.envelope for item in enveloped if item.envelope is not None]:
         data, _ = join(envelopes, day)
         data = _plain(data, "envelopes file", result.notes)
         name = f"{stamp} {ENVELOPES_FILE}"
@@ -290,12 +299,17 @@ def build(
         )
         if note:
             result.notes.append(note)
-        plan["envelopes"] = {"name": result.envelopes.name, "sha256": _sha(data)}
+        plan["envelopes"] = {
+            "name": result.envelopes.name,
+            "sha256": _sha(data),
+            "holds": [{"file": i.file, "sections": i.envelope_sections} for i in enveloped],
+        }
     if "pdf" not in plan and "pdf" in previous:
         plan["pdf"] = previous["pdf"]
     result.plan = plan
     result.order = order_lines(kept, result.print_file.name if result.print_file else PRINT_FILE,
-                               result.envelopes.name if result.envelopes else None)  # fmt: skip
+                               result.envelopes.name if result.envelopes else None,
+                               enveloped)  # fmt: skip
     return result
 
 
@@ -372,29 +386,39 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     bad += [i.file for i in items if i.paper not in PAPERS]
     if bad:
         raise FollowupError(f"{where}: {bad[0]!r} is not a letter file of this folder")
-    items = [_fallback(folder, item) for item in items]
     notes: list[str] = []
-    with_env = [i for i in items if i.envelope_sections]
-    gone = [i for i in with_env if not (folder / i.file).is_file()]
     record = previous.get("envelopes")
-    keep_envelopes = False
-    if with_env and gone and isinstance(record, dict):
-        env_path = folder / str(record.get("name", ""))
-        parts = None
-        if env_path.is_file() and Path(str(record.get("name"))).name == record.get("name"):
-            counts = [i.envelope_sections for i in with_env]
-            parts = split_sections(read_file(env_path), counts, day)
-        if parts is None:
-            keep_envelopes = True
+    held = _held(record, items, where)
+    envelope_of: dict[str, bytes] = {}
+    kept_file: Path | None = None
+    if held and isinstance(record, dict):
+        env_path = folder / str(record["name"])
+        if not env_path.is_file():
             notes.append(
-                f"{env_path.name} could not be cut back into its envelopes (changed or "
-                "missing), so it was left as it is: skip the envelopes of the letters left out"
+                f"{env_path.name} is no longer in the folder, so there are no envelopes this "
+                "time: address the envelopes by hand, or run `followup-xl run` again"
             )
+        elif [f for f, _ in held] == [f for f, _ in held if _present(folder, items, f)]:
+            kept_file = env_path  # every letter it has an envelope for is still here
         else:
-            envelope_of = {i.file: p for i, p in zip(with_env, parts, strict=True)}
-            items = [replace(i, envelope=envelope_of.get(i.file)) for i in items]
-    elif with_env:
-        keep_envelopes = True
+            parts = split_sections(read_file(env_path), [n for _, n in held], day)
+            if parts is None:
+                raise FollowupError(
+                    f"{env_path}: no longer holds the {_count(len(held), 'envelope')} "
+                    "followup-xl wrote (changed in Word?), so its envelopes cannot be matched "
+                    "to the letters left: put it back as it was, or delete it to print without "
+                    "envelopes; nothing was printed"
+                )
+            envelope_of = {file: part for (file, _), part in zip(held, parts, strict=True)}
+    sections = dict(held)
+    for item in items:
+        if item.envelope_sections and item.file not in sections and (folder / item.file).is_file():
+            notes.append(
+                f"{item.file} is back, but its envelope left the envelopes file at an earlier "
+                "print: address its envelope by hand"
+            )
+    items = [replace(i, envelope=envelope_of.get(i.file)) for i in items]
+    items = [_fallback(folder, item) for item in items]
     with Outbox(folder) as box:
         result = build(box, items, day=day, previous=previous)
         result.notes += box.publish()
@@ -407,18 +431,55 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
             if note:
                 result.notes.append(note)
             record_pdf(result.plan, result.pdf)
-    if keep_envelopes and isinstance(record, dict):
+    if kept_file is not None and isinstance(record, dict):
+        if _sha(read_file(kept_file)) != record.get("sha256"):
+            notes.append(
+                f"{kept_file.name} was changed after followup-xl wrote it, so it is left as it "
+                "is; it still holds an envelope for each of its letters, in their order"
+            )
         result.plan["envelopes"] = record
-        env = folder / str(record.get("name", ""))
-        result.envelopes = env if env.is_file() else None
+        result.envelopes = kept_file
+        files = dict(held)
         result.order = order_lines(
             [i for i in print_order(items) if (folder / i.file).is_file()],
             result.print_file.name if result.print_file else PRINT_FILE,
-            result.envelopes.name if result.envelopes else None,
+            kept_file.name,
+            [i for i in print_order(items) if i.file in files],
+        )
+    if envelope_of and result.envelopes is None and isinstance(record, dict):
+        notes.append(
+            f"none of the letters {record['name']} has envelopes for is left to print, so it "
+            "is out of date: do not use it"
         )
     result.notes = notes + result.notes
     manifest.record_printing(folder, result.plan)
     return result
+
+
+def _present(folder: Path, items: Sequence[PrintItem], file: str) -> bool:
+    """Return whether the letter `file` (or the run's new version of it) is in the folder."""
+    return any(
+        (folder / (i.file if (folder / i.file).is_file() else i.alternative or i.file)).is_file()
+        for i in items
+        if i.file == file
+    )
+
+
+def _held(record: Any, items: Sequence[PrintItem], where: Path) -> list[tuple[str, int]]:
+    """Return the letters whose envelopes the envelopes file holds, in its order, each with
+    its envelope's number of sections; a manifest without "holds" (written by the run of an
+    older followup-xl) holds an envelope for every letter of the run that has one."""
+    if not isinstance(record, dict) or Path(str(record.get("name"))).name != record.get("name"):
+        return []
+    holds = record.get("holds")
+    if holds is None:
+        return [(i.file, i.envelope_sections) for i in items if i.envelope_sections]
+    try:
+        return [(str(e["file"]), int(e["sections"])) for e in holds]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FollowupError(
+            f"{where}: cannot be read ({exc}); run `followup-xl run` again to write a new batch"
+        ) from None
 
 
 def _fallback(folder: Path, item: PrintItem) -> PrintItem:

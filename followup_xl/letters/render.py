@@ -5,6 +5,7 @@ The same letter on the same day is byte-identical (fixed ZIP timestamps and prop
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -13,8 +14,10 @@ from .. import localize
 from ..errors import TemplateError
 from ..zipwrite import normalize_zip
 from .compiled import CompiledTemplate, Refused, Rendered, stamp_properties
+from .pagefit import Fonts
 from .paper import fit_document
 from .templates import Templates, docx_template, sandbox_environment
+from .window import fit_blocks
 
 
 def fit_paper(document: Any, country: str) -> None:
@@ -92,6 +95,7 @@ class Renderer:
         self._compiled: dict[tuple[str, str], CompiledTemplate | None] = {}
         #: template name -> why it is rendered with docxtpl letter by letter
         self.refused: dict[str, str] = {}
+        self.fonts = Fonts()  # to set the address blocks to fit (window.py)
 
     def render(
         self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
@@ -108,8 +112,9 @@ class Renderer:
         try:
             compiled = self.compiled(name, country)
             if compiled is None:
-                return Rendered(self.render_docxtpl(name, ctx, today, country, title))
-            return compiled.render(ctx, today, title, ctx["sender_name"])
+                return self.render_docxtpl(name, ctx, today, country, title)
+            return compiled.render(ctx, today, title, ctx["sender_name"],
+                                   self._fit_blocks(ctx, country))  # fmt: skip
         except JinjaError as exc:
             raise TemplateError(f"{self.paths[name].name}: template error: {exc}") from exc
         except RecursionError as exc:
@@ -133,14 +138,20 @@ class Renderer:
                 self._compiled[key] = None
         return self._compiled[key]
 
+    def _fit_blocks(self, ctx: dict[str, Any], country: str) -> Callable[[Any], list[str]]:
+        """Return the step that sets a rendered body's address and sender blocks to fit."""
+        joinable = (str(ctx.get("recipient_title", "")), str(ctx.get("recipient_organization", "")))
+        return lambda body: fit_blocks(body, country, self.fonts, joinable)
+
     def render_docxtpl(
         self, name: str, ctx: dict[str, Any], today: date, country: str, title: str
-    ) -> bytes:
+    ) -> Rendered:
         """Render one letter with docxtpl and python-docx, all of it for this letter (a
         template compiled.py refuses)."""
         tpl = docx_template(self.data[name])
         tpl.render(ctx, sandbox_environment(), autoescape=True)
         document = tpl.docx
         fit_country(document, country, name)
+        unfit = self._fit_blocks(ctx, country)(document.element.body)
         set_properties(document, today, title, ctx["sender_name"])
-        return save_docx(document, today)
+        return Rendered(save_docx(document, today), unfit=unfit)
