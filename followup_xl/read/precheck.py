@@ -118,8 +118,11 @@ class SheetCheck:
     """What the pre-check found on one contract sheet."""
 
     part: str
-    #: 0-based (row, column) -> the value the reader takes instead of calamine's
-    odd: dict[tuple[int, int], BadSerial | NoResult] = field(default_factory=dict)
+    #: 0-based (row, column) -> the value the reader takes instead of calamine's (a
+    #: boolean or duration only from an .ods: ods/precheck.py)
+    odd: dict[tuple[int, int], BadSerial | NoResult | bool | timedelta] = field(
+        default_factory=dict
+    )
     #: 0-based rows that an Excel table shows as its totals row
     totals: set[int] = field(default_factory=set)
 

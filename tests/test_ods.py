@@ -1,0 +1,272 @@
+"""LibreOffice's own format: .ods workbooks saved by LibreOffice are read, marked and
+recorded in like the .xlsx they were converted from."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import in_ci
+
+from followup_xl.cli import main
+from followup_xl.errors import WorkbookError
+from followup_xl.newbook import write_workbook
+from followup_xl.ods.precheck import scan_content
+from followup_xl.office import convert, find_soffice
+from followup_xl.read.reader import read_workbook
+
+TODAY = date(2026, 12, 3)
+
+
+def as_ods(xlsx: Path, folder: Path) -> Path:
+    """Return the .xlsx saved as .ods by headless LibreOffice (in `folder`)."""
+    return convert(xlsx, "ods", folder)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example workbook as .xlsx and as LibreOffice saves it as .ods (made once)."""
+    if find_soffice() is None:
+        if in_ci():
+            pytest.fail("LibreOffice is required under CI (.ci/run installs it)")
+        pytest.skip("LibreOffice (soffice) is not installed: it makes the .ods files")
+    folder = tmp_path_factory.mktemp("example")
+    xlsx = folder / "tracker.xlsx"
+    write_workbook(xlsx, example=True, today=TODAY)
+    return xlsx, as_ods(xlsx, folder / "ods")
+
+
+def example(tmp_path: Path, saved: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Return copies of the example .xlsx and .ods in their own folders under tmp_path."""
+    out = []
+    for src, sub in zip(saved, ("xlsx", "ods"), strict=True):
+        (tmp_path / sub).mkdir()
+        out.append(tmp_path / sub / src.name)
+        shutil.copy(src, out[-1])
+    return out[0], out[1]
+
+
+def with_content(ods: Path, edit, target: Path) -> Path:
+    """Write a copy of an .ods whose content.xml is edit(text), all else as it was."""
+    with zipfile.ZipFile(ods) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "content.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data)
+    return target
+
+
+def problems(path: Path) -> list[str]:
+    """Return the blocking problems reading a workbook gives."""
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    return [str(p) for p in info.value.problems if p.blocking]
+
+
+# reading
+
+
+def test_an_ods_reads_to_the_same_records_as_its_xlsx(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """Dates, times, numbers, ZIP codes and text of the example read the same from the .ods
+    LibreOffice saves as from the .xlsx it was made from."""
+    xlsx, ods = example(tmp_path, saved)
+    a, b = read_workbook(xlsx).book, read_workbook(ods).book
+    assert a.interviews and a.contacts and a.log
+    assert (a.profile, a.interviews, a.contacts, a.log) == (
+        b.profile, b.interviews, b.contacts, b.log)  # fmt: skip
+    assert a.layouts == b.layouts
+
+
+def test_check_and_dry_runs_say_the_same_for_ods_and_xlsx(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """`run --dry-run` and `run --no-letters --dry-run` print the same week for the .ods;
+    nothing is written beside it."""
+    xlsx, ods = example(tmp_path, saved)
+    before = ods.read_bytes()
+    for extra in ([], ["--no-letters"]):
+        outs = []
+        for path in (xlsx, ods):
+            got = CliRunner().invoke(main, ["run", str(path), "--dry-run", "--today",
+                                            TODAY.isoformat(), *extra])  # fmt: skip
+            assert got.exit_code == 0, got.output
+            outs.append(got.output.replace(path.name, "BOOK"))
+        assert outs[0] == outs[1]
+        assert "OVERDUE" in outs[1] and "Dry run: nothing was written." in outs[1]
+    assert ods.read_bytes() == before
+    assert sorted(p.name for p in ods.parent.iterdir()) == [ods.name]
+
+
+def test_typed_cells_read_as_from_the_xlsx(tmp_path: Path, soffice: str) -> None:
+    """A time, a percentage, a date and a date-time read the same through both formats; a
+    duration of 24 hours or more and a boolean too (calamine reads them otherwise in an
+    .ods: the pre-check puts them right)."""
+    import xlsxwriter
+
+    from followup_xl.read.frames import read_frames
+    from followup_xl.read.precheck import precheck
+
+    xlsx = tmp_path / "typed.xlsx"
+    wb = xlsxwriter.Workbook(str(xlsx))
+    ws = wb.add_worksheet("Typed")
+    fmt = {k: wb.add_format({"num_format": v}) for k, v in (
+        ("t", "hh:mm"), ("p", "0%"), ("d", "yyyy-mm-dd"), ("dt", "yyyy-mm-dd hh:mm"),
+        ("h", "[h]:mm"))}  # fmt: skip
+    from datetime import datetime, time
+
+    ws.write_datetime(0, 0, time(10, 30), fmt["t"])
+    ws.write_number(0, 1, 0.25, fmt["p"])
+    ws.write_datetime(0, 2, datetime(2026, 1, 2), fmt["d"])
+    ws.write_datetime(0, 3, datetime(2026, 1, 2, 9, 15, 30), fmt["dt"])
+    ws.write_number(0, 4, 1.5, fmt["h"])
+    ws.write_string(0, 5, "02134")
+    ws.write_string(0, 6, "two  spaces\nand a line")
+    ws.write_number(0, 7, 2)
+    wb.close()
+    ods = with_content(as_ods(xlsx, tmp_path / "ods"), lambda t: t.replace(
+        '<table:table-cell office:value-type="float" office:value="2" calcext:value-type="float">'
+        "<text:p>2</text:p>",
+        '<table:table-cell office:value-type="boolean" office:boolean-value="true" '
+        'calcext:value-type="boolean"><text:p>TRUE</text:p>'), tmp_path / "typed.ods")  # fmt: skip
+    from followup_xl.ods.precheck import precheck_ods
+
+    rows = []
+    for path, check in ((xlsx, precheck), (ods, precheck_ods)):
+        checked = check(path, {"typed"}, str.casefold)
+        rows.append(read_frames(path, checked)["Typed"].rows[0])
+    assert rows[1][:7] == rows[0][:7]
+    assert rows[1][4] == timedelta(hours=36)
+    assert rows[1][7] is True
+
+
+def test_a_value_repeated_down_a_million_rows_is_refused_naming_its_cell(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """A row of data that content.xml repeats 2,000,000 times would make pandas build a grid
+    of millions of cells: the run refuses before reading, naming the cell."""
+    _, ods = example(tmp_path, saved)
+    big = (
+        '<table:table-row table:number-rows-repeated="2000000"><table:table-cell '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    )
+
+    def edit(text: str) -> str:
+        start = text.index('table:name="Log"')
+        end = text.index("</table:table-row>", start) + len("</table:table-row>")
+        return text[:end] + big + text[end:]
+
+    bad = with_content(ods, edit, tmp_path / "bad.ods")
+    (msg,) = problems(bad)
+    assert msg == (
+        "bad.ods: Log!A2: has a value repeated or placed beyond the last row or column a "
+        "sheet has (row 1,048,576, column XFD) — delete what that cell repeats beyond your "
+        "table and save"
+    )
+
+
+def test_a_value_repeated_across_columns_is_refused_naming_its_cell(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """One cell repeated over 16,000 columns in each of 300 rows: refused, its cell named."""
+    _, ods = example(tmp_path, saved)
+    wide = (
+        '<table:table-row table:number-rows-repeated="300"><table:table-cell '
+        'table:number-columns-repeated="16000" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
+
+    def edit(text: str) -> str:
+        start = text.index('table:name="Contacts"')
+        end = text.index("</table:table-row>", start) + len("</table:table-row>")
+        return text[:end] + wide + text[end:]
+
+    bad = with_content(ods, edit, tmp_path / "wide.ods")
+    (msg,) = problems(bad)
+    rows = len(read_workbook(ods).book.contacts) + 301
+    assert msg.startswith(
+        f"wide.ods: Contacts!A2: holds a value repeated or placed far from the rest of the "
+        f"sheet: reading it would mean a grid of {rows * 16000:,} cells ({rows:,} rows by "
+        "16,000 columns) for "
+    ), msg
+    assert msg.endswith(" cells that hold data — delete what that cell repeats (or move it "
+                        "next to your table) and save")  # fmt: skip
+
+
+def test_empty_repeats_as_libreoffice_saves_them_are_not_refused(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """LibreOffice pads every table with empty cells repeated to column XFD and rows to the
+    last row: that is no data, and reads."""
+    _, ods = example(tmp_path, saved)
+    content = zipfile.ZipFile(ods).read("content.xml")
+    assert b'table:number-columns-repeated="16' in content
+    assert read_workbook(ods).book.interviews
+
+
+def test_broken_content_xml_is_refused_with_its_place(
+    tmp_path: Path, saved: tuple[Path, Path]
+) -> None:
+    """A content.xml cut short or with a broken tag names the part and the place."""
+    _, ods = example(tmp_path, saved)
+    bad = with_content(ods, lambda t: t.replace("</table:table-row>", "</table:table-rw>", 40),
+                       tmp_path / "broken.ods")  # fmt: skip
+    (msg,) = problems(bad)
+    assert re.fullmatch(
+        r"broken\.ods: its cells \(content\.xml\) are damaged \(Opening and ending tag mismatch: "
+        r"table-row line \d+ and table-rw at line \d+, column \d+\), so they cannot be read — "
+        r"open it in LibreOffice Calc, let it repair the file, check it and save it again",
+        msg,
+    ), msg
+
+
+def test_the_scan_keeps_memory_flat_over_a_long_table() -> None:
+    """200,000 rows stream through the pre-check; its count and extent come out right."""
+    row = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p>'
+        '</table:table-cell><table:table-cell table:number-columns-repeated="3"/>'
+        "</table:table-row>"
+    )
+    xml = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:'
+        '1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:'
+        'oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="Log">' + row * 200_000 + "</table:table><table:table "
+        'table:name="Other"/></office:spreadsheet></office:body></office:document-content>'
+    ).encode()
+    checked = scan_content(io.BytesIO(xml), {"log"}, str.casefold, "t.ods")
+    assert checked.sheet_names == ["Log", "Other"] and not checked.problems
+    assert list(checked.sheets) == ["Log"]
+
+
+def test_a_password_protected_ods_is_refused_with_how_to_remove_it(corpus_dir: Path) -> None:
+    """LibreOffice's encrypted .ods: one message, how to save it without the password."""
+    (msg,) = problems(corpus_dir / "roo_encrypted_letmein.ods")
+    assert msg.startswith("roo_encrypted_letmein.ods: is protected with a password")
+
+
+def test_every_corpus_ods_gets_a_located_answer(corpus_dir: Path, tmp_path: Path) -> None:
+    """OpenDocument files from LibreOffice, Symphony, Excel and Google (one with no mimetype)
+    are read: none is in the contract's shape, so each says which sheet is missing, exits 1
+    and writes nothing."""
+    odss = sorted(corpus_dir.glob("*.ods"))
+    assert len(odss) >= 15
+    for ods in odss:
+        path = tmp_path / ods.name
+        path.write_bytes(ods.read_bytes())
+        result = CliRunner().invoke(main, ["run", str(path), "--today", "2026-11-25"])
+        assert result.exit_code == 1, (ods.name, result.output)
+        assert "Traceback" not in result.output and path.read_bytes() == ods.read_bytes()
+        assert (
+            f'{ods.name}: has no sheet named "Profile" (sheets found: ' in result.output
+            or f"{ods.name}: is protected with a password" in result.output
+        ), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in odss]
