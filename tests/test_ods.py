@@ -270,3 +270,159 @@ def test_every_corpus_ods_gets_a_located_answer(corpus_dir: Path, tmp_path: Path
             or f"{ods.name}: is protected with a password" in result.output
         ), result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in odss]
+
+
+# marking in place
+
+
+def lo_values(path: Path, folder: Path) -> dict[str, dict[tuple[int, int], object]]:
+    """Return every sheet's cells as LibreOffice itself opens the file (saved as .xlsx by it,
+    read by python-calamine)."""
+    from factory import read_values
+
+    out = convert(path, "xlsx", folder)
+    got = read_values(out.read_bytes())
+    assert got is not None, f"LibreOffice could not open {path.name}"
+    return got
+
+
+def run(path: Path, *extra: str, today: date = TODAY) -> str:
+    """Run the week on a workbook without letters; return what it printed."""
+    got = CliRunner().invoke(main, ["run", str(path), "--no-letters", "--today",
+                                    today.isoformat(), *extra])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    return got.output
+
+
+def members(path: Path) -> list[tuple[str, int, bytes]]:
+    """Return each zip member's name, compression and bytes, in order."""
+    with zipfile.ZipFile(path) as zf:
+        return [(i.filename, i.compress_type, zf.read(i)) for i in zf.infolist()]
+
+
+def test_a_run_marks_the_ods_as_it_marks_the_xlsx(tmp_path: Path, saved) -> None:
+    """The Due sheet and the three columns read back the same from the .ods as from the
+    .xlsx; only content.xml changed, `mimetype` is still first and stored, and LibreOffice
+    opens the file with every user cell as it was."""
+    from followup_xl.read.reader import read_due_sheet
+
+    xlsx, ods = example(tmp_path, saved)
+    before = lo_values(ods, tmp_path / "before")
+    old = members(ods)
+    for path in (xlsx, ods):
+        assert "Marked" in run(path)
+    assert read_due_sheet(ods) == read_due_sheet(xlsx) and len(read_due_sheet(ods)) > 3
+    new = members(ods)
+    assert [m[:2] for m in new] == [m[:2] for m in old]
+    assert new[0][:2] == ("mimetype", zipfile.ZIP_STORED)
+    assert [m for m in new if m[0] != "content.xml"] == [m for m in old if m[0] != "content.xml"]
+    after = lo_values(ods, tmp_path / "after")
+    marks_x = lo_values(xlsx, tmp_path / "x")
+    assert after["Due"] == marks_x["Due"]
+    for sheet, cells in before.items():
+        kept = {k: v for k, v in after[sheet].items() if k[1] < 20 or sheet not in (
+            "Interviews", "Contacts")}  # fmt: skip
+        assert kept == cells, sheet
+        tool = {k: v for k, v in after[sheet].items() if k not in kept}
+        assert tool == {k: v for k, v in marks_x[sheet].items() if k not in cells}, sheet
+    assert after["Interviews"][1, 20] == "Next Action"
+
+
+def test_the_second_run_knows_its_own_sheet_and_columns(tmp_path: Path, saved) -> None:
+    """Run twice the same day: the second writes nothing; a day later it rewrites its own
+    Due sheet and columns in place (no new columns, no refusal)."""
+    _, ods = example(tmp_path, saved)
+    run(ods)
+    first = ods.read_bytes()
+    assert "nothing changed since the last run" in run(ods)
+    assert ods.read_bytes() == first
+    assert "Marked" in run(ods, today=TODAY + timedelta(days=1))
+    values = lo_values(ods, tmp_path / "lo")
+    assert values["Interviews"][1, 20] == "Next Action" and (1, 23) not in values["Interviews"]
+    assert list(values) == ["How to use", "Profile", "Interviews", "Contacts", "Log", "Due"]
+
+
+def test_a_run_after_libreoffice_saved_the_marked_file_again(tmp_path: Path, saved) -> None:
+    """Mark, let LibreOffice open and save the file (it renames styles, rewrites the XML),
+    mark a week later: the tool still knows its own sheet and columns by its named ranges."""
+    _, ods = example(tmp_path, saved)
+    run(ods)
+    resaved = convert(ods, "ods", tmp_path / "resaved")
+    week = resaved.parent / "tracker.ods"
+    assert b"_FollowupXL_Due" in zipfile.ZipFile(week).read("content.xml")
+    before = lo_values(week, tmp_path / "before")
+    assert "Marked" in run(week, today=TODAY + timedelta(days=7))
+    after = lo_values(week, tmp_path / "after")
+    assert list(after) == list(before)
+    for sheet in ("Profile", "Log", "How to use"):
+        assert after[sheet] == before[sheet]
+    for sheet in ("Interviews", "Contacts"):
+        assert {k: v for k, v in after[sheet].items() if k[1] < 20} == {
+            k: v for k, v in before[sheet].items() if k[1] < 20}  # fmt: skip
+        assert after[sheet][1, 20] == "Next Action" and (1, 23) not in after[sheet]
+
+
+def test_a_users_own_due_sheet_and_columns_are_refused(tmp_path: Path, saved) -> None:
+    """A sheet named Due and a column headed Next Due that the tool did not make: the run
+    refuses, names them, and writes nothing."""
+    _, ods = example(tmp_path, saved)
+
+    def edit(text: str) -> str:
+        text = text.replace('table:name="How to use"', 'table:name="Due"', 1)
+        start = text.index('table:name="Interviews"')
+        # before the empty cells that pad the header row to the last column
+        pad = re.compile(r'<table:table-cell[^>]*number-columns-repeated="\d+"[^>]*/>'
+                         r"</table:table-row>")  # fmt: skip
+        at = pad.search(text, start).start()
+        return text[:at] + ('<table:table-cell office:value-type="string"><text:p>Next Due'
+                            "</text:p></table:table-cell>") + text[at:]  # fmt: skip
+
+    mine = with_content(ods, edit, tmp_path / "mine.ods")
+    before = mine.read_bytes()
+    got = CliRunner().invoke(main, ["run", str(mine), "--no-letters", "--today", "2026-12-03"])
+    assert got.exit_code == 1
+    assert "mine.ods: Due: this sheet was not made by followup-xl" in got.output
+    assert 'the column "Next Due" was not made by followup-xl' in got.output
+    assert mine.read_bytes() == before
+
+
+def test_the_libreoffice_lock_file_stops_the_run(tmp_path: Path, saved) -> None:
+    """The .~lock.tracker.ods# LibreOffice keeps beside an open file: nothing is written."""
+    _, ods = example(tmp_path, saved)
+    (ods.parent / f".~lock.{ods.name}#").write_text("user,host,,;")
+    before = ods.read_bytes()
+    got = CliRunner().invoke(main, ["run", str(ods), "--no-letters", "--today", "2026-12-03"])
+    assert got.exit_code == 1 and "is open in LibreOffice" in got.output
+    assert ods.read_bytes() == before
+
+
+def test_check_plans_the_marks_of_an_ods(tmp_path: Path, saved) -> None:
+    """`check` on a LibreOffice .ods says it is ready to run."""
+    _, ods = example(tmp_path, saved)
+    got = CliRunner().invoke(main, ["check", str(ods)])
+    assert got.exit_code == 0 and "is ready to run" in got.output, got.output
+
+
+def test_a_write_that_touches_a_user_cell_is_caught(tmp_path: Path, saved) -> None:
+    """The write check compares every user table but the tool's cells: a patch that also
+    changed a user's cell is refused."""
+    from followup_xl.errors import WriteError
+    from followup_xl.ods.marks import patch_ods, verify_ods
+    from followup_xl.rules import due_actions
+    from followup_xl.run import _due_table, column_marks
+
+    _, ods = example(tmp_path, saved)
+    book = read_workbook(ods).book
+    actions = due_actions(book, TODAY)
+    old = ods.read_bytes()
+    due = _due_table(actions, {})
+    result = patch_ods(old, due=due, columns=column_marks(book, actions), name=ods.name)
+    verify_ods(result.data, old=old, result=result, due=due, name=ods.name)
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        content = zf.read("content.xml").replace(b"Mill Brook Health", b"Mill Brook Healht", 1)
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zin, zipfile.ZipFile(tampered, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, content if info.filename == "content.xml" else zin.read(info))
+    with pytest.raises(WriteError, match="would change cells that are not the tool's"):
+        verify_ods(tampered.getvalue(), old=old, result=result, due=due, name=ods.name)
