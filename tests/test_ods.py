@@ -426,3 +426,34 @@ def test_a_write_that_touches_a_user_cell_is_caught(tmp_path: Path, saved) -> No
             zout.writestr(info, content if info.filename == "content.xml" else zin.read(info))
     with pytest.raises(WriteError, match="would change cells that are not the tool's"):
         verify_ods(tampered.getvalue(), old=old, result=result, due=due, name=ods.name)
+
+
+# sent
+
+
+def test_sent_records_the_same_log_rows_in_the_ods_and_undo_takes_them_back(
+    tmp_path: Path, saved
+) -> None:
+    """After a run with letters, `sent` appends to the .ods's Log the rows it appends to the
+    .xlsx's (dates shown as the Log's dates); LibreOffice reads every other cell as before;
+    `sent --undo` empties them again."""
+    xlsx, ods = example(tmp_path, saved)
+    logs = []
+    for path in (xlsx, ods):
+        got = CliRunner().invoke(main, ["run", str(path), "--today", TODAY.isoformat()])
+        assert got.exit_code == 0, got.output
+        batch = path.parent / f"followup {TODAY.isoformat()}"
+        before = lo_values(path, tmp_path / f"before-{path.suffix[1:]}")
+        got = CliRunner().invoke(main, ["sent", str(batch), "--today", TODAY.isoformat()])
+        assert got.exit_code == 0 and "Added 5 row(s) to the Log" in got.output, got.output
+        after = lo_values(path, tmp_path / f"after-{path.suffix[1:]}")
+        new = {k: v for k, v in after["Log"].items() if k not in before["Log"]}
+        assert {k: v for k, v in after["Log"].items() if k in before["Log"]} == before["Log"]
+        assert {s: v for s, v in after.items() if s != "Log"} == {
+            s: v for s, v in before.items() if s != "Log"}  # fmt: skip
+        logs.append(new)
+        got = CliRunner().invoke(main, ["sent", str(batch), "--undo"])
+        assert got.exit_code == 0 and "Took back 5 Log row(s)" in got.output, got.output
+        assert lo_values(path, tmp_path / f"undone-{path.suffix[1:]}") == before
+    assert logs[0] == logs[1] and len(logs[1]) == 20
+    assert date(2026, 12, 3) in {v.date() if hasattr(v, "date") else v for v in logs[1].values()}
