@@ -123,7 +123,8 @@ def plan_marks(
     name = Path(path).name
     safewrite.check_backup_dir(path)
     if is_ods(Path(path)):
-        return patch_ods(old, due=due, columns=columns, name=name, take_over=take_over)
+        return patch_ods(old, due=due, columns=columns, name=name, take_over=take_over,
+                         plan_only=True)  # fmt: skip
     return patch(old, due=due, columns=columns, name=name, take_over=take_over, remember=True)
 
 

@@ -25,11 +25,13 @@ from .content import (
     MAX_ROWS,
     Content,
     Styles,
+    cell_at,
     cells_of,
     detach,
     holds_value,
     new_cell,
     o,
+    row_at,
     row_runs,
     split_cells,
     split_rows,
@@ -79,8 +81,9 @@ def append_rows(
         raise WriteError(f"{name}: {sheet} has no room for {len(rows)} more row(s)")
     wanted = {last + i for i in range(len(rows))}  # 0-based rows of the new ones
     cols = {c - 1 for values in rows for c in values}
-    got = split_rows(table, wanted | ({last - 1} if last > after else set()))
-    above = split_cells(got[last - 1], cols) if last > after else {}
+    above_row = row_at(table, last - 1) if last > after else None
+    above = {c: cell_at(above_row, c) for c in cols} if above_row is not None else {}
+    got = split_rows(table, wanted)
     styles = Styles(content)
     owned: set[tuple[int, int]] = set()
     for i, values in enumerate(rows):
@@ -93,7 +96,7 @@ def append_rows(
             if holds_value(old):
                 raise WriteError(f"{name}: {sheet} row {r + 1} is not empty; nothing was written")
             style = _style(value, above.get(c - 1), styles)
-            old.addprevious(new_cell(value, style))
+            old.addprevious(new_cell(value, style, got[r]))
             detach(old)
             owned.add((r + 1, c))
     if not owned:
@@ -128,7 +131,7 @@ def clear_rows(
         row = split_cells(got[r - 1], {c - 1 for rr, c in cells if rr == r})
         for c in {c for rr, c in cells if rr == r}:
             old = row[c - 1]
-            old.addprevious(new_cell(None, None))
+            old.addprevious(new_cell(None, None, got[r - 1]))
             detach(old)
     pkg.put(CONTENT, content.to_bytes())
     return AppendResult(

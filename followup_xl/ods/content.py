@@ -145,6 +145,16 @@ def cell_runs(row: etree._Element) -> Iterator[tuple[int, int, etree._Element]]:
         c += n
 
 
+def row_at(table: etree._Element, r: int) -> etree._Element | None:
+    """Return the element holding 0-based row r (shared with its repeats), or None."""
+    return next((el for start, n, el in row_runs(table) if start <= r < start + n), None)
+
+
+def cell_at(row: etree._Element, c: int) -> etree._Element | None:
+    """Return the element holding 0-based column c (shared with its repeats), or None."""
+    return next((el for start, n, el in cell_runs(row) if start <= c < start + n), None)
+
+
 def _split(
     runs: list[tuple[int, int, etree._Element]], wanted: list[int], attr: str
 ) -> dict[int, etree._Element]:
@@ -249,11 +259,10 @@ def last_column(row: etree._Element, skip: set[int] = frozenset()) -> int:  # ty
     return last
 
 
-def text_cell(tag_text: str) -> list[etree._Element]:
-    """Return the <text:p> paragraphs of a text: one per line, runs of spaces as <text:s>."""
-    paras = []
-    for line in tag_text.split("\n"):
-        p = etree.Element(f"{{{NS_TEXT}}}p")
+def text_cell(cell: etree._Element, text: str) -> None:
+    """Add a text to a cell as <text:p> paragraphs: one per line, runs of spaces as <text:s>."""
+    for line in text.split("\n"):
+        p = etree.SubElement(cell, f"{{{NS_TEXT}}}p")
         last: etree._Element | None = None
         for k, piece in enumerate(re.split(r"( {2,}|^ | $|\t)", line)):
             if not piece:
@@ -270,16 +279,16 @@ def text_cell(tag_text: str) -> list[etree._Element]:
                 p.text = piece
             else:
                 last.tail = piece
-        paras.append(p)
-    return paras
 
 
 Value = str | date | int | float | bool | None
 
 
-def new_cell(value: Value, style: str | None) -> etree._Element:
-    """Return a table cell holding a value, in a style (None: no style, an empty cell)."""
-    cell = etree.Element(CELL)
+def new_cell(value: Value, style: str | None, parent: etree._Element) -> etree._Element:
+    """Return a new last cell of `parent` holding a value, in a style (None: no style; an
+    empty cell for no value). Made in place: an element moved into a document is walked
+    to settle its namespaces, one made there is not."""
+    cell = etree.SubElement(parent, CELL)
     if style:
         cell.set(t("style-name"), style)
     if value is None or value == "":
@@ -300,8 +309,7 @@ def new_cell(value: Value, style: str | None) -> etree._Element:
         kind, shown = "string", str(value)
     cell.set(o("value-type"), kind)
     cell.set(f"{{{NS_CALCEXT}}}value-type", kind)
-    for p in text_cell(shown):
-        cell.append(p)
+    text_cell(cell, shown)
     return cell
 
 
@@ -389,13 +397,15 @@ class Content:
             el.set(t("base-cell-address"), where.split(":")[0])
             el.set(t("cell-range-address"), where)
 
-    def add_table(self, table: etree._Element, replace: etree._Element | None) -> None:
-        """Put a table in place of `replace`, or after the last table."""
+    def add_table(self, replace: etree._Element | None) -> etree._Element:
+        """Return a new empty table in place of `replace`, or after the last table."""
+        table = etree.SubElement(self.spreadsheet, TABLE)
         if replace is not None:
             replace.addprevious(table)
             detach(replace)
         else:
-            self.tables()[-1].addnext(table)
+            self.tables()[-2].addnext(table)
+        return table
 
     def automatic_styles(self) -> etree._Element:
         """Return <office:automatic-styles>, adding it where the schema puts it."""
@@ -427,6 +437,8 @@ class Styles:
         self.parent = content.automatic_styles()
         self.names = {el.get(f"{{{NS_STYLE}}}name", "") for el in self.parent}
         self.added = 0
+        #: (kind, bold, overdue, wrap, top) -> the cell style's name, made once per call
+        self.known: dict[tuple, str | None] = {}
 
     def _add(self, el: etree._Element) -> str:
         name = el.get(f"{{{NS_STYLE}}}name", "")
@@ -454,6 +466,12 @@ class Styles:
              wrap: bool = False, top: bool = False) -> str | None:  # fmt: skip
         """Return the name of the cell style for a value (None: the default look)."""
         kind = "dt" if isinstance(value, datetime) else "d" if isinstance(value, date) else ""
+        key = (kind, bold, overdue, wrap, top)
+        if key not in self.known:
+            self.known[key] = self._cell(kind, bold=bold, overdue=overdue, wrap=wrap, top=top)
+        return self.known[key]
+
+    def _cell(self, kind: str, *, bold: bool, overdue: bool, wrap: bool, top: bool) -> str | None:
         flags = "".join(f for f, on in (("b", bold), ("o", overdue), ("w", wrap), ("t", top)) if on)
         if not kind and not flags:
             return None
@@ -499,12 +517,19 @@ def table_signature(
     skip: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> list[Any]:
     """Return what a table holds, independent of how its runs are split: its attributes,
-    each child that is no row in canonical XML, and its rows as runs of (row attributes,
-    runs of canonical cells), `skip` (1-based (row, column) cells) left out."""
+    each child that is no row in canonical form, and its rows as runs of equal rows, `skip`
+    (1-based (row, column) cells) left out.
+
+    A row is its serialised XML, repeat count aside; a row holding a skipped cell is its
+    runs of serialised cells instead, the skipped ones and the empty ones padding the end
+    left out. Both trees of a check are parsed from text lxml wrote or read alike, so the
+    same content serialises to the same bytes; serialising an element costs its own size
+    (lxml's C14N of one element walks the whole document).
+    """
     out: list[Any] = [sorted(table.attrib.items())]
     for child in table:
         if child.tag != ROW and child.tag not in ROW_GROUPS:
-            out.append(etree.tostring(child, method="c14n", exclusive=True))
+            out.append(canonical(child))
     skip_rows = sorted({r - 1 for r, _ in skip})
     skip_cols: dict[int, set[int]] = {}
     for r, c in skip:
@@ -518,13 +543,16 @@ def table_signature(
             runs.append([key, n])
 
     for start, n, el in row_runs(table):
-        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != ROWS_REPEATED))
         lo = bisect.bisect_left(skip_rows, start)
         hi = bisect.bisect_left(skip_rows, start + n)
+        if lo == hi:
+            add(_bytes(el, ROWS_REPEATED), n)
+            continue
+        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != ROWS_REPEATED))
         at = start
         for r in [*skip_rows[lo:hi], start + n]:
             if r > at:
-                add((attrs, _cells_key(el, set())), r - at)
+                add(_bytes(el, ROWS_REPEATED), r - at)
             if r < start + n:
                 add((attrs, _cells_key(el, skip_cols[r])), 1)
             at = r + 1
@@ -532,26 +560,44 @@ def table_signature(
     return out
 
 
-_EMPTY_CELL = etree.tostring(etree.Element(CELL), method="c14n", exclusive=True)
+def _bytes(el: etree._Element, attr: str) -> bytes:
+    """Return an element serialised without its repeat count `attr` (taken off and put back:
+    the check's own tree only)."""
+    n = el.get(attr)
+    if n is None:
+        return etree.tostring(el, with_tail=False)
+    del el.attrib[attr]
+    try:
+        return etree.tostring(el, with_tail=False)
+    finally:
+        el.set(attr, n)
 
 
-def _cells_key(row: etree._Element, skip: set[int]) -> tuple:
-    """Return a row's cells as runs of canonical XML, the 0-based `skip` columns left out
-    (the runs' own repeat counts aside, equal neighbours merged)."""
-    runs: list[list[Any]] = []
-    for start, n, el in cell_runs(row):
-        piece = copy.copy(el) if el.get(COLS_REPEATED) else el
-        if piece is not el:
-            del piece.attrib[COLS_REPEATED]
-        key = etree.tostring(piece, method="c14n", exclusive=True)
-        kept = n - sum(1 for c in skip if start <= c < start + n)
-        if kept <= 0:
-            continue
-        if runs and runs[-1][0] == key:
-            runs[-1][1] += kept
-        else:
-            runs.append([key, kept])
-    # trailing empty cells are padding: how far LibreOffice pads a row is no content
-    while runs and runs[-1][0] == _EMPTY_CELL:
-        runs.pop()
-    return tuple((k, n) for k, n in runs)
+def canonical(el: etree._Element) -> tuple:
+    """Return an element as what canonical XML keeps of it: its name and namespace, its
+    attributes in order of name, its text and its children with their tails; not its
+    prefixes, nor the order its attributes were written in."""
+    return (
+        el.tag,
+        tuple(sorted(el.attrib.items())),
+        el.text or "",
+        tuple((canonical(c), c.tail or "") for c in el if isinstance(c.tag, str)),
+    )
+
+
+def _cells_key(row: etree._Element, skip: set[int]) -> bytes:
+    """Return a row serialised with its 0-based `skip` cells blank, its runs split at them
+    (so that two rows split there by different writes compare alike) and the empty cells
+    padding its end left out."""
+    dup = copy.deepcopy(row)  # declares only the namespaces the row uses: short to serialise
+    if ROWS_REPEATED in dup.attrib:
+        del dup.attrib[ROWS_REPEATED]
+    for cell in split_cells(dup, skip).values():
+        cell.addprevious(etree.Element(CELL))
+        detach(cell)
+    for cell in reversed(list(cells_of(dup))):
+        if cell.tag != CELL or len(cell) or set(cell.attrib) - {COLS_REPEATED}:
+            break
+        detach(cell)
+    etree.cleanup_namespaces(dup)  # the cells blanked may have used a namespace no other does
+    return etree.tostring(dup, with_tail=False)

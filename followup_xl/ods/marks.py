@@ -10,7 +10,6 @@ LibreOffice keeps them on every save and moves them with the cells. Nothing here
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from .content import (
     Content,
     Styles,
     address,
+    canonical,
     cell_runs,
     cell_text,
     cells_of,
@@ -182,18 +182,21 @@ class _TableMarker:
                     style = header_style
                 else:
                     style = styles.cell(value, overdue=overdue and col in cols[1:])
-                old.addprevious(new_cell(value, style))
+                old.addprevious(new_cell(value, style, row))
                 detach(old)
         return owned
 
 
-def _due_table(due: DueTable, styles: Styles, name: str) -> etree._Element:
-    """Return the Due table: a header row and one row per open action."""
+def _due_table(
+    due: DueTable, styles: Styles, name: str, content: Content, replace: etree._Element | None
+) -> None:
+    """Put the Due table in place of `replace` (or after the last table): a header row and
+    one row per open action, built in the document."""
     ncols = len(DUE_COLUMNS)
     for i, row in enumerate(due.rows):
         if len(row) != ncols:
             raise ValueError(f"Due row {i} has {len(row)} values, expected {ncols}")
-    table = etree.Element(t("table"))
+    table = content.add_table(replace)
     table.set(t("name"), name)
     for width in DUE_WIDTHS[:ncols]:
         col = etree.SubElement(table, t("table-column"))
@@ -201,15 +204,14 @@ def _due_table(due: DueTable, styles: Styles, name: str) -> etree._Element:
     header = etree.SubElement(etree.SubElement(table, t("table-header-rows")), ROW)
     bold = styles.cell("", bold=True)
     for text in DUE_COLUMNS:
-        header.append(new_cell(text, bold))
+        new_cell(text, bold, header)
     for i, values in enumerate(due.rows):
         overdue = i in due.overdue
         lines = wrapped_lines(str(values[-1] or ""), int(DUE_WIDTHS[ncols - 1] * 0.9))
         line = etree.SubElement(table, ROW)
         for c, value in enumerate(values, start=1):
             style = styles.cell(value, overdue=overdue, wrap=c == ncols, top=lines > 1)
-            line.append(new_cell(value, style))
-    return table
+            new_cell(value, style, line)
 
 
 def _is_own_due(content: Content, table: etree._Element) -> bool:
@@ -232,11 +234,13 @@ def patch_ods(
     columns: list[ColumnMarks],
     name: str = "workbook",
     take_over: bool = False,
+    plan_only: bool = False,
 ) -> OdsPatch:
     """Return the .ods with the Due table and the mark columns written, all else kept.
 
     A Due table or mark column the tool did not make is the user's: WriteError lists every
-    one, unless `take_over` hands them over.
+    one, unless `take_over` hands them over. `plan_only` stops once every refusal is known:
+    the result says which columns would be marked, and its `data` is empty.
     """
     from ..xlsx.package import Package
 
@@ -267,12 +271,15 @@ def patch_ods(
         problems += marker.plan(take_over=take_over)
     if problems:
         raise WriteError("\n".join(problems))
+    if plan_only:
+        result.mark_columns = {m.name: m.cols for m in markers}
+        return result
     styles = Styles(content)
     for marker in markers:
         result.owned_cells[marker.name] = marker.apply(styles)
         result.mark_columns[marker.name] = marker.cols
     sheet_name = existing.get(t("name"), DUE_SHEET) if existing is not None else DUE_SHEET
-    content.add_table(_due_table(due, styles, sheet_name), existing)
+    _due_table(due, styles, sheet_name, content, existing)
     result.due_sheet, result.created_due_sheet = sheet_name, existing is None
     wanted = [(OWNER_DUE, address(sheet_name, 1, 1))]
     for i, marker in enumerate(sorted(markers, key=lambda x: x.name), start=1):
@@ -334,6 +341,8 @@ def check_tables(
             continue
         new = after.table(sheet)
         cells = owned.get(sheet, set())
+        if new is not None and etree.tostring(old) == etree.tostring(new):
+            continue  # untouched: the same bytes, at C speed
         if new is None or table_signature(old, cells) != table_signature(new, cells):
             raise WriteError(
                 f"{name}: {sheet}: the write would change cells that are not the tool's; "
@@ -345,22 +354,26 @@ def check_outside_tables(before: Content, after: Content, *, name: str) -> None:
     """Raise WriteError unless content.xml outside its tables is as it was, but for the tool's
     named ranges and added automatic styles."""
 
-    def rest(content: Content) -> list[bytes]:
-        root = copy.deepcopy(content.root)
-        drop = list(root.iterfind(f"{o('body')}/{o('spreadsheet')}/{TABLE}"))
-        drop += [
-            el
-            for el in root.iter(t("named-range"))
-            if el.get(t("name"), "").casefold().startswith(OWNER_PREFIX.casefold())
-        ]
-        styles = root.find(o("automatic-styles"))
-        drop += [el for el in ([] if styles is None else styles)
-                 if el.get(f"{{{NS_STYLE}}}name", "").startswith(STYLE_PREFIX)]  # fmt: skip
-        drop += [el for el in root.iter(t("named-expressions")) if len(el) == len(
-            [x for x in el if x in drop])]  # fmt: skip
-        for el in drop:
-            detach(el)
-        return [etree.tostring(el, method="c14n", exclusive=True) for el in root]
+    def rest(content: Content) -> list[tuple]:
+        """Return content.xml outside its tables, the tool's names and styles left out."""
+        out = []
+        for part in content.root:
+            if not isinstance(part.tag, str):
+                continue
+            if part.tag == o("automatic-styles"):
+                name = f"{{{NS_STYLE}}}name"
+                out += [canonical(el) for el in part
+                        if not el.get(name, "").startswith(STYLE_PREFIX)]  # fmt: skip
+            elif part is content.spreadsheet.getparent():
+                for el in content.spreadsheet:
+                    if el.tag == t("named-expressions"):
+                        out += [canonical(x) for x in el if not x.get(t("name"), "")
+                                .casefold().startswith(OWNER_PREFIX.casefold())]  # fmt: skip
+                    elif el.tag != TABLE:
+                        out.append(canonical(el))
+            else:
+                out.append(canonical(part))
+        return out
 
     if rest(before) != rest(after):
         raise WriteError(
