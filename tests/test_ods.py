@@ -457,3 +457,91 @@ def test_sent_records_the_same_log_rows_in_the_ods_and_undo_takes_them_back(
         assert lo_values(path, tmp_path / f"undone-{path.suffix[1:]}") == before
     assert logs[0] == logs[1] and len(logs[1]) == 20
     assert date(2026, 12, 3) in {v.date() if hasattr(v, "date") else v for v in logs[1].values()}
+
+
+# a workbook with everything LibreOffice keeps
+
+
+def rich_ods(tmp_path: Path, saved) -> Path:
+    """Return the example with a styled cell, a validation list, a conditional format, a
+    comment, a hidden sheet of formulas and a chart, saved as .ods by LibreOffice."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    xlsx, _ = example(tmp_path, saved)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Interviews"]
+    ws["B2"].font = Font(bold=True, color="FF0000")
+    ws["B2"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["B2"].comment = Comment("Ask about parking", "Alex")
+    valid = DataValidation(type="list", formula1='"Yes,No,Maybe"', allow_blank=True)
+    ws.add_data_validation(valid)
+    valid.add("F2:F40")
+    ws.conditional_formatting.add(
+        "I2:I40", CellIsRule(operator="greaterThan", formula=["30"], fill=PatternFill(
+            "solid", fgColor="FFC7CE")))  # fmt: skip
+    notes = wb.create_sheet("Notes")
+    notes.append(["Interviews", "=COUNTA(Interviews!A:A)-1"])
+    notes.append(["Contacts", "=COUNTA(Contacts!A:A)-1"])
+    notes.append(["Log rows", "=COUNTA(Log!A:A)-1"])
+    notes.sheet_state = "hidden"
+    stats = wb.create_sheet("Stats")
+    stats.append(["Sheet", "Rows"])
+    for r in range(1, 4):
+        stats.append([f"=Notes!A{r}", f"=Notes!B{r}"])
+    chart = BarChart()
+    chart.add_data(Reference(stats, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+    chart.set_categories(Reference(stats, min_col=1, min_row=2, max_row=4))
+    stats.add_chart(chart, "D2")
+    rich = tmp_path / "rich" / "tracker.xlsx"
+    rich.parent.mkdir()
+    wb.save(rich)
+    return as_ods(rich, tmp_path / "rich-ods")
+
+
+def test_run_and_sent_keep_everything_libreoffice_saved(tmp_path: Path, saved) -> None:
+    """Styles, a validation list, a conditional format, a comment, a hidden sheet of formulas
+    and a chart survive `run`, a second run and `sent`: every member but content.xml is the
+    same bytes, content.xml still holds each of them, and LibreOffice re-opens the file with
+    every user cell as it was (the formulas counting the new Log rows)."""
+    ods = rich_ods(tmp_path, saved)
+    content = zipfile.ZipFile(ods).read("content.xml")
+    kept = [b"table:content-validation ", b"calcext:conditional-format ", b"office:annotation",
+            b'table:display="false"', b'table:formula="of:=COUNTA', b"draw:object"]  # fmt: skip
+    assert all(k in content for k in kept), [k for k in kept if k not in content]
+    assert any(n.startswith("Object ") for n in zipfile.ZipFile(ods).namelist())
+    before = lo_values(ods, tmp_path / "before")
+    old = members(ods)
+    for _ in range(2):
+        got = CliRunner().invoke(main, ["run", str(ods), "--today", TODAY.isoformat()])
+        assert got.exit_code == 0, got.output
+    assert "nothing changed since the last run" in got.output
+    got = CliRunner().invoke(main, ["sent", str(ods.parent / f"followup {TODAY.isoformat()}"),
+                                    "--today", TODAY.isoformat()])  # fmt: skip
+    assert got.exit_code == 0 and "Added 5 row(s)" in got.output, got.output
+    new = members(ods)
+    assert [m for m in new if m[0] != "content.xml"] == [m for m in old if m[0] != "content.xml"]
+    content = zipfile.ZipFile(ods).read("content.xml")
+    assert all(k in content for k in kept), [k for k in kept if k not in content]
+    after = lo_values(ods, tmp_path / "after")
+    assert set(after) == set(before) | {"Due"}
+    for sheet, cells in before.items():
+        if sheet in ("Interviews", "Contacts"):
+            assert {k: v for k, v in after[sheet].items() if k[1] < 20} == cells, sheet
+        elif sheet == "Log":
+            assert {k: v for k, v in after[sheet].items() if k in cells} == cells
+            assert len(after[sheet]) == len(cells) + 20
+        elif sheet in ("Notes", "Stats"):
+            assert {k: v for k, v in after[sheet].items() if k[1] == 1} == {
+                k: v for k, v in cells.items() if k[1] == 1}  # fmt: skip
+        else:
+            assert after[sheet] == cells, sheet
+    assert after["Notes"][3, 2] == before["Notes"][3, 2] + 5  # the Log's 5 new rows counted
+    lo = tmp_path / "after" / "tracker.xlsx"
+    names = zipfile.ZipFile(lo).namelist()
+    assert any(n.startswith("xl/charts/chart") for n in names)
+    assert any(n.startswith("xl/comments") for n in names)
