@@ -545,3 +545,19 @@ def test_run_and_sent_keep_everything_libreoffice_saved(tmp_path: Path, saved) -
     names = zipfile.ZipFile(lo).namelist()
     assert any(n.startswith("xl/charts/chart") for n in names)
     assert any(n.startswith("xl/comments") for n in names)
+
+
+def test_a_newer_sibling_of_the_other_format_is_named(tmp_path: Path, saved) -> None:
+    """tracker.ods saved after tracker.xlsx beside it: a run on the .xlsx warns that the
+    .ods is newer; on the .ods, nothing is said."""
+    import os
+
+    xlsx, ods = example(tmp_path, saved)
+    shutil.copy(ods, xlsx.with_suffix(".ods"))
+    os.utime(xlsx, (1_700_000_000, 1_700_000_000))
+    warned = [str(p) for p in read_workbook(xlsx).warnings]
+    assert warned[-1] == (
+        "tracker.xlsx: tracker.ods beside it was saved after it — if that is the workbook you "
+        "keep now, run the tool on tracker.ods instead"
+    )
+    assert not any("beside it" in str(p) for p in read_workbook(xlsx.with_suffix(".ods")).warnings)

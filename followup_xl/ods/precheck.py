@@ -45,6 +45,7 @@ _ROW = f"{{{NS_TABLE}}}table-row"
 _CELL = f"{{{NS_TABLE}}}table-cell"
 _COVERED = f"{{{NS_TABLE}}}covered-table-cell"
 _NAME = f"{{{NS_TABLE}}}name"
+_SPREADSHEET = f"{{{NS_OFFICE}}}spreadsheet"
 _ROWS_REPEATED = f"{{{NS_TABLE}}}number-rows-repeated"
 _COLS_REPEATED = f"{{{NS_TABLE}}}number-columns-repeated"
 _FORMULA = f"{{{NS_TABLE}}}formula"
@@ -117,51 +118,58 @@ def precheck_ods(path: Path, wanted: Iterable[str], match: Any) -> Checked:
 
 
 def scan_content(fh: Any, wanted: set[str], match: Any, book: str) -> Checked:
-    """Walk content.xml once; return the tables' names and the wanted tables' checks."""
+    """Walk content.xml once; return the tables' names and the wanted tables' checks.
+
+    Only the ends of cells and tables are reported by the parser (half the events of
+    reporting rows too): a cell's row is its parent, a new row is met at its first cell.
+    """
     from lxml import etree
 
     checked = Checked([], False)
     extents: dict[str, _Extent] = {}
     events = etree.iterparse(
-        fh, events=("start", "end"), tag=(_TABLE, _ROW, _CELL, _COVERED),
+        fh, events=("end",), tag=(_TABLE, _CELL, _COVERED),
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
     )  # fmt: skip
-    table: str | None = None
+    name: str | None = None
+    table: Any = None
+    row: Any = None
     found: SheetCheck | None = None
     extent = _Extent()
-    depth = 0  # tables inside a cell (a sub-table) are part of that cell
     r = c = rows_here = 0
     try:
-        for event, el in events:
-            tag = el.tag
-            if tag == _TABLE:
-                if event == "start":
-                    depth += 1
-                    if depth == 1:
-                        table = el.get(_NAME, "")
-                        checked.sheet_names.append(table)
-                        found = SheetCheck(CONTENT) if match(table) in wanted else None
-                        extent, r = _Extent(), 0
-                else:
-                    depth -= 1
-                    if depth == 0 and found is not None and table is not None:
-                        checked.sheets[table] = found
-                        extents[table] = extent
-                        el.clear()
+        for _, el in events:
+            if el.tag == _TABLE:
+                if el.getparent() is not None and el.getparent().tag == _SPREADSHEET:
+                    name = el.get(_NAME, "")
+                    checked.sheet_names.append(name)
+                    if el is table and found is not None:
+                        checked.sheets[name] = found
+                        extents[name] = extent
+                    el.clear()
+                    table = row = None
                 continue
-            if depth != 1:
-                continue
-            if tag == _ROW:
-                if event == "start":
-                    rows_here, c = repeat(el, _ROWS_REPEATED), 0
-                else:
-                    r += rows_here
-                    el.clear()  # a row's cells are counted: drop them, and the rows before
-                    while el.getprevious() is not None:
-                        del el.getparent()[0]
-                continue
-            if event == "start":
-                continue
+            parent = el.getparent()
+            if parent is not row:
+                owner = parent.getparent()
+                while owner is not None and owner.tag != _TABLE:
+                    owner = owner.getparent()
+                if (
+                    owner is None
+                    or owner.getparent() is None
+                    or (owner.getparent().tag != _SPREADSHEET)
+                ):
+                    continue  # a cell of a table inside a cell: part of that cell
+                if owner is not table:
+                    table, r, rows_here = owner, 0, 0
+                    found = SheetCheck(CONTENT) if match(owner.get(_NAME, "")) in wanted else None
+                    extent = _Extent()
+                elif row is not None:
+                    row.clear()  # its cells are counted: drop them, and the rows before
+                    while row.getprevious() is not None:
+                        del row.getparent()[0]
+                r += rows_here
+                row, rows_here, c = parent, repeat(parent, _ROWS_REPEATED), 0
             cols = repeat(el, _COLS_REPEATED)
             if found is not None and holds_value(el):
                 extent.held += 1
@@ -170,14 +178,12 @@ def scan_content(fh: Any, wanted: set[str], match: Any, book: str) -> Checked:
                 if c + cols > extent.cols:
                     extent.cols, extent.far_col = c + cols, f"{col_letter(c + 1)}{r + 1}"
                 if rows_here * cols > extent.repeats:
-                    extent.repeats, extent.repeated = (
-                        rows_here * cols,
-                        f"{col_letter(c + 1)}{r + 1}",
-                    )
+                    extent.repeats = rows_here * cols
+                    extent.repeated = f"{col_letter(c + 1)}{r + 1}"
                 _odd(el, r, c, found)
             c += cols
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(Problem(book, _damaged(exc), table)) from exc
+        raise WorkbookError(Problem(book, _damaged(exc), name)) from exc
     for table_name, ext in extents.items():
         why = _too_large(ext)
         if why is not None:

@@ -38,7 +38,7 @@ from .cells import (
 )
 from .frames import Grid, read_frames
 from .precheck import Checked, NoResult, precheck
-from .sniff import MAX_CELL_CHARS, ODS, is_ods, sniff
+from .sniff import MAX_CELL_CHARS, ODS, is_ods, newer_sibling, sniff
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
@@ -64,6 +64,11 @@ def read_workbook(path: Path) -> ReadResult:
     reader = _Reader(path.name, grids, checked.sheet_names)
     reader.problems.extend(checked.problems)
     book = reader.build(str(path), checked.date1904)
+    sibling = newer_sibling(path)
+    if sibling is not None:
+        reader.problems.append(Problem(path.name, (
+            f"{sibling.name} beside it was saved after it — if that is the workbook you keep "
+            f"now, run the tool on {sibling.name} instead"), blocking=False))  # fmt: skip
     blocking = [p for p in reader.problems if p.blocking]
     if blocking:
         raise WorkbookError(reader.problems)

@@ -119,6 +119,24 @@ def sniff(path: Path) -> str:
         ) from exc
 
 
+#: Each workbook format's sibling: the same workbook saved in the other format.
+_SIBLING = {".xlsx": ".ods", ".ods": ".xlsx"}
+
+
+def newer_sibling(path: Path) -> Path | None:
+    """Return the same-named workbook of the other format beside `path` when it was saved
+    after it (a user who moved from Excel to LibreOffice, or back, keeps both), else None."""
+    other = _SIBLING.get(path.suffix.lower())
+    if other is None:
+        return None
+    sibling = path.with_suffix(other)
+    try:
+        newer = sibling.is_file() and sibling.stat().st_mtime > path.stat().st_mtime
+    except OSError:
+        return None
+    return sibling if newer else None
+
+
 def _check_ods(zf: zipfile.ZipFile, odf: bytes, name: str) -> None:
     """Raise WorkbookError unless an OpenDocument package is a readable spreadsheet."""
     if odf != ODS_MIMETYPE:
