@@ -15,6 +15,7 @@ import bisect
 import copy
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -246,16 +247,18 @@ def split_cells(row: etree._Element, wanted: set[int]) -> dict[int, etree._Eleme
     return out
 
 
-def last_column(row: etree._Element, skip: set[int] = frozenset()) -> int:  # type: ignore[assignment]
+def last_column(row: etree._Element, skip: AbstractSet[int] = frozenset()) -> int:
     """Return the 1-based last column of a row holding a value (`skip`: 1-based columns to
     pass over), or 0."""
     last = 0
     for c, n, el in cell_runs(row):
         if not holds_value(el):
             continue
-        cols = [k for k in range(c + 1, c + n + 1) if k not in skip] if skip else [c + n]
-        if cols:
-            last = max(last, cols[-1])
+        col = c + n  # the run's last column, or the last one before it that is not skipped
+        while col > c and col in skip:
+            col -= 1
+        if col > c:
+            last = max(last, col)
     return last
 
 
@@ -514,17 +517,17 @@ class Styles:
 
 def table_signature(
     table: etree._Element,
-    skip: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    skip: AbstractSet[tuple[int, int]] = frozenset(),
 ) -> list[Any]:
     """Return what a table holds, independent of how its runs are split: its attributes,
     each child that is no row in canonical form, and its rows as runs of equal rows, `skip`
     (1-based (row, column) cells) left out.
 
-    A row is its serialised XML, repeat count aside; a row holding a skipped cell is its
-    runs of serialised cells instead, the skipped ones and the empty ones padding the end
-    left out. Both trees of a check are parsed from text lxml wrote or read alike, so the
-    same content serialises to the same bytes; serialising an element costs its own size
-    (lxml's C14N of one element walks the whole document).
+    A row is its serialised XML, repeat count aside; a row holding a skipped cell is
+    serialised with those cells blank, its cell runs split at them and the empty cells
+    padding its end left out (_cells_key). Both trees of a check are parsed from text lxml
+    wrote or read alike, so the same content serialises to the same bytes; serialising an
+    element costs its own size (lxml's C14N of one element walks the whole document).
     """
     out: list[Any] = [sorted(table.attrib.items())]
     for child in table:
@@ -548,13 +551,12 @@ def table_signature(
         if lo == hi:
             add(_bytes(el, ROWS_REPEATED), n)
             continue
-        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != ROWS_REPEATED))
         at = start
         for r in [*skip_rows[lo:hi], start + n]:
             if r > at:
                 add(_bytes(el, ROWS_REPEATED), r - at)
             if r < start + n:
-                add((attrs, _cells_key(el, skip_cols[r])), 1)
+                add(_cells_key(el, skip_cols[r]), 1)
             at = r + 1
     out.append(runs)
     return out

@@ -143,7 +143,7 @@ class _TableMarker:
             if start + n <= below:
                 continue
             hit = any(
-                holds_value(el) and any(c + 1 + k in cols for k in range(min(n_c, 16_384)))
+                holds_value(el) and any(c < col <= c + n_c for col in cols)
                 for c, n_c, el in cell_runs(row)
                 if c < max(cols)
             )
