@@ -105,15 +105,6 @@ EXIT_INTERRUPTED = 130
 EXIT_INTERRUPTED_AFTER_WRITE = 3
 
 
-def _warn_sibling(workbook: Path) -> None:
-    """Warn when the workbook's other-format sibling (tracker.ods beside tracker.xlsx) is newer."""
-    from .read.sniff import newer_sibling
-
-    note = newer_sibling(workbook)
-    if note:
-        _echo(f"warning: {note}", err=True)
-
-
 def _q(text: object) -> str:
     """Quote a path or name for the shell the user types the printed command in."""
     return shell_quote(str(text), user_shell(os.name, os.environ))
@@ -230,7 +221,6 @@ def check(workbook_path: Path, take_over: bool, templates_path: Path | None) -> 
     from .run import plan_problems
     from .safewrite import preflight
 
-    _warn_sibling(workbook_path)
     try:
         problems = check_workbook(workbook_path)
     except FollowupError as exc:
@@ -389,7 +379,6 @@ def _log(workbook: Path, now: datetime, message: str) -> None:
 def _run_scheduled(workbook_path: Path, options: RunOptions, now: datetime) -> None:
     """Run for a scheduler: print nothing; note in the workbook's log what was written, or
     why nothing could be (then exit 1). Nothing new due: no output, no file, no line."""
-    from .read.sniff import newer_sibling
     from .report import proofreading_failure
     from .run import run_batch
     from .schedule import ran_message, stopped_message
@@ -406,9 +395,6 @@ def _run_scheduled(workbook_path: Path, options: RunOptions, now: datetime) -> N
     if result.nothing_new:
         return
     _log(workbook, now, ran_message(result))
-    sibling = newer_sibling(workbook)
-    if sibling:
-        _log(workbook, now, f"warning: {sibling}")
     failure = proofreading_failure(result)
     if failure:
         _log(workbook, now, failure)
@@ -440,7 +426,6 @@ def _run(workbook_path: Path, options: RunOptions, *, show_all: bool = False) ->
     from .report import proofreading_failure, run_lines, summary_table
     from .run import run_batch
 
-    _warn_sibling(workbook_path)
     progress = None
     if sys.stderr.isatty():
 
@@ -706,7 +691,6 @@ def sent(
     day = _today(date_text, "--date") if date_text is not None else today
     try:
         workbook = workbook_path or batch_workbook(batch_path)
-        _warn_sibling(workbook)
         result = record_sent(workbook, batch_path, day=day, today=today, only=only, force=force,
                              now=datetime.now())  # fmt: skip
     except FollowupError as exc:

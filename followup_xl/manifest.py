@@ -22,7 +22,7 @@ from .model import Action
 MANIFEST = "followup-batch.json"
 _VERSION = 1
 #: The workbooks a manifest may name.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 #: A manifest lists a batch's letters: 10,000 of them take about 2 MiB.
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -147,7 +147,7 @@ def batch_workbook(batch_dir: Path) -> Path:
         )
     if Path(named).suffix.lower() not in WORKBOOK_SUFFIXES:
         raise FollowupError(
-            f"{where}: names {named!r}, which is not an Excel workbook; name the workbook to "
+            f"{where}: names {named!r}, which is not a workbook; name the workbook to "
             "record in with --workbook PATH"
         )
     return Path(os.path.normpath(Path(batch_dir) / named))

@@ -1,9 +1,10 @@
 """Write the tool-owned marks into the user's workbook, safely, losing nothing else.
 
 The tool owns the Due sheet and three columns at the right end of Interviews and Contacts
-(docs/workbook-contract.md). `mark_workbook` writes them through xlsx.patch (zip/XML
-surgery: every other part is copied byte for byte) and safewrite (lock files, backup,
-verified temporary file, atomic replace).
+(docs/workbook-contract.md). `mark_workbook` writes them through xlsx.patch, or ods.marks for
+an .ods (zip/XML surgery: every other part is copied byte for byte), and safewrite (lock
+files, backup, verified temporary file, atomic replace). This is the one place that chooses
+between the two formats' writers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 from . import safewrite
 from .contract import DUE_COLUMNS, MARK_COLUMNS, col_letter
 from .errors import WriteError
+from .ods.marks import OdsPatch, patch_ods, read_back, verify_ods
 from .opc import parse
+from .read.sniff import is_ods
 from .safewrite import Fingerprint, fingerprint, preflight, step
 from .writecheck import SheetWrite, check_write, due_sheet_links, due_sheet_shape
 from .xlsx.columns import ColumnMarks
@@ -136,7 +139,7 @@ def plan_marks(
     due: DueTable,
     columns: list[ColumnMarks],
     take_over: bool = False,
-) -> PatchResult:
+) -> PatchResult | OdsPatch:
     """Mark the sheets in memory; raise WriteError for every refusal.
 
     The result holds the marked sheets (`marked`) and no workbook: pass them to mark_workbook
@@ -146,6 +149,9 @@ def plan_marks(
     """
     name = Path(path).name
     safewrite.check_backup_dir(path)
+    if is_ods(Path(path)):
+        return patch_ods(old, due=due, columns=columns, name=name, take_over=take_over,
+                         plan_only=True)  # fmt: skip
     return patch(old, due=due, columns=columns, name=name, take_over=take_over, remember=True)
 
 
@@ -186,8 +192,23 @@ def mark_workbook(
         safewrite.remove_stale_temps(real)
         step("patch")
         safewrite.check_backup_dir(real)
-        result = patch(old, due=due, columns=list(columns), name=name, take_over=take_over,
-                       marked=marked)  # fmt: skip
+        result: PatchResult | OdsPatch
+        if is_ods(real):
+            result = patch_ods(old, due=due, columns=list(columns), name=name,
+                               take_over=take_over)  # fmt: skip
+            written = result
+
+            def verify(tmp: Path) -> None:
+                verify_ods(tmp.read_bytes(), old=old, result=written, due=due, name=name)
+                read_back(tmp)
+        else:
+            result = patch(old, due=due, columns=list(columns), name=name, take_over=take_over,
+                           marked=marked)  # fmt: skip
+            patched = result
+
+            def verify(tmp: Path) -> None:
+                verify_marked(tmp, old=old, result=patched, due=due, name=name)
+
         if result.data == old:
             return MarkResult(
                 path=path,
@@ -201,7 +222,7 @@ def mark_workbook(
             old=old,
             new=result.data,
             expected=expected,
-            verify=lambda tmp: verify_marked(tmp, old=old, result=result, due=due, name=name),
+            verify=verify,
             now=now,
             original=not result.had_owner_marks,
         )

@@ -102,7 +102,10 @@ def record_sent(
     not have (renamed since the run, or another workbook).
     """
     from . import safewrite
+    from .ods import append as ods_append
+    from .ods.marks import read_back
     from .read.reader import read_workbook
+    from .read.sniff import is_ods
     from .xlsx.append import append_rows
 
     workbook = Path(workbook)
@@ -152,12 +155,17 @@ def record_sent(
         old = real.read_bytes()
         if not safewrite.fingerprint_bytes(old).same_content(expected):
             raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
-        appended = append_rows(
-            old, sheet=layout.name, rows=rows, after=C.HEADER_ROW, name=workbook.name
-        )
+        ods = is_ods(real)
+        append = ods_append.append_rows if ods else append_rows
+        appended = append(old, sheet=layout.name, rows=rows, after=C.HEADER_ROW, name=workbook.name)
 
         def verify(tmp: Path) -> None:
-            verify_append(old, tmp.read_bytes(), appended, workbook.name)
+            if ods:
+                ods_append.verify_rows(tmp.read_bytes(), old=old, result=appended, filled=True,
+                                       name=workbook.name)  # fmt: skip
+                read_back(tmp)
+            else:
+                verify_append(old, tmp.read_bytes(), appended, workbook.name)
 
         unfinished = (
             "the batch folder may not know these rows, so `sent --undo` cannot take them back"
@@ -194,7 +202,10 @@ def undo_sent(workbook: Path, batch_dir: Path, *, now: datetime, force: bool = F
     """Take back the Log rows `sent` recorded from this batch folder, through the same safe
     writer; refuse (listing them) when any of them was changed or moved since."""
     from . import safewrite
+    from .ods import append as ods_append
+    from .ods.marks import read_back
     from .read.reader import read_workbook
+    from .read.sniff import is_ods
     from .xlsx.append import clear_rows
 
     workbook = Path(workbook)
@@ -235,10 +246,17 @@ def undo_sent(workbook: Path, batch_dir: Path, *, now: datetime, force: bool = F
         old = real.read_bytes()
         if not safewrite.fingerprint_bytes(old).same_content(expected):
             raise WriteError(f"{workbook.name} changed on disk meanwhile: nothing was written")
-        cleared = clear_rows(old, sheet=layout.name, cells=cells, name=workbook.name)
+        ods = is_ods(real)
+        clear = ods_append.clear_rows if ods else clear_rows
+        cleared = clear(old, sheet=layout.name, cells=cells, name=workbook.name)
 
         def verify(tmp: Path) -> None:
-            _verify_cleared(old, tmp.read_bytes(), cleared, workbook.name)
+            if ods:
+                ods_append.verify_rows(tmp.read_bytes(), old=old, result=cleared, filled=False,
+                                       name=workbook.name)  # fmt: skip
+                read_back(tmp)
+            else:
+                _verify_cleared(old, tmp.read_bytes(), cleared, workbook.name)
 
         result = SentResult(rows=cleared.rows)
         unfinished = "the batch folder still lists these rows as recorded"

@@ -284,7 +284,7 @@ def test_a_newer_sibling_in_the_other_format_is_warned_about(tmp_path: Path) -> 
     sibling.write_bytes(b"the user's Calc copy")
     os.utime(path, (1_700_000_000, 1_700_000_000))
     os.utime(sibling, (1_700_000_600, 1_700_000_600))
-    warning = "warning: tracker.ods beside tracker.xlsx was saved later"
+    warning = "tracker.xlsx: tracker.ods beside it was saved after it"
     checked = invoke("check", str(path))
     assert checked.exit_code == 0 and warning in checked.stderr
     ran = invoke("run", str(path), "--today", "2026-11-25", "--dry-run")

@@ -372,12 +372,12 @@ def test_letters_whose_ids_the_workbook_no_longer_has_are_refused(tmp_path: Path
 @pytest.mark.parametrize(
     ("named", "why"),
     [("/etc/passwd.xlsx", "names the workbook by an absolute path"),
-     ("../notes.txt", "which is not an Excel workbook")],
+     ("../notes.txt", "which is not a workbook")],
 )  # fmt: skip
 def test_a_manifest_naming_an_absolute_or_odd_workbook_is_refused(
     tmp_path: Path, named: str, why: str
 ):
-    """The manifest's workbook must be a relative path to an .xlsx, else --workbook."""
+    """The manifest's workbook must be a relative path to an .xlsx or .ods, else --workbook."""
     book, batch = monday_batch(tmp_path)
     doc = json.loads((batch / MANIFEST).read_text("utf-8"))
     doc["workbook"] = named

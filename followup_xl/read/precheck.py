@@ -118,8 +118,11 @@ class SheetCheck:
     """What the pre-check found on one contract sheet."""
 
     part: str
-    #: 0-based (row, column) -> the value the reader takes instead of calamine's
-    odd: dict[tuple[int, int], BadSerial | NoResult] = field(default_factory=dict)
+    #: 0-based (row, column) -> the value the reader takes instead of calamine's (a
+    #: boolean or duration only from an .ods: ods/precheck.py)
+    odd: dict[tuple[int, int], BadSerial | NoResult | bool | timedelta] = field(
+        default_factory=dict
+    )
     #: 0-based rows that an Excel table shows as its totals row
     totals: set[int] = field(default_factory=set)
 
@@ -214,17 +217,23 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
     return checked
 
 
-def _without_dtd(pkg: Package, part: str) -> bytes:
-    """Return a part's bytes; refuse it when it declares a DTD, which Excel never writes."""
-    data = pkg.read(part) or b""
-    head = data[:2048].upper()
+def refuse_dtd(head: bytes, part: str, name: str) -> None:
+    """Raise WorkbookError when the start of a part declares a DTD, which no spreadsheet
+    program writes (a DTD can make a parser fetch or expand entities)."""
+    head = head[:2048].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise WorkbookError(
-            f"its part {pkg.find(part)} declares a DTD (<!DOCTYPE>), which Excel never writes "
-            "— the file was made by another program or tampered with: open it in Excel or "
-            "LibreOffice Calc and save it again",
-            file=pkg.name,
+            f"its part {part} declares a DTD (<!DOCTYPE>), which Excel and LibreOffice never "
+            "write — the file was made by another program or tampered with: open it in Excel "
+            "or LibreOffice Calc and save it again",
+            file=name,
         )
+
+
+def _without_dtd(pkg: Package, part: str) -> bytes:
+    """Return a part's bytes; refuse it when it declares a DTD."""
+    data = pkg.read(part) or b""
+    refuse_dtd(data, pkg.find(part) or part, pkg.name)
     return data
 
 

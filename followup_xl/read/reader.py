@@ -37,8 +37,8 @@ from .cells import (
     parse_int,
 )
 from .frames import Grid, read_frames
-from .precheck import NoResult, precheck
-from .sniff import MAX_CELL_CHARS, sniff
+from .precheck import Checked, NoResult, precheck
+from .sniff import MAX_CELL_CHARS, ODS, is_ods, newer_sibling, sniff
 
 #: How many leading rows are searched for a misplaced header row.
 HEADER_SEARCH_ROWS = 30
@@ -55,15 +55,20 @@ class ReadResult:
 def read_workbook(path: Path) -> ReadResult:
     """Read and check a workbook; raise WorkbookError listing every blocking problem."""
     path = Path(path)
-    sniff(path)
+    ods = sniff(path) == ODS
     wanted = {C.norm_header(s) for s in C.SHEETS}
-    checked = precheck(path, wanted, C.norm_header)
+    checked = _precheck(path, wanted, ods=ods)
     if any(p.blocking for p in checked.problems):
         raise WorkbookError(checked.problems)
     grids = read_frames(path, checked)
     reader = _Reader(path.name, grids, checked.sheet_names)
     reader.problems.extend(checked.problems)
     book = reader.build(str(path), checked.date1904)
+    sibling = newer_sibling(path)
+    if sibling is not None:
+        reader.problems.append(Problem(path.name, (
+            f"{sibling.name} beside it was saved after it — if that is the workbook you keep "
+            f"now, run the tool on {sibling.name} instead"), blocking=False))  # fmt: skip
     blocking = [p for p in reader.problems if p.blocking]
     if blocking:
         raise WorkbookError(reader.problems)
@@ -85,7 +90,7 @@ def read_due_sheet(path: Path) -> list[tuple[Any, ...]]:
     Read like the contract sheets: the same bounded pre-check, then pandas.
     """
     due = C.norm_header(C.DUE_SHEET)
-    checked = precheck(path, {due}, C.norm_header)
+    checked = _precheck(path, {due}, ods=is_ods(path))
     if not checked.sheets or any(p.blocking for p in checked.problems):
         return []
     grid = next(iter(read_frames(path, checked).values()))
@@ -93,6 +98,15 @@ def read_due_sheet(path: Path) -> list[tuple[Any, ...]]:
     where = [header.index(C.norm_header(c)) if C.norm_header(c) in header else None
              for c in C.DUE_COLUMNS]  # fmt: skip
     return [tuple("" if i is None else row[i] for i in where) for _, row in grid.data_rows()]
+
+
+def _precheck(path: Path, wanted: set[str], *, ods: bool) -> Checked:
+    """Pre-check the wanted sheets of an .xlsx, or the wanted tables of an .ods."""
+    if ods:
+        from ..ods.precheck import precheck_ods
+
+        return precheck_ods(path, wanted, C.norm_header)
+    return precheck(path, wanted, C.norm_header)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
-"""Check the file before reading it: a real .xlsx, not .xls, .ods, CSV, empty or encrypted.
+"""Check the file before reading it: a real .xlsx or .ods, not .xls, CSV, empty or encrypted.
 
 Also the package limits (member sizes, compression ratio), each a located error that names
-the limit.
+the limit. `sniff` says which of the two formats the workbook is.
 """
 
 from __future__ import annotations
 
+import re
 import stat
-import time
 import zipfile
 from pathlib import Path
 
@@ -18,14 +18,49 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 _SAVE_AS = RESAVE
 
+#: The two workbook formats the tool reads and marks.
+XLSX = "xlsx"
+ODS = "ods"
+#: The media type of an OpenDocument spreadsheet (its `mimetype` member, its manifest's root).
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_ROOT = re.compile(rb'manifest:full-path="/"[^>]*manifest:media-type="([^"]*)"'
+                       rb'|manifest:media-type="([^"]*)"[^>]*manifest:full-path="/"')  # fmt: skip
 
-def sniff(path: Path) -> None:
-    """Raise WorkbookError when the file is missing or not an .xlsx workbook, saying the fix."""
+
+def odf_type(zf: zipfile.ZipFile) -> bytes | None:
+    """Return an OpenDocument package's media type, or None for any other zip.
+
+    The `mimetype` member says it; a file without one (Google Sheets writes such) says it
+    in its manifest's entry for the root.
+    """
+    names = set(zf.namelist())
+    if "mimetype" in names:
+        kind = zf.read("mimetype")[:200].strip()
+        if kind.startswith(b"application/vnd.oasis.opendocument"):
+            return kind
+    if "META-INF/manifest.xml" in names and "content.xml" in names:
+        with zf.open("META-INF/manifest.xml") as fh:
+            found = _ODS_ROOT.search(fh.read(1 << 20))
+        if found:
+            return found[1] or found[2]
+    return None
+
+
+def is_ods(path: Path) -> bool:
+    """Return True when the file is an OpenDocument spreadsheet (after `sniff` passed)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return odf_type(zf) == ODS_MIMETYPE
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def sniff(path: Path) -> str:
+    """Return the workbook's format (XLSX or ODS); raise WorkbookError when the file is
+    missing or neither, saying the fix."""
     name = path.name
     ensure_regular_file(path)
     suffix = path.suffix.lower()
-    if suffix == ".ods":
-        raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
     if suffix == ".csv":
         raise WorkbookError(f"is a CSV file, not a workbook: {_SAVE_AS}", file=name)
     with path.open("rb") as fh:
@@ -54,8 +89,10 @@ def sniff(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             check_members(zf, name)
             names = set(zf.namelist())
-            if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-                raise WorkbookError(f"is an OpenDocument spreadsheet: {_SAVE_AS}", file=name)
+            odf = odf_type(zf)
+            if odf is not None:
+                _check_ods(zf, odf, name)
+                return ODS
             book = next((n for n in sorted(names) if n.endswith("workbook.xml")), None)
             if book is None:
                 raise WorkbookError(
@@ -73,12 +110,65 @@ def sniff(path: Path) -> None:
                 raise WorkbookError(
                     f"is damaged ({bad} is corrupt) — restore it from a backup", file=name
                 )
+            return XLSX
     except zipfile.BadZipFile as exc:
         raise WorkbookError(
             "is damaged or incomplete (perhaps a copy that did not finish) — restore it from a "
             "backup, or open it in Excel or LibreOffice, which may repair it, and save it again",
             file=name,
         ) from exc
+
+
+#: Each workbook format's sibling: the same workbook saved in the other format.
+_SIBLING = {".xlsx": ".ods", ".ods": ".xlsx"}
+
+
+def newer_sibling(path: Path) -> Path | None:
+    """Return the same-named workbook of the other format beside `path` when it was saved
+    after it (a user who moved from Excel to LibreOffice, or back, keeps both), else None."""
+    other = _SIBLING.get(path.suffix.lower())
+    if other is None:
+        return None
+    sibling = path.with_suffix(other)
+    try:
+        newer = sibling.is_file() and sibling.stat().st_mtime > path.stat().st_mtime
+    except OSError:
+        return None
+    return sibling if newer else None
+
+
+def _check_ods(zf: zipfile.ZipFile, odf: bytes, name: str) -> None:
+    """Raise WorkbookError unless an OpenDocument package is a readable spreadsheet."""
+    if odf != ODS_MIMETYPE:
+        kind = odf.rsplit(b".", 1)[-1].decode("ascii", "replace")
+        raise WorkbookError(
+            f"is an OpenDocument {kind} file, not a spreadsheet — give the workbook (.xlsx or "
+            ".ods)",
+            file=name,
+        )
+    encrypted = False
+    if "META-INF/manifest.xml" in zf.namelist():
+        with zf.open("META-INF/manifest.xml") as fh:
+            encrypted = b"encryption-data" in fh.read(MAX_MANIFEST_BYTES)
+    if encrypted:
+        raise WorkbookError(
+            "is protected with a password, so it cannot be read — open it in LibreOffice, "
+            "use File > Save As without 'Save with password' and save",
+            file=name,
+        )
+    if "content.xml" not in zf.namelist():
+        raise WorkbookError(
+            "is an OpenDocument spreadsheet without its content (content.xml) — restore it "
+            "from a backup",
+            file=name,
+        )
+    bad = zf.testzip()
+    if bad:
+        raise WorkbookError(f"is damaged ({bad} is corrupt) — restore it from a backup", file=name)
+
+
+#: How much of an OpenDocument manifest is read for its encryption mark.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -161,38 +251,3 @@ def check_members(zf: zipfile.ZipFile, name: str, kind: str = "workbook") -> Non
                 f"this is not a {kind} typed by hand: restore it from a backup",
                 file=name,
             )
-
-
-#: The workbook formats a user may keep side by side (Excel's and LibreOffice's own).
-SIBLING_SUFFIXES = (".xlsx", ".ods")
-
-
-def newer_sibling(path: Path) -> str | None:
-    """Return a warning when the same workbook in the other format beside it was saved later.
-
-    A LibreOffice user who once saved tracker.xlsx as tracker.ods (Calc's default) may go on
-    editing one file and run the tool on the other; the run would then plan from stale data.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in SIBLING_SUFFIXES:
-        return None
-    try:
-        mine = path.stat().st_mtime
-    except OSError:
-        return None
-    for other in SIBLING_SUFFIXES:
-        if other == suffix:
-            continue
-        for spelled in dict.fromkeys((other, other.upper())):
-            sibling = path.with_suffix(spelled)
-            try:
-                theirs = sibling.stat().st_mtime
-            except OSError:
-                continue
-            if theirs > mine:
-                saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(theirs))
-                return (
-                    f"{sibling.name} beside {path.name} was saved later ({saved}): if that is "
-                    f"the copy you keep up to date, run the tool on {sibling.name} instead"
-                )
-    return None

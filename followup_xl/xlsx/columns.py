@@ -9,6 +9,7 @@ they are one class.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,42 +76,16 @@ class SheetMarker:
                     headed.setdefault(name, []).append(col)
                     texts[col] = text
         owned = self.wb.owned_columns(self.sheet, m.header_row)
-        found: dict[str, int] = {}
-        for name, cols in headed.items():
-            mine = [c for c in cols if c in owned] or (cols[:1] if take_over else [])
-            if mine:
-                found[name] = mine[0]
-        conflicts = []
-        if not take_over:
-            taken = set(found.values())
-            for name, cols in headed.items():
-                for col in cols:
-                    if col in taken:
-                        continue
-                    conflicts.append(
-                        f"{self.pkg.name}: {self.sheet.name}!{col_letter(col)}{m.header_row}: "
-                        f'the column "{texts[col].strip()}" was not made by followup-xl, which '
-                        f"writes its own {name} column and would replace what this one holds: "
-                        f'rename the header (e.g. "My {name}"), or pass {TAKE_OVER_OPTION} to '
-                        "hand the column over to the tool"
-                    )
-        self.reused = set(found.values())
-        last = max(m.last_user_column, self._last_used_column(self.reused))
-        nxt = max([last, *found.values()]) + 1
-        out = []
-        for name in MARK_COLUMNS:
-            if name in found:
-                out.append(found[name])
-            else:
-                out.append(nxt)
-                nxt += 1
-        if max(out) > MAX_COL and not conflicts:
-            conflicts.append(
-                f"{self.pkg.name}: {self.sheet.name} uses columns up to "
-                f"{col_letter(last)}, so there is no room for the three "
-                "follow-up columns: delete some unused columns at the right and run again"
-            )
-        self.cols = (out[0], out[1], out[2])
+        self.cols, self.reused, conflicts = choose_columns(
+            where=f"{self.pkg.name}: {self.sheet.name}",
+            header_row=m.header_row,
+            headed=headed,
+            texts=texts,
+            owned=owned,
+            last_user_column=m.last_user_column,
+            last_used_column=self._last_used_column,
+            take_over=take_over,
+        )
         return conflicts
 
     def _last_used_column(self, skip: set[int]) -> int:
@@ -341,3 +316,58 @@ class SheetMarker:
             for piece in pieces:
                 cover.addprevious(piece)
             cols_el.remove(cover)
+
+
+def choose_columns(
+    *,
+    where: str,
+    header_row: int,
+    headed: dict[str, list[int]],
+    texts: dict[int, str],
+    owned: set[int],
+    last_user_column: int,
+    last_used_column: Callable[[set[int]], int],
+    take_over: bool,
+) -> tuple[tuple[int, int, int], set[int], list[str]]:
+    """Return the three mark columns, those reused from an earlier run, and the user's
+    columns in the way (any format's sheet: `where` is "book: sheet").
+
+    `headed` maps each mark column's name to the 1-based columns headed so (`texts` their
+    header text), `owned` are the columns the tool's markers claim, and `last_used_column(skip)`
+    is the last column holding a value in any row, `skip` aside.
+    """
+    found: dict[str, int] = {}
+    for name, cols in headed.items():
+        mine = [c for c in cols if c in owned] or (cols[:1] if take_over else [])
+        if mine:
+            found[name] = mine[0]
+    conflicts = []
+    if not take_over:
+        taken = set(found.values())
+        for name, cols in headed.items():
+            for col in cols:
+                if col in taken:
+                    continue
+                conflicts.append(
+                    f"{where}!{col_letter(col)}{header_row}: "
+                    f'the column "{texts[col].strip()}" was not made by followup-xl, which '
+                    f"writes its own {name} column and would replace what this one holds: "
+                    f'rename the header (e.g. "My {name}"), or pass {TAKE_OVER_OPTION} to '
+                    "hand the column over to the tool"
+                )
+    reused = set(found.values())
+    last = max(last_user_column, last_used_column(reused))
+    nxt = max([last, *found.values()]) + 1
+    out = []
+    for name in MARK_COLUMNS:
+        if name in found:
+            out.append(found[name])
+        else:
+            out.append(nxt)
+            nxt += 1
+    if max(out) > MAX_COL and not conflicts:
+        conflicts.append(
+            f"{where} uses columns up to {col_letter(last)}, so there is no room for the "
+            "three follow-up columns: delete some unused columns at the right and run again"
+        )
+    return (out[0], out[1], out[2]), reused, conflicts
