@@ -286,10 +286,10 @@ def test_a_newer_sibling_in_the_other_format_is_warned_about(tmp_path: Path) -> 
     os.utime(sibling, (1_700_000_600, 1_700_000_600))
     warning = "tracker.xlsx: tracker.ods beside it was saved after it"
     checked = invoke("check", str(path))
-    assert checked.exit_code == 0 and warning in checked.stderr
+    assert checked.exit_code == 0 and f"warning: {warning}" in checked.stdout
     ran = invoke("run", str(path), "--today", "2026-11-25", "--dry-run")
     assert ran.exit_code == 0 and warning in ran.stderr
     assert "run the tool on tracker.ods instead" in ran.stderr
     # the older sibling is not worth a word, nor is the file itself
     os.utime(sibling, (1_600_000_000, 1_600_000_000))
-    assert "tracker.ods" not in invoke("check", str(path)).stderr
+    assert "tracker.ods" not in invoke("check", str(path)).output
