@@ -140,3 +140,19 @@ def test_the_design_module_table_lists_every_module() -> None:
         if path.name != "__init__.py"
     )
     assert sorted(listed) == expected
+
+
+def test_every_package_folder_of_the_checkout_is_shipped() -> None:
+    """pyproject.toml names every folder of followup_xl/ that is a package, so a normal
+    install carries each one (a missing name fails only after installing, far from here)."""
+    import pytest
+
+    tomllib = pytest.importorskip("tomllib", reason="tomllib comes with Python 3.11")
+    root = DESIGN.parents[1]
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = set(setup["tool"]["setuptools"]["packages"]) - {"followup_xl.letter_templates"}
+    folders = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "followup_xl").rglob("__init__.py")
+    }
+    assert folders == shipped
