@@ -10,8 +10,6 @@ arguments, never through a shell.
 
 from __future__ import annotations
 
-import hashlib
-import plistlib
 import re
 import shlex
 import shutil
@@ -22,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FollowupError, WorkbookError
-from .model import Status
 
 if TYPE_CHECKING:
     from .run import RunResult
@@ -125,6 +122,8 @@ def check_job(job: Job, system: str) -> None:
 
 def _digest(workbook: str) -> str:
     """Return 8 hex digits that tell one workbook's path from another's."""
+    import hashlib
+
     return hashlib.sha256(workbook.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
@@ -229,6 +228,8 @@ def launchd_plist(job: Job) -> bytes:
         "ProgramArguments": job.argv(),
         "StartCalendarInterval": when,
     }
+    import plistlib
+
     return plistlib.dumps(agent)
 
 
@@ -418,6 +419,8 @@ def stopped_message(exc: FollowupError) -> str:
 
 def ran_message(result: RunResult) -> str:
     """Return what a scheduled run that found something new did, for the log."""
+    from .model import Status  # here, so that `followup-xl --help` does not load the model
+
     due = sum(1 for a in result.actions if a.status is not Status.UPCOMING)
     parts = [f"scheduled run: {due} follow-up(s) due or overdue"]
     if result.letters_dir is not None:
