@@ -29,6 +29,7 @@ from lxml import etree
 from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
+from .opc import PARSER
 from .xlsx.package import col_index
 
 #: Parts a write may change besides the sheets it writes: none of them holds a value (shared
@@ -42,7 +43,6 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _SPANS = re.compile(rb"""\sspans\s*=\s*["'][^"']*["']""")
 _ROOT = re.compile(rb"<(" + _P + rb"worksheet)(?=[\s>])[^>]*>")
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _CHUNK = 1 << 20
 
 
@@ -257,7 +257,7 @@ def _cells(row: bytes, r: int, root: tuple[bytes, bytes]) -> dict[int, bytes]:
 
 def _row_element(row: bytes, root: tuple[bytes, bytes]) -> etree._Element:
     """Parse one row's XML in the namespaces of its sheet's root."""
-    return etree.fromstring(root[0] + row + root[1], _PARSER)[0]
+    return etree.fromstring(root[0] + row + root[1], PARSER)[0]
 
 
 def _by_column(row: etree._Element) -> dict[int, etree._Element]:
@@ -336,8 +336,8 @@ def _text(c: etree._Element) -> str:
 def styles_grew(old: bytes, new: bytes) -> bool:
     """Return True when every list of the old styles part starts the new one unchanged: the
     write only added formats, so every style index a cell names means what it meant."""
-    a = etree.fromstring(old, _PARSER)
-    b = {etree.QName(el).localname: el for el in etree.fromstring(new, _PARSER)}
+    a = etree.fromstring(old, PARSER)
+    b = {etree.QName(el).localname: el for el in etree.fromstring(new, PARSER)}
     for el in a:
         if not isinstance(el.tag, str):
             continue
@@ -364,14 +364,22 @@ def due_sheet_shape(xml: bytes) -> tuple[int, list[str]]:
 def due_sheet_links(xml: bytes, rels: bytes | None) -> dict[str, str]:
     """Return the Due sheet's hyperlinks as cell reference -> target, read through its
     relationships part (a link naming no relationship has the target "")."""
-    root = etree.fromstring(xml, _PARSER)
     targets = {}
     if rels is not None:
-        for rel in etree.fromstring(rels, _PARSER):
+        for rel in etree.fromstring(rels, PARSER):
             if rel.get("TargetMode") == "External" and rel.get("Type", "").endswith("/hyperlink"):
                 targets[rel.get("Id", "")] = rel.get("Target", "")
     out = {}
-    for link in root.iterfind("{*}hyperlinks/{*}hyperlink"):
-        rid = next((v for k, v in link.attrib.items() if etree.QName(k).localname == "id"), "")
-        out[link.get("ref", "")] = targets.get(rid, "")
+    # streamed, each row dropped once read: a tree of a Due sheet of 10,000 rows is 100 MiB
+    events = etree.iterparse(
+        io.BytesIO(xml), events=("end",), tag=("{*}row", "{*}hyperlink"),
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+    )  # fmt: skip
+    for _, el in events:
+        if etree.QName(el).localname == "hyperlink":
+            rid = next((v for k, v in el.attrib.items() if etree.QName(k).localname == "id"), "")
+            out[el.get("ref", "")] = targets.get(rid, "")
+        el.clear()
+        while el.getprevious() is not None:
+            del el.getparent()[0]
     return out
