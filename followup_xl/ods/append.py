@@ -22,6 +22,7 @@ from ..xlsx.cells import Value
 from ..xlsx.package import Package
 from .content import (
     CELL,
+    CONTENT,
     MAX_ROWS,
     Content,
     Styles,
@@ -37,8 +38,6 @@ from .content import (
     split_rows,
     t,
 )
-
-CONTENT = "content.xml"
 
 
 def _table(content: Content, sheet: str, what: str) -> etree._Element:

@@ -26,6 +26,8 @@ from ..contract import col_letter
 from ..errors import WriteError
 from ..xlsx.package import col_index
 
+#: The part of an .ods that holds its sheets, the only one the tool writes.
+CONTENT = "content.xml"
 NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

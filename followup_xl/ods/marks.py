@@ -25,6 +25,7 @@ from ..xlsx.columns import ColumnMarks, choose_columns
 from ..xlsx.duesheet import DueTable, column_widths, shown_width
 from ..xlsx.workbook import OWNER_COLUMNS, OWNER_DUE, OWNER_PREFIX, TAKE_OVER_OPTION
 from .content import (
+    CONTENT,
     COVERED,
     NS_STYLE,
     ROW,
@@ -48,8 +49,6 @@ from .content import (
     t,
     table_signature,
 )
-
-CONTENT = "content.xml"
 
 
 @dataclass

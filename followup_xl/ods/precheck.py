@@ -36,10 +36,8 @@ from ..read.precheck import (
     refuse_dtd,
 )
 from ..read.sniff import check_members
+from .content import CONTENT, NS_OFFICE, NS_TABLE
 
-CONTENT = "content.xml"
-NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TABLE = f"{{{NS_TABLE}}}table"
 _ROW = f"{{{NS_TABLE}}}table-row"
 _CELL = f"{{{NS_TABLE}}}table-cell"
