@@ -44,6 +44,28 @@ def _clip_name(text: str, width: int) -> str:
     return name[: width - len(suffix) - 1] + "…" + suffix
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Return text's lines of at most `width` characters, broken at whitespace (runs of it
+    read as one space); a word longer than a line is cut at the line's end.
+
+    Never inside a hyphenated word: an ID like C-130-2 or a phone number stays on one line.
+    The work is one search per line, not per word: a run prints tens of thousands of Whys.
+    """
+    rest = " ".join(text.split())
+    lines = []
+    while len(rest) > width:
+        cut = rest.rfind(" ", 0, width + 1)
+        if cut < 0:
+            lines.append(rest[:width])
+            rest = rest[width:].lstrip(" ")
+        else:
+            lines.append(rest[:cut])
+            rest = rest[cut + 1 :]
+    if rest:
+        lines.append(rest)
+    return lines
+
+
 def _widths(width: int) -> tuple[int, ...]:
     """Return the columns' widths for a console `width` characters wide."""
     if width >= WIDE:
@@ -64,8 +86,6 @@ def summary_table(
     With a `height`, a table longer than the screen shows the most pressing rows only, then
     the counts and where the rest are (the Due sheet, or `--all`).
     """
-    import textwrap
-
     if not actions:
         return "Nothing is due: every follow-up is done or not yet in reach.\n"
     widths = _widths(width)
@@ -78,7 +98,7 @@ def summary_table(
         line.append(_clip_name(a.who, widths[4]).ljust(widths[4]))
         line.append(_clip(a.company, widths[5]).ljust(widths[5]))
         line.append(_clip(a.channel, widths[6]))
-        why = textwrap.wrap(a.why, why_width, break_long_words=True) or [""]
+        why = wrap(a.why, why_width) or [""]
         rows.append(
             ["  ".join(line).rstrip(), f"{indent}why: {why[0]}"]
             + [f"{indent}     {more}" for more in why[1:]]
@@ -107,7 +127,7 @@ def summary_table(
             f"… and {len(actions) - count} more: every row is on the Due sheet of the "
             "workbook; `run --all` prints them here"
         )
-        lines = header + shown + ["", *textwrap.wrap(more, max(width, NARROW))]
+        lines = header + shown + ["", *wrap(more, max(width, NARROW))]
     return "\n".join([*lines, "", total]) + "\n"
 
 

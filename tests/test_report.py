@@ -103,3 +103,40 @@ def test_output_to_a_file_prints_every_row_at_full_width(busy: Path) -> None:
     assert len(rows) == 80
     letter = next(row for row in rows if " R3 " in row)
     assert "Thank-you email       Ms. Margaret-Anne Chen-A… (C0)  Whitfield, Abernathy …" in letter
+
+
+@pytest.mark.usefixtures("terminal")
+def test_each_why_wraps_under_its_row_between_words(busy: Path) -> None:
+    """COLUMNS=80: each Why wraps under its row within 80 columns, at spaces only: its lines
+    joined by a space give the whole Why back, hyphenated words whole."""
+    got = CliRunner().invoke(main, ["run", str(busy), "--today", TODAY, "--dry-run", "--all"],
+                             env={"COLUMNS": "80", "LINES": "24"})  # fmt: skip
+    assert got.exit_code == 0, got.output
+    lines = table(got.output)
+    whys: list[list[str]] = []
+    for line in lines:
+        if line.lstrip().startswith("why: "):
+            whys.append([line.split("why: ", 1)[1]])
+        elif whys and line.startswith(" " * 10):
+            whys[-1].append(line.strip())
+    assert len(whys) == 80 and max(len(line) for line in lines) <= 80
+    thanks = [" ".join(why) for why in whys if len(why) > 1 and "thank-you" in why[0]]
+    assert len(thanks) == 40
+    assert all(t.startswith("interview Tue 24 Nov 2026 10:30 → thank-you within 24 h, by Wed 25 "
+                            "Nov 2026 10:30, an individual one to each interviewer")
+               for t in thanks), thanks[0]  # fmt: skip
+
+
+def test_a_word_longer_than_a_line_is_cut_and_whitespace_reads_as_one_space() -> None:
+    """The wrapping itself: runs of whitespace are one space, a phone number is not broken
+    at its hyphens, a word longer than a line is cut."""
+    from followup_xl.report import wrap
+
+    assert wrap("call\t 617-555-0100\n  today", 14) == ["call", "617-555-0100", "today"]
+    assert wrap("write to Ms. Chen-Abernathy-Whitfield today", 24) == [
+        "write to Ms.",
+        "Chen-Abernathy-Whitfield",
+        "today",
+    ]
+    assert wrap("x" * 25 + " y", 10) == ["x" * 10, "x" * 10, "xxxxx y"]
+    assert wrap("   ", 10) == []
