@@ -8,7 +8,7 @@ interview (a slip, or an earlier round) does not make the interview's follow-up 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from .model import Action, Contact, Interview, Kind, LogEntry
@@ -28,28 +28,30 @@ DONE_BY = {
 
 
 class LogIndex:
-    """The Log rows by (action, contact) and, for rows without a contact, (action, interview)."""
+    """The Log rows by contact and, for rows without a contact, by interview."""
 
     def __init__(self, log: Iterable[LogEntry]) -> None:
-        self.by_contact: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
-        self.by_interview: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+        self.by_contact: dict[str, list[LogEntry]] = defaultdict(list)
+        self.by_interview: dict[str, list[LogEntry]] = defaultdict(list)
         for entry in log:
             if entry.contact_id:
-                self.by_contact[(entry.action, entry.contact_id)].append(entry)
+                self.by_contact[entry.contact_id].append(entry)
             elif entry.interview_id:
-                self.by_interview[(entry.action, entry.interview_id)].append(entry)
+                self.by_interview[entry.interview_id].append(entry)
 
-    def logged(self, actions: Iterable[str], iv: Interview, contact: Contact) -> list[date]:
+    def logged(self, actions: Collection[str], iv: Interview, contact: Contact) -> list[date]:
         """Return sorted dates of Log rows of these actions for this person and interview."""
         since = iv.interview_date or date.min
-        dates = []
-        for action in actions:
-            rows = self.by_contact.get((action, contact.contact_id), [])
-            rows = rows + self.by_interview.get((action, iv.interview_id), [])
-            dates += [
-                e.date for e in rows if e.date >= since and e.interview_id in ("", iv.interview_id)
-            ]
-        return sorted(dates)
+        iid = iv.interview_id
+        dates = [
+            e.date
+            for e in self.by_contact.get(contact.contact_id, ())
+            if e.action in actions and e.date >= since and e.interview_id in ("", iid)
+        ]
+        dates += [e.date for e in self.by_interview.get(iid, ()) if e.action in actions
+                  and e.date >= since]  # fmt: skip
+        dates.sort()
+        return dates
 
 
 def done_for(action: Action, contact: Contact, iv: Interview | None, index: LogIndex) -> bool:

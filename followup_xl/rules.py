@@ -11,7 +11,7 @@ One job in one module, though it is over 400 lines: the fourteen rules share one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -174,8 +174,8 @@ class _Engine:
         self.out: list[Action] = []
         self.interviews = book.interviews_by_id
         self.contacts = book.contacts_by_id
-        # Log rows by (action, contact ID), and those without a contact by (action, interview):
-        # the same index answers "is this done?" for the letters (letters/batch.BookIndex)
+        # Log rows by contact ID, and those without a contact by interview: the same index
+        # answers "is this done?" for the letters (letters/batch.BookIndex)
         self.log = LogIndex(book.log)
         self.by_contact = self.log.by_contact
         self.people: dict[str, list[Contact]] = defaultdict(list)
@@ -183,9 +183,10 @@ class _Engine:
             for iid in c.interviews:  # one person may sit on several panels
                 self.people[iid].append(c)
         # the rounds of each application (same company and position), latest last
+        self.application = {iid: application_key(iv) for iid, iv in self.interviews.items()}
         rounds: dict[tuple[str, str], list[Interview]] = defaultdict(list)
-        for iv in self.interviews.values():
-            rounds[application_key(iv)].append(iv)
+        for iid, iv in self.interviews.items():
+            rounds[self.application[iid]].append(iv)
         self.latest: dict[tuple[str, str], Interview] = {
             key: max(ivs, key=lambda i: (i.interview_date or date.min, i.row, i.interview_id))
             for key, ivs in rounds.items()
@@ -196,18 +197,24 @@ class _Engine:
         }
         # each interviewer's rounds of an application, whatever rows they are on (one row
         # naming two interviews, or a row per round with the same email or name), in order
+        # (self.series finds them by one row's Interview ID and Contact ID)
         self.rounds_of: dict[tuple, list[tuple[Interview, Contact]]] = defaultdict(list)
+        self.series: dict[tuple[str, str], list[tuple[Interview, Contact]]] = {}
         for iid, panel in self.people.items():
             found = self.interviews.get(iid)
             if found is None:
                 continue
             for c in panel:
                 if c.role == "Interviewer":
-                    key = (application_key(found), person_key(c, found))
-                    self.rounds_of[key].append((found, c))
+                    rounds_seen = self.rounds_of[(self.application[iid], person_key(c, found))]
+                    rounds_seen.append((found, c))
+                    self.series[(iid, c.contact_id)] = rounds_seen
         for seen in self.rounds_of.values():
             seen.sort(key=lambda pair: (pair[0].interview_date or date.min, pair[0].row,
                                         pair[0].interview_id, pair[1].row))  # fmt: skip
+        # the Who of each contact, and each day moved onto a working day, worked out once
+        self.who: dict[str, str] = {}
+        self.moved: dict[tuple[date, WorkCalendar | None], tuple[date, str]] = {}
 
     # helpers ------------------------------------------------------------------------
 
@@ -215,7 +222,7 @@ class _Engine:
         """Return True when the interview has taken place (a past date counts as held)."""
         return held(iv, self.today)
 
-    def logged(self, actions: Iterable[str], iv: Interview, contact: Contact) -> list[date]:
+    def logged(self, actions: Collection[str], iv: Interview, contact: Contact) -> list[date]:
         """Return sorted dates of Log rows of these actions for this person and interview.
 
         A row counts from the interview day on; a blank Contact ID means everyone at that
@@ -251,15 +258,29 @@ class _Engine:
             company=iv.company if iv else "",
             position=iv.position if iv else "",
             contact_id=contact.contact_id if contact else "",
-            who=who_text(contact) if contact else "",
+            who=self.who_of(contact) if contact else "",
             window_start=window_start,
             window_end=window_end,
         )
         self.out.append(action)
         return action
 
+    def who_of(self, contact: Contact) -> str:
+        """Return who_text of a contact, worked out once per contact."""
+        who = self.who.get(contact.contact_id)
+        if who is None:
+            who = self.who[contact.contact_id] = who_text(contact)
+        return who
+
     def workday(self, day: date, other: WorkCalendar | None = None) -> tuple[date, str]:
         """Move a day onto a working day (of both countries, for a call abroad); say why."""
+        got = self.moved.get((day, other))
+        if got is None:
+            got = self.moved[(day, other)] = self.move_to_workday(day, other)
+        return got
+
+    def move_to_workday(self, day: date, other: WorkCalendar | None) -> tuple[date, str]:
+        """Return the first working day from `day` of both calendars, and why it moved."""
         cals = [self.cal] if other is None or other == self.cal else [self.cal, other]
         moved = day
         for _ in range(60):  # any real pair of calendars shares a working day within weeks
@@ -297,7 +318,7 @@ class _Engine:
         """
         if iv.terminal:
             return iv.status
-        latest = self.latest[application_key(iv)]
+        latest = self.latest[self.application[iv.interview_id]]
         if latest.terminal or latest.status == "Offer":
             return latest.status
         return ""
@@ -535,7 +556,7 @@ class _Engine:
                 continue
             # one person, one series of calls per application: the latest round they sat on
             # plans it, and a call logged on any of their rows or rounds counts
-            seen = self.rounds_of[(application_key(iv), person_key(c, iv))]
+            seen = self.series[(iv.interview_id, c.contact_id)]
             if seen and seen[-1] != (iv, c):
                 continue
             sent = self.logged(THANK_YOU_LOGS, iv, c)
@@ -688,7 +709,7 @@ class _Engine:
             if c.role != "Interviewer":
                 continue
             # one letter per person per application, from the latest round they sat on
-            seen = self.rounds_of[(application_key(iv), person_key(c, iv))]
+            seen = self.series[(iv.interview_id, c.contact_id)]
             if seen and seen[-1] != (iv, c):
                 continue
             if any(self.logged(KEEP_IN_TOUCH_LOGS, i, p) for i, p in seen or [(iv, c)]):
@@ -728,10 +749,12 @@ class _Engine:
         for ref in refs:
             told_until = date.min  # the latest day a row without an Interview ID covers
             told: set[tuple[str, str]] = set()  # the applications they were told of
-            for entry in self.by_contact.get((REFERENCE_LOG, ref.contact_id), []):
+            for entry in self.by_contact.get(ref.contact_id, ()):
+                if entry.action != REFERENCE_LOG:
+                    continue
                 named = self.interviews.get(entry.interview_id) if entry.interview_id else None
                 if named is not None:
-                    told.add(application_key(named))
+                    told.add(self.application[named.interview_id])
                 elif not entry.interview_id:
                     told_until = max(told_until, entry.date)
             if ref.interview_id:
@@ -742,7 +765,7 @@ class _Engine:
             pending: list[tuple[date, str]] = []
             seen: set[tuple[str, str]] = set()
             for day, iid in candidates:
-                key = application_key(self.interviews[iid])
+                key = self.application[iid]
                 if key in told or key in seen or self.first_round[key] <= told_until:
                     continue
                 seen.add(key)  # once per application: its earliest open round
