@@ -16,6 +16,7 @@ from typing import Any
 from .. import contract as C
 from ..ooxml import unify_line_breaks
 from .precheck import BadSerial
+from .sniff import MAX_CELL_CHARS
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SLASH_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:\s+(\d{1,2}):(\d{2}))?$")
@@ -78,6 +79,17 @@ def excerpt(text: str, limit: int = 60) -> str:
     if len(text) <= limit:
         return text
     return f"{' '.join(text[:limit].split())}… ({len(text):,} characters)"
+
+
+def plain_text_column(values: list[Any]) -> bool:
+    """Return True when every cell is text that reading only trims: no escape or CR to undo,
+    none longer than a cell may be, no half of a character (one test for a whole column)."""
+    if not set(map(type, values)) <= {str}:
+        return False
+    joined = "\n".join(values)
+    if "_x" in joined or "\r" in joined or max(map(len, values), default=0) > MAX_CELL_CHARS:
+        return False
+    return joined.isascii() or not _SURROGATE.search(joined)
 
 
 def check_encodable(text: str) -> str:

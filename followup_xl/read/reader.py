@@ -13,9 +13,10 @@ IDs, sharing one list of problems and one sheet layout per sheet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from .cells import (
     parse_date,
     parse_email,
     parse_int,
+    plain_text_column,
 )
 from .frames import Grid, read_frames
 from .precheck import Checked, NoResult, precheck
@@ -129,6 +131,17 @@ class _Columns:
 
 #: The mark of a cell the fast conversion leaves to `convert`.
 _SLOW = object()
+
+
+def _cells_at(keep: list[int], nrows: int) -> Callable[[Sequence[Any]], list[Any]]:
+    """Return a function that takes a column's cells in the rows `keep`, sliced or picked in
+    C rather than cell by cell."""
+    if len(keep) == nrows - 1:  # every row below the first
+        return lambda column: list(column[1:])
+    if len(keep) > 1:
+        getter = itemgetter(*keep)
+        return lambda column: list(getter(column))
+    return lambda column: [column[r] for r in keep]
 
 
 def _reading_order(problem: Problem) -> tuple[int, int]:
@@ -367,18 +380,20 @@ class _Reader:
         by_name = {c.name: c for c in columns}
         where = list(positions.values())
         data = frame.rows
-        keep = []  # the 0-based rows below the header that hold a value in a contract column
-        for r in range(1, len(data)):
-            cells = data[r]
-            for i in where:
-                v = cells[i]
+        grid_columns = list(zip(*data, strict=True))  # turned once: each column a tuple
+        below = zip(*(grid_columns[i] for i in where), strict=True)
+        next(below, None)  # the first row
+        keep = []  # the 0-based rows below the first that hold a value in a contract column
+        for r, cells in enumerate(below, start=1):
+            for v in cells:
                 if v != "" and not is_blank(v):
                     keep.append(r)
                     break
+        pick = _cells_at(keep, len(data))
         start = len(self.problems)
         names = list(positions)
         typed_columns = [
-            self.typed_column(sheet, [data[r][i] for r in keep], keep, i, by_name[name])
+            self.typed_column(sheet, pick(grid_columns[i]), keep, i, by_name[name])
             for name, i in positions.items()
         ]
         # the cells' problems in reading order: by row, then by column
@@ -398,8 +413,11 @@ class _Reader:
         """Return one column's cells (of 0-based `rows`) converted by its contract type."""
         convert, kind = self.convert, col.kind
         blank = _SLOW if col.required else None  # an empty required cell is an error
-        if kind == C.TEXT:
-            # the common case, as convert returns it: plain short ASCII text
+        if kind == C.TEXT and plain_text_column(values):
+            # the common case, tested once for the whole column: text that convert only trims
+            out = [t if (t := v.strip()) else blank if not v else _SLOW for v in values]
+        elif kind == C.TEXT:
+            # a column with some other cell: the same test, cell by cell, on ASCII text
             out = [
                 v.strip()
                 if type(v) is str
@@ -431,6 +449,8 @@ class _Reader:
             ]
         else:
             out = [blank if v == "" else _SLOW for v in values]
+        if _SLOW not in out:
+            return out
         for k, got in enumerate(out):
             if got is _SLOW:
                 out[k] = convert(sheet, rows[k] + 1, pos, col, values[k])
