@@ -363,23 +363,25 @@ def due_sheet_shape(xml: bytes) -> tuple[int, list[str]]:
 
 def due_sheet_links(xml: bytes, rels: bytes | None) -> dict[str, str]:
     """Return the Due sheet's hyperlinks as cell reference -> target, read through its
-    relationships part (a link naming no relationship has the target "")."""
+    relationships part (a link naming no relationship has the target "").
+
+    Only the sheet's <hyperlinks> element is parsed, in the namespaces of its root: the
+    sheet is the tool's own, written without prefixes, and check_package has parsed it
+    whole (cell text cannot hold a "<", so the element's tags are found as bytes).
+    """
     targets = {}
     if rels is not None:
         for rel in etree.fromstring(rels, PARSER):
             if rel.get("TargetMode") == "External" and rel.get("Type", "").endswith("/hyperlink"):
                 targets[rel.get("Id", "")] = rel.get("Target", "")
+    start = xml.rfind(b"<hyperlinks>")
+    end = xml.find(b"</hyperlinks>", start)
+    if start < 0 or end < 0:
+        return {}
+    root = _root(xml)
+    links = etree.fromstring(root[0] + xml[start : end + len(b"</hyperlinks>")] + root[1], PARSER)
     out = {}
-    # streamed, each row dropped once read: a tree of a Due sheet of 10,000 rows is 100 MiB
-    events = etree.iterparse(
-        io.BytesIO(xml), events=("end",), tag=("{*}row", "{*}hyperlink"),
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-    )  # fmt: skip
-    for _, el in events:
-        if etree.QName(el).localname == "hyperlink":
-            rid = next((v for k, v in el.attrib.items() if etree.QName(k).localname == "id"), "")
-            out[el.get("ref", "")] = targets.get(rid, "")
-        el.clear()
-        while el.getprevious() is not None:
-            del el.getparent()[0]
+    for el in links.iter("{*}hyperlink"):
+        rid = next((v for k, v in el.attrib.items() if etree.QName(k).localname == "id"), "")
+        out[el.get("ref", "")] = targets.get(rid, "")
     return out

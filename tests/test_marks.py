@@ -229,3 +229,37 @@ def test_the_plan_hands_its_marked_sheets_to_the_write(
     plan_marks(planned, old, due=DUE, columns=contract_marks())
     mark(other, due=listed)  # another workbook: marked afresh
     assert len(made) == 2 + 2 + 2 + 2  # the plan, the fresh patch above, a plan, the other
+
+
+@pytest.mark.parametrize(
+    ("part", "old", "new"),
+    [
+        ("sheet", b'<hyperlink ref="I2"', b'<hyperlink ref="I3"'),
+        ("rels", b"letters/2026-11-20%20AT%26T.docx", b"letters/other.docx"),
+        ("sheet", b"<hyperlinks>", b"<hyperlinks><hyperlink ref='A1' r:id='rId1'/>"),
+    ],
+    ids=["a link moved to another row", "a link to another file", "a link too many"],
+)
+def test_the_due_sheets_links_must_read_back_as_planned(tracker: Path, part: str, old: bytes,
+                                                         new: bytes) -> None:  # fmt: skip
+    """The Letter column's links are read back from the file about to be written: one that
+    moved, leads elsewhere or was added is refused."""
+    import dataclasses
+    import io
+    import zipfile
+
+    due = dataclasses.replace(DUE, links={0: "letters/2026-11-20%20AT%26T.docx"})
+    before = tracker.read_bytes()
+    result = patch(before, due=due, columns=contract_marks(), name="tracker.xlsx")
+    marks_mod.verify_bytes(result.data, old=before, result=result, due=due, name="tracker.xlsx")
+    target = result.due_part if part == "sheet" else result.due_rels_part
+    members = xml_members(result.data)
+    assert old in members[target], members[target][-600:]
+    members[target] = members[target].replace(old, new)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    with pytest.raises(WriteError, match="the Due sheet's links did not read back"):
+        marks_mod.verify_bytes(out.getvalue(), old=before, result=result, due=due,
+                               name="tracker.xlsx")  # fmt: skip
