@@ -210,7 +210,8 @@ _CHARS += _EXTRA
 
 class Fonts:
     """The character widths of the measured families (data/fontwidths.txt), read once per
-    batch: (family, bold) -> (line height per em, widths per em by character)."""
+    batch: (family, bold) -> (line height per em, widths per em by character); the widths of
+    the words a batch measures, kept for the batch (its letters share their sender block)."""
 
     def __init__(self) -> None:
         from importlib.resources import files
@@ -224,6 +225,7 @@ class Fonts:
             chars = dict(zip(_CHARS, (int(w) / 2048 for w in widths), strict=True))
             self.table[(family, style == "bold")] = (float(height), chars)
         self.families: dict[str, str] = {}  # font name -> its family, as found
+        self.words: dict[tuple[str, str], float] = {}  # (text, font) -> its width per em
 
     def family(self, font: str) -> str:
         """Return the measured family standing in for a font name (serif, sans or mono)."""
@@ -242,8 +244,14 @@ class Fonts:
 
     def width(self, text: str, font: str, size: float) -> float:
         """Return the width of a text in a font (regular) and size, in points."""
-        widths = self.widths(font, False)
-        return sum(_char_width(ch, widths) for ch in text) * size
+        key = (text, font)
+        em = self.words.get(key)
+        if em is None:
+            if len(self.words) >= _MEASURED_MAX:
+                self.words.clear()
+            widths = self.widths(font, False)
+            em = self.words[key] = sum(_char_width(ch, widths) for ch in text)
+        return em * size
 
 
 def _family(font: str) -> str:
