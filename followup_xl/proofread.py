@@ -268,8 +268,8 @@ class _Known(set):
 class Vocabulary:
     """The words a batch knows besides the dictionary (workbook names, word lists), read once.
 
-    Pass one to proofread_letter for every letter of a batch: reading 550,000 workbook cells
-    again for each letter made proofreading n² in the workbook's size.
+    Pass one to proofread_letter for every letter of a batch: the workbook's words are
+    normalised once per batch, not once per letter, and are dropped with the batch.
     """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
@@ -283,14 +283,6 @@ class Vocabulary:
         if self._british is None:
             self._british = self.words | british_words()
         return self._british
-
-
-@lru_cache(maxsize=8)
-def _known_words(words: tuple[str, ...], british: bool = False) -> frozenset[str]:
-    # the workbook's words are the same for every letter of a batch: read them once, not
-    # once per letter (which made proofreading n² in the number of interviews)
-    known = frozenset(words_of(words))
-    return known | british_words() if british else known
 
 
 def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
@@ -384,11 +376,12 @@ def quote(sentence: str, around: str = "", limit: int = MAX_QUOTE) -> str:
 def proofread_letter(
     letter: LetterText,
     *,
-    words: Sequence[str] | Vocabulary = (),
+    words: Vocabulary | None = None,
     reported: set[str] | None = None,
 ) -> list[Finding]:
     """Return every finding in one letter: spelling, doubled words, form, tone, R7 essentials.
 
+    `words` are the batch's known words besides the dictionary (none when not given).
     Misspellings in a workbook cell (letter.cells) are one finding naming the cell, once per
     `reported` set (the batch's); long sentences are quoted in excerpts and each check lists
     at most MAX_PER_CHECK findings per letter, so a 32,767-character cell gives a few lines.
@@ -402,10 +395,7 @@ def proofread_letter(
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
     british = letter.language == "en-GB"
-    if isinstance(words, Vocabulary):
-        known = _Known(words.known(british))
-    else:
-        known = _Known(_known_words(tuple(words), british))
+    known = _Known((words or Vocabulary()).known(british))
     # tone in the workbook cells: one finding per cell, naming it, before the sentences
     toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
     for where, text in letter.cells:

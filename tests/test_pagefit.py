@@ -354,7 +354,7 @@ def test_the_estimate_agrees_with_libreoffice_on_every_template(tmp_path, soffic
     crossings, early = 0, []
     estimate = pagefit.PageFit()  # the estimates of one batch
     for files in series.values():
-        got = [(lo[f.stem], estimate.fit(f.read_bytes())) for f in files]
+        got = [(lo[f.stem], estimate.fit(pagefit.layout(f.read_bytes()))) for f in files]
         crossings += sum(a[0] != b[0] for a, b in zip(got, got[1:], strict=False))
         for i, (pages, fit) in enumerate(got):
             where = f"{files[i].name}: LibreOffice {pages}, estimate {fit}"
@@ -428,7 +428,8 @@ def test_a_full_card_after_a_letter_keeps_its_room_in_the_print_file(tmp_path, s
     pages = _libreoffice_pages(soffice, [alone, joined], tmp_path)
     assert pages == {"card": 1, "joined": 2}
     longer = renderer.render(T.NOTE_CARD, ctx | {"card_message": text + " " + TEXT}, day, "US", "t")
-    assert pagefit.PageFit().fit(longer).nominal == 2  # 108 words is near the card's end
+    # 108 words is near the card's end
+    assert pagefit.PageFit().fit(pagefit.layout(longer)).nominal == 2
 
 
 def _png(path: Path) -> Path:
@@ -463,7 +464,7 @@ def test_pictures_count_as_tall_as_they_are_drawn(tmp_path, soffice):
         doc.save(str(files[-1]))
     lo = _libreoffice_pages(soffice, files, tmp_path)
     assert lo == {"pictures2": 1, "pictures3": 2}
-    assert [pagefit.PageFit().fit(f.read_bytes()).nominal for f in files] == [1, 2]
+    assert [pagefit.PageFit().fit(pagefit.layout(f.read_bytes())).nominal for f in files] == [1, 2]
 
 
 def _letterhead(path: Path, lines: int, title_page: bool) -> Path:
@@ -496,7 +497,7 @@ def test_a_tall_letterhead_pushes_the_text_down(tmp_path, soffice):
     ]
     lo = _libreoffice_pages(soffice, files, tmp_path)
     assert len(set(lo.values())) >= 3  # the series cross page boundaries
-    est = {f.stem: pagefit.PageFit().fit(f.read_bytes()).nominal for f in files}
+    est = {f.stem: pagefit.PageFit().fit(pagefit.layout(f.read_bytes())).nominal for f in files}
     assert est == lo
     # with the letterhead on page 1 too, page 1 holds fewer lines than with a plain first page
     first_two = {title: min(n for n in range(12, 66, 3) if lo[f"head-{title}-{n}"] == 2)
@@ -552,7 +553,7 @@ def test_frames_leave_the_flow_as_in_libreoffice(tmp_path, soffice):
     lo = _libreoffice_pages(soffice, files, tmp_path)
     for kind in FRAMES:
         assert len({lo[f"{kind}-{n}"] for n in counts}) >= 2  # the series cross a page boundary
-    est = {f.stem: pagefit.PageFit().fit(f.read_bytes()).nominal for f in files}
+    est = {f.stem: pagefit.PageFit().fit(pagefit.layout(f.read_bytes())).nominal for f in files}
     assert est == lo
     # the frame at the top moves page 1's text down: page 1 holds fewer lines than without it
     first_two = {kind: min(n for n in counts if lo[f"{kind}-{n}"] == 2) for kind in FRAMES}
@@ -567,8 +568,9 @@ def test_paragraphs_measured_once_per_batch_measure_as_afresh(tmp_path: Path) ->
              for f in _series(renderer, T.THANK_YOU_LETTER, country, tmp_path, 700)]  # fmt: skip
     datas = [f.read_bytes() for f in files]
     batch = pagefit.PageFit()
-    shared = [batch.fit(d) for d in datas]  # measured with what earlier letters measured
-    alone = [pagefit.PageFit().fit(d) for d in datas]
+    # measured with what earlier letters measured
+    shared = [batch.fit(pagefit.layout(d)) for d in datas]
+    alone = [pagefit.PageFit().fit(pagefit.layout(d)) for d in datas]
     assert shared == alone
     assert {f.nominal for f in alone} >= {1, 2}  # the series crosses a page boundary
 

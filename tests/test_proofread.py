@@ -13,6 +13,7 @@ from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, S
 from followup_xl.proofread import (
     Finding,
     LetterText,
+    Vocabulary,
     check_panels,
     proofread_letter,
     similarity,
@@ -51,7 +52,8 @@ CLEAN = LetterText(
     enclosures=("List of references",),
     personal_note="the children's reading hour",
 )
-WORDS = ("Jordan", "Ellis", "Maple", "Springfield", "Renée", "Dubois-Okafor", "Barnes", "Noble")
+NAMES = ("Jordan", "Ellis", "Maple", "Springfield", "Renée", "Dubois-Okafor", "Barnes", "Noble")
+WORDS = Vocabulary(NAMES)
 
 
 def with_paragraph(letter: LetterText, index: int, text: str) -> LetterText:
@@ -85,7 +87,7 @@ def test_workbook_names_and_user_words_are_not_misspelled():
     """Names from the workbook and the user's word list are known words."""
     letter = with_paragraph(CLEAN, 8, "I look forward to seeing the Zorblax team again.")
     assert checks(proofread_letter(letter, words=WORDS)) == [("R6", "spelling")]
-    assert proofread_letter(letter, words=(*WORDS, "Zorblax")) == []
+    assert proofread_letter(letter, words=Vocabulary((*NAMES, "Zorblax"))) == []
 
 
 def test_doubled_word_is_found():
@@ -179,14 +181,14 @@ def test_a_direction_control_in_a_cell_is_one_finding_naming_it():
 def test_right_to_left_marks_in_a_name_are_no_finding():
     """U+200F (a right-to-left mark) belongs in some names: it is left alone."""
     letter = with_paragraph(CLEAN, 8, "Thank you, too, for introducing me to \u200fSara.")
-    found = proofread_letter(letter, words=(*WORDS, "Sara"))
+    found = proofread_letter(letter, words=Vocabulary((*NAMES, "Sara")))
     assert [f for f in found if f.check == "invisible character"] == []
 
 
 def test_at_and_t_is_not_a_doubled_word():
     """ "at AT&T" is a preposition and a company, not the doubled word "at AT"."""
     letter = with_paragraph(CLEAN, 8, "I led the billing team at AT&T for six years.")
-    assert checks(proofread_letter(letter, words=(*WORDS, "AT&T"))) == []
+    assert checks(proofread_letter(letter, words=Vocabulary((*NAMES, "AT&T")))) == []
     doubled = with_paragraph(CLEAN, 8, "I look forward to to hearing from you.")
     assert checks(proofread_letter(doubled, words=WORDS)) == [("R6", "doubled word")]
 

@@ -267,7 +267,6 @@ def test_letters_lookups_and_proofreading_words_are_linear(
         actions = due_actions(book, TODAY)
         letters = [a for a in actions if a.makes_letter]
         assert len(letters) >= 3 * k  # the batch grows with the workbook
-        proofread._known_words.cache_clear()
         calls = Calls(monkeypatch)
         calls.count(proofread, "_norm")
         calls.count(letters_batch, "done_for")

@@ -207,7 +207,7 @@ def render_letters(
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
-            fitted = pages.fit(letter.data) if not is_email(action) else None
+            fitted = pages.fit(letter.layout) if not is_email(action) else None
             ctx["fax_pages"] = fax_pages(fitted.nominal if fitted else 1)  # the cover counts them
             docs = [*(renderer.letter(n, ctx, today, country, title) for n in covers), letter]
             lap("letters")
@@ -226,7 +226,7 @@ def render_letters(
                 unfit = [u for d in docs for u in d.unfit]
                 if action.kind in ENVELOPE_KINDS:
                     envelope = renderer.letter(ENVELOPE, ctx, today, country, title)
-                    item = envelope_item(item, envelope.data)
+                    item = envelope_item(item, envelope.data, envelope.layout.sections)
                     unfit += envelope.unfit
                     lap("envelopes")
                 batch.findings += _window_findings(path.name, unfit, book, contact, iv, ctx)

@@ -23,6 +23,7 @@ from ..docxsafe import misplaced_markup
 from ..errors import TemplateError
 from ..zipwrite import Member, deflate, write_zip
 from .package import Package
+from .pagefit import Layout, layout, margin_parts, style_parts
 from .templates import docx_template, sandbox_environment
 from .text import body_paragraphs, document_paragraphs, docx_paragraphs
 
@@ -44,12 +45,15 @@ class Refused(Exception):
 
 @dataclass
 class Rendered:
-    """One rendered .docx and the text of its body paragraphs (docx_paragraphs' list)."""
+    """One rendered .docx, the text of its body paragraphs (docx_paragraphs' list) and its
+    parts as the page-fit estimate reads them (pagefit.layout), each read from the bytes
+    when the renderer did not hand them over."""
 
     data: bytes
     _paragraphs: list[str] | None = field(default=None, repr=False)
     #: the blocks that do not fit their place on the paper or envelope (window.fit_blocks)
     unfit: list[str] = field(default_factory=list)
+    _layout: Layout | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -57,6 +61,13 @@ class Rendered:
         if self._paragraphs is None:
             self._paragraphs = docx_paragraphs(self.data)
         return self._paragraphs
+
+    @property
+    def layout(self) -> Layout:
+        """Return the parsed parts the page-fit estimate reads."""
+        if self._layout is None:
+            self._layout = layout(self.data)
+        return self._layout
 
 
 @dataclass
@@ -115,7 +126,11 @@ class CompiledTemplate:
         rendered |= {p.member for p in self.parts + self.footnotes}
         buf = BytesIO()
         document.save(buf)  # python-docx's package, as every letter of the template has it
-        self._members = _members(buf.getvalue(), rendered)
+        saved = Package(buf.getvalue())
+        self._members = _members(saved, rendered)
+        #: what the page-fit estimate reads of the template's own parts, the same in every letter
+        self._styles = style_parts(saved)
+        self._margins = margin_parts(saved)
 
     def _compile(self, source: str, part: bool = True) -> Any:
         """Compile an XML part as render_xml_part does (a line per paragraph), or a property."""
@@ -165,8 +180,11 @@ class CompiledTemplate:
         shell.replace(shell[self._body_at], tree)  # as docxtpl's map_tree
         document = serialize_part_xml(shell)
         changed = {self._document_member: document}
+        elements = {}
         for part in self.parts:
-            element = parse_xml(self._text(part.template, ctx).encode(part.encoding))
+            element = elements[part.member] = parse_xml(
+                self._text(part.template, ctx).encode(part.encoding)
+            )
             changed[part.member] = serialize_part_xml(element)
         for part in self.footnotes:
             changed[part.member] = self._text(part.template, ctx).encode("utf-8")
@@ -176,7 +194,7 @@ class CompiledTemplate:
             setattr(props, prop, template.render(ctx))
         stamp_properties(props, today, title, author)
         changed[self._core_member] = serialize_part_xml(core)
-        for element in (tree, *(parse_xml(changed[p.member]) for p in self.parts)):
+        for element in (tree, *elements.values()):
             why = misplaced_markup(element)
             if why is not None:
                 raise TemplateError(f"{self.name}: template error: {why}")
@@ -185,7 +203,9 @@ class CompiledTemplate:
         paragraphs = body_paragraphs(tree)
         if paragraphs is None:
             paragraphs = document_paragraphs(document)
-        return Rendered(write_zip(members, today), paragraphs, unfit)
+        margins = {rid: elements[name] for rid, name in self._margins.items() if name in elements}
+        fit = Layout(shell, margins, *self._styles)
+        return Rendered(write_zip(members, today), paragraphs, unfit, fit)
 
 
 def _shell(root: Any) -> tuple[Any, int]:
@@ -202,9 +222,9 @@ def _shell(root: Any) -> tuple[Any, int]:
     return shell, at
 
 
-def _members(data: bytes, rendered: set[str]) -> list[Member]:
+def _members(saved: Package, rendered: set[str]) -> list[Member]:
     """Return a saved package's members in order, deflating once those no letter changes."""
-    members = Package(data).members
+    members = saved.members
     return [
         Member(name, 0, 0, b"") if name in rendered else deflate(name, members[name])
         for name in members

@@ -1,8 +1,8 @@
 """A .docx's package: its main document part, that part's relationships, content types.
 
 The one reader of a letter's package in letters/: the joiner (compose.py), the page-fit
-estimate (pagefit.py), the print file's section count (printing.py) and the template's
-members a compiled letter reuses (compiled.py) all read through it.
+estimate (pagefit.py) and the template's members a compiled letter reuses (compiled.py) all
+read through it.
 """
 
 from __future__ import annotations

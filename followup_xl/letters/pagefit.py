@@ -65,6 +65,43 @@ class Fit:
         return max(1, round(self.over / self.line + 0.49)) if self.line else 1
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What the estimate reads of a .docx: its document element, its headers' and footers'
+    elements by relationship id, and its style and theme parts."""
+
+    root: Any
+    margins: dict[str, Any]
+    styles: bytes
+    theme: bytes
+
+    @property
+    def sections(self) -> int:
+        """Return how many sections the document has (each ends in a sectPr)."""
+        return max(sum(1 for _ in self.root.iter(f"{_W}sectPr")), 1)
+
+
+def style_parts(pkg: Package) -> tuple[bytes, bytes]:
+    """Return the style and theme parts a document relates to (b"" for one it lacks)."""
+    parts = [pkg.related(RT + kind) for kind in ("styles", "theme")]
+    styles, theme = (pkg.members[name] if name else b"" for name in parts)
+    return styles, theme
+
+
+def margin_parts(pkg: Package) -> dict[str, str]:
+    """Return the document's headers and footers: relationship id -> member name."""
+    kinds = (RT + "header", RT + "footer")
+    return {rid: rel.target for rid, rel in pkg.rels.items()
+            if rel.type in kinds and rel.target in pkg.members}  # fmt: skip
+
+
+def layout(docx: bytes) -> Layout:
+    """Return the parts of a .docx the estimate reads, parsed."""
+    pkg = Package(docx)
+    margins = {rid: parse(pkg.members[name]) for rid, name in margin_parts(pkg).items()}
+    return Layout(parse(pkg.members[pkg.doc_name]), margins, *style_parts(pkg))
+
+
 class PageFit:
     """Estimates the pages of one batch's letters.
 
@@ -77,20 +114,13 @@ class PageFit:
         self.fonts = Fonts()
         self.sheets: dict[tuple[bytes, bytes], _Sheet] = {}
 
-    def fit(self, docx: bytes) -> Fit:
+    def fit(self, doc: Layout) -> Fit:
         """Estimate the pages of a rendered .docx (a header taller than its margin pushes
         text down)."""
-        pkg = Package(docx)
-        parts = [pkg.related(RT + kind) for kind in ("styles", "theme")]
-        styles, theme = (pkg.members[name] if name else b"" for name in parts)
-        margins: dict[str, Any] = {}  # rId -> a header's or footer's root element
-        for rid, rel in pkg.rels.items():
-            if rel.type in (RT + "header", RT + "footer") and rel.target in pkg.members:
-                margins[rid] = parse(pkg.members[rel.target])
-        root = parse(pkg.members[pkg.doc_name])
-        if (styles, theme) not in self.sheets:
-            self.sheets[(styles, theme)] = _styles(styles, theme, self.fonts)
-        return _fit(root, margins, self.sheets[(styles, theme)])
+        key = (doc.styles, doc.theme)
+        if key not in self.sheets:
+            self.sheets[key] = _styles(doc.styles, doc.theme, self.fonts)
+        return _fit(doc.root, doc.margins, self.sheets[key])
 
 
 def _fit(root: Any, margins: dict[str, Any], sheet: _Sheet) -> Fit:
@@ -152,7 +182,7 @@ def check_pdf(docx: Path, pdf: Path) -> str | None:
     """
     try:
         made = pdf_page_count(pdf.read_bytes())
-        estimated = PageFit().fit(docx.read_bytes()).nominal
+        estimated = PageFit().fit(layout(docx.read_bytes())).nominal
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     if made == estimated:
@@ -180,7 +210,8 @@ _CHARS += _EXTRA
 
 class Fonts:
     """The character widths of the measured families (data/fontwidths.txt), read once per
-    batch: (family, bold) -> (line height per em, widths per em by character)."""
+    batch: (family, bold) -> (line height per em, widths per em by character); the widths of
+    the words a batch measures, kept for the batch (its letters share their sender block)."""
 
     def __init__(self) -> None:
         from importlib.resources import files
@@ -194,6 +225,7 @@ class Fonts:
             chars = dict(zip(_CHARS, (int(w) / 2048 for w in widths), strict=True))
             self.table[(family, style == "bold")] = (float(height), chars)
         self.families: dict[str, str] = {}  # font name -> its family, as found
+        self.words: dict[tuple[str, str], float] = {}  # (text, font) -> its width per em
 
     def family(self, font: str) -> str:
         """Return the measured family standing in for a font name (serif, sans or mono)."""
@@ -212,8 +244,14 @@ class Fonts:
 
     def width(self, text: str, font: str, size: float) -> float:
         """Return the width of a text in a font (regular) and size, in points."""
-        widths = self.widths(font, False)
-        return sum(_char_width(ch, widths) for ch in text) * size
+        key = (text, font)
+        em = self.words.get(key)
+        if em is None:
+            if len(self.words) >= _MEASURED_MAX:
+                self.words.clear()
+            widths = self.widths(font, False)
+            em = self.words[key] = sum(_char_width(ch, widths) for ch in text)
+        return em * size
 
 
 def _family(font: str) -> str:
@@ -318,6 +356,10 @@ class _Sheet:
     fonts: Fonts
     #: paragraphs measured with these styles in this batch: (XML, width, widening) -> blocks
     measured: dict[tuple[bytes, float, float], list[_Block]] = field(
+        default_factory=dict, compare=False
+    )
+    #: paragraphs' (pPr, rPr) with these styles in this batch: XML -> para()
+    props: dict[bytes, tuple[dict[str, Any], dict[str, Any]]] = field(
         default_factory=dict, compare=False
     )
 
@@ -519,11 +561,26 @@ def _blocks(
 
 
 def _props(p: Any, sheet: _Sheet, memo: dict[Any, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return a paragraph's (pPr, rPr) from its style and its own pPr, read once per fit."""
-    key = (p, "props")
-    if key not in memo:
-        memo[key] = sheet.para(_ppr(p.find(f"{_W}pPr")))
-    return memo[key]
+    """Return a paragraph's (pPr, rPr) from its style and its own pPr, read once per batch
+    for the same paragraph XML."""
+    xml = _xml(p, memo)
+    found = sheet.props.get(xml)
+    if found is None:
+        if len(sheet.props) >= _MEASURED_MAX:
+            sheet.props.clear()
+        found = sheet.props[xml] = sheet.para(_ppr(p.find(f"{_W}pPr")))
+    return found
+
+
+def _xml(p: Any, memo: dict[Any, Any]) -> bytes:
+    """Return a paragraph's XML, serialised once per fit: the key of what a batch measured."""
+    key = (p, "xml")
+    found = memo.get(key)
+    if found is None:
+        from lxml import etree
+
+        found = memo[key] = etree.tostring(p)
+    return found
 
 
 def _is_p(el: Any) -> bool:
@@ -582,9 +639,7 @@ def _paragraph(
     p: Any, width: float, sheet: _Sheet, widen: float, memo: dict[Any, Any]
 ) -> list[_Block]:
     """Return a paragraph as blocks (_measure), measured once per batch."""
-    from lxml import etree
-
-    key = (etree.tostring(p), width, widen)
+    key = (_xml(p, memo), width, widen)
     found = sheet.measured.get(key)
     if found is None:
         if len(sheet.measured) >= _MEASURED_MAX:

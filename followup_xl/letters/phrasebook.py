@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import TemplateError
@@ -110,10 +111,11 @@ class Phrasebook:
         take a phrasing of their own in every slot (larger panels join sentences)."""
         return min(len(v) for k, v in self.slots.items() if k not in OUTCOME_SLOTS.values())
 
-    @property
+    @cached_property
     def heads(self) -> frozenset[str]:
         """Return the first words of the phrasings ("Thank", "Our"): words that start a
-        sentence only because they come first, so lower-cased after a semicolon."""
+        sentence only because they come first, so lower-cased after a semicolon (worked out
+        once per phrasebook: every letter of a batch asks)."""
         words = (text.split(" ", 1)[0] for v in self.slots.values() for text in v)
         return frozenset(w for w in words if w.isalpha() and w != "I")
 

@@ -28,9 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FollowupError
 from ..model import Kind
-from ..opc import parse
 from .compose import join, split_sections
-from .package import Package, W
 
 if TYPE_CHECKING:
     from ..outbox import Outbox
@@ -148,13 +146,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _sections(data: bytes) -> int:
-    """Return how many sections a .docx has (each ends in a sectPr)."""
-    pkg = Package(data)
-    root = parse(pkg.members[pkg.doc_name])
-    return max(sum(1 for _ in root.iter(f"{{{W}}}sectPr")), 1)
-
-
 def unreadable(data: bytes) -> str | None:
     """Return why data is not a .docx the print file can take, or None when it is.
 
@@ -205,9 +196,9 @@ def unreadable(data: bytes) -> str | None:
     return None
 
 
-def envelope_item(item: PrintItem, envelope: bytes) -> PrintItem:
-    """Return the item with its envelope attached."""
-    return replace(item, envelope=envelope, envelope_sections=_sections(envelope))
+def envelope_item(item: PrintItem, envelope: bytes, sections: int) -> PrintItem:
+    """Return the item with its envelope (a .docx of that many sections) attached."""
+    return replace(item, envelope=envelope, envelope_sections=sections)
 
 
 def _ours(sha: str | None) -> Callable[[bytes], bool]:
