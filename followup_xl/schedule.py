@@ -11,9 +11,6 @@ arguments, never through a shell.
 from __future__ import annotations
 
 import re
-import shlex
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +19,8 @@ from typing import TYPE_CHECKING
 from .errors import FollowupError, WorkbookError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .run import RunResult
 
 SYSTEMS = ("cron", "launchd", "schtasks")
@@ -113,7 +112,7 @@ def check_job(job: Job, system: str) -> None:
                 f"{text}: {what} path holds more than one %, which Task Scheduler would read "
                 "as an environment variable: rename the folder or file to keep at most one %"
             )
-    if system == "schtasks" and len(tr := subprocess.list2cmdline(job.argv())) > TR_LIMIT:
+    if system == "schtasks" and len(tr := list2cmdline(job.argv())) > TR_LIMIT:
         raise FollowupError(
             f"the scheduled command is {len(tr)} characters long, and schtasks takes at most "
             f"{TR_LIMIT}: move the workbook to a folder with a shorter path"
@@ -133,6 +132,13 @@ def _slug(workbook: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "-", stem).strip("-")[:40] or "workbook"
 
 
+def list2cmdline(argv: list[str]) -> str:
+    """Return argv as one Windows command line, as Windows programs split it."""
+    from subprocess import list2cmdline as windows_line
+
+    return windows_line(argv)
+
+
 # --- cron ---------------------------------------------------------------------------------
 
 
@@ -143,20 +149,22 @@ def sh_word(word: str) -> str:
     backslash before any other character; so each % stands outside quotes as \%, and every
     backslash ends its single-quoted piece, never followed by another backslash or a %.
     """
+    from shlex import quote
+
     out: list[str] = []
     piece = ""
     for ch in word:
         if ch == "%":
-            out += [shlex.quote(piece)] if piece else []
+            out += [quote(piece)] if piece else []
             out.append("\\%")
             piece = ""
         elif ch == "\\":
-            out.append(shlex.quote(piece + ch))
+            out.append(quote(piece + ch))
             piece = ""
         else:
             piece += ch
     if piece or not out:
-        out.append(shlex.quote(piece))
+        out.append(quote(piece))
     return "".join(out)
 
 
@@ -252,7 +260,7 @@ def schtasks_create(job: Job) -> list[str]:
     if when.weekday is not None:
         args += ["/D", DAYS[when.weekday]]
     return [*args, "/ST", f"{when.hour:02d}:{when.minute:02d}", "/TN", task_name(job.workbook),
-            "/TR", subprocess.list2cmdline(job.argv()), "/F"]  # fmt: skip
+            "/TR", list2cmdline(job.argv()), "/F"]  # fmt: skip
 
 
 def schtasks_delete(workbook: str) -> list[str]:
@@ -267,7 +275,7 @@ def cmd_line(argv: list[str]) -> str:
     one, every such character (the double quotes too) is escaped with ^, so cmd reads none of
     them, expands no %NAME% and hands the program the line list2cmdline made.
     """
-    line = subprocess.list2cmdline(argv)
+    line = list2cmdline(argv)
     if not any(c in _CMD_SPECIAL.replace('"', "") for c in line):
         return line
     return "".join(f"^{c}" if c in _CMD_SPECIAL else c for c in line)
@@ -288,7 +296,9 @@ def entry(job: Job, system: str) -> str:
 
 def _tool(name: str, install_hint: str) -> str:
     """Return the path of a system tool on PATH, or raise saying how to get it."""
-    exe = shutil.which(name)
+    from shutil import which
+
+    exe = which(name)
     if exe is None:
         raise FollowupError(f"{name} was not found on this computer: {install_hint}")
     return exe
@@ -298,6 +308,8 @@ def _call(
     argv: list[str], *, stdin: bytes | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[bytes]:
     """Run a system tool; raise FollowupError with what it said when it fails (and `check`)."""
+    import subprocess
+
     try:
         proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
