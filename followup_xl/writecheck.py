@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -73,26 +74,42 @@ def check_package(
     """Raise WriteError unless new bytes open with every member's CRC right, every changed
     member parses, and every other member is the old one byte for byte."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as znew:
-            bad = znew.testzip()
-            if bad is not None:
-                raise WriteError(f"{name}: the new file is damaged ({bad}); nothing was written")
-            for member in changed:
-                check_well_formed(znew.read(member), huge_tree=True)  # no tree is built
-            names = set(znew.namelist())
-            # one part at a time: a big Log sheet is never held twice
-            with zipfile.ZipFile(io.BytesIO(old)) as zold:
-                for member in dict.fromkeys(zold.namelist()):
-                    if member in changed or member in removed:
-                        continue
-                    if member not in names or znew.read(member) != zold.read(member):
-                        raise WriteError(
-                            f"{name}: the new file changed {member}; nothing was written"
-                        )
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
+            kept = set(zold.namelist())
+            # every member is read to its end once, so zipfile checks every CRC; one megabyte
+            # at a time where the member is not parsed, so a big Log sheet is never held
+            for member in dict.fromkeys(znew.namelist()):
+                if member in changed:
+                    check_well_formed(znew.read(member), huge_tree=True)  # no tree is built
+                elif member not in kept:
+                    _read_through(znew, member)
+                elif not _same_member(znew, zold, member):
+                    raise WriteError(f"{name}: the new file changed {member}; nothing was written")
+            gone = sorted(kept - set(znew.namelist()) - set(changed) - set(removed))
+            if gone:
+                raise WriteError(f"{name}: the new file changed {gone[0]}; nothing was written")
+    except (zipfile.BadZipFile, zlib.error, KeyError, etree.XMLSyntaxError) as exc:
         raise WriteError(
             f"{name}: the new file did not verify ({exc}); nothing was written"
         ) from exc
+
+
+def _same_member(znew: zipfile.ZipFile, zold: zipfile.ZipFile, member: str) -> bool:
+    """Return True when a member reads the same in both packages, compared a chunk at a time."""
+    with znew.open(member) as a, zold.open(member) as b:
+        while True:
+            got = a.read(_CHUNK)
+            if got != b.read(_CHUNK):
+                return False
+            if not got:
+                return True
+
+
+def _read_through(zf: zipfile.ZipFile, member: str) -> None:
+    """Read a member to its end, a chunk at a time, so that zipfile checks its CRC."""
+    with zf.open(member) as fh:
+        while fh.read(_CHUNK):
+            pass
 
 
 def check_write(

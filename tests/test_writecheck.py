@@ -267,3 +267,52 @@ def test_a_changed_relationships_part_of_the_users_is_refused(
     with pytest.raises(WriteError, match=f"changed {part}, which it never writes"):
         check_write(new, old=old, changed=result.changed_members | {part}, sheets=[], own=own,
                     name="rich.xlsx")  # fmt: skip
+
+
+def _rezipped(data: bytes, *, stored: str = "", drop: str = "", body: dict | None = None) -> bytes:
+    """Return the package written again: `stored` without compression, `drop` left out,
+    `body` members' new bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            if info.filename == drop:
+                continue
+            got = (body or {}).get(info.filename, zin.read(info))
+            info.compress_type = zipfile.ZIP_STORED if info.filename == stored else (
+                zipfile.ZIP_DEFLATED)  # fmt: skip
+            zout.writestr(info, got)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", ["changed", "missing", "bad CRC"])
+def test_a_member_the_write_never_touches_must_come_through_whole(
+    patched: tuple[bytes, PatchResult], case: str
+) -> None:
+    """A member outside the write that reads otherwise, is missing, or is damaged in the new
+    file (its CRC wrong) is refused; the package check reads every member to its end."""
+    old, result = patched
+    member = "docProps/core.xml"
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        assert member in zf.namelist() and member not in result.changed_members
+        xml = zf.read(member)
+    own = {result.due_part, result.due_rels_part, *result.mark_parts.values()}
+
+    def verify(data: bytes) -> None:
+        check_write(data, old=old, changed=result.changed_members, sheets=[], own=own,
+                    name="rich.xlsx")  # fmt: skip
+
+    verify(_rezipped(result.data))  # written again, the same members: it passes
+    if case == "changed":
+        new = _rezipped(result.data, body={member: xml.replace(b"<", b" <", 1)})
+        expected = f"the new file changed {member}"
+    elif case == "missing":
+        new = _rezipped(result.data, drop=member)
+        expected = f"the new file changed {member}"
+    else:
+        new = bytearray(_rezipped(result.data, stored=member))
+        at = bytes(new).find(xml)
+        assert at > 0
+        new[at + len(xml) // 2] ^= 0x20  # one letter's case flipped: the CRC no longer fits
+        expected = "the new file did not verify"
+    with pytest.raises(WriteError, match=expected):
+        verify(bytes(new))
