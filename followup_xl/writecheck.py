@@ -159,9 +159,9 @@ def check_write(
 
 def changed_cells(
     old: bytes, new: bytes, owned: AbstractSet[tuple[int, int]]
-) -> tuple[list[tuple[int, int]], dict[int, bytes]]:
-    """Return the 1-based (row, column) cells outside `owned` that differ, in order, and the
-    new version's rows from the first difference on.
+) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Return the 1-based (row, column) cells outside `owned` that differ, in order, and
+    where the new version's rows lie from the first difference on (_rows).
 
     A row's attributes count as its first cell (column 0), the spans hint aside.
     """
@@ -177,7 +177,7 @@ def changed_cells(
     differ: list[tuple[int, int]] = []
     old_root, new_root = _root(old), _root(new)
     for r in sorted(old_rows.keys() | new_rows.keys()):
-        a, b = old_rows.get(r, b""), new_rows.get(r, b"")
+        a, b = _row_at(old, old_rows.get(r)), _row_at(new, new_rows.get(r))
         if a == b:
             continue
         cols = owned_by_row.get(r, [])
@@ -209,9 +209,10 @@ def _common_prefix(a: bytes, b: bytes) -> int:
     return at if at > 0 and _ROW_START.match(a, at) else 0
 
 
-def _rows(xml: bytes, start: int) -> dict[int, bytes]:
-    """Return the rows from byte `start` on, by 1-based number."""
-    rows: dict[int, bytes] = {}
+def _rows(xml: bytes, start: int) -> dict[int, tuple[int, int]]:
+    """Return where each row lies (its first byte and the byte after it) from byte `start`
+    on, by 1-based number: a row's bytes are cut out when compared, never all held twice."""
+    rows: dict[int, tuple[int, int]] = {}
     r = 0
     pos = start
     while True:
@@ -225,8 +226,13 @@ def _rows(xml: bytes, start: int) -> dict[int, bytes]:
         else:
             close = xml.find(b"</" + m[1], m.end())
             end = len(xml) if close < 0 else xml.find(b">", close) + 1
-        rows[r] = xml[m.start() : end]
+        rows[r] = (m.start(), end)
         pos = end
+
+
+def _row_at(xml: bytes, span: tuple[int, int] | None) -> bytes:
+    """Return the bytes of the row at `span` (b"" for none)."""
+    return xml[span[0] : span[1]] if span else b""
 
 
 def _skeleton(row: bytes, r: int, cols: list[int]) -> bytes:
@@ -290,7 +296,7 @@ def _by_column(row: etree._Element) -> dict[int, etree._Element]:
     return out
 
 
-def _read_back(xml: bytes, rows: dict[int, bytes], sheet: SheetWrite, name: str) -> None:
+def _read_back(xml: bytes, rows: dict[int, tuple[int, int]], sheet: SheetWrite, name: str) -> None:
     """Raise WriteError unless the tool's cells read as it wrote them (`rows`: those known)."""
     wanted = set(sheet.reads) | set(sheet.filled) | set(sheet.emptied)
     missing = {(r, c) for r, c in wanted if r not in rows}
@@ -299,7 +305,7 @@ def _read_back(xml: bytes, rows: dict[int, bytes], sheet: SheetWrite, name: str)
     root = _root(xml)
     parsed: dict[int, dict[int, etree._Element]] = {}
     for r in {r for r, _ in wanted}:
-        parsed[r] = _elements(rows.get(r, b""), root)
+        parsed[r] = _elements(_row_at(xml, rows.get(r)), root)
     for (r, c), text in sheet.reads.items():
         el = parsed[r].get(c)
         if el is None or _text(el) != text:
@@ -314,9 +320,9 @@ def _read_back(xml: bytes, rows: dict[int, bytes], sheet: SheetWrite, name: str)
             raise WriteError(f"{name}: {sheet.sheet}!{col_letter(c)}{r} was not cleared")
 
 
-def _some_rows(xml: bytes, wanted: set[tuple[int, int]]) -> dict[int, bytes]:
-    """Return the rows holding `wanted` cells, found by their numbers."""
-    out: dict[int, bytes] = {}
+def _some_rows(xml: bytes, wanted: set[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """Return where the rows holding `wanted` cells lie, found by their numbers."""
+    out: dict[int, tuple[int, int]] = {}
     for r in {r for r, _ in wanted}:
         for quote in ('"', "'"):
             at = xml.find(f" r={quote}{r}{quote}".encode())
@@ -325,10 +331,10 @@ def _some_rows(xml: bytes, wanted: set[tuple[int, int]]) -> dict[int, bytes]:
                 m = _ROW_START.match(xml, begin)
                 if m is not None:
                     if m[3]:
-                        out[r] = xml[begin : m.end()]
+                        out[r] = (begin, m.end())
                     else:
                         close = xml.find(b"</" + m[1], m.end())
-                        out[r] = xml[begin : xml.find(b">", close) + 1]
+                        out[r] = (begin, xml.find(b">", close) + 1)
                     break
                 at = xml.find(f" r={quote}{r}{quote}".encode(), at + 1)
             if r in out:
@@ -373,7 +379,7 @@ def due_sheet_shape(xml: bytes) -> tuple[int, list[str]]:
     rows = _rows(xml, 0)
     if not rows:
         return 0, []
-    header = _elements(rows.get(1, b""), _root(xml))
+    header = _elements(_row_at(xml, rows.get(1)), _root(xml))
     texts = [_text(header[c]) if c in header else "" for c in range(1, max(header, default=0) + 1)]
     return max(rows), texts
 

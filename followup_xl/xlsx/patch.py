@@ -160,11 +160,13 @@ def patch(
         )
     if sheet is not None and sheet.rel_type == REL_WORKSHEET:
         problems += filter(None, [wb.protection_problem(sheet, "its list of due follow-ups")])
-    for marks in columns:
+    # sheets marked a moment ago in these same bytes passed these checks then
+    reuse = marked is not None and marked.same(data, columns, take_over)
+    for marks in [] if reuse else columns:
         target = wb.sheet(marks.sheet)
         if target is not None:
             problems += filter(None, [wb.protection_problem(target, "its follow-up columns")])
-    if marked is not None and marked.same(data, columns, take_over) and not problems:
+    if marked is not None and reuse and not problems:
         # the same sheets marked the same way a moment ago (only the Due sheet differs): the
         # same styles, asked for in the same order, get the same numbers
         for want in marked.styles:
