@@ -12,6 +12,7 @@ as deflated bytes. A template this cannot render exactly as docxtpl does is refu
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from ..docxsafe import misplaced_markup
 from ..errors import TemplateError
+from ..opc import Members
 from ..zipwrite import Member, deflate, write_zip
 from .package import Package
 from .pagefit import Layout, layout, margin_parts, style_parts
@@ -45,15 +47,16 @@ class Refused(Exception):
 
 @dataclass
 class Rendered:
-    """One rendered .docx, the text of its body paragraphs (docx_paragraphs' list) and its
-    parts as the page-fit estimate reads them (pagefit.layout), each read from the bytes
-    when the renderer did not hand them over."""
+    """One rendered .docx, the text of its body paragraphs (docx_paragraphs' list), its
+    parts as the page-fit estimate reads them (pagefit.layout) and its package as the joiner
+    reads it, each read from the bytes when the renderer did not hand them over."""
 
     data: bytes
     _paragraphs: list[str] | None = field(default=None, repr=False)
     #: the blocks that do not fit their place on the paper or envelope (window.fit_blocks)
     unfit: list[str] = field(default_factory=list)
     _layout: Layout | None = field(default=None, repr=False)
+    _package: Package | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -68,6 +71,14 @@ class Rendered:
         if self._layout is None:
             self._layout = layout(self.data)
         return self._layout
+
+    @property
+    def package(self) -> Package:
+        """Return the .docx as a package (its members decompressed when the renderer held
+        them)."""
+        if self._package is None:
+            self._package = Package(self.data)
+        return self._package
 
 
 @dataclass
@@ -128,6 +139,8 @@ class CompiledTemplate:
         document.save(buf)  # python-docx's package, as every letter of the template has it
         saved = Package(buf.getvalue())
         self._members = _members(saved, rendered)
+        #: the decompressed members no letter changes, the same bytes in every letter
+        self._unchanged = {n: saved.members[n] for n in saved.members if n not in rendered}
         #: what the page-fit estimate reads of the template's own parts, the same in every letter
         self._styles = style_parts(saved)
         self._margins = margin_parts(saved)
@@ -205,7 +218,10 @@ class CompiledTemplate:
             paragraphs = document_paragraphs(document)
         margins = {rid: elements[name] for rid, name in self._margins.items() if name in elements}
         fit = Layout(shell, margins, *self._styles)
-        return Rendered(write_zip(members, today), paragraphs, unfit, fit)
+        data = write_zip(members, today)
+        held = [(_info(m), changed[m.name] if m.name in changed else self._unchanged[m.name])
+                for m in members]  # fmt: skip
+        return Rendered(data, paragraphs, unfit, fit, Package(data, Members(None, held)))
 
 
 def _shell(root: Any) -> tuple[Any, int]:
@@ -229,6 +245,13 @@ def _members(saved: Package, rendered: set[str]) -> list[Member]:
         Member(name, 0, 0, b"") if name in rendered else deflate(name, members[name])
         for name in members
     ]  # a rendered member is a placeholder, named only
+
+
+def _info(member: Member) -> zipfile.ZipInfo:
+    """Return a member's directory entry as the joiner reads it: name, CRC and sizes."""
+    info = zipfile.ZipInfo(member.name)
+    info.CRC, info.file_size, info.compress_size = member.crc, member.size, len(member.deflated)
+    return info
 
 
 def stamp_properties(props: Any, today: date, title: str, author: str) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from lxml import etree
 
+from ..opc import Members, parse, rels_part
 from ..opc import Package as OpcPackage
-from ..opc import parse, rels_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,10 +31,14 @@ def serialize(root: Any) -> bytes:
 
 
 class Package(OpcPackage):
-    """One .docx: its members (read when needed), main document part and relationships."""
+    """One .docx: its members (read when needed), main document part and relationships.
 
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
+    `members` are its members already decompressed, when the caller holds them (a letter
+    the renderer has just written): the zip is then not read again.
+    """
+
+    def __init__(self, data: bytes, members: Members | None = None) -> None:
+        super().__init__(data, members=members)
         package_rels = self.relationships("")
         main = next((r for r in package_rels.values() if r.type == RT + "officeDocument"), None)
         self.doc_name = main.target if main is not None else "word/document.xml"
