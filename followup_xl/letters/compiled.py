@@ -141,6 +141,7 @@ class CompiledTemplate:
         self._members = _members(saved, rendered)
         #: the decompressed members no letter changes, the same bytes in every letter
         self._unchanged = {n: saved.members[n] for n in saved.members if n not in rendered}
+        self._package = saved
         #: what the page-fit estimate reads of the template's own parts, the same in every letter
         self._styles = style_parts(saved)
         self._margins = margin_parts(saved)
@@ -221,7 +222,9 @@ class CompiledTemplate:
         data = write_zip(members, today)
         held = [(_info(m), changed[m.name] if m.name in changed else self._unchanged[m.name])
                 for m in members]  # fmt: skip
-        return Rendered(data, paragraphs, unfit, fit, Package(data, Members(None, held)))
+        return Rendered(
+            data, paragraphs, unfit, fit, self._package.sibling(data, Members(None, held))
+        )
 
 
 def _shell(root: Any) -> tuple[Any, int]:

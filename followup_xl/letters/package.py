@@ -8,6 +8,7 @@ read through it.
 from __future__ import annotations
 
 import posixpath
+from copy import copy
 from functools import cached_property
 from typing import Any
 
@@ -53,6 +54,15 @@ class Package(OpcPackage):
             if rel.type == reltype and not rel.external and rel.target in self.members:
                 return rel.target
         return None
+
+    def sibling(self, data: bytes, members: Members) -> Package:
+        """Return a package of the same parts, relationships and content types as this one,
+        some parts holding other bytes (a letter rendered from this template's package)."""
+        other = copy(self)
+        for derived in ("zf", "style_key"):  # read from the sibling's own members when asked
+            other.__dict__.pop(derived, None)
+        other.source, other.members = data, members
+        return other
 
     @cached_property
     def style_key(self) -> tuple[tuple[int, int] | None, ...]:
