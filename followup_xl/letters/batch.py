@@ -183,6 +183,7 @@ def render_letters(
     known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
     index = BookIndex(book)
+    senders: dict[str, dict[str, str]] = {}  # the date and sender variables, by destination
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
@@ -204,7 +205,7 @@ def render_letters(
                 index.variant(contact, action.interview_id or contact.interview_id),
                 index.place(contact, action.interview_id or contact.interview_id),
             )
-            ctx = letter_context(data, today, phrases)
+            ctx = letter_context(data, today, phrases, senders)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
