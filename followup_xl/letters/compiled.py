@@ -96,6 +96,8 @@ class CompiledTemplate:
 
         Raises Refused when docxtpl's result cannot be reproduced exactly.
         """
+        from docx.opc.coreprops import CoreProperties
+
         self.name = name
         tpl = docx_template(data)
         tpl.render_init()
@@ -127,8 +129,16 @@ class CompiledTemplate:
                 self.footnotes.append(_Part(part.partname.lstrip("/"), self._compile(patched)))
         core = document.core_properties  # python-docx adds default ones when missing
         self._core = deepcopy(core._element)
-        self.properties = [(p, self._compile(getattr(core, p), part=False))
-                           for p in _RENDERED_PROPERTIES]  # fmt: skip
+        # a property without template markup renders the same for every letter: it is set
+        # once here; the others are added here empty, in docxtpl's order, and set per letter
+        start = CoreProperties(self._core)
+        self.properties: list[tuple[str, Any]] = []
+        for prop in _RENDERED_PROPERTIES:
+            source = getattr(core, prop)
+            template = self._compile(source, part=False)
+            if "{" in source:
+                self.properties.append((prop, template))
+            setattr(start, prop, template.render({}) if "{" not in source else "")
         core_part = next(p for p in package.parts if p.content_type == _CORE)
         self._core_member = core_part.partname.lstrip("/")
         self._shell, self._body_at = _shell(document.element)
