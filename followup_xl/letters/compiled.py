@@ -149,8 +149,12 @@ class CompiledTemplate:
         document.save(buf)  # python-docx's package, as every letter of the template has it
         saved = Package(buf.getvalue())
         self._members = _members(saved, rendered)
-        #: the decompressed members no letter changes, the same bytes in every letter
-        self._unchanged = {n: saved.members[n] for n in saved.members if n not in rendered}
+        #: the members no letter changes (directory entry, decompressed bytes), as every
+        #: letter's package holds them
+        self._unchanged = {m.name: (_info(m), saved.members[m.name])
+                           for m in self._members if m.name not in rendered}  # fmt: skip
+        #: (day, author) -> the core properties stamped for them (title left empty)
+        self._stamped: dict[tuple[date, str], Any] = {}
         self._package = saved
         #: what the page-fit estimate reads of the template's own parts, the same in every letter
         self._styles = style_parts(saved)
@@ -212,11 +216,17 @@ class CompiledTemplate:
             changed[part.member] = serialize_part_xml(element)
         for part in self.footnotes:
             changed[part.member] = self._text(part.template, ctx).encode("utf-8")
-        core = deepcopy(self._core)
+        if (today, author) not in self._stamped:  # the same for all of a batch's letters
+            stamped = deepcopy(self._core)
+            stamp_properties(CoreProperties(stamped), today, "", author)
+            self._stamped[today, author] = stamped
+        core = deepcopy(self._stamped[today, author])
         props = CoreProperties(core)
         for prop, template in self.properties:
             setattr(props, prop, template.render(ctx))
-        stamp_properties(props, today, title, author)
+        # as stamp_properties sets them after the template's own (every element is there)
+        props.author = author[:200]
+        props.title = title[:200]
         changed[self._core_member] = serialize_part_xml(core)
         for element in (tree, *elements.values()):
             why = misplaced_markup(element)
@@ -230,7 +240,7 @@ class CompiledTemplate:
         margins = {rid: elements[name] for rid, name in self._margins.items() if name in elements}
         fit = Layout(shell, margins, *self._styles)
         data = write_zip(members, today)
-        held = [(_info(m), changed[m.name] if m.name in changed else self._unchanged[m.name])
+        held = [(_info(m), changed[m.name]) if m.name in changed else self._unchanged[m.name]
                 for m in members]  # fmt: skip
         return Rendered(
             data, paragraphs, unfit, fit, self._package.sibling(data, Members(None, held))
