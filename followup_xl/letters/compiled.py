@@ -41,6 +41,12 @@ _UNSAFE = (
 )
 
 
+#: What docxtpl's resolve_listing turns into tabs, line breaks, paragraphs and page breaks.
+_LISTING = "\t\a\n\f"
+#: A paragraph as resolve_listing finds one.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
 class Refused(Exception):
     """This template needs docxtpl letter by letter (the message says why)."""
 
@@ -177,9 +183,14 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
         xml = xml.replace("%_}", "%}")
-        if not any(c in xml for c in "\t\a\n\f"):
-            return xml  # resolve_listing only turns these four into tabs, breaks, paragraphs
-        return self._tpl.resolve_listing(xml)
+        if not any(c in xml for c in _LISTING):
+            return xml
+        # resolve_listing works paragraph by paragraph (this pattern is its own) and leaves a
+        # paragraph without these characters as it is: only the others are given to it
+        resolve = self._tpl.resolve_listing
+        return _PARAGRAPH.sub(
+            lambda m: resolve(m[0]) if any(c in m[0] for c in _LISTING) else m[0], xml
+        )
 
     def render(
         self,
