@@ -279,6 +279,8 @@ class Vocabulary:
         self._british: frozenset[str] | None = None
         #: (word as written, British?) -> its verdict (see verdict), for the batch's letters
         self._verdicts: dict[tuple[str, bool], tuple[str, bool, bool]] = {}
+        #: text -> what its tone checks find in the text alone (see tone)
+        self._tones: dict[str, _Tone] = {}
 
     def known(self, british: bool = False) -> frozenset[str]:
         """Return the known words, British spellings included for British-style letters."""
@@ -298,6 +300,34 @@ class Vocabulary:
             fine = len(w) < 2 or w in self.known(british) or w in _extra_words()
             found = self._verdicts[key] = (w, fine, not fine and _misspelling(word, w))
         return found
+
+    def tone(self, text: str) -> _Tone:
+        """Return what the tone checks find in a text alone, once per batch for the same text
+        (the letters share many sentences)."""
+        found = self._tones.get(text)
+        if found is None:
+            hits: list[tuple[str, str, str, str]] = []
+            if _ANY_TONE.search(text) is not None:
+                for pattern, why in _DESPERATE_RE:
+                    if hit := pattern.search(text):
+                        hits.append((hit[0], f'"{hit[0]}": {why}', "R7", "tone"))
+                for pattern in _SLANG_RE:
+                    if hit := pattern.search(text):
+                        hits.append((hit[0], f'"{hit[0]}" is too casual for a letter to an '
+                                     "interviewer", "R8", "slang"))  # fmt: skip
+            shout = _CAPS_RUN.search(text)
+            capitals = [w for w in _WORD.findall(text) if len(w) >= 5 and w.isupper()]
+            found = self._tones[text] = _Tone(hits, shout[0] if shout else None, capitals)
+        return found
+
+
+@dataclass(frozen=True)
+class _Tone:
+    """What the tone checks find in a text before the letter's known words are asked."""
+
+    hits: list[tuple[str, str, str, str]]  # desperation and slang: (excerpt, why, rule, check)
+    shout: str | None  # the first run of words in capitals
+    capitals: list[str]  # the words of five or more capitals, in order
 
 
 def _misspelling(word: str, w: str) -> bool:
@@ -500,33 +530,18 @@ def _direction_controls(letter: LetterText, add: Callable[..., None]) -> None:
         return
 
 
-def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str, str, str]]:
+def _tone(text: str, known: _Known, letter: LetterText) -> list[tuple[str, str, str, str]]:
     """Return (excerpt, message, rule, check) of the tone problems in a text: desperation,
     slang, shouting in capitals, and strong interest claimed when Want Job is No (R4, R7, R8)."""
-    out: list[tuple[str, str, str, str]] = []
-    toned = _ANY_TONE.search(text) is not None
-    for pattern, why in _DESPERATE_RE if toned else ():
-        hit = pattern.search(text)
-        if hit:
-            out.append((hit.group(0), f'"{hit.group(0)}": {why}', "R7", "tone"))
-    for pattern in _SLANG_RE if toned else ():
-        hit = pattern.search(text)
-        if hit:
-            out.append((hit.group(0), f'"{hit.group(0)}" is too casual for a letter to an '
-                        "interviewer", "R8", "slang"))  # fmt: skip
-    shout = _CAPS_RUN.search(text)
-    if shout and not all(_norm(w) in known or _norm(w) in _extra_words()
-                         for w in _WORD.findall(shout.group(0))):  # fmt: skip
-        out.append((shout.group(0), f'"{shout.group(0)}": words in capitals read as shouting',
-                    "R8", "shouting"))  # fmt: skip
+    tone = known.vocabulary.tone(text)
+    out = list(tone.hits)
+    shout = tone.shout
+    if shout is not None and not all(_norm(w) in known or _norm(w) in _extra_words()
+                                     for w in _WORD.findall(shout)):  # fmt: skip
+        out.append((shout, f'"{shout}": words in capitals read as shouting', "R8", "shouting"))
     else:
-        for word in _WORD.findall(text):
-            if (
-                len(word) >= 5
-                and word.isupper()
-                and _norm(word) not in known
-                and (_norm(word) not in _extra_words())
-            ):
+        for word in tone.capitals:
+            if _norm(word) not in known and _norm(word) not in _extra_words():
                 out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
                             "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
                 break
