@@ -211,9 +211,11 @@ class CompiledTemplate:
 
         self.env.restart()  # the sandbox's time and step limits, per letter
         tpl = self._tpl
-        tree = tpl.fix_tables(self._text(self.body, ctx))
+        xml = self._text(self.body, ctx)
+        tree = tpl.fix_tables(xml)
         tpl.docx_ids_index = 1000
-        tpl.fix_docpr_ids(tree)
+        if "docPr" in xml:  # it renumbers the drawings' wp:docPr ids; none, nothing to do
+            tpl.fix_docpr_ids(tree)
         unfit = finish(tree) if finish is not None else []
         shell = deepcopy(self._shell)  # the document element without its body: small
         shell.replace(shell[self._body_at], tree)  # as docxtpl's map_tree
