@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
+from functools import cached_property
 from io import BytesIO
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -63,18 +64,27 @@ class Rel(NamedTuple):
 class Members(MutableMapping[str, bytes]):
     """A package's members by name, in the zip's order, each decompressed when asked for.
 
-    Bytes set here (a part written anew) are held until the package is written.
+    Bytes set here (a part written anew) are held until the package is written. `held` are
+    members already decompressed (a letter just rendered, with its directory entries): with
+    them all, `zf` is None and nothing is read from the zip.
     """
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(
+        self, zf: zipfile.ZipFile | None, held: Iterable[tuple[zipfile.ZipInfo, bytes]] = ()
+    ) -> None:
         self.zf = zf
-        self.infos = {info.filename: info for info in zf.infolist()}
+        self.infos = {info.filename: info for info in zf.infolist()} if zf is not None else {}
         self.cache: dict[str, bytes] = {}
+        for info, data in held:
+            self.infos[info.filename] = info
+            self.cache[info.filename] = data
         self.added: list[str] = []
 
     def __getitem__(self, name: str) -> bytes:
         data = self.cache.get(name)
         if data is None:
+            if self.zf is None:
+                raise KeyError(name)
             data = self.zf.read(self.infos[name])
             if len(data) <= KEEP_BYTES:
                 self.cache[name] = data
@@ -105,14 +115,22 @@ class Members(MutableMapping[str, bytes]):
 
 
 class Package:
-    """An OPC zip package: its members, found by part name in any case, and relationships."""
+    """An OPC zip package: its members, found by part name in any case, and relationships.
 
-    def __init__(self, data: bytes, name: str = "") -> None:
+    `members` are the package's members when the caller holds them already decompressed
+    (Members with `held`): the zip is then opened only if something asks for `zf`.
+    """
+
+    def __init__(self, data: bytes, name: str = "", members: Members | None = None) -> None:
         self.source = data
         self.name = name
-        self.zf = zipfile.ZipFile(BytesIO(data))
-        self.members = Members(self.zf)
+        self.members = members if members is not None else Members(self.zf)
         self.lower = {n.lower(): n for n in self.members.infos}
+
+    @cached_property
+    def zf(self) -> zipfile.ZipFile:
+        """Return the package's zip, opened when first asked for."""
+        return zipfile.ZipFile(BytesIO(self.source))
 
     def find(self, part: str) -> str | None:
         """Return the member name of a part name (OPC names ignore case), or None."""

@@ -257,9 +257,11 @@ def words_of(texts: Iterable[str]) -> set[str]:
 class _Known(set):
     """The words of one letter that are fine, on top of the batch's shared frozenset."""
 
-    def __init__(self, shared: frozenset[str]) -> None:
+    def __init__(self, vocabulary: Vocabulary, british: bool) -> None:
         super().__init__()
-        self.shared = shared
+        self.shared = vocabulary.known(british)
+        self.vocabulary = vocabulary
+        self.british = british
 
     def __contains__(self, word: object) -> bool:
         return word in self.shared or super().__contains__(word)
@@ -275,6 +277,10 @@ class Vocabulary:
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.words = frozenset(words_of(words))
         self._british: frozenset[str] | None = None
+        #: (word as written, British?) -> its verdict (see verdict), for the batch's letters
+        self._verdicts: dict[tuple[str, bool], tuple[str, bool, bool]] = {}
+        #: text -> what its tone checks find in the text alone (see tone)
+        self._tones: dict[str, _Tone] = {}
 
     def known(self, british: bool = False) -> frozenset[str]:
         """Return the known words, British spellings included for British-style letters."""
@@ -284,23 +290,68 @@ class Vocabulary:
             self._british = self.words | british_words()
         return self._british
 
+    def verdict(self, word: str, british: bool) -> tuple[str, bool, bool]:
+        """Return a word's lower-case form, whether the batch knows it (too short, a known or
+        extra word), and whether it is a misspelling otherwise; worked out once per batch."""
+        key = (word, british)
+        found = self._verdicts.get(key)
+        if found is None:
+            w = _norm(word)
+            fine = len(w) < 2 or w in self.known(british) or w in _extra_words()
+            found = self._verdicts[key] = (w, fine, not fine and _misspelling(word, w))
+        return found
 
-def misspelled(words: Iterable[str], known: set[str]) -> list[str]:
-    """Return the words that are in neither the dictionary nor `known`, in first-seen order."""
-    extra = _extra_words()
+    def tone(self, text: str) -> _Tone:
+        """Return what the tone checks find in a text alone, once per batch for the same text
+        (the letters share many sentences)."""
+        found = self._tones.get(text)
+        if found is None:
+            hits: list[tuple[str, str, str, str]] = []
+            if _ANY_TONE.search(text) is not None:
+                for pattern, why in _DESPERATE_RE:
+                    if hit := pattern.search(text):
+                        hits.append((hit[0], f'"{hit[0]}": {why}', "R7", "tone"))
+                for pattern in _SLANG_RE:
+                    if hit := pattern.search(text):
+                        hits.append((hit[0], f'"{hit[0]}" is too casual for a letter to an '
+                                     "interviewer", "R8", "slang"))  # fmt: skip
+            shout = _CAPS_RUN.search(text)
+            capitals = [w for w in _WORD.findall(text) if len(w) >= 5 and w.isupper()]
+            found = self._tones[text] = _Tone(hits, shout[0] if shout else None, capitals)
+        return found
+
+
+@dataclass(frozen=True)
+class _Tone:
+    """What the tone checks find in a text before the letter's known words are asked."""
+
+    hits: list[tuple[str, str, str, str]]  # desperation and slang: (excerpt, why, rule, check)
+    shout: str | None  # the first run of words in capitals
+    capitals: list[str]  # the words of five or more capitals, in order
+
+
+def _misspelling(word: str, w: str) -> bool:
+    """Return True when a word (`w` lower-case) is one the dictionary does not know."""
+    if word.isupper() or any(c.isupper() for c in word[1:]):
+        return False  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
+    if not _LATIN.search(word):
+        return False  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
+    # a plural of a known word (podcasts, dashboards) is known
+    return _unknown(w) and not (w.endswith("s") and len(w) > 3 and not _unknown(w[:-1]))
+
+
+def misspelled(words: Iterable[str], known: _Known) -> list[str]:
+    """Return the words that are in neither the dictionary nor `known`, in first-seen order
+    (the first spelling of a word decides for the letter)."""
     out: list[str] = []
     seen: set[str] = set()
     for word in words:
-        w = _norm(word)
-        if len(w) < 2 or w in seen or w in known or w in extra:
+        w, fine, wrong = known.vocabulary.verdict(word, known.british)
+        if fine or w in seen or w in known:
             continue
         seen.add(w)
-        if word.isupper() or any(c.isupper() for c in word[1:]):
-            continue  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-        if not _LATIN.search(word):
-            continue  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
-        if _unknown(w) and not (w.endswith("s") and len(w) > 3 and not _unknown(w[:-1])):
-            out.append(word)  # a plural of a known word (podcasts, dashboards) is known
+        if wrong:
+            out.append(word)
     return out
 
 
@@ -395,7 +446,7 @@ def proofread_letter(
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
     british = letter.language == "en-GB"
-    known = _Known((words or Vocabulary()).known(british))
+    known = _Known(words or Vocabulary(), british)
     # tone in the workbook cells: one finding per cell, naming it, before the sentences
     toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
     for where, text in letter.cells:
@@ -479,33 +530,18 @@ def _direction_controls(letter: LetterText, add: Callable[..., None]) -> None:
         return
 
 
-def _tone(text: str, known: set[str], letter: LetterText) -> list[tuple[str, str, str, str]]:
+def _tone(text: str, known: _Known, letter: LetterText) -> list[tuple[str, str, str, str]]:
     """Return (excerpt, message, rule, check) of the tone problems in a text: desperation,
     slang, shouting in capitals, and strong interest claimed when Want Job is No (R4, R7, R8)."""
-    out: list[tuple[str, str, str, str]] = []
-    toned = _ANY_TONE.search(text) is not None
-    for pattern, why in _DESPERATE_RE if toned else ():
-        hit = pattern.search(text)
-        if hit:
-            out.append((hit.group(0), f'"{hit.group(0)}": {why}', "R7", "tone"))
-    for pattern in _SLANG_RE if toned else ():
-        hit = pattern.search(text)
-        if hit:
-            out.append((hit.group(0), f'"{hit.group(0)}" is too casual for a letter to an '
-                        "interviewer", "R8", "slang"))  # fmt: skip
-    shout = _CAPS_RUN.search(text)
-    if shout and not all(_norm(w) in known or _norm(w) in _extra_words()
-                         for w in _WORD.findall(shout.group(0))):  # fmt: skip
-        out.append((shout.group(0), f'"{shout.group(0)}": words in capitals read as shouting',
-                    "R8", "shouting"))  # fmt: skip
+    tone = known.vocabulary.tone(text)
+    out = list(tone.hits)
+    shout = tone.shout
+    if shout is not None and not all(_norm(w) in known or _norm(w) in _extra_words()
+                                     for w in _WORD.findall(shout)):  # fmt: skip
+        out.append((shout, f'"{shout}": words in capitals read as shouting', "R8", "shouting"))
     else:
-        for word in _WORD.findall(text):
-            if (
-                len(word) >= 5
-                and word.isupper()
-                and _norm(word) not in known
-                and (_norm(word) not in _extra_words())
-            ):
+        for word in tone.capitals:
+            if _norm(word) not in known and _norm(word) not in _extra_words():
                 out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
                             "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
                 break

@@ -223,11 +223,14 @@ def test_stray_docx_files_are_not_printed(tmp_path):
 
 
 def test_print_twice_gives_the_same_bytes(tmp_path):
-    """The same letters on the same day give a byte-identical print file."""
+    """The same letters on the same day give a byte-identical print file and envelopes file,
+    whether joined as the run rendered them or read back from the folder by `print`."""
     folder = week(tmp_path)
     first = (folder / PRINT).read_bytes()
+    envelopes = (folder / ENVELOPES).read_bytes()
     assert cli("print", str(folder)).exit_code == 0
     assert (folder / PRINT).read_bytes() == first
+    assert (folder / ENVELOPES).read_bytes() == envelopes
 
 
 def test_print_never_replaces_a_file_the_tool_did_not_write(tmp_path):

@@ -37,6 +37,7 @@ from .compose import join
 from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
 from .eml import build_eml
 from .files import Writer, letter_file_name
+from .package import Package
 from .pagefit import PageFit, overflow
 from .printing import (
     PrintItem,
@@ -182,6 +183,7 @@ def render_letters(
     known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
     index = BookIndex(book)
+    senders: dict[str, dict[str, str]] = {}  # the date and sender variables, by destination
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
@@ -203,7 +205,7 @@ def render_letters(
                 index.variant(contact, action.interview_id or contact.interview_id),
                 index.place(contact, action.interview_id or contact.interview_id),
             )
-            ctx = letter_context(data, today, phrases)
+            ctx = letter_context(data, today, phrases, senders)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
@@ -216,17 +218,19 @@ def render_letters(
                 paragraphs = docs[0].paragraphs
                 path = writer.write(name, build_eml(ctx, paragraphs))
             else:
-                doc = docs[0].data if len(docs) == 1 else join([d.data for d in docs], today)[0]
+                single = len(docs) == 1
+                doc = docs[0].data if single else join([d.package for d in docs], today)[0]
                 path = writer.write(name, doc)
                 batch.written[path.name] = hashlib.sha256(doc).hexdigest()
                 if path.name != name and (Path(out_dir) / name).is_file():
                     batch.kept[path.name] = name
-                item = PrintItem(path.name, paper_of(action.kind), ctx["recipient_name"])
+                item = PrintItem(path.name, paper_of(action.kind), ctx["recipient_name"],
+                                 letter=docs[0].package if single else Package(doc))  # fmt: skip
                 paragraphs = docs[-1].paragraphs
                 unfit = [u for d in docs for u in d.unfit]
                 if action.kind in ENVELOPE_KINDS:
                     envelope = renderer.letter(ENVELOPE, ctx, today, country, title)
-                    item = envelope_item(item, envelope.data, envelope.layout.sections)
+                    item = envelope_item(item, envelope.package, envelope.layout.sections)
                     unfit += envelope.unfit
                     lap("envelopes")
                 batch.findings += _window_findings(path.name, unfit, book, contact, iv, ctx)
@@ -479,7 +483,7 @@ def print_batch(batch: LetterBatch, *, today: date, box: Outbox) -> None:
                 f"print file uses it as it is; today's version is {item.file}: to print that "
                 f"one instead, delete {base} and run followup-xl print"
             )
-            item = replace(item, file=base, alternative=item.file)
+            item = replace(item, file=base, alternative=item.file, letter=None)
         items.append(item)
     written.update(batch.written)
     try:

@@ -12,6 +12,7 @@ as deflated bytes. A template this cannot render exactly as docxtpl does is refu
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from ..docxsafe import misplaced_markup
 from ..errors import TemplateError
+from ..opc import Members
 from ..zipwrite import Member, deflate, write_zip
 from .package import Package
 from .pagefit import Layout, layout, margin_parts, style_parts
@@ -39,21 +41,28 @@ _UNSAFE = (
 )
 
 
+#: What docxtpl's resolve_listing turns into tabs, line breaks, paragraphs and page breaks.
+_LISTING = "\t\a\n\f"
+#: A paragraph as resolve_listing finds one.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
 class Refused(Exception):
     """This template needs docxtpl letter by letter (the message says why)."""
 
 
 @dataclass
 class Rendered:
-    """One rendered .docx, the text of its body paragraphs (docx_paragraphs' list) and its
-    parts as the page-fit estimate reads them (pagefit.layout), each read from the bytes
-    when the renderer did not hand them over."""
+    """One rendered .docx, the text of its body paragraphs (docx_paragraphs' list), its
+    parts as the page-fit estimate reads them (pagefit.layout) and its package as the joiner
+    reads it, each read from the bytes when the renderer did not hand them over."""
 
     data: bytes
     _paragraphs: list[str] | None = field(default=None, repr=False)
     #: the blocks that do not fit their place on the paper or envelope (window.fit_blocks)
     unfit: list[str] = field(default_factory=list)
     _layout: Layout | None = field(default=None, repr=False)
+    _package: Package | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -68,6 +77,14 @@ class Rendered:
         if self._layout is None:
             self._layout = layout(self.data)
         return self._layout
+
+    @property
+    def package(self) -> Package:
+        """Return the .docx as a package (its members decompressed when the renderer held
+        them)."""
+        if self._package is None:
+            self._package = Package(self.data)
+        return self._package
 
 
 @dataclass
@@ -85,6 +102,8 @@ class CompiledTemplate:
 
         Raises Refused when docxtpl's result cannot be reproduced exactly.
         """
+        from docx.opc.coreprops import CoreProperties
+
         self.name = name
         tpl = docx_template(data)
         tpl.render_init()
@@ -116,8 +135,16 @@ class CompiledTemplate:
                 self.footnotes.append(_Part(part.partname.lstrip("/"), self._compile(patched)))
         core = document.core_properties  # python-docx adds default ones when missing
         self._core = deepcopy(core._element)
-        self.properties = [(p, self._compile(getattr(core, p), part=False))
-                           for p in _RENDERED_PROPERTIES]  # fmt: skip
+        # a property without template markup renders the same for every letter: it is set
+        # once here; the others are added here empty, in docxtpl's order, and set per letter
+        start = CoreProperties(self._core)
+        self.properties: list[tuple[str, Any]] = []
+        for prop in _RENDERED_PROPERTIES:
+            source = getattr(core, prop)
+            template = self._compile(source, part=False)
+            if "{" in source:
+                self.properties.append((prop, template))
+            setattr(start, prop, template.render({}) if "{" not in source else "")
         core_part = next(p for p in package.parts if p.content_type == _CORE)
         self._core_member = core_part.partname.lstrip("/")
         self._shell, self._body_at = _shell(document.element)
@@ -128,6 +155,13 @@ class CompiledTemplate:
         document.save(buf)  # python-docx's package, as every letter of the template has it
         saved = Package(buf.getvalue())
         self._members = _members(saved, rendered)
+        #: the members no letter changes (directory entry, decompressed bytes), as every
+        #: letter's package holds them
+        self._unchanged = {m.name: (_info(m), saved.members[m.name])
+                           for m in self._members if m.name not in rendered}  # fmt: skip
+        #: (day, author) -> the core properties stamped for them (title left empty)
+        self._stamped: dict[tuple[date, str], Any] = {}
+        self._package = saved
         #: what the page-fit estimate reads of the template's own parts, the same in every letter
         self._styles = style_parts(saved)
         self._margins = margin_parts(saved)
@@ -149,9 +183,14 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(ctx))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
         xml = xml.replace("%_}", "%}")
-        if not any(c in xml for c in "\t\a\n\f"):
-            return xml  # resolve_listing only turns these four into tabs, breaks, paragraphs
-        return self._tpl.resolve_listing(xml)
+        if not any(c in xml for c in _LISTING):
+            return xml
+        # resolve_listing works paragraph by paragraph (this pattern is its own) and leaves a
+        # paragraph without these characters as it is: only the others are given to it
+        resolve = self._tpl.resolve_listing
+        return _PARAGRAPH.sub(
+            lambda m: resolve(m[0]) if any(c in m[0] for c in _LISTING) else m[0], xml
+        )
 
     def render(
         self,
@@ -172,9 +211,11 @@ class CompiledTemplate:
 
         self.env.restart()  # the sandbox's time and step limits, per letter
         tpl = self._tpl
-        tree = tpl.fix_tables(self._text(self.body, ctx))
+        xml = self._text(self.body, ctx)
+        tree = tpl.fix_tables(xml)
         tpl.docx_ids_index = 1000
-        tpl.fix_docpr_ids(tree)
+        if "docPr" in xml:  # it renumbers the drawings' wp:docPr ids; none, nothing to do
+            tpl.fix_docpr_ids(tree)
         unfit = finish(tree) if finish is not None else []
         shell = deepcopy(self._shell)  # the document element without its body: small
         shell.replace(shell[self._body_at], tree)  # as docxtpl's map_tree
@@ -188,11 +229,17 @@ class CompiledTemplate:
             changed[part.member] = serialize_part_xml(element)
         for part in self.footnotes:
             changed[part.member] = self._text(part.template, ctx).encode("utf-8")
-        core = deepcopy(self._core)
+        if (today, author) not in self._stamped:  # the same for all of a batch's letters
+            stamped = deepcopy(self._core)
+            stamp_properties(CoreProperties(stamped), today, "", author)
+            self._stamped[today, author] = stamped
+        core = deepcopy(self._stamped[today, author])
         props = CoreProperties(core)
         for prop, template in self.properties:
             setattr(props, prop, template.render(ctx))
-        stamp_properties(props, today, title, author)
+        # as stamp_properties sets them after the template's own (every element is there)
+        props.author = author[:200]
+        props.title = title[:200]
         changed[self._core_member] = serialize_part_xml(core)
         for element in (tree, *elements.values()):
             why = misplaced_markup(element)
@@ -205,7 +252,12 @@ class CompiledTemplate:
             paragraphs = document_paragraphs(document)
         margins = {rid: elements[name] for rid, name in self._margins.items() if name in elements}
         fit = Layout(shell, margins, *self._styles)
-        return Rendered(write_zip(members, today), paragraphs, unfit, fit)
+        data = write_zip(members, today)
+        held = [(_info(m), changed[m.name]) if m.name in changed else self._unchanged[m.name]
+                for m in members]  # fmt: skip
+        return Rendered(
+            data, paragraphs, unfit, fit, self._package.sibling(data, Members(None, held))
+        )
 
 
 def _shell(root: Any) -> tuple[Any, int]:
@@ -229,6 +281,13 @@ def _members(saved: Package, rendered: set[str]) -> list[Member]:
         Member(name, 0, 0, b"") if name in rendered else deflate(name, members[name])
         for name in members
     ]  # a rendered member is a placeholder, named only
+
+
+def _info(member: Member) -> zipfile.ZipInfo:
+    """Return a member's directory entry as the joiner reads it: name, CRC and sizes."""
+    info = zipfile.ZipInfo(member.name)
+    info.CRC, info.file_size, info.compress_size = member.crc, member.size, len(member.deflated)
+    return info
 
 
 def stamp_properties(props: Any, today: date, title: str, author: str) -> None:

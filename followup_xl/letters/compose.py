@@ -838,13 +838,14 @@ def _int(text: str | None) -> int:
         return 0
 
 
-def join(parts: Sequence[bytes], today: date) -> tuple[bytes, int]:
-    """Join .docx files into one, each on a new page with its own page setup.
+def join(parts: Sequence[bytes | Package], today: date) -> tuple[bytes, int]:
+    """Join .docx files (their bytes, or packages already open) into one, each on a new page
+    with its own page setup.
 
     Return the document and how many letters had a style sheet other than the joined
     document's (their styles of a name it has look as it defines them).
     """
-    packages = [Package(p) for p in parts]
+    packages = [p if isinstance(p, Package) else Package(p) for p in parts]
     common = Counter(p.style_key for p in packages).most_common(1)[0][0]
     joined = Joined(next(p for p in packages if p.style_key == common))
     for package in packages:

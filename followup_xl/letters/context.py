@@ -433,17 +433,26 @@ def fax_pages(letter_pages: int) -> str:
 
 
 def letter_context(
-    data: LetterData, today: date, phrases: Phrasebook | None = None
+    data: LetterData,
+    today: date,
+    phrases: Phrasebook | None = None,
+    senders: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Return the template variables of one letter (see VARIABLES), worded from `phrases`
-    (the shipped phrasebook by default)."""
+    (the shipped phrasebook by default).
+
+    `senders` is one batch's (one profile's, one day's) date and sender variables by the
+    country a letter goes to, filled in as its letters need them.
+    """
     book = phrases or load_phrasebook()
     kind, profile, contact, iv = data.action.kind, data.profile, data.contact, data.interview
     country = localize.country_code(profile.country)
     v = data.variant
-    ctx: dict[str, Any] = {"date": localize.long_date(today, country)}
     to = postal.destination(contact, iv, profile)
-    ctx |= _sender(profile, country, to)
+    senders = {} if senders is None else senders
+    if to not in senders:
+        senders[to] = {"date": localize.long_date(today, country), **_sender(profile, country, to)}
+    ctx: dict[str, Any] = dict(senders[to])
     ctx |= _recipient(contact, iv, country, to)
 
     company = _one_line(iv.company) if iv else _one_line(data.action.company)

@@ -8,13 +8,14 @@ read through it.
 from __future__ import annotations
 
 import posixpath
+from copy import copy
 from functools import cached_property
 from typing import Any
 
 from lxml import etree
 
+from ..opc import Members, parse, rels_part
 from ..opc import Package as OpcPackage
-from ..opc import parse, rels_part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,10 +32,14 @@ def serialize(root: Any) -> bytes:
 
 
 class Package(OpcPackage):
-    """One .docx: its members (read when needed), main document part and relationships."""
+    """One .docx: its members (read when needed), main document part and relationships.
 
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
+    `members` are its members already decompressed, when the caller holds them (a letter
+    the renderer has just written): the zip is then not read again.
+    """
+
+    def __init__(self, data: bytes, members: Members | None = None) -> None:
+        super().__init__(data, members=members)
         package_rels = self.relationships("")
         main = next((r for r in package_rels.values() if r.type == RT + "officeDocument"), None)
         self.doc_name = main.target if main is not None else "word/document.xml"
@@ -49,6 +54,15 @@ class Package(OpcPackage):
             if rel.type == reltype and not rel.external and rel.target in self.members:
                 return rel.target
         return None
+
+    def sibling(self, data: bytes, members: Members) -> Package:
+        """Return a package of the same parts, relationships and content types as this one,
+        some parts holding other bytes (a letter rendered from this template's package)."""
+        other = copy(self)
+        for derived in ("zf", "style_key"):  # read from the sibling's own members when asked
+            other.__dict__.pop(derived, None)
+        other.source, other.members = data, members
+        return other
 
     @cached_property
     def style_key(self) -> tuple[tuple[int, int] | None, ...]:

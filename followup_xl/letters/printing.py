@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FollowupError
 from ..model import Kind
 from .compose import join, split_sections
+from .package import Package
 
 if TYPE_CHECKING:
     from ..outbox import Outbox
@@ -58,11 +59,14 @@ class PrintItem:
     paper: str
     who: str
     #: the envelope's .docx (the run only; `reprint` takes envelopes from the envelopes file)
-    envelope: bytes | None = field(default=None, repr=False)
+    envelope: Package | None = field(default=None, repr=False, compare=False)
     #: how many sections the run's envelope for it has (0: the run made it none)
     envelope_sections: int = 0
     #: the run's own new version of a letter the user had changed: printed once `file` is gone
     alternative: str = ""
+    #: the letter as the run rendered and staged it, so it is not read back from the folder
+    #: (the run only; `reprint` and a letter the user kept read `file`)
+    letter: Package | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -196,7 +200,7 @@ def unreadable(data: bytes) -> str | None:
     return None
 
 
-def envelope_item(item: PrintItem, envelope: bytes, sections: int) -> PrintItem:
+def envelope_item(item: PrintItem, envelope: Package, sections: int) -> PrintItem:
     """Return the item with its envelope (a .docx of that many sections) attached."""
     return replace(item, envelope=envelope, envelope_sections=sections)
 
@@ -232,6 +236,9 @@ def build(
     items = print_order(items)
     present = []
     for item in items:
+        if item.letter is not None:  # the bytes the run staged, unchanged: known sound
+            present.append((item, item.letter))
+            continue
         path = folder / item.file
         try:
             found = box.read(item.file)  # a FIFO or device there: WriteError, never a hang
@@ -253,7 +260,7 @@ def build(
                     "followup-xl print"
                 )
                 continue
-            present.append((item, data))
+            present.append((item, Package(data)))
         else:
             also = " (and its envelope)" if item.envelope is not None else ""
             result.notes.append(
@@ -380,7 +387,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
     notes: list[str] = []
     record = previous.get("envelopes")
     held = _held(record, items, where)
-    envelope_of: dict[str, bytes] = {}
+    envelope_of: dict[str, Package] = {}
     kept_file: Path | None = None
     if held and isinstance(record, dict):
         env_path = folder / str(record["name"])
@@ -400,7 +407,7 @@ def reprint(folder: Path, *, pdf: bool = False) -> PrintResult:
                     "to the letters left: put it back as it was, or delete it to print without "
                     "envelopes; nothing was printed"
                 )
-            envelope_of = {file: part for (file, _), part in zip(held, parts, strict=True)}
+            envelope_of = {file: Package(part) for (file, _), part in zip(held, parts, strict=True)}
     sections = dict(held)
     for item in items:
         if item.envelope_sections and item.file not in sections and (folder / item.file).is_file():

@@ -74,7 +74,8 @@ def fit_blocks(body: Any, country: str, fonts: Fonts, joinable: Sequence[str] = 
     """
     layout = stationery(country)
     unfit = []
-    paragraphs = {_style(p): p for p in body.iter(f"{_W}p") if _style(p) in _BASE}
+    styled = ((_style(p), p) for p in body.iter(f"{_W}p"))
+    paragraphs = {style: p for style, p in styled if style in _BASE}
     for style, room in ((INSIDE_ADDRESS_STYLE, _inside_room(layout)),
                         (ENVELOPE_ADDRESS_STYLE, _envelope_room(layout))):  # fmt: skip
         p = paragraphs.get(style)
