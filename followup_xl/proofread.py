@@ -355,13 +355,12 @@ def misspelled(words: Iterable[str], known: _Known) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def _unknown(word: str) -> bool:
-    """Return True when the dictionary lacks a (normalised) word; asked once per word."""
+    """Return True when the dictionary lacks a (normalised) word (Vocabulary.verdict asks
+    once per word of a batch)."""
     return bool(_speller().unknown([word]))
 
 
-@lru_cache(maxsize=1024)
 def _suggest(word: str) -> str:
     try:
         best = _speller().correction(_norm(word))
