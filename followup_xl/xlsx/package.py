@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import WriteError
 from ..ooxml import OLE_SIGNATURE, RESAVE, XML_ILLEGAL_CHARS, is_utf16
-from ..opc import PARSER
+from ..opc import KEEP_BYTES, PARSER
 from ..opc import Package as OpcPackage
 from ..zipwrite import Member, deflate, stored, write_zip
 
@@ -155,9 +155,6 @@ def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> Non
                     break
 
 
-#: Members up to this size stay decompressed in memory; bigger ones are read again when used.
-
-
 class Package(OpcPackage):
     """The members of an .xlsx zip, in their order, with their bytes; written parts tracked."""
 
@@ -172,10 +169,15 @@ class Package(OpcPackage):
             super().__init__(data, name)
             self.comment = self.zf.comment
             self.infos = self.zf.infolist()
+            # every member must decompress (a damaged one is refused): a big one is read
+            # through a megabyte at a time, never held whole for the test
             for info in self.infos:
-                self.members[
-                    info.filename
-                ]  # every member must decompress: a damaged one is refused
+                if info.file_size <= KEEP_BYTES:
+                    self.members[info.filename]
+                    continue
+                with self.zf.open(info) as fh:
+                    while fh.read(KEEP_BYTES):
+                        pass
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise WriteError(
                 f"{name} is not a readable .xlsx file ({exc}): open it in Excel or LibreOffice "
