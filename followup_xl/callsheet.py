@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -106,7 +106,7 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     document.save(raw)
     with zipfile.ZipFile(raw) as zf:
         xml = zf.read(_DOCUMENT).decode("utf-8")
-    body = blocks.expand(xml, filled).encode("utf-8")
+    body = blocks.expand(xml, filled)
     return bytes(normalize_zip(raw.getvalue(), today, {_DOCUMENT: body}))
 
 
@@ -214,8 +214,10 @@ class _Blocks:
             for element in [marker, *block]:
                 end.addprevious(element)
 
-    def expand(self, xml: str, filled: list[tuple[tuple[str, ...], list[str]]]) -> str:
-        """Return the saved document.xml with the prototypes replaced by every call's block."""
+    def expand(self, xml: str, filled: list[tuple[tuple[str, ...], list[str]]]) -> Iterator[bytes]:
+        """Return the saved document.xml with the prototypes replaced by every call's block,
+        as pieces of bytes in order (the whole part is tens of megabytes for a career
+        centre's week: it is deflated piece by piece, never held whole)."""
         spots = []
         for k in range(len(self.prototypes) + 1):
             paragraph = f"<w:p><w:r><w:t>{_mark(k)}</w:t></w:r></w:p>"
@@ -233,14 +235,21 @@ class _Blocks:
                 before, text = text.split(slot)
                 pieces.append(before)
             self.texts[labels] = [*pieces, text]
-        out = [xml[: spots[0][0]]]
+        return self._pieces(xml[: spots[0][0]], filled, xml[spots[-1][1] :])
+
+    def _pieces(
+        self, head: str, filled: list[tuple[tuple[str, ...], list[str]]], tail: str
+    ) -> Iterator[bytes]:
+        """Yield document.xml's bytes: its head, each call's block, its tail."""
+        yield head.encode("utf-8")
         for labels, texts in filled:
             pieces = self.texts[labels]
+            out: list[str] = []
             for piece, value in zip(pieces, texts, strict=False):
                 out += (piece, _run_xml(value))
             out.append(pieces[-1])
-        out.append(xml[spots[-1][1] :])
-        return "".join(out)
+            yield "".join(out).encode("utf-8")
+        yield tail.encode("utf-8")
 
 
 def _keep_together(table: Any) -> None:

@@ -47,11 +47,20 @@ class Member:
     flags: int = 0
 
 
-def deflate(name: str, data: bytes, **fields: object) -> Member:
-    """Return a member deflated as zipfile deflates (default level, raw stream)."""
+def deflate(name: str, data: bytes | Iterable[bytes], **fields: object) -> Member:
+    """Return a member deflated as zipfile deflates (default level, raw stream).
+
+    `data` is the member's bytes, or its pieces in order: zlib gives the same stream for
+    the same bytes however they are split, so a large member need never be held whole.
+    """
     packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    deflated = packer.compress(data) + packer.flush()
-    return Member(name, zlib.crc32(data), len(data), deflated, **fields)  # type: ignore[arg-type]
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+        out.append(packer.compress(piece))
+        crc, size = zlib.crc32(piece, crc), size + len(piece)
+    out.append(packer.flush())
+    return Member(name, crc, size, b"".join(out), **fields)  # type: ignore[arg-type]
 
 
 def stored(source: bytes, info: zipfile.ZipInfo) -> Member | None:
@@ -117,9 +126,12 @@ def zip_members(members: Mapping[str, bytes], day: date) -> bytes:
     return write_zip((deflate(name, data) for name, data in members.items()), day)
 
 
-def normalize_zip(data: bytes, day: date, replace: Mapping[str, bytes] | None = None) -> bytes:
+def normalize_zip(
+    data: bytes, day: date, replace: Mapping[str, bytes | Iterable[bytes]] | None = None
+) -> bytes:
     """Return a .docx written again dated `day`, so the same document on the same day is
-    byte-identical (python-docx dates each member now); `replace` gives members new bytes."""
+    byte-identical (python-docx dates each member now); `replace` gives members new bytes
+    (or their pieces in order, as `deflate` takes them)."""
     replace = replace or {}
     with zipfile.ZipFile(BytesIO(data)) as src:
         members = [
