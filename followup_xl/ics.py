@@ -237,24 +237,19 @@ def _fold(line: str, limit: int = 75) -> str:
     icalendar folds it: never inside a character, nor right after a backslash."""
     if len(line) < limit and line.isascii():
         return line
-    folded: list[str] = []
-    chars: list[str] = []
-    count = 0
-    for ch in line:
-        size = len(ch.encode("utf-8"))
-        if chars and count + size >= limit:
-            if len(chars) > 1 and chars[-1] in "\\^":
-                carried = chars.pop()
-                folded.append("".join(chars))
-                chars, count = [carried], len(carried.encode("utf-8"))
-            else:
-                folded.append("".join(chars))
-                chars, count = [], 0
-        chars.append(ch)
-        count += size
-    if chars:
-        folded.append("".join(chars))
-    return "\r\n ".join(folded)
+    raw = line.encode("utf-8")
+    folded: list[bytes] = []
+    start = 0
+    while len(raw) - start >= limit:
+        cut = start + limit - 1  # the first byte that does not fit
+        while raw[cut] & 0xC0 == 0x80:  # inside a character: fold before it
+            cut -= 1
+        if cut - start > 1 and raw[cut - 1] in b"\\^":  # carried to the next line
+            cut -= 1
+        folded.append(raw[start:cut])
+        start = cut
+    folded.append(raw[start:])
+    return b"\r\n ".join(folded).decode("utf-8")
 
 
 def _cancelled(
