@@ -18,7 +18,7 @@ from typing import Any
 from . import localize
 from .letters.context import clean
 from .model import Action, Book, Contact, Interview, Kind, LogEntry
-from .timezones import CallTime, busy_hours, call_moment, place_name, their_zone, user_zone
+from .timezones import CallPlanner, CallTime, place_name
 
 CALL_SHEET_NAME = "Call sheet.docx"
 _DOCUMENT = "word/document.xml"
@@ -92,11 +92,11 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     )
     blocks = _Blocks(document)
     filled = []
-    mine, busy = user_zone(book), busy_hours(book.interviews)
+    planner = CallPlanner(book)
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
-        moment = call_moment(action.due, mine, their_zone(book, contact, interview), busy)
+        moment = planner.moment(action.due, contact, interview)
         heading, rows = _call_rows(action, contact, interview, log, country, today)
         rows.insert(2, ("When", clean(_when(moment, country, today))))
         filled.append(blocks.fill(heading, rows))

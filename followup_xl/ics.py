@@ -26,7 +26,7 @@ from typing import Any
 
 from .localize import fmt_date
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
-from .timezones import busy_hours, call_moment, their_zone, user_zone
+from .timezones import CallPlanner
 from .workdays import WorkCalendar, calendar_for
 
 CALENDAR_NAME = "followup.ics"
@@ -136,8 +136,7 @@ def build_calendar(
         current.add(uid)
         day = event_day(action, today, cal_days)
         events.append((day, uid, action))
-    mine = user_zone(book)
-    busy = busy_hours(book.interviews)  # so no call lands on an interview
+    planner = CallPlanner(book)
     interviews = {iv.interview_id: iv for iv in reversed(book.interviews)}  # the first wins
     notes: list[str] = []
     cancelled, zones = _cancelled(previous, current, today, stamp, sequence, notes)
@@ -151,8 +150,7 @@ def build_calendar(
     for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
         if action.kind in CALL_KINDS:
             contact = contacts.get(action.contact_id)
-            theirs = their_zone(book, contact, interviews.get(action.interview_id))
-            moment = call_moment(day, mine, theirs, busy)
+            moment = planner.moment(day, contact, interviews.get(action.interview_id))
             start = (moment.instant.strftime("%Y%m%dT%H%M%SZ") if moment.instant
                      else moment.mine.strftime("%Y%m%dT%H%M%S"))  # fmt: skip
         else:

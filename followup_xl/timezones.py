@@ -119,20 +119,42 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
     return {code: tuple(zones) for code, zones in out.items()}
 
 
-def user_zone(book: Book) -> str:
-    """Return the user's zone, from the Profile's country and state."""
-    return zone_for(book.profile.country, book.profile.state)
+class CallPlanner:
+    """When the calls of one call sheet or calendar land: the user's zone and interviews are
+    looked up once, and each callee's zone and each day's hour in a zone worked out once
+    (thousands of calls share a few zones and days)."""
 
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        #: the user's zone, from the Profile's country and state
+        self.mine = zone_for(book.profile.country, book.profile.state)
+        self.busy = busy_hours(book.interviews)  # so no call lands on an interview
+        self.zones: dict[tuple[str, str], str] = {}
+        self.moments: dict[tuple[date, str], CallTime] = {}
 
-def their_zone(book: Book, contact: Contact | None, interview: Interview | None) -> str:
-    """Return the callee's zone: their country and region, else the company's, else the
-    user's country (a contact with no country is where the user is)."""
-    if contact is None:
-        return user_zone(book)
-    country = contact_country(contact, interview)
-    if not country:
-        return zone_for(book.profile.country, contact_region(contact, interview)) or user_zone(book)
-    return zone_for(country, contact_region(contact, interview))
+    def zone(self, country: str, region: str) -> str:
+        """Return zone_for(country, region), worked out once per planner."""
+        key = (country, region)
+        if key not in self.zones:
+            self.zones[key] = zone_for(country, region)
+        return self.zones[key]
+
+    def their_zone(self, contact: Contact | None, interview: Interview | None) -> str:
+        """Return the callee's zone: their country and region, else the company's, else the
+        user's country (a contact with no country is where the user is)."""
+        if contact is None:
+            return self.mine
+        country, region = contact_country(contact, interview), contact_region(contact, interview)
+        if not country:
+            return self.zone(self.book.profile.country, region) or self.mine
+        return self.zone(country, region)
+
+    def moment(self, day: date, contact: Contact | None, interview: Interview | None) -> CallTime:
+        """Return when a call to this contact planned for `day` lands (call_moment)."""
+        key = (day, self.their_zone(contact, interview))
+        if key not in self.moments:
+            self.moments[key] = call_moment(day, self.mine, key[1], self.busy)
+        return self.moments[key]
 
 
 def busy_hours(interviews: Iterable[Interview]) -> dict[date, list[time]]:
