@@ -283,15 +283,17 @@ def _run_xml(text: str) -> str:
     if not text:
         return "<w:r/>"
     out = ["<w:r>"]
-    for piece in _PIECES.findall(text):
+    # escaping leaves tabs, line breaks and spaces alone: the pieces are split after it
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for piece in _PIECES.findall(escaped):
         if piece == "\t":
             out.append("<w:tab/>")
         elif piece in ("\r", "\n"):
             out.append("<w:br/>")
+        elif piece[0].isspace() or piece[-1].isspace():
+            out.append(f'<w:t xml:space="preserve">{piece}</w:t>')
         else:
-            escaped = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{escaped}</w:t>")
+            out.append(f"<w:t>{piece}</w:t>")
     out.append("</w:r>")
     return "".join(out)
 
