@@ -144,8 +144,9 @@ def build_calendar(
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
         "X-WR-CALNAME:Follow-ups",
     ]  # fmt: skip
-    out = ["".join(f"{_fold(line)}\r\n" for line in head)]
-    out.extend(zone.to_ical().decode("utf-8") for zone in zones)
+    # each event is encoded as it is written: the whole file is never held as one string
+    out = ["".join(f"{_fold(line)}\r\n" for line in head).encode("utf-8")]
+    out.extend(zone.to_ical() for zone in zones)
     stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
     for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
         if action.kind in CALL_KINDS:
@@ -155,10 +156,10 @@ def build_calendar(
                      else moment.mine.strftime("%Y%m%dT%H%M%S"))  # fmt: skip
         else:
             start = datetime.combine(day, LETTER_AT).strftime("%Y%m%dT%H%M%S")
-        out.append(_event(action, uid, start, contacts, stamp_text, sequence))
-    out.extend(event.to_ical().decode("utf-8") for event in cancelled)
-    out.append("END:VCALENDAR\r\n")
-    return "".join(out).encode("utf-8"), notes
+        out.append(_event(action, uid, start, contacts, stamp_text, sequence).encode("utf-8"))
+    out.extend(event.to_ical() for event in cancelled)
+    out.append(b"END:VCALENDAR\r\n")
+    return b"".join(out), notes
 
 
 def _event(
