@@ -93,12 +93,15 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     blocks = _Blocks(document)
     filled = []
     planner = CallPlanner(book)
+    whens: dict[CallTime, str] = {}  # thousands of calls share a few moments
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
         moment = planner.moment(action.due, contact, interview)
+        if moment not in whens:
+            whens[moment] = clean(_when(moment, country, today))
         heading, rows = _call_rows(action, contact, interview, log, country, today)
-        rows.insert(2, ("When", clean(_when(moment, country, today))))
+        rows.insert(2, ("When", whens[moment]))
         filled.append(blocks.fill(heading, rows))
     blocks.place(document.element.body[-1])  # before the body's sectPr
     set_properties(document, today, "Call sheet", book.profile.name)

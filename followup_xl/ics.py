@@ -173,7 +173,6 @@ def _event(
     """Return the VEVENT of one action starting at `start` (an iCalendar DATE-TIME: UTC
     with "Z", or floating), with its reminder, as text."""
     call = action.kind in CALL_KINDS
-    minutes = CALL_MINUTES if call else LETTER_MINUTES
     contact = contacts.get(action.contact_id)
     who = (contact.display_name if contact else "") or action.who or action.company
     where = f" ({action.company})" if action.company and action.company not in who else ""
@@ -190,7 +189,7 @@ def _event(
     props = [
         f"SUMMARY:{summary}",
         f"DTSTART:{start}",
-        f"DURATION:{_duration(timedelta(minutes=minutes))}",
+        f"DURATION:{_CALL_LENGTH if call else _LETTER_LENGTH}",
         f"DTSTAMP:{stamp}",
         f"UID:{_text(uid)}",
         f"SEQUENCE:{sequence}",
@@ -201,7 +200,7 @@ def _event(
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         f"DESCRIPTION:{summary}",
-        f"TRIGGER:{_duration(REMINDER)}",
+        f"TRIGGER:{_TRIGGER}",
         "END:VALARM",
     ]
     return "".join(f"{_fold(line)}\r\n" for line in ["BEGIN:VEVENT", *props, "END:VEVENT"])
@@ -229,6 +228,12 @@ def _duration(value: timedelta) -> str:
     clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
     days = f"{value.days}D" if value.days else ""
     return f"{sign}P{days}{'T' + clock if clock else ''}" if days or clock else "PT0S"
+
+
+#: The DURATION of a call's and a letter's event and the TRIGGER of their reminder.
+_CALL_LENGTH = _duration(timedelta(minutes=CALL_MINUTES))
+_LETTER_LENGTH = _duration(timedelta(minutes=LETTER_MINUTES))
+_TRIGGER = _duration(REMINDER)
 
 
 def _fold(line: str, limit: int = 75) -> str:
