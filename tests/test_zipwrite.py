@@ -52,6 +52,15 @@ def test_a_document_written_again_is_dated_the_day_with_the_members_replaced() -
     )  # a zip cannot hold a year before 1980
 
 
+def test_a_member_given_in_pieces_is_what_zipfile_writes_for_its_bytes() -> None:
+    """A member deflated from its pieces in order (the call sheet's document part, call block
+    by call block) is zipfile's member of the joined bytes, wherever the pieces split."""
+    data = b"".join(b"<w:p><w:r><w:t>call %d \xc3\xa9</w:t></w:r></w:p>" % n for n in range(20000))
+    pieces = (data[at : at + 997] for at in range(0, len(data), 997))
+    made = write_zip([deflate("word/document.xml", pieces)], TODAY)
+    assert made == _zipfile_writes([("word/document.xml", data)], TODAY)
+
+
 def _mixed_zip() -> bytes:
     """A zip as different programs write them: deflated and stored members, a name outside
     ASCII, a member without permissions, comments on a member and on the archive."""
