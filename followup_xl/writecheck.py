@@ -30,7 +30,7 @@ from lxml import etree
 from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
-from .opc import PARSER
+from .opc import PARSER, read_through
 from .xlsx.package import col_index
 
 #: Parts a write may change besides the sheets it writes: none of them holds a value (shared
@@ -82,7 +82,7 @@ def check_package(
                 if member in changed:
                     check_well_formed(znew.read(member), huge_tree=True)  # no tree is built
                 elif member not in kept:
-                    _read_through(znew, member)
+                    read_through(znew, member)
                 elif not _same_member(znew, zold, member):
                     raise WriteError(f"{name}: the new file changed {member}; nothing was written")
             gone = sorted(kept - set(znew.namelist()) - set(changed) - set(removed))
@@ -103,13 +103,6 @@ def _same_member(znew: zipfile.ZipFile, zold: zipfile.ZipFile, member: str) -> b
                 return False
             if not got:
                 return True
-
-
-def _read_through(zf: zipfile.ZipFile, member: str) -> None:
-    """Read a member to its end, a chunk at a time, so that zipfile checks its CRC."""
-    with zf.open(member) as fh:
-        while fh.read(_CHUNK):
-            pass
 
 
 def check_write(

@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import WriteError
 from ..ooxml import OLE_SIGNATURE, RESAVE, XML_ILLEGAL_CHARS, is_utf16
-from ..opc import KEEP_BYTES, PARSER
+from ..opc import KEEP_BYTES, PARSER, read_through
 from ..opc import Package as OpcPackage
 from ..zipwrite import Member, deflate, stored, write_zip
 
@@ -175,9 +175,7 @@ class Package(OpcPackage):
                 if info.file_size <= KEEP_BYTES:
                     self.members[info.filename]
                     continue
-                with self.zf.open(info) as fh:
-                    while fh.read(KEEP_BYTES):
-                        pass
+                read_through(self.zf, info)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise WriteError(
                 f"{name} is not a readable .xlsx file ({exc}): open it in Excel or LibreOffice "
