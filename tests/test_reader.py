@@ -291,6 +291,27 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     ]
 
 
+def test_ids_listed_in_one_cell_blank_text_and_empty_required_cells(tmp_path: Path) -> None:
+    """A contact's cell may name several interviews (split on ; , and line breaks, each once);
+    a cell of spaces reads as empty; an empty Date or Action is located, in plain English."""
+    two = dict(IV, **{"Interview ID": "ACME-2", "Interview Date": datetime(2026, 11, 24, 9)})
+    contacts = [
+        dict(CT, **{"Interview ID": "ACME-1; ACME-2,\nACME-1", "First Name": "   "}),
+        dict(CT, **{"Contact ID": "C2", "Interview ID": "ACME-2"}),
+    ]
+    path = make_book(tmp_path / "ok.xlsx", interviews=[IV, two], contacts=contacts)
+    c1, c2 = read_workbook(path).book.contacts
+    assert (c1.interviews, c1.interview_id, c1.first_name) == (("ACME-1", "ACME-2"), "ACME-1", "")
+    assert (c2.interviews, c2.interview_id) == (("ACME-2",), "ACME-2")
+
+    log = [{"Date": date(2026, 11, 24), "Contact ID": "C1"}, {"Action": "Phone Call"}]
+    bad = make_book(tmp_path / "t.xlsx", interviews=[IV, two], contacts=contacts, log=log)
+    assert blocking(bad) == [
+        "t.xlsx: Log!D2: Action is empty, but every row needs an Action",
+        "t.xlsx: Log!A3: Date is empty, but every row needs a Date",
+    ]
+
+
 def test_renumbered_ids_get_a_few_tips_at_a_cost_linear_in_the_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

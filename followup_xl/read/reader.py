@@ -126,7 +126,9 @@ class _Columns:
     def text(self, name: str) -> list[str]:
         """Return a text column's values, "" for an empty cell or a missing column."""
         got = self.values.get(name)
-        return [""] * len(self.rows) if got is None else [v or "" for v in got]
+        if got is None:
+            return [""] * len(self.rows)
+        return [v or "" for v in got] if None in got else got
 
 
 #: The mark of a cell the fast conversion leaves to `convert`.
@@ -162,15 +164,18 @@ class _IdTips:
 
     def __init__(self, ids: set[str]) -> None:
         self.ids = ids
-        self.known = sorted(ids)  # once, not once per dangling ID
-        #: the IDs by their letters and digits alone: "int-7", "INT 7" and "INT-7" are one
+        #: the IDs sorted, and by their letters and digits alone ("int-7", "INT 7" and "INT-7"
+        #: are one): built at the first dangling ID, as most workbooks have none
+        self.known: list[str] = []
         self.loose: dict[str, str] = {}
-        for ident in self.known:
-            self.loose.setdefault(_loose_id(ident), ident)
         self.fuzzy: dict[tuple[str, str], int] = {}
 
     def near(self, ident: str, column: tuple[str, str]) -> str | None:
         """Return the ID `ident` was probably meant to be, or None."""
+        if not self.known and self.ids:
+            self.known = sorted(self.ids)
+            for known in self.known:
+                self.loose.setdefault(_loose_id(known), known)
         hit = self.loose.get(_loose_id(ident))
         if hit is not None:
             return hit
@@ -319,7 +324,8 @@ class _Reader:
                 raise CellError(value.why)
             if is_blank(value):
                 if col.required:
-                    raise CellError(f"is empty, but every row needs a {col.name}")
+                    article = "an" if col.name[0] in "AEIOU" else "a"
+                    raise CellError(f"is empty, but every row needs {article} {col.name}")
                 return None
             if col.kind == C.DATE:
                 return parse_date(value)[0]
@@ -415,7 +421,9 @@ class _Reader:
         blank = _SLOW if col.required else None  # an empty required cell is an error
         if kind == C.TEXT and plain_text_column(values):
             # the common case, tested once for the whole column: text that convert only trims
-            out = [t if (t := v.strip()) else blank if not v else _SLOW for v in values]
+            out: list[Any] = list(map(str.strip, values))
+            if "" in out:  # an empty cell is blank; one of spaces alone goes to convert
+                out = [t or (blank if not v else _SLOW) for t, v in zip(out, values, strict=True)]
         elif kind == C.TEXT:
             # a column with some other cell: the same test, cell by cell, on ASCII text
             out = [
@@ -582,6 +590,8 @@ class _Reader:
         # one person at several interviews: their IDs in one cell, "BANK-1; BANK-2"
         ids = [
             tuple(dict.fromkeys(i.strip() for i in re.split(r"[;,\n]", typed) if i.strip()))
+            if typed and (";" in typed or "," in typed or "\n" in typed)
+            else (typed,)
             if typed
             else ()
             for typed in text("Interview ID")
@@ -632,21 +642,14 @@ class _Reader:
         name, frame = found
         cols = self.typed_columns(C.LOG_SHEET, name, frame, C.LOG_COLUMNS)
         text, raw = cols.text, cols.raw
-        return [
-            LogEntry(
-                row=row, date=day, action=action, interview_id=iid, contact_id=cid, outcome=outcome
-            )  # fmt: skip
-            for row, day, action, iid, cid, outcome in zip(
-                cols.rows,
-                raw("Date"),
-                raw("Action"),
-                text("Interview ID"),
-                text("Contact ID"),
-                text("Outcome"),
-                strict=True,
-            )  # fmt: skip
-            if day is not None and action is not None  # else already reported
-        ]
+        # LogEntry's fields in order; a row without a date or action was already reported
+        fields = [cols.rows, raw("Date"), raw("Action"), text("Interview ID"),
+                  text("Contact ID"), text("Outcome")]  # fmt: skip
+        if None in fields[1] or None in fields[2]:
+            whole = [i for i, (day, action) in enumerate(zip(fields[1], fields[2], strict=True))
+                     if day is not None and action is not None]  # fmt: skip
+            fields = [[values[i] for i in whole] for values in fields]
+        return list(map(LogEntry, *fields))
 
     # cross-sheet checks
 
@@ -694,12 +697,20 @@ class _Reader:
                 f"{col_letter(pos)}{row}",
             )
 
-        for c in contacts:
-            for iid in c.interviews:
-                check(C.CONTACTS_SHEET, c.row, "Interview ID", iid, iv_ids, C.INTERVIEWS_SHEET)
-        for e in log:
-            check(C.LOG_SHEET, e.row, "Interview ID", e.interview_id, iv_ids, C.INTERVIEWS_SHEET)
-            check(C.LOG_SHEET, e.row, "Contact ID", e.contact_id, ct_ids, C.CONTACTS_SHEET)
+        # each sheet's rows are walked only when one of its IDs dangles (the sets find out at C
+        # speed), so the problems still come in row order
+        named = {iid for c in contacts for iid in c.interviews}
+        if named - iv_ids.ids - {""}:
+            for c in contacts:
+                for iid in c.interviews:
+                    check(C.CONTACTS_SHEET, c.row, "Interview ID", iid, iv_ids, C.INTERVIEWS_SHEET)
+        dangling = {e.interview_id for e in log} - iv_ids.ids
+        dangling |= {e.contact_id for e in log} - ct_ids.ids
+        if dangling - {""}:
+            for e in log:
+                check(C.LOG_SHEET, e.row, "Interview ID", e.interview_id, iv_ids,
+                      C.INTERVIEWS_SHEET)  # fmt: skip
+                check(C.LOG_SHEET, e.row, "Contact ID", e.contact_id, ct_ids, C.CONTACTS_SHEET)
 
     def build(self, path: str, date1904: bool) -> Book:
         """Read every sheet and cross-check them."""
