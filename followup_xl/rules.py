@@ -918,7 +918,7 @@ def due_actions(book: Book, today: date, *, quiet_days: int = 7) -> list[Action]
     best: dict[tuple[str, str, str, str], Action] = {}
     for action in sorted(actions, key=_full_key):
         best.setdefault(action.key, action)
-    return sorted(best.values(), key=_full_key)
+    return list(best.values())  # in the order of their first sighting: sorted
 
 
 def _full_key(action: Action) -> tuple:
