@@ -446,18 +446,11 @@ def write_week_files(
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
     from .manifest import MANIFEST, earlier_files, manifest_bytes
-    from .safewrite import read_file
 
     out_dir = box.folder
     earlier = earlier_files(out_dir, workbook)  # before this run's manifest replaces it
     sheet = call_sheet(book, actions, today=today)
-    previous_path = ics.find_previous(out_dir, today, workbook=workbook)
-    previous = None
-    if previous_path is not None:
-        try:
-            previous = read_file(previous_path, limit=ics.MAX_PREVIOUS)
-        except WriteError as exc:
-            result.week_notes.append(f"last week's calendar was not read: {exc}")
+    previous = ics.find_previous(out_dir, today, workbook=workbook)
     events = any(a.kind in ics.calendar_kinds() for a in actions)
     if sheet is None and not events and previous is None and not result.letters:
         result.week_notes += box.retire(earlier)

@@ -71,6 +71,14 @@ def events(data: bytes) -> dict[str, object]:
     return {str(e["uid"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
 
 
+def saved(tmp_path: Path, data: bytes, name: str = "previous") -> Path:
+    """Write a calendar where a run finds last week's, and return its path."""
+    folder = tmp_path / name
+    folder.mkdir(exist_ok=True)
+    (folder / ics.CALENDAR_NAME).write_bytes(data)
+    return folder / ics.CALENDAR_NAME
+
+
 def test_each_call_is_an_event_on_a_working_day_at_ten_with_a_reminder(tmp_path):
     """The R12 calls land at 10:00 (the user's and the callee's, both in Boston) on working
     days, written as instants, with the phone number and an alarm."""
@@ -114,7 +122,8 @@ def test_uids_are_stable_so_a_reimport_updates_instead_of_duplicating(tmp_path):
     book = book_of(tmp_path, MAILED)
     monday, _ = ics.build_calendar(book, due_actions(book, MON), today=MON)
     wed = MON + timedelta(days=2)
-    wednesday, _ = ics.build_calendar(book, due_actions(book, wed), today=wed, previous=monday)
+    wednesday, _ = ics.build_calendar(book, due_actions(book, wed), today=wed,
+                                      previous=saved(tmp_path, monday))  # fmt: skip
     before, after = events(monday), events(wednesday)
     calls = {u for u, e in before.items() if str(e["summary"]).startswith("Call Ms.")}
     assert calls and calls <= set(after)
@@ -133,13 +142,14 @@ def test_a_call_that_was_made_comes_back_cancelled(tmp_path):
                    "Contact ID": "HL-RD", "Action": "Phone Call",
                    "Outcome": "decision mid-December"}], name="done.xlsx")  # fmt: skip
     tue = MON + timedelta(days=1)
-    second, _ = ics.build_calendar(done, due_actions(done, tue), today=tue, previous=first)
+    second, _ = ics.build_calendar(done, due_actions(done, tue), today=tue,
+                                   previous=saved(tmp_path, first))  # fmt: skip
     event = events(second)[ics.action_uid(call)]
     assert str(event["status"]) == "CANCELLED"
     assert event.walk("VALARM") == []
     # cancelled events are carried four weeks, then no longer
     late = tue + ics.KEEP_CANCELLED + timedelta(days=7)
-    third, _ = ics.build_calendar(done, [], today=late, previous=second)
+    third, _ = ics.build_calendar(done, [], today=late, previous=saved(tmp_path, second, "2"))
     assert ics.action_uid(call) not in events(third)
 
 
@@ -167,8 +177,8 @@ def test_an_independent_parser_reads_the_same_events(tmp_path):
 def test_an_unreadable_previous_calendar_is_a_note_not_a_failure(tmp_path):
     """A damaged old file cancels nothing and says so."""
     book = book_of(tmp_path, MAILED)
-    data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON,
-                                     previous=b"BEGIN:VCALENDAR\r\nthis is not ical")  # fmt: skip
+    previous = saved(tmp_path, b"BEGIN:VCALENDAR\r\nthis is not ical")
+    data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON, previous=previous)
     assert data.startswith(b"BEGIN:VCALENDAR")
     assert len(notes) == 1 and "cannot be read" in notes[0]
 
@@ -190,7 +200,9 @@ def test_the_previous_calendar_is_the_newest_earlier_dated_folder(tmp_path):
 def test_an_oversized_previous_calendar_is_not_read(tmp_path):
     """A huge file in place of the old calendar costs nothing and is named in a note."""
     book = book_of(tmp_path, MAILED)
-    big = b"BEGIN:VCALENDAR\r\n" + b"X" * (ics.MAX_PREVIOUS + 1)
+    big = saved(tmp_path, b"BEGIN:VCALENDAR\r\n")
+    with big.open("r+b") as fh:
+        fh.truncate(ics.MAX_PREVIOUS + 1)  # sparse: costs no disk
     data, notes = ics.build_calendar(book, due_actions(book, MON), today=MON, previous=big)
     assert data.startswith(b"BEGIN:VCALENDAR") and len(notes) == 1
     assert "not read" in notes[0]
@@ -259,7 +271,7 @@ def test_a_cancelled_event_keeps_the_time_zone_it_names(tmp_path):
             if lines[i].startswith(("DTSTART", "DTEND")) and ":" in lines[i]:
                 key, value = lines[i].split(":", 1)
                 lines[i] = f"{key.split(';')[0]};TZID={tzid}:{value}"
-    previous = "\r\n".join(lines).encode("utf-8")
+    previous = saved(tmp_path, "\r\n".join(lines).encode("utf-8"))
     tue = MON + timedelta(days=1)
     logged = [{"Date": date(2026, 11, 24), "Interview ID": "HL-1", "Contact ID": c,
                "Action": "Phone Call"} for c in ("HL-RD", "HL-TO")]  # fmt: skip
