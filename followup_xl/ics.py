@@ -55,7 +55,7 @@ MAX_PREVIOUS = 256 * 2**20
 #: The longest line, event or time zone read back from it (an event of the tool's is a few
 #: KB; cells of 32,767 characters in each of its fields stay under this).
 MAX_COMPONENT = 2**20
-_CHUNK = 2**18
+_CHUNK = 2**16
 _UNFOLD = re.compile(rb"\r?\n[ \t]")
 _DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})(?: \(.+\))?")
 
