@@ -30,7 +30,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import WriteError
 from .localize import fmt_date
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
 from .timezones import CallPlanner
@@ -127,12 +126,12 @@ def find_previous(out_dir: Path, today: date, *, workbook: Path | None = None) -
 
 
 def build_calendar(
-    book: Book, actions: Iterable[Action], *, today: date, previous: Path | None = None
+    book: Book, actions: Iterable[Action], *, today: date, previous: BinaryIO | None = None
 ) -> tuple[bytes, list[str]]:
     """Return the .ics bytes for the actions, and notes (e.g. an unreadable old calendar).
 
-    `previous` is the calendar of the run before (find_previous): its events whose action is
-    gone come back CANCELLED.
+    `previous` is the calendar of the run before (find_previous), open for reading, of at
+    most MAX_PREVIOUS bytes: its events whose action is gone come back CANCELLED.
     """
     cal_days = calendar_for(book.profile.country, book.profile.state)
     contacts = {c.contact_id: c for c in book.contacts}
@@ -457,7 +456,7 @@ def _take_zone(lines: list[bytes], gone: _Gone) -> None:
 
 
 def _cancelled(
-    previous: Path | None,
+    previous: BinaryIO | None,
     current: set[str],
     today: date,
     stamp: str,
@@ -468,15 +467,12 @@ def _cancelled(
     their reminder), and the time zones (VTIMEZONE) their times name, which the new calendar
     must carry too: an event whose TZID names no time zone in the file is one a calendar may
     refuse, so a TZID the old file did not define leaves the time as written, floating."""
-    from .safewrite import open_file
-
     if previous is None:
         return [], []
     try:
-        with open_file(previous, limit=MAX_PREVIOUS) as fh:
-            gone = _read_previous(fh, current, today)
-    except (OSError, WriteError) as exc:
-        notes.append(f"the previous {CALENDAR_NAME} was not read: {exc}")
+        gone = _read_previous(previous, current, today)
+    except OSError as exc:  # a disk error half-way
+        notes.append(f"the previous {CALENDAR_NAME} cannot be read ({exc}); no event cancelled")
         return [], []
     if isinstance(gone, str):
         notes.append(f"the previous {CALENDAR_NAME} cannot be read ({gone}); no event cancelled")
