@@ -17,7 +17,10 @@ file is held once, as bytes.
 
 The previous file is read here too, streamed a chunk at a time (see _read_previous): only
 the events it cancels and the time zones they name are held, each written back as its lines
-were, with its STATUS, SEQUENCE and DTSTAMP replaced and its reminder dropped.
+were, with its STATUS, SEQUENCE and DTSTAMP replaced and its reminder dropped. For the same
+workbook's 11.7 MB calendar that takes 1.1 s and 0.5 MiB when none of its events is
+cancelled, 1.9 s and 37 MiB when all are; icalendar took 21.8 s and 183 MiB, and 31.2 s
+with writing the cancelled events (2026-12-06).
 """
 
 from __future__ import annotations
