@@ -5,25 +5,33 @@ the user's country: a call at the hour it lands in the callee's business hours, 
 instant (floating when the user's zone is unknown); a letter at 09:00 floating local time. The
 UID of an event comes from its action alone, so importing next week's file updates the events
 instead of adding copies; an event of the previous file whose action is gone (done, or no
-longer due) comes back as CANCELLED, so the calendar drops it too. Same actions and same day
-give the same bytes.
+longer due) comes back as CANCELLED, so the calendar drops it too. Same actions, same day and
+the same previous file give the same bytes.
 
-The file is written as text here and read back with icalendar. Writing it with icalendar
-gives the same bytes but costs far more: for the 18,426 events of benchmarks/bench_week.py's
-workbook it measured 34 s, of which `Calendar.to_ical()` alone took 19.6 s, where this writer
-takes 1.0 s (2026-12-06), so the writer stays; the tests read every file it writes back with
-icalendar and vobject. Each event is encoded as it is written and a long line folded by
-slicing its UTF-8 bytes, so the file is held once, as bytes.
+The file is written as text here. Writing it with icalendar gives the same bytes but costs
+far more: for the 18,426 events of benchmarks/bench_week.py's workbook it measured 34 s, of
+which `Calendar.to_ical()` alone took 19.6 s, where this writer takes 1.0 s (2026-12-06), so
+the writer stays; the tests read every file it writes back with icalendar and vobject. Each
+event is encoded as it is written and a long line folded by slicing its UTF-8 bytes, so the
+file is held once, as bytes.
+
+The previous file is read here too, streamed a chunk at a time (see _read_previous): only
+the events it cancels and the time zones they name are held, each written back as its lines
+were, with its STATUS, SEQUENCE and DTSTAMP replaced and its reminder dropped. For the same
+workbook's 11.7 MB calendar that takes 1.1 s and 0.5 MiB when none of its events is
+cancelled, 1.9 s and 37 MiB when all are; icalendar took 21.8 s and 183 MiB, and 31.2 s
+with writing the cancelled events (2026-12-06).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 from .localize import fmt_date
 from .model import LETTER_KINDS, Action, Book, Contact, Kind
@@ -42,8 +50,15 @@ REMINDER = timedelta(minutes=-15)
 KEEP_CANCELLED = timedelta(days=28)
 #: SEQUENCE counts days from here, so every later run's version of an event wins.
 _EPOCH = date(2020, 1, 1)
-#: The largest previous calendar read back (the tool's own are a few KB per week).
-MAX_PREVIOUS = 5_000_000
+#: The largest previous calendar read back. It is streamed, so this bounds the time taken,
+#: not the memory: the tool writes about 1.2 KB per interview of the workbook (11.7 MB for
+#: 10,000 interviews), so 256 MiB is the calendar of some 220,000 interviews.
+MAX_PREVIOUS = 256 * 2**20
+#: The longest line, event or time zone read back from it (an event of the tool's is a few
+#: KB; cells of 32,767 characters in each of its fields stay under this).
+MAX_COMPONENT = 2**20
+_CHUNK = 2**16
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
 _DATED_FOLDER = re.compile(r"followup (\d{4}-\d{2}-\d{2})(?: \(.+\))?")
 
 _VERBS = {
@@ -114,12 +129,12 @@ def find_previous(out_dir: Path, today: date, *, workbook: Path | None = None) -
 
 
 def build_calendar(
-    book: Book, actions: Iterable[Action], *, today: date, previous: bytes | None = None
+    book: Book, actions: Iterable[Action], *, today: date, previous: BinaryIO | None = None
 ) -> tuple[bytes, list[str]]:
     """Return the .ics bytes for the actions, and notes (e.g. an unreadable old calendar).
 
-    The events are written as text (one per action, tens of thousands for a career centre);
-    icalendar reads the previous file and writes the events it cancels.
+    `previous` is the calendar of the run before (find_previous), open for reading, of at
+    most MAX_PREVIOUS bytes: its events whose action is gone come back CANCELLED.
     """
     cal_days = calendar_for(book.profile.country, book.profile.state)
     contacts = {c.contact_id: c for c in book.contacts}
@@ -140,15 +155,15 @@ def build_calendar(
     planner = CallPlanner(book)
     interviews = {iv.interview_id: iv for iv in reversed(book.interviews)}  # the first wins
     notes: list[str] = []
-    cancelled, zones = _cancelled(previous, current, today, stamp, sequence, notes)
+    stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
+    cancelled, zones = _cancelled(previous, current, today, stamp_text, sequence, notes)
     head = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
         "X-WR-CALNAME:Follow-ups",
     ]  # fmt: skip
     # each event is encoded as it is written: the whole file is never held as one string
     out = ["".join(f"{_fold(line)}\r\n" for line in head).encode("utf-8")]
-    out.extend(zone.to_ical() for zone in zones)
-    stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
+    out.extend(zones)
     for day, uid, action in sorted(events, key=lambda e: (e[0], e[1])):
         if action.kind in CALL_KINDS:
             contact = contacts.get(action.contact_id)
@@ -158,7 +173,7 @@ def build_calendar(
         else:
             start = datetime.combine(day, LETTER_AT).strftime("%Y%m%dT%H%M%S")
         out.append(_event(action, uid, start, contacts, stamp_text, sequence).encode("utf-8"))
-    out.extend(event.to_ical() for event in cancelled)
+    out.extend(cancelled)
     out.append(b"END:VCALENDAR\r\n")
     return b"".join(out), notes
 
@@ -257,53 +272,255 @@ def _fold(line: str, limit: int = 75) -> str:
     return b"\r\n ".join(folded).decode("utf-8")
 
 
+def _content_lines(fh: BinaryIO) -> Iterator[bytes | None]:
+    """Yield an iCalendar stream's content lines unfolded (RFC 5545 3.1: a line end followed
+    by a space or a tab continues the line), without their line ends (CRLF or LF); None in
+    place of one longer than MAX_COMPONENT, whose bytes are skipped, never held.
+
+    The stream is read _CHUNK bytes at a time, and each chunk, up to its last line end that
+    no fold follows, unfolded and split at once: a Python loop over each physical line takes
+    three times as long on the tool's own calendars, whose events fold every few lines.
+    """
+    carry = b""
+    skipping = False  # inside a line over MAX_COMPONENT: drop it up to its end
+    while True:
+        chunk = fh.read(_CHUNK)
+        buf = carry + chunk if carry else chunk
+        end = len(buf)
+        if chunk:  # the last line end with a byte after it that is no fold
+            end = buf.rfind(b"\n", 0, len(buf) - 1)
+            while end != -1 and buf[end + 1] in b" \t":
+                end = buf.rfind(b"\n", 0, end)
+        if end == -1:  # no line ends here yet
+            if len(buf) > MAX_COMPONENT and not skipping:
+                skipping = True
+                yield None
+            carry = buf[-1:] if skipping else buf  # one byte: is a line end next?
+            continue
+        lines = _UNFOLD.sub(b"", buf[:end]).replace(b"\r\n", b"\n").split(b"\n")
+        if lines[-1].endswith(b"\r"):  # the CR of the chunk's last CRLF
+            lines[-1] = lines[-1][:-1]
+        if skipping:
+            skipping = False
+            del lines[0]
+        for line in lines:
+            yield line if len(line) <= MAX_COMPONENT else None
+        if not chunk:
+            return
+        carry = buf[end + 1 :]
+
+
+#: A content line (RFC 5545 3.1): name, parameters (quoted or not), ":" and the value; no
+#: control character but a tab anywhere.
+_NAME = r"[A-Za-z0-9-]+"
+_PVALUE = r'(?:"[^"\x00-\x08\x0a-\x1f\x7f]*"|[^";:,\x00-\x08\x0a-\x1f\x7f]*)'
+_PARAM = re.compile(rf";({_NAME})=({_PVALUE}(?:,{_PVALUE})*)")
+_LINE = re.compile(
+    rf"(?P<name>{_NAME})(?P<params>(?:{_PARAM.pattern})*):(?P<value>[^\x00-\x08\x0a-\x1f\x7f]*)"
+)
+_DATE_VALUE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T\d{6}Z?)?")
+
+
+@dataclass
+class _Gone:
+    """What the previous calendar leaves to carry forward: the events whose action is gone
+    (their UID and content lines, BEGIN and END left out, nested alarms dropped), its time
+    zones (TZID -> the VTIMEZONE's lines) and what could not be read."""
+
+    events: list[tuple[str, list[str]]] = field(default_factory=list)
+    zones: dict[str, list[str]] = field(default_factory=dict)
+    skipped: int = 0
+    first_skipped: str = ""
+
+    def skip(self, why: str) -> None:
+        """Count a part that cannot be read; the first one's reason is kept for the note."""
+        self.skipped += 1
+        self.first_skipped = self.first_skipped or why
+
+
+def _read_previous(fh: BinaryIO, current: set[str], today: date) -> _Gone | str:
+    """Return the tool's events of a previous calendar whose UID is not in `current`, dated
+    since KEEP_CANCELLED before today, and its time zones; or why it is no iCalendar file.
+
+    The file is streamed a content line at a time and only those events and zones are
+    kept, so the memory taken is that of what is carried forward, whatever the file's size.
+    A calendar program's export reads as the tool's own: VTIMEZONE blocks, X- properties,
+    folded lines, CRLF or LF, lower-case names. A part that cannot be read (an unbalanced
+    BEGIN/END, a line over MAX_COMPONENT, a line that is no content line, a DTSTART that is
+    no date) is skipped and counted; an event without the tool's UID is the user's own and
+    is left alone.
+    """
+    gone = _Gone()
+    lines = _content_lines(fh)
+    first = next((line for line in lines if line != b""), None)
+    if first is None or first.removeprefix(b"\xef\xbb\xbf").upper() != b"BEGIN:VCALENDAR":
+        return "it does not begin with BEGIN:VCALENDAR"
+    stack = [b"VCALENDAR"]
+    part: list[bytes] | None = None  # the lines of the VEVENT or VTIMEZONE being read
+    kind, depth, size, bad = b"", 0, 0, ""
+    for line in lines:
+        if line is None:
+            if part is None:
+                gone.skip(f"a line over {MAX_COMPONENT:,} bytes")
+            else:
+                bad = bad or f"a line over {MAX_COMPONENT:,} bytes"
+            continue
+        if not line:
+            continue
+        word = line[:6].upper() if line[:1] in b"BbEe" else b""  # most lines are neither
+        if word == b"BEGIN:":
+            stack.append(line[6:].strip().upper())
+            if part is None and stack[-1] in (b"VEVENT", b"VTIMEZONE"):
+                part, kind, depth, size, bad = [], stack[-1], len(stack), 0, ""
+            if part is None or kind == b"VEVENT":
+                continue  # a VEVENT keeps no component nested in it
+        elif word[:4] == b"END:":
+            name = line[4:].strip().upper()
+            if name not in stack:
+                bad = bad or f"END:{name.decode('ascii', 'replace')} without its BEGIN"
+                continue
+            if stack[-1] != name:
+                bad = bad or f"END:{name.decode('ascii', 'replace')} before its parts end"
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+            if part is not None and len(stack) < depth:
+                if bad:
+                    gone.skip(bad)
+                elif kind == b"VEVENT":
+                    _take_event(part, current, today, gone)
+                else:
+                    _take_zone([*part, line], gone)
+                part = None
+            if part is None or kind == b"VEVENT":
+                continue
+        elif part is None:
+            if not _LINE.fullmatch(line.decode("utf-8", "replace")):
+                gone.skip(f"{line[:40].decode('utf-8', 'replace')!r} is no content line")
+            continue
+        elif kind == b"VEVENT" and len(stack) != depth:
+            continue
+        size += len(line)
+        if size > MAX_COMPONENT:
+            bad, part = bad or f"a part over {MAX_COMPONENT:,} bytes", []
+        elif not bad:
+            part.append(line)
+    if part is not None:
+        gone.skip(f"the file ends inside a {kind.decode('ascii')}")
+    elif stack:
+        gone.skip("the file ends before END:VCALENDAR")
+    return gone
+
+
+def _take_event(lines: list[bytes], current: set[str], today: date, gone: _Gone) -> None:
+    """Keep an event of the previous calendar if it is the tool's, its action is gone and it
+    is recent; count it as unreadable if it is the tool's but cannot be read."""
+    found: dict[bytes, str] = {}
+    for line in lines:  # the UID and DTSTART only: most events are this run's too
+        name = line.split(b":", 1)[0].split(b";", 1)[0].upper()
+        if name in (b"UID", b"DTSTART") and name not in found:
+            m = _LINE.fullmatch(line.decode("utf-8", "replace"))
+            found[name] = m["value"] if m else ""
+    uid = found.get(b"UID", "")
+    if not uid.endswith("@followup-xl") or uid in current:
+        return  # the user's own event, or one this run writes again
+    when = _DATE_VALUE.fullmatch(found.get(b"DTSTART", ""))
+    try:
+        day = date(*(int(n) for n in when.groups())) if when else None
+    except ValueError:  # month 13, 30 February
+        day = None
+    if day is None:
+        gone.skip(f"event {uid} has no DTSTART that is a date")
+        return
+    if day < today - KEEP_CANCELLED:
+        return  # long past: the calendar has had its chance to drop it
+    try:
+        text = [line.decode("utf-8") for line in lines]
+    except UnicodeDecodeError:
+        gone.skip(f"event {uid} is not UTF-8")
+        return
+    if not all(_LINE.fullmatch(line) for line in text):
+        gone.skip(f"event {uid} has a line that is no iCalendar content line")
+        return
+    gone.events.append((uid, text))
+
+
+def _take_zone(lines: list[bytes], gone: _Gone) -> None:
+    """Keep a VTIMEZONE of the previous calendar by its TZID, if it can be read."""
+    try:
+        text = [line.decode("utf-8") for line in lines]
+    except UnicodeDecodeError:
+        gone.skip("a VTIMEZONE that is not UTF-8")
+        return
+    parsed = [_LINE.fullmatch(line) for line in text]
+    tzid = next((m["value"] for m in parsed if m and m["name"].upper() == "TZID"), None)
+    if tzid is None or not all(parsed):
+        gone.skip("a VTIMEZONE without TZID or with a line that is none")
+        return
+    gone.zones[tzid] = text
+
+
 def _cancelled(
-    previous: bytes | None,
+    previous: BinaryIO | None,
     current: set[str],
     today: date,
-    stamp: datetime,
+    stamp: str,
     sequence: int,
     notes: list[str],
-) -> tuple[list[Any], list[Any]]:
-    """Return the previous calendar's events that are gone now, marked CANCELLED, and the
-    time zones (VTIMEZONE) their times name, which the new calendar must carry too: an
-    event whose TZID names no time zone in the file is one a calendar may refuse."""
-    from icalendar import Calendar
-
-    if not previous:
-        return [], []
-    if len(previous) > MAX_PREVIOUS:
-        notes.append(f"the previous {CALENDAR_NAME} is over {MAX_PREVIOUS:,} bytes; not read")
+) -> tuple[list[bytes], list[bytes]]:
+    """Return the previous calendar's events that are gone now, marked CANCELLED (without
+    their reminder), and the time zones (VTIMEZONE) their times name, which the new calendar
+    must carry too: an event whose TZID names no time zone in the file is one a calendar may
+    refuse, so a TZID the old file did not define leaves the time as written, floating."""
+    if previous is None:
         return [], []
     try:
-        old = Calendar.from_ical(previous)
-    except Exception as exc:  # icalendar raises ValueError and friends on damaged files
+        gone = _read_previous(previous, current, today)
+    except OSError as exc:  # a disk error half-way
         notes.append(f"the previous {CALENDAR_NAME} cannot be read ({exc}); no event cancelled")
         return [], []
-    zones = {str(z.get("tzid", "")): z for z in old.walk("VTIMEZONE")}
+    if isinstance(gone, str):
+        notes.append(f"the previous {CALENDAR_NAME} cannot be read ({gone}); no event cancelled")
+        return [], []
+    if gone.skipped:
+        notes.append(
+            f"{gone.skipped:,} part(s) of the previous {CALENDAR_NAME} cannot be read (the "
+            f"first: {gone.first_skipped}); no event in them is cancelled"
+        )
+    fresh = {"STATUS": "STATUS:CANCELLED", "SEQUENCE": f"SEQUENCE:{sequence}",
+             "DTSTAMP": f"DTSTAMP:{stamp}"}  # fmt: skip
     used: set[str] = set()
     out = []
-    for event in old.walk("VEVENT"):
-        uid = str(event.get("uid", ""))
-        if not uid.endswith("@followup-xl") or uid in current:
-            continue
-        start = event.decoded("dtstart", None)
-        day = start.date() if isinstance(start, datetime) else start
-        if not isinstance(day, date) or day < today - KEEP_CANCELLED:
-            continue  # long past: the calendar has had its chance to drop it
-        event.pop("status", None)
-        event.add("status", "CANCELLED")
-        event.pop("sequence", None)
-        event.add("sequence", sequence)
-        event.pop("dtstamp", None)
-        event.add("dtstamp", stamp)
-        event.subcomponents = []  # no reminder for what is off
-        for name in ("dtstart", "dtend"):
-            prop = event.get(name)
-            tzid = str(prop.params.get("TZID", "")) if prop is not None else ""
-            if tzid and tzid in zones:
-                used.add(tzid)
-            elif tzid:  # a zone the old file did not define: the time as written, floating
-                del prop.params["TZID"]
-        out.append(event)
-    return sorted(out, key=lambda e: str(e["uid"])), [zones[t] for t in sorted(used)]
+    for _uid, lines in sorted(gone.events, key=lambda e: e[0]):
+        written = ["BEGIN:VEVENT"]
+        todo = dict(fresh)
+        for line in lines:  # each a content line: its name ends at the first ";" or ":"
+            head = line.split(":", 1)[0]
+            name = head.split(";", 1)[0].upper()
+            if name in fresh:
+                if name in todo:
+                    written.append(todo.pop(name))
+                continue
+            m = _LINE.fullmatch(line) if name in ("DTSTART", "DTEND") and ";" in head else None
+            if m is not None:
+                line = f"{m['name']}{_zoned(m['params'], gone.zones, used)}:{m['value']}"
+            written.append(line)
+        written += [*todo.values(), "END:VEVENT"]
+        out.append("".join(f"{_fold(line)}\r\n" for line in written).encode("utf-8"))
+    zones = [
+        "".join(f"{_fold(line)}\r\n" for line in gone.zones[tzid]).encode("utf-8")
+        for tzid in sorted(used)
+    ]
+    return out, zones
+
+
+def _zoned(params: str, zones: dict[str, list[str]], used: set[str]) -> str:
+    """Return a time's parameters with its TZID kept, and noted in `used`, if `zones`
+    defines that zone, else left out."""
+    kept = []
+    for m in _PARAM.finditer(params):
+        if m[1].upper() == "TZID":
+            tzid = m[2][1:-1] if m[2].startswith('"') and m[2].endswith('"') else m[2]
+            if tzid not in zones:
+                continue
+            used.add(tzid)
+        kept.append(m[0])
+    return "".join(kept)

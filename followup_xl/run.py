@@ -433,6 +433,39 @@ def _tool_wrote(data: bytes) -> bool:
     return b"followup-xl" in data
 
 
+def _week_calendar(
+    book: Book,
+    actions: list[Action],
+    result: RunResult,
+    *,
+    out_dir: Path,
+    workbook: Path,
+    today: date,
+) -> bytes | None:
+    """Return this week's calendar, carrying last week's forward; None when no event is due
+    and there is no readable calendar of last week whose events to cancel."""
+    from . import ics
+    from .safewrite import open_file
+
+    events = any(a.kind in ics.calendar_kinds() for a in actions)
+    path = ics.find_previous(out_dir, today, workbook=workbook)
+    previous = None
+    if path is not None:
+        try:
+            previous = open_file(path, limit=ics.MAX_PREVIOUS)
+        except WriteError as exc:
+            result.week_notes.append(f"last week's calendar was not read: {exc}")
+    if previous is None and not events:
+        return None
+    try:
+        data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
+    finally:
+        if previous is not None:
+            previous.close()
+    result.week_notes.extend(notes)
+    return data
+
+
 def write_week_files(
     book: Book,
     actions: list[Action],
@@ -446,29 +479,20 @@ def write_week_files(
     from . import ics
     from .callsheet import CALL_SHEET_NAME, call_sheet
     from .manifest import MANIFEST, earlier_files, manifest_bytes
-    from .safewrite import read_file
 
     out_dir = box.folder
     earlier = earlier_files(out_dir, workbook)  # before this run's manifest replaces it
     sheet = call_sheet(book, actions, today=today)
-    previous_path = ics.find_previous(out_dir, today, workbook=workbook)
-    previous = None
-    if previous_path is not None:
-        try:
-            previous = read_file(previous_path, limit=ics.MAX_PREVIOUS)
-        except WriteError as exc:
-            result.week_notes.append(f"last week's calendar was not read: {exc}")
-    events = any(a.kind in ics.calendar_kinds() for a in actions)
-    if sheet is None and not events and previous is None and not result.letters:
+    calendar = _week_calendar(book, actions, result, out_dir=out_dir, workbook=workbook,
+                              today=today)  # fmt: skip
+    if sheet is None and calendar is None and not result.letters:
         result.week_notes += box.retire(earlier)
         return
     files: list[tuple[str, bytes, bool]] = []  # (name, bytes, replace the tool's own file)
     if sheet is not None:
         files.append((f"{today.isoformat()} {CALL_SHEET_NAME}", sheet, False))
-    if events or previous is not None:
-        data, notes = ics.build_calendar(book, actions, today=today, previous=previous)
-        files.append((ics.CALENDAR_NAME, data, True))
-        result.week_notes.extend(notes)
+    if calendar is not None:
+        files.append((ics.CALENDAR_NAME, calendar, True))
     for name, data, own in files:
         # the tool's own record of an earlier run is replaced; a file of the user's is kept
         got, note = box.put(name, data, replace=_tool_wrote if own else None)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import Interrupted, WriteError
 
@@ -390,8 +391,8 @@ def remove_stale_temps(path: Path) -> list[Path]:
 
 # --- the tool's other files: read bounded, written beside and renamed ----------------------
 
-#: The largest file the tool reads besides the workbook: a batch manifest, last week's
-#: calendar, a letter for the print file (a year of letters is a few MiB).
+#: The largest file the tool reads besides the workbook and last week's calendar: a batch
+#: manifest, a letter for the print file (a year of letters is a few MiB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -416,8 +417,8 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Return the bytes of a regular file of at most `limit` bytes; WriteError otherwise.
+def open_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> BinaryIO:
+    """Open a regular file of at most `limit` bytes for reading; WriteError otherwise.
 
     The file is opened without blocking (a FIFO would hang the run) and checked on the open
     handle, so a symbolic link to a device or a file swapped meanwhile is refused too.
@@ -430,20 +431,34 @@ def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
         raise
     except OSError as exc:
         raise WriteError(f"{path}: cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise WriteError(
-                f"{path}: is {_kind(st.st_mode)}, not a file the tool wrote — remove it and "
-                "run again"
-            )
-        data = fh.read(limit + 1)
-    if len(data) > limit:
+    fh = os.fdopen(fd, "rb")
+    st = os.fstat(fh.fileno())
+    if not stat.S_ISREG(st.st_mode):
+        fh.close()
         raise WriteError(
-            f"{path}: is larger than {limit // (1024 * 1024)} MiB, too large to be a file the "
-            "tool wrote — remove or rename it and run again"
+            f"{path}: is {_kind(st.st_mode)}, not a file the tool wrote — remove it and run again"
         )
+    if st.st_size > limit:
+        fh.close()
+        raise _too_large(path, limit)
+    return fh
+
+
+def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Return the bytes of a regular file of at most `limit` bytes (see open_file)."""
+    with open_file(path, limit=limit) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # grown since it was opened
+        raise _too_large(path, limit)
     return data
+
+
+def _too_large(path: Path, limit: int) -> WriteError:
+    """Return the error for a file larger than any the tool writes in its place."""
+    return WriteError(
+        f"{path}: is larger than {limit // (1024 * 1024)} MiB, too large to be a file the "
+        "tool wrote — remove or rename it and run again"
+    )
 
 
 # --- one run at a time --------------------------------------------------------------------
