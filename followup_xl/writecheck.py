@@ -167,6 +167,7 @@ def changed_cells(
     owned_by_row: dict[int, list[int]] = {}
     for r, c in owned:
         owned_by_row.setdefault(r, []).append(c)
+    letters = {c: col_letter(c).encode() for c in {c for _, c in owned}}
     differ: list[tuple[int, int]] = []
     old_root, new_root = _root(old), _root(new)
     for r in sorted(old_rows.keys() | new_rows.keys()):
@@ -174,7 +175,9 @@ def changed_cells(
         if a == b:
             continue
         cols = owned_by_row.get(r, [])
-        if _skeleton(a, r, cols) == _skeleton(b, r, cols):
+        number = b"%d" % r
+        refs = [letters[c] + number for c in cols]
+        if _skeleton(a, refs) == _skeleton(b, refs):
             continue
         cells_a, cells_b = _cells(a, r, old_root), _cells(b, r, new_root)
         for c in sorted(cells_a.keys() | cells_b.keys()):
@@ -228,23 +231,23 @@ def _row_at(xml: bytes, span: tuple[int, int] | None) -> bytes:
     return xml[span[0] : span[1]] if span else b""
 
 
-def _skeleton(row: bytes, r: int, cols: list[int]) -> bytes:
-    """Return a row's bytes without the cells in `cols` and without its spans hint."""
-    for c in cols:
-        ref = f"{col_letter(c)}{r}".encode("ascii")
-        for quote in (b'"', b"'"):
-            at = row.find(b"r=" + quote + ref + quote)
+def _skeleton(row: bytes, refs: list[bytes]) -> bytes:
+    """Return a row's bytes without the cells of these references (b"B7") and without its
+    spans hint."""
+    for ref in refs:
+        at = row.find(b'r="' + ref + b'"')
+        if at < 0:
+            at = row.find(b"r='" + ref + b"'")
             if at < 0:
                 continue
-            begin = row.rfind(b"<", 0, at)
-            close = row.find(b">", at)
-            if row[close - 1 : close] == b"/":
-                end = close + 1
-            else:
-                end_tag = row.find(b"c>", close)
-                end = len(row) if end_tag < 0 else end_tag + 2
-            row = row[:begin] + row[end:]
-            break
+        begin = row.rfind(b"<", 0, at)
+        close = row.find(b">", at)
+        if row[close - 1 : close] == b"/":
+            end = close + 1
+        else:
+            end_tag = row.find(b"c>", close)
+            end = len(row) if end_tag < 0 else end_tag + 2
+        row = row[:begin] + row[end:]
     head_end = row.find(b">") + 1
     return _SPANS.sub(b"", row[:head_end]) + row[head_end:]
 
