@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 from lxml import etree
@@ -267,27 +268,31 @@ class Package(OpcPackage):
         """Return the package as a zip; members keep their order, names, dates and method.
 
         A member the patch did not change is copied as its original compressed bytes, so even
-        its compression stays as it was; changed and new members are compressed afresh.
+        its compression stays as it was; changed and new members are compressed afresh, two
+        at a time (zlib works outside Python's lock, so a big sheet's compression overlaps
+        another's on a second core; each member's bytes are the same either way).
         """
-        members = []
-        for old in self.infos:
-            kept = None if old.filename in self.changed else stored(self.source, old)
-            if kept is None:
-                data = self.members[old.filename]
-                # a member with no permissions gets read-write for its owner, as zipfile gives it
-                fields = {"date_time": old.date_time,
-                          "external_attr": old.external_attr or _OWNER_READ_WRITE,
-                          "create_system": old.create_system, "comment": old.comment}  # fmt: skip
-                if old.compress_type == zipfile.ZIP_STORED:
-                    kept = Member(old.filename, zlib.crc32(data), len(data), data,
-                                  zipfile.ZIP_STORED, **fields)  # type: ignore[arg-type]  # fmt: skip
-                else:
-                    kept = deflate(old.filename, data, **fields)
-            members.append(kept)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            members = list(pool.map(self._member, self.infos))
         try:
             return write_zip(members, comment=self.comment)
         except ValueError as exc:
             raise WriteError(f"{self.name}: {exc}; nothing was written") from exc
+
+    def _member(self, old: zipfile.ZipInfo) -> Member:
+        """Return a member as the new zip stores it: copied, or compressed afresh."""
+        kept = None if old.filename in self.changed else stored(self.source, old)
+        if kept is not None:
+            return kept
+        data = self.members[old.filename]
+        # a member with no permissions gets read-write for its owner, as zipfile gives it
+        fields = {"date_time": old.date_time,
+                  "external_attr": old.external_attr or _OWNER_READ_WRITE,
+                  "create_system": old.create_system, "comment": old.comment}  # fmt: skip
+        if old.compress_type == zipfile.ZIP_STORED:
+            return Member(old.filename, zlib.crc32(data), len(data), data,
+                          zipfile.ZIP_STORED, **fields)  # type: ignore[arg-type]  # fmt: skip
+        return deflate(old.filename, data, **fields)
 
 
 def xml_members(data: bytes) -> dict[str, bytes]:
