@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .alongside import alongside
 from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
@@ -120,7 +121,25 @@ def check_write(
     `own` are the parts that are the tool's alone (its Due sheet and the sheet's
     relationships part, which holds its hyperlinks), which the caller checks.
     """
-    check_package(data, old=old, changed=changed, removed=removed, name=name)
+    # the package's check (decompressing and parsing) runs beside the sheets' comparison
+    with alongside(lambda: check_package(data, old=old, changed=changed, removed=removed,
+                                         name=name)):  # fmt: skip
+        _check_changes(data, old=old, changed=changed, removed=removed, sheets=sheets, own=own,
+                       name=name)  # fmt: skip
+
+
+def _check_changes(
+    data: bytes,
+    *,
+    old: bytes,
+    changed: AbstractSet[str],
+    removed: AbstractSet[str],
+    sheets: list[SheetWrite],
+    own: AbstractSet[str],
+    name: str,
+) -> None:
+    """Raise WriteError unless the write changed only the parts it may, the styles only grew
+    and each sheet changed only in the tool's cells, which read back."""
     written = {s.part for s in sheets} | set(own)
     for member in changed | removed:
         folded = member.casefold()

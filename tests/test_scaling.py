@@ -224,26 +224,28 @@ def test_is_done_answers_without_a_scan_per_action(books: dict[int, Path]) -> No
 def test_marking_is_linear_and_reads_each_workbook_once(
     books: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Planning, writing and verifying the marks: cells written and read back grow linearly;
-    each sheet written is compared with the original once."""
+    """Planning, writing and verifying the marks: the calls of the run, the rows written and
+    read back grow linearly; each sheet written is compared with the original once."""
     from followup_xl import marks, writecheck
     from followup_xl.run import RunOptions, run_batch
-    from followup_xl.xlsx import cells, patch, sheettext
+    from followup_xl.xlsx import patch, sheettext
 
     counts = {}
     for k, source in books.items():
         path = tmp_path / f"m{k}.xlsx"
         path.write_bytes(source.read_bytes())
         calls = Calls(monkeypatch)
-        calls.count(cells.CellWriter, "xml")
         calls.count(patch, "patch")
         calls.count(writecheck, "_common_prefix")
         calls.count(writecheck, "_skeleton")
         calls.count(sheettext.SheetText, "edit")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
-        result = run_batch(path, RunOptions(today=TODAY, letters=False))
+        runs: list = []
+        options = RunOptions(today=TODAY, letters=False)
+        n = python_calls(lambda p=path, o=options, got=runs: got.append(run_batch(p, o)))
+        result = runs[0]
         assert result.marked is not None and result.marked.backup is not None
-        counts[k] = {"cells written": calls.n["xml"], "rows compared": calls.n["_skeleton"],
+        counts[k] = {"python calls": n, "rows compared": calls.n["_skeleton"],
                      "rows written": calls.n["edit"]}  # fmt: skip
         assert calls.n["_common_prefix"] == 2, "Interviews and Contacts, each compared once"
         assert calls.n["patch"] == 2, "planned (the refusals), then written and verified"
