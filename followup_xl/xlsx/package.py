@@ -157,9 +157,13 @@ def _rename_namespaces(tree: etree._ElementTree, mapping: dict[str, str]) -> Non
 
 
 class Package(OpcPackage):
-    """The members of an .xlsx zip, in their order, with their bytes; written parts tracked."""
+    """The members of an .xlsx zip, in their order, with their bytes; written parts tracked.
 
-    def __init__(self, data: bytes, name: str) -> None:
+    Every member must decompress, unless `checked` says these very bytes were opened as a
+    Package a moment ago (the plan of the same write), which proved it.
+    """
+
+    def __init__(self, data: bytes, name: str, *, checked: bool = False) -> None:
         if data[:8] == OLE_SIGNATURE:
             raise WriteError(
                 f"{name} is password-protected (encrypted) or an old .xls file, so the tool "
@@ -172,7 +176,7 @@ class Package(OpcPackage):
             self.infos = self.zf.infolist()
             # every member must decompress (a damaged one is refused): a big one is read
             # through a megabyte at a time, never held whole for the test
-            for info in self.infos:
+            for info in [] if checked else self.infos:
                 if info.file_size <= KEEP_BYTES:
                     self.members[info.filename]
                     continue
