@@ -22,11 +22,14 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 
+from .alongside import alongside
 from .contract import col_letter
 from .errors import WriteError
 from .ooxml import check_well_formed
@@ -70,9 +73,15 @@ def check_package(
     changed: AbstractSet[str],
     removed: AbstractSet[str] = frozenset(),
     name: str,
+    look: Callable[[str, bytes], None] | None = None,
 ) -> None:
     """Raise WriteError unless new bytes open with every member's CRC right, every changed
-    member parses, and every other member is the old one byte for byte."""
+    member parses, and every other member is the old one byte for byte.
+
+    `look` is given each changed member's bytes while the parser proves them well-formed on
+    a second core (alongside: the parser works outside Python's lock), so that the caller's
+    own check of a member reads it once and overlaps its parse.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
             kept = set(zold.namelist())
@@ -80,7 +89,11 @@ def check_package(
             # at a time where the member is not parsed, so a big Log sheet is never held
             for member in dict.fromkeys(znew.namelist()):
                 if member in changed:
-                    check_well_formed(znew.read(member), huge_tree=True)  # no tree is built
+                    body = znew.read(member)
+                    with alongside(partial(check_well_formed, body, huge_tree=True)):  # no tree
+                        if look is not None:
+                            look(member, body)
+                    del body
                 elif member not in kept:
                     read_through(znew, member)
                 elif not _same_member(znew, zold, member):
@@ -120,34 +133,55 @@ def check_write(
     `own` are the parts that are the tool's alone (its Due sheet and the sheet's
     relationships part, which holds its hyperlinks), which the caller checks.
     """
-    check_package(data, old=old, changed=changed, removed=removed, name=name)
-    written = {s.part for s in sheets} | set(own)
-    for member in changed | removed:
-        folded = member.casefold()
-        if member in written or folded in INDEX_PARTS:
-            continue
-        if folded.startswith("xl/tables/"):
-            continue  # a table's range grows with the rows added to it
-        raise WriteError(f"{name}: the write changed {member}, which it never writes")
-    with zipfile.ZipFile(io.BytesIO(old)) as zold, zipfile.ZipFile(io.BytesIO(data)) as znew:
-        styles = next((m for m in changed if m.casefold() == "xl/styles.xml"), None)
-        kept = styles is not None and styles in zold.namelist()
-        if styles is not None and kept and not styles_grew(zold.read(styles), znew.read(styles)):
-            raise WriteError(
-                f"{name}: the write changed a cell format the workbook already had; "
-                "nothing was written"
-            )
-        for sheet in sheets:
-            before = zold.read(sheet.part) if sheet.part in zold.namelist() else b""
-            after = znew.read(sheet.part)
-            differ, rows = changed_cells(before, after, sheet.owned)
-            if differ:
-                cells = [f"{col_letter(c)}{r}" for r, c in differ[:3]]
+    with zipfile.ZipFile(io.BytesIO(old)) as zold:
+        before = set(zold.namelist())
+        looked: set[str] = set()
+
+        def look(member: str, after: bytes) -> None:
+            """Check the sheets written to this member, on the bytes the package check read."""
+            for sheet in sheets:
+                if sheet.part == member:
+                    looked.add(member)
+                    old_xml = zold.read(member) if member in before else b""
+                    _check_sheet(sheet, old_xml, after, name)
+
+        check_package(data, old=old, changed=changed, removed=removed, name=name, look=look)
+        written = {s.part for s in sheets} | set(own)
+        for member in changed | removed:
+            folded = member.casefold()
+            if member in written or folded in INDEX_PARTS:
+                continue
+            if folded.startswith("xl/tables/"):
+                continue  # a table's range grows with the rows added to it
+            raise WriteError(f"{name}: the write changed {member}, which it never writes")
+        with zipfile.ZipFile(io.BytesIO(data)) as znew:
+            styles = next((m for m in changed if m.casefold() == "xl/styles.xml"), None)
+            kept = styles is not None and styles in before
+            if (
+                styles is not None
+                and kept
+                and not styles_grew(zold.read(styles), znew.read(styles))
+            ):
                 raise WriteError(
-                    f"{name}: {sheet.sheet} would change outside the tool's cells ({cells}); "
+                    f"{name}: the write changed a cell format the workbook already had; "
                     "nothing was written"
                 )
-            _read_back(after, rows, sheet, name)
+            for sheet in sheets:  # a sheet the write did not change reads back all the same
+                if sheet.part not in looked:
+                    old_xml = zold.read(sheet.part) if sheet.part in before else b""
+                    _check_sheet(sheet, old_xml, znew.read(sheet.part), name)
+
+
+def _check_sheet(sheet: SheetWrite, old: bytes, new: bytes, name: str) -> None:
+    """Raise WriteError unless a sheet changed only in the tool's cells, which read back."""
+    differ, rows = changed_cells(old, new, sheet.owned)
+    if differ:
+        cells = [f"{col_letter(c)}{r}" for r, c in differ[:3]]
+        raise WriteError(
+            f"{name}: {sheet.sheet} would change outside the tool's cells ({cells}); "
+            "nothing was written"
+        )
+    _read_back(new, rows, sheet, name)
 
 
 def changed_cells(
@@ -167,6 +201,7 @@ def changed_cells(
     owned_by_row: dict[int, list[int]] = {}
     for r, c in owned:
         owned_by_row.setdefault(r, []).append(c)
+    letters = {c: col_letter(c).encode() for c in {c for _, c in owned}}
     differ: list[tuple[int, int]] = []
     old_root, new_root = _root(old), _root(new)
     for r in sorted(old_rows.keys() | new_rows.keys()):
@@ -174,7 +209,9 @@ def changed_cells(
         if a == b:
             continue
         cols = owned_by_row.get(r, [])
-        if _skeleton(a, r, cols) == _skeleton(b, r, cols):
+        number = b"%d" % r
+        refs = [letters[c] + number for c in cols]
+        if _skeleton(a, refs) == _skeleton(b, refs):
             continue
         cells_a, cells_b = _cells(a, r, old_root), _cells(b, r, new_root)
         for c in sorted(cells_a.keys() | cells_b.keys()):
@@ -228,23 +265,23 @@ def _row_at(xml: bytes, span: tuple[int, int] | None) -> bytes:
     return xml[span[0] : span[1]] if span else b""
 
 
-def _skeleton(row: bytes, r: int, cols: list[int]) -> bytes:
-    """Return a row's bytes without the cells in `cols` and without its spans hint."""
-    for c in cols:
-        ref = f"{col_letter(c)}{r}".encode("ascii")
-        for quote in (b'"', b"'"):
-            at = row.find(b"r=" + quote + ref + quote)
+def _skeleton(row: bytes, refs: list[bytes]) -> bytes:
+    """Return a row's bytes without the cells of these references (b"B7") and without its
+    spans hint."""
+    for ref in refs:
+        at = row.find(b'r="' + ref + b'"')
+        if at < 0:
+            at = row.find(b"r='" + ref + b"'")
             if at < 0:
                 continue
-            begin = row.rfind(b"<", 0, at)
-            close = row.find(b">", at)
-            if row[close - 1 : close] == b"/":
-                end = close + 1
-            else:
-                end_tag = row.find(b"c>", close)
-                end = len(row) if end_tag < 0 else end_tag + 2
-            row = row[:begin] + row[end:]
-            break
+        begin = row.rfind(b"<", 0, at)
+        close = row.find(b">", at)
+        if row[close - 1 : close] == b"/":
+            end = close + 1
+        else:
+            end_tag = row.find(b"c>", close)
+            end = len(row) if end_tag < 0 else end_tag + 2
+        row = row[:begin] + row[end:]
     head_end = row.find(b">") + 1
     return _SPANS.sub(b"", row[:head_end]) + row[head_end:]
 

@@ -221,29 +221,42 @@ def test_is_done_answers_without_a_scan_per_action(books: dict[int, Path]) -> No
     assert_linear(counts)
 
 
+def _counting(f: Callable[..., Any], made: list[int]) -> Callable[..., Any]:
+    """Return f, adding the Python calls each call of it makes to made[0]."""
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        got: list = []
+        made[0] += python_calls(lambda: got.append(f(*args, **kw)))
+        return got[0]
+
+    return counted
+
+
 def test_marking_is_linear_and_reads_each_workbook_once(
     books: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Planning, writing and verifying the marks: cells written and read back grow linearly;
-    each sheet written is compared with the original once."""
+    """Planning, writing and verifying the marks: the calls they make, the rows written and
+    read back grow linearly; each sheet written is compared with the original once."""
     from followup_xl import marks, writecheck
     from followup_xl.run import RunOptions, run_batch
-    from followup_xl.xlsx import cells, patch, sheettext
+    from followup_xl.xlsx import patch, sheettext
 
     counts = {}
     for k, source in books.items():
         path = tmp_path / f"m{k}.xlsx"
         path.write_bytes(source.read_bytes())
         calls = Calls(monkeypatch)
-        calls.count(cells.CellWriter, "xml")
         calls.count(patch, "patch")
         calls.count(writecheck, "_common_prefix")
         calls.count(writecheck, "_skeleton")
         calls.count(sheettext.SheetText, "edit")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
+        made = [0]
+        for step in ("plan_marks", "mark_workbook"):  # the calls planning and writing make
+            monkeypatch.setattr(marks, step, _counting(getattr(marks, step), made))
         result = run_batch(path, RunOptions(today=TODAY, letters=False))
         assert result.marked is not None and result.marked.backup is not None
-        counts[k] = {"cells written": calls.n["xml"], "rows compared": calls.n["_skeleton"],
+        counts[k] = {"calls marking": made[0], "rows compared": calls.n["_skeleton"],
                      "rows written": calls.n["edit"]}  # fmt: skip
         assert calls.n["_common_prefix"] == 2, "Interviews and Contacts, each compared once"
         assert calls.n["patch"] == 2, "planned (the refusals), then written and verified"

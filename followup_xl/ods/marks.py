@@ -197,7 +197,7 @@ def _due_table(
             raise ValueError(f"Due row {i} has {len(row)} values, expected {ncols}")
     table = content.add_table(replace)
     table.set(t("name"), name)
-    widths = column_widths([[shown_width(v) for v in row] for row in due.rows])
+    widths = column_widths([[shown_width(row[c]) for row in due.rows] for c in range(ncols)])
     for width in widths:
         col = etree.SubElement(table, t("table-column"))
         col.set(t("style-name"), styles.column(width))

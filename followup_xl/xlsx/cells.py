@@ -21,7 +21,7 @@ class CellWriter:
     def __init__(self, styles: Styles, date1904: bool) -> None:
         self.styles = styles
         self.date1904 = date1904
-        #: (kind of value, bold, overdue, wrap, top, link) -> style, for values alike (_kind)
+        #: (kind of value, bold, overdue, wrap, top, link) -> style, for values alike (kind)
         self.known: dict[tuple, int] = {}
 
     def style(
@@ -36,13 +36,13 @@ class CellWriter:
     ) -> int:
         """Return the style of a cell holding value (the same for every value of its kind);
         a `link` is blue and underlined, as spreadsheets show a hyperlink."""
-        key = (self._kind(value), bold, overdue, wrap, top, link)
+        key = (self.kind(value), bold, overdue, wrap, top, link)
         found = self.known.get(key)
         if found is None:
             found = self.known[key] = self._style(value, bold, overdue, wrap, top, link)
         return found
 
-    def _kind(self, value: Value) -> object:
+    def kind(self, value: Value) -> object:
         """Return what of a value decides its style: plain text, formula-like text, a number,
         a date or date-time Excel can show (or the value's type otherwise)."""
         if value is None:
@@ -81,18 +81,25 @@ class CellWriter:
 
     def xml(self, ref: str, value: Value, style: int) -> str | None:
         """Return the <c> markup of a value, or None for an empty cell."""
-        s = f' s="{style}"' if style else ""
+        body = self.body(value)
+        if body is None:
+            return None
+        return f'<c r="{ref}" s="{style}"{body}' if style else f'<c r="{ref}"{body}'
+
+    def body(self, value: Value) -> str | None:
+        """Return a value's cell markup after its reference and style (its type, the value
+        and the end tag), or None for an empty cell: the same for every cell of that value."""
         if value is None or value == "":
             return None
         if isinstance(value, bool):
-            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+            return f' t="b"><v>{int(value)}</v></c>'
         if isinstance(value, date):
             serial = date_serial(value, self.date1904)
             if serial is not None:
-                return f'<c r="{ref}"{s}><v>{num_text(serial)}</v></c>'
+                return f"><v>{num_text(serial)}</v></c>"
             value = value.isoformat()
         if isinstance(value, (int, float)):
-            return f'<c r="{ref}"{s}><v>{num_text(value)}</v></c>'
+            return f"><v>{num_text(value)}</v></c>"
         text = ooxml_text(str(value))
         space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+        return f' t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'

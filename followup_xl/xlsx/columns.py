@@ -119,47 +119,57 @@ class SheetMarker:
         targets |= self._rows_with_cells_in(self.reused, below=m.header_row)
         self._check_merges(targets, cols)
         self._check_tables(cols)
-        styles = self.cells
-        header_style = styles.styles.xf(bold=True, fill=HEADER_FILL)
-        owned: set[tuple[int, int]] = set()
-        planned: list[tuple[int, list[int]]] = []
-        markup: list[str] = []
+        cells = self.cells
+        header_style = cells.styles.xf(bold=True, fill=HEADER_FILL)
+        letters = [col_letter(col) for col in cols]
+        planned: list[tuple[int, list[tuple[int, str]]]] = []
+        # a row's new cells but its number, by its values (which repeat from row to row)
+        made: dict[tuple, list[tuple[int, str, str]]] = {}
         for r in sorted(targets):
             if r == m.header_row:
-                values: tuple = MARK_COLUMNS
+                heads = zip(cols, letters, MARK_COLUMNS, strict=True)
+                new = [(col, cells.xml(f"{letter}{r}", name, header_style) or "")
+                       for col, letter, name in heads]  # fmt: skip
             else:
                 values = m.values.get(r) or (None, None, None)
-            overdue = r != m.header_row and values[2] == "OVERDUE"
-            written = []
-            for col, value in zip(cols, values, strict=True):
-                owned.add((r, col))
-                ref = f"{col_letter(col)}{r}"
-                if r == m.header_row:
-                    style = header_style
-                else:
-                    style = styles.style(value, overdue=overdue and col in cols[1:])
-                x = styles.xml(ref, value, style)
-                if x is not None:
-                    written.append(col)
-                    markup.append(x)
-            planned.append((r, written))
-        self._write(planned, markup, cols)
+                key = (*values, *map(type, values))
+                found = made.get(key)
+                if found is None:
+                    found = made[key] = self._cells(values, letters)
+                new = [(col, f"{head}{r}{tail}") for col, head, tail in found]
+            planned.append((r, new))
+        self._write(planned, cols)
+        owned = {(r, col) for r in targets for col in cols}
         self._dimension(owned)
         self._widths(cols)
         self.text.save()
         return cols, owned
 
-    def _write(self, planned: list[tuple[int, list[int]]], markup: list[str],
+    def _cells(self, values: tuple, letters: list[str]) -> list[tuple[int, str, str]]:
+        """Return the cells a data row's values make, as (column, markup before the row's
+        number, markup after it); each cell's style asked for in the order they are written
+        (a style first asked for gets the next number)."""
+        cols = self.cols
+        overdue = values[2] == "OVERDUE"
+        out = []
+        for col, letter, value in zip(cols, letters, values, strict=True):
+            style = self.cells.style(value, overdue=overdue and col in cols[1:])
+            body = self.cells.body(value)
+            if body is not None:
+                attr = f' s="{style}"' if style else ""
+                out.append((col, f'<c r="{letter}', f'"{attr}{body}'))
+        return out
+
+    def _write(self, planned: list[tuple[int, list[tuple[int, str]]]],
                cols: tuple[int, int, int]) -> None:  # fmt: skip
-        """Put the new cells (`markup`, in `planned` order) into their rows, old marks out.
+        """Put the new cells ((column, markup) by row) into their rows, old marks out.
 
         A styled empty cell in a mark column is the user's formatting, not an old mark: it
         stays unless a new mark takes its place.
         """
-        given = iter(markup)
         first = min(cols)
-        for r, written in planned:
-            new = [(col, next(given)) for col in written]
+        for r, new in planned:
+            written = [col for col, _ in new]
             if not self.text.has(r):
                 if new:
                     self.text.add(r, new)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ntpath
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath, PureWindowsPath
@@ -28,6 +29,8 @@ FILTER_BUTTON = 2
 LETTER = DUE_COLUMNS.index("Letter")
 REL_HYPERLINK = NS_R + "/hyperlink"
 TAB_SELECTED = ' tabSelected="1"'
+#: The kind of an empty Due cell (CellWriter.kind gives plain text the same kind as none).
+EMPTY = "empty"
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,12 @@ def due_sheet_xml(
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
-    shown = [list(map(shown_width, row)) for row in due.rows]
-    widths = column_widths(shown)
+    # Written a column at a time: a column's values repeat (a status, a date, a channel), and
+    # each distinct value is measured and rendered once; the cells of a row then take their
+    # style and reference.
+    columns = [_rendered(values, cells) for values in zip(*due.rows, strict=True)]
+    columns = columns or [((), (), ())] * ncols
+    widths = column_widths([shown for shown, _, _ in columns])
     linked = due.linked()
     is_link = set(linked)
     for i, width in enumerate(widths, start=1):
@@ -92,28 +99,29 @@ def due_sheet_xml(
     for c, name in enumerate(DUE_COLUMNS, start=1):
         out.append(cells.xml(f"{col_letter(c)}1", name, header) or "")
     out.append("</row>")
+    # A value wider than its column wraps inside it (the Why, a long name), so the sheet
+    # prints one page wide: row index -> the columns whose value wraps there
+    wide: dict[int, list[int]] = {}
+    for c, (shown, _, _) in enumerate(columns):
+        for i, w in enumerate(shown):
+            if w >= widths[c]:
+                wide.setdefault(i, []).append(c)
+    row_bodies = list(zip(*(body for _, body, _ in columns), strict=True))
+    row_kinds = list(zip(*(kind for _, _, kind in columns), strict=True))
+    # a row's markup but its number and values, by what decides it: each cell's kind (an
+    # empty one's too), overdue, the wrapped cells, the lines and the link
+    templates: dict[tuple, str] = {}
     for i, row in enumerate(due.rows):
-        r = i + 2
-        overdue = i in due.overdue
-        # A value wider than its column wraps inside it (the Why, a long name), so the sheet
-        # prints one page wide; spreadsheets do not grow a row for wrapped text on opening,
-        # so the row is sized for its longest wrapped value.
-        long = [w >= widths[c] for c, w in enumerate(shown[i])]
-        wrap = [c == ncols - 1 or long[c] for c in range(ncols)]
-        # a wrapped line breaks between words, so it holds fewer characters than the column
-        lines = max(
-            wrapped_lines(str(v), int(widths[c] * 0.9)) if long[c] else 1 for c, v in enumerate(row)
-        )
-        height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
-        out.append(f'<row r="{r}" spans="1:{ncols}"{height}>')
-        for c, value in enumerate(row, start=1):
-            link = c - 1 == LETTER and i in is_link
-            style = cells.style(value, overdue=overdue, wrap=wrap[c - 1], top=lines > 1, link=link)
-            xml = cells.xml(f"{col_letter(c)}{r}", value, style)
-            if xml is None and overdue:  # keep the highlight across the whole row
-                xml = f'<c r="{col_letter(c)}{r}" s="{cells.style(None, overdue=True)}"/>'
-            out.append(xml or "")
-        out.append("</row>")
+        long = wide.get(i, ())
+        # spreadsheets do not grow a row for wrapped text on opening, so the row is sized for
+        # its longest wrapped value; a wrapped line breaks between words, so it holds fewer
+        # characters than the column
+        lines = max([1, *(wrapped_lines(str(row[c]), int(widths[c] * 0.9)) for c in long)])
+        key = (row_kinds[i], i in due.overdue, tuple(long), lines, i in is_link)
+        template = templates.get(key)
+        if template is None:
+            template = templates[key] = _row_template(cells, row, *key[1:])
+        out.append(template.format(i + 2, *row_bodies[i]))
     out.append(f'</sheetData><autoFilter ref="{ref}"/>')
     if linked:
         out.append("<hyperlinks>")
@@ -126,6 +134,44 @@ def due_sheet_xml(
     )
     out.append("</worksheet>")
     return "".join(out).encode("utf-8"), ref, _links_part(due, linked)
+
+
+def _rendered(values: tuple[Value, ...], cells: CellWriter) -> tuple[tuple, tuple, tuple]:
+    """Return a Due column's shown widths, cell bodies (CellWriter.body) and kinds (an empty
+    cell's is EMPTY), each distinct value measured and rendered once."""
+    keys = list(zip(map(type, values), values, strict=True))  # True and 1 are not written alike
+    seen: dict[tuple[type, Value], tuple[int, str | None, object]] = {}
+    for typ, value in dict.fromkeys(keys):
+        body = cells.body(value)
+        seen[typ, value] = (
+            shown_width(value),
+            body,
+            cells.kind(value) if body is not None else EMPTY,
+        )
+    shown, bodies, kinds = zip(*map(seen.__getitem__, keys), strict=True)
+    return shown, bodies, kinds
+
+
+def _row_template(
+    cells: CellWriter, row: tuple, overdue: bool, long: tuple[int, ...], lines: int, link: bool
+) -> str:
+    """Return a Due row's markup as a format string of its number ({0}) and its cells' bodies
+    ({1} on, CellWriter.body), each cell's style asked for in the order the cells are written
+    (a style first asked for gets the next number)."""
+    ncols = len(row)
+    height = f' ht="{ROW_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
+    out = [f'<row r="{{0}}" spans="1:{ncols}"{height}>']
+    for c, value in enumerate(row):
+        letter = col_letter(c + 1)
+        style = cells.style(value, overdue=overdue, wrap=c == ncols - 1 or c in long,
+                            top=lines > 1, link=link and c == LETTER)  # fmt: skip
+        if cells.body(value) is not None:
+            attr = f' s="{style}"' if style else ""
+            out.append(f'<c r="{letter}{{0}}"{attr}{{{c + 1}}}')
+        elif overdue:  # keep the highlight across the whole row
+            out.append(f'<c r="{letter}{{0}}" s="{cells.style(None, overdue=True)}"/>')
+    out.append("</row>")
+    return "".join(out)
 
 
 def _links_part(due: DueTable, linked: list[int]) -> bytes | None:
@@ -156,12 +202,12 @@ def shown_width(value: Value) -> int:
     return text_width(str(value))
 
 
-def column_widths(shown: list[list[int]]) -> list[int]:
-    """Return each Due column's width from its rows' shown widths (shown_width): its longest
-    value or header (with the filter's button), and a character's margin, within
-    DUE_WIDTH_LIMITS."""
+def column_widths(shown: Sequence[Sequence[int]]) -> list[int]:
+    """Return each Due column's width from the shown widths of its values (shown_width, one
+    list per column): its longest value or header (with the filter's button), and a
+    character's margin, within DUE_WIDTH_LIMITS."""
     out = []
     for c, (name, (lo, hi)) in enumerate(zip(DUE_COLUMNS, DUE_WIDTH_LIMITS, strict=True)):
-        longest = max([text_width(name) + FILTER_BUTTON, *(row[c] for row in shown)])
+        longest = max([text_width(name) + FILTER_BUTTON, *shown[c]])
         out.append(min(max(longest + 1, lo), hi))
     return out

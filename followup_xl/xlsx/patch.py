@@ -118,7 +118,7 @@ def patch(
     (`marked`) and its `data` is empty. Passing those as `marked` to the patch that writes
     the Due sheet of the same workbook and marks saves marking them again.
     """
-    pkg = Package(data, name)
+    pkg = Package(data, name, checked=marked is not None and marked.data == data)
     wb = WorkbookPart(pkg)
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))

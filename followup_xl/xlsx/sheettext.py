@@ -142,10 +142,9 @@ class _Patterns:
     def __init__(self, prefixes: list[str]) -> None:
         alts = "|".join(re.escape(p) for p in prefixes)
         self.prefix = prefixes[0]
-        self.row = re.compile(
-            rf"<(?:{alts})row(?=[\s/>])({_ATTRS})\s*(?:/>|>.*?</(?:{alts})row\s*>)", re.DOTALL
-        )
         self.row_start = re.compile(rf"<(?:{alts})row({_ATTRS})\s*(/?)>")
+        self.row_end = re.compile(rf"</(?:{alts})row\s*>")
+        self.row_at = [f"<{p}row" for p in prefixes]
         self.cell = re.compile(rf"<(?:{alts})c({_ATTRS})\s*(/?)>")
         self.cell_close = re.compile(rf"</(?:{alts})c\s*>")
         #: a cell whose reference is not its first attribute, or that has none
@@ -195,6 +194,31 @@ class _Patterns:
         if hi < 0:  # <row/>
             return start
         return hi if ext < 0 else ext
+
+    def rows(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        """Yield each row in text[lo:hi] (masked): where it starts and ends, and the
+        attributes of its start tag."""
+        pos = lo
+        while (at := _find(text, self.row_at, pos, hi)) >= 0:
+            opened = self.row_start.match(text, at, hi)
+            stop = -1
+            if opened is not None:
+                stop = opened.end() if opened[2] else self._row_end(text, opened.end(), hi)
+            if opened is None or stop < 0:  # another element whose name starts with row
+                pos = at + 1
+                continue
+            yield at, stop, opened[1]
+            pos = stop
+
+    def _row_end(self, text: str, lo: int, hi: int) -> int:
+        """Return where the first row end tag in text[lo:hi] ends, or -1."""
+        at = _find(text, self.row_close, lo, hi)
+        while at >= 0:
+            closed = self.row_end.match(text, at, hi)
+            if closed is not None:
+                return closed.end()
+            at = _find(text, self.row_close, at + 1, hi)
+        return -1
 
     def find_cell(self, text: str, lo: int, hi: int) -> int:
         """Return where the first thing named like a cell starts in text[lo:hi], or -1."""
@@ -309,13 +333,13 @@ class SheetText:
     def _find_rows(self, begin: int, end: int) -> None:
         """Index the rows of sheetData's text by number (a row without one follows the last)."""
         last = 0
-        for m in self.pat.row.finditer(self.shadow, begin, end):
+        for at, stop, attrs in self.pat.rows(self.shadow, begin, end):
             if last:
-                start, stop, _ = self.rows[last]
-                self.rows[last] = (start, stop, m.start())
+                start, before, _ = self.rows[last]
+                self.rows[last] = (start, before, at)
             else:
-                self.lead_end = m.start()
-            ref = _attr(m[1], "r")
+                self.lead_end = at
+            ref = _attr(attrs, "r")
             if ref is None:
                 number = last + 1
             elif ref.strip().isdigit() and ref.isascii():
@@ -328,7 +352,7 @@ class SheetText:
                 raise WriteError(
                     f"{self.where} has two rows numbered {number}: {RESAVE}, then run again"
                 )
-            self.rows[number] = (m.start(), m.end(), end)
+            self.rows[number] = (at, stop, end)
             last = number
 
     # --- reading ---------------------------------------------------------------------------
