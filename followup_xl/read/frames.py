@@ -1,19 +1,23 @@
-"""Read the contract sheets through pandas (calamine engine), after the pre-check passed.
+"""Read the contract sheets through pandas (calamine engine), each once its pre-check passed.
 
-Only the sheets the pre-check looked at are read. Each becomes a Grid: the DataFrame's rows
-as lists of cell values, with the pre-check's odd cells put in place of what calamine read
-and the tables' totals rows taken out.
+Each sheet becomes a Grid: the DataFrame's columns as lists of cell values, with the
+pre-check's odd cells put in place of what calamine read and the tables' totals rows taken
+out. The sheets are read one after another on one worker thread, each started the moment its
+pre-check passes: calamine parses outside Python's lock, so the pre-check of the next sheet
+and the records of the last one go on meanwhile.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from ..errors import Problem, WorkbookError
-from .precheck import Checked, unreadable
+from .precheck import Checked, SheetCheck, unreadable
 
 #: No cell text counts as missing ("NA", "None", "N/A" are text a user typed).
 NO_NA: list[str] = []
@@ -21,37 +25,82 @@ NO_NA: list[str] = []
 
 @dataclass
 class Grid:
-    """One sheet's cells from A1: rows of equal length, "" for an empty cell."""
+    """One sheet's cells from A1, column by column: columns of equal length, "" for an empty
+    cell."""
 
-    rows: list[list[Any]]
+    columns: list[list[Any]]
 
     @property
     def nrows(self) -> int:
         """Return the number of rows, up to the last one holding a value."""
-        return len(self.rows)
+        return len(self.columns[0]) if self.columns else 0
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Return the cells row by row."""
+        return [list(row) for row in zip(*self.columns, strict=True)]
 
     def row(self, r: int) -> list[Any]:
         """Return 0-based row r ([] beyond the last)."""
-        return self.rows[r] if r < len(self.rows) else []
+        return [column[r] for column in self.columns] if r < self.nrows else []
 
     def data_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """Yield (0-based row, cells) below the header, in order."""
-        rows = self.rows
-        for r in range(1, len(rows)):
-            yield r, rows[r]
+        for r, row in enumerate(zip(*self.columns, strict=True)):
+            if r:
+                yield r, list(row)
+
+
+class SheetReads:
+    """The sheets of one workbook being read by pandas, in the order they were started."""
+
+    def __init__(self, path: Path) -> None:
+        import pandas  # noqa: F401  imported here, so the worker never imports it
+
+        self.path = path
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="followup-xl-read")
+        self.started: dict[str, Future[Grid]] = {}
+
+    def __enter__(self) -> SheetReads:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # a sheet not yet begun is dropped; one being read (its pre-check passed) ends soon
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, name: str, found: SheetCheck) -> None:
+        """Start reading a sheet whose pre-check passed (once)."""
+        if name not in self.started:
+            self.started[name] = self.pool.submit(_read_sheet, self.path, name, found)
+
+    def names(self) -> list[str]:
+        """Return the names of the sheets started, in order."""
+        return list(self.started)
+
+    def grid(self, name: str) -> Grid:
+        """Return a started sheet's Grid, waiting for it; raise WorkbookError when calamine
+        cannot read it."""
+        return self.started[name].result()
 
 
 def read_frames(path: Path, checked: Checked) -> dict[str, Grid]:
     """Return {sheet name: Grid} of the pre-checked sheets, read by pandas with calamine."""
+    with SheetReads(path) as reads:
+        for name, found in checked.sheets.items():
+            reads.start(name, found)
+        return {name: reads.grid(name) for name in checked.sheets}
+
+
+def _read_sheet(path: Path, name: str, found: SheetCheck) -> Grid:
+    """Read one sheet with pandas and calamine, and put the pre-check's findings in place."""
     import pandas as pd
 
-    names = list(checked.sheets)
-    if not names:
-        return {}
     try:
-        frames = pd.read_excel(
+        frame = pd.read_excel(
             path,
-            sheet_name=names,
+            sheet_name=name,
             header=None,
             dtype=object,
             keep_default_na=False,  # "NA", "None", "N/A" are text a user typed, not blanks
@@ -62,29 +111,27 @@ def read_frames(path: Path, checked: Checked) -> dict[str, Grid]:
         raise
     except BaseException as exc:  # calamine's own types, and a Rust panic (a BaseException)
         raise WorkbookError(_why_unreadable(path, exc)) from exc
-    grids = {}
-    for name in names:
-        rows = frames[name].to_numpy().tolist()
-        found = checked.sheets[name]
-        for (r, c), value in found.odd.items():
-            _put(rows, r, c, value)
-        for r in sorted(found.totals, reverse=True):
-            if 0 < r < len(rows):
-                rows[r] = [""] * len(rows[r])  # a totals row sums the rows: it is no record
-        grids[name] = Grid(rows)
-    return grids
+    columns = frame.to_numpy(dtype=object).T.tolist()
+    del frame
+    for (r, c), value in found.odd.items():
+        _put(columns, r, c, value)
+    height = len(columns[0]) if columns else 0
+    for r in found.totals:
+        if 0 < r < height:
+            for column in columns:
+                column[r] = ""  # a totals row sums the rows: it is no record
+    return Grid(columns)
 
 
-def _put(rows: list[list[Any]], r: int, c: int, value: Any) -> None:
-    """Put a value at 0-based (r, c), widening the grid (every row alike) when it is outside."""
-    width = len(rows[0]) if rows else 0
-    if c >= width:
-        for row in rows:
-            row.extend([""] * (c + 1 - width))
-        width = c + 1
-    while len(rows) <= r:
-        rows.append([""] * width)
-    rows[r][c] = value
+def _put(columns: list[list[Any]], r: int, c: int, value: Any) -> None:
+    """Put a value at 0-based (r, c), widening or lengthening the grid when it is outside."""
+    height = len(columns[0]) if columns else 0
+    while len(columns) <= c:
+        columns.append([""] * height)
+    if r >= height:
+        for column in columns:
+            column.extend([""] * (r + 1 - height))
+    columns[c][r] = value
 
 
 def _why_unreadable(path: Path, exc: BaseException) -> Problem:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -137,17 +137,23 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
 
 
-def precheck(path: Path, wanted: Iterable[str], match: Any) -> Checked:
+def precheck(
+    path: Path,
+    wanted: Iterable[str],
+    match: Any,
+    ready: Callable[[str, SheetCheck], None] | None = None,
+) -> Checked:
     """Check the sheets whose names `match` one of `wanted`; raise WorkbookError when unreadable.
 
-    `match(name) -> key` maps a sheet name to the wanted key it stands for.
+    `match(name) -> key` maps a sheet name to the wanted key it stands for. `ready(name,
+    found)` is called for each sheet as soon as it passed, while no blocking problem was found.
     """
     name = path.name
     wanted = set(wanted)
     try:
         with zipfile.ZipFile(path) as zf:
             check_members(zf, name)
-        return _check(Package(path.read_bytes(), name), wanted, match)
+        return _check(Package(path.read_bytes(), name), wanted, match, ready)
     except WorkbookError:
         raise
     except Exception as exc:  # zipfile, lxml and int() raise many types on a damaged package
@@ -193,7 +199,9 @@ def workbook_parts(pkg: Package) -> tuple[list[tuple[str, str, str]], dict[str, 
     return sheets, rels, date1904
 
 
-def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
+def _check(
+    pkg: Package, wanted: set[str], match: Any, ready: Callable[[str, SheetCheck], None] | None
+) -> Checked:
     sheets, rels, date1904 = workbook_parts(pkg)
     checked = Checked([s[0] for s in sheets if s[1].endswith("/worksheet")], date1904)
     chosen = [(n, p) for n, typ, p in sheets if match(n) in wanted and typ.endswith("/worksheet")]
@@ -214,6 +222,8 @@ def _check(pkg: Package, wanted: set[str], match: Any) -> Checked:
         found = SheetCheck(part, totals=_totals_rows(pkg, part))
         _scan(data, sheet, pkg.name, found, kinds, date1904, held, checked.problems)
         checked.sheets[sheet] = found
+        if ready is not None and not any(p.blocking for p in checked.problems):
+            ready(sheet, found)
     return checked
 
 

@@ -38,8 +38,8 @@ from .cells import (
     parse_int,
     plain_text_column,
 )
-from .frames import Grid, read_frames
-from .precheck import Checked, NoResult, precheck
+from .frames import Grid, SheetReads, read_frames
+from .precheck import Checked, NoResult, SheetCheck, precheck
 from .sniff import MAX_CELL_CHARS, ODS, is_ods, newer_sibling, sniff
 
 #: How many leading rows are searched for a misplaced header row.
@@ -59,13 +59,15 @@ def read_workbook(path: Path) -> ReadResult:
     path = Path(path)
     ods = sniff(path) == ODS
     wanted = {C.norm_header(s) for s in C.SHEETS}
-    checked = _precheck(path, wanted, ods=ods)
-    if any(p.blocking for p in checked.problems):
-        raise WorkbookError(checked.problems)
-    grids = read_frames(path, checked)
-    reader = _Reader(path.name, grids, checked.sheet_names)
-    reader.problems.extend(checked.problems)
-    book = reader.build(str(path), checked.date1904)
+    with SheetReads(path) as reads:
+        checked = _precheck(path, wanted, ods=ods, ready=reads.start)
+        if any(p.blocking for p in checked.problems):
+            raise WorkbookError(checked.problems)
+        for name, found in checked.sheets.items():  # the tables of an .ods start here
+            reads.start(name, found)
+        reader = _Reader(path.name, reads, checked.sheet_names)
+        reader.problems.extend(checked.problems)
+        book = reader.build(str(path), checked.date1904)
     sibling = newer_sibling(path)
     if sibling is not None:
         reader.problems.append(Problem(path.name, (
@@ -102,13 +104,20 @@ def read_due_sheet(path: Path) -> list[tuple[Any, ...]]:
     return [tuple("" if i is None else row[i] for i in where) for _, row in grid.data_rows()]
 
 
-def _precheck(path: Path, wanted: set[str], *, ods: bool) -> Checked:
-    """Pre-check the wanted sheets of an .xlsx, or the wanted tables of an .ods."""
+def _precheck(
+    path: Path,
+    wanted: set[str],
+    *,
+    ods: bool,
+    ready: Callable[[str, SheetCheck], None] | None = None,
+) -> Checked:
+    """Pre-check the wanted sheets of an .xlsx (calling `ready` for each as it passes), or the
+    wanted tables of an .ods."""
     if ods:
         from ..ods.precheck import precheck_ods
 
         return precheck_ods(path, wanted, C.norm_header)
-    return precheck(path, wanted, C.norm_header)
+    return precheck(path, wanted, C.norm_header, ready)
 
 
 @dataclass(frozen=True)
@@ -194,9 +203,9 @@ def _loose_id(ident: str) -> str:
 class _Reader:
     """Collect records and problems from the raw frames of one workbook."""
 
-    def __init__(self, file: str, grids: dict[str, Grid], names: Sequence[str]) -> None:
+    def __init__(self, file: str, reads: SheetReads, names: Sequence[str]) -> None:
         self.file = file
-        self.grids = grids
+        self.reads = reads
         self.names = list(names)
         self.problems: list[Problem] = []
         self.layouts: dict[str, SheetLayout] = {}
@@ -213,9 +222,9 @@ class _Reader:
 
     def sheet(self, canonical: str) -> tuple[str, Grid] | None:
         """Return (actual name, grid) of a contract sheet, matched like headers."""
-        for name, grid in self.grids.items():
+        for name in self.reads.names():
             if C.norm_header(name) == C.norm_header(canonical):
-                return name, grid
+                return name, self.reads.grid(name)
         found = ", ".join(self.names) or "none"
         self.problem(
             f'has no sheet named "{canonical}" (sheets found: {found}) — add it, or rename the '
@@ -224,7 +233,7 @@ class _Reader:
         return None
 
     def header(
-        self, sheet: str, frame: Any, columns: Sequence[C.Column]
+        self, sheet: str, frame: Grid, columns: Sequence[C.Column]
     ) -> tuple[dict[str, int], int] | None:
         """Map canonical column names to 0-based positions in row 1; report a misplaced header."""
         wanted = {C.norm_header(c.name): c.name for c in columns}
@@ -297,7 +306,7 @@ class _Reader:
         return positions, last
 
     def rows(
-        self, sheet: str, frame: Any, positions: dict[str, int]
+        self, sheet: str, frame: Grid, positions: dict[str, int]
     ) -> Iterable[tuple[int, dict[str, Any]]]:
         """Yield (Excel row, {column: raw value}) for each non-blank data row."""
         for r, cells in frame.data_rows():
@@ -375,7 +384,7 @@ class _Reader:
         return text
 
     def typed_columns(
-        self, canonical: str, sheet: str, frame: Any, columns: Sequence[C.Column]
+        self, canonical: str, sheet: str, frame: Grid, columns: Sequence[C.Column]
     ) -> _Columns:
         """Return a contract sheet's rows that hold data, column by column, typed; record
         every problem."""
@@ -385,8 +394,7 @@ class _Reader:
         positions, last = head
         by_name = {c.name: c for c in columns}
         where = list(positions.values())
-        data = frame.rows
-        grid_columns = list(zip(*data, strict=True))  # turned once: each column a tuple
+        grid_columns = frame.columns
         below = zip(*(grid_columns[i] for i in where), strict=True)
         next(below, None)  # the first row
         keep = []  # the 0-based rows below the first that hold a value in a contract column
@@ -395,7 +403,7 @@ class _Reader:
                 if v != "" and not is_blank(v):
                     keep.append(r)
                     break
-        pick = _cells_at(keep, len(data))
+        pick = _cells_at(keep, frame.nrows)
         start = len(self.problems)
         names = list(positions)
         typed_columns = [
