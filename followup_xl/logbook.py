@@ -43,13 +43,14 @@ class LogIndex:
         """Return sorted dates of Log rows of these actions for this person and interview."""
         since = iv.interview_date or date.min
         iid = iv.interview_id
+        # a LogEntry is a named tuple: unpacked, its fields cost no attribute lookups
         dates = [
-            e.date
-            for e in self.by_contact.get(contact.contact_id, ())
-            if e.action in actions and e.date >= since and e.interview_id in ("", iid)
+            day
+            for _, day, action, interview_id, _, _ in self.by_contact.get(contact.contact_id, ())
+            if action in actions and day >= since and interview_id in ("", iid)
         ]
-        dates += [e.date for e in self.by_interview.get(iid, ()) if e.action in actions
-                  and e.date >= since]  # fmt: skip
+        dates += [day for _, day, action, _, _, _ in self.by_interview.get(iid, ())
+                  if action in actions and day >= since]  # fmt: skip
         dates.sort()
         return dates
 

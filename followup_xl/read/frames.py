@@ -58,7 +58,7 @@ class SheetReads:
         import pandas  # noqa: F401  imported here, so the worker never imports it
 
         self.path = path
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="followup-xl-read")
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="followup-xl-read")
         self.started: dict[str, Future[Grid]] = {}
 
     def __enter__(self) -> SheetReads:
