@@ -58,7 +58,7 @@ def _letter(tmp_path: Path, profile: Profile, contact: Contact,
 
 def _blocks(tmp_path: Path, profile: Profile, **where: str) -> tuple[list[str], list[str]]:
     """Return the sender block and the recipient block of a letter to PERSON at `where`."""
-    text = _letter(tmp_path, profile, replace(PERSON, **where))
+    text = _letter(tmp_path, profile, PERSON._replace(**where))
     return text[1].split("\n"), text[2].split("\n")
 
 
@@ -259,7 +259,7 @@ def test_an_unknown_country_keeps_every_part_and_is_named_as_typed():
 def test_destination_is_the_contacts_then_the_companys_then_the_senders_country():
     """Contacts Country, else Interviews Company Country, else Profile Country."""
     iv = replace(INTERVIEW, company_country="France")
-    assert destination(replace(PERSON, country="DE"), iv, US_SENDER) == "DE"
+    assert destination(PERSON._replace(country="DE"), iv, US_SENDER) == "DE"
     assert destination(PERSON, iv, US_SENDER) == "France"
     assert destination(PERSON, INTERVIEW, GB_SENDER) == "GB"
     assert destination(PERSON, None, GB_SENDER) == "GB"
@@ -286,7 +286,7 @@ def test_missing_names_the_columns_the_destination_post_requires():
 def test_envelope_mailed_abroad_names_both_countries(tmp_path):
     """A GB sender's envelope to Boston: return address ends UNITED KINGDOM (UPU), the address
     UNITED STATES; both read back from the rendered envelope."""
-    contact = replace(PERSON, **BOSTON, country="US")
+    contact = PERSON._replace(**BOSTON, country="US")
     act = Action(rule="R3", kind=Kind.THANK_YOU_LETTER, status=Status.DUE, due=TODAY,
                  why="thank-you", contact_id="C-1", interview_id="IV-1")  # fmt: skip
     ctx = letters.letter_context(letters.LetterData(act, GB_SENDER, contact, INTERVIEW), TODAY)

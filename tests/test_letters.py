@@ -282,7 +282,7 @@ def test_enclosures_read_as_a_sentence_but_the_line_keeps_them_as_typed(tmp_path
 
 def test_contact_address_wins_over_company_address(tmp_path):
     """The contact's own address is used when recorded; organization defaults to the company."""
-    c = replace(RENEE, street="1 Side Road", city="Newark", state="NJ", zip="07102")
+    c = RENEE._replace(street="1 Side Road", city="Newark", state="NJ", zip="07102")
     batch = render(tmp_path, make_book(c), action(c))
     assert paragraphs(batch.files[action(c).key])[2] == (
         "Ms. Renée Dubois-Okafor\nDistrict Manager\nBarnes & Noble\n1 Side Road\nNEWARK, NJ 07102"
@@ -293,7 +293,7 @@ def test_british_profile_gets_british_dates_addresses_and_a4(tmp_path):
     """Dates and addresses follow the Profile Country; A4 paper outside US Letter countries."""
     profile = replace(PROFILE, country="GB", city="London", state="", zip="SW1A 1AA",
                       street="10 Downing Street")  # fmt: skip
-    c = replace(RENEE, street="Unter den Linden 5", city="Berlin", zip="10117", state="",
+    c = RENEE._replace(street="Unter den Linden 5", city="Berlin", zip="10117", state="",
                 country="DE")  # fmt: skip
     batch = render(tmp_path, make_book(c, profile=profile), action(c))
     path = batch.files[action(c).key]
@@ -388,7 +388,7 @@ def test_keep_in_touch_letter_asks_for_referrals(tmp_path):
 
 def test_fax_is_a_cover_sheet_then_the_letter(tmp_path):
     """A fax: a one-page cover sheet, then the letter on its own page."""
-    tom = replace(TOM, fax="+1 212 555 0100", preferred_channel="Fax")
+    tom = TOM._replace(fax="+1 212 555 0100", preferred_channel="Fax")
     act = action(tom, Kind.THANK_YOU_FAX)
     batch = render(tmp_path, make_book(RENEE, tom), act)
     doc = Document(str(batch.files[act.key]))
@@ -408,8 +408,7 @@ def test_fax_is_a_cover_sheet_then_the_letter(tmp_path):
 def test_panel_letters_read_differently(tmp_path):
     """R3: each interviewer of one panel gets different phrasing, deterministically."""
     members = [
-        replace(
-            RENEE,
+        RENEE._replace(
             contact_id=f"P-{i}",
             row=10 + i,
             first_name=f"Person{i}",
@@ -487,7 +486,7 @@ def test_print_file_and_envelopes_follow_the_letters(tmp_path):
     """One print file with every printable letter (letters first, then the note card), one #10
     envelope per mailed letter in the same order."""
     iv2 = replace(INTERVIEW, interview_id="LIB-1", company="City Library", status="Not Selected")
-    kit = replace(TOM, contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
+    kit = TOM._replace(contact_id="C-7", interview_id="LIB-1", first_name="Kim", last_name="Wu",
                   honorific="Dr.", preferred_channel="Mail")  # fmt: skip
     acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(kit, Kind.KEEP_IN_TOUCH, iv=iv2)]
     book = Book(path="t.xlsx", profile=PROFILE, interviews=(INTERVIEW, iv2),
@@ -548,7 +547,7 @@ def test_progress_reports_each_letter(tmp_path):
 def test_hostile_names_make_safe_file_names(tmp_path, company, person, expected):
     """File names are safe on Windows, macOS and Linux and stay inside the folder."""
     iv = replace(INTERVIEW, company=company)
-    c = replace(RENEE, first_name=person, last_name="")
+    c = RENEE._replace(first_name=person, last_name="")
     act = action(c, iv=iv)
     batch = render(tmp_path, make_book(c, interview=iv), act)
     path = batch.files[act.key]
@@ -559,7 +558,7 @@ def test_hostile_names_make_safe_file_names(tmp_path, company, person, expected)
 def test_very_long_names_are_cut_to_a_portable_length(tmp_path):
     """300-character names give a file name under 255 bytes that still ends in .docx."""
     iv = replace(INTERVIEW, company="Ä" * 300)
-    c = replace(RENEE, first_name="😀" * 300, last_name="")
+    c = RENEE._replace(first_name="😀" * 300, last_name="")
     act = action(c, iv=iv)
     batch = render(tmp_path, make_book(c, interview=iv), act)
     path = batch.files[act.key]
@@ -570,7 +569,7 @@ def test_very_long_names_are_cut_to_a_portable_length(tmp_path):
 
 def test_two_letters_with_the_same_name_get_distinct_files(tmp_path):
     """Two people with the same name at one company: the second file is "(2)"."""
-    twin = replace(RENEE, contact_id="C-1b", row=9)
+    twin = RENEE._replace(contact_id="C-1b", row=9)
     batch = render(tmp_path, make_book(RENEE, twin), action(RENEE), action(twin))
     names = sorted(p.name for p in batch.files.values())
     assert names == [
@@ -749,7 +748,7 @@ def test_templates_saved_again_by_libreoffice_still_render(tmp_path, soffice):
     for name in letters.TEMPLATE_NAMES:  # really rewritten by LibreOffice
         assert (mine / name).read_bytes() != (letters.default_template_dir() / name).read_bytes()
     letters.check_templates(mine)
-    tom = replace(TOM, fax="555-0100")
+    tom = TOM._replace(fax="555-0100")
     acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(tom, Kind.THANK_YOU_EMAIL),
             action(tom, Kind.THANK_YOU_FAX)]  # fmt: skip
     batch = render(tmp_path, make_book(RENEE, tom, ANA), *acts, template_dir=mine)
@@ -767,9 +766,9 @@ def _pdf_pages(path: Path) -> int:
 
 def test_print_file_converts_to_pdf_with_one_page_per_letter(tmp_path, soffice):
     """--pdf: real LibreOffice turns the print file into a PDF, one page per letter."""
-    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(replace(RENEE, contact_id="C-1x",
+    acts = [action(RENEE), action(ANA, Kind.NOTE_CARD), action(RENEE._replace(contact_id="C-1x",
             first_name="Max", last_name="Moe", row=8))]  # fmt: skip
-    max_moe = replace(RENEE, contact_id="C-1x", first_name="Max", last_name="Moe", row=8)
+    max_moe = RENEE._replace(contact_id="C-1x", first_name="Max", last_name="Moe", row=8)
     batch = render(tmp_path, make_book(RENEE, ANA, max_moe), *acts)
     pdf, note = make_pdf(batch.print_file, {})
     assert note is None
@@ -790,7 +789,7 @@ def test_a_full_letter_fits_on_one_page(tmp_path, soffice):
         enclosures=("List of references", "Writing sample", "Store layout portfolio"),
         decision_expected=date(2026, 12, 4),
     )
-    c = replace(RENEE, personal_note="the plans for a children's reading corner and the "
+    c = RENEE._replace(personal_note="the plans for a children's reading corner and the "
                 "monthly author evenings with local writers")  # fmt: skip
     batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
     pdf = office.convert(batch.files[action(c, iv=iv).key], "pdf", tmp_path / "pdf")
@@ -811,7 +810,7 @@ def test_pdf_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
 
 GB_PROFILE = replace(PROFILE, country="GB", city="London", state="", zip="EC1M 5RN",
                      street="3 Clerkenwell Road", phone="020 7946 0018", cell="")  # fmt: skip
-DR_LEE = replace(RENEE, honorific="Dr.", first_name="Amy", last_name="Lee",
+DR_LEE = RENEE._replace(honorific="Dr.", first_name="Amy", last_name="Lee",
                  personal_note="the loyalty programme and the colour of the new signs")  # fmt: skip
 
 
@@ -911,7 +910,7 @@ def _panel(n: int) -> list[Contact]:
              "late openings", "the window displays", "the book club", "used books",
              "the children's corner", "staff training", "the online shop",
              "local authors"]  # fmt: skip
-    return [replace(RENEE, contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
+    return [RENEE._replace(contact_id=f"P-{i}", row=10 + i, first_name=f"Sam{i}",
                     last_name=names[i], personal_note=notes[i]) for i in range(n)]  # fmt: skip
 
 
@@ -962,7 +961,7 @@ def test_twenty_person_panel_shares_no_sentence(tmp_path, want, notes, facts):
                  decision_expected=date(2026, 12, 4))  # fmt: skip
     if not facts:
         iv = replace(iv, strengths="", forgot_to_mention="", enclosures=(), decision_expected=None)
-    members = [m if notes else replace(m, personal_note="") for m in _panel(20)]
+    members = [m if notes else m._replace(personal_note="") for m in _panel(20)]
     acts = [action(c, kind, iv=iv) for c in members]
     batch = render(tmp_path, make_book(*members, interview=iv), *acts)
     bodies = [_body_sentences(batch.files[a.key]) for a in acts]
@@ -1012,7 +1011,7 @@ def test_cell_fragments_are_lower_cased_mid_sentence_but_names_are_not(tmp_path)
                                         "Rights database report", "Book fair flyer", "CV",
                                         "Python notebook"),
                  strengths="Ten years of retail management; AT&T billing systems")  # fmt: skip
-    c = replace(RENEE, personal_note="The new cover sheets")
+    c = RENEE._replace(personal_note="The new cover sheets")
     batch = render(tmp_path, make_book(c, interview=iv), action(c, iv=iv))
     body = " ".join(paragraphs(batch.files[action(c, iv=iv).key]))
     assert (
@@ -1059,7 +1058,7 @@ def test_keep_in_touch_to_an_email_contact_is_an_email_draft(tmp_path):
 
 def test_fax_cover_counts_its_pages(tmp_path):
     """The fax cover says how many pages follow: the cover and the one-page letter."""
-    tom = replace(TOM, fax="+1 212 555 0100", preferred_channel="Fax")
+    tom = TOM._replace(fax="+1 212 555 0100", preferred_channel="Fax")
     act = action(tom, Kind.THANK_YOU_FAX)
     batch = render(tmp_path, make_book(RENEE, tom), act)
     cells = [

@@ -39,7 +39,7 @@ GB_SENDER = replace(PROFILE, street="Flat 4B, Rosewood Court\n27 Long Lane", cit
 
 def _render(tmp_path: Path, sender, **where: str):
     """Render the letter and envelope to RENEE at `where`; return their PDFs and the batch."""
-    contact = replace(RENEE, **where)
+    contact = RENEE._replace(**where)
     book = make_book(contact, interview=INTERVIEW, profile=sender)
     act = action(contact)
     batch = letters.render_letters(book, [act], today=TODAY, out_dir=tmp_path / "out")
@@ -131,8 +131,8 @@ def test_an_eight_line_sender_block_stays_out_of_the_window(tmp_path, soffice, s
 def test_an_address_that_cannot_fit_is_an_r9_finding(tmp_path):
     """Fourteen lines fit no window at 8 pt: one R9 finding, naming the longest cells."""
     where = {**DUBLIN, "street": "\n".join(f"Line {n} of a long street" for n in range(1, 9))}
-    book = make_book(replace(RENEE, **where), interview=INTERVIEW, profile=GB_SENDER)
-    act = action(replace(RENEE, **where))
+    book = make_book(RENEE._replace(**where), interview=INTERVIEW, profile=GB_SENDER)
+    act = action(RENEE._replace(**where))
     batch = letters.render_letters(book, [act], today=TODAY, out_dir=tmp_path / "out")
     found = [f.message for f in batch.findings if f.check == "window"]
     assert found == [
