@@ -39,20 +39,27 @@ class LogIndex:
             elif entry.interview_id:
                 self.by_interview[entry.interview_id].append(entry)
 
-    def logged(self, actions: Collection[str], iv: Interview, contact: Contact) -> list[date]:
-        """Return sorted dates of Log rows of these actions for this person and interview."""
+    def entries(
+        self, actions: Collection[str], iv: Interview, contact: Contact
+    ) -> list[tuple[date, str]]:
+        """Return the (date, action) of Log rows of these actions for this person and
+        interview, sorted."""
         since = iv.interview_date or date.min
         iid = iv.interview_id
         # a LogEntry is a named tuple: unpacked, its fields cost no attribute lookups
-        dates = [
-            day
+        found = [
+            (day, action)
             for _, day, action, interview_id, _, _ in self.by_contact.get(contact.contact_id, ())
             if action in actions and day >= since and interview_id in ("", iid)
         ]
-        dates += [day for _, day, action, _, _, _ in self.by_interview.get(iid, ())
+        found += [(day, action) for _, day, action, _, _, _ in self.by_interview.get(iid, ())
                   if action in actions and day >= since]  # fmt: skip
-        dates.sort()
-        return dates
+        found.sort()
+        return found
+
+    def logged(self, actions: Collection[str], iv: Interview, contact: Contact) -> list[date]:
+        """Return sorted dates of Log rows of these actions for this person and interview."""
+        return [day for day, _ in self.entries(actions, iv, contact)]
 
 
 def done_for(action: Action, contact: Contact, iv: Interview | None, index: LogIndex) -> bool:

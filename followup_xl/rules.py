@@ -11,7 +11,7 @@ One job in one module, though it is over 400 lines: the fourteen rules share one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -66,6 +66,7 @@ _SENT_HOW = (("Thank-You Letter Mailed", "mailed"), ("Note Card Mailed", "mailed
 CALL_LOG = "Phone Call"
 #: A call or message from the employer: contact made, but no call of the user's (R13).
 INCOMING_LOG = "Call Received"
+_CALLS = frozenset({CALL_LOG, INCOMING_LOG})
 REFERENCE_LOG = "Reference Notified"
 APPLICATION_LOG = "Application Sent"
 
@@ -178,6 +179,9 @@ class _Engine:
         # answers "is this done?" for the letters (letters/batch.BookIndex)
         self.log = LogIndex(book.log)
         self.by_contact = self.log.by_contact
+        #: logged(actions, iv, contact): the sorted dates of Log rows of these actions for this
+        #: person and interview (logbook.py says which rows count)
+        self.logged = self.log.logged
         self.people: dict[str, list[Contact]] = defaultdict(list)
         for c in sorted(self.contacts.values(), key=lambda c: c.contact_id):
             for iid in c.interviews:  # one person may sit on several panels
@@ -221,14 +225,6 @@ class _Engine:
     def held(self, iv: Interview) -> bool:
         """Return True when the interview has taken place (a past date counts as held)."""
         return held(iv, self.today)
-
-    def logged(self, actions: Collection[str], iv: Interview, contact: Contact) -> list[date]:
-        """Return sorted dates of Log rows of these actions for this person and interview.
-
-        A row counts from the interview day on; a blank Contact ID means everyone at that
-        interview, a blank Interview ID means any interview of that person (logbook.py).
-        """
-        return self.log.logged(actions, iv, contact)
 
     def add(
         self,
@@ -559,26 +555,19 @@ class _Engine:
             seen = self.series[(iv.interview_id, c.contact_id)]
             if seen and seen[-1] != (iv, c):
                 continue
-            sent = self.logged(THANK_YOU_LOGS, iv, c)
-            how = self.sent_how(iv, c, sent[0]) if sent else "mailed"
-            mine = sorted({d for i, p in seen or [(iv, c)] for d in self.logged([CALL_LOG], i, p)})
+            sent = self.log.entries(THANK_YOU_LOGS, iv, c)
+            how = sent_how(sent) if sent else "mailed"
+            both = {got for i, p in seen or [(iv, c)] for got in self.log.entries(_CALLS, i, p)}
+            mine = sorted({day for day, action in both if action == CALL_LOG})
             # a call they made counts as the contact it was, never as a call too soon (R13)
-            calls = sorted({d for i, p in seen or [(iv, c)]
-                            for d in self.logged([CALL_LOG, INCOMING_LOG], i, p)})  # fmt: skip
-            mailed = sent[0] if sent else None
+            calls = sorted({day for day, _ in both})
+            mailed = sent[0][0] if sent else None
             self.too_close(iv, c, mine)
             if mailed is not None and not any(day >= mailed for day in calls):
                 made.append(self.first_call(iv, c, mailed, calls, how))
             elif calls:
                 made.append(self.next_call(iv, c, calls[-1], incoming=calls[-1] not in mine))
         return made
-
-    def sent_how(self, iv: Interview, c: Contact, day: date) -> str:
-        """Return how the thank-you logged on `day` went: mailed, emailed or faxed."""
-        for action, how in _SENT_HOW:
-            if day in self.logged([action], iv, c):
-                return how
-        return "mailed"
 
     def first_call(
         self, iv: Interview, c: Contact, mailed: date, calls: list[date], how: str = "mailed"
@@ -881,6 +870,13 @@ def today_problem(book: Book, today: date) -> str | None:
             "with the right one"
         )
     return None
+
+
+def sent_how(sent: list[tuple[date, str]]) -> str:
+    """Return how the first thank-you of these sorted (date, action) rows went: mailed,
+    emailed or faxed (a letter mailed that day says mailed)."""
+    first = {action for day, action in sent if day == sent[0][0]}
+    return next((how for action, how in _SENT_HOW if action in first), "mailed")
 
 
 def person_key(c: Contact, iv: Interview) -> tuple[str, ...]:
