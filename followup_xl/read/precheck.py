@@ -217,21 +217,13 @@ def _check(
             raise WorkbookError(
                 f"the sheet {sheet!r} is missing from the file ({part})", file=pkg.name
             )
-    # the biggest sheet is checked first, so that its read, the longest, starts first; the
-    # findings are kept in the workbook's order all the same
-    biggest = max(chosen, key=lambda item: pkg.members.infos[pkg.find(item[1]) or ""].file_size)
-    found_in: dict[str, list[Problem]] = {}
-    for sheet, part in [biggest, *(item for item in chosen if item != biggest)]:
         data = _without_dtd(pkg, part)
         held = well_formed(data, sheet, part, pkg.name) // 2
         found = SheetCheck(part, totals=_totals_rows(pkg, part))
-        problems = found_in[sheet] = []
-        _scan(data, sheet, pkg.name, found, kinds, date1904, held, problems)
+        _scan(data, sheet, pkg.name, found, kinds, date1904, held, checked.problems)
         checked.sheets[sheet] = found
-        if ready is not None and not any(p.blocking for got in found_in.values() for p in got):
+        if ready is not None and not any(p.blocking for p in checked.problems):
             ready(sheet, found)
-    checked.sheets = {sheet: checked.sheets[sheet] for sheet, _ in chosen}
-    checked.problems += [p for sheet, _ in chosen for p in found_in[sheet]]
     return checked
 
 
