@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,8 @@ class _Columns:
     values: dict[str, list[Any]]
 
     def raw(self, name: str) -> list[Any]:
-        """Return a column's typed values (None for an empty cell or a missing column)."""
+        """Return a date, number or list column's typed values (None for an empty cell or a
+        missing column); a text column's empty cells may be "" or None: read it with text()."""
         got = self.values.get(name)
         return [None] * len(self.rows) if got is None else got
 
@@ -430,7 +432,9 @@ class _Reader:
         if kind == C.TEXT and plain_text_column(values):
             # the common case, tested once for the whole column: text that convert only trims
             out: list[Any] = list(map(str.strip, values))
-            if "" in out:  # an empty cell is blank; one of spaces alone goes to convert
+            # an empty cell of an optional column stays "" (text() reads None as "" too); an
+            # empty required cell, and one of spaces alone, go to convert
+            if "" in out and (blank is not None or out.count("") != values.count("")):
                 out = [t or (blank if not v else _SLOW) for t, v in zip(out, values, strict=True)]
         elif kind == C.TEXT:
             # a column with some other cell: the same test, cell by cell, on ASCII text
@@ -453,16 +457,14 @@ class _Reader:
         elif kind == C.LIST:
             # each distinct plain text looked up once: a Log repeats a dozen actions
             table = choice_index(col)
-            known: dict[str, str] = {}
+            known: dict[str, Any] = {}
             for v in set(values):
                 if type(v) is str and v.isascii() and "_x" not in v and "\r" not in v:
                     hit = table.get(C.choice_key(v))
                     if hit:
                         known[v] = hit
-            out = [
-                known.get(v, _SLOW) if type(v) is str and v else blank if v == "" else _SLOW
-                for v in values
-            ]
+            known[""] = blank
+            out = list(map(known.get, values, repeat(_SLOW)))  # anything else goes to convert
         else:
             out = [blank if v == "" else _SLOW for v in values]
         if _SLOW not in out:
