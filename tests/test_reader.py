@@ -101,6 +101,24 @@ def test_blank_rows_in_the_middle_are_skipped(tmp_path: Path) -> None:
     assert book.layouts["Contacts"].data_rows == (2, 5)
 
 
+def test_a_row_is_skipped_only_when_every_contract_cell_is_blank(tmp_path: Path) -> None:
+    """Cells of spaces count as blank; a row whose only value is in a later column (a Log
+    row with an Outcome and nothing else) is a record, reported for what it lacks."""
+    log = [
+        {"Date": date(2026, 11, 24), "Action": "Phone Call", "Contact ID": "C1"},
+        {"Date": "   ", "Action": " ", "Contact ID": "\t"},
+        {},
+        {"Outcome": "left a message"},
+        {"Date": date(2026, 11, 25), "Action": "Phone Call", "Contact ID": "C1"},
+    ]
+    sheets = contract_sheets(interviews=[IV], contacts=[CT], log=log)
+    msgs = blocking(write_sheets(tmp_path / "t.xlsx", sheets))
+    assert msgs == [
+        "t.xlsx: Log!A5: Date is empty, but every row needs a Date",
+        "t.xlsx: Log!D5: Action is empty, but every row needs an Action",
+    ]
+
+
 def test_header_not_in_row_1_names_the_row(tmp_path: Path) -> None:
     """A header row further down is an error saying which row looks like the header."""
     sheets = contract_sheets(interviews=[IV])

@@ -157,6 +157,19 @@ def _cells_at(keep: list[int], nrows: int) -> Callable[[Sequence[Any]], list[Any
     return lambda column: [column[r] for r in keep]
 
 
+def _blank_rows(cells: list[Any], rows: Sequence[int]) -> Sequence[int]:
+    """Return those of `rows` whose cell is blank (is_blank); a whole column of dates or
+    numbers, or of text without an empty cell, is told at C speed."""
+    if isinstance(rows, range) and rows.step == 1:
+        below = cells[rows.start : rows.stop]
+        kinds = set(map(type, below))
+        if not kinds & {str, float, type(None)} and not any(issubclass(k, float) for k in kinds):
+            return []
+        if kinds == {str} and "" not in below and not any(map(str.isspace, below)):
+            return []
+    return [r for r in rows if is_blank(cells[r])]
+
+
 def _reading_order(problem: Problem) -> tuple[int, int]:
     """Return a problem's (row, column) from its cell reference, for sorting."""
     try:
@@ -397,14 +410,19 @@ class _Reader:
         by_name = {c.name: c for c in columns}
         where = list(positions.values())
         grid_columns = frame.columns
-        below = zip(*(grid_columns[i] for i in where), strict=True)
-        next(below, None)  # the first row
-        keep = []  # the 0-based rows below the first that hold a value in a contract column
-        for r, cells in enumerate(below, start=1):
-            for v in cells:
-                if v != "" and not is_blank(v):
-                    keep.append(r)
-                    break
+        # the 0-based rows below the first that hold a value in a contract column: a row goes
+        # only when it is blank in every one, so each column is looked at only in the rows
+        # blank in the columns before it (in most sheets, one pass over one column)
+        blank: Sequence[int] = range(1, frame.nrows)
+        for i in where:
+            blank = _blank_rows(grid_columns[i], blank)
+            if not blank:
+                break
+        keep = (
+            sorted(set(range(1, frame.nrows)).difference(blank))
+            if blank
+            else list(range(1, frame.nrows))
+        )
         pick = _cells_at(keep, frame.nrows)
         start = len(self.problems)
         names = list(positions)
