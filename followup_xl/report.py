@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .localize import fmt_date
 from .model import Action, Status
@@ -92,12 +92,21 @@ def summary_table(
     indent = " " * (widths[0] + 2)
     why_width = max(max(width, NARROW) - len(indent) - len("why: "), 20)
     rows: list[list[str]] = []
+    heads: dict[tuple[Any, ...], str] = {}  # the first four columns, alike in many rows
     for a in actions:
-        cells = (a.status.value, fmt_date(a.due), a.rule, a.kind.value)
-        line = [_clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=False)]
-        line.append(_clip_name(a.who, widths[4]).ljust(widths[4]))
-        line.append(_clip(a.company, widths[5]).ljust(widths[5]))
-        line.append(_clip(a.channel, widths[6]))
+        key = (a.status, a.due, a.rule, a.kind)
+        head = heads.get(key)
+        if head is None:
+            cells = (a.status.value, fmt_date(a.due), a.rule, a.kind.value)
+            head = heads[key] = "  ".join(
+                _clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=False)
+            )
+        line = (
+            head,
+            _clip_name(a.who, widths[4]).ljust(widths[4]),
+            _clip(a.company, widths[5]).ljust(widths[5]),
+            _clip(a.channel, widths[6]),
+        )
         why = wrap(a.why, why_width) or [""]
         rows.append(
             ["  ".join(line).rstrip(), f"{indent}why: {why[0]}"]
