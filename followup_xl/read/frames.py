@@ -55,8 +55,6 @@ class SheetReads:
     """The sheets of one workbook being read by pandas, in the order they were started."""
 
     def __init__(self, path: Path) -> None:
-        import pandas  # noqa: F401  imported here, so the worker never imports it
-
         self.path = path
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="followup-xl-read")
         self.started: dict[str, Future[Grid]] = {}
@@ -73,6 +71,8 @@ class SheetReads:
     def start(self, name: str, found: SheetCheck) -> None:
         """Start reading a sheet whose pre-check passed (once)."""
         if name not in self.started:
+            import pandas  # noqa: F401  imported here (once), so a worker never imports it
+
             self.started[name] = self.pool.submit(_read_sheet, self.path, name, found)
 
     def names(self) -> list[str]:
