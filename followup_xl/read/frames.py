@@ -2,9 +2,10 @@
 
 Each sheet becomes a Grid: the DataFrame's columns as lists of cell values, with the
 pre-check's odd cells put in place of what calamine read and the tables' totals rows taken
-out. The sheets are read one after another on one worker thread, each started the moment its
+out. The sheets of an .xlsx are read on two worker threads, each started the moment its
 pre-check passes: calamine parses outside Python's lock, so the pre-check of the next sheet
-and the records of the last one go on meanwhile.
+and the records of the last one go on meanwhile. The tables of an .ods are read in one call,
+as calamine parses the whole document for any one of them.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class SheetReads:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="followup-xl-read")
-        self.started: dict[str, Future[Grid]] = {}
+        #: each started sheet's read; sheets read together share one
+        self.started: dict[str, Future[dict[str, Grid]]] = {}
 
     def __enter__(self) -> SheetReads:
         return self
@@ -70,10 +72,19 @@ class SheetReads:
 
     def start(self, name: str, found: SheetCheck) -> None:
         """Start reading a sheet whose pre-check passed (once)."""
-        if name not in self.started:
-            import pandas  # noqa: F401  imported here (once), so a worker never imports it
+        self.start_together({name: found})
 
-            self.started[name] = self.pool.submit(_read_sheet, self.path, name, found)
+    def start_together(self, sheets: dict[str, SheetCheck]) -> None:
+        """Start reading in one pandas call those of these pre-checked sheets not yet started:
+        the tables of an .ods, whose whole content.xml calamine parses each time it is read."""
+        todo = {name: found for name, found in sheets.items() if name not in self.started}
+        if not todo:
+            return
+        import pandas  # noqa: F401  imported here, so a worker never imports it
+
+        read = self.pool.submit(_read_sheets, self.path, todo)
+        for name in todo:
+            self.started[name] = read
 
     def names(self) -> list[str]:
         """Return the names of the sheets started, in order."""
@@ -82,25 +93,24 @@ class SheetReads:
     def grid(self, name: str) -> Grid:
         """Return a started sheet's Grid, waiting for it; raise WorkbookError when calamine
         cannot read it."""
-        return self.started[name].result()
+        return self.started[name].result()[name]
 
 
 def read_frames(path: Path, checked: Checked) -> dict[str, Grid]:
     """Return {sheet name: Grid} of the pre-checked sheets, read by pandas with calamine."""
     with SheetReads(path) as reads:
-        for name, found in checked.sheets.items():
-            reads.start(name, found)
+        reads.start_together(checked.sheets)
         return {name: reads.grid(name) for name in checked.sheets}
 
 
-def _read_sheet(path: Path, name: str, found: SheetCheck) -> Grid:
-    """Read one sheet with pandas and calamine, and put the pre-check's findings in place."""
+def _read_sheets(path: Path, sheets: dict[str, SheetCheck]) -> dict[str, Grid]:
+    """Read sheets with pandas and calamine, and put the pre-check's findings in place."""
     import pandas as pd
 
     try:
-        frame = pd.read_excel(
+        frames = pd.read_excel(
             path,
-            sheet_name=name,
+            sheet_name=list(sheets),
             header=None,
             dtype=object,
             keep_default_na=False,  # "NA", "None", "N/A" are text a user typed, not blanks
@@ -111,8 +121,12 @@ def _read_sheet(path: Path, name: str, found: SheetCheck) -> Grid:
         raise
     except BaseException as exc:  # calamine's own types, and a Rust panic (a BaseException)
         raise WorkbookError(_why_unreadable(path, exc)) from exc
+    return {name: _grid(frames.pop(name), found) for name, found in sheets.items()}
+
+
+def _grid(frame: Any, found: SheetCheck) -> Grid:
+    """Return a sheet's DataFrame as a Grid, with the pre-check's findings put in place."""
     columns = frame.to_numpy(dtype=object).T.tolist()
-    del frame
     for (r, c), value in found.odd.items():
         _put(columns, r, c, value)
     height = len(columns[0]) if columns else 0

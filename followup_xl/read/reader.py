@@ -64,8 +64,7 @@ def read_workbook(path: Path) -> ReadResult:
         checked = _precheck(path, wanted, ods=ods, ready=reads.start)
         if any(p.blocking for p in checked.problems):
             raise WorkbookError(checked.problems)
-        for name, found in checked.sheets.items():  # the tables of an .ods start here
-            reads.start(name, found)
+        reads.start_together(checked.sheets)  # the tables of an .ods start here
         reader = _Reader(path.name, reads, checked.sheet_names)
         reader.problems.extend(checked.problems)
         book = reader.build(str(path), checked.date1904)
