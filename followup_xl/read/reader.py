@@ -417,9 +417,10 @@ class _Reader:
             blank = _blank_rows(grid_columns[i], blank)
             if not blank:
                 break
+        gone = set(blank)  # rows blank in every contract column, seldom any
         keep = (
-            sorted(set(range(1, frame.nrows)).difference(blank))
-            if blank
+            [r for r in range(1, frame.nrows) if r not in gone]
+            if gone
             else list(range(1, frame.nrows))
         )
         pick = _cells_at(keep, frame.nrows)
