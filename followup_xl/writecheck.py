@@ -35,6 +35,7 @@ from .errors import WriteError
 from .ooxml import check_well_formed
 from .opc import PARSER, read_through
 from .xlsx.package import col_index
+from .zipwrite import stored
 
 #: Parts a write may change besides the sheets it writes: none of them holds a value (shared
 #: strings are never rewritten, styles only grow).
@@ -85,20 +86,26 @@ def check_package(
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as znew, zipfile.ZipFile(io.BytesIO(old)) as zold:
             kept = set(zold.namelist())
-            # every member is read to its end once, so zipfile checks every CRC; one megabyte
-            # at a time where the member is not parsed, so a big Log sheet is never held
-            for member in dict.fromkeys(znew.namelist()):
-                if member in changed:
+            names = list(dict.fromkeys(znew.namelist()))
+            for member in names:
+                if member in changed or member not in kept:
+                    continue
+                if not _same_member(znew, zold, member, data, old):
+                    raise WriteError(f"{name}: the new file changed {member}; nothing was written")
+            # every member is read to its end once, so zipfile checks every CRC: the members
+            # not parsed here a megabyte at a time on a second core (a big Log sheet is never
+            # held), each changed one while the parser proves it well-formed
+            unparsed = [m for m in names if m not in changed]
+            with alongside(partial(_read_through, data, unparsed)):
+                for member in names:
+                    if member not in changed:
+                        continue
                     body = znew.read(member)
                     with alongside(partial(check_well_formed, body, huge_tree=True)):  # no tree
                         if look is not None:
                             look(member, body)
                     del body
-                elif member not in kept:
-                    read_through(znew, member)
-                elif not _same_member(znew, zold, member):
-                    raise WriteError(f"{name}: the new file changed {member}; nothing was written")
-            gone = sorted(kept - set(znew.namelist()) - set(changed) - set(removed))
+            gone = sorted(kept - set(names) - set(changed) - set(removed))
             if gone:
                 raise WriteError(f"{name}: the new file changed {gone[0]}; nothing was written")
     except (zipfile.BadZipFile, zlib.error, KeyError, etree.XMLSyntaxError) as exc:
@@ -107,12 +114,32 @@ def check_package(
         ) from exc
 
 
-def _same_member(znew: zipfile.ZipFile, zold: zipfile.ZipFile, member: str) -> bool:
-    """Return True when a member reads the same in both packages, compared a chunk at a time."""
-    with znew.open(member) as a, zold.open(member) as b:
+def _read_through(data: bytes, members: list[str]) -> None:
+    """Read members of a zip to their ends, so that zipfile checks their CRCs."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for member in members:
+            read_through(zf, member)
+
+
+def _same_member(
+    znew: zipfile.ZipFile, zold: zipfile.ZipFile, member: str, new: bytes, old: bytes
+) -> bool:
+    """Return True when a member reads the same in both packages: stored alike (the writer
+    copies a member it keeps as it was stored, and the same stored bytes decompress to the
+    same bytes), or else compared decompressed, a chunk at a time."""
+    a, b = stored(new, znew.getinfo(member)), stored(old, zold.getinfo(member))
+    same = (a.crc, a.size, a.method, a.deflated) if a is not None else None
+    if same is not None and b is not None and same == (b.crc, b.size, b.method, b.deflated):
+        return True
+    return _same_content(znew, zold, member)
+
+
+def _same_content(znew: zipfile.ZipFile, zold: zipfile.ZipFile, member: str) -> bool:
+    """Return True when a member decompresses to the same bytes in both packages."""
+    with znew.open(member) as fa, zold.open(member) as fb:
         while True:
-            got = a.read(_CHUNK)
-            if got != b.read(_CHUNK):
+            got = fa.read(_CHUNK)
+            if got != fb.read(_CHUNK):
                 return False
             if not got:
                 return True
