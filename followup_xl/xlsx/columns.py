@@ -116,7 +116,8 @@ class SheetMarker:
         cols = self.cols
         # Columns found by their headers are the tool's from an earlier run, all the way down:
         # a mark left on a row the user has since emptied is cleared too.
-        targets |= self._rows_with_cells_in(self.reused, below=m.header_row)
+        held = self._rows_with_cells_in(self.reused, below=m.header_row)
+        targets |= held
         self._check_merges(targets, cols)
         self._check_tables(cols)
         cells = self.cells
@@ -138,7 +139,7 @@ class SheetMarker:
                     found = made[key] = self._cells(values, letters)
                 new = [(col, f"{head}{r}{tail}") for col, head, tail in found]
             planned.append((r, new))
-        self._write(planned, cols)
+        self._write(planned, cols, held)
         owned = {(r, col) for r in targets for col in cols}
         self._dimension(owned)
         self._widths(cols)
@@ -161,14 +162,18 @@ class SheetMarker:
         return out
 
     def _write(self, planned: list[tuple[int, list[tuple[int, str]]]],
-               cols: tuple[int, int, int]) -> None:  # fmt: skip
+               cols: tuple[int, int, int], held: set[int]) -> None:  # fmt: skip
         """Put the new cells ((column, markup) by row) into their rows, old marks out.
 
         A styled empty cell in a mark column is the user's formatting, not an old mark: it
-        stays unless a new mark takes its place.
+        stays unless a new mark takes its place. `held` are the rows with a value in a mark
+        column found by its header; the other mark columns are right of every value, so a
+        row outside `held` without new cells has nothing to take out and is left as it is.
         """
         first = min(cols)
         for r, new in planned:
+            if not new and r not in held:
+                continue
             written = [col for col, _ in new]
             if not self.text.has(r):
                 if new:
