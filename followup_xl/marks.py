@@ -136,7 +136,6 @@ def plan_marks(
     path: Path,
     old: bytes,
     *,
-    due: DueTable,
     columns: list[ColumnMarks],
     take_over: bool = False,
 ) -> PatchResult | OdsPatch:
@@ -150,9 +149,8 @@ def plan_marks(
     name = Path(path).name
     safewrite.check_backup_dir(path)
     if is_ods(Path(path)):
-        return patch_ods(old, due=due, columns=columns, name=name, take_over=take_over,
-                         plan_only=True)  # fmt: skip
-    return patch(old, due=due, columns=columns, name=name, take_over=take_over, remember=True)
+        return patch_ods(old, due=None, columns=columns, name=name, take_over=take_over)
+    return patch(old, due=None, columns=columns, name=name, take_over=take_over)
 
 
 def mark_workbook(

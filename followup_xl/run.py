@@ -247,8 +247,7 @@ def plan_problems(path: Path, *, today: date, take_over: bool = False) -> list[s
     actions = due_actions(book, today)
     try:
         plan_marks(
-            path, data, due=_due_table(actions, {}), columns=column_marks(book, actions),
-            take_over=take_over,
+            path, data, columns=column_marks(book, actions), take_over=take_over
         )  # fmt: skip
     except WriteError as exc:
         return str(exc).splitlines()
@@ -313,8 +312,7 @@ def run_batch(
         # every refusal (ownership, merged cells, a damaged package, the backup folder) shows
         # up here, before any file is written; the patch written last is verified then
         rendering = options.letters and any(a.makes_letter for a in actions)
-        plan = plan_marks(path, data, due=_due_table(actions, {}), columns=columns,
-                          take_over=options.take_over)  # fmt: skip
+        plan = plan_marks(path, data, columns=columns, take_over=options.take_over)
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
         unfinished = ""  # what is not done yet when Ctrl-C comes after the workbook's write

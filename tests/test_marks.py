@@ -195,10 +195,10 @@ def test_the_planned_patch_is_written_byte_for_byte(tmp_path: Path):
     mark(direct)  # no plan before it: patched and verified on its own
     fresh = patch(old, due=DUE, columns=contract_marks(), name="d.xlsx").data
     assert direct.read_bytes() == fresh
-    plan_marks(planned, planned.read_bytes(), due=DUE, columns=contract_marks())
+    plan_marks(planned, planned.read_bytes(), columns=contract_marks())
     mark(planned)  # the plan's patch, reused
     assert planned.read_bytes() == fresh
-    plan_marks(later, later.read_bytes(), due=DUE, columns=contract_marks())
+    plan_marks(later, later.read_bytes(), columns=contract_marks())
     other = replace(DUE, rows=DUE.rows[:1])
     mark(later, due=other)
     assert later.read_bytes() == patch(old, due=other, columns=contract_marks()).data != fresh
@@ -221,12 +221,12 @@ def test_the_plan_hands_its_marked_sheets_to_the_write(
     planned, other = rich_workbook(tmp_path / "p.xlsx"), rich_workbook(tmp_path / "o.xlsx", rows=7)
     old = planned.read_bytes()
     listed = replace(DUE, rows=DUE.rows[:1])
-    plan = plan_marks(planned, old, due=DUE, columns=contract_marks())
+    plan = plan_marks(planned, old, columns=contract_marks())
     assert len(made) == 2 and plan.data == b"" and plan.marked is not None
     mark(planned, due=listed, marked=plan.marked)
     assert len(made) == 2, "the write marked the sheets again"
     assert planned.read_bytes() == patch(old, due=listed, columns=contract_marks()).data
-    plan_marks(planned, old, due=DUE, columns=contract_marks())
+    plan_marks(planned, old, columns=contract_marks())
     mark(other, due=listed)  # another workbook: marked afresh
     assert len(made) == 2 + 2 + 2 + 2  # the plan, the fresh patch above, a plan, the other
 

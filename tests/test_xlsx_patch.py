@@ -981,7 +981,7 @@ def test_a_patch_that_differs_only_in_its_due_sheet_reuses_the_marked_sheets(
     made = []
     real = patch_mod.SheetMarker
     monkeypatch.setattr(patch_mod, "SheetMarker", lambda *a: made.append(1) or real(*a))
-    planned = patch(old, due=DUE, columns=marks, name="book.xlsx", remember=True)
+    planned = patch(old, due=None, columns=marks, name="book.xlsx")
     assert len(made) == 2
     # the plan says what will be marked but builds no Due sheet and no file: the write does
     assert planned.data == b"" and not planned.due_part and planned.marked is not None

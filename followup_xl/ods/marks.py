@@ -230,17 +230,17 @@ def _is_own_due(content: Content, table: etree._Element) -> bool:
 def patch_ods(
     data: bytes,
     *,
-    due: DueTable,
+    due: DueTable | None,
     columns: list[ColumnMarks],
     name: str = "workbook",
     take_over: bool = False,
-    plan_only: bool = False,
 ) -> OdsPatch:
     """Return the .ods with the Due table and the mark columns written, all else kept.
 
     A Due table or mark column the tool did not make is the user's: WriteError lists every
-    one, unless `take_over` hands them over. `plan_only` stops once every refusal is known:
-    the result says which columns would be marked, and its `data` is empty.
+    one, unless `take_over` hands them over. Without a Due table (`due` None) it stops once
+    every refusal is known: the result says which columns would be marked, and its `data`
+    is empty.
     """
     from ..xlsx.package import Package
 
@@ -271,7 +271,7 @@ def patch_ods(
         problems += marker.plan(take_over=take_over)
     if problems:
         raise WriteError("\n".join(problems))
-    if plan_only:
+    if due is None:
         result.mark_columns = {m.name: m.cols for m in markers}
         return result
     styles = Styles(content)

@@ -19,6 +19,7 @@ from lxml import etree
 from ..contract import DUE_COLUMNS, DUE_SHEET
 from ..errors import WriteError
 from ..opc import rels_part
+from ..zipwrite import Member
 from .cells import CellWriter
 from .columns import ColumnMarks, SheetMarker
 from .duesheet import DueTable, due_sheet_xml
@@ -52,7 +53,7 @@ class PatchResult:
     dropped_calc_chain: bool = False
     #: the workbook already carried the tool's markers (it has written to it before)
     had_owner_marks: bool = False
-    #: with `remember`: the marked sheets, for the patch that writes the Due sheet
+    #: without a Due table: the marked sheets, for the patch that writes the Due sheet
     marked: MarkedSheets | None = None
 
 
@@ -88,7 +89,8 @@ class MarkedSheets:
     columns: list[ColumnMarks]
     take_over: bool
     styles: list[tuple]
-    parts: dict[str, bytes]
+    #: the marked sheets' parts, compressed as the write stores them
+    parts: dict[str, Member]
     had_formula: bool
     owned_cells: dict[str, set[tuple[int, int]]]
     mark_columns: dict[str, tuple[int, int, int]]
@@ -103,20 +105,20 @@ class MarkedSheets:
 def patch(
     data: bytes,
     *,
-    due: DueTable,
+    due: DueTable | None,
     columns: Iterable[ColumnMarks],
     name: str = "workbook",
     take_over: bool = False,
-    remember: bool = False,
     marked: MarkedSheets | None = None,
 ) -> PatchResult:
     """Return the workbook with the Due sheet and the mark columns written, all else kept.
 
     A Due sheet or a mark column the tool did not make (no marker of its own) is the user's:
-    WriteError lists every one, unless `take_over` hands them over. `remember` stops once the
-    sheets are marked: the result says what would be marked, holds the marked sheets
-    (`marked`) and its `data` is empty. Passing those as `marked` to the patch that writes
-    the Due sheet of the same workbook and marks saves marking them again.
+    WriteError lists every one, unless `take_over` hands them over. Without a Due table
+    (`due` None) it stops once the sheets are marked: the result says what would be marked,
+    holds the marked sheets (`marked`) and its `data` is empty. Passing those as `marked` to
+    the patch that writes the Due sheet of the same workbook and marks saves marking them
+    again.
     """
     pkg = Package(data, name, checked=marked is not None and marked.data == data)
     wb = WorkbookPart(pkg)
@@ -171,8 +173,8 @@ def patch(
         # same styles, asked for in the same order, get the same numbers
         for want in marked.styles:
             styles.xf(**dict(zip(_XF_ARGS, want, strict=True)))
-        for part, body in marked.parts.items():
-            pkg.put(part, body)
+        for part, member in marked.parts.items():
+            pkg.put_packed(part, member)
         had_formula = marked.had_formula
         result.owned_cells = dict(marked.owned_cells)
         result.mark_columns = dict(marked.mark_columns)
@@ -191,10 +193,10 @@ def patch(
             result.mark_columns[marker.sheet.name] = cols
             result.mark_parts[marker.sheet.name] = marker.sheet.part
         headers = {m.sheet.name: m.marks.header_row for m in markers}
-    if remember:
+    if due is None:
         result.marked = MarkedSheets(
             data, list(columns), take_over, list(styles.cache),
-            {p: pkg.members[pkg.find(p) or p] for p in result.mark_parts.values()},
+            pkg.pack(result.mark_parts.values()),
             had_formula, dict(result.owned_cells), dict(result.mark_columns),
             dict(result.mark_parts), headers)  # fmt: skip
         return result  # the next patch writes the Due sheet: building one here is wasted
