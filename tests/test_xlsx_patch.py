@@ -1001,3 +1001,25 @@ def test_a_patch_that_differs_only_in_its_due_sheet_reuses_the_marked_sheets(
     changed = rich_workbook(tmp_path / "other.xlsx", rows=31).read_bytes()
     patch(changed, due=listed, columns=marks, name="book.xlsx", marked=planned.marked)
     assert len(made) == 10
+
+
+def test_a_packed_part_is_held_compressed_and_reads_and_writes_as_put(tmp_path: Path) -> None:
+    """The plan holds its marked sheets as the zip stores them: a package given one reads it
+    back as the sheet and writes the same bytes as a package given the sheet itself."""
+    from followup_xl.xlsx.package import Package
+
+    old = rich_workbook(tmp_path / "rich.xlsx", rows=200).read_bytes()
+    planned = patch(old, due=None, columns=contract_marks(200), name="book.xlsx")
+    assert planned.marked is not None
+    for part, member in planned.marked.parts.items():
+        body = zlib.decompress(member.deflated, -15)
+        assert len(member.deflated) < len(body) and b"Follow-up Status" in body
+        unpacked, packed = Package(old, "book.xlsx"), Package(old, "book.xlsx")
+        unpacked.put(part, body)
+        packed.put_packed(part, member)
+        assert packed.read(part) == body and packed.changed == unpacked.changed == {part}
+        assert packed.to_bytes() == unpacked.to_bytes()
+        packed.put(part, b"<worksheet/>")  # written again: the new bytes win
+        assert packed.read(part) == b"<worksheet/>"
+        with zipfile.ZipFile(io.BytesIO(packed.to_bytes())) as zf:
+            assert zf.read(part) == b"<worksheet/>"
