@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from test_xlsx_patch import DUE, NS_MAIN, hand_package
@@ -77,3 +80,41 @@ def test_a_sheet_that_is_not_well_formed_is_refused() -> None:
     marks = [ColumnMarks("Interviews", 1, 1, (2,), {})]
     with pytest.raises(WriteError, match=r"xl/worksheets/sheet1.xml is not well-formed XML"):
         patch(old, due=DUE, columns=marks, name="book.xlsx")
+
+
+_REFUSE = """
+import sys
+from datetime import date
+from followup_xl.errors import WriteError
+from followup_xl.xlsx.columns import ColumnMarks
+from followup_xl.xlsx.patch import patch
+marks = [ColumnMarks("Interviews", 1, 1, (2,), {2: ("Call", date(2026, 12, 1), "DUE")})]
+try:
+    patch(open(sys.argv[1], "rb").read(), due=None, columns=marks, name="book.xlsx")
+except WriteError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="{n}"><c r="A{n}"><v>1</v></c>',  # rows never closed
+        '<row r="{n}"><c r="A{n}"><v>1</v></c></row><!--',  # comments never closed
+        '<row r="{n}"><c r="A{n}"><v>1</v></c></row><?x',  # instructions never closed
+        '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t><![CDATA[1</t></is></c></row>',
+    ],
+)
+def test_a_big_sheet_left_unclosed_everywhere_is_refused_without_hanging(
+    rows: str, tmp_path: Path
+) -> None:
+    """The rows are found while the parser checks the sheet, so every pattern must take time
+    linear in the text even when it is not XML: 100,000 openings never closed are refused as
+    not well-formed, not searched from each to the end (hours)."""
+    body = "".join(rows.format(n=n) for n in range(1, 100_001))
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(_package(body))
+    done = subprocess.run([sys.executable, "-c", _REFUSE, str(book)], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "xl/worksheets/sheet1.xml is not well-formed XML" in done.stdout

@@ -19,9 +19,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from lxml import etree
 
+from ..alongside import alongside
 from ..contract import col_letter
 from ..errors import WriteError
 from ..ooxml import MAIN_NAMESPACES, RESAVE, check_well_formed
@@ -31,8 +33,10 @@ from .package import Package, parse_ref, q
 _NAME = r"[^\W\d][\w.-]*"
 _ATTRS = r"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*"""
 _ATTR = re.compile(r"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-#: Comments, CDATA sections and processing instructions: masked before any pattern looks.
-_HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+#: Comments, CDATA sections and processing instructions (their starts and ends): masked
+#: before any pattern looks.
+_HIDDEN = re.compile(r"<!--|<!\[CDATA\[|<\?")
+_HIDDEN_END = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 _ROOT = re.compile(rf"<({_NAME}(?::{_NAME})?)({_ATTRS})\s*>")
 _SHEET_DATA = re.compile(rf"<(?:({_NAME}):)?sheetData(?=[\s/>])({_ATTRS})\s*(/?)>")
 _XMLNS = re.compile(r"""\sxmlns(?::([^\s=]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -95,7 +99,17 @@ class Cell:
 def _mask(text: str) -> str:
     """Return text with each comment, CDATA section and processing instruction blanked out,
     its length kept, so that positions in one are positions in the other."""
-    return _HIDDEN.sub(lambda m: m[0][:2] + "-" * (len(m[0]) - 3) + ">", text)
+    parts: list[str] = []
+    pos = 0
+    while (m := _HIDDEN.search(text, pos)) is not None:
+        close = _HIDDEN_END[m[0]]
+        end = text.find(close, m.end())
+        if end < 0:
+            break  # never closed: not well-formed, which the parser reports
+        end += len(close)
+        parts += (text[pos : m.start()], m[0][:2], "-" * (end - m.start() - 3), ">")
+        pos = end
+    return "".join([*parts, text[pos:]]) if parts else text
 
 
 def _needs_mask(text: str) -> bool:
@@ -204,9 +218,11 @@ class _Patterns:
             stop = -1
             if opened is not None:
                 stop = opened.end() if opened[2] else self._row_end(text, opened.end(), hi)
-            if opened is None or stop < 0:  # another element whose name starts with row
+            if opened is None:  # another element whose name starts with row
                 pos = at + 1
                 continue
+            if stop < 0:
+                return  # a row never closed: not well-formed, which the parser reports
             yield at, stop, opened[1]
             pos = stop
 
@@ -253,14 +269,16 @@ class SheetText:
         data = pkg.read(part)
         if data is None:
             raise WriteError(f"{pkg.name} is damaged: {part} is missing")
-        try:
-            check_well_formed(data, huge_tree=True)
-        except etree.XMLSyntaxError as exc:
-            raise WriteError(
-                f"{pkg.name}: {part} is not well-formed XML ({exc}); nothing was written"
-            ) from exc
-        text = _decode(data, where)
+        # the parser proves the part well-formed on a second core while the patterns find
+        # its rows (every pattern here takes time linear in the text, well-formed or not)
+        with alongside(partial(_well_formed, data, f"{pkg.name}: {part}")):
+            self._read(data, where)
         del data  # a big sheet is held as text only
+
+    def _read(self, data: bytes, where: str) -> None:
+        """Find the sheet's cell table and rows in its text, and parse the rest."""
+        pkg, part = self.pkg, self.part
+        text = _decode(data, where)
         shadow = _mask(text) if _needs_mask(text) else text
         self.text, self.shadow = text, shadow
         opened = _SHEET_DATA.search(shadow)
@@ -581,6 +599,14 @@ class SheetText:
             out = "".join(parts)
         self.text = self.shadow = ""  # one copy of a big sheet at a time
         self.pkg.put(self.part, out.encode("utf-8"))
+
+
+def _well_formed(data: bytes, where: str) -> None:
+    """Raise WriteError unless data is well-formed XML."""
+    try:
+        check_well_formed(data, huge_tree=True)
+    except etree.XMLSyntaxError as exc:
+        raise WriteError(f"{where} is not well-formed XML ({exc}); nothing was written") from exc
 
 
 def _spans_attribute(start_tag: str, added: list[int]) -> str:
