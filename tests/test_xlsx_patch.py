@@ -1011,12 +1011,13 @@ def test_a_packed_part_is_held_compressed_and_reads_and_writes_as_put(tmp_path: 
     old = rich_workbook(tmp_path / "rich.xlsx", rows=200).read_bytes()
     planned = patch(old, due=None, columns=contract_marks(200), name="book.xlsx")
     assert planned.marked is not None
-    for part, member in planned.marked.parts.items():
+    for part, future in planned.marked.parts.items():
+        member = future.result()
         body = zlib.decompress(member.deflated, -15)
         assert len(member.deflated) < len(body) and b"Follow-up Status" in body
         unpacked, packed = Package(old, "book.xlsx"), Package(old, "book.xlsx")
         unpacked.put(part, body)
-        packed.put_packed(part, member)
+        packed.put_packed(part, future)
         assert packed.read(part) == body and packed.changed == unpacked.changed == {part}
         assert packed.to_bytes() == unpacked.to_bytes()
         packed.put(part, b"<worksheet/>")  # written again: the new bytes win

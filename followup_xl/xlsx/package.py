@@ -11,7 +11,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 
 from lxml import etree
@@ -196,8 +196,8 @@ class Package(OpcPackage):
             )
         self.changed: set[str] = set()
         self.removed: set[str] = set()
-        #: changed members already compressed (pack), written as they are
-        self.packed: dict[str, Member] = {}
+        #: changed members compressed by `pack` (perhaps still being compressed)
+        self.packed: dict[str, Future[Member]] = {}
 
     def read(self, part: str) -> bytes | None:
         """Return the bytes of a part, or None when absent."""
@@ -205,11 +205,10 @@ class Package(OpcPackage):
         packed = self.packed.get(name) if name is not None else None
         if packed is None:
             return super().read(part)
-        return (
-            packed.deflated
-            if packed.method == zipfile.ZIP_STORED
-            else zlib.decompress(packed.deflated, -15)
-        )
+        member = packed.result()
+        if member.method == zipfile.ZIP_STORED:
+            return member.deflated
+        return zlib.decompress(member.deflated, -15)
 
     def tree(self, part: str) -> etree._ElementTree:
         """Return a part that must exist, parsed as XML; a missing one is a damaged package."""
@@ -272,19 +271,24 @@ class Package(OpcPackage):
         self.packed.pop(name, None)
         self.changed.add(name)
 
-    def pack(self, parts: Iterable[str]) -> dict[str, Member]:
-        """Return parts by name as the zip will store them, compressed two at a time: a big
-        sheet held for a later write takes a tenth of its size or less."""
+    def pack(self, parts: Iterable[str]) -> dict[str, Future[Member]]:
+        """Start compressing parts as the zip will store them, two at a time, and return them
+        by name as they will be: a big sheet held for a later write takes a tenth of its size
+        or less, and its compression overlaps what the caller does next (zlib works outside
+        Python's lock)."""
         infos = {i.filename: i for i in self.infos}
-        wanted = {part: infos[self.find(part) or part] for part in parts}
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            return dict(zip(wanted, pool.map(self.member, wanted.values()), strict=True))
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            return {part: pool.submit(self.member, infos[self.find(part) or part])
+                    for part in parts}  # fmt: skip
+        finally:
+            pool.shutdown(wait=False)  # its threads end when the last part is compressed
 
-    def put_packed(self, part: str, member: Member) -> None:
-        """Replace a member with one `pack` compressed from the same package's bytes."""
+    def put_packed(self, part: str, member: Future[Member]) -> None:
+        """Replace a member with one `pack` compresses from the same package's bytes."""
         name = self.find(part)
-        if name is None or name != member.name:
-            raise ValueError(f"{part} is not the packed member {member.name}")
+        if name is None:
+            raise ValueError(f"{part} is not in the package")
         self.members.cache.pop(name, None)
         self.packed[name] = member
         self.changed.add(name)
@@ -324,7 +328,7 @@ class Package(OpcPackage):
             return kept
         packed = self.packed.get(old.filename)
         if packed is not None:
-            return packed
+            return packed.result()
         data = self.members[old.filename]
         # a member with no permissions gets read-write for its owner, as zipfile gives it
         fields = {"date_time": old.date_time,

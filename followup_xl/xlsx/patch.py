@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -89,8 +90,8 @@ class MarkedSheets:
     columns: list[ColumnMarks]
     take_over: bool
     styles: list[tuple]
-    #: the marked sheets' parts, compressed as the write stores them
-    parts: dict[str, Member]
+    #: the marked sheets' parts, compressed (or being compressed) as the write stores them
+    parts: dict[str, Future[Member]]
     had_formula: bool
     owned_cells: dict[str, set[tuple[int, int]]]
     mark_columns: dict[str, tuple[int, int, int]]
