@@ -313,6 +313,7 @@ def run_batch(
         # up here, before any file is written; the patch written last is verified then
         rendering = options.letters and any(a.makes_letter for a in actions)
         plan = plan_marks(path, data, columns=columns, take_over=options.take_over)
+        del data  # the write reads the workbook again, to see that it is still the same
         lap("marks")
         out_dir = options.out_dir or default_out_dir(path, options.today)
         unfinished = ""  # what is not done yet when Ctrl-C comes after the workbook's write

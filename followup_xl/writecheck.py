@@ -22,10 +22,11 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 from lxml import etree
 
@@ -49,6 +50,38 @@ _SPANS = re.compile(rb"""\sspans\s*=\s*["'][^"']*["']""")
 _ROOT = re.compile(rb"<(" + _P + rb"worksheet)(?=[\s>])[^>]*>")
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 _CHUNK = 1 << 20
+#: A version of a part, a piece at a time: each call reads it again from its start.
+Pieces = Callable[[], Iterable[bytes]]
+
+
+_T = TypeVar("_T")
+
+
+class Block(AbstractSet[tuple[int, int]]):
+    """The cells at every (row, column) of some rows and columns (the mark columns' cells):
+    held as the rows and the columns, where a set of every pair takes about 100 bytes a cell."""
+
+    __slots__ = ("cols", "rows")
+
+    def __init__(self, rows: Iterable[int], cols: Iterable[int]) -> None:
+        self.rows = frozenset(rows)
+        self.cols = tuple(cols)
+
+    def __contains__(self, cell: object) -> bool:
+        return (
+            isinstance(cell, tuple) and len(cell) == 2 and cell[0] in self.rows
+            and cell[1] in self.cols
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return ((r, c) for r in self.rows for c in self.cols)
+
+    def __len__(self) -> int:
+        return len(self.rows) * len(self.cols)
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[_T]) -> frozenset[_T]:
+        return frozenset(it)  # what `|`, `&` and `-` make is a plain set of cells
 
 
 @dataclass(frozen=True)
@@ -169,8 +202,7 @@ def check_write(
             for sheet in sheets:
                 if sheet.part == member:
                     looked.add(member)
-                    old_xml = zold.read(member) if member in before else b""
-                    _check_sheet(sheet, old_xml, after, name)
+                    _check_sheet(sheet, _pieces(zold, member, before), after, name)
 
         check_package(data, old=old, changed=changed, removed=removed, name=name, look=look)
         written = {s.part for s in sheets} | set(own)
@@ -195,11 +227,24 @@ def check_write(
                 )
             for sheet in sheets:  # a sheet the write did not change reads back all the same
                 if sheet.part not in looked:
-                    old_xml = zold.read(sheet.part) if sheet.part in before else b""
+                    old_xml = _pieces(zold, sheet.part, before)
                     _check_sheet(sheet, old_xml, znew.read(sheet.part), name)
 
 
-def _check_sheet(sheet: SheetWrite, old: bytes, new: bytes, name: str) -> None:
+def _pieces(zf: zipfile.ZipFile, member: str, names: AbstractSet[str]) -> Pieces:
+    """Return a member's bytes a megabyte at a time, each time asked (none when absent)."""
+
+    def read() -> Iterator[bytes]:
+        if member not in names:
+            return
+        with zf.open(member) as fh:
+            while piece := fh.read(_CHUNK):
+                yield piece
+
+    return read
+
+
+def _check_sheet(sheet: SheetWrite, old: Pieces, new: bytes, name: str) -> None:
     """Raise WriteError unless a sheet changed only in the tool's cells, which read back."""
     differ, rows = changed_cells(old, new, sheet.owned)
     if differ:
@@ -212,58 +257,131 @@ def _check_sheet(sheet: SheetWrite, old: bytes, new: bytes, name: str) -> None:
 
 
 def changed_cells(
-    old: bytes, new: bytes, owned: AbstractSet[tuple[int, int]]
+    old: Pieces, new: bytes, owned: AbstractSet[tuple[int, int]]
 ) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
     """Return the 1-based (row, column) cells outside `owned` that differ, in order, and
     where the new version's rows lie from the first difference on (_rows).
 
-    A row's attributes count as its first cell (column 0), the spans hint aside.
+    The old version is read a piece at a time (each call of `old()` gives its pieces from the
+    start), so the two versions of a big sheet are never both held whole. A row's attributes
+    count as its first cell (column 0), the spans hint aside.
     """
-    start = _common_prefix(old, new)
-    for xml in (old, new):  # an unnumbered row takes its number from the rows before it
-        m = _ROW_START.match(xml, start)
-        if m is not None and not _R_ATTR.search(m[2]):
-            start = 0
-    old_rows, new_rows = _rows(old, start), _rows(new, start)
-    owned_by_row: dict[int, list[int]] = {}
-    for r, c in owned:
-        owned_by_row.setdefault(r, []).append(c)
-    letters = {c: col_letter(c).encode() for c in {c for _, c in owned}}
-    differ: list[tuple[int, int]] = []
-    old_root, new_root = _root(old), _root(new)
-    for r in sorted(old_rows.keys() | new_rows.keys()):
-        a, b = _row_at(old, old_rows.get(r)), _row_at(new, new_rows.get(r))
+    start, old_root = _common_start(old, new), _old_root(old)
+    new_rows = _rows(new, start)
+    columns, every = _columns_by_row(owned)
+    letters = {c: col_letter(c).encode() for c in every}
+    differ: set[tuple[int, int]] = set()
+    new_root = _root(new)
+
+    def compare(r: int, a: bytes, b: bytes) -> None:
         if a == b:
-            continue
-        cols = owned_by_row.get(r, [])
+            return
+        cols = columns(r)
         number = b"%d" % r
         refs = [letters[c] + number for c in cols]
         if _skeleton(a, refs) == _skeleton(b, refs):
-            continue
+            return
         cells_a, cells_b = _cells(a, r, old_root), _cells(b, r, new_root)
-        for c in sorted(cells_a.keys() | cells_b.keys()):
+        for c in cells_a.keys() | cells_b.keys():
             if c not in cols and cells_a.get(c) != cells_b.get(c):
-                differ.append((r, c))
-    return differ, new_rows
+                differ.add((r, c))
+
+    seen = set()
+    for r, a in _old_rows(old, start):
+        seen.add(r)
+        compare(r, a, _row_at(new, new_rows.get(r)))
+    for r in new_rows.keys() - seen:
+        compare(r, b"", _row_at(new, new_rows[r]))
+    return sorted(differ), new_rows
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """Return the start of the row holding the first byte where a and b differ (0: unknown)."""
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i : i + _CHUNK] == b[i : i + _CHUNK]:
-        i += _CHUNK
-    lo, hi = i, min(i + _CHUNK, n)
-    while lo < hi:  # the first differing byte lies in [lo, hi]
-        mid = (lo + hi) // 2
-        if a[lo : mid + 1] == b[lo : mid + 1]:
-            lo = mid + 1
-        else:
-            hi = mid
-    at = max(a.rfind(b"<row", 0, lo + 4), a.rfind(b":row", 0, lo + 4))
-    if at > 0 and a[at] != ord("<"):
-        at = a.rfind(b"<", 0, at)
-    return at if at > 0 and _ROW_START.match(a, at) else 0
+def _columns_by_row(
+    owned: AbstractSet[tuple[int, int]],
+) -> tuple[Callable[[int], Sequence[int]], set[int]]:
+    """Return the owned cells' columns in a row (a function of the row) and all of their
+    columns: a Block answers from its rows and columns, any other set is grouped once."""
+    if isinstance(owned, Block):
+        cols, rows = owned.cols, owned.rows
+        return (lambda r: cols if r in rows else ()), set(cols) if rows else set()
+    by_row: dict[int, list[int]] = {}
+    for r, c in owned:
+        by_row.setdefault(r, []).append(c)
+    return (lambda r: by_row.get(r, ())), {c for _, c in owned}
+
+
+def _common_start(old: Pieces, new: bytes) -> int:
+    """Return where the row holding the first byte where old and new differ starts (0: from
+    the start).
+
+    The row must be numbered and its start tag the same in both, else 0: an unnumbered row
+    takes its number from the rows before it.
+    """
+    at = 0
+    for piece in old():
+        if new.startswith(piece, at):
+            at += len(piece)
+            continue
+        lo, hi = 0, min(len(piece), len(new) - at)
+        while lo < hi:  # the first differing byte is at + lo, lo in [lo, hi]
+            mid = (lo + hi) // 2
+            if new.startswith(piece[lo : mid + 1], at + lo):
+                lo = mid + 1
+            else:
+                hi = mid
+        at += lo
+        break
+    # the bytes before `at` are the same in both: the row start is looked for in the new
+    row = max(new.rfind(b"<row", 0, at), new.rfind(b":row", 0, at))
+    if row > 0 and new[row] != ord("<"):
+        row = new.rfind(b"<", 0, row)
+    m = _ROW_START.match(new, row) if row > 0 else None
+    if m is None or m.end() > at or not _R_ATTR.search(m[2]):
+        return 0
+    return row
+
+
+def _old_root(old: Pieces) -> tuple[bytes, bytes]:
+    """Return the old version's root start and end tags (_root), read from its first pieces."""
+    head = b""
+    for piece in old():
+        head += piece
+        if _ROOT.search(head):
+            break
+    return _root(head)
+
+
+def _old_rows(old: Pieces, start: int) -> Iterator[tuple[int, bytes]]:
+    """Yield the number and the bytes of each row of the old version from byte `start` on,
+    read a piece at a time; numbered as _rows numbers them."""
+    pieces = iter(old())
+    buf = b""
+    at = 0  # where buf starts in the old version
+    for piece in pieces:
+        if at + len(piece) > start:
+            buf = piece[start - at :]
+            break
+        at += len(piece)
+    pos = r = 0
+    while True:
+        m = _ROW_START.search(buf, pos)
+        end = -1
+        if m is not None and m[3]:
+            end = m.end()
+        elif m is not None:
+            close = buf.find(b"</" + m[1], m.end())
+            end = buf.find(b">", close) + 1 if close >= 0 else -1
+        if end <= 0:  # no row, or not all of it, in what was read: read on
+            piece = next(pieces, b"")
+            if piece:
+                buf, pos = buf[pos:] + piece, 0
+                continue
+            end = len(buf)
+        if m is None:
+            return
+        got = _R_ATTR.search(m[2])
+        r = int(got[1]) if got and got[1].isdigit() else r + 1
+        yield r, buf[m.start() : end]
+        pos = end
 
 
 def _rows(xml: bytes, start: int) -> dict[int, tuple[int, int]]:
@@ -282,7 +400,8 @@ def _rows(xml: bytes, start: int) -> dict[int, tuple[int, int]]:
             end = m.end()
         else:
             close = xml.find(b"</" + m[1], m.end())
-            end = len(xml) if close < 0 else xml.find(b">", close) + 1
+            end = xml.find(b">", close) + 1 if close >= 0 else 0
+            end = end or len(xml)  # a row never closed runs to the end
         rows[r] = (m.start(), end)
         pos = end
 

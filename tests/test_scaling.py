@@ -251,7 +251,7 @@ def test_marking_is_linear_and_reads_each_workbook_once(
         path.write_bytes(source.read_bytes())
         calls = Calls(monkeypatch)
         calls.count(patch, "patch")
-        calls.count(writecheck, "_common_prefix")
+        calls.count(writecheck, "_common_start")
         calls.count(writecheck, "_skeleton")
         calls.count(sheettext.SheetText, "edit")
         monkeypatch.setattr(marks, "patch", patch.patch)  # marks' own name for it, counted
@@ -262,7 +262,7 @@ def test_marking_is_linear_and_reads_each_workbook_once(
         assert result.marked is not None and result.marked.backup is not None
         counts[k] = {"calls marking": made[0], "rows compared": calls.n["_skeleton"],
                      "rows written": calls.n["edit"]}  # fmt: skip
-        assert calls.n["_common_prefix"] == 2, "Interviews and Contacts, each compared once"
+        assert calls.n["_common_start"] == 2, "Interviews and Contacts, each compared once"
         assert calls.n["patch"] == 2, "planned (the refusals), then written and verified"
         monkeypatch.undo()
     assert_linear(counts)

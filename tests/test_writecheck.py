@@ -18,7 +18,7 @@ from test_xlsx_patch import DUE, contract_marks, rich_workbook
 
 from factory import read_values
 from followup_xl.errors import WriteError
-from followup_xl.writecheck import SheetWrite, changed_cells, check_write, styles_grew
+from followup_xl.writecheck import Block, SheetWrite, changed_cells, check_write, styles_grew
 from followup_xl.xlsx.patch import PatchResult, patch
 
 ROWS = 40
@@ -83,8 +83,13 @@ def _column(ref: str) -> int:
     return col
 
 
+def pieces(data: bytes, size: int = 97) -> Callable[[], list[bytes]]:
+    """Return a version of a part read in small pieces (a row is cut across several)."""
+    return lambda: [data[i : i + size] for i in range(0, len(data), size)]
+
+
 def found(old: bytes, new: bytes, skip: set) -> list[tuple[int, int]]:
-    return changed_cells(sheet_xml(old), sheet_xml(new), skip)[0]
+    return changed_cells(pieces(sheet_xml(old)), sheet_xml(new), skip)[0]
 
 
 def check(old: bytes, new: bytes, result: PatchResult, expected: list[tuple[int, int]]) -> None:
@@ -120,7 +125,7 @@ def test_the_tools_own_cells_are_the_only_difference(patched: tuple[bytes, Patch
 
 
 def found_in(old: bytes, new: bytes, part: str, skip: set) -> list[tuple[int, int]]:
-    return changed_cells(sheet_xml(old, part), sheet_xml(new, part), skip)[0]
+    return changed_cells(pieces(sheet_xml(old, part)), sheet_xml(new, part), skip)[0]
 
 
 def _swap_rows(xml: str) -> str:
@@ -316,3 +321,21 @@ def test_a_member_the_write_never_touches_must_come_through_whole(
         expected = "the new file did not verify"
     with pytest.raises(WriteError, match=expected):
         verify(bytes(new))
+
+
+def test_the_mark_cells_held_as_a_block_are_the_set_of_their_pairs(
+    patched: tuple[bytes, PatchResult],
+) -> None:
+    """The marked cells are held as their rows and columns: they compare, combine and count
+    as the set of every (row, column), and the check finds the same differences with either."""
+    old, result = patched
+    block = result.owned_cells["Interviews"]
+    assert isinstance(block, Block) and block.rows and len(block.cols) == 3
+    pairs = {(r, c) for r in block.rows for c in block.cols}
+    assert block == pairs and pairs == block and len(block) == len(pairs) == len(list(block))
+    assert (min(block.rows), block.cols[-1]) in block
+    assert (min(block.rows), min(block.cols) - 1) not in block and "A1" not in block
+    assert block | {(0, 0)} == pairs | {(0, 0)} and block - pairs == frozenset()
+    swapped = edited(result.data, _swap_rows)
+    assert found(old, swapped, block) == found(old, swapped, pairs) != []
+    assert found(old, result.data, block) == found(old, result.data, pairs) == []

@@ -18,6 +18,7 @@ from lxml import etree
 from ..contract import MARK_COLUMNS, col_letter, norm_header
 from ..errors import WriteError
 from ..opc import rels_part, resolve
+from ..writecheck import Block
 from .cells import CellWriter
 from .package import MAX_COL, MAX_ROW, REL_WORKSHEET, Package, parse_range, q
 from .sheetread import SharedStrings, cell_text, row_cells
@@ -103,7 +104,7 @@ class SheetMarker:
                 break
         return last
 
-    def apply(self, sst: SharedStrings) -> tuple[tuple[int, int, int], set[tuple[int, int]]]:
+    def apply(self, sst: SharedStrings) -> tuple[tuple[int, int, int], Block]:
         """Write the planned columns; return them and every (row, column) cell now the tool's."""
         m = self.marks
         name = f"{self.pkg.name}: {self.sheet.name}"
@@ -140,11 +141,10 @@ class SheetMarker:
                 new = [(col, f"{head}{r}{tail}") for col, head, tail in found]
             planned.append((r, new))
         self._write(planned, cols, held)
-        owned = {(r, col) for r in targets for col in cols}
-        self._dimension(owned)
+        self._dimension(targets, cols)
         self._widths(cols)
         self.text.save()
-        return cols, owned
+        return cols, Block(targets, cols)
 
     def _cells(self, values: tuple, letters: list[str]) -> list[tuple[int, str, str]]:
         """Return the cells a data row's values make, as (column, markup before the row's
@@ -270,16 +270,15 @@ class SheetMarker:
                     "where the tool writes its follow-up columns: unmerge it and run again"
                 )
 
-    def _dimension(self, owned: set[tuple[int, int]]) -> None:
+    def _dimension(self, rows: set[int], cols: tuple[int, ...]) -> None:
+        """Widen the sheet's dimension to take in the cells of `rows` in `cols`."""
         dim = self.root.find(q("dimension"))
-        if dim is None or not owned:
+        if dim is None or not rows or not cols:
             return
         try:
             r1, c1, r2, c2 = parse_range(dim.get("ref", "A1"))
         except ValueError:
             return
-        rows = [r for r, _ in owned]
-        cols = [c for _, c in owned]
         r1, c1 = min(r1, *rows), min(c1, *cols)
         r2, c2 = max(r2, *rows), max(c2, *cols)
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"

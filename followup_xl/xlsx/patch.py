@@ -9,9 +9,11 @@ list a sheet or a style), and copies every other member unchanged. Nothing here 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -45,7 +47,7 @@ class PatchResult:
     #: sheet parts whose only change is their tab no longer selected (the new Due sheet's is)
     created_due_sheet: bool = False
     #: sheet name -> 1-based (row, column) cells the tool wrote or cleared
-    owned_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    owned_cells: dict[str, AbstractSet[tuple[int, int]]] = field(default_factory=dict)
     #: sheet name -> the 1-based columns of Next Action, Next Due, Follow-up Status
     mark_columns: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     #: sheet name -> its worksheet part
@@ -86,21 +88,26 @@ class MarkedSheets:
     (a run plans its patch, renders the letters, then writes the Due sheet listing them):
     their parts, and the styles their cells asked for, in order."""
 
-    data: bytes
+    #: the SHA-256 of the workbook they were marked in (the workbook itself is not held)
+    digest: bytes
     columns: list[ColumnMarks]
     take_over: bool
     styles: list[tuple]
     #: the marked sheets' parts, compressed (or being compressed) as the write stores them
     parts: dict[str, Future[Member]]
     had_formula: bool
-    owned_cells: dict[str, set[tuple[int, int]]]
+    owned_cells: dict[str, AbstractSet[tuple[int, int]]]
     mark_columns: dict[str, tuple[int, int, int]]
     mark_parts: dict[str, str]
     headers: dict[str, int]
 
     def same(self, data: bytes, columns: list[ColumnMarks], take_over: bool) -> bool:
         """Return True when these are the workbook and marks the sheets were marked from."""
-        return self.take_over == take_over and self.columns == columns and self.data == data
+        return self.take_over == take_over and self.columns == columns and self.of(data)
+
+    def of(self, data: bytes) -> bool:
+        """Return True when these sheets were marked in this workbook."""
+        return hashlib.sha256(data).digest() == self.digest
 
 
 def patch(
@@ -121,7 +128,7 @@ def patch(
     the patch that writes the Due sheet of the same workbook and marks saves marking them
     again.
     """
-    pkg = Package(data, name, checked=marked is not None and marked.data == data)
+    pkg = Package(data, name, checked=marked is not None and marked.of(data))
     wb = WorkbookPart(pkg)
     styles_part = wb.styles_part()
     styles = Styles(pkg.xml(styles_part))
@@ -196,7 +203,7 @@ def patch(
         headers = {m.sheet.name: m.marks.header_row for m in markers}
     if due is None:
         result.marked = MarkedSheets(
-            data, list(columns), take_over, list(styles.cache),
+            hashlib.sha256(data).digest(), list(columns), take_over, list(styles.cache),
             pkg.pack(result.mark_parts.values()),
             had_formula, dict(result.owned_cells), dict(result.mark_columns),
             dict(result.mark_parts), headers)  # fmt: skip
