@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -414,6 +415,26 @@ def test_files_that_are_not_workbooks(tmp_path: Path) -> None:
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     assert "is an old Excel 97-2003 (.xls) workbook" in one_error(xls)
+
+
+@pytest.mark.parametrize("member", ["docProps/core.xml", "xl/worksheets/sheet2.xml"])
+def test_a_member_whose_bytes_do_not_match_its_crc_is_named(tmp_path: Path, member: str) -> None:
+    """A copy damaged inside one member (its CRC no longer fits), a sheet read or a part not
+    read: the message names the member, whatever the reading of the sheets met meanwhile."""
+    good = make_book(tmp_path / "good.xlsx", interviews=[IV])
+    out = tmp_path / "flipped.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            info.compress_type = zipfile.ZIP_STORED  # its bytes as they are, to flip one
+            zout.writestr(info, body)
+    data = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as zf:
+        body = zf.read(member)
+    at = bytes(data).find(body) + body.find(b"<", 10) + 1
+    data[at] ^= 0x20  # a letter of a tag name changes case: the XML may even still parse
+    out.write_bytes(bytes(data))
+    assert f"flipped.xlsx: is damaged ({member} is corrupt)" in one_error(out)
 
 
 def test_password_protected_workbook(corpus_dir: Path) -> None:
