@@ -13,7 +13,9 @@ One check serves every write (the marks of `run`, the Log rows of `sent` and of 
   the contract names them.
 
 The bytes before the first difference are compared at C speed and never split into rows, so a
-few rows added to a Log of 200,000 cost a few rows.
+few rows added to a Log of 200,000 cost a few rows. The old version of a sheet is read a
+megabyte at a time while its rows are compared, so the two versions of a big sheet are never
+both held whole.
 """
 
 from __future__ import annotations
