@@ -289,9 +289,9 @@ def changed_cells(
                 differ.add((r, c))
 
     seen = set()
-    for r, a in _old_rows(old, start):
+    for r, buf, a, b in _row_spans(old(), start):  # the old version, a piece at a time
         seen.add(r)
-        compare(r, a, _row_at(new, new_rows.get(r)))
+        compare(r, buf[a:b], _row_at(new, new_rows.get(r)))
     for r in new_rows.keys() - seen:
         compare(r, b"", _row_at(new, new_rows[r]))
     return sorted(differ), new_rows
@@ -352,18 +352,18 @@ def _old_root(old: Pieces) -> tuple[bytes, bytes]:
     return _root(head)
 
 
-def _old_rows(old: Pieces, start: int) -> Iterator[tuple[int, bytes]]:
-    """Yield the number and the bytes of each row of the old version from byte `start` on,
-    read a piece at a time; numbered as _rows numbers them."""
-    pieces = iter(old())
-    buf = b""
-    at = 0  # where buf starts in the old version
+def _row_spans(pieces: Iterable[bytes], start: int) -> Iterator[tuple[int, bytes, int, int]]:
+    """Yield each row of a part from byte `start` on, read a piece at a time: its 1-based
+    number (an unnumbered row follows the one before it), the bytes read that hold it, and
+    where it lies in them (a row never closed runs to the end)."""
+    pieces = iter(pieces)
+    buf, at, pos = b"", 0, 0  # buf holds the part from byte `at` on
     for piece in pieces:
         if at + len(piece) > start:
-            buf = piece[start - at :]
+            buf, pos = piece, start - at
             break
         at += len(piece)
-    pos = r = 0
+    r = 0
     while True:
         m = _ROW_START.search(buf, pos)
         end = -1
@@ -375,37 +375,21 @@ def _old_rows(old: Pieces, start: int) -> Iterator[tuple[int, bytes]]:
         if end <= 0:  # no row, or not all of it, in what was read: read on
             piece = next(pieces, b"")
             if piece:
-                buf, pos = buf[pos:] + piece, 0
+                at, buf, pos = at + pos, buf[pos:] + piece, 0
                 continue
             end = len(buf)
         if m is None:
             return
         got = _R_ATTR.search(m[2])
         r = int(got[1]) if got and got[1].isdigit() else r + 1
-        yield r, buf[m.start() : end]
+        yield r, buf, m.start(), end
         pos = end
 
 
 def _rows(xml: bytes, start: int) -> dict[int, tuple[int, int]]:
     """Return where each row lies (its first byte and the byte after it) from byte `start`
     on, by 1-based number: a row's bytes are cut out when compared, never all held twice."""
-    rows: dict[int, tuple[int, int]] = {}
-    r = 0
-    pos = start
-    while True:
-        m = _ROW_START.search(xml, pos)
-        if m is None:
-            return rows
-        got = _R_ATTR.search(m[2])
-        r = int(got[1]) if got and got[1].isdigit() else r + 1
-        if m[3]:
-            end = m.end()
-        else:
-            close = xml.find(b"</" + m[1], m.end())
-            end = xml.find(b">", close) + 1 if close >= 0 else 0
-            end = end or len(xml)  # a row never closed runs to the end
-        rows[r] = (m.start(), end)
-        pos = end
+    return {r: (a, b) for r, _, a, b in _row_spans((xml,), start)}
 
 
 def _row_at(xml: bytes, span: tuple[int, int] | None) -> bytes:
