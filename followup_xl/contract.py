@@ -6,7 +6,6 @@ workbook a user gets from `init` is exactly the workbook the tool can read.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -191,7 +190,6 @@ def choice_key(text: object) -> str:
     return norm_header(str(text).replace(".", " "))
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def col_letter(index: int) -> str:
     """Return the Excel column letters of a 1-based column index (1 -> A, 28 -> AB)."""
     letters = ""

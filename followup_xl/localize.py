@@ -8,10 +8,9 @@ The tool's own texts (the Why, the console) write dates one way in every country
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
-from functools import lru_cache
+from importlib.resources import files
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -36,13 +35,13 @@ def country_code(country: str) -> str:
     """
     code = " ".join((country or "").split()).upper()
     if len(code) > 2:
-        code = _english_names().get(_fold_name(code), code)
+        code = _ENGLISH_NAMES.get(_fold_name(code), code)
     return "GB" if code == "UK" else (code or "US")
 
 
 def iso_name(code: str) -> str:
     """Return the everyday English name ISO 3166-1 gives a country code ("" when unknown)."""
-    return _iso_table().get(code, ("",))[-1]
+    return _ISO_TABLE.get(code, ("",))[-1]
 
 
 def _fold_name(name: str) -> str:
@@ -69,24 +68,20 @@ _OTHER_NAMES = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _iso_table() -> dict[str, tuple[str, ...]]:
+def _read_iso_table() -> dict[str, tuple[str, ...]]:
     """Return {alpha-2 code: (alpha-3 code, ISO's English names...)} from data/countries.txt."""
-    from importlib.resources import files
-
     text = files("followup_xl").joinpath("data/countries.txt").read_text(encoding="utf-8")
     rows = (line.split("\t") for line in text.splitlines() if not line.startswith("#"))
     return {row[0]: tuple(row[1:]) for row in rows if len(row) > 2}
 
 
-@lru_cache(maxsize=1)
-def _english_names() -> dict[str, str]:
+def _english_names(iso_table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Return {folded country name: ISO code}: ISO 3166-1's names and alpha-3 codes, their
     inverted forms read the usual way ("Korea, Republic of" is also "Republic of Korea"), the
     part before a comma where only one country has it ("Saint Helena"), and everyday names."""
     names: dict[str, str] = {}
     first_parts: dict[str, set[str]] = {}
-    for code, (alpha3, *iso_names) in _iso_table().items():
+    for code, (alpha3, *iso_names) in iso_table.items():
         names[alpha3.casefold()] = code
         for name in iso_names:
             names.setdefault(_fold_name(name), code)
@@ -106,17 +101,22 @@ def _english_names() -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=64)
-def locale_for(country: str) -> str:
-    """Return the Babel locale that writes English the way `country` does."""
-    from babel import Locale, UnknownLocaleError
+#: The package's country tables, read once when the module is imported (a few milliseconds):
+#: constants of the install, the same for every run.
+_ISO_TABLE = _read_iso_table()
+_ENGLISH_NAMES = _english_names(_ISO_TABLE)
 
-    code = country_code(country)
+
+def locale_for(country: str) -> str:
+    """Return the Babel locale that writes English the way `country` does: "en_" and its
+    code where Babel has that locale, else international English, "en_001"."""
+    from babel import localedata
+
+    name = f"en_{country_code(country)}"
     try:
-        Locale.parse(f"en_{code}")
-    except (UnknownLocaleError, ValueError):
+        return name if localedata.exists(name) else "en_001"
+    except ValueError:  # a typed country Babel refuses as a file name ("../x")
         return "en_001"
-    return f"en_{code}"
 
 
 def long_date(day: date, country: str) -> str:
@@ -126,7 +126,6 @@ def long_date(day: date, country: str) -> str:
     return format_date(day, "long", locale=locale_for(country))
 
 
-@functools.lru_cache(maxsize=4096)
 def weekday_date(day: date, country: str, today: date | None = None) -> str:
     """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only when
     it is not the year of `today`."""

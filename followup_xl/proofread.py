@@ -10,11 +10,11 @@ One job: the checks share the sentence splitting and the findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
-from functools import lru_cache
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from .names import SALUTATION_WORDS, family_first
@@ -189,24 +189,15 @@ class LetterText:
 # --- dictionary ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _speller() -> SpellChecker:
-    """Return the English spell checker, loaded once (its dictionary takes a moment)."""
-    from spellchecker import SpellChecker
-
-    # distance 1 keeps suggestions fast (distance 2 costs seconds per long word)
-    return SpellChecker(language="en", distance=1)
-
-
-@lru_cache(maxsize=1)
-def _extra_words() -> frozenset[str]:
-    from importlib.resources import files
-
+def _word_list(name: str) -> frozenset[str]:
+    """Return the lower-case words of a word list in followup_xl/data ("#" starts a comment)."""
     # package data: a missing file is a broken install and fails loudly, never an empty list
-    lines = (files("followup_xl") / "data" / "words.txt").read_text("utf-8").splitlines()
+    lines = (files("followup_xl") / "data" / name).read_text("utf-8").splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+#: Words the English dictionary lacks that letters use (data/words.txt), read on import.
+EXTRA_WORDS = _word_list("words.txt")
 #: Word beginnings spelled -our in British English (colour, favourite, honourable, …).
 _OUR_STEMS = (
     "color", "honor", "favor", "labor", "neighbor", "behavior", "humor", "flavor", "rumor",
@@ -216,32 +207,43 @@ _OUR_STEMS = (
 #: Words spelled -re in British English (centre, theatre, …), with their -s and -d forms.
 _RE_STEMS = ("center", "theater", "fiber", "liter", "caliber", "somber", "luster", "saber",
              "meager", "specter", "centimeter", "kilometer", "millimeter")  # fmt: skip
-_BRITISH_RULES = (
-    (re.compile(r"iz(e|es|ed|ing|ation|ations|er|ers)$"), r"is\1"),
-    (re.compile(r"yz(e|es|ed|ing|er|ers)$"), r"ys\1"),
-    (re.compile(r"([aeiou])l(ed|ing|er|ers|or|ors)$"), r"\1ll\2"),
-    (re.compile(r"(catal|dial|anal|prol|epil)og(s?)$"), r"\1ogue\2"),
-)
+#: The British spellings no rule makes: the -re words above and data/british.txt's
+#: (programme, cheque, …).
+_BRITISH_LISTED = _word_list("british.txt") | {
+    stem[:-2] + "re" + end for stem in _RE_STEMS for end in ("", "s", "d")
+}
+#: How British English respells the end of an American word: (the American ending, the
+#: British one, the way back). A word is a British spelling when the way back gives a word
+#: of the dictionary that the rule turns into it (organisation, analysed, travelled, catalogue).
+_BRITISH_RULES = tuple(
+    (re.compile(us), gb, re.compile(back), us_again)
+    for us, gb, back, us_again in (
+        (r"iz(e|es|ed|ing|ation|ations|er|ers)$", r"is\1",
+         r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
+        (r"yz(e|es|ed|ing|er|ers)$", r"ys\1", r"ys(e|es|ed|ing|er|ers)$", r"yz\1"),
+        (r"([aeiou])l(ed|ing|er|ers|or|ors)$", r"\1ll\2",
+         r"([aeiou])ll(ed|ing|er|ers|or|ors)$", r"\1l\2"),
+        (r"(catal|dial|anal|prol|epil)og(s?)$", r"\1ogue\2",
+         r"(catal|dial|anal|prol|epil)ogue(s?)$", r"\1og\2"),
+    )
+)  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def british_words() -> frozenset[str]:
-    """Return the British spellings of the dictionary's American words (organisation, colour,
-    centre, catalogue, travelled) and data/british.txt's (programme, cheque, …)."""
-    from importlib.resources import files
-
-    made: set[str] = set()
-    for word in _speller().word_frequency.dictionary:
-        made |= {pattern.sub(repl, word) for pattern, repl in _BRITISH_RULES} - {word}
-        for stem in _OUR_STEMS:
-            if word.startswith(stem):
-                made.add(stem[:-2] + "our" + word[len(stem) :])
-    for stem in _RE_STEMS:
-        gb = stem[:-2] + "re"
-        made |= {gb, gb + "s", gb + "d"}
-    lines = (files("followup_xl") / "data" / "british.txt").read_text("utf-8").splitlines()
-    made |= {w.strip().lower() for w in lines if w.strip() and not w.startswith("#")}
-    return frozenset(made)
+def british_spelling(word: str, dictionary: Container[str]) -> bool:
+    """Return True when a lower-case word is the British spelling of an American word of
+    `dictionary` (organisation, colour, centre, catalogue, travelled) or a listed one
+    (programme, cheque)."""
+    if word in _BRITISH_LISTED:
+        return True
+    for us, gb, back, us_again in _BRITISH_RULES:
+        american = back.sub(us_again, word)
+        if american != word and american in dictionary and us.sub(gb, american) == word:
+            return True
+    for stem in _OUR_STEMS:
+        british = stem[:-2] + "our"
+        if word.startswith(british) and stem + word[len(british) :] in dictionary:
+            return True
+    return False
 
 
 def _norm(word: str) -> str:
@@ -255,40 +257,65 @@ def words_of(texts: Iterable[str]) -> set[str]:
 
 
 class _Known(set):
-    """The words of one letter that are fine, on top of the batch's shared frozenset."""
+    """The words of one letter that are fine, on top of what the batch's vocabulary knows."""
 
     def __init__(self, vocabulary: Vocabulary, british: bool) -> None:
         super().__init__()
-        self.shared = vocabulary.known(british)
         self.vocabulary = vocabulary
         self.british = british
 
     def __contains__(self, word: object) -> bool:
-        return word in self.shared or super().__contains__(word)
+        return (
+            isinstance(word, str) and self.vocabulary.knows(word, self.british)
+        ) or super().__contains__(word)
 
 
 class Vocabulary:
-    """The words a batch knows besides the dictionary (workbook names, word lists), read once.
+    """One batch's dictionary: pyspellchecker's English one, loaded when the batch first asks
+    (it takes a quarter of a second), and the words the batch knows besides (workbook names,
+    word lists).
 
-    Pass one to proofread_letter for every letter of a batch: the workbook's words are
-    normalised once per batch, not once per letter, and are dropped with the batch.
+    Pass one to proofread_letter for every letter of a batch: the dictionary is loaded and the
+    workbook's words are normalised once per batch, not once per letter; all of it, and each
+    word's verdict, is dropped with the batch.
     """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.words = frozenset(words_of(words))
-        self._british: frozenset[str] | None = None
+        self._speller: SpellChecker | None = None
         #: (word as written, British?) -> its verdict (see verdict), for the batch's letters
         self._verdicts: dict[tuple[str, bool], tuple[str, bool, bool]] = {}
         #: text -> what its tone checks find in the text alone (see tone)
         self._tones: dict[str, _Tone] = {}
 
-    def known(self, british: bool = False) -> frozenset[str]:
-        """Return the known words, British spellings included for British-style letters."""
-        if not british:
-            return self.words
-        if self._british is None:
-            self._british = self.words | british_words()
-        return self._british
+    @property
+    def speller(self) -> SpellChecker:
+        """Return the English spell checker, loaded on first use."""
+        if self._speller is None:
+            from spellchecker import SpellChecker
+
+            # distance 1 keeps suggestions fast (distance 2 costs seconds per long word)
+            self._speller = SpellChecker(language="en", distance=1)
+        return self._speller
+
+    def knows(self, word: str, british: bool = False) -> bool:
+        """Return True for a known (lower-case) word: the batch's own, or in a British-style
+        letter a British spelling of a dictionary word."""
+        return word in self.words or (
+            british and british_spelling(word, self.speller.word_frequency.dictionary)
+        )
+
+    def unknown(self, word: str) -> bool:
+        """Return True when the dictionary lacks a (normalised) word."""
+        return bool(self.speller.unknown([word]))
+
+    def suggestion(self, word: str) -> str:
+        """Return ' (did you mean "…"?)' with the dictionary's best guess, or ""."""
+        try:
+            best = self.speller.correction(_norm(word))
+        except Exception:  # pragma: no cover - the speller's own edge cases
+            best = None
+        return f' (did you mean "{best}"?)' if best and best != _norm(word) else ""
 
     def verdict(self, word: str, british: bool) -> tuple[str, bool, bool]:
         """Return a word's lower-case form, whether the batch knows it (too short, a known or
@@ -297,9 +324,19 @@ class Vocabulary:
         found = self._verdicts.get(key)
         if found is None:
             w = _norm(word)
-            fine = len(w) < 2 or w in self.known(british) or w in _extra_words()
-            found = self._verdicts[key] = (w, fine, not fine and _misspelling(word, w))
+            fine = len(w) < 2 or w in EXTRA_WORDS or self.knows(w, british)
+            found = self._verdicts[key] = (w, fine, not fine and self._misspelling(word, w))
         return found
+
+    def _misspelling(self, word: str, w: str) -> bool:
+        """Return True when a word (`w` lower-case) is one the dictionary does not know."""
+        if word.isupper() or any(c.isupper() for c in word[1:]):
+            return False  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
+        if not _LATIN.search(word):
+            return False  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
+        # a plural of a known word (podcasts, dashboards) is known
+        unknown = self.unknown
+        return unknown(w) and not (w.endswith("s") and len(w) > 3 and not unknown(w[:-1]))
 
     def tone(self, text: str) -> _Tone:
         """Return what the tone checks find in a text alone, once per batch for the same text
@@ -330,16 +367,6 @@ class _Tone:
     capitals: list[str]  # the words of five or more capitals, in order
 
 
-def _misspelling(word: str, w: str) -> bool:
-    """Return True when a word (`w` lower-case) is one the dictionary does not know."""
-    if word.isupper() or any(c.isupper() for c in word[1:]):
-        return False  # acronyms and CamelCase names (SQL, GitHub): not dictionary words
-    if not _LATIN.search(word):
-        return False  # 北京市朝阳区, Москва: an English dictionary has nothing to say of them
-    # a plural of a known word (podcasts, dashboards) is known
-    return _unknown(w) and not (w.endswith("s") and len(w) > 3 and not _unknown(w[:-1]))
-
-
 def misspelled(words: Iterable[str], known: _Known) -> list[str]:
     """Return the words that are in neither the dictionary nor `known`, in first-seen order
     (the first spelling of a word decides for the letter)."""
@@ -353,20 +380,6 @@ def misspelled(words: Iterable[str], known: _Known) -> list[str]:
         if wrong:
             out.append(word)
     return out
-
-
-def _unknown(word: str) -> bool:
-    """Return True when the dictionary lacks a (normalised) word (Vocabulary.verdict asks
-    once per word of a batch)."""
-    return bool(_speller().unknown([word]))
-
-
-def _suggest(word: str) -> str:
-    try:
-        best = _speller().correction(_norm(word))
-    except Exception:  # pragma: no cover - the speller's own edge cases
-        best = None
-    return f' (did you mean "{best}"?)' if best and best != _norm(word) else ""
 
 
 # --- one letter ------------------------------------------------------------------------------
@@ -445,7 +458,8 @@ def proofread_letter(
             found.append(Finding(letter.file, quote(sentence, around), message, rule, check))
 
     british = letter.language == "en-GB"
-    known = _Known(words or Vocabulary(), british)
+    vocabulary = words or Vocabulary()
+    known = _Known(vocabulary, british)
     # tone in the workbook cells: one finding per cell, naming it, before the sentences
     toned: list[str] = []  # cell texts whose tone findings are made (or made in another letter)
     for where, text in letter.cells:
@@ -468,7 +482,7 @@ def proofread_letter(
             reported.add(where)
         listed = ", ".join(f'"{w}"' for w in bad[:MAX_LISTED])
         more = f" and {len(bad) - MAX_LISTED:,} more" if len(bad) > MAX_LISTED else ""
-        verb = f"is not in the dictionary{_suggest(bad[0])}" if len(bad) == 1 else (
+        verb = f"is not in the dictionary{vocabulary.suggestion(bad[0])}" if len(bad) == 1 else (
             "are not in the dictionary")  # fmt: skip
         add(text, f"{where}: {listed}{more} {verb}; if right, add them to your word list",
             "R6", "spelling", bad[0])  # fmt: skip
@@ -477,8 +491,8 @@ def proofread_letter(
     for sentence in all_sentences:
         for word in misspelled(_WORD.findall(sentence), known):
             known.add(_norm(word))  # report each word once per letter
-            add(sentence, f'"{word}" is not in the dictionary{_suggest(word)}; if it is right, '
-                "add it to your word list", "R6", "spelling", word)  # fmt: skip
+            add(sentence, f'"{word}" is not in the dictionary{vocabulary.suggestion(word)}; '
+                "if it is right, add it to your word list", "R6", "spelling", word)  # fmt: skip
         for m in _DOUBLED.finditer(sentence):
             if m.group(1).lower() not in _DOUBLE_OK:
                 add(sentence, f'doubled word "{m.group(0)}"', "R6", "doubled word", m.group(0))
@@ -535,12 +549,12 @@ def _tone(text: str, known: _Known, letter: LetterText) -> list[tuple[str, str, 
     tone = known.vocabulary.tone(text)
     out = list(tone.hits)
     shout = tone.shout
-    if shout is not None and not all(_norm(w) in known or _norm(w) in _extra_words()
+    if shout is not None and not all(_norm(w) in known or _norm(w) in EXTRA_WORDS
                                      for w in _WORD.findall(shout)):  # fmt: skip
         out.append((shout, f'"{shout}": words in capitals read as shouting', "R8", "shouting"))
     else:
         for word in tone.capitals:
-            if _norm(word) not in known and _norm(word) not in _extra_words():
+            if _norm(word) not in known and _norm(word) not in EXTRA_WORDS:
                 out.append((word, f'"{word}" in capitals reads as shouting; if it is a name '
                             "or acronym, add it to your word list", "R8", "shouting"))  # fmt: skip
                 break

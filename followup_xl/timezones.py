@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from importlib.resources import files
 
 from .localize import country_code
 from .model import Book, Contact, Interview, contact_country, contact_region
@@ -92,7 +92,7 @@ def zone_for(country: str, region: str = "") -> str:
     by_region = _REGION_ZONES.get(code, {})
     if region_code in by_region:
         return by_region[region_code]
-    zones = _country_zones().get(code, ())
+    zones = _COUNTRY_ZONES.get(code, ())
     return _MAIN_ZONE.get(code) or (zones[0] if zones else "")
 
 
@@ -104,11 +104,8 @@ def _region_code(code: str, region: str) -> str:
     return calendar_for(code, region).region if region.strip() else ""
 
 
-@lru_cache(maxsize=1)
-def _country_zones() -> dict[str, tuple[str, ...]]:
+def _read_zone_tab() -> dict[str, tuple[str, ...]]:
     """Return {ISO code: its zones, in the data's order} from the IANA data's zone.tab."""
-    from importlib.resources import files
-
     text = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
     out: dict[str, list[str]] = {}
     for line in text.splitlines():
@@ -117,6 +114,10 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
         code, _, zone = line.split("\t")[:3]
         out.setdefault(code, []).append(zone)
     return {code: tuple(zones) for code, zones in out.items()}
+
+
+#: The zones of each country, read once when the module is imported: a constant of the install.
+_COUNTRY_ZONES = _read_zone_tab()
 
 
 class CallPlanner:

@@ -71,7 +71,7 @@ def test_templates_work_from_a_zip_import(tmp_path: Path):
         "from followup_xl import letters, proofread\n"
         "letters.check_templates()\n"
         "print(sorted(len(p.read_bytes()) > 0 for p in letters.template_paths().values()))\n"
-        "print(len(proofread._extra_words()) > 0)\n"
+        "print(len(proofread.EXTRA_WORDS) > 0)\n"
         "from followup_xl.letters.phrasebook import load_phrasebook\n"
         "print(len(load_phrasebook().slots))\n"
     )
