@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from followup_xl.letters import render_letters  # noqa: E402
+from followup_xl.letters.address import Post  # noqa: E402
 from followup_xl.letters.batch import _letter_text, _workbook_words  # noqa: E402
 from followup_xl.letters.context import LetterData, letter_context  # noqa: E402
 from followup_xl.letters.render import Renderer  # noqa: E402
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             texts.append(_letter_text(f"letter {k}.docx", a, ctx, got.paragraphs))
 
     def proofread(out: Path) -> None:
-        vocabulary = Vocabulary(_workbook_words(book))
+        vocabulary = Vocabulary(_workbook_words(book, Post()))  # as a batch: its own dictionary
         reported: set[str] = set()
         for text in texts:
             proofread_letter(text, words=vocabulary, reported=reported)

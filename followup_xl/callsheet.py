@@ -47,14 +47,14 @@ def _question(action: Action, interview: Interview | None) -> str:
     )
 
 
-def _last_contact(entries: list[LogEntry], country: str, today: date) -> str:
+def _last_contact(entries: list[LogEntry], dates: localize.Dates) -> str:
     """Return when you last spoke (or wrote) and what they said, from the Log."""
     calls = [e for e in entries if e.action in _SPOKEN]
     pick = calls or entries
     if not pick:
         return "nothing logged yet"
     last = max(pick, key=lambda e: (e.date, e.row))
-    when = localize.weekday_date(last.date, country, today)
+    when = dates.weekday(last.date)
     what = last.outcome.strip()
     said = f': "{what}"' if what else " (no outcome noted)"
     return f"{when}, {last.action}{said}"
@@ -93,14 +93,15 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     blocks = _Blocks(document)
     filled = []
     planner = CallPlanner(book)
+    dates = localize.Dates(country, today)
     whens: dict[CallTime, str] = {}  # thousands of calls share a few moments
     for action in calls:
         contact = contacts.get(action.contact_id)
         interview = interviews.get(action.interview_id)
         moment = planner.moment(action.due, contact, interview)
         if moment not in whens:
-            whens[moment] = clean(_when(moment, country, today))
-        heading, rows = _call_rows(action, contact, interview, log, country, today)
+            whens[moment] = clean(_when(moment, dates))
+        heading, rows = _call_rows(action, contact, interview, log, dates)
         rows.insert(2, ("When", whens[moment]))
         filled.append(blocks.fill(heading, rows))
     blocks.place(document.element.body[-1])  # before the body's sectPr
@@ -113,12 +114,12 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     return bytes(normalize_zip(raw.getvalue(), today, {_DOCUMENT: body}))
 
 
-def _when(moment: CallTime, country: str, today: date) -> str:
+def _when(moment: CallTime, dates: localize.Dates) -> str:
     """Return when to call, in the callee's time and, where it differs, in the user's."""
     at = f"{moment.theirs:%H:%M}"
     if not moment.their_zone:
         return at
-    mine = localize.weekday_date(moment.mine.date(), country, today)
+    mine = dates.weekday(moment.mine.date())
     text = f"{at} {place_name(moment.their_zone)} time ({mine}, {moment.mine:%H:%M} your time)"
     return f"{text}; {moment.note}" if moment.note else text
 
@@ -128,12 +129,11 @@ def _call_rows(
     contact: Contact | None,
     interview: Interview | None,
     log: dict[str, list[LogEntry]],
-    country: str,
-    today: date,
+    dates: localize.Dates,
 ) -> tuple[str, list[tuple[str, str]]]:
     """Return one call's heading (the day and person) and its table rows (label, text)."""
     who = (contact.display_name if contact else "") or action.who or action.contact_id
-    day = localize.weekday_date(action.due, country, today)
+    day = dates.weekday(action.due)
     heading = clean(f"{day} ({action.status.value}): {who}")
     phone = (contact.phone if contact else "") or "no phone number in Contacts"
     company = action.company or (interview.company if interview else "")
@@ -144,7 +144,7 @@ def _call_rows(
         ("Phone", phone),
         ("Company and position", " - ".join(p for p in (company, position) if p) or "-"),
         ("Why now", f"{action.rule}: {action.why}"),
-        ("Last contact", _last_contact(log.get(action.contact_id, []), country, today)),
+        ("Last contact", _last_contact(log.get(action.contact_id, []), dates)),
         ("Restate", (interview.strengths if interview else "") or "-"),
         ("Ask", _question(action, interview)),
         ("Their answer", "\n".join(["_" * 48] * _ANSWER_LINES)),

@@ -126,18 +126,31 @@ def long_date(day: date, country: str) -> str:
     return format_date(day, "long", locale=locale_for(country))
 
 
-def weekday_date(day: date, country: str, today: date | None = None) -> str:
-    """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only when
-    it is not the year of `today`."""
-    from babel import Locale
-    from babel.dates import format_date
+class Dates:
+    """Days written in one country's style for one run (a call sheet, a batch of letters),
+    each day once: a call sheet names thousands of calls on a few days, and Babel takes a
+    third of a millisecond a date."""
 
-    locale = locale_for(country)
-    if today is not None and day.year != today.year:
-        return format_date(day, "full", locale=locale)
-    pattern = Locale.parse(locale).date_formats["full"].pattern
-    without_year = re.sub(r"[,.\s]*\by+\b[,.]?", "", pattern).strip(" ,")
-    return format_date(day, without_year, locale=locale)
+    def __init__(self, country: str, today: date) -> None:
+        from babel import Locale
+
+        self.today = today
+        self.locale = Locale.parse(locale_for(country))
+        full = self.locale.date_formats["full"].pattern
+        #: the full date's pattern without its year ("EEEE, MMMM d" in the US)
+        self._this_year = re.sub(r"[,.\s]*\by+\b[,.]?", "", full).strip(" ,")
+        self._written: dict[date, str] = {}
+
+    def weekday(self, day: date) -> str:
+        """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only
+        when it is not the year of today."""
+        written = self._written.get(day)
+        if written is None:
+            from babel.dates import format_date
+
+            pattern = "full" if day.year != self.today.year else self._this_year
+            written = self._written[day] = format_date(day, pattern, locale=self.locale)
+        return written
 
 
 def join_list(items: list[str] | tuple[str, ...], country: str) -> str:

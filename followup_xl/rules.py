@@ -172,6 +172,8 @@ class _Engine:
         self.today = today
         self.quiet_days = quiet_days
         self.cal: WorkCalendar = calendar_for(book.profile.country, book.profile.state)
+        #: the contacts' calendars by (country code, region as typed), each made once
+        self.calendars: dict[tuple[str, str], WorkCalendar] = {}
         self.out: list[Action] = []
         self.interviews = book.interviews_by_id
         self.contacts = book.contacts_by_id
@@ -299,7 +301,10 @@ class _Engine:
         country = contact_country(c, iv)
         if not country:
             return None
-        theirs = calendar_for(country_code(country), contact_region(c, iv))
+        key = (country_code(country), contact_region(c, iv))
+        theirs = self.calendars.get(key)
+        if theirs is None:
+            theirs = self.calendars[key] = calendar_for(*key)
         same = (theirs.country, theirs.region) == (self.cal.country, self.cal.region)
         return None if same else theirs
 

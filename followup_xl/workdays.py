@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
 import holidays
 
@@ -64,12 +63,11 @@ class WorkCalendar:
 def calendar_for(country: str, region: str = "") -> WorkCalendar:
     """Return the working-day calendar for an ISO country code such as US, GB or DE, with
     the public holidays of a state or region as well ("VIC", "Victoria", "BY", "MA") where
-    the holidays library knows it; a region it does not know is ignored."""
-    return _calendar_for(country.strip().upper(), " ".join(region.split()).casefold())
+    the holidays library knows it; a region it does not know is ignored.
 
-
-@lru_cache(maxsize=64)
-def _calendar_for(code: str, region: str = "") -> WorkCalendar:
+    Each call makes a new calendar (the library fills in a year's holidays when first asked):
+    a run that asks for many contacts' calendars keeps those it made (rules.py)."""
+    code, region = country.strip().upper(), " ".join(region.split()).casefold()
     if not code:
         return WorkCalendar(
             country="",

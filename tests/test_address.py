@@ -17,11 +17,14 @@ from docx import Document
 
 from factory import make_book as make_workbook
 from followup_xl import letters
-from followup_xl.letters.address import Address, country_line, destination, lines, missing
+from followup_xl.letters.address import Address, Post, destination
 from followup_xl.letters.render import Renderer
 from followup_xl.model import Action, Book, Contact, Interview, Kind, Profile, Status
 
 TODAY = date(2026, 11, 25)
+#: One batch's post, as render_letters makes it; its methods read as the tests use them.
+POST = Post()
+lines, missing, country_line = POST.lines, POST.missing, POST.country_line
 
 US_SENDER = Profile(name="Jordan Ellis", street="42 Maple Street", city="Springfield",
                     state="IL", zip="62704", email="jordan@example.com", country="US")  # fmt: skip

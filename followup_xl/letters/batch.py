@@ -34,7 +34,15 @@ from ..proofread import (
 from ..timing import lap
 from . import address as postal
 from .compose import join
-from .context import LetterData, clean, fax_pages, letter_context, recipient_address, split_items
+from .context import (
+    LetterData,
+    Lookups,
+    clean,
+    fax_pages,
+    letter_context,
+    recipient_address,
+    split_items,
+)
 from .eml import build_eml
 from .files import Writer, letter_file_name
 from .package import Package
@@ -125,7 +133,7 @@ class BookIndex:
         return zlib.crc32(interview_id.encode("utf-8")) % 4 + self.place(contact, interview_id)
 
 
-def _workbook_words(book: Book) -> list[str]:
+def _workbook_words(book: Book, post: postal.Post) -> list[str]:
     """Return the workbook's own names, companies, titles and places (known to the speller)."""
     p = book.profile
     words = [p.name, p.street, p.city, p.state, p.email]
@@ -137,7 +145,7 @@ def _workbook_words(book: Book) -> list[str]:
     # the country lines ("UNITED KINGDOM") and the post's own words are not shouting
     countries = {p.country, *(iv.company_country for iv in book.interviews),
                  *(c.country for c in book.contacts)}  # fmt: skip
-    words += [postal.post_words(x) for x in sorted(countries) if x and x.strip()]
+    words += [post.post_words(x) for x in sorted(countries) if x and x.strip()]
     return [w for w in words if w]
 
 
@@ -180,10 +188,10 @@ def render_letters(
     contacts = {c.contact_id: c for c in book.contacts}
     todo = [a for a in actions if a.makes_letter]
     texts: list[LetterText] = []
-    known = Vocabulary([*_workbook_words(book), *words])  # once per batch, not per letter
+    lookups = Lookups(book.profile, today)
+    known = Vocabulary([*_workbook_words(book, lookups.post), *words])  # once per batch
     reported: set[str] = set()  # workbook cells whose misspellings are reported already
     index = BookIndex(book)
-    senders: dict[str, dict[str, str]] = {}  # the date and sender variables, by destination
 
     for i, action in enumerate(todo, 1):
         contact = contacts.get(action.contact_id)
@@ -205,7 +213,7 @@ def render_letters(
                 index.variant(contact, action.interview_id or contact.interview_id),
                 index.place(contact, action.interview_id or contact.interview_id),
             )
-            ctx = letter_context(data, today, phrases, senders)
+            ctx = letter_context(data, today, phrases, lookups)
             title = f"{KIND_LABELS[action.kind]} to {ctx['recipient_name']}"
             *covers, main = templates_for(action)
             letter = renderer.letter(main, ctx, today, country, title)
@@ -241,7 +249,8 @@ def render_letters(
             texts.append(_letter_text(path.name, action, ctx, paragraphs, cells,
                                       localize.language_tag(country)))  # fmt: skip
             batch.findings += _channel_findings(path.name, action, ctx)
-            batch.findings += _address_findings(path.name, action, book, contact, iv, ctx)
+            batch.findings += _address_findings(path.name, action, book, contact, iv, ctx,
+                                                lookups.post)  # fmt: skip
             batch.findings += _name_findings(path.name, book, contact, iv)
         if progress is not None:
             progress(i, len(todo))
@@ -419,7 +428,7 @@ _POSTED_KINDS = ENVELOPE_KINDS | {Kind.NOTE_CARD}
 
 def _address_findings(
     name: str, action: Action, book: Book, contact: Contact, iv: Interview | None,
-    ctx: dict[str, Any],
+    ctx: dict[str, Any], post: postal.Post,
 ) -> list[Finding]:  # fmt: skip
     """R9: one finding for a posted letter whose address lacks a part its country's post
     requires (a US State or ZIP, a UK or German postcode, …), naming the cells to fill in."""
@@ -429,7 +438,7 @@ def _address_findings(
         return []
     where = recipient_address(contact, iv)
     to = postal.destination(contact, iv, book.profile)
-    if not postal.known(to):
+    if not post.known(to):
         if contact.country.strip() or iv is None or not iv.company_country.strip():
             cell = _where(book, CONTACTS_SHEET, "Country", contact.row, contact.contact_id)
         else:
@@ -438,7 +447,7 @@ def _address_findings(
                         message=f'Country "{to}" for {ctx["recipient_name"]} is not a country '
                         "the address data knows, so the address follows no country's format: "
                         f"type its ISO code (DE, FR, …) or English name in {cell}")]  # fmt: skip
-    gaps = postal.missing(where, to)
+    gaps = post.missing(where, to)
     if not gaps:
         return []
     own = not postal.Address(contact.street, contact.city, contact.state, contact.zip).blank()
@@ -448,7 +457,7 @@ def _address_findings(
         cells = [_where(book, INTERVIEWS_SHEET, f"Company {col}", iv.row, iv.interview_id)
                  for col in gaps]  # fmt: skip
     country = localize.country_code(to)
-    words = ", ".join(postal.column_word(col, to) for col in gaps)
+    words = ", ".join(post.column_word(col, to) for col in gaps)
     what = "no postal address" if where.blank() else f"no {words} in the address"
     return [Finding(file=name, sentence="", rule="R9", check="address",
                     message=f"{what} for {ctx['recipient_name']} ({country}): fill in "

@@ -333,14 +333,14 @@ def _the_position(position: str) -> str:
     return f"the {position} position"
 
 
-def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
+def _sender(profile: Profile, country: str, to: str, post: postal.Post) -> dict[str, str]:
     """Return the sender's variables: the address in the sender's own format, and the
     sender's country after it when the letter goes abroad (so it can be answered or returned)."""
     name = _one_line(profile.name)
     street = clean(profile.street)
     city, state, zip_code = clean(profile.city), clean(profile.state), clean(profile.zip)
-    address = postal.lines(postal.Address(street, city, state, zip_code), country)
-    home = "" if not address else postal.country_line(country, to)
+    address = post.lines(postal.Address(street, city, state, zip_code), country)
+    home = "" if not address else post.country_line(country, to)
     address += [home] if home else []
     phone, cell, email = _one_line(profile.phone), _one_line(profile.cell), _one_line(profile.email)
     cell_label = localize.cell_label(country)
@@ -349,7 +349,7 @@ def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
         for p in (f"Phone: {phone}" if phone else "", f"{cell_label}: {cell}" if cell else "")
         if p
     )
-    city_line = ", ".join(postal.lines(postal.Address("", city, state, zip_code), country))
+    city_line = ", ".join(post.lines(postal.Address("", city, state, zip_code), country))
     return {
         "sender_name": name,
         "sender_street": street,
@@ -366,7 +366,7 @@ def _sender(profile: Profile, country: str, to: str) -> dict[str, str]:
 
 
 def _recipient(
-    contact: Contact, interview: Interview | None, country: str, to: str
+    contact: Contact, interview: Interview | None, country: str, to: str, post: postal.Post
 ) -> dict[str, str]:
     """Return the recipient's variables: the address in the format of `to`, the country the
     letter goes to, with its country line when that is not the sender's `country`."""
@@ -382,9 +382,9 @@ def _recipient(
     name = called.name or organization
     where = recipient_address(contact, interview)
     lines = [called.name, title] if first or last else [title]
-    block = postal.lines(where, to, name=lines, organization=organization, capitals=True)
-    address = postal.lines(where, to, capitals=True)
-    abroad = "" if where.blank() else postal.country_line(to, country)
+    block = post.lines(where, to, name=lines, organization=organization, capitals=True)
+    address = post.lines(where, to, capitals=True)
+    abroad = "" if where.blank() else post.country_line(to, country)
     block += [abroad] if abroad else []
     address += [abroad] if abroad else []
     addressee = called.addressee
@@ -432,28 +432,47 @@ def fax_pages(letter_pages: int) -> str:
     return str(1 + max(1, letter_pages))
 
 
+class Lookups:
+    """What the letters of one batch (one profile, one day) look up, each worked out once and
+    dropped with the batch: the sender's dates, the address layouts, and the date and sender
+    variables by the country a letter goes to."""
+
+    def __init__(self, profile: Profile, today: date) -> None:
+        self.country = localize.country_code(profile.country)
+        self.dates = localize.Dates(self.country, today)
+        self.post = postal.Post()
+        self._senders: dict[str, dict[str, str]] = {}
+
+    def sender(self, profile: Profile, to: str) -> dict[str, str]:
+        """Return the date and sender variables of a letter to the country `to`."""
+        found = self._senders.get(to)
+        if found is None:
+            found = self._senders[to] = {
+                "date": localize.long_date(self.dates.today, self.country),
+                **_sender(profile, self.country, to, self.post),
+            }
+        return found
+
+
 def letter_context(
     data: LetterData,
     today: date,
     phrases: Phrasebook | None = None,
-    senders: dict[str, dict[str, str]] | None = None,
+    lookups: Lookups | None = None,
 ) -> dict[str, Any]:
     """Return the template variables of one letter (see VARIABLES), worded from `phrases`
     (the shipped phrasebook by default).
 
-    `senders` is one batch's (one profile's, one day's) date and sender variables by the
-    country a letter goes to, filled in as its letters need them.
+    `lookups` are the batch's (made for this profile and day when not given).
     """
     book = phrases or load_phrasebook()
     kind, profile, contact, iv = data.action.kind, data.profile, data.contact, data.interview
-    country = localize.country_code(profile.country)
+    shared = lookups or Lookups(profile, today)
+    country = shared.country
     v = data.variant
     to = postal.destination(contact, iv, profile)
-    senders = {} if senders is None else senders
-    if to not in senders:
-        senders[to] = {"date": localize.long_date(today, country), **_sender(profile, country, to)}
-    ctx: dict[str, Any] = dict(senders[to])
-    ctx |= _recipient(contact, iv, country, to)
+    ctx: dict[str, Any] = dict(shared.sender(profile, to))
+    ctx |= _recipient(contact, iv, country, to, shared.post)
 
     company = _one_line(iv.company) if iv else _one_line(data.action.company)
     position = _one_line(iv.position) if iv else _one_line(data.action.position)
@@ -461,12 +480,10 @@ def letter_context(
     # After a "no" (not selected, filled, withdrawn, declined) a letter claims no interest.
     decided = bool(iv and iv.terminal and iv.status not in ACCEPTED_STATUSES)
     wants = want_job.strip().lower() != "no" and not decided
-    day = (
-        localize.weekday_date(iv.interview_date, country, today) if iv and iv.interview_date else ""
-    )
+    day = shared.dates.weekday(iv.interview_date) if iv and iv.interview_date else ""
     decision = ""
     if iv and iv.decision_expected and iv.decision_expected > today:
-        decision = localize.weekday_date(iv.decision_expected, country, today)
+        decision = shared.dates.weekday(iv.decision_expected)
     strengths = clean(iv.strengths) if iv else ""
     forgot = clean(iv.forgot_to_mention) if iv else ""
     note = clean(contact.personal_note)
