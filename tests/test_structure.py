@@ -1,5 +1,5 @@
-"""The package's shape: imports point one way, private names stay home, docs/design.md lists
-every module.
+"""The package's shape: imports point one way, private names stay home, no module keeps a
+memo between calls, docs/design.md lists every module.
 
 The imports are read from the installed package's sources with `ast` (every import, at the top
 of a module or inside a function, counts: an import moved into a function to dodge a cycle is
@@ -123,6 +123,91 @@ def test_no_private_name_is_imported_from_another_module() -> None:
     """A name that starts with "_" is used only in its own module."""
     _, private = imports()
     assert private == []
+
+
+#: Calls that make a mutable container, as a module-level name's value.
+_CONTAINERS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque",
+               "WeakKeyDictionary", "WeakValueDictionary"}  # fmt: skip
+#: Methods that change a container in place.
+_MUTATORS = {"append", "add", "update", "setdefault", "pop", "popitem", "clear", "extend",
+             "insert", "remove", "discard"}  # fmt: skip
+#: Module state a function changes on purpose, each for a reason other than remembering results:
+STATE_ALLOWED = {
+    # the workbooks whose run lock this process holds: an entry lives as long as its `with`
+    # (run_lock is re-entrant, and a second flock by the same process would wait for itself)
+    ("followup_xl.safewrite", "_held"),
+    # the benchmark's phase laps, kept only when FOLLOWUP_XL_TIMINGS is set, written at exit
+    ("followup_xl.timing", "_phases"),
+}
+
+
+def module_state(source: str) -> set[str]:
+    """Return what in a module's source can keep results between calls: a function wrapped in
+    a functools cache ("cache:name"), and each module-level container a function changes."""
+    tree = ast.parse(source)
+    found = set()
+    containers = set()
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", 0)]
+        call = value.func if isinstance(value, ast.Call) else None
+        called = getattr(call, "id", None) or getattr(call, "attr", None)
+        literal = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+        if isinstance(value, literal) or called in _CONTAINERS:
+            containers |= {t.id for t in targets if isinstance(t, ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for deco in node.decorator_list:
+                text = ast.unparse(deco)
+                if re.search(r"\b(lru_cache|cache)\b", text):
+                    found.add(f"cache:{node.name}")
+            found |= {name for inner in ast.walk(node) for name in _changed(inner, containers)}
+    return found
+
+
+def _changed(node: ast.AST, containers: set[str]) -> set[str]:
+    """Return the containers a statement or call changes in place: `c[k] = v`, `del c[k]`,
+    `c[k] += 1`, `c.append(v)`."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = node.targets
+    elif isinstance(node, ast.AugAssign):
+        targets = [node.target]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        owner = node.func.value
+        if isinstance(owner, ast.Name) and node.func.attr in _MUTATORS:
+            return {owner.id} & containers
+        return set()
+    else:
+        return set()
+    subscripted = (t.value for t in targets if isinstance(t, ast.Subscript))
+    return {t.id for t in subscripted if isinstance(t, ast.Name)} & containers
+
+
+def test_the_state_finder_finds_memos() -> None:
+    """The finder itself: a functools cache, a module dict filled by a function, a module list
+    appended to; not a module table only read, nor a container local to a function."""
+    source = (
+        "import functools\nfrom functools import lru_cache\n_MEMO = {}\n_SEEN: list = []\n"
+        "TABLE = {'a': 1}\n"
+        "@functools.lru_cache(maxsize=8)\ndef a(x): return x\n"
+        "@lru_cache\ndef b(x): return x\n"
+        "@functools.cache\ndef c(x): return x\n"
+        "def d(x):\n    _MEMO[x] = x\n    _SEEN.append(x)\n    return TABLE[x]\n"
+        "def e(x):\n    local = {}\n    local[x] = 1\n    return local\n"
+    )
+    assert module_state(source) == {"cache:a", "cache:b", "cache:c", "_MEMO", "_SEEN"}
+
+
+def test_no_module_keeps_a_memo_between_calls() -> None:
+    """What a run looks up once (calendars, address layouts, the dictionary, dates written)
+    lives in an object the run makes and drops, never in a module: nothing a call leaves
+    behind can change the next call's answer, and a long-lived process does not grow."""
+    found = {
+        (name, what)
+        for name, path in modules().items()
+        for what in module_state(path.read_text(encoding="utf-8"))
+    }
+    assert found == STATE_ALLOWED
 
 
 def test_the_design_module_table_lists_every_module() -> None:
