@@ -89,7 +89,7 @@ def pieces(data: bytes, size: int = 97) -> Callable[[], list[bytes]]:
 
 
 def found(old: bytes, new: bytes, skip: set) -> list[tuple[int, int]]:
-    return changed_cells(pieces(sheet_xml(old)), sheet_xml(new), skip)[0]
+    return changed_cells(pieces(sheet_xml(old)), sheet_xml(new), skip).cells
 
 
 def check(old: bytes, new: bytes, result: PatchResult, expected: list[tuple[int, int]]) -> None:
@@ -125,7 +125,7 @@ def test_the_tools_own_cells_are_the_only_difference(patched: tuple[bytes, Patch
 
 
 def found_in(old: bytes, new: bytes, part: str, skip: set) -> list[tuple[int, int]]:
-    return changed_cells(pieces(sheet_xml(old, part)), sheet_xml(new, part), skip)[0]
+    return changed_cells(pieces(sheet_xml(old, part)), sheet_xml(new, part), skip).cells
 
 
 def _swap_rows(xml: str) -> str:
@@ -339,3 +339,109 @@ def test_the_mark_cells_held_as_a_block_are_the_set_of_their_pairs(
     swapped = edited(result.data, _swap_rows)
     assert found(old, swapped, block) == found(old, swapped, pairs) != []
     assert found(old, result.data, block) == found(old, result.data, pairs) == []
+
+
+def _mark_sheets(result: PatchResult) -> list[SheetWrite]:
+    """The sheets a run's marks write, each with its own cells, as marks.py states them."""
+    return [SheetWrite(part, sheet, owned=result.owned_cells[sheet])
+            for sheet, part in result.mark_parts.items()]  # fmt: skip
+
+
+#: Changes outside the rows of a marked sheet, none a cell's: (label, edit, what is named).
+OUTSIDE_CHANGES = [
+    ("a merge", lambda x: x.replace('<mergeCell ref="A53:D53"/>', '<mergeCell ref="A53:C53"/>'),
+     "its mergeCells"),
+    ("the sparklines dropped",
+     lambda x: re.sub(r'<ext [^>]*uri="\{05C60535[^>]*>.*?</ext>', "", x, flags=re.S),
+     "its extLst"),
+    ("a hyperlink moved", lambda x: x.replace('<hyperlink ref="A43"', '<hyperlink ref="A44"'),
+     "its hyperlinks"),
+    ("a page margin", lambda x: x.replace('left="0.7"', 'left="0.9"'), "its pageMargins"),
+    ("a validation moved", lambda x: x.replace('sqref="E2:E41"', 'sqref="E3:E41"'),
+     "the ranges of its validations"),
+    ("a validation shrunk", lambda x: x.replace('sqref="E2:E41"', 'sqref="E2:E40"'),
+     "the ranges of its validations"),
+    ("a user column's width", lambda x: x.replace("<cols>", '<cols><col min="2" max="2" '
+     'width="40" customWidth="1"/>'), "its column widths"),
+    ("the frozen header", lambda x: x.replace('state="frozen"', 'state="split"'),
+     "its sheetViews"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "edit", "named"), OUTSIDE_CHANGES,
+                         ids=[c[0] for c in OUTSIDE_CHANGES])  # fmt: skip
+def test_a_change_outside_the_rows_is_refused(
+    patched: tuple[bytes, PatchResult], label: str, edit: Callable[[str], str], named: str
+) -> None:
+    """A write that kept every cell but changed the sheet around them (a merge, the
+    sparklines, a link, the page set-up, a validation's range, a user's column, the view) is
+    refused, naming what changed, though no row differs."""
+    old, result = patched
+    new = edited(result.data, edit)
+    assert found_in(old, new, PART, result.owned_cells["Interviews"]) == []  # no cell differs
+    sheets = _mark_sheets(result)
+    check_write(result.data, old=old, changed=result.changed_members, sheets=sheets,
+                own={result.due_part}, name="rich.xlsx")  # fmt: skip
+    with pytest.raises(WriteError, match=f"Interviews would change outside its cells \\({named}"):
+        check_write(new, old=old, changed=result.changed_members, sheets=sheets,
+                    own={result.due_part}, name="rich.xlsx")  # fmt: skip
+
+
+ALLOWED_OUTSIDE = [
+    ("the dimension", lambda x: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:Z99"/>',
+                                       x)),
+    ("a validation grown down over new rows",
+     lambda x: x.replace('sqref="E2:E41"', 'sqref="E2:E45"')),
+    ("a mark column's width", lambda x: x.replace('width="22"', 'width="30"')),
+    ("attributes in another order", lambda x: x.replace(
+        'left="0.7" right="0.7"', 'right="0.7" left="0.7"')),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "edit"), ALLOWED_OUTSIDE, ids=[c[0] for c in ALLOWED_OUTSIDE])
+def test_what_a_write_may_change_outside_the_rows_passes(
+    patched: tuple[bytes, PatchResult], label: str, edit: Callable[[str], str]
+) -> None:
+    """The dimension (a hint), a range grown down over appended rows (as `sent` grows the Log's
+    validations), the tool's own columns' widths, and XML that only looks different pass."""
+    old, result = patched
+    new = edited(result.data, edit)
+    check_write(new, old=old, changed=result.changed_members, sheets=_mark_sheets(result),
+                own={result.due_part}, name="rich.xlsx")  # fmt: skip
+
+
+SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<dimension ref="A1"/>{cols}{data}<mergeCells count="1"><mergeCell ref="{merge}"/>'
+    "</mergeCells></worksheet>"
+)
+ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>{more}</row>'
+
+
+def sheet(cols: str = "", data: str = "<sheetData/>", merge: str = "A5:B5") -> bytes:
+    return SHEET.format(cols=cols, data=data, merge=merge).encode()
+
+
+def test_the_sheet_around_the_rows_is_read_across_pieces_and_empty_tables() -> None:
+    """An old sheet with no rows (an empty cell table) and a new one with a row; the same
+    column settings written as one range or as several; a merge changed: each compared a few
+    bytes at a time, the end tag of the cell table cut across pieces."""
+    mark = '<c r="C1" t="inlineStr"><is><t>Next Action</t></is></c>'
+    owned = {(1, 3)}
+    old = sheet(cols='<cols><col min="1" max="4" width="9"/></cols>')
+    split = ('<cols><col min="1" max="1" width="9"/><col min="2" max="2" width="9"/>'
+             '<col min="3" max="3" width="22"/><col min="4" max="4" width="9"/>'
+             "</cols>")  # fmt: skip
+    new = sheet(cols=split, data=f"<sheetData>{ROW.format(more=mark)}</sheetData>")
+    for size in (1, 7, 97, 10_000):
+        diff = changed_cells(pieces(old, size), new, owned)
+        assert (diff.cells, diff.outside) == ([(1, 1)], ""), size  # A1 is new: a user cell
+    same_row = f"<sheetData>{ROW.format(more='')}</sheetData>"
+    old = sheet(data=same_row)
+    moved = sheet(data=same_row, merge="A5:C5")
+    wider = sheet(cols='<cols><col min="2" max="2" width="30"/></cols>', data=same_row)
+    for size in (1, 5, 13, 97):
+        assert changed_cells(pieces(old, size), sheet(data=same_row), set()).outside == ""
+        assert changed_cells(pieces(old, size), moved, set()).outside == "its mergeCells"
+        assert changed_cells(pieces(old, size), wider, set()).outside == "its column widths"
+        assert changed_cells(pieces(old, size), wider, {(1, 2)}).outside == ""  # the tool's
