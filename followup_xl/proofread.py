@@ -252,8 +252,12 @@ def _norm(word: str) -> str:
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
-    """Return the lower-case words of some texts (how a word list is read)."""
-    return {_norm(w) for t in texts for w in _WORD.findall(t or "")}
+    """Return the lower-case words of some texts (how a word list is read).
+
+    The texts are searched as one, a line apart (no word runs across a line break), and each
+    distinct word is normalised once: a workbook's 250,000 names hold a few thousand words.
+    """
+    return {_norm(w) for w in set(_WORD.findall("\n".join(t for t in texts if t)))}
 
 
 class _Known(set):
@@ -263,11 +267,14 @@ class _Known(set):
         super().__init__()
         self.vocabulary = vocabulary
         self.british = british
+        self.words = vocabulary.words
 
     def __contains__(self, word: object) -> bool:
         return (
-            isinstance(word, str) and self.vocabulary.knows(word, self.british)
-        ) or super().__contains__(word)
+            word in self.words
+            or super().__contains__(word)
+            or (self.british and isinstance(word, str) and self.vocabulary.knows(word, True))
+        )
 
 
 class Vocabulary:
