@@ -84,7 +84,8 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     document = Document()
     fit_paper(document, country)
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(f"Calls for the week of {localize.long_date(today, country)}", 1)
+    dates = localize.Dates(country, today)
+    document.add_heading(f"Calls for the week of {dates.long(today)}", 1)
     document.add_paragraph(
         f"{len(calls)} call(s), earliest first. Keep it short and friendly, restate what you "
         "bring, and never call the same person more than once a week (R13). Log each call "
@@ -93,7 +94,6 @@ def call_sheet(book: Book, actions: Iterable[Action], *, today: date) -> bytes |
     blocks = _Blocks(document)
     filled = []
     planner = CallPlanner(book)
-    dates = localize.Dates(country, today)
     whens: dict[CallTime, str] = {}  # thousands of calls share a few moments
     for action in calls:
         contact = contacts.get(action.contact_id)

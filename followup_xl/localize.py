@@ -119,13 +119,6 @@ def locale_for(country: str) -> str:
         return "en_001"
 
 
-def long_date(day: date, country: str) -> str:
-    """Return the date line of a letter: "November 25, 2026" (US), "25 November 2026" (GB)."""
-    from babel.dates import format_date
-
-    return format_date(day, "long", locale=locale_for(country))
-
-
 class Dates:
     """Days written in one country's style for one run (a call sheet, a batch of letters),
     each day once: a call sheet names thousands of calls on a few days, and Babel takes a
@@ -140,6 +133,12 @@ class Dates:
         #: the full date's pattern without its year ("EEEE, MMMM d" in the US)
         self._this_year = re.sub(r"[,.\s]*\by+\b[,.]?", "", full).strip(" ,")
         self._written: dict[date, str] = {}
+
+    def long(self, day: date) -> str:
+        """Return the date line of a letter: "November 25, 2026" (US), "25 November 2026" (GB)."""
+        from babel.dates import format_date
+
+        return format_date(day, "long", locale=self.locale)
 
     def weekday(self, day: date) -> str:
         """Return "Tuesday, November 24" (US) or "Tuesday 24 November" (GB); the year only

@@ -325,7 +325,7 @@ def test_dates_follow_the_country(country, date_line):
     """Babel's English for the Profile Country gives the date (addresses: test_address.py)."""
     from followup_xl import localize
 
-    assert localize.long_date(TODAY, country) == date_line
+    assert localize.Dates(country, TODAY).long(TODAY) == date_line
 
 
 # --- the other kinds ---------------------------------------------------------------------------

@@ -438,18 +438,19 @@ class Lookups:
     variables by the country a letter goes to."""
 
     def __init__(self, profile: Profile, today: date) -> None:
+        self.profile = profile
         self.country = localize.country_code(profile.country)
         self.dates = localize.Dates(self.country, today)
         self.post = postal.Post()
         self._senders: dict[str, dict[str, str]] = {}
 
-    def sender(self, profile: Profile, to: str) -> dict[str, str]:
+    def sender(self, to: str) -> dict[str, str]:
         """Return the date and sender variables of a letter to the country `to`."""
         found = self._senders.get(to)
         if found is None:
             found = self._senders[to] = {
-                "date": localize.long_date(self.dates.today, self.country),
-                **_sender(profile, self.country, to, self.post),
+                "date": self.dates.long(self.dates.today),
+                **_sender(self.profile, self.country, to, self.post),
             }
         return found
 
@@ -471,7 +472,7 @@ def letter_context(
     country = shared.country
     v = data.variant
     to = postal.destination(contact, iv, profile)
-    ctx: dict[str, Any] = dict(shared.sender(profile, to))
+    ctx: dict[str, Any] = dict(shared.sender(to))
     ctx |= _recipient(contact, iv, country, to, shared.post)
 
     company = _one_line(iv.company) if iv else _one_line(data.action.company)
