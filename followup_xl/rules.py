@@ -206,15 +206,21 @@ class _Engine:
         # (self.series finds them by one row's Interview ID and Contact ID)
         self.rounds_of: dict[tuple, list[tuple[Interview, Contact]]] = defaultdict(list)
         self.series: dict[tuple[str, str], list[tuple[Interview, Contact]]] = {}
-        for iid, panel in self.people.items():
-            found = self.interviews.get(iid)
-            if found is None:
-                continue
-            for c in panel:
-                if c.role == "Interviewer":
-                    rounds_seen = self.rounds_of[(self.application[iid], person_key(c, found))]
-                    rounds_seen.append((found, c))
-                    self.series[(iid, c.contact_id)] = rounds_seen
+        interviewers = [(found, c) for iid, panel in self.people.items()
+                        if (found := self.interviews.get(iid)) is not None
+                        for c in panel if c.role == "Interviewer"]  # fmt: skip
+        # a row without an email is the person of the application's emailed row of that name
+        # (a second round's row typed with the name only)
+        emailed: dict[tuple, tuple[str, ...]] = {}
+        for found, c in interviewers:
+            if c.email.strip():
+                named = (self.application[found.interview_id], name_key(c, found))
+                emailed.setdefault(named, person_key(c, found))
+        for found, c in interviewers:
+            app, key = self.application[found.interview_id], person_key(c, found)
+            rounds_seen = self.rounds_of[(app, emailed.get((app, key), key))]
+            rounds_seen.append((found, c))
+            self.series[(found.interview_id, c.contact_id)] = rounds_seen
         for seen in self.rounds_of.values():
             seen.sort(key=lambda pair: (pair[0].interview_date or date.min, pair[0].row,
                                         pair[0].interview_id, pair[1].row))  # fmt: skip
@@ -357,7 +363,7 @@ class _Engine:
         )
         for i in order:
             action = self.out[i]
-            company = " ".join(action.company.casefold().split())
+            company = _fold(action.company)
             day = action.due
             if day < self.today or not company:
                 continue
@@ -884,26 +890,33 @@ def sent_how(sent: list[tuple[date, str]]) -> str:
     return next((how for action, how in _SENT_HOW if action in first), "mailed")
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def name_key(c: Contact, iv: Interview) -> tuple[str, ...] | None:
+    """Return a row's name at its organization (the interview's company when blank), case
+    and spacing aside, or None for a row without a name."""
+    if not (c.first_name or c.last_name):
+        return None
+    return ("name", _fold(c.first_name), _fold(c.last_name), _fold(c.organization or iv.company))
+
+
 def person_key(c: Contact, iv: Interview) -> tuple[str, ...]:
     """Return what makes two Contacts rows one person: the same email, else the same name
-    at the same organization (the interview's company when blank), case and spacing aside."""
-
-    def fold(text: str) -> str:
-        return " ".join(text.casefold().split())
-
+    at the same organization (name_key). A row without an email is also the person of an
+    emailed row of its name in the same application (the rules engine pairs them)."""
     if c.email.strip():
-        return ("email", fold(c.email))
-    if not (c.first_name or c.last_name):
-        return ("row", c.contact_id)  # nothing to tell them by: the row is the person
-    return ("name", fold(c.first_name), fold(c.last_name), fold(c.organization or iv.company))
+        return ("email", _fold(c.email))
+    return name_key(c, iv) or ("row", c.contact_id)  # nothing else to tell them by
 
 
 def application_key(iv: Interview) -> tuple[str, str]:
     """Return what makes interviews rounds of one application: the Application column when
     the user filled it in, else the company and position, ignoring case and spacing."""
     if iv.application.strip():
-        return ("application", " ".join(iv.application.casefold().split()))
-    return (" ".join(iv.company.casefold().split()), " ".join(iv.position.casefold().split()))
+        return ("application", _fold(iv.application))
+    return (_fold(iv.company), _fold(iv.position))
 
 
 def _settled_by(iv: Interview, settled: str) -> str:

@@ -896,6 +896,36 @@ def test_two_rows_of_one_person_share_their_calls() -> None:
     assert calls == [("R13", "C1b", D(2026, 12, 4))]  # a week after Fri 27 Nov
 
 
+def test_a_second_rounds_row_typed_without_her_email_is_still_her() -> None:
+    """Round 2's row for her has her name but not her email (typed in a hurry): it is the
+    same person as the emailed round-1 row, as if both rows had the email: one series of
+    calls, planned from round 2, not a second one from round 1; a namesake at another
+    company is someone else."""
+    r1 = iv("ACME-1", D(2026, 11, 16))
+    r2 = iv("ACME-2", D(2026, 11, 30), company="Acme")
+    first = person("C1", "ACME-1", email="bree@acme.example", last_name="Dubois")
+    again = person("C1b", "ACME-2", last_name="Dubois")
+    entries = [log(D(2026, 11, 17), "Thank-You Letter Mailed", "C1", "ACME-1"),
+               log(D(2026, 11, 20), "Phone Call", "C1", "ACME-1")]  # fmt: skip
+
+    def calls(rows: list[Contact]) -> list[tuple[str, str, date]]:
+        acts = due_actions(book([r1, r2], rows, entries), D(2026, 11, 30))
+        return [(a.rule, a.contact_id, a.due) for a in acts if a.kind is Kind.PHONE_CALL]
+
+    assert calls([first, again]) == [("R13", "C1b", D(2026, 11, 27))]
+    assert calls([first, again]) == calls([first, again._replace(email="bree@acme.example")])
+    # another surname is another person: round 1 goes on with its own series
+    assert calls([first, again._replace(last_name="Dubois-Okafor")]) == [
+        ("R13", "C1", D(2026, 11, 27))
+    ]
+    other = iv("OTHER-1", D(2026, 11, 16), company="Other Co")
+    namesake = person("C9", "OTHER-1", last_name="Dubois")
+    entries.append(log(D(2026, 11, 17), "Thank-You Letter Mailed", "C9", "OTHER-1"))
+    acts = due_actions(book([r1, r2, other], [first, again, namesake], entries), D(2026, 11, 30))
+    found = {(a.rule, a.contact_id) for a in acts if a.kind is Kind.PHONE_CALL}
+    assert found == {("R13", "C1b"), ("R12", "C9")}  # her one series, and the namesake's
+
+
 def test_after_a_no_someone_met_twice_gets_one_keep_in_touch_letter() -> None:
     """Not Selected after round 2: Ms. Bree, on both panels, gets one R14 letter (from round
     2, once its thank-you is logged), not one per round."""
